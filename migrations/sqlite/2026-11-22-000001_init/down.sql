@@ -1,0 +1,17 @@
+DROP TABLE audit_log;
+DROP TABLE addenda;
+DROP TABLE records;
+DROP TABLE ballots;
+DROP TABLE roll;
+DROP TABLE contest_voters;
+DROP TABLE candidates;
+DROP TABLE contests;
+DROP TABLE scrutineers;
+DROP TABLE delegates;
+DROP TABLE nominees;
+DROP TABLE societies;
+DROP TABLE enrolment;
+DROP TABLE congresses;
+DROP TABLE throttle_events;
+DROP TABLE api_tokens;
+DROP TABLE users;

@@ -1,0 +1,13 @@
+//! The rules (`spec/rules.md`) as plain Rust: no IO, no database, no web.
+//! A reviewer from the league office should be able to read this module on its own.
+
+pub mod ballot;
+pub mod candidates;
+pub mod generate;
+pub mod quota;
+pub mod roster;
+pub mod settings;
+pub mod state;
+pub mod strokes;
+pub mod tally;
+pub mod types;

@@ -1,0 +1,343 @@
+//! The congress's rule profile: every setting of `spec/rules.md` with its default.
+//!
+//! The profile is stored with the congress as JSON and copied into the certified record, so a
+//! reader can see every setting the result was computed under. Unknown fields are rejected and
+//! missing ones take their defaults, so older stored profiles keep loading.
+
+use serde::{Deserialize, Serialize};
+
+/// A fraction `num/den` compared strictly (`>`, 超过/过半数) or inclusively (`>=`, N分之M以上).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fraction {
+    pub num: u32,
+    pub den: u32,
+    /// `true`: the count must be strictly greater than num/den x base.
+    pub strict: bool,
+}
+
+impl Fraction {
+    pub const fn new(num: u32, den: u32, strict: bool) -> Self {
+        Fraction { num, den, strict }
+    }
+
+    /// Whether `count` meets this fraction of `base`, in exact integer arithmetic.
+    pub fn met(&self, count: u64, base: u64) -> bool {
+        let lhs = count as u128 * self.den as u128;
+        let rhs = base as u128 * self.num as u128;
+        if self.strict {
+            lhs > rhs
+        } else {
+            lhs >= rhs
+        }
+    }
+
+    /// The smallest count that meets the fraction of `base` (the "threshold figure" of F5).
+    pub fn min_count(&self, base: u64) -> u64 {
+        let prod = base as u128 * self.num as u128;
+        let den = self.den.max(1) as u128;
+        let q = prod / den;
+        let exact = prod % den == 0;
+        let v = if self.strict {
+            q + 1
+        } else if exact {
+            q
+        } else {
+            q + 1
+        };
+        v as u64
+    }
+
+    /// Chinese wording: "超过1/2" or "2/3以上(含)".
+    pub fn zh(&self) -> String {
+        if self.strict {
+            format!("超过{}/{}", self.num, self.den)
+        } else {
+            format!("达到{}/{}(含)", self.num, self.den)
+        }
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.den > 0 && self.num <= self.den
+    }
+}
+
+/// Quota allocation method (rule A3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum QuotaMethod {
+    /// Largest remainder (最大余额法), the default.
+    #[default]
+    Hamilton,
+    /// D'Hondt (最高平均数法, divisors 1, 2, 3...).
+    Dhondt,
+    /// Sainte-Laguë / Webster (divisors 1, 3, 5... i.e. s + 1/2).
+    Webster,
+    /// Huntington-Hill (equal proportions, divisor sqrt(s(s+1))).
+    HuntingtonHill,
+}
+
+impl QuotaMethod {
+    pub const ALL: [QuotaMethod; 4] = [
+        QuotaMethod::Hamilton,
+        QuotaMethod::Dhondt,
+        QuotaMethod::Webster,
+        QuotaMethod::HuntingtonHill,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuotaMethod::Hamilton => "hamilton",
+            QuotaMethod::Dhondt => "dhondt",
+            QuotaMethod::Webster => "webster",
+            QuotaMethod::HuntingtonHill => "huntington-hill",
+        }
+    }
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            QuotaMethod::Hamilton => "最大余额法(Hamilton)",
+            QuotaMethod::Dhondt => "最高平均数法(D'Hondt)",
+            QuotaMethod::Webster => "圣拉古法(Sainte-Laguë/Webster)",
+            QuotaMethod::HuntingtonHill => "等比例法(Huntington-Hill)",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().replace('_', "-").as_str() {
+            "hamilton" | "largest-remainder" | "hare" => Some(QuotaMethod::Hamilton),
+            "dhondt" | "d'hondt" | "jefferson" => Some(QuotaMethod::Dhondt),
+            "webster" | "sainte-lague" | "saint-lague" => Some(QuotaMethod::Webster),
+            "huntington-hill" | "hh" | "equal-proportions" => Some(QuotaMethod::HuntingtonHill),
+            _ => None,
+        }
+    }
+}
+
+/// Base of a threshold (rules F1, F4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ThresholdBase {
+    /// 实到: delegates present when the contest opened (= ballots issued). The default.
+    #[default]
+    Present,
+    /// 有效票: valid ballots cast.
+    ValidBallots,
+    /// 应到: delegates on the roster.
+    Roster,
+}
+
+impl ThresholdBase {
+    pub fn zh(self) -> &'static str {
+        match self {
+            ThresholdBase::Present => "实到代表数",
+            ThresholdBase::ValidBallots => "有效票数",
+            ThresholdBase::Roster => "应到代表数",
+        }
+    }
+}
+
+/// A threshold: `fraction` of `base` (F1, F4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub base: ThresholdBase,
+    pub fraction: Fraction,
+}
+
+impl Threshold {
+    /// Ordinary majority: for > 1/2 of present (过半数).
+    pub const ORDINARY: Threshold = Threshold {
+        base: ThresholdBase::Present,
+        fraction: Fraction::new(1, 2, true),
+    };
+    /// Charter amendment: for >= 2/3 of present (三分之二以上).
+    pub const CHARTER: Threshold = Threshold {
+        base: ThresholdBase::Present,
+        fraction: Fraction::new(2, 3, false),
+    };
+
+    pub fn zh(&self) -> String {
+        format!("赞成票{}{}", self.fraction.zh(), self.base.zh())
+    }
+}
+
+/// What happens when candidates tie for the last seat(s) (F2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum TieRule {
+    /// 再次投票 among the tied (default).
+    #[default]
+    Runoff,
+    /// The seat stays vacant.
+    Vacant,
+}
+
+/// Every setting of the rules, with the defaults of `spec/rules.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RuleProfile {
+    // --- A. quotas ---
+    /// A1: minimum delegates per college as a fraction of enrolment, in basis points
+    /// (100 = 1%). Stored as an integer so the record carries no floats.
+    pub quota_ratio_bp: u32,
+    /// A1: minimum seats of any college with students.
+    pub min_seats: u32,
+    /// A3: the congress total T; `None` = the sum of the minimums.
+    pub total_seats: Option<u32>,
+    /// A3: method for the seats above the minimums.
+    pub quota_method: QuotaMethod,
+    /// B1: allow a college more delegates than its quota (reported as a warning).
+    pub allow_surplus: bool,
+    // --- B. roster ---
+    /// B2: ordinary students' minimum share, in percent, of each college and of the whole.
+    pub ordinary_min_pct: u32,
+    /// B5: women's minimum share of the whole congress, in percent; 0 = off.
+    pub women_min_pct: u32,
+    // --- C. candidates ---
+    /// C1: presidium seats allowed for a school-level congress.
+    pub max_seats_school: u32,
+    /// C1: presidium seats allowed for a college-level congress.
+    pub max_seats_college: u32,
+    /// C3: maximum academic ranking percentile (专业排名前 N%).
+    pub eligibility_rank_pct: u32,
+    // --- D. quorum ---
+    /// D2: 实到 must exceed (or reach) this fraction of 应到 for a contest to open.
+    pub quorum: Fraction,
+    /// D1: subtract approved absences (请假) from 应到.
+    pub subtract_approved_absences: bool,
+    // --- F. outcome ---
+    /// F1: election threshold.
+    pub election_threshold: Threshold,
+    /// F2: tie at the last seat.
+    pub tie_rule: TieRule,
+}
+
+impl Default for RuleProfile {
+    fn default() -> Self {
+        RuleProfile {
+            quota_ratio_bp: 100,
+            min_seats: 1,
+            total_seats: None,
+            quota_method: QuotaMethod::Hamilton,
+            allow_surplus: false,
+            ordinary_min_pct: 60,
+            women_min_pct: 30,
+            max_seats_school: 5,
+            max_seats_college: 3,
+            eligibility_rank_pct: 30,
+            quorum: Fraction::new(2, 3, true),
+            subtract_approved_absences: false,
+            election_threshold: Threshold::ORDINARY,
+            tie_rule: TieRule::Runoff,
+        }
+    }
+}
+
+impl RuleProfile {
+    /// Checks the settings are within what the rules allow; returns Chinese messages.
+    pub fn validate(&self) -> Result<(), Vec<String>> {
+        let mut errs = Vec::new();
+        if self.quota_ratio_bp == 0 && self.min_seats == 0 && self.total_seats.is_none() {
+            errs.push("名额比例和最少名额不能同时为0".to_string());
+        }
+        if self.quota_ratio_bp > 10_000 {
+            errs.push(format!(
+                "名额比例不能超过100%(当前为{}%)",
+                self.quota_ratio_bp as f64 / 100.0
+            ));
+        }
+        if self.ordinary_min_pct > 100 {
+            errs.push("普通同学代表比例不能超过100%".to_string());
+        }
+        if ![0, 25, 30].contains(&self.women_min_pct) {
+            errs.push(format!(
+                "女代表比例只能为不设、25%或30%(当前为{}%)",
+                self.women_min_pct
+            ));
+        }
+        if self.max_seats_school == 0 || self.max_seats_college == 0 {
+            errs.push("主席团名额上限至少为1".to_string());
+        }
+        if self.eligibility_rank_pct == 0 || self.eligibility_rank_pct > 100 {
+            errs.push("学业排名要求应在1%到100%之间".to_string());
+        }
+        if !self.quorum.is_valid() {
+            errs.push("法定人数比例无效".to_string());
+        }
+        if !self.election_threshold.fraction.is_valid() {
+            errs.push("当选票数比例无效".to_string());
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
+    /// B2's minimum number of ordinary students among `n` delegates: ceil(pct x n).
+    pub fn ordinary_required(&self, n: u64) -> u64 {
+        ceil_pct(n, self.ordinary_min_pct)
+    }
+
+    /// B5's minimum number of women among `n` delegates.
+    pub fn women_required(&self, n: u64) -> u64 {
+        ceil_pct(n, self.women_min_pct)
+    }
+
+    /// A1's minimum for a college of `enrolment` students: max(min_seats, ceil(ratio x enrolment)).
+    pub fn college_minimum(&self, enrolment: u64) -> u64 {
+        let by_ratio = (enrolment as u128 * self.quota_ratio_bp as u128).div_ceil(10_000) as u64;
+        by_ratio.max(self.min_seats as u64)
+    }
+}
+
+/// ceil(pct% x n) in integers.
+pub fn ceil_pct(n: u64, pct: u32) -> u64 {
+    (n as u128 * pct as u128).div_ceil(100) as u64
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fraction_strict_and_inclusive() {
+        let half = Fraction::new(1, 2, true);
+        assert!(!half.met(50, 100));
+        assert!(half.met(51, 100));
+        assert_eq!(half.min_count(100), 51);
+        assert_eq!(half.min_count(99), 50);
+        let two_thirds = Fraction::new(2, 3, false);
+        assert!(two_thirds.met(200, 300));
+        assert!(!two_thirds.met(199, 300));
+        assert_eq!(two_thirds.min_count(300), 200);
+        assert_eq!(two_thirds.min_count(301), 201);
+    }
+
+    #[test]
+    fn college_minimum_is_ceil_of_one_percent() {
+        let p = RuleProfile::default();
+        assert_eq!(p.college_minimum(1), 1);
+        assert_eq!(p.college_minimum(100), 1);
+        assert_eq!(p.college_minimum(101), 2);
+        assert_eq!(p.college_minimum(1234), 13);
+        assert_eq!(p.ordinary_required(10), 6);
+        assert_eq!(p.ordinary_required(11), 7);
+        assert_eq!(p.women_required(10), 3);
+    }
+
+    #[test]
+    fn profile_roundtrips_and_fills_defaults() {
+        let p = RuleProfile::default();
+        let json = serde_json::to_string(&p).unwrap();
+        let back: RuleProfile = serde_json::from_str(&json).unwrap();
+        assert_eq!(p, back);
+        assert!(p.validate().is_ok());
+        let partial: RuleProfile = serde_json::from_str(r#"{"women_min_pct":25}"#).unwrap();
+        assert_eq!(partial.women_min_pct, 25);
+        assert_eq!(partial.ordinary_min_pct, 60);
+        assert!(serde_json::from_str::<RuleProfile>(r#"{"nonsense":1}"#).is_err());
+    }
+}

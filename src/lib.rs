@@ -1,0 +1,21 @@
+//! Congress (学代会选举系统): a Chinese university student congress from the delegate quota to
+//! the certified, independently verifiable result.
+//!
+//! Layers, imports pointing downwards only:
+//! - [`domain`]: the rules of `spec/rules.md` as pure functions (quota, roster, candidates,
+//!   ballots, tally, the congress state machine).
+//! - [`crypto`]: canonical JSON, SHA-256, RFC 6962 Merkle trees, Ed25519 keys, tokens.
+//! - [`import`]: the organisers' files (CSV in UTF-8/GBK, .xlsx) into domain types.
+//! - [`storage`]: diesel over SQLite and PostgreSQL.
+//! - [`packet`]: the certified record, the filing packet and its verification.
+//! - [`web`]: actix-web handlers and maud views.
+//! - [`cli`]: the `congress` command.
+
+pub mod cli;
+pub mod config;
+pub mod crypto;
+pub mod domain;
+pub mod import;
+pub mod packet;
+pub mod storage;
+pub mod web;

@@ -1,0 +1,1 @@
+//! The certified record, the filing packet and its verification.
