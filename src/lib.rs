@@ -14,8 +14,10 @@
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod packet;
+pub mod service;
 pub mod storage;
 pub mod web;

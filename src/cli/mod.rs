@@ -1,7 +1,96 @@
-//! The `congress` command line.
+//! The `congress` command line: clap subcommands over the library, no logic of their own.
+//!
+//! Exit codes are stable for scripts: 0 success / valid, 1 rule violations or a refused
+//! action, 2 unreadable input or a usage error.
 
+mod admin;
+mod serve;
+
+use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::{Parser, Subcommand};
+
+use crate::config::Config;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "congress",
+    version,
+    about = "学代会选举系统: student congress quotas, roster, secret ballots and certified results"
+)]
+pub struct Cli {
+    /// Data directory (SQLite database, session key).
+    #[arg(long, global = true, env = "CONGRESS_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Database URL: a SQLite path / sqlite://path (default: <data-dir>/congress.sqlite3) or postgres://...
+    #[arg(long, global = true, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Directory of the congresses' Ed25519 signing keys.
+    #[arg(long, global = true, env = "CONGRESS_KEY_DIR", default_value = "keys")]
+    pub key_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create the data directory, the database and the session key.
+    Init,
+    /// Serve the web application.
+    Serve(serve::ServeArgs),
+    /// Serve a demo congress filled from the sample files (a fresh temporary data directory).
+    Demo(serve::DemoArgs),
+    /// Organiser and scrutineer accounts, API tokens.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+}
+
+impl Cli {
+    pub fn config(&self) -> Config {
+        Config::new(
+            self.data_dir.clone(),
+            self.database_url.clone(),
+            self.key_dir.clone(),
+        )
+    }
+}
+
+/// Sets up logging to stderr (`RUST_LOG` overrides the level).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
 pub fn main() -> ExitCode {
-    ExitCode::SUCCESS
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    init_logging();
+    let config = cli.config();
+    let result = match cli.command {
+        Command::Init => serve::init(&config),
+        Command::Serve(args) => serve::serve(&config, args),
+        Command::Demo(args) => serve::demo(args),
+        Command::Admin(cmd) => admin::run(&config, cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("错误: {e:#}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -1,0 +1,111 @@
+//! `congress init`, `congress serve` and `congress demo`.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::config::{load_or_create_secret, Config};
+use crate::storage::{Db, OpenMode};
+use crate::web::{self, AppState};
+
+#[derive(Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on. Use 0.0.0.0:8080 to let phones in the hall reach it.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// The URL delegates' phones use to reach this server (printed in the QR codes).
+    /// Defaults to http://<bind>.
+    #[arg(long, env = "CONGRESS_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    /// Keep the demo in this directory instead of a fresh temporary one.
+    #[arg(long)]
+    pub dir: Option<PathBuf>,
+}
+
+pub fn init(config: &Config) -> anyhow::Result<ExitCode> {
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
+    let db = Db::open(&config.database_url, OpenMode::Create)?;
+    load_or_create_secret(&config.session_key_path())
+        .with_context(|| format!("无法创建会话密钥 {}", config.session_key_path().display()))?;
+    println!("已初始化: 数据库 {}", db.backend().display());
+    println!("会话密钥: {}", config.session_key_path().display());
+    println!("下一步: congress admin create --username <用户名> --role organiser");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the database and session key of an initialised data directory.
+pub fn app_state(config: &Config, public_url: String, mode: OpenMode) -> anyhow::Result<AppState> {
+    let db = Db::open(&config.database_url, mode)?;
+    let secret = load_or_create_secret(&config.session_key_path())
+        .with_context(|| format!("无法读取会话密钥 {}", config.session_key_path().display()))?;
+    Ok(AppState::new(db, config.clone(), &secret, public_url))
+}
+
+fn public_url(args: &ServeArgs, listener: &TcpListener) -> anyhow::Result<String> {
+    Ok(match &args.public_url {
+        Some(u) => u.clone(),
+        None => format!("http://{}", listener.local_addr()?),
+    })
+}
+
+pub fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let listener =
+        TcpListener::bind(&args.bind).with_context(|| format!("无法监听 {}", args.bind))?;
+    let url = public_url(&args, &listener)?;
+    let state = app_state(config, url.clone(), OpenMode::Existing)?;
+    tracing::info!(url = %url, database = %state.db.backend().display(), "serving");
+    println!("学代会选举系统已启动: {url}");
+    run_server(listener, state)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the server until Ctrl-C.
+pub fn run_server(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let server = web::server(listener, state)?;
+        server.await
+    })?;
+    Ok(())
+}
+
+pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+    let (dir, _tmp) = match &args.dir {
+        Some(d) => (d.clone(), None),
+        None => {
+            let t = tempfile::Builder::new()
+                .prefix("congress-demo-")
+                .tempdir()?;
+            (t.path().to_path_buf(), Some(t))
+        }
+    };
+    let config = Config::new(dir.join("data"), None, dir.join("keys"));
+    std::fs::create_dir_all(&config.data_dir)?;
+    std::fs::create_dir_all(&config.key_dir)?;
+    let listener = TcpListener::bind(&args.serve.bind)
+        .with_context(|| format!("无法监听 {}", args.serve.bind))?;
+    let url = public_url(&args.serve, &listener)?;
+    let state = app_state(&config, url.clone(), OpenMode::Create)?;
+    let logins = crate::demo::populate(&state.db, &config)?;
+    println!();
+    println!("学代会选举系统演示已启动: {url}");
+    println!("数据目录: {}", dir.display());
+    for l in &logins {
+        println!(
+            "  {}: 用户名 {}  密码 {}",
+            l.role_zh, l.username, l.password
+        );
+    }
+    println!("按 Ctrl-C 结束演示。");
+    run_server(listener, state)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,96 @@
+//! Application services: one function per organiser, scrutineer or delegate action.
+//!
+//! Each checks the congress's state, calls the rules in `domain`, writes through `storage` and
+//! records the audit entry, all in one transaction, so the HTML pages, the JSON API, the CLI and
+//! the simulator do exactly the same thing. Authorisation (who may call) is the caller's job
+//! (`web::auth`); services trust their `Actor`.
+
+pub mod accounts;
+pub mod congress;
+
+use crate::domain::state::StateError;
+use crate::storage::repo::audit;
+use crate::storage::{DbConnection, StorageError};
+
+/// Who performs an action, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub username: String,
+    /// organiser / scrutineer / system
+    pub role: String,
+    pub addr: Option<String>,
+}
+
+impl Actor {
+    /// An action from the command line (`congress ...` run by the machine's administrator).
+    pub fn cli(name: &str) -> Actor {
+        Actor {
+            username: format!("cli:{name}"),
+            role: "system".to_string(),
+            addr: None,
+        }
+    }
+
+    /// Records an audit entry for this actor.
+    pub fn audit(
+        &self,
+        conn: &mut DbConnection,
+        congress_id: Option<&str>,
+        action: &str,
+        target: Option<&str>,
+        before: Option<String>,
+        after: Option<String>,
+    ) -> Result<(), StorageError> {
+        audit::record(
+            conn,
+            audit::Entry {
+                actor: &self.username,
+                role: &self.role,
+                congress_id,
+                action,
+                target,
+                addr: self.addr.as_deref(),
+                before,
+                after,
+            },
+        )
+    }
+}
+
+/// Why an action did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// Input that breaks a rule or a format; `details` lists every problem (file, row, column).
+    #[error("{message}")]
+    Invalid {
+        message: String,
+        details: Vec<String>,
+    },
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl From<diesel::result::Error> for ServiceError {
+    fn from(e: diesel::result::Error) -> Self {
+        ServiceError::Storage(StorageError::Diesel(e))
+    }
+}
+
+impl ServiceError {
+    pub fn invalid(message: impl Into<String>) -> ServiceError {
+        ServiceError::Invalid {
+            message: message.into(),
+            details: Vec::new(),
+        }
+    }
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -1,0 +1,136 @@
+//! Who is asking, and may they? Extractors for the logged-in staff member (cookie session)
+//! and the API user (bearer token), and the one access rule for congresses.
+//!
+//! Roles: an *organiser* may do everything for the congresses they own and nothing for
+//! others'; a *scrutineer* (监票人) may read every congress and do the scrutineer actions.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
+
+use super::error::{ApiError, WebError};
+use super::session::{password_version, StaffSession};
+use super::AppState;
+use crate::storage::repo::congress::Congress;
+use crate::storage::repo::users::{self, Role, User};
+
+/// A logged-in organiser or scrutineer (browser session).
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user: User,
+    pub session: StaffSession,
+}
+
+impl Staff {
+    pub fn csrf(&self) -> &str {
+        &self.session.csrf
+    }
+}
+
+/// An API caller authenticated by `Authorization: Bearer <token>`.
+#[derive(Debug, Clone)]
+pub struct ApiUser {
+    pub user: User,
+}
+
+/// What a request needs of a congress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Read anything: the owner and every scrutineer.
+    Read,
+    /// Scrutineer actions (check-in, paper ballots): the owner and every scrutineer.
+    Scrutinise,
+    /// Change anything: only the owning organiser.
+    Own,
+}
+
+/// The access rule, in one place.
+pub fn authorize(user: &User, congress: &Congress, need: Need) -> Result<(), WebError> {
+    let owner = user.role == Role::Organiser && user.id == congress.owner_id;
+    let allowed = match need {
+        Need::Read | Need::Scrutinise => owner || user.role == Role::Scrutineer,
+        Need::Own => owner,
+    };
+    if allowed {
+        Ok(())
+    } else if user.role == Role::Scrutineer {
+        Err(WebError::Forbidden(
+            "监票人账户只能查看, 不能修改大会设置".to_string(),
+        ))
+    } else {
+        Err(WebError::Forbidden(
+            "这不是您创建的大会, 您没有权限查看或修改它".to_string(),
+        ))
+    }
+}
+
+fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, WebError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| WebError::internal("application state missing"))
+}
+
+impl FromRequest for Staff {
+    type Error = WebError;
+    type Future = Pin<Box<dyn Future<Output = Result<Staff, WebError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            let session = state.sessions.staff(&req).ok_or(WebError::Unauthorized)?;
+            let uid = session.uid.clone();
+            let user = state
+                .run(move |c| Ok(users::by_id(c, &uid)?))
+                .await?
+                .ok_or(WebError::Unauthorized)?;
+            if !crate::crypto::ct_eq(
+                password_version(&user.password_hash).as_bytes(),
+                session.pwv.as_bytes(),
+            ) {
+                return Err(WebError::Unauthorized);
+            }
+            Ok(Staff { user, session })
+        })
+    }
+}
+
+impl FromRequest for ApiUser {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<ApiUser, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = app_state(&req)?;
+            let token = req
+                .headers()
+                .get("authorization")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                })
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .ok_or(ApiError(WebError::Unauthorized))?;
+            // Only the SHA-256 of a token is stored; looking up by hash leaks no timing about
+            // the token itself.
+            let hash = crate::crypto::sha256_hex(token.as_bytes());
+            let user = state
+                .run(move |c| Ok(users::user_by_token_hash(c, &hash)?))
+                .await?
+                .ok_or(ApiError(WebError::Unauthorized))?;
+            Ok(ApiUser { user })
+        })
+    }
+}
+
+/// The client's address for audit and throttling: the peer address (a reverse proxy in front
+/// should be configured to be the only peer; `X-Forwarded-For` is not trusted).
+pub fn client_addr(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_string())
+}

@@ -1,0 +1,75 @@
+//! Static files embedded in the binary: CSS and the import templates organisers download.
+
+use actix_web::{http::header, web, HttpResponse};
+
+use crate::web::error::WebError;
+
+const APP_CSS: &str = include_str!("../../../templates/app.css");
+const PRINT_CSS: &str = include_str!("../../../templates/print.css");
+
+/// The downloadable import templates (UTF-8 with BOM, Chinese headers, one sample row each).
+pub const IMPORT_TEMPLATES: &[(&str, &str, &[u8])] = &[
+    (
+        "enrolment",
+        "学生人数模板",
+        include_bytes!("../../../templates/enrolment.csv"),
+    ),
+    (
+        "nominees",
+        "推荐人选模板",
+        include_bytes!("../../../templates/nominees.csv"),
+    ),
+    (
+        "societies",
+        "学生社团模板",
+        include_bytes!("../../../templates/societies.csv"),
+    ),
+    (
+        "roster",
+        "代表名单模板",
+        include_bytes!("../../../templates/roster.csv"),
+    ),
+    (
+        "candidates",
+        "主席团候选人模板",
+        include_bytes!("../../../templates/candidates.csv"),
+    ),
+];
+
+fn css(body: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/css; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(body)
+}
+
+async fn app_css() -> HttpResponse {
+    css(APP_CSS)
+}
+
+async fn print_css() -> HttpResponse {
+    css(PRINT_CSS)
+}
+
+async fn template(name: web::Path<String>) -> Result<HttpResponse, WebError> {
+    let name = name.into_inner();
+    let name = name.trim_end_matches(".csv");
+    let (key, zh, bytes) = IMPORT_TEMPLATES
+        .iter()
+        .find(|(k, _, _)| *k == name)
+        .ok_or_else(|| WebError::NotFound(format!("没有名为 {name} 的模板")))?;
+    let _ = key;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            header::ContentDisposition::attachment(format!("{zh}.csv")),
+        ))
+        .body(bytes.to_vec()))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/static/app.css", web::get().to(app_css))
+        .route("/static/print.css", web::get().to(print_css))
+        .route("/templates/{name}", web::get().to(template));
+}

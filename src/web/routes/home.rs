@@ -1,0 +1,253 @@
+//! The staff home page (the congresses one may see), creating a congress, and a congress's
+//! overview page with its next step.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::domain::settings::RuleProfile;
+use crate::domain::state::CongressState;
+use crate::domain::types::Level;
+use crate::service::{self, Actor};
+use crate::storage::repo::congress::{self as congress_repo, Congress, CongressDetails};
+use crate::storage::repo::users::Role;
+use crate::web::auth::{authorize, client_addr, Need, Staff};
+use crate::web::error::{WebError, WebResult};
+use crate::web::routes::account::{page, redirect_with, staff_ctx};
+use crate::web::views::{csrf_field, PageCtx};
+use crate::web::AppState;
+
+/// The audit actor for a staff request.
+pub fn actor(staff: &Staff, req: &HttpRequest) -> Actor {
+    Actor {
+        username: staff.user.username.clone(),
+        role: staff.user.role.as_str().to_string(),
+        addr: Some(client_addr(req)),
+    }
+}
+
+/// The page context for a page about `congress`.
+pub fn congress_ctx(
+    state: &AppState,
+    req: &HttpRequest,
+    staff: &Staff,
+    congress: &Congress,
+) -> PageCtx {
+    PageCtx {
+        congress: Some((congress.id.clone(), congress.name.clone(), congress.state)),
+        fingerprint: congress.key_fingerprint.clone(),
+        ..staff_ctx(state, req, staff)
+    }
+}
+
+/// Loads the congress `id` and checks `staff` may do `need` with it.
+pub async fn load_congress(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    need: Need,
+) -> WebResult<Congress> {
+    let id = id.to_string();
+    let congress = state
+        .run(move |c| Ok(service::congress::load(c, &id)?))
+        .await?;
+    authorize(&staff.user, &congress, need)?;
+    Ok(congress)
+}
+
+async fn index(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+) -> WebResult<HttpResponse> {
+    let all = state.run(|c| Ok(congress_repo::list(c)?)).await?;
+    let visible: Vec<Congress> = all
+        .into_iter()
+        .filter(|c| authorize(&staff.user, c, Need::Read).is_ok())
+        .collect();
+    let ctx = staff_ctx(&state, &req, &staff);
+    let body = html! {
+        h1 { "我的大会" }
+        @if staff.user.role == Role::Organiser {
+            div.actions { a.button href="/congresses/new" { "新建大会" } }
+        }
+        @if visible.is_empty() {
+            p.muted { "还没有大会。" }
+        } @else {
+            div.cards {
+                @for c in &visible {
+                    div.card {
+                        h3 { a href={"/c/" (c.id)} { (c.name) } }
+                        p { (c.school) " · " (c.level.zh()) " · 第" (c.session_no) "次" }
+                        p { (c.date) " · " (c.place) }
+                        span.badge { (c.state.zh()) }
+                    }
+                }
+            }
+        }
+    };
+    Ok(page(&state, &ctx, "我的大会", body))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DetailsForm {
+    pub name: String,
+    pub school: String,
+    pub level: String,
+    pub session_no: String,
+    pub date: String,
+    pub place: String,
+}
+
+impl DetailsForm {
+    /// Parses the form; `level` and `session_no` errors are reported like the others.
+    pub fn details(&self) -> Result<CongressDetails, WebError> {
+        let level = Level::parse(&self.level).ok_or_else(|| {
+            WebError::BadRequest(format!("“级别”应为校级或院级, 现为“{}”", self.level))
+        })?;
+        let session_no = self.session_no.trim().parse::<u32>().map_err(|_| {
+            WebError::BadRequest(format!("“届次”应为正整数, 现为“{}”", self.session_no))
+        })?;
+        Ok(CongressDetails {
+            name: self.name.clone(),
+            school: self.school.clone(),
+            level,
+            session_no,
+            date: self.date.clone(),
+            place: self.place.clone(),
+        })
+    }
+}
+
+/// The details fields, shared by "new" and "edit".
+pub fn details_fields(d: Option<&CongressDetails>) -> Markup {
+    let v = |f: fn(&CongressDetails) -> String| d.map(f).unwrap_or_default();
+    let level = d.map(|d| d.level).unwrap_or(Level::School);
+    html! {
+        label for="name" { "大会名称" }
+        input #name type="text" name="name" required value=(v(|d| d.name.clone())) placeholder="例: 某某大学第十次学生代表大会";
+        label for="school" { "学校" }
+        input #school type="text" name="school" required value=(v(|d| d.school.clone()));
+        label for="level" { "级别" }
+        select #level name="level" {
+            option value="school" selected[level == Level::School] { "校级" }
+            option value="college" selected[level == Level::College] { "院级" }
+        }
+        label for="session_no" { "届次 (第N次)" }
+        input #session_no type="number" min="1" name="session_no" required value=(v(|d| d.session_no.to_string()));
+        label for="date" { "日期" }
+        input #date type="date" name="date" required value=(v(|d| d.date.clone()));
+        label for="place" { "地点" }
+        input #place type="text" name="place" required value=(v(|d| d.place.clone()));
+    }
+}
+
+async fn new_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+) -> WebResult<HttpResponse> {
+    if staff.user.role != Role::Organiser {
+        return Err(WebError::Forbidden("只有组织者可以新建大会".to_string()));
+    }
+    let ctx = staff_ctx(&state, &req, &staff);
+    let body = html! {
+        h1 { "新建大会" }
+        p.muted { "规则设置先按默认值创建(名额1%, 普通同学不少于60%, 女代表不少于30%, 法定人数超过2/3...), 创建后可在“大会设置”中查看说明并修改。" }
+        form.stack method="post" action="/congresses" {
+            (csrf_field(staff.csrf()))
+            (details_fields(None))
+            div.actions { button type="submit" { "创建" } }
+        }
+    };
+    Ok(page(&state, &ctx, "新建大会", body))
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    form: web::Form<DetailsForm>,
+) -> WebResult<HttpResponse> {
+    if staff.user.role != Role::Organiser {
+        return Err(WebError::Forbidden("只有组织者可以新建大会".to_string()));
+    }
+    let details = form.details()?;
+    let actor = actor(&staff, &req);
+    let owner = staff.user.id.clone();
+    let congress = state
+        .run(move |c| {
+            Ok(service::congress::create(
+                c,
+                &actor,
+                &owner,
+                &details,
+                &RuleProfile::default(),
+            )?)
+        })
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &format!("/c/{}", congress.id),
+        true,
+        "大会已创建。下一步: 导入学生人数和推荐人选。",
+    ))
+}
+
+/// The next thing to do in each state, with a link.
+fn next_step(c: &Congress) -> Markup {
+    let id = &c.id;
+    match c.state {
+        CongressState::Setup => html! {
+            ol {
+                li { a href={"/c/" (id) "/files"} { "导入各学院学生人数、学生社团和推荐人选" } }
+                li { a href={"/c/" (id) "/quota"} { "查看名额分配" } }
+                li { a href={"/c/" (id) "/roster"} { "生成或上传代表名单, 通过校验后冻结" } }
+                li { a href={"/c/" (id) "/contests"} { "准备主席团选举和表决事项" } }
+            }
+        },
+        CongressState::RosterFrozen => html! {
+            p { "代表名单已冻结。下一步: " a href={"/c/" (id) "/credentials"} { "发放代表证" } "。" }
+        },
+        CongressState::CredentialsIssued | CongressState::InSession => html! {
+            p { a href={"/c/" (id) "/attendance"} { "签到与法定人数" } " · " a href={"/c/" (id) "/contests"} { "选举与表决" } }
+        },
+        CongressState::Closed => html! {
+            p { "全部选举和表决已结束。下一步: " a href={"/c/" (id) "/record"} { "签署选举结果报告单" } "。" }
+        },
+        CongressState::Certified | CongressState::Filed => html! {
+            p { a href={"/c/" (id) "/record"} { "选举结果报告单、党委批准和备案" } }
+        },
+    }
+}
+
+async fn overview(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let congress = load_congress(&state, &staff, &path, Need::Read).await?;
+    let ctx = congress_ctx(&state, &req, &staff, &congress);
+    let body = html! {
+        h1 { (congress.name) }
+        dl.facts {
+            dt { "学校" } dd { (congress.school) }
+            dt { "级别" } dd { (congress.level.zh()) }
+            dt { "届次" } dd { "第" (congress.session_no) "次" }
+            dt { "日期" } dd { (congress.date) }
+            dt { "地点" } dd { (congress.place) }
+            dt { "状态" } dd { span.badge { (congress.state.zh()) } }
+        }
+        h2 { "下一步" }
+        (next_step(&congress))
+    };
+    Ok(page(&state, &ctx, &congress.name, body))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(index))
+        .route("/congresses/new", web::get().to(new_form))
+        .route("/congresses", web::post().to(create))
+        .route("/c/{cid}", web::get().to(overview));
+}

@@ -1,0 +1,51 @@
+//! Small reusable pieces of markup.
+
+use maud::{html, Markup};
+
+use crate::domain::types::Violation;
+
+/// The hidden CSRF field every state-changing form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+/// A table of rule violations (rule, college, required, found, message).
+pub fn violations_table(violations: &[Violation]) -> Markup {
+    html! {
+        table.violations {
+            thead { tr { th { "规则" } th { "学院" } th { "应为" } th { "实际" } th { "说明" } } }
+            tbody {
+                @for v in violations {
+                    tr class=(if v.warning { "warning" } else { "error" }) {
+                        td { (v.rule) }
+                        td { (v.college.as_deref().unwrap_or("全体代表")) }
+                        td.num { (v.required) }
+                        td.num { (v.found) }
+                        td { (v.message) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// "12.3%" of `part` in `whole`, or "—" when whole is zero.
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "—".to_string()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// A Unix-ms timestamp in China Standard Time, e.g. "2026-11-22 09:30:05".
+pub fn datetime(ms: i64) -> String {
+    use chrono::{FixedOffset, TimeZone};
+    let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
+        return "—".to_string();
+    };
+    match cst.timestamp_millis_opt(ms) {
+        chrono::LocalResult::Single(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        _ => "—".to_string(),
+    }
+}

@@ -1,0 +1,8 @@
+//! maud views: functions returning `Markup`. `layout` wraps every staff page; components are
+//! small functions. Views never touch the database.
+
+pub mod components;
+pub mod layout;
+
+pub use components::*;
+pub use layout::{layout, PageCtx};
