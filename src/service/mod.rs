@@ -6,6 +6,7 @@
 //! (`web::auth`); services trust their `Actor`.
 
 pub mod accounts;
+pub mod ballot_box;
 pub mod congress;
 
 use crate::domain::state::StateError;

@@ -181,10 +181,16 @@ impl ResponseError for ApiError {
         if let WebError::Internal(detail) = &self.0 {
             tracing::error!(detail = %detail, "internal error (api)");
         }
+        let message = match self.0 {
+            WebError::Unauthorized => {
+                "需要有效的 API 令牌: Authorization: Bearer <令牌>".to_string()
+            }
+            _ => self.0.to_string(),
+        };
         let body = ApiErrorBody {
             status: self.status_code().as_u16(),
             code: self.0.code().to_string(),
-            message: self.0.to_string(),
+            message,
             details: self.0.details().to_vec(),
         };
         let mut resp = HttpResponse::build(self.status_code());

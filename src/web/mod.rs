@@ -6,6 +6,7 @@
 //! a view. Every response carries the security headers; every state-changing form passes the
 //! CSRF guard.
 
+pub mod api;
 pub mod auth;
 pub mod csrf;
 pub mod error;
@@ -66,6 +67,7 @@ impl AppState {
 
 /// Registers every route; shared by `server()` and in-process tests.
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    api::configure(cfg);
     routes::configure(cfg);
 }
 
@@ -76,8 +78,21 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
         let sessions = data.sessions.clone();
         App::new()
             .app_data(data.clone())
-            .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
-            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(MAX_BODY_BYTES)
+                    .error_handler(|e, _| {
+                        WebError::BadRequest(format!("表单内容无效: {e}")).into()
+                    }),
+            )
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_BODY_BYTES)
+                    .error_handler(|e, _| {
+                        error::ApiError(WebError::BadRequest(format!("请求体不是有效的JSON: {e}")))
+                            .into()
+                    }),
+            )
             .app_data(web::PayloadConfig::default().limit(MAX_UPLOAD_BYTES))
             .wrap(csrf::CsrfGuard::new(sessions))
             .wrap(headers::security_headers())

@@ -1,0 +1,14 @@
+//! The JSON API under `/api/v1`, for schools' IT to script what the pages do. Authentication
+//! is `Authorization: Bearer <token>` (`congress admin token`), never cookies, so the API needs
+//! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
+//! The OpenAPI document is generated from these handlers (`openapi.rs`).
+
+pub mod congresses;
+pub mod openapi;
+
+use actix_web::web;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    openapi::configure(cfg);
+    cfg.service(web::scope("/api/v1").configure(congresses::configure));
+}

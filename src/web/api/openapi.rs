@@ -1,0 +1,117 @@
+//! The OpenAPI document, generated from the handlers' annotations, served at
+//! `/api/openapi.json`, and a human-readable page of it at `/api/docs` (rendered here, so no
+//! external script or stylesheet is needed).
+
+use actix_web::{web, HttpResponse};
+use maud::{html, DOCTYPE};
+use serde_json::Value;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::congresses;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "学代会选举系统 API",
+        description = "JSON API for schools' IT: everything the organiser pages do. Authenticate with `Authorization: Bearer <token>` from `congress admin token`. Errors are `{status, code, message, details}` with Chinese messages.",
+    ),
+    paths(
+        crate::web::routes::health::health,
+        congresses::me,
+        congresses::list,
+        congresses::create,
+        congresses::get,
+        congresses::update,
+        congresses::update_settings,
+    ),
+    components(schemas(crate::web::error::ApiErrorBody)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "accounts", description = "账户"),
+        (name = "congresses", description = "大会"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document as JSON.
+pub fn document() -> Value {
+    serde_json::to_value(ApiDoc::openapi()).unwrap_or(Value::Null)
+}
+
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(document())
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or("").to_string()
+}
+
+async fn docs() -> HttpResponse {
+    let doc = document();
+    let empty = serde_json::Map::new();
+    let paths = doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let page = html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "API 文档 - 学代会选举系统" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                header.top { a.brand href="/" { "学代会选举系统" } }
+                main.page {
+                    h1 { (text(&doc["info"], "title")) }
+                    p { (text(&doc["info"], "description")) }
+                    p { "机器可读的 OpenAPI 文档: " a href="/api/openapi.json" { "/api/openapi.json" } }
+                    @for (path, item) in paths {
+                        @for method in ["get", "post", "put", "patch", "delete"] {
+                            @if let Some(op) = item.get(method) {
+                                section.card {
+                                    h3 { code { (method.to_uppercase()) " " (path) } }
+                                    p { (text(op, "summary")) " " (text(op, "description")) }
+                                    @if let Some(params) = op.get("parameters").and_then(Value::as_array) {
+                                        p { "参数: "
+                                            @for p in params { code { (text(p, "name")) } " (" (text(p, "in")) ") " }
+                                        }
+                                    }
+                                    @if op.get("requestBody").is_some() { p.muted { "请求体: JSON" } }
+                                    @if let Some(resps) = op.get("responses").and_then(Value::as_object) {
+                                        p { "响应: "
+                                            @for (code, r) in resps { code { (code) } " " (text(r, "description")) "; " }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page.into_string())
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/openapi.json", web::get().to(openapi_json))
+        .route("/api/docs", web::get().to(docs));
+}

@@ -1,0 +1,156 @@
+//! Shared test support: a fresh database per test on each backend, a real server on a random
+//! 127.0.0.1 port, and an HTTP client with its own cookie jar.
+//!
+//! SQLite always runs. PostgreSQL runs when `TEST_DATABASE_URL` is set (CI sets it): each
+//! test gets its own database, created from that URL and dropped afterwards. Without the
+//! variable the PostgreSQL variant prints that it was NOT run (and fails under `CI=true`, so
+//! CI can never silently skip it).
+
+#![allow(dead_code)]
+
+pub mod http;
+
+use std::path::PathBuf;
+
+use congress::config::Config;
+use congress::storage::{Db, OpenMode};
+use diesel::{Connection, PgConnection, RunQueryDsl};
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Sqlite,
+    Postgres,
+}
+
+/// A database that exists for one test.
+pub struct TestDb {
+    pub url: String,
+    pub db: Db,
+    pub dir: tempfile::TempDir,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    /// A config whose data and key directories live in this test's temporary directory.
+    pub fn config(&self) -> Config {
+        Config::new(
+            self.dir.path().join("data"),
+            Some(self.url.clone()),
+            self.dir.path().join("keys"),
+        )
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().to_path_buf()
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin_url, name)) = &self.pg {
+            if let Ok(mut c) = PgConnection::establish(admin_url) {
+                let _ =
+                    diesel::sql_query(format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute(&mut c);
+            }
+        }
+    }
+}
+
+/// The PostgreSQL URL from the environment, or `None` after saying the test is not run.
+pub fn pg_url(test: &str) -> Option<String> {
+    match std::env::var("TEST_DATABASE_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            let msg = format!(
+                "PostgreSQL variant of `{test}` NOT RUN: set TEST_DATABASE_URL=postgres://... to run it"
+            );
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg} (CI=true requires it)");
+            }
+            eprintln!("{msg}");
+            None
+        }
+    }
+}
+
+/// A fresh, migrated database of `kind` (PostgreSQL: `None` when not configured).
+pub fn test_db(kind: Kind, test: &str) -> Option<TestDb> {
+    let dir = tempfile::Builder::new()
+        .prefix("congress-test-")
+        .tempdir()
+        .expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("data")).expect("data dir");
+    std::fs::create_dir_all(dir.path().join("keys")).expect("key dir");
+    match kind {
+        Kind::Sqlite => {
+            let url = dir
+                .path()
+                .join("data/congress.sqlite3")
+                .to_string_lossy()
+                .into_owned();
+            let db = Db::open_with_pool_size(&url, OpenMode::Create, 8).expect("open sqlite");
+            Some(TestDb {
+                url,
+                db,
+                dir,
+                pg: None,
+            })
+        }
+        Kind::Postgres => {
+            let base = pg_url(test)?;
+            let name = format!(
+                "congress_t_{}",
+                congress::storage::repo::new_id("").to_lowercase()
+            );
+            let mut admin = PgConnection::establish(&base).expect("connect to TEST_DATABASE_URL");
+            diesel::sql_query(format!("CREATE DATABASE \"{name}\""))
+                .execute(&mut admin)
+                .expect("create test database");
+            let url = replace_db_name(&base, &name);
+            let db = Db::open_with_pool_size(&url, OpenMode::Create, 8).expect("open postgres");
+            Some(TestDb {
+                url,
+                db,
+                dir,
+                pg: Some((base, name)),
+            })
+        }
+    }
+}
+
+/// `postgres://u@h:5432/test?x` -> `postgres://u@h:5432/<name>?x`
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let out = match base[scheme_end..].find('/') {
+        Some(i) => format!("{}/{}", &base[..scheme_end + i], name),
+        None => format!("{base}/{name}"),
+    };
+    match query {
+        Some(q) => format!("{out}?{q}"),
+        None => out,
+    }
+}
+
+/// Defines `<name>_sqlite` and `<name>_postgres` tests running `body(Kind)`.
+#[macro_export]
+macro_rules! both_backends {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            use super::*;
+            #[test]
+            fn sqlite() {
+                ($body)($crate::common::Kind::Sqlite)
+            }
+            #[test]
+            fn postgres() {
+                ($body)($crate::common::Kind::Postgres)
+            }
+        }
+    };
+}
