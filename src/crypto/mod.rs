@@ -1,6 +1,8 @@
 //! Cryptography of `spec/verification.md`: canonical JSON, SHA-256, RFC 6962 Merkle trees,
 //! Ed25519 keys and signatures (ring), random tokens and constant-time comparison.
 
+pub mod derive;
+
 /// Constant-time equality of two byte strings (lengths are not secret).
 pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     use subtle::ConstantTimeEq;

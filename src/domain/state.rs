@@ -14,7 +14,7 @@ pub enum CongressState {
     RosterFrozen,
     /// 代表证已发放: QR cards exist; check-in may begin.
     CredentialsIssued,
-    /// 大会进行中: at least one contest has opened.
+    /// 大会进行中: the organiser opened the session; check-in counts and contests may open.
     InSession,
     /// 大会闭幕: every contest is final.
     Closed,
@@ -77,6 +77,7 @@ pub enum Action {
     EditContests,
     IssueCredentials,
     ReissueCredential,
+    OpenSession,
     CheckIn,
     OpenContest,
     CloseContest,
@@ -99,6 +100,7 @@ impl Action {
             Action::EditContests => "编辑选举和表决事项",
             Action::IssueCredentials => "发放代表证",
             Action::ReissueCredential => "补发代表证",
+            Action::OpenSession => "宣布开会(开始签到)",
             Action::CheckIn => "签到",
             Action::OpenContest => "开始投票",
             Action::CloseContest => "结束投票",
@@ -121,8 +123,10 @@ impl Action {
             // Contests are drafted from the start; each is locked individually once it opens.
             Action::EditContests => &[Setup, RosterFrozen, CredentialsIssued, InSession],
             Action::IssueCredentials => &[RosterFrozen],
-            Action::ReissueCredential | Action::CheckIn => &[CredentialsIssued, InSession],
-            Action::OpenContest | Action::CloseContest => &[CredentialsIssued, InSession],
+            Action::ReissueCredential => &[CredentialsIssued, InSession],
+            Action::OpenSession => &[CredentialsIssued],
+            Action::CheckIn => &[InSession],
+            Action::OpenContest | Action::CloseContest => &[InSession],
             Action::CloseCongress => &[InSession],
             Action::Certify => &[Closed],
             Action::RecordApproval => &[Certified],

@@ -94,7 +94,7 @@ CREATE TABLE delegates (
     societies TEXT NOT NULL,
     kind TEXT NOT NULL,
     token_hash TEXT UNIQUE,
-    code_hash TEXT,
+    code_hash TEXT UNIQUE,
     token_issued_at BIGINT,
     session_epoch BIGINT NOT NULL DEFAULT 0,
     present BOOLEAN NOT NULL DEFAULT 0,
