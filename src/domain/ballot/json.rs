@@ -1,0 +1,190 @@
+//! The ballot's JSON, exactly as `spec/verification.md` ("Ballot") writes it, and its strict
+//! reading. Strict because a board is checked by hash: a ballot must have one spelling only,
+//! so anything `to_value` would not have written (unknown keys, `"paper":false`, an empty
+//! write-in list, an untrimmed name) is refused rather than tolerated.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{Map, Value};
+
+use super::{
+    Ballot, BallotError, Choices, Mark, FORMAT_VERSION, MAX_WRITE_IN_CHARS, VOTE_KEY, WRITE_IN_KEY,
+};
+
+const TOP_KEYS: [&str; 6] = ["v", "congress", "contest", "ballot", "choices", "paper"];
+
+impl Choices {
+    /// The `choices` object: `{"<candidate id>":"for"|.., "write_in":[..]}` (write-ins only
+    /// when there are some) or `{"vote":"for"|..}`.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        match self {
+            Choices::Election { marks, write_ins } => {
+                for (id, mark) in marks {
+                    map.insert(id.clone(), Value::from(mark.as_str()));
+                }
+                if !write_ins.is_empty() {
+                    let names = write_ins.iter().map(|n| Value::from(n.as_str())).collect();
+                    map.insert(WRITE_IN_KEY.to_string(), Value::Array(names));
+                }
+            }
+            Choices::Motion { vote } => {
+                map.insert(VOTE_KEY.to_string(), Value::from(vote.as_str()));
+            }
+        }
+        Value::Object(map)
+    }
+
+    /// Reads a `choices` object strictly. `{"vote":..}` alone is a motion; anything else is
+    /// an election (candidate ids are never `"vote"` or `"write_in"`, see `ElectionPaper::check`).
+    /// Write-ins must be as `ElectionPaper::fill` leaves them: trimmed, non-empty, unique,
+    /// at most 50 characters, and the list present only when non-empty.
+    pub fn from_value(value: &Value) -> Result<Choices, BallotError> {
+        let map = value.as_object().ok_or(BallotError::NotObject {
+            place: " (choices)",
+        })?;
+        if let Some(vote) = map.get(VOTE_KEY) {
+            if let Some(other) = map.keys().find(|k| *k != VOTE_KEY) {
+                return Err(BallotError::UnknownKey {
+                    key: other.clone(),
+                    place: "表决票的 choices",
+                });
+            }
+            return Ok(Choices::Motion {
+                vote: read_mark(VOTE_KEY, vote)?,
+            });
+        }
+        let mut marks = BTreeMap::new();
+        let mut write_ins = Vec::new();
+        for (key, v) in map {
+            if key == WRITE_IN_KEY {
+                write_ins = read_write_ins(v)?;
+            } else if key.is_empty() {
+                return Err(BallotError::Empty {
+                    key: "候选人编号"
+                });
+            } else {
+                marks.insert(key.clone(), read_mark(key, v)?);
+            }
+        }
+        Ok(Choices::Election { marks, write_ins })
+    }
+}
+
+impl Ballot {
+    /// `{"v":1,"congress":..,"contest":..,"ballot":<id>,"choices":{..}}`, plus `"paper":true`
+    /// on a paper ballot (E5). Canonical bytes and the hash are `crypto`'s job.
+    pub fn to_value(&self) -> Value {
+        let mut map = Map::new();
+        map.insert("v".into(), Value::from(FORMAT_VERSION));
+        map.insert("congress".into(), Value::from(self.congress.as_str()));
+        map.insert("contest".into(), Value::from(self.contest.as_str()));
+        map.insert("ballot".into(), Value::from(self.id.as_str()));
+        map.insert("choices".into(), self.choices.to_value());
+        if self.paper {
+            map.insert("paper".into(), Value::Bool(true));
+        }
+        Value::Object(map)
+    }
+
+    /// Reads a published ballot strictly: `v` must be 1, no unknown keys, ids non-empty
+    /// strings, marks valid, `paper` absent or `true`. Validity against the contest's paper
+    /// (E2) is a separate question: see `ElectionPaper::validity`.
+    pub fn from_value(value: &Value) -> Result<Ballot, BallotError> {
+        let map = value
+            .as_object()
+            .ok_or(BallotError::NotObject { place: "" })?;
+        if let Some(key) = map.keys().find(|k| !TOP_KEYS.contains(&k.as_str())) {
+            return Err(BallotError::UnknownKey {
+                key: key.clone(),
+                place: "选票顶层",
+            });
+        }
+        let v = map.get("v").ok_or(BallotError::MissingKey { key: "v" })?;
+        if v.as_u64() != Some(FORMAT_VERSION) {
+            return Err(BallotError::Version {
+                found: v.to_string(),
+            });
+        }
+        let paper = match map.get("paper") {
+            None => false,
+            Some(Value::Bool(true)) => true,
+            Some(_) => return Err(BallotError::PaperNotTrue),
+        };
+        let choices = map
+            .get("choices")
+            .ok_or(BallotError::MissingKey { key: "choices" })?;
+        Ok(Ballot {
+            congress: read_id(map, "congress")?,
+            contest: read_id(map, "contest")?,
+            id: read_id(map, "ballot")?,
+            choices: Choices::from_value(choices)?,
+            paper,
+        })
+    }
+}
+
+fn read_id(map: &Map<String, Value>, key: &'static str) -> Result<String, BallotError> {
+    match map.get(key) {
+        None => Err(BallotError::MissingKey { key }),
+        Some(Value::String(s)) if s.is_empty() => Err(BallotError::Empty { key }),
+        Some(Value::String(s)) => Ok(s.clone()),
+        Some(_) => Err(BallotError::WrongType {
+            key: key.to_string(),
+            expected: "字符串",
+        }),
+    }
+}
+
+fn read_mark(key: &str, v: &Value) -> Result<Mark, BallotError> {
+    v.as_str()
+        .and_then(Mark::parse)
+        .ok_or_else(|| BallotError::BadMark {
+            key: key.to_string(),
+            found: v.to_string(),
+        })
+}
+
+fn read_write_ins(v: &Value) -> Result<Vec<String>, BallotError> {
+    let wrong = || BallotError::WrongType {
+        key: WRITE_IN_KEY.to_string(),
+        expected: "非空的字符串数组",
+    };
+    let items = v.as_array().ok_or_else(wrong)?;
+    if items.is_empty() {
+        return Err(wrong());
+    }
+    let mut seen = BTreeSet::new();
+    let mut names = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let name = item.as_str().ok_or_else(wrong)?;
+        check_write_in(name, i + 1)?;
+        if name.trim() != name {
+            return Err(BallotError::WriteInUntrimmed {
+                name: name.to_string(),
+            });
+        }
+        if !seen.insert(name) {
+            return Err(BallotError::WriteInDuplicate {
+                name: name.to_string(),
+            });
+        }
+        names.push(name.to_string());
+    }
+    Ok(names)
+}
+
+/// The checks on one (trimmed) write-in name shared by filling and reading a ballot.
+pub(super) fn check_write_in(name: &str, position: usize) -> Result<(), BallotError> {
+    if name.trim().is_empty() {
+        return Err(BallotError::WriteInEmpty { position });
+    }
+    let chars = name.chars().count();
+    if chars > MAX_WRITE_IN_CHARS {
+        return Err(BallotError::WriteInTooLong {
+            name: name.to_string(),
+            chars,
+        });
+    }
+    Ok(())
+}
