@@ -93,7 +93,10 @@ mod tests {
         let c = derive_code(&k, &["c1", "d7", "5"]);
         assert_eq!(c.len(), 12);
         assert_eq!(&c[4..5], "-");
-        assert!(c.chars().filter(|c| *c != '-').all(|c| CODE_ALPHABET.contains(&(c as u8))));
+        assert!(c
+            .chars()
+            .filter(|c| *c != '-')
+            .all(|c| CODE_ALPHABET.contains(&(c as u8))));
         let typed = format!(" {} ", c.to_lowercase().replace('-', " "));
         assert_eq!(normalise_code(&typed), c.replace('-', ""));
         assert_eq!(normalise_code("ＡＢ－ｃ２"), "ABC2");

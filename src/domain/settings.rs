@@ -37,7 +37,7 @@ impl Fraction {
         let prod = base as u128 * self.num as u128;
         let den = self.den.max(1) as u128;
         let q = prod / den;
-        let exact = prod % den == 0;
+        let exact = prod.is_multiple_of(den);
         let v = if self.strict {
             q + 1
         } else if exact {

@@ -27,7 +27,10 @@ pub fn set_credential(
 }
 
 /// (delegate id, token issue time) of every delegate of a congress, in number order.
-pub fn issue_times(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<(String, Option<i64>)>> {
+pub fn issue_times(
+    conn: &mut DbConnection,
+    congress_id: &str,
+) -> StorageResult<Vec<(String, Option<i64>)>> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(congress_id))
         .order(delegates::delegate_no)
@@ -85,7 +88,12 @@ pub fn epoch(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<Option
 }
 
 /// Marks a delegate present (with the time) or absent; returns whether anything changed.
-pub fn set_present(conn: &mut DbConnection, delegate_id: &str, present: bool, at: i64) -> StorageResult<bool> {
+pub fn set_present(
+    conn: &mut DbConnection,
+    delegate_id: &str,
+    present: bool,
+    at: i64,
+) -> StorageResult<bool> {
     let n = diesel::update(
         delegates::table
             .find(delegate_id)
@@ -99,7 +107,11 @@ pub fn set_present(conn: &mut DbConnection, delegate_id: &str, present: bool, at
     Ok(n == 1)
 }
 
-pub fn set_absence_approved(conn: &mut DbConnection, delegate_id: &str, approved: bool) -> StorageResult<()> {
+pub fn set_absence_approved(
+    conn: &mut DbConnection,
+    delegate_id: &str,
+    approved: bool,
+) -> StorageResult<()> {
     diesel::update(delegates::table.find(delegate_id))
         .set(delegates::absence_approved.eq(approved))
         .execute(conn)?;
