@@ -8,8 +8,9 @@
 //! of any other device using the same card; during the session (大会进行中) the first login
 //! also checks the delegate in (签到).
 
-use crate::crypto::derive::{derive_code, derive_token, normalise_code};
+use crate::crypto::derive::{derive_code, derive_token};
 use crate::crypto::sha256_hex;
+use crate::crypto::token::normalise_manual_code;
 use crate::domain::state::{Action, CongressState};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::credentials as cred_repo;
@@ -24,7 +25,7 @@ pub struct Card {
     pub delegate: Delegate,
     /// The secret in the QR code's URL (`{public_url}/t/{token}`).
     pub token: String,
-    /// The manual code for typing, `XXXX-XXXX-XX`.
+    /// The manual code for typing, `XXXXX-XXXXX`.
     pub code: String,
 }
 
@@ -41,7 +42,7 @@ pub fn token_hash(token: &str) -> String {
 
 /// Hash under which a manual code is stored (of its normalised form).
 pub fn code_hash(code: &str) -> String {
-    sha256_hex(normalise_code(code).as_bytes())
+    sha256_hex(normalise_manual_code(code).as_bytes())
 }
 
 fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
@@ -50,7 +51,12 @@ fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
 
 /// Issues a card to every delegate of a frozen roster; the congress moves to
 /// `credentials_issued`. Returns the number of cards.
-pub fn issue(conn: &mut DbConnection, actor: &Actor, congress_id: &str, key: &[u8]) -> ServiceResult<usize> {
+pub fn issue(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    key: &[u8],
+) -> ServiceResult<usize> {
     write_tx(conn, |c| {
         let congress = load(c, congress_id)?;
         Action::IssueCredentials.check(congress.state)?;
@@ -63,7 +69,12 @@ pub fn issue(conn: &mut DbConnection, actor: &Actor, congress_id: &str, key: &[u
             let (token, code) = secrets(key, congress_id, &d.id, at);
             cred_repo::set_credential(c, &d.id, &token_hash(&token), &code_hash(&code), at)?;
         }
-        congress_repo::transition(c, congress_id, CongressState::RosterFrozen, CongressState::CredentialsIssued)?;
+        congress_repo::transition(
+            c,
+            congress_id,
+            CongressState::RosterFrozen,
+            CongressState::CredentialsIssued,
+        )?;
         actor.audit(
             c,
             Some(congress_id),
@@ -77,7 +88,12 @@ pub fn issue(conn: &mut DbConnection, actor: &Actor, congress_id: &str, key: &[u
 }
 
 /// The cards of a congress (optionally of one college), re-derived for printing.
-pub fn cards(conn: &mut DbConnection, congress_id: &str, college: Option<&str>, key: &[u8]) -> ServiceResult<Vec<Card>> {
+pub fn cards(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    college: Option<&str>,
+    key: &[u8],
+) -> ServiceResult<Vec<Card>> {
     let delegates = roster_repo::delegates(conn, congress_id)?;
     let times = cred_repo::issue_times(conn, congress_id)?;
     let mut out = Vec::new();
@@ -88,7 +104,11 @@ pub fn cards(conn: &mut DbConnection, congress_id: &str, college: Option<&str>, 
             continue;
         }
         let (token, code) = secrets(key, congress_id, &d.id, at);
-        out.push(Card { delegate: d, token, code });
+        out.push(Card {
+            delegate: d,
+            token,
+            code,
+        });
     }
     Ok(out)
 }
@@ -121,7 +141,11 @@ pub fn reissue(
             None,
         )?;
         let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
-        Ok(Card { delegate: d, token, code })
+        Ok(Card {
+            delegate: d,
+            token,
+            code,
+        })
     })
 }
 
@@ -162,11 +186,17 @@ impl From<diesel::result::Error> for LoginError {
 }
 
 /// Logs a delegate in by the hash of their token or code.
-fn login(conn: &mut DbConnection, found: impl FnOnce(&mut DbConnection) -> Result<Option<Delegate>, LoginError>) -> Result<Login, LoginError> {
+fn login(
+    conn: &mut DbConnection,
+    found: impl FnOnce(&mut DbConnection) -> Result<Option<Delegate>, LoginError>,
+) -> Result<Login, LoginError> {
     write_tx(conn, |c| {
         let d = found(c)?.ok_or(LoginError::Unknown)?;
         let congress = load(c, &d.congress_id)?;
-        if !matches!(congress.state, CongressState::CredentialsIssued | CongressState::InSession) {
+        if !matches!(
+            congress.state,
+            CongressState::CredentialsIssued | CongressState::InSession
+        ) {
             return Err(LoginError::NotNow);
         }
         let took_over = d.session_epoch > 0;
@@ -176,7 +206,13 @@ fn login(conn: &mut DbConnection, found: impl FnOnce(&mut DbConnection) -> Resul
             checked_in = cred_repo::set_present(c, &d.id, true, now_ms())?;
         }
         let delegate = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
-        Ok(Login { delegate, congress, epoch, checked_in, took_over })
+        Ok(Login {
+            delegate,
+            congress,
+            epoch,
+            checked_in,
+            took_over,
+        })
     })
 }
 
