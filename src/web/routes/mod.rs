@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod delegate;
 pub mod health;
 pub mod home;
 
@@ -10,6 +11,7 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     assets::configure(cfg);
+    delegate::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
 }

@@ -3,6 +3,8 @@
 
 pub mod components;
 pub mod layout;
+pub mod phone;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};
+pub use phone::phone_layout;
