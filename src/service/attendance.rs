@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::domain::settings::RuleProfile;
-use crate::domain::state::Action;
+use crate::domain::state::{Action, CongressState};
 use crate::storage::repo::congress as congress_repo;
 use crate::storage::repo::credentials as cred_repo;
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
@@ -95,6 +95,34 @@ pub fn set_present(
         }
         let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
         Ok((d, changed))
+    })
+}
+
+/// "宣布开会": the session starts; from now on a delegate's first login checks them in.
+pub fn open_session(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+) -> ServiceResult<()> {
+    write_tx(conn, |c| {
+        let congress = congress_repo::get(c, congress_id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
+        Action::OpenSession.check(congress.state)?;
+        congress_repo::transition(
+            c,
+            congress_id,
+            CongressState::CredentialsIssued,
+            CongressState::InSession,
+        )?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "congress.open_session",
+            None,
+            None,
+            None,
+        )?;
+        Ok(())
     })
 }
 

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod assets;
+pub mod attendance;
+pub mod credentials;
 pub mod delegate;
 pub mod health;
 pub mod home;
@@ -11,6 +13,8 @@ use actix_web::web;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     assets::configure(cfg);
+    attendance::configure(cfg);
+    credentials::configure(cfg);
     delegate::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
