@@ -2,8 +2,11 @@
 
 pub mod account;
 pub mod assets;
+pub mod audit;
 pub mod health;
 pub mod home;
+pub mod scrutineers;
+pub mod setup;
 
 use actix_web::web;
 
@@ -12,4 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     assets::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
+    setup::configure(cfg);
+    scrutineers::configure(cfg);
+    audit::configure(cfg);
 }
