@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod ballot_box;
 pub mod congress;
 pub mod credentials;
+pub mod scrutineers;
 
 use crate::domain::state::StateError;
 use crate::storage::repo::audit;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod congress;
 pub mod credentials;
 pub mod roster;
+pub mod scrutineers;
 pub mod users;
 
 use rand::RngCore;

@@ -3,12 +3,19 @@
 //! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
+pub mod audit;
 pub mod congresses;
 pub mod openapi;
+pub mod scrutineers;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     openapi::configure(cfg);
-    cfg.service(web::scope("/api/v1").configure(congresses::configure));
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(congresses::configure)
+            .configure(scrutineers::configure)
+            .configure(audit::configure),
+    );
 }

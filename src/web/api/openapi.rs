@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::congresses;
+use super::{audit, congresses, scrutineers};
 
 struct BearerAuth;
 
@@ -36,12 +36,18 @@ impl Modify for BearerAuth {
         congresses::get,
         congresses::update,
         congresses::update_settings,
+        scrutineers::list,
+        scrutineers::create,
+        scrutineers::delete,
+        audit::list,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "账户"),
         (name = "congresses", description = "大会"),
+        (name = "scrutineers", description = "监票人员"),
+        (name = "audit", description = "操作日志"),
     )
 )]
 pub struct ApiDoc;

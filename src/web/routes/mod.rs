@@ -3,10 +3,13 @@
 pub mod account;
 pub mod assets;
 pub mod attendance;
+pub mod audit;
 pub mod credentials;
 pub mod delegate;
 pub mod health;
 pub mod home;
+pub mod scrutineers;
+pub mod setup;
 
 use actix_web::web;
 
@@ -18,4 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     delegate::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
+    setup::configure(cfg);
+    scrutineers::configure(cfg);
+    audit::configure(cfg);
 }

@@ -1,6 +1,7 @@
 //! maud views: functions returning `Markup`. `layout` wraps every staff page; components are
 //! small functions. Views never touch the database.
 
+pub mod audit;
 pub mod components;
 pub mod layout;
 pub mod phone;
