@@ -7,6 +7,7 @@ pub mod credentials;
 pub mod roster;
 pub mod scrutineers;
 pub mod users;
+pub mod voting;
 
 use rand::RngCore;
 
