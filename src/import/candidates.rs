@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use super::columns::{ColumnMap, Field, FileKind};
 use super::error::{ImportError, ImportErrors};
-use super::normalize::{parse_gender, parse_political_status, parse_rank_pct, parse_u64};
 use super::table::Table;
+use super::values::{parse_gender, parse_political_status, parse_rank_pct, parse_u64};
 use crate::domain::types::Gender;
 
 /// One presidium candidate as the organiser's file gives them, before the eligibility check

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use super::columns::{ColumnMap, Field, FileKind};
 use super::error::{ImportError, ImportErrors};
-use super::normalize::{normalize_grade, parse_u64};
+use super::normalize::normalize_grade;
 use super::table::Table;
+use super::values::parse_u64;
 use crate::domain::types::CollegeEnrolment;
 
 /// Reads 学院, optional 年级, 人数.

@@ -24,6 +24,7 @@ mod samples;
 mod societies;
 mod students;
 mod table;
+mod values;
 mod warnings;
 mod write;
 mod xlsx;

@@ -4,8 +4,8 @@ use std::collections::HashMap;
 
 use super::columns::{ColumnMap, Field, FileKind};
 use super::error::{ImportError, ImportErrors};
-use super::normalize::parse_yes_no;
 use super::table::Table;
+use super::values::parse_yes_no;
 use crate::domain::types::Society;
 
 /// Reads 社团名称 and an optional 是否主要社团.

@@ -5,11 +5,12 @@ use std::collections::HashMap;
 
 use super::columns::{ColumnMap, Field, FileKind};
 use super::error::{ImportError, ImportErrors};
-use super::normalize::{
-    is_scientific, normalize_grade, parse_gender, parse_kind, parse_political_status, parse_u64,
-    parse_union_role, split_list,
-};
+use super::normalize::normalize_grade;
 use super::table::{Row, Table};
+use super::values::{
+    is_scientific, parse_gender, parse_kind, parse_political_status, parse_u64, parse_union_role,
+    split_list,
+};
 use crate::domain::types::{Nominee, RosterEntry, Student};
 
 /// Reads 姓名, 学号, 学院, 年级, 性别, 学生会职务 (blank or 无 = ordinary student), optional

@@ -3,8 +3,8 @@
 
 use super::columns::{column_letter, ColumnMap, Field, FileKind};
 use super::error::ImportError;
-use super::normalize::parse_yes_no;
 use super::table::Table;
+use super::values::parse_yes_no;
 
 /// Notices that do not stop an import: columns that were ignored, values to the right of the
 /// last header, and a societies file where no society is marked main. Same shape as errors.
