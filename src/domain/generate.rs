@@ -16,11 +16,14 @@
 //!    rules force it, and then the highest-ranked nominees who keep the rules reachable come in.
 //! 4. Congress-wide women (B5): if the exact maximum of each college (under its own rules)
 //!    added up is below the requirement, infeasible with that figure; otherwise one more woman
-//!    at a time goes to the college where it costs the fewest extra substitutions.
-//! 5. Main societies (B4), in configuration order: a society with no nominee at all is
-//!    infeasible; otherwise its highest-ranked member who fits is placed in the college where
-//!    that costs the fewest substitutions, keeping the women total and every society already
-//!    represented.
+//!    at a time goes to the college where it costs the fewest extra substitutions (then where
+//!    the nominee giving way stands lowest in the plain choice, then enrolment order).
+//! 5. Main societies (B4): a society with no nominee at all is infeasible. Otherwise, fewest
+//!    members first, a member is seated in the college where that costs least, keeping every
+//!    college's rules, the women's total and every society already represented; when none fits
+//!    directly, a short chain moves another society elsewhere, or the college gives up women
+//!    that other colleges make up (see `congress::societies`). If that fails, the same is tried
+//!    with societies first and women second.
 //! 6. The result is checked with `roster::validate`.
 //!
 //! Decisions where the spec leaves room:
@@ -32,9 +35,12 @@
 //!   B2 (ordinary, 2023级), quota 3, two ordinary needed: we keep A1 and take C1, B2 (two
 //!   substitutions) where {A2, B1, C1} would need one. Keeping the top vote-getter is the choice
 //!   that is easiest to justify to the nominees, so we prefer it.
-//! - B4 is a covering problem (hard in general): step 5 is greedy and may report a society as
-//!   impossible to fit in contrived cases where a joint rearrangement of several colleges would
-//!   work; the message then says so ("无法在满足其他规则的前提下入选"). B1-B3 and B5 are exact.
+//! - B4 is a covering problem (hard in general), so step 5 is a bounded search: with two or
+//!   more main societies competing for very few seats it can miss an arrangement that exists.
+//!   The refusal then says the members "could not be fitted" rather than that none exist.
+//!   Brute-force property tests on tight random congresses (2-3 colleges of 1-2 seats, two
+//!   main societies, a women's share) see this in fewer than 1 in 10,000 feasible cases; with
+//!   one main society none were seen. B1-B3 and B5 are exact.
 //! - Only elected delegates are generated; ex-officio and society-seat delegates are added to the
 //!   roster separately (A4) and then checked with `roster::validate`.
 
@@ -157,7 +163,7 @@ pub fn generate(nominees: &[Nominee], rules: &RosterRules) -> Result<Generated, 
             for s in given_up {
                 let name = prepared.societies[s];
                 let msg = format!(
-                    "主要学生社团\"{name}\"的推荐人选都无法在满足其他规则(名额、普通同学比例、年级覆盖、女代表比例及已覆盖的社团)的前提下入选"
+                    "主要学生社团\"{name}\"的推荐人选都无法在满足其他规则(名额、普通同学比例、年级覆盖、女代表比例及已覆盖的社团)的前提下入选; 可增加该社团的推荐人选, 或为其设置社团代表席位(A4)"
                 );
                 findings.push(4, CONGRESS, violation(4, None, 1, 0, msg));
             }

@@ -2,6 +2,7 @@
 //! women (B5) and main societies (B4), each fixed in the college where it costs the fewest
 //! substitutions, never breaking a rule already met. Societies live in `societies`.
 
+use std::cell::Cell;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -46,15 +47,28 @@ struct Congress<'p> {
     /// Delegates per main society.
     cover: Vec<usize>,
     women: usize,
+    /// Work left for the B4 search, in nominees examined (see [`WORK_PER_NOMINEE`]).
+    budget: Cell<usize>,
 }
+
+/// The B4 search (which can branch) may examine about this many nominees per nominee of the
+/// congress before giving up, so a hopeless case ends in bounded time. The B1-B3 and B5 steps
+/// are exact and not limited.
+const WORK_PER_NOMINEE: usize = 64;
 
 impl<'p> Congress<'p> {
     fn new(pools: &'p [Pool], picks: Vec<Pick>, n_societies: usize) -> Self {
+        let nominees: usize = pools.iter().map(|p| p.cands.len()).sum();
         let mut c = Congress {
             pools,
             women: picks.iter().map(|p| p.sol.women).sum(),
             picks,
             cover: vec![0; n_societies],
+            budget: Cell::new(
+                nominees
+                    .saturating_mul(WORK_PER_NOMINEE)
+                    .saturating_add(10_000),
+            ),
         };
         for i in 0..pools.len() {
             c.count(i, true);
@@ -115,8 +129,11 @@ impl<'p> Congress<'p> {
         if let Some(pick) = self.fit(i, None, target, &[]) {
             return Some(pick);
         }
+        // A woman who belongs to a society only this college represents may take it over.
+        let alone = self.alone(i, &[]);
         (0..pool.cands.len())
             .filter(|&p| pool.cands[p].woman && current.chosen.binary_search(&p).is_err())
+            .filter(|&p| pool.cands[p].societies.iter().any(|s| alone.contains(s)))
             .find_map(|p| self.fit(i, Some((p, None)), target, &[]))
     }
 
@@ -133,7 +150,9 @@ impl<'p> Congress<'p> {
             .collect();
         let mut next: Vec<Option<Pick>> = vec![None; self.pools.len()];
         let mut heap = BinaryHeap::new();
+        // At most one offer per college is in the heap; `next` holds it.
         let offer = |c: &Self, i: usize, next: &mut [Option<Pick>], heap: &mut BinaryHeap<_>| {
+            next[i] = None;
             if c.picks[i].sol.women >= max[i] {
                 return;
             }
@@ -145,22 +164,30 @@ impl<'p> Congress<'p> {
         for i in 0..self.pools.len() {
             offer(self, i, &mut next, &mut heap);
         }
+        let mut stale = vec![false; self.pools.len()];
         while self.women < required {
-            let Some(Reverse((_, i))) = heap.pop() else {
+            let Some(Reverse((cost, i))) = heap.pop() else {
                 return false;
             };
+            if stale[i] {
+                // Society counts changed since this offer was made: make it again.
+                stale[i] = false;
+                offer(self, i, &mut next, &mut heap);
+                if next[i]
+                    .as_ref()
+                    .is_some_and(|p| self.cost(i, &p.sol) > cost)
+                {
+                    continue;
+                }
+                heap.retain(|Reverse((_, j))| *j != i);
+            }
             let Some(pick) = next[i].take() else { continue };
             self.apply(i, pick);
             if keep {
-                // Society counts changed: other colleges' offers may no longer keep them.
-                heap.clear();
-                for j in 0..self.pools.len() {
-                    next[j] = None;
-                    offer(self, j, &mut next, &mut heap);
-                }
-            } else {
-                offer(self, i, &mut next, &mut heap);
+                stale.iter_mut().for_each(|s| *s = true);
             }
+            offer(self, i, &mut next, &mut heap);
+            stale[i] = false;
         }
         true
     }

@@ -8,7 +8,7 @@
 //! and make the women up elsewhere. Covering is hard in general, so this can still miss a
 //! contrived arrangement; the refusal then says the members could not be fitted.
 
-use super::{solve, Congress, Pick};
+use super::{solve, Congress, Pick, Solution, State};
 
 /// How many combinations of society keepers [`Congress::fit`] tries before giving up.
 const KEEPER_TRIES: usize = 64;
@@ -81,19 +81,19 @@ impl Congress<'_> {
             }
             let target = self.picks[i].sol.women.saturating_sub(slack);
             for t in self.alone(i, &[]) {
-                let displaced = self
-                    .members(i, s)
-                    .into_iter()
-                    .find_map(|p| self.fit(i, Some((p, Some(s))), target, &[t]));
-                let Some(pick) = displaced else { continue };
-                let before = self.picks[i].clone();
-                self.apply(i, pick);
-                changed[i] = true;
-                if self.cover[t] > 0 || self.cover_one(t, women_required, depth - 1, changed) {
-                    return true;
+                for p in self.members(i, s) {
+                    let Some(pick) = self.fit(i, Some((p, Some(s))), target, &[t]) else {
+                        continue;
+                    };
+                    let before = self.picks[i].clone();
+                    self.apply(i, pick);
+                    changed[i] = true;
+                    if self.cover[t] > 0 || self.cover_one(t, women_required, depth - 1, changed) {
+                        return true;
+                    }
+                    changed[i] = false;
+                    self.apply(i, before);
                 }
-                changed[i] = false;
-                self.apply(i, before);
             }
         }
         self.trade_women(s, women_required, changed)
@@ -109,37 +109,59 @@ impl Congress<'_> {
             if changed[i] || target == 0 {
                 continue;
             }
-            let members = self.members(i, s);
-            let Some(pick) = (0..target).rev().find_map(|t| {
-                members
-                    .iter()
-                    .find_map(|&p| self.fit(i, Some((p, Some(s))), t, &[]))
-            }) else {
-                continue;
-            };
-            let before = self.picks[i].clone();
-            self.apply(i, pick);
-            changed[i] = true;
-            let mut undo = Vec::new();
-            while self.women < women_required {
-                let best = (0..self.pools.len())
-                    .filter(|&j| !changed[j])
-                    .filter_map(|j| self.raise(j, true).map(|p| (self.cost(j, &p.sol), j, p)))
-                    .min_by_key(|(cost, j, _)| (*cost, *j));
-                let Some((_, j, pick)) = best else { break };
-                undo.push((j, self.picks[j].clone()));
-                self.apply(j, pick);
+            for p in self.members(i, s) {
+                // The most women this college can have with `p` seated (exact); the direct
+                // attempt already failed at `target`.
+                let mut state = State::new(&self.pools[i], 0);
+                state.withdraw(&self.pools[i].cands[p]);
+                state.take(&self.pools[i].cands[p]);
+                if state.check().is_err() {
+                    continue;
+                }
+                let t = state.best_reachable().1.min(target - 1);
+                let Some(pick) = self.fit(i, Some((p, Some(s))), t, &[]) else {
+                    continue;
+                };
+                let before = self.picks[i].clone();
+                self.apply(i, pick);
+                changed[i] = true;
+                if self.make_up_women(women_required, changed) {
+                    return true;
+                }
+                changed[i] = false;
+                self.apply(i, before);
             }
-            if self.women >= women_required {
-                return true;
-            }
-            for (j, old) in undo.into_iter().rev() {
-                self.apply(j, old);
-            }
-            changed[i] = false;
-            self.apply(i, before);
         }
         false
+    }
+
+    /// Raises women in colleges not in `changed` (keeping their societies) until there are
+    /// `women_required`, cheapest first; on failure undoes what it did.
+    fn make_up_women(&mut self, women_required: usize, changed: &[bool]) -> bool {
+        let mut undo = Vec::new();
+        while self.women < women_required {
+            let best = (0..self.pools.len())
+                .filter(|&j| !changed[j])
+                .filter_map(|j| self.raise(j, true).map(|p| (self.cost(j, &p.sol), j, p)))
+                .min_by_key(|(cost, j, _)| (*cost, *j));
+            let Some((_, j, pick)) = best else {
+                for (j, old) in undo.into_iter().rev() {
+                    self.apply(j, old);
+                }
+                return false;
+            };
+            undo.push((j, self.picks[j].clone()));
+            self.apply(j, pick);
+        }
+        true
+    }
+
+    /// [`solve`] for the B4 search, charged to the work budget; `None` once it is spent.
+    fn charged_solve(&self, i: usize, forced: &[usize], women_target: usize) -> Option<Solution> {
+        let cost = self.pools[i].cands.len().max(1);
+        let left = self.budget.get().checked_sub(cost)?;
+        self.budget.set(left);
+        solve(&self.pools[i], forced, women_target)
     }
 
     /// Positions of society `s`'s members in college `i`, in rank order.
@@ -151,7 +173,7 @@ impl Congress<'_> {
     }
 
     /// Societies represented only by college `i`'s delegates, except those in `spared`.
-    fn alone(&self, i: usize, spared: &[usize]) -> Vec<usize> {
+    pub(super) fn alone(&self, i: usize, spared: &[usize]) -> Vec<usize> {
         let pool = &self.pools[i];
         let mut here = vec![0usize; self.cover.len()];
         for &pos in &self.picks[i].sol.chosen {
@@ -185,7 +207,7 @@ impl Congress<'_> {
         }
         let alone = self.alone(i, &spared);
         let base: Vec<(usize, Option<usize>)> = newcomer.into_iter().collect();
-        if let Some(sol) = solve(pool, &places(&base), women_target) {
+        if let Some(sol) = self.charged_solve(i, &places(&base), women_target) {
             let kept = |s: &usize| {
                 sol.chosen
                     .iter()
@@ -218,7 +240,7 @@ impl Congress<'_> {
                     forced.push((pos, Some(s)));
                 }
             }
-            if let Some(sol) = solve(pool, &places(&forced), women_target) {
+            if let Some(sol) = self.charged_solve(i, &places(&forced), women_target) {
                 return Some(Pick { sol, forced });
             }
             // Next combination (odometer, last society fastest).
