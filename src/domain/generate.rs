@@ -35,12 +35,12 @@
 //!   B2 (ordinary, 2023级), quota 3, two ordinary needed: we keep A1 and take C1, B2 (two
 //!   substitutions) where {A2, B1, C1} would need one. Keeping the top vote-getter is the choice
 //!   that is easiest to justify to the nominees, so we prefer it.
-//! - B4 is a covering problem (hard in general), so step 5 is a bounded search: with two or
-//!   more main societies competing for very few seats it can miss an arrangement that exists.
-//!   The refusal then says the members "could not be fitted" rather than that none exist.
-//!   Brute-force property tests on tight random congresses (2-3 colleges of 1-2 seats, two
-//!   main societies, a women's share) see this in fewer than 1 in 10,000 feasible cases; with
-//!   one main society none were seen. B1-B3 and B5 are exact.
+//! - B4 is a covering problem (hard in general), so step 5 is a bounded search: with several
+//!   main societies competing for very few seats it can miss an arrangement that exists. The
+//!   refusal then says the members "could not be fitted" rather than that none exist.
+//!   Brute-force property tests on tight random congresses (2-3 colleges of 1-2 seats, a
+//!   women's share) found no miss in about 240,000 feasible cases with one or two main
+//!   societies, and about 1 in 5,000 with three. B1-B3 and B5 are exact.
 //! - Only elected delegates are generated; ex-officio and society-seat delegates are added to the
 //!   roster separately (A4) and then checked with `roster::validate`.
 

@@ -167,6 +167,14 @@ impl<'p> Congress<'p> {
         let mut stale = vec![false; self.pools.len()];
         while self.women < required {
             let Some(Reverse((cost, i))) = heap.pop() else {
+                // No college can add a woman and keep its societies: let one hand a society
+                // over to another college first.
+                if keep && self.raise_by_moving_society() {
+                    for j in 0..self.pools.len() {
+                        offer(self, j, &mut next, &mut heap);
+                    }
+                    continue;
+                }
                 return false;
             };
             if stale[i] {

@@ -13,7 +13,7 @@ use crate::domain::settings::RuleProfile;
 use crate::domain::types::{Gender, Society, Violation};
 
 const NAMES: [&str; 3] = ["信息学院", "机械工程学院", "外国语学院"];
-const SOCIETIES: [&str; 2] = ["青年志愿者协会", "学生科技协会"];
+const SOCIETIES: [&str; 3] = ["青年志愿者协会", "学生科技协会", "学生艺术团"];
 
 /// A nominee as (grade, ordinary, woman, votes, society bits).
 type Spec = (usize, bool, bool, u64, u8);
@@ -58,13 +58,13 @@ fn case() -> impl Strategy<Value = Case> {
 
 /// Tight congresses where societies and women compete for few seats.
 fn tight_case() -> impl Strategy<Value = Case> {
-    let nominee = (0usize..2, any::<bool>(), any::<bool>(), 0u64..4, 0u8..4);
+    let nominee = (0usize..2, any::<bool>(), any::<bool>(), 0u64..4, 0u8..8);
     let college = (1usize..=2, 1u64..=2, prop::collection::vec(nominee, 1..=4));
     (
         prop::collection::vec(college, 2..=3),
         prop::sample::select(vec![25u32, 30, 50]),
         prop::sample::select(vec![0u32, 60]),
-        1usize..=2,
+        1usize..=3,
     )
         .prop_map(|(colleges, women_pct, ordinary_pct, societies)| Case {
             colleges: colleges
@@ -100,7 +100,7 @@ fn build(case: &Case) -> (World, Vec<Nominee>) {
         for &(grade, ordinary, woman, votes, bits) in ns {
             let role = (!ordinary).then_some("学生会干事");
             let mut s = student(NAMES[c], GRADES[grade], nominees.len(), woman, role);
-            s.societies = (0..2)
+            s.societies = (0..3)
                 .filter(|b| bits >> b & 1 == 1)
                 .map(|b| SOCIETIES[b].to_string())
                 .collect();

@@ -475,3 +475,29 @@ fn b4_and_b5_together_trade_a_woman_between_colleges() {
         (1, 1)
     );
 }
+
+#[test]
+fn b5_can_hand_a_society_over_to_another_college() {
+    // 3 seats need ceil(50% x 3) = 2 women; 学生科技协会 has only 钱 (信息学院, a man), so
+    // 信息学院 seats him and one woman, and the other woman must come from 经济管理学院, whose
+    // 青年志愿者协会 member gives way: 信息学院's second seat goes to its 青年志愿者协会 woman.
+    let one = ["2023级"];
+    let mut w = congress(&[("信息学院", &one, 2), ("经济管理学院", &one, 1)]);
+    w.profile.women_min_pct = 50;
+    w.profile.ordinary_min_pct = 0;
+    w.societies = main_societies();
+    let n = members(&[
+        ("信息学院", false, true, 0, &[SCITECH]),
+        ("信息学院", true, true, 1, &[]),
+        ("信息学院", true, true, 0, &[VOLUNTEERS]),
+        ("经济管理学院", true, true, 0, &[]),
+        ("经济管理学院", false, true, 1, &[VOLUNTEERS]),
+    ]);
+    let g = generate(&n, &w.rules()).unwrap();
+    let expect: Vec<String> = [0, 2, 3]
+        .iter()
+        .map(|&i| n[i].student.name.clone())
+        .collect();
+    assert_eq!(names(&g.roster), expect);
+    assert!(g.report.valid);
+}

@@ -99,6 +99,30 @@ impl Congress<'_> {
         self.trade_women(s, women_required, changed)
     }
 
+    /// One more woman in some college that has to give up the only delegate of a society,
+    /// which another college then seats (without losing women). Returns whether it worked;
+    /// leaves everything as it was when it did not.
+    pub(super) fn raise_by_moving_society(&mut self) -> bool {
+        for j in 0..self.pools.len() {
+            let target = self.picks[j].sol.women + 1;
+            for t in self.alone(j, &[]) {
+                let Some(pick) = self.fit(j, None, target, &[t]) else {
+                    continue;
+                };
+                let before = self.picks[j].clone();
+                self.apply(j, pick);
+                let mut changed = vec![false; self.pools.len()];
+                changed[j] = true;
+                let women = self.women;
+                if self.cover[t] > 0 || self.cover_one(t, women, CHAIN - 1, &mut changed) {
+                    return true;
+                }
+                self.apply(j, before);
+            }
+        }
+        false
+    }
+
     /// Places a member of `s` in a college with fewer women than before and makes up the
     /// women in other colleges (keeping their societies). Leaves everything as it was when it
     /// fails.
