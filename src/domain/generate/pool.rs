@@ -150,7 +150,7 @@ impl<'p> State<'p> {
         }
     }
 
-    /// Takes a withdrawn nominee; returns whether their grade became covered (for [`untake`]).
+    /// Takes a withdrawn nominee; returns whether their grade became covered (for [`Self::untake`]).
     pub fn take(&mut self, c: &Cand) -> bool {
         self.taken += 1;
         self.ordinary += c.ordinary as usize;
@@ -164,7 +164,7 @@ impl<'p> State<'p> {
         false
     }
 
-    /// Undoes [`take`] (the nominee stays withdrawn).
+    /// Undoes [`Self::take`] (the nominee stays withdrawn).
     pub fn untake(&mut self, c: &Cand, newly_covered: bool) {
         self.taken -= 1;
         self.ordinary -= c.ordinary as usize;
@@ -203,7 +203,7 @@ impl<'p> State<'p> {
     }
 
     /// The most ordinary delegates and the most women a completion can reach (with B2 and B3
-    /// kept), counting those already taken. Meaningful when [`check`] passes.
+    /// kept), counting those already taken. Meaningful when [`Self::check`] passes.
     pub fn best_reachable(&self) -> (usize, usize) {
         let m = self.pool.quota.saturating_sub(self.taken);
         let u = self.pool.cover.saturating_sub(self.n_covered);

@@ -166,41 +166,28 @@ pub(super) fn college_shortfalls(pool: &Pool, index: &CollegeIndex, findings: &m
         return;
     }
     let state = State::new(pool, 0);
-    let Err(blocker) = state.check() else {
-        // The exact test passed, so the choice cannot fail; refuse plainly if it ever does.
+    if state.check() != Err(Blocker::Ordinary) {
+        // Only B2 with B3 together is left; the exact test says otherwise, so the choice cannot
+        // have failed. Refuse plainly if it ever does.
         let msg = format!("{name}未能生成满足规则B1-B3的代表名单(名额{q}名, 推荐人选{n}名)");
         findings.push(7, c, violation(7, Some(name), q as u64, 0, msg));
         return;
-    };
-    {
-        // Each figure alone suffices, but not together: covering the grades costs ordinary seats.
-        let (best_ordinary, _) = state.best_reachable();
-        let why = if pool.cover == pool.grades {
-            format!(
-                "{}只有学生会骨干推荐人选, 为覆盖各年级须选入学生会骨干",
-                names(&|g| has[g] && !has_ordinary[g])
-            )
-        } else {
-            let k = has_ordinary.iter().filter(|&&h| h).count();
-            format!("{q}名代表须来自{q}个不同年级, 有普通同学推荐人选的年级只有{k}个")
-        };
-        let rule = if blocker == Blocker::Ordinary { 2 } else { 3 };
-        let msg = format!(
-            "{name}需要至少{}名普通同学代表, 但{why}, 最多只能有{best_ordinary}名普通同学",
-            pool.ordinary_required
-        );
-        findings.push(
-            rule,
-            c,
-            violation(
-                rule,
-                Some(name),
-                pool.ordinary_required as u64,
-                best_ordinary as u64,
-                msg,
-            ),
-        );
     }
+    // Each figure alone suffices, but not together: covering the grades costs ordinary seats.
+    let (best_ordinary, _) = state.best_reachable();
+    let why = if pool.cover == pool.grades {
+        let only_cadres = names(&|g| has[g] && !has_ordinary[g]);
+        format!("{only_cadres}只有学生会骨干推荐人选, 为覆盖各年级须选入学生会骨干")
+    } else {
+        let k = has_ordinary.iter().filter(|&&h| h).count();
+        format!("{q}名代表须来自{q}个不同年级, 有普通同学推荐人选的年级只有{k}个")
+    };
+    let required = pool.ordinary_required;
+    let msg = format!(
+        "{name}需要至少{required}名普通同学代表, 但{why}, 最多只能有{best_ordinary}名普通同学"
+    );
+    let v = violation(2, Some(name), required as u64, best_ordinary as u64, msg);
+    findings.push(2, c, v);
 }
 
 /// Congress-wide shortfalls no choice overcomes: main societies without any nominee (B4) and

@@ -43,9 +43,9 @@ impl Congress<'_> {
     }
 
     /// Places a member of society `s`: directly where cheapest ([`Congress::cost`], then
-    /// enrolment order), else
-    /// through a chain of at most `depth` displaced societies. Colleges in `changed` are not
-    /// touched again. Leaves everything as it was when it fails.
+    /// enrolment order), else through a chain of at most `depth` displaced societies, else by
+    /// trading women. Colleges in `changed` are not touched again. Leaves everything as it was
+    /// when it fails.
     fn cover_one(
         &mut self,
         s: usize,
