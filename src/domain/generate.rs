@@ -54,6 +54,8 @@ mod proptests;
 mod scale;
 mod select;
 #[cfg(test)]
+mod society_tests;
+#[cfg(test)]
 mod tests;
 
 use serde::{Deserialize, Serialize};
