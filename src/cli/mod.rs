@@ -4,6 +4,7 @@
 //! action, 2 unreadable input or a usage error.
 
 mod admin;
+mod rules;
 mod serve;
 
 use std::path::PathBuf;
@@ -44,6 +45,11 @@ pub enum Command {
     /// Organiser and scrutineer accounts, API tokens.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Delegate quotas per college (rules A1-A4).
+    Allocate(rules::AllocateArgs),
+    /// Roster validation (B1-B6, B8) and generation (B7).
+    #[command(subcommand)]
+    Roster(rules::RosterCommand),
 }
 
 impl Cli {
@@ -85,6 +91,8 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(&config, args),
         Command::Demo(args) => serve::demo(args),
         Command::Admin(cmd) => admin::run(&config, cmd),
+        Command::Allocate(args) => rules::allocate(args),
+        Command::Roster(cmd) => rules::roster(cmd),
     };
     match result {
         Ok(code) => code,

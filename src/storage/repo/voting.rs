@@ -12,19 +12,27 @@ use crate::storage::{now_ms, DbConnection, StorageResult};
 /// Marks a draft contest open with `issued` ballots; returns false if it was not a draft.
 pub fn set_open(conn: &mut DbConnection, contest_id: &str, issued: u32) -> StorageResult<bool> {
     let now = now_ms();
-    let n = diesel::update(contests::table.find(contest_id).filter(contests::state.eq("draft")))
-        .set((
-            contests::state.eq("open"),
-            contests::issued.eq(issued as i32),
-            contests::opened_at.eq(now),
-            contests::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        contests::table
+            .find(contest_id)
+            .filter(contests::state.eq("draft")),
+    )
+    .set((
+        contests::state.eq("open"),
+        contests::issued.eq(issued as i32),
+        contests::opened_at.eq(now),
+        contests::updated_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Freezes the delegates entitled to vote in a contest (those present at opening).
-pub fn freeze_voters(conn: &mut DbConnection, contest_id: &str, delegate_ids: &[String]) -> StorageResult<()> {
+pub fn freeze_voters(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_ids: &[String],
+) -> StorageResult<()> {
     for d in delegate_ids {
         diesel::insert_into(contest_voters::table)
             .values(ContestVoterRow {
@@ -37,7 +45,11 @@ pub fn freeze_voters(conn: &mut DbConnection, contest_id: &str, delegate_ids: &[
 }
 
 /// Whether the delegate was present when the contest opened.
-pub fn is_voter(conn: &mut DbConnection, contest_id: &str, delegate_id: &str) -> StorageResult<bool> {
+pub fn is_voter(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_id: &str,
+) -> StorageResult<bool> {
     let n: i64 = contest_voters::table
         .filter(contest_voters::contest_id.eq(contest_id))
         .filter(contest_voters::delegate_id.eq(delegate_id))
@@ -47,7 +59,11 @@ pub fn is_voter(conn: &mut DbConnection, contest_id: &str, delegate_id: &str) ->
 }
 
 /// Whether the delegate is on the roll of the contest (voted, or was handed a paper ballot).
-pub fn on_roll(conn: &mut DbConnection, contest_id: &str, delegate_id: &str) -> StorageResult<bool> {
+pub fn on_roll(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_id: &str,
+) -> StorageResult<bool> {
     let n: i64 = roll::table
         .filter(roll::contest_id.eq(contest_id))
         .filter(roll::delegate_id.eq(delegate_id))
@@ -59,13 +75,17 @@ pub fn on_roll(conn: &mut DbConnection, contest_id: &str, delegate_id: &str) -> 
 /// Moves an open contest to closed (no further phone ballots); false if it was not open.
 pub fn set_closed(conn: &mut DbConnection, contest_id: &str) -> StorageResult<bool> {
     let now = now_ms();
-    let n = diesel::update(contests::table.find(contest_id).filter(contests::state.eq("open")))
-        .set((
-            contests::state.eq("closed"),
-            contests::closed_at.eq(now),
-            contests::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        contests::table
+            .find(contest_id)
+            .filter(contests::state.eq("open")),
+    )
+    .set((
+        contests::state.eq("closed"),
+        contests::closed_at.eq(now),
+        contests::updated_at.eq(now),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
@@ -77,21 +97,29 @@ pub fn set_final(
     merkle_root: &str,
     result_json: &str,
 ) -> StorageResult<bool> {
-    let n = diesel::update(contests::table.find(contest_id).filter(contests::state.eq("closed")))
-        .set((
-            contests::state.eq("final"),
-            contests::cast_count.eq(cast as i32),
-            contests::merkle_root.eq(merkle_root),
-            contests::result.eq(result_json),
-            contests::updated_at.eq(now_ms()),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        contests::table
+            .find(contest_id)
+            .filter(contests::state.eq("closed")),
+    )
+    .set((
+        contests::state.eq("final"),
+        contests::cast_count.eq(cast as i32),
+        contests::merkle_root.eq(merkle_root),
+        contests::result.eq(result_json),
+        contests::updated_at.eq(now_ms()),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Puts a delegate on the roll as voting on paper and counts one more paper ballot issued;
 /// false if the delegate was already on the roll (voted by phone, or already handed one).
-pub fn assign_paper(conn: &mut DbConnection, contest_id: &str, delegate_id: &str) -> StorageResult<bool> {
+pub fn assign_paper(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_id: &str,
+) -> StorageResult<bool> {
     if on_roll(conn, contest_id, delegate_id)? {
         return Ok(false);
     }
@@ -118,7 +146,9 @@ pub fn paper_entered(conn: &mut DbConnection, contest_id: &str) -> StorageResult
 
 /// Stores a paper ballot (no delegate: it comes out of the ballot box anonymously).
 pub fn insert_paper_ballot(conn: &mut DbConnection, row: &BallotRow) -> StorageResult<()> {
-    diesel::insert_into(ballots::table).values(row).execute(conn)?;
+    diesel::insert_into(ballots::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -139,7 +169,11 @@ pub fn ballot_count(conn: &mut DbConnection, contest_id: &str) -> StorageResult<
 }
 
 /// Whether a ballot with this hash is in the contest's box.
-pub fn has_ballot(conn: &mut DbConnection, contest_id: &str, ballot_hash: &str) -> StorageResult<bool> {
+pub fn has_ballot(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    ballot_hash: &str,
+) -> StorageResult<bool> {
     let n: i64 = ballots::table
         .filter(ballots::contest_id.eq(contest_id))
         .filter(ballots::ballot_hash.eq(ballot_hash))
@@ -149,7 +183,10 @@ pub fn has_ballot(conn: &mut DbConnection, contest_id: &str, ballot_hash: &str) 
 }
 
 /// The roll of a contest: (delegate number, name, college), in delegate-number order.
-pub fn roll_rows(conn: &mut DbConnection, contest_id: &str) -> StorageResult<Vec<(u32, String, String)>> {
+pub fn roll_rows(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> StorageResult<Vec<(u32, String, String)>> {
     let rows: Vec<(i32, String, String)> = roll::table
         .inner_join(delegates::table)
         .filter(roll::contest_id.eq(contest_id))

@@ -1,0 +1,374 @@
+//! `congress allocate` (rules A1-A4) and `congress roster check|generate` (B1-B8) on files,
+//! without a database: what a school's IT scripts around.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+
+use crate::domain::generate;
+use crate::domain::quota::{allocate as allocate_quotas, Allocation, QuotaParams};
+use crate::domain::roster::{self, RosterReport, RosterRules};
+use crate::domain::settings::{QuotaMethod, RuleProfile};
+use crate::domain::types::{CollegeEnrolment, Society, Violation};
+use crate::import::{self, ImportErrors};
+
+/// Exit status: valid / success.
+const OK: u8 = 0;
+/// Exit status: rule violations.
+const VIOLATIONS: u8 = 1;
+/// Exit status: unreadable input.
+const UNREADABLE: u8 = 2;
+
+#[derive(Args, Debug)]
+pub struct QuotaOpts {
+    /// Congress total T (default: the sum of the colleges' minimums).
+    #[arg(long)]
+    pub total: Option<u64>,
+    /// hamilton (default), dhondt, webster or huntington-hill.
+    #[arg(long, default_value = "hamilton")]
+    pub method: String,
+    /// Minimum share of enrolment per college: 0.01 or 1%.
+    #[arg(long, default_value = "0.01")]
+    pub ratio: String,
+    /// Minimum seats of any college.
+    #[arg(long, default_value_t = 1)]
+    pub min_seats: u32,
+}
+
+#[derive(Args, Debug)]
+pub struct AllocateArgs {
+    /// Enrolment file: 学院, optional 年级, 人数 (CSV UTF-8/GBK or .xlsx).
+    #[arg(long)]
+    pub enrolment: PathBuf,
+    #[command(flatten)]
+    pub quota: QuotaOpts,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RosterCommand {
+    /// Validate a roster: exit 0 valid, 1 rule violations, 2 unreadable input.
+    Check {
+        #[arg(long)]
+        enrolment: PathBuf,
+        #[arg(long)]
+        roster: PathBuf,
+        #[arg(long)]
+        societies: Option<PathBuf>,
+        #[command(flatten)]
+        quota: QuotaOpts,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Generate a roster from ranked nominees that `roster check` accepts, or explain why none exists.
+    Generate {
+        #[arg(long)]
+        enrolment: PathBuf,
+        #[arg(long)]
+        nominees: PathBuf,
+        #[arg(long)]
+        societies: Option<PathBuf>,
+        #[command(flatten)]
+        quota: QuotaOpts,
+        /// Where to write the roster CSV (UTF-8 with BOM).
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Parses "0.01", "1%" or "0.5%" into basis points.
+pub fn parse_ratio(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let (num, pct) = match t.strip_suffix('%') {
+        Some(n) => (n.trim(), true),
+        None => (t, false),
+    };
+    let v: f64 = num
+        .parse()
+        .map_err(|_| format!("--ratio “{s}” 不是有效的比例, 例如 0.01 或 1%"))?;
+    let bp = if pct { v * 100.0 } else { v * 10_000.0 };
+    if !(0.0..=10_000.0).contains(&bp) || (bp - bp.round()).abs() > 1e-6 {
+        return Err(format!("--ratio “{s}” 应在 0 到 100% 之间, 精确到 0.01%"));
+    }
+    Ok(bp.round() as u32)
+}
+
+impl QuotaOpts {
+    fn params(&self) -> Result<QuotaParams, String> {
+        let method = QuotaMethod::parse(&self.method).ok_or_else(|| {
+            format!(
+                "--method “{}” 无效, 应为 hamilton, dhondt, webster 或 huntington-hill",
+                self.method
+            )
+        })?;
+        Ok(QuotaParams {
+            ratio_bp: parse_ratio(&self.ratio)?,
+            min_seats: self.min_seats,
+            total: self.total,
+            method,
+        })
+    }
+
+    /// The rule profile these options describe (the roster rules take the other defaults).
+    fn profile(&self, params: &QuotaParams) -> RuleProfile {
+        RuleProfile {
+            quota_ratio_bp: params.ratio_bp,
+            min_seats: params.min_seats,
+            total_seats: params.total.map(|t| t.min(u32::MAX as u64) as u32),
+            quota_method: params.method,
+            ..RuleProfile::default()
+        }
+    }
+}
+
+/// Reads and parses one file, or prints every error (file, row, column) and gives exit 2.
+fn read<T>(
+    path: &Path,
+    parse: fn(&import::Table) -> Result<T, ImportErrors>,
+) -> Result<T, ExitCode> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("错误: 无法读取 {}: {e}", path.display());
+        ExitCode::from(UNREADABLE)
+    })?;
+    let parsed = import::read_table(&name, &bytes).and_then(|t| parse(&t));
+    parsed.map_err(|errs| {
+        for e in &errs.0 {
+            eprintln!("错误: {e}");
+        }
+        ExitCode::from(UNREADABLE)
+    })
+}
+
+fn colleges(enrolment: &[CollegeEnrolment]) -> Vec<(String, i64)> {
+    enrolment
+        .iter()
+        .map(|c| (c.college.clone(), c.total().min(i64::MAX as u64) as i64))
+        .collect()
+}
+
+fn quota_map(a: &Allocation) -> BTreeMap<String, u64> {
+    a.colleges
+        .iter()
+        .map(|c| (c.college.clone(), c.quota))
+        .collect()
+}
+
+fn print_json<T: serde::Serialize>(v: &T) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("错误: {e}"),
+    }
+}
+
+pub fn allocate(args: AllocateArgs) -> anyhow::Result<ExitCode> {
+    let params = match args.quota.params() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return Ok(ExitCode::from(UNREADABLE));
+        }
+    };
+    let enrolment = match read(&args.enrolment, import::parse_enrolment) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    match allocate_quotas(&colleges(&enrolment), &params) {
+        Ok(a) => {
+            if args.json {
+                print_json(&a);
+            } else {
+                print_allocation(&a);
+            }
+            Ok(ExitCode::from(OK))
+        }
+        Err(e) => {
+            eprintln!("错误: {e}");
+            Ok(ExitCode::from(VIOLATIONS))
+        }
+    }
+}
+
+fn print_allocation(a: &Allocation) {
+    println!(
+        "分配方法: {}   总名额: {}   在校生: {}   各学院最低名额之和: {}",
+        a.method.zh(),
+        a.total,
+        a.enrolment,
+        a.sum_of_minimums
+    );
+    println!(
+        "{:<16}\t{:>8}\t{:>6}\t{:>10}\t{:>6}",
+        "学院", "人数", "最低", "按比例", "名额"
+    );
+    for c in &a.colleges {
+        println!(
+            "{:<16}\t{:>8}\t{:>6}\t{:>10.3}\t{:>6}",
+            c.college, c.enrolment, c.minimum, c.share, c.quota
+        );
+    }
+    println!("并列规则: {}", a.tie_break);
+}
+
+fn print_violations(vs: &[Violation]) {
+    for v in vs {
+        let level = if v.warning { "提醒" } else { "违反" };
+        println!(
+            "{level} 规则{} [{}] 应为 {} 实际 {}: {}",
+            v.rule,
+            v.college.as_deref().unwrap_or("全体代表"),
+            v.required,
+            v.found,
+            v.message
+        );
+    }
+}
+
+fn print_report(r: &RosterReport) {
+    if r.valid {
+        println!("代表名单符合全部规则。");
+    } else {
+        println!("代表名单不符合规则:");
+    }
+    print_violations(&r.violations);
+}
+
+pub fn roster(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
+    let (enrolment_path, societies_path, quota_opts) = match &cmd {
+        RosterCommand::Check {
+            enrolment,
+            societies,
+            quota,
+            ..
+        }
+        | RosterCommand::Generate {
+            enrolment,
+            societies,
+            quota,
+            ..
+        } => (enrolment, societies, quota),
+    };
+    let params = match quota_opts.params() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return Ok(ExitCode::from(UNREADABLE));
+        }
+    };
+    let enrolment = match read(enrolment_path, import::parse_enrolment) {
+        Ok(e) => e,
+        Err(code) => return Ok(code),
+    };
+    let societies: Vec<Society> = match societies_path {
+        Some(p) => match read(p, import::parse_societies) {
+            Ok(s) => s,
+            Err(code) => return Ok(code),
+        },
+        None => Vec::new(),
+    };
+    let allocation = match allocate_quotas(&colleges(&enrolment), &params) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("错误: {e}");
+            return Ok(ExitCode::from(VIOLATIONS));
+        }
+    };
+    let quotas = quota_map(&allocation);
+    let profile = quota_opts.profile(&params);
+    let rules = RosterRules {
+        profile: &profile,
+        enrolment: &enrolment,
+        quotas: &quotas,
+        societies: &societies,
+        cadre_roles: None,
+    };
+    match cmd {
+        RosterCommand::Check {
+            roster: path, json, ..
+        } => {
+            let entries = match read(&path, import::parse_roster) {
+                Ok(e) => e,
+                Err(code) => return Ok(code),
+            };
+            let report = roster::validate(&entries, &rules);
+            if json {
+                print_json(&report);
+            } else {
+                print_report(&report);
+            }
+            Ok(ExitCode::from(if report.valid { OK } else { VIOLATIONS }))
+        }
+        RosterCommand::Generate {
+            nominees: path,
+            out,
+            json,
+            ..
+        } => {
+            let nominees = match read(&path, import::parse_nominees) {
+                Ok(n) => n,
+                Err(code) => return Ok(code),
+            };
+            match generate::generate(&nominees, &rules) {
+                Ok(g) => {
+                    std::fs::write(&out, import::write_roster_csv(&g.roster))?;
+                    if json {
+                        print_json(&serde_json::json!({
+                            "valid": g.report.valid,
+                            "out": out.display().to_string(),
+                            "delegates": g.roster.len(),
+                            "substitutions": g.substitutions,
+                            "report": g.report,
+                        }));
+                    } else {
+                        println!(
+                            "已生成代表名单 {} ({} 名代表)。",
+                            out.display(),
+                            g.roster.len()
+                        );
+                        for s in &g.substitutions {
+                            println!("调整 [{}] 规则{}: {}", s.college, s.rule, s.reason);
+                        }
+                        print_report(&g.report);
+                    }
+                    Ok(ExitCode::from(if g.report.valid { OK } else { VIOLATIONS }))
+                }
+                Err(inf) => {
+                    if json {
+                        print_json(
+                            &serde_json::json!({ "valid": false, "violations": inf.violations }),
+                        );
+                    } else {
+                        println!("无法生成符合规则的代表名单:");
+                        print_violations(&inf.violations);
+                    }
+                    Ok(ExitCode::from(VIOLATIONS))
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratios() {
+        assert_eq!(parse_ratio("0.01"), Ok(100));
+        assert_eq!(parse_ratio("1%"), Ok(100));
+        assert_eq!(parse_ratio("0.5%"), Ok(50));
+        assert_eq!(parse_ratio("0"), Ok(0));
+        assert!(parse_ratio("2").is_err());
+        assert!(parse_ratio("abc").is_err());
+        assert!(parse_ratio("0.00001").is_err());
+    }
+}
