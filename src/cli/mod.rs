@@ -72,6 +72,16 @@ pub fn init_logging() {
         .try_init();
 }
 
+/// Lets `congress allocate ... | head` end quietly like other command-line tools, instead of
+/// panicking on a closed pipe. Not for the server, whose sockets must never kill it.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: resetting a signal disposition to its default at start-up, before any threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -85,6 +95,9 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging();
+    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+        restore_sigpipe();
+    }
     let config = cli.config();
     let result = match cli.command {
         Command::Init => serve::init(&config),
