@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod ballot_box;
 pub mod congress;
+pub mod contests;
 
 use crate::domain::state::StateError;
 use crate::storage::repo::audit;

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assets;
+pub mod contests;
 pub mod health;
 pub mod home;
 
@@ -12,4 +13,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     assets::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
+    contests::configure(cfg);
 }
