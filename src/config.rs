@@ -39,6 +39,11 @@ impl Config {
     pub fn session_key_path(&self) -> PathBuf {
         self.data_dir.join("session.key")
     }
+
+    /// The file holding the key the delegates' card secrets are derived from.
+    pub fn credential_key_path(&self) -> PathBuf {
+        self.data_dir.join("credential.key")
+    }
 }
 
 /// Reads a 64-byte secret from `path`, creating it (mode 0600) from the OS RNG if missing.

@@ -45,9 +45,16 @@ fn new_congress(t: &common::TestDb) -> String {
         date: "2026-12-01".into(),
         place: "大学生活动中心".into(),
     };
-    service::congress::create(&mut c, &actor, &owner.id, &details, &RuleProfile::default())
-        .unwrap()
-        .id
+    service::congress::create(
+        &mut c,
+        &actor,
+        &owner.id,
+        &details,
+        &RuleProfile::default(),
+        &congress::crypto::KeyStore::new(t.path().join("keys")),
+    )
+    .unwrap()
+    .id
 }
 
 both_backends!(congress_round_trip, |kind: Kind| {

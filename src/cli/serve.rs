@@ -7,9 +7,9 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::Args;
 
-use crate::config::{load_or_create_secret, Config};
+use crate::config::Config;
 use crate::storage::{Db, OpenMode};
-use crate::web::{self, AppState};
+use crate::web::{self, AppState, Secrets};
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -35,8 +35,8 @@ pub fn init(config: &Config) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
     let db = Db::open(&config.database_url, OpenMode::Create)?;
-    load_or_create_secret(&config.session_key_path())
-        .with_context(|| format!("无法创建会话密钥 {}", config.session_key_path().display()))?;
+    Secrets::load(config)
+        .with_context(|| format!("无法创建密钥文件于 {}", config.data_dir.display()))?;
     println!("已初始化: 数据库 {}", db.backend().display());
     println!("会话密钥: {}", config.session_key_path().display());
     println!("下一步: congress admin create --username <用户名> --role organiser");
@@ -46,9 +46,9 @@ pub fn init(config: &Config) -> anyhow::Result<ExitCode> {
 /// Opens the database and session key of an initialised data directory.
 pub fn app_state(config: &Config, public_url: String, mode: OpenMode) -> anyhow::Result<AppState> {
     let db = Db::open(&config.database_url, mode)?;
-    let secret = load_or_create_secret(&config.session_key_path())
-        .with_context(|| format!("无法读取会话密钥 {}", config.session_key_path().display()))?;
-    Ok(AppState::new(db, config.clone(), &secret, public_url))
+    let secrets = Secrets::load(config)
+        .with_context(|| format!("无法读取密钥文件于 {}", config.data_dir.display()))?;
+    Ok(AppState::new(db, config.clone(), &secrets, public_url))
 }
 
 fn public_url(args: &ServeArgs, listener: &TcpListener) -> anyhow::Result<String> {

@@ -7,8 +7,7 @@ use ring::hmac;
 
 /// Crockford-style base32 without padding (lower-case): URL-safe and unambiguous.
 const B32: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
-/// Characters a person types from a printed card: no 0/O, 1/I/L.
-const CODE_ALPHABET: &[u8; 31] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+use super::token::CODE_ALPHABET;
 
 fn mac(key: &[u8], label: &str, parts: &[&str]) -> [u8; 32] {
     let k = hmac::Key::new(hmac::HMAC_SHA256, key);
@@ -42,34 +41,21 @@ pub fn derive_token(key: &[u8], parts: &[&str]) -> String {
     out
 }
 
-/// A 10-character code from `CODE_ALPHABET` (~49.5 bits), printed as `XXXX-XXXX-XX`.
+/// A 10-character code from `CODE_ALPHABET` (~49.5 bits), printed as `XXXXX-XXXXX` like
+/// `token::new_manual_code`; typed input is read with `token::normalise_manual_code`.
 pub fn derive_code(key: &[u8], parts: &[&str]) -> String {
     let m = mac(key, "congress/credential-code/v1", parts);
     // Rejection-free: take 10 digits of a big number in base 31 (bias < 2^-100).
     let mut n = u128::from_be_bytes(m[..16].try_into().unwrap_or([0; 16]));
-    let mut out = String::with_capacity(12);
+    let mut out = String::with_capacity(11);
     for i in 0..10 {
-        if i == 4 || i == 8 {
+        if i == 5 {
             out.push('-');
         }
         out.push(CODE_ALPHABET[(n % 31) as usize] as char);
         n /= 31;
     }
     out
-}
-
-/// Normalises a typed code: upper-case, full-width to half-width, separators and spaces
-/// removed, and the letters people confuse mapped (O->0 is not in the alphabet, so O, I and
-/// L are kept and simply fail).
-pub fn normalise_code(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
 }
 
 #[cfg(test)]
@@ -91,14 +77,15 @@ mod tests {
     fn codes_have_the_printed_shape_and_normalise() {
         let k = [1u8; 64];
         let c = derive_code(&k, &["c1", "d7", "5"]);
-        assert_eq!(c.len(), 12);
-        assert_eq!(&c[4..5], "-");
+        assert_eq!(c.len(), 11);
+        assert_eq!(&c[5..6], "-");
         assert!(c
             .chars()
             .filter(|c| *c != '-')
             .all(|c| CODE_ALPHABET.contains(&(c as u8))));
         let typed = format!(" {} ", c.to_lowercase().replace('-', " "));
-        assert_eq!(normalise_code(&typed), c.replace('-', ""));
-        assert_eq!(normalise_code("ＡＢ－ｃ２"), "ABC2");
+        let normalised = crate::crypto::token::normalise_manual_code(&typed);
+        assert_eq!(normalised, c.replace('-', ""));
+        assert!(crate::crypto::token::is_manual_code_shape(&normalised));
     }
 }

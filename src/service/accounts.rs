@@ -35,7 +35,7 @@ pub fn create_user(
     if password.chars().count() < 10 {
         return Err(ServiceError::invalid("密码太短: 至少需要10个字符"));
     }
-    let hash = hash_password(password).map_err(ServiceError::Internal)?;
+    let hash = hash_password(password).map_err(|e| ServiceError::Internal(e.to_string()))?;
     write_tx(conn, |c| {
         if users::by_username(c, username)?.is_some() {
             return Err(ServiceError::Conflict(format!("用户名“{username}”已存在")));

@@ -1,5 +1,6 @@
 //! Creating a congress and editing its details and rule profile.
 
+use crate::crypto::KeyStore;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::Action;
 use crate::storage::repo::congress::{self, Congress, CongressDetails};
@@ -56,13 +57,15 @@ fn trimmed(d: &CongressDetails) -> CongressDetails {
     }
 }
 
-/// Creates a congress owned by `owner_id`, in the `setup` state.
+/// Creates a congress owned by `owner_id`, in the `setup` state, with its own Ed25519
+/// signing key (private key in `keys`, mode 0600; public key and fingerprint in the database).
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
     owner_id: &str,
     details: &CongressDetails,
     settings: &RuleProfile,
+    keys: &KeyStore,
 ) -> ServiceResult<Congress> {
     validate_details(details)?;
     settings
@@ -73,8 +76,16 @@ pub fn create(
         })?;
     let details = trimmed(details);
     let id = new_id("c");
-    write_tx(conn, |c| {
-        let congress = congress::create(c, &id, &details, owner_id, settings)?;
+    std::fs::create_dir_all(&keys.dir).map_err(|e| {
+        ServiceError::Internal(format!("无法创建密钥目录 {}: {e}", keys.dir.display()))
+    })?;
+    let key = keys
+        .create(&id)
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let public = key.public_key();
+    let result = write_tx(conn, |c| {
+        congress::create(c, &id, &details, owner_id, settings)?;
+        congress::set_key(c, &id, &public.to_spki_pem(), &public.fingerprint())?;
         actor.audit(
             c,
             Some(&id),
@@ -83,8 +94,18 @@ pub fn create(
             None,
             serde_json::to_string(&details).ok(),
         )?;
-        Ok(congress)
-    })
+        load(c, &id)
+    });
+    if result.is_err() {
+        // Nothing refers to the new key: remove it rather than leave an orphan.
+        for p in [keys.key_path(&id), keys.pub_path(&id)]
+            .into_iter()
+            .flatten()
+        {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    result
 }
 
 /// Loads a congress or says it does not exist.

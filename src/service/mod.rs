@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod ballot_box;
 pub mod congress;
 pub mod contests;
+pub mod credentials;
 
 use crate::domain::state::StateError;
 use crate::storage::repo::audit;

@@ -19,7 +19,12 @@ use std::net::TcpListener;
 
 use actix_web::{middleware, web, App, HttpServer};
 
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
 use crate::config::Config;
+use crate::crypto::{KeyStore, SigningKey};
+use crate::service::ballot_box::BallotBox;
 use crate::storage::{Db, DbConnection};
 use error::WebError;
 use session::Sessions;
@@ -29,6 +34,25 @@ pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 /// Largest JSON or form body accepted elsewhere.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 
+/// The server's secrets, kept in the data directory (generated on first start, never in git).
+#[derive(Clone)]
+pub struct Secrets {
+    /// Encrypts and authenticates the session cookies.
+    pub cookie: Vec<u8>,
+    /// Derives the delegates' card tokens and codes (`crypto::derive`).
+    pub credential: Vec<u8>,
+}
+
+impl Secrets {
+    /// Loads (or creates) `session.key` and `credential.key` in the data directory.
+    pub fn load(config: &Config) -> std::io::Result<Secrets> {
+        Ok(Secrets {
+            cookie: crate::config::load_or_create_secret(&config.session_key_path())?,
+            credential: crate::config::load_or_create_secret(&config.credential_key_path())?,
+        })
+    }
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -37,17 +61,43 @@ pub struct AppState {
     pub sessions: Sessions,
     /// The address delegates' phones reach, used in QR codes (e.g. http://192.168.1.10:8080).
     pub public_url: String,
+    pub credential_key: Arc<Vec<u8>>,
+    pub keys: KeyStore,
+    signing_keys: Arc<RwLock<HashMap<String, Arc<SigningKey>>>>,
+    pub ballot_box: BallotBox,
 }
 
 impl AppState {
-    pub fn new(db: Db, config: Config, cookie_secret: &[u8], public_url: String) -> AppState {
+    /// Builds the state and starts the ballot writer on `db`.
+    pub fn new(db: Db, config: Config, secrets: &Secrets, public_url: String) -> AppState {
         let secure = public_url.starts_with("https://");
         AppState {
+            ballot_box: BallotBox::spawn(db.clone()),
             db,
+            keys: KeyStore::new(config.key_dir.clone()),
             config,
-            sessions: Sessions::new(cookie_secret, secure),
+            sessions: Sessions::new(&secrets.cookie, secure),
             public_url: public_url.trim_end_matches('/').to_string(),
+            credential_key: Arc::new(secrets.credential.clone()),
+            signing_keys: Arc::new(RwLock::new(HashMap::new())),
         }
+    }
+
+    /// The congress's signing key, loaded from the key directory once and then cached.
+    pub fn signing_key(&self, congress_id: &str) -> Result<Arc<SigningKey>, WebError> {
+        if let Some(k) = self
+            .signing_keys
+            .read()
+            .ok()
+            .and_then(|m| m.get(congress_id).cloned())
+        {
+            return Ok(k);
+        }
+        let key = Arc::new(self.keys.load(congress_id).map_err(WebError::internal)?);
+        if let Ok(mut m) = self.signing_keys.write() {
+            m.insert(congress_id.to_string(), key.clone());
+        }
+        Ok(key)
     }
 
     /// Runs blocking database work on actix's blocking pool.

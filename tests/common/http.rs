@@ -7,7 +7,7 @@ use std::net::TcpListener;
 
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
-use congress::web::{self, AppState};
+use congress::web::{self, AppState, Secrets};
 use reqwest::redirect::Policy;
 
 use super::{test_db, Kind, TestDb};
@@ -44,7 +44,11 @@ impl TestApp {
         let db = test_db(kind, test)?;
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let state = AppState::new(db.db.clone(), db.config(), &[7u8; 64], base.clone());
+        let secrets = Secrets {
+            cookie: vec![7u8; 64],
+            credential: vec![9u8; 64],
+        };
+        let state = AppState::new(db.db.clone(), db.config(), &secrets, base.clone());
         let st = state.clone();
         let (tx, rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {

@@ -154,10 +154,11 @@ pub async fn create(
     let settings = body.settings.unwrap_or_default();
     let actor = api_actor(&u, &req);
     let owner = u.user.id.clone();
+    let keys = state.keys.clone();
     let c = state
         .run(move |c| {
             Ok(service::congress::create(
-                c, &actor, &owner, &details, &settings,
+                c, &actor, &owner, &details, &settings, &keys,
             )?)
         })
         .await?;

@@ -175,6 +175,7 @@ async fn create(
     let details = form.details()?;
     let actor = actor(&staff, &req);
     let owner = staff.user.id.clone();
+    let keys = state.keys.clone();
     let congress = state
         .run(move |c| {
             Ok(service::congress::create(
@@ -183,6 +184,7 @@ async fn create(
                 &owner,
                 &details,
                 &RuleProfile::default(),
+                &keys,
             )?)
         })
         .await?;

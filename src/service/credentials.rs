@@ -1,0 +1,229 @@
+//! Delegate credentials (代表证): issuing on a frozen roster, printing, reissuing a lost card,
+//! and logging in with the card's QR token or manual code.
+//!
+//! A card's token and code are derived (`crypto::derive`) from the server's credential key,
+//! the congress, the delegate and the issue time; only their SHA-256 hashes are stored. So the
+//! organiser can print a college's sheet again at any time, and a reissue (new issue time)
+//! revokes the old card at once. Logging in starts a new session epoch, which ends the session
+//! of any other device using the same card; during the session (大会进行中) the first login
+//! also checks the delegate in (签到).
+
+use crate::crypto::derive::{derive_code, derive_token};
+use crate::crypto::sha256_hex;
+use crate::crypto::token::normalise_manual_code;
+use crate::domain::state::{Action, CongressState};
+use crate::storage::repo::congress::{self as congress_repo, Congress};
+use crate::storage::repo::credentials as cred_repo;
+use crate::storage::repo::roster::{self as roster_repo, Delegate};
+use crate::storage::{now_ms, write_tx, DbConnection};
+
+use super::{Actor, ServiceError, ServiceResult};
+
+/// What is printed on one card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Card {
+    pub delegate: Delegate,
+    /// The secret in the QR code's URL (`{public_url}/t/{token}`).
+    pub token: String,
+    /// The manual code for typing, `XXXXX-XXXXX`.
+    pub code: String,
+}
+
+fn secrets(key: &[u8], congress_id: &str, delegate_id: &str, issued_at: i64) -> (String, String) {
+    let at = issued_at.to_string();
+    let parts = [congress_id, delegate_id, at.as_str()];
+    (derive_token(key, &parts), derive_code(key, &parts))
+}
+
+/// Hash under which a token is stored.
+pub fn token_hash(token: &str) -> String {
+    sha256_hex(token.as_bytes())
+}
+
+/// Hash under which a manual code is stored (of its normalised form).
+pub fn code_hash(code: &str) -> String {
+    sha256_hex(normalise_manual_code(code).as_bytes())
+}
+
+fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
+    congress_repo::get(conn, id)?.ok_or_else(|| ServiceError::NotFound(format!("大会 {id} 不存在")))
+}
+
+/// Issues a card to every delegate of a frozen roster; the congress moves to
+/// `credentials_issued`. Returns the number of cards.
+pub fn issue(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    key: &[u8],
+) -> ServiceResult<usize> {
+    write_tx(conn, |c| {
+        let congress = load(c, congress_id)?;
+        Action::IssueCredentials.check(congress.state)?;
+        let delegates = roster_repo::delegates(c, congress_id)?;
+        if delegates.is_empty() {
+            return Err(ServiceError::invalid("代表名单为空, 无法发放代表证"));
+        }
+        let at = now_ms();
+        for d in &delegates {
+            let (token, code) = secrets(key, congress_id, &d.id, at);
+            cred_repo::set_credential(c, &d.id, &token_hash(&token), &code_hash(&code), at)?;
+        }
+        congress_repo::transition(
+            c,
+            congress_id,
+            CongressState::RosterFrozen,
+            CongressState::CredentialsIssued,
+        )?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "credentials.issue",
+            None,
+            None,
+            Some(format!("{{\"cards\":{}}}", delegates.len())),
+        )?;
+        Ok(delegates.len())
+    })
+}
+
+/// The cards of a congress (optionally of one college), re-derived for printing.
+pub fn cards(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    college: Option<&str>,
+    key: &[u8],
+) -> ServiceResult<Vec<Card>> {
+    let delegates = roster_repo::delegates(conn, congress_id)?;
+    let times = cred_repo::issue_times(conn, congress_id)?;
+    let mut out = Vec::new();
+    for (d, (id, at)) in delegates.into_iter().zip(times) {
+        debug_assert_eq!(d.id, id);
+        let Some(at) = at else { continue };
+        if college.is_some_and(|col| col != d.student.college) {
+            continue;
+        }
+        let (token, code) = secrets(key, congress_id, &d.id, at);
+        out.push(Card {
+            delegate: d,
+            token,
+            code,
+        });
+    }
+    Ok(out)
+}
+
+/// Reissues one card (lost card): new secrets, the old card stops working at once and any
+/// session opened with it ends. Audited with the delegate number (never the secrets).
+pub fn reissue(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    delegate_no: u32,
+    key: &[u8],
+) -> ServiceResult<Card> {
+    write_tx(conn, |c| {
+        let congress = load(c, congress_id)?;
+        Action::ReissueCredential.check(congress.state)?;
+        let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
+            .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
+        let old = cred_repo::issued_at(c, &d.id)?.unwrap_or(0);
+        let at = now_ms().max(old + 1);
+        let (token, code) = secrets(key, congress_id, &d.id, at);
+        cred_repo::set_credential(c, &d.id, &token_hash(&token), &code_hash(&code), at)?;
+        cred_repo::bump_epoch(c, &d.id)?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "credentials.reissue",
+            Some(&format!("代表{delegate_no}")),
+            None,
+            None,
+        )?;
+        let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        Ok(Card {
+            delegate: d,
+            token,
+            code,
+        })
+    })
+}
+
+/// A successful delegate login.
+#[derive(Debug, Clone)]
+pub struct Login {
+    pub delegate: Delegate,
+    pub congress: Congress,
+    /// The new session epoch (other devices' sessions end).
+    pub epoch: i64,
+    /// Whether this login checked the delegate in.
+    pub checked_in: bool,
+    /// Whether another device's session was ended by this login.
+    pub took_over: bool,
+}
+
+/// Why a login failed (the caller throttles per address on `Unknown`).
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("代表证无效或已作废(补发后旧证立即失效)。请核对后重试, 或联系会务人员。")]
+    Unknown,
+    #[error("本次大会尚未发放代表证或已经结束, 无法登录。")]
+    NotNow,
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+}
+
+impl From<crate::storage::StorageError> for LoginError {
+    fn from(e: crate::storage::StorageError) -> Self {
+        LoginError::Service(e.into())
+    }
+}
+
+impl From<diesel::result::Error> for LoginError {
+    fn from(e: diesel::result::Error) -> Self {
+        LoginError::Service(e.into())
+    }
+}
+
+/// Logs a delegate in by the hash of their token or code.
+fn login(
+    conn: &mut DbConnection,
+    found: impl FnOnce(&mut DbConnection) -> Result<Option<Delegate>, LoginError>,
+) -> Result<Login, LoginError> {
+    write_tx(conn, |c| {
+        let d = found(c)?.ok_or(LoginError::Unknown)?;
+        let congress = load(c, &d.congress_id)?;
+        if !matches!(
+            congress.state,
+            CongressState::CredentialsIssued | CongressState::InSession
+        ) {
+            return Err(LoginError::NotNow);
+        }
+        let took_over = d.session_epoch > 0;
+        let epoch = cred_repo::bump_epoch(c, &d.id)?;
+        let mut checked_in = false;
+        if congress.state == CongressState::InSession && !d.present {
+            checked_in = cred_repo::set_present(c, &d.id, true, now_ms())?;
+        }
+        let delegate = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        Ok(Login {
+            delegate,
+            congress,
+            epoch,
+            checked_in,
+            took_over,
+        })
+    })
+}
+
+/// Login with the QR token.
+pub fn login_with_token(conn: &mut DbConnection, token: &str) -> Result<Login, LoginError> {
+    let h = token_hash(token.trim());
+    login(conn, move |c| Ok(cred_repo::by_token_hash(c, &h)?))
+}
+
+/// Login with the manual code typed from the card.
+pub fn login_with_code(conn: &mut DbConnection, code: &str) -> Result<Login, LoginError> {
+    let h = code_hash(code);
+    login(conn, move |c| Ok(cred_repo::by_code_hash(c, &h)?))
+}
