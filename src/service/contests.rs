@@ -6,20 +6,23 @@
 //! contest itself is still a draft ("edited until opened"). Every change is audited with the
 //! contest's JSON before and after.
 
+mod agenda;
 mod candidates;
 mod readiness;
 
 use serde::Serialize;
 
+pub use self::agenda::{delete, move_contest, Direction};
 pub use self::candidates::{
     add_candidate, add_candidates, remove_candidate, update_candidate, CandidateData,
     MAX_CANDIDATES,
 };
-pub use self::readiness::{is_ready, readiness_of};
-use crate::domain::candidates::{check_seats, Candidate};
+pub use self::readiness::{
+    agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
+};
+use crate::domain::candidates::check_seats;
 use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::state::Action;
-use crate::domain::types::Violation;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests::{
     self as repo, Contest, ContestDefinition, ContestKind, ContestState,
@@ -260,226 +263,4 @@ pub fn update(
         )?;
         Ok(after)
     })
-}
-
-/// The audit record of a deleted contest: the contest and its candidates.
-#[derive(Serialize)]
-struct Deleted<'a> {
-    contest: &'a Contest,
-    candidates: &'a [Candidate],
-}
-
-/// Deletes a draft contest and its candidates; the agenda closes up behind it.
-pub fn delete(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-) -> ServiceResult<()> {
-    write_tx(conn, |c| {
-        let (_, before) = editable(c, congress_id, contest_id)?;
-        let candidates = repo::candidates(c, contest_id)?;
-        repo::delete(c, contest_id)?;
-        for (i, rest) in repo::list(c, congress_id)?.iter().enumerate() {
-            let order = u32::try_from(i + 1).unwrap_or(u32::MAX);
-            if rest.agenda_order != order {
-                repo::set_agenda_order(c, &rest.id, order)?;
-            }
-        }
-        let record = Deleted {
-            contest: &before,
-            candidates: &candidates,
-        };
-        actor.audit(
-            c,
-            Some(congress_id),
-            "contest.delete",
-            Some(contest_id),
-            json(&record),
-            None,
-        )?;
-        Ok(())
-    })
-}
-
-/// Which way to move a contest on the agenda.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-}
-
-impl Direction {
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s.trim() {
-            "up" => Some(Direction::Up),
-            "down" => Some(Direction::Down),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct AgendaPosition<'a> {
-    contest: &'a str,
-    agenda_order: u32,
-}
-
-/// Swaps a draft contest with its neighbour on the agenda. Both must be drafts: what has
-/// been voted on keeps its place. Returns the new agenda.
-pub fn move_contest(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    direction: Direction,
-) -> ServiceResult<Vec<Contest>> {
-    write_tx(conn, |c| {
-        let (_, contest) = editable(c, congress_id, contest_id)?;
-        let agenda = repo::list(c, congress_id)?;
-        let i = agenda
-            .iter()
-            .position(|x| x.id == contest.id)
-            .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))?;
-        let j = match direction {
-            Direction::Up if i > 0 => i - 1,
-            Direction::Down if i + 1 < agenda.len() => i + 1,
-            Direction::Up => {
-                return Err(ServiceError::Conflict(format!(
-                    "“{}”已是议程第一项",
-                    contest.def.title
-                )))
-            }
-            Direction::Down => {
-                return Err(ServiceError::Conflict(format!(
-                    "“{}”已是议程最后一项",
-                    contest.def.title
-                )))
-            }
-        };
-        let other = &agenda[j];
-        ensure_draft(other)?;
-        // Positions come from the list order, so equal or gapped numbers are repaired too.
-        let (pos_i, pos_j) = (position(i), position(j));
-        repo::set_agenda_order(c, &contest.id, pos_j)?;
-        repo::set_agenda_order(c, &other.id, pos_i)?;
-        let before = [
-            AgendaPosition {
-                contest: &contest.id,
-                agenda_order: contest.agenda_order,
-            },
-            AgendaPosition {
-                contest: &other.id,
-                agenda_order: other.agenda_order,
-            },
-        ];
-        let after = [
-            AgendaPosition {
-                contest: &contest.id,
-                agenda_order: pos_j,
-            },
-            AgendaPosition {
-                contest: &other.id,
-                agenda_order: pos_i,
-            },
-        ];
-        actor.audit(
-            c,
-            Some(congress_id),
-            "contest.move",
-            Some(contest_id),
-            json(&before),
-            json(&after),
-        )?;
-        Ok(repo::list(c, congress_id)?)
-    })
-}
-
-fn position(index: usize) -> u32 {
-    u32::try_from(index + 1).unwrap_or(u32::MAX)
-}
-
-/// A contest with its candidates (in ballot order) and its readiness.
-#[derive(Debug, Clone, Serialize)]
-pub struct ContestView {
-    pub contest: Contest,
-    pub candidates: Vec<Candidate>,
-    /// Every problem and recorded override; the contest may open when none is an error
-    /// ([`is_ready`]).
-    pub readiness: Vec<Violation>,
-}
-
-impl ContestView {
-    pub fn ready(&self) -> bool {
-        is_ready(&self.readiness)
-    }
-}
-
-/// One contest of `congress` with its candidates and readiness.
-pub fn view(
-    conn: &mut DbConnection,
-    congress: &Congress,
-    contest_id: &str,
-) -> ServiceResult<ContestView> {
-    let contest = load(conn, &congress.id, contest_id)?;
-    let scrutineers = repo::scrutineer_student_nos(conn, &congress.id)?;
-    let candidates = repo::candidates(conn, &contest.id)?;
-    let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
-    Ok(ContestView {
-        contest,
-        candidates,
-        readiness,
-    })
-}
-
-/// Every contest of `congress` in agenda order, with candidates and readiness.
-pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec<ContestView>> {
-    let scrutineers = repo::scrutineer_student_nos(conn, &congress.id)?;
-    repo::list(conn, &congress.id)?
-        .into_iter()
-        .map(|contest| {
-            let candidates = repo::candidates(conn, &contest.id)?;
-            let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
-            Ok(ContestView {
-                contest,
-                candidates,
-                readiness,
-            })
-        })
-        .collect()
-}
-
-/// The problems that keep contest `contest_id` from opening (and the recorded overrides, as
-/// warnings).
-pub fn readiness(
-    conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
-) -> ServiceResult<Vec<Violation>> {
-    let congress = congress::load(conn, congress_id)?;
-    Ok(view(conn, &congress, contest_id)?.readiness)
-}
-
-/// `Ok` when contest `contest_id` may open; otherwise every blocking problem, for the action
-/// that opens a contest.
-pub fn ensure_ready(
-    conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
-) -> ServiceResult<()> {
-    let congress = congress::load(conn, congress_id)?;
-    let v = view(conn, &congress, contest_id)?;
-    if v.ready() {
-        return Ok(());
-    }
-    let details = v
-        .readiness
-        .iter()
-        .filter(|x| !x.warning)
-        .map(|x| format!("规则{}：{}", x.rule, x.message))
-        .collect();
-    Err(invalid(
-        &format!("“{}”尚不具备开始投票的条件", v.contest.def.title),
-        details,
-    ))
 }

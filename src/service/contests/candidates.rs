@@ -226,18 +226,17 @@ pub fn add_candidates(
             return Err(too_many(&contest, listed.len() + rows.len()));
         }
         let scrutineers = repo::scrutineer_student_nos(c, congress_id)?;
-        let mut order = repo::next_organiser_order(c, contest_id)?;
+        let first = repo::next_organiser_order(c, contest_id)?;
         let mut added = Vec::with_capacity(rows.len());
         let mut found = Vec::new();
-        for (i, data) in rows.iter().enumerate() {
+        for ((i, data), order) in rows.iter().enumerate().zip(first..) {
             let cand = data.candidate(new_id("k"), order, &profile);
             let problems = problems(&cand, &listed, &scrutineers, &profile);
             found.extend(
                 problems
                     .into_iter()
-                    .map(|p| format!("{file} 第{}名：{p}", i + 1)),
+                    .map(|p| format!("{file} 第{}名候选人：{p}", i + 1)),
             );
-            order += 1;
             listed.push(cand.clone());
             added.push(cand);
         }

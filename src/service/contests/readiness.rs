@@ -1,11 +1,17 @@
 //! Whether a contest may open: the rules of its candidate list (C1 seats, C2 margin, C3
 //! eligibility, G2 candidates are not scrutineers, B6 名单) for an election, and a warning
-//! when a threshold differs from the rules' default (F1 setting, F4).
+//! when a threshold differs from the rules' default (F1 setting, F4). Also the views of one
+//! contest and of the agenda that carry it.
 
+use serde::Serialize;
+
+use super::{invalid, load};
 use crate::domain::candidates::{check_contest, Candidate};
 use crate::domain::types::Violation;
+use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{Contest, ContestKind};
+use crate::storage::repo::contests::{self as repo, Contest, ContestKind};
+use crate::storage::DbConnection;
 
 /// Every problem of `contest` given its `candidates` and the congress's scrutineers' 学号, in
 /// rule order. Recorded overrides (等额 with a reason, an ineligible candidate with a reason)
@@ -84,6 +90,91 @@ fn warning(rule: &str, message: String) -> Violation {
 /// Ready to open: nothing but warnings.
 pub fn is_ready(readiness: &[Violation]) -> bool {
     readiness.iter().all(|v| v.warning)
+}
+
+/// A contest with its candidates (in ballot order) and its readiness.
+#[derive(Debug, Clone, Serialize)]
+pub struct ContestView {
+    pub contest: Contest,
+    pub candidates: Vec<Candidate>,
+    /// Every problem and recorded override; the contest may open when none is an error
+    /// ([`is_ready`]).
+    pub readiness: Vec<Violation>,
+}
+
+impl ContestView {
+    pub fn ready(&self) -> bool {
+        is_ready(&self.readiness)
+    }
+}
+
+/// One contest of `congress` with its candidates and readiness.
+pub fn view(
+    conn: &mut DbConnection,
+    congress: &Congress,
+    contest_id: &str,
+) -> ServiceResult<ContestView> {
+    let contest = load(conn, &congress.id, contest_id)?;
+    let scrutineers = repo::scrutineer_student_nos(conn, &congress.id)?;
+    let candidates = repo::candidates(conn, &contest.id)?;
+    let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+    Ok(ContestView {
+        contest,
+        candidates,
+        readiness,
+    })
+}
+
+/// Every contest of `congress` in agenda order, with candidates and readiness.
+pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec<ContestView>> {
+    let scrutineers = repo::scrutineer_student_nos(conn, &congress.id)?;
+    repo::list(conn, &congress.id)?
+        .into_iter()
+        .map(|contest| {
+            let candidates = repo::candidates(conn, &contest.id)?;
+            let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+            Ok(ContestView {
+                contest,
+                candidates,
+                readiness,
+            })
+        })
+        .collect()
+}
+
+/// The problems that keep contest `contest_id` from opening (and the recorded overrides, as
+/// warnings).
+pub fn readiness(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<Vec<Violation>> {
+    let congress = congress::load(conn, congress_id)?;
+    Ok(view(conn, &congress, contest_id)?.readiness)
+}
+
+/// `Ok` when contest `contest_id` may open; otherwise every blocking problem, for the action
+/// that opens a contest.
+pub fn ensure_ready(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<()> {
+    let congress = congress::load(conn, congress_id)?;
+    let v = view(conn, &congress, contest_id)?;
+    if v.ready() {
+        return Ok(());
+    }
+    let details = v
+        .readiness
+        .iter()
+        .filter(|x| !x.warning)
+        .map(|x| format!("规则{}：{}", x.rule, x.message))
+        .collect();
+    Err(invalid(
+        &format!("“{}”尚不具备开始投票的条件", v.contest.def.title),
+        details,
+    ))
 }
 
 #[cfg(test)]

@@ -4,11 +4,16 @@
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
 pub mod congresses;
+pub mod contests;
 pub mod openapi;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     openapi::configure(cfg);
-    cfg.service(web::scope("/api/v1").configure(congresses::configure));
+    cfg.service(
+        web::scope("/api/v1")
+            .configure(congresses::configure)
+            .configure(contests::configure),
+    );
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::congresses;
+use super::{congresses, contests};
 
 struct BearerAuth;
 
@@ -36,12 +36,22 @@ impl Modify for BearerAuth {
         congresses::get,
         congresses::update,
         congresses::update_settings,
+        contests::list,
+        contests::create,
+        contests::get,
+        contests::update,
+        contests::delete,
+        contests::move_contest,
+        contests::candidates::add_candidate,
+        contests::candidates::update_candidate,
+        contests::candidates::remove_candidate,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "账户"),
         (name = "congresses", description = "大会"),
+        (name = "contests", description = "选举与表决事项"),
     )
 )]
 pub struct ApiDoc;
