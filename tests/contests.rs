@@ -368,11 +368,9 @@ both_backends!(
             scrutineer("2022030109", 1);
             let r = add(&org, &cid, &id, "郑强", "2022030109", &[]).await;
             assert_eq!(r.status(), 422);
-            assert!(r
-                .text()
-                .await
-                .unwrap()
-                .contains("规则G2：候选人郑强（学号2022030109）已被列为监票人或计票人"));
+            assert!(r.text().await.unwrap().contains(
+                "规则G2：候选人郑强（学号2022030109）已被列为监票人，候选人不得担任监票、计票工作"
+            ));
 
             // A scrutineer named after the candidate was added: the contest is not ready.
             add_ok(&org, &cid, &id, "郑刚", "2022030110").await;
@@ -736,10 +734,7 @@ both_backends!(api_create_list_edit_and_access, |kind: Kind| {
         .await;
         assert_eq!(s, 422);
         assert!(
-            v["details"][0]
-                .as_str()
-                .unwrap()
-                .starts_with("规则C3"),
+            v["details"][0].as_str().unwrap().starts_with("规则C3"),
             "{v}"
         );
 

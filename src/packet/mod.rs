@@ -1,1 +1,4 @@
-//! The certified record, the filing packet and its verification.
+//! The published artefacts and the filing packet: boards, the certified record and its
+//! addenda, the packet on disk, and its verification by an outsider.
+
+pub mod format;

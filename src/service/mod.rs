@@ -6,10 +6,12 @@
 //! (`web::auth`); services trust their `Actor`.
 
 pub mod accounts;
+pub mod attendance;
 pub mod ballot_box;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod scrutineers;
 
 use crate::domain::state::StateError;
 use crate::storage::repo::audit;

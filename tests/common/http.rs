@@ -24,7 +24,7 @@ impl Drop for TestApp {
         // Stop the server; the runtime thread ends with it.
         let h = self.handle.clone();
         std::thread::spawn(move || {
-            let _ = futures_executor_block_on(h.stop(false));
+            futures_executor_block_on(h.stop(false));
         });
     }
 }

@@ -11,9 +11,11 @@ use super::{editable, invalid, json, reason, MAX_REASON_CHARS};
 use crate::domain::candidates::{ballot_order, eligibility, Candidate};
 use crate::domain::settings::RuleProfile;
 use crate::domain::types::Gender;
+use crate::service::scrutineers::normalise;
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests::{self as repo, Contest, ContestKind};
 use crate::storage::repo::new_id;
+use crate::storage::repo::scrutineers::{self, Scrutineer};
 use crate::storage::{write_tx, DbConnection, StorageError};
 
 /// Most candidates one election may list.
@@ -41,14 +43,15 @@ pub struct CandidateData {
 }
 
 impl CandidateData {
-    /// The candidate with trimmed fields. The override is kept only for a candidate who
+    /// The candidate with trimmed fields (full-width digits in the 学号 made half-width, as
+    /// for scrutineers, so G2 compares like with like). The override is kept only for a candidate who
     /// needs one, so a later change of the rank setting cannot silently activate a reason
     /// that was never needed.
     fn candidate(&self, id: String, organiser_order: u32, profile: &RuleProfile) -> Candidate {
         let mut c = Candidate {
             id,
             name: self.name.trim().to_string(),
-            student_no: self.student_no.trim().to_string(),
+            student_no: normalise(Some(&self.student_no)).unwrap_or_default(),
             college: self.college.trim().to_string(),
             gender: self.gender,
             political_status: self.political_status.trim().to_string(),
@@ -69,7 +72,7 @@ impl CandidateData {
 fn problems(
     c: &Candidate,
     others: &[Candidate],
-    scrutineers: &[String],
+    scrutineers: &[Scrutineer],
     profile: &RuleProfile,
 ) -> Vec<String> {
     let who = format!("候选人{}（学号{}）", c.name, c.student_no);
@@ -103,11 +106,7 @@ fn problems(
             c.student_no, same.name
         ));
     }
-    if scrutineers.iter().any(|s| s.trim() == c.student_no) {
-        out.push(format!(
-            "规则G2：{who}已被列为监票人或计票人，候选人不得担任监票、计票工作"
-        ));
-    }
+    out.extend(scrutineer_conflict(c, &who, scrutineers));
     let e = eligibility(c, profile);
     if !e.eligible && !e.overridden {
         out.push(format!(
@@ -118,12 +117,39 @@ fn problems(
     out
 }
 
+/// Rule G2 from the candidate's side: the same 学号 as a scrutineer, or the same name as a
+/// scrutineer entered without 学号 (names repeat, so the message says how to tell them apart).
+fn scrutineer_conflict(c: &Candidate, who: &str, scrutineers: &[Scrutineer]) -> Option<String> {
+    if let Some(s) = scrutineers
+        .iter()
+        .find(|s| s.student_no.as_deref() == Some(c.student_no.as_str()))
+    {
+        return Some(format!(
+            "规则G2：{who}已被列为{}，候选人不得担任监票、计票工作",
+            s.role.zh()
+        ));
+    }
+    scrutineers
+        .iter()
+        .find(|s| s.student_no.is_none() && s.name.trim() == c.name)
+        .map(|s| {
+            format!(
+                "规则G2：监票人员中有同名的{}“{}”且未填写学号；如果不是同一人，\
+                 请先在监票人员中补填其学号以区分",
+                s.role.zh(),
+                s.name.trim()
+            )
+        })
+}
+
 /// The election `contest_id`, editable now, with the congress's rule profile.
 fn editable_election(
     c: &mut DbConnection,
     congress_id: &str,
     contest_id: &str,
 ) -> ServiceResult<(RuleProfile, Contest)> {
+    // Serialise with additions of scrutineers, which check G2 from their side.
+    scrutineers::lock_congress(c, congress_id)?;
     let (congress, contest) = editable(c, congress_id, contest_id)?;
     if contest.kind != ContestKind::Election {
         return Err(ServiceError::Conflict(format!(
@@ -181,7 +207,7 @@ pub fn add_candidate(
         if existing.len() >= MAX_CANDIDATES {
             return Err(too_many(&contest, existing.len() + 1));
         }
-        let scrutineers = repo::scrutineer_student_nos(c, congress_id)?;
+        let scrutineers = scrutineers::list(c, congress_id)?;
         let order = repo::next_organiser_order(c, contest_id)?;
         let cand = data.candidate(new_id("k"), order, &profile);
         let found = problems(&cand, &existing, &scrutineers, &profile);
@@ -225,7 +251,7 @@ pub fn add_candidates(
         if listed.len() + rows.len() > MAX_CANDIDATES {
             return Err(too_many(&contest, listed.len() + rows.len()));
         }
-        let scrutineers = repo::scrutineer_student_nos(c, congress_id)?;
+        let scrutineers = scrutineers::list(c, congress_id)?;
         let first = repo::next_organiser_order(c, contest_id)?;
         let mut added = Vec::with_capacity(rows.len());
         let mut found = Vec::new();
@@ -283,7 +309,7 @@ pub fn update_candidate(
             .into_iter()
             .filter(|o| o.id != candidate_id)
             .collect();
-        let scrutineers = repo::scrutineer_student_nos(c, congress_id)?;
+        let scrutineers = scrutineers::list(c, congress_id)?;
         let cand = data.candidate(before.id.clone(), before.organiser_order, &profile);
         let found = problems(&cand, &others, &scrutineers, &profile);
         if !found.is_empty() {
@@ -381,16 +407,41 @@ mod tests {
         assert!(problems(&c, &[], &[], &p).is_empty());
     }
 
+    fn scrutineer(name: &str, no: Option<&str>) -> Scrutineer {
+        Scrutineer {
+            id: "s1".into(),
+            congress_id: "c1".into(),
+            role: scrutineers::ScrutineerRole::Counter,
+            name: name.into(),
+            student_no: no.map(str::to_string),
+            user_id: None,
+            username: None,
+            position: 1,
+        }
+    }
+
     #[test]
     fn duplicates_scrutineers_and_blank_fields_are_refused() {
         let p = RuleProfile::default();
         let first = data("林晓", "2022030101").candidate("k1".into(), 1, &p);
-        let again = data("林小", "2022030101").candidate("k2".into(), 2, &p);
-        let found = problems(&again, &[first], &["2022030101".to_string()], &p);
+        // A 学号 typed with full-width digits is the same 学号.
+        let again = data("林小", "２０２２０３０１０１").candidate("k2".into(), 2, &p);
+        assert_eq!(again.student_no, "2022030101");
+        let s = [scrutineer("林小", Some("2022030101"))];
+        let found = problems(&again, &[first], &s, &p);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].starts_with("规则B6：学号2022030101已是本事项的候选人（林晓）"));
-        assert!(found[1].starts_with("规则G2："));
-        let blank = data("", "").candidate("k3".into(), 3, &p);
+        assert_eq!(
+            found[1],
+            "规则G2：候选人林小（学号2022030101）已被列为计票人，候选人不得担任监票、计票工作"
+        );
+        // A scrutineer without 学号 of the same name.
+        let s = [scrutineer("郑强", None)];
+        let zheng = data("郑强", "2022030109").candidate("k3".into(), 3, &p);
+        let found = problems(&zheng, &[], &s, &p);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].starts_with("规则G2：监票人员中有同名的计票人“郑强”且未填写学号"));
+        let blank = data("", "").candidate("k4".into(), 4, &p);
         let found = problems(&blank, &[], &[], &p);
         assert_eq!(found.len(), 2, "{found:?}");
         assert!(found[0].contains("“姓名”不能为空"));

@@ -11,6 +11,7 @@ use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests::{self as repo, Contest, ContestKind};
+use crate::storage::repo::scrutineers;
 use crate::storage::DbConnection;
 
 /// Every problem of `contest` given its `candidates` and the congress's scrutineers' 学号, in
@@ -92,6 +93,14 @@ pub fn is_ready(readiness: &[Violation]) -> bool {
     readiness.iter().all(|v| v.warning)
 }
 
+/// The 学号 of the congress's scrutineers who have one (G2).
+fn scrutineer_nos(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<String>> {
+    Ok(scrutineers::list(conn, congress_id)?
+        .into_iter()
+        .filter_map(|s| s.student_no)
+        .collect())
+}
+
 /// A contest with its candidates (in ballot order) and its readiness.
 #[derive(Debug, Clone, Serialize)]
 pub struct ContestView {
@@ -115,7 +124,7 @@ pub fn view(
     contest_id: &str,
 ) -> ServiceResult<ContestView> {
     let contest = load(conn, &congress.id, contest_id)?;
-    let scrutineers = repo::scrutineer_student_nos(conn, &congress.id)?;
+    let scrutineers = scrutineer_nos(conn, &congress.id)?;
     let candidates = repo::candidates(conn, &contest.id)?;
     let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
     Ok(ContestView {
@@ -127,7 +136,7 @@ pub fn view(
 
 /// Every contest of `congress` in agenda order, with candidates and readiness.
 pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec<ContestView>> {
-    let scrutineers = repo::scrutineer_student_nos(conn, &congress.id)?;
+    let scrutineers = scrutineer_nos(conn, &congress.id)?;
     repo::list(conn, &congress.id)?
         .into_iter()
         .map(|contest| {

@@ -90,3 +90,118 @@ pub fn list(conn: &mut DbConnection, congress_id: Option<&str>) -> StorageResult
         .map(AuditEntry::from)
         .collect())
 }
+
+/// Which entries an audit query may return.
+#[derive(Debug, Clone)]
+pub enum Scope<'a> {
+    /// The entries of one congress.
+    Congress(&'a str),
+    /// The entries of these congresses, plus the entries without a congress (account events:
+    /// logins, password changes, tokens) whose actor or target is `username`.
+    OwnAndAccount {
+        congress_ids: &'a [String],
+        username: &'a str,
+    },
+    /// Everything.
+    All,
+}
+
+/// An audit query: scope plus the page's filters.
+#[derive(Debug, Clone)]
+pub struct Query<'a> {
+    pub scope: Scope<'a>,
+    /// Only actions starting with this (e.g. `scrutineer.`); matched literally.
+    pub action_prefix: Option<&'a str>,
+    /// Only this actor (exact username).
+    pub actor: Option<&'a str>,
+}
+
+type Backend = <DbConnection as diesel::Connection>::Backend;
+
+/// `%` and `_` are LIKE wildcards; a prefix filter must match them literally.
+fn like_prefix(prefix: &str) -> String {
+    let mut s = String::with_capacity(prefix.len() + 1);
+    for c in prefix.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s.push('%');
+    s
+}
+
+fn filtered<'a>(q: &Query<'a>) -> audit_log::BoxedQuery<'a, Backend> {
+    let mut b = audit_log::table.into_boxed();
+    match &q.scope {
+        Scope::Congress(id) => b = b.filter(audit_log::congress_id.eq(id.to_string())),
+        Scope::OwnAndAccount {
+            congress_ids,
+            username,
+        } => {
+            let own = audit_log::congress_id.eq_any(congress_ids.to_vec());
+            let account = audit_log::congress_id.is_null().and(
+                audit_log::actor
+                    .eq(username.to_string())
+                    .or(audit_log::target.eq(username.to_string())),
+            );
+            b = b.filter(own.or(account));
+        }
+        Scope::All => {}
+    }
+    if let Some(p) = q.action_prefix.filter(|p| !p.is_empty()) {
+        b = b.filter(audit_log::action.like(like_prefix(p)).escape('\\'));
+    }
+    if let Some(a) = q.actor.filter(|a| !a.is_empty()) {
+        b = b.filter(audit_log::actor.eq(a.to_string()));
+    }
+    b
+}
+
+/// How many entries the query matches.
+pub fn count(conn: &mut DbConnection, q: &Query<'_>) -> StorageResult<i64> {
+    Ok(filtered(q).count().get_result(conn)?)
+}
+
+/// One page of the query's entries, newest first.
+pub fn page(
+    conn: &mut DbConnection,
+    q: &Query<'_>,
+    offset: i64,
+    limit: i64,
+) -> StorageResult<Vec<AuditEntry>> {
+    Ok(filtered(q)
+        .select(AuditRow::as_select())
+        .order(audit_log::seq.desc())
+        .offset(offset.max(0))
+        .limit(limit.max(0))
+        .load(conn)?
+        .into_iter()
+        .map(AuditEntry::from)
+        .collect())
+}
+
+/// The distinct action names recorded for the query's scope (for the filter's suggestions).
+pub fn actions(conn: &mut DbConnection, scope: Scope<'_>) -> StorageResult<Vec<String>> {
+    let q = Query {
+        scope,
+        action_prefix: None,
+        actor: None,
+    };
+    Ok(filtered(&q)
+        .select(audit_log::action)
+        .distinct()
+        .order(audit_log::action.asc())
+        .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like_prefix;
+
+    #[test]
+    fn like_prefix_escapes_wildcards() {
+        assert_eq!(like_prefix("scrutineer."), "scrutineer.%");
+        assert_eq!(like_prefix("a_b%c\\"), "a\\_b\\%c\\\\%");
+    }
+}

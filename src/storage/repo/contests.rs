@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 pub use self::candidates::{
     candidate, candidates, delete_candidate, insert_candidate, next_organiser_order,
-    scrutineer_student_nos, set_ballot_order, update_candidate,
+    set_ballot_order, update_candidate,
 };
 use crate::domain::settings::Threshold;
 use crate::storage::models::ContestRow;

@@ -6,6 +6,7 @@ pub mod congress;
 pub mod contests;
 pub mod credentials;
 pub mod roster;
+pub mod scrutineers;
 pub mod users;
 
 use rand::RngCore;

@@ -3,9 +3,11 @@
 //! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
+pub mod audit;
 pub mod congresses;
 pub mod contests;
 pub mod openapi;
+pub mod scrutineers;
 
 use actix_web::web;
 
@@ -14,6 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(congresses::configure)
-            .configure(contests::configure),
+            .configure(contests::configure)
+            .configure(scrutineers::configure)
+            .configure(audit::configure),
     );
 }

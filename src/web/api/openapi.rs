@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{congresses, contests};
+use super::{audit, congresses, contests, scrutineers};
 
 struct BearerAuth;
 
@@ -45,6 +45,10 @@ impl Modify for BearerAuth {
         contests::candidates::add_candidate,
         contests::candidates::update_candidate,
         contests::candidates::remove_candidate,
+        scrutineers::list,
+        scrutineers::create,
+        scrutineers::delete,
+        audit::list,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
@@ -52,6 +56,8 @@ impl Modify for BearerAuth {
         (name = "accounts", description = "账户"),
         (name = "congresses", description = "大会"),
         (name = "contests", description = "选举与表决事项"),
+        (name = "scrutineers", description = "监票人员"),
+        (name = "audit", description = "操作日志"),
     )
 )]
 pub struct ApiDoc;

@@ -137,7 +137,11 @@ async fn login(
     let form = form.into_inner();
     let username = form.username.trim().to_string();
     let addr = client_addr(&req);
-    let user_bucket = format!("login:user:{username}");
+    // Only a hash of the typed name is kept: people do type passwords into the name field.
+    let user_bucket = format!(
+        "login:user:{}",
+        crate::crypto::sha256_hex(username.as_bytes())
+    );
     let addr_bucket = format!("login:addr:{addr}");
     let since = now_ms() - WINDOW_MS;
     let (ub, ab) = (user_bucket.clone(), addr_bucket.clone());
@@ -147,11 +151,16 @@ async fn login(
                 || users::failures_since(c, &ab, since)? >= MAX_FAILURES)
         })
         .await?;
+    let un = username.clone();
+    let user = state.run(move |c| Ok(users::by_username(c, &un)?)).await?;
+    // The audit log names the account only when it exists, never what was typed otherwise.
+    let audit_actor = match &user {
+        Some(u) => u.username.clone(),
+        None => crate::web::routes::audit::UNKNOWN_USERNAME.to_string(),
+    };
     let attempt = if throttled {
         Attempt::Throttled
     } else {
-        let un = username.clone();
-        let user = state.run(move |c| Ok(users::by_username(c, &un)?)).await?;
         // Verify even for unknown users (against a fixed hash) so timing does not reveal
         // which usernames exist.
         let password = form.password;
@@ -172,7 +181,7 @@ async fn login(
     let addr2 = addr.clone();
     match attempt {
         Attempt::Throttled => {
-            let un = username.clone();
+            let un = audit_actor.clone();
             state
                 .run(move |c| {
                     audit::record(
@@ -196,7 +205,7 @@ async fn login(
             ))
         }
         Attempt::Bad => {
-            let un = username.clone();
+            let un = audit_actor.clone();
             state
                 .run(move |c| {
                     write_tx(c, |c| {

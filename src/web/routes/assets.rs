@@ -6,6 +6,7 @@ use crate::web::error::WebError;
 
 const APP_CSS: &str = include_str!("../../../templates/app.css");
 const PRINT_CSS: &str = include_str!("../../../templates/print.css");
+const CARDS_CSS: &str = include_str!("../../../templates/cards.css");
 
 /// The downloadable import templates (UTF-8 with BOM, Chinese headers, one sample row each).
 pub const IMPORT_TEMPLATES: &[(&str, &str, &[u8])] = &[
@@ -51,6 +52,10 @@ async fn print_css() -> HttpResponse {
     css(PRINT_CSS)
 }
 
+async fn cards_css() -> HttpResponse {
+    css(CARDS_CSS)
+}
+
 async fn template(name: web::Path<String>) -> Result<HttpResponse, WebError> {
     let name = name.into_inner();
     let name = name.trim_end_matches(".csv");
@@ -71,5 +76,6 @@ async fn template(name: web::Path<String>) -> Result<HttpResponse, WebError> {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/app.css", web::get().to(app_css))
         .route("/static/print.css", web::get().to(print_css))
+        .route("/static/cards.css", web::get().to(cards_css))
         .route("/templates/{name}", web::get().to(template));
 }

@@ -2,16 +2,28 @@
 
 pub mod account;
 pub mod assets;
+pub mod attendance;
+pub mod audit;
 pub mod contests;
+pub mod credentials;
+pub mod delegate;
 pub mod health;
 pub mod home;
+pub mod scrutineers;
+pub mod setup;
 
 use actix_web::web;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
     assets::configure(cfg);
+    attendance::configure(cfg);
+    credentials::configure(cfg);
+    delegate::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
     contests::configure(cfg);
+    setup::configure(cfg);
+    scrutineers::configure(cfg);
+    audit::configure(cfg);
 }

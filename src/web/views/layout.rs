@@ -38,6 +38,7 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                     @if let Some((name, role)) = &ctx.user {
                         nav {
                             a href="/" { "我的大会" }
+                            a href="/audit" { "操作日志" }
                             a href="/account" { (name) " (" (role.zh()) ")" }
                             form.inline method="post" action="/logout" {
                                 (csrf_field(&ctx.csrf))
@@ -71,7 +72,10 @@ fn congress_bar(id: &str, name: &str, state: CongressState, fingerprint: Option<
                 a href={"/c/" (id) "/files"} { "名单导入" }
                 a href={"/c/" (id) "/quota"} { "名额分配" }
                 a href={"/c/" (id) "/roster"} { "代表名单" }
+                a href={"/c/" (id) "/scrutineers"} { "监票人员" }
                 a href={"/c/" (id) "/contests"} { "选举与表决" }
+                a href={"/c/" (id) "/credentials"} { "代表证" }
+                a href={"/c/" (id) "/attendance"} { "签到" }
                 a href={"/c/" (id) "/audit"} { "操作日志" }
             }
             ol.lifecycle aria-label="大会进程" {

@@ -1,12 +1,12 @@
-//! The candidates of an election (rows <-> `domain::candidates::Candidate`), their stored
-//! ballot order, and the scrutineers' 学号 that rule G2 checks them against.
+//! The candidates of an election (rows <-> `domain::candidates::Candidate`) and their stored
+//! ballot order.
 
 use diesel::prelude::*;
 
 use crate::domain::candidates::Candidate;
 use crate::domain::types::Gender;
 use crate::storage::models::CandidateRow;
-use crate::storage::schema::{candidates, scrutineers};
+use crate::storage::schema::candidates;
 use crate::storage::{DbConnection, StorageError, StorageResult};
 
 fn gender_str(g: Gender) -> &'static str {
@@ -175,20 +175,4 @@ pub fn delete_candidate(
     )
     .execute(conn)?;
     Ok(n == 1)
-}
-
-/// The 学号 of the congress's scrutineers (总监票人, 监票人, 计票人) who have one (rule G2).
-pub fn scrutineer_student_nos(
-    conn: &mut DbConnection,
-    congress_id: &str,
-) -> StorageResult<Vec<String>> {
-    Ok(scrutineers::table
-        .filter(scrutineers::congress_id.eq(congress_id))
-        .order(scrutineers::position.asc())
-        .select(scrutineers::student_no)
-        .load::<Option<String>>(conn)?
-        .into_iter()
-        .flatten()
-        .filter(|s| !s.trim().is_empty())
-        .collect())
 }

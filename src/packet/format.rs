@@ -1,0 +1,199 @@
+//! The published artefacts of `spec/verification.md` as Rust types: the board of a contest,
+//! the certified record (选举结果报告), its addenda (党委批准, 备案), and the filing packet's
+//! file layout. These are the contract with observers and the league office: every field
+//! here is serialised as canonical JSON, integers only, and changing one is a format change.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::settings::{RuleProfile, Threshold};
+use crate::domain::tally::ContestResult;
+
+/// Format version of boards, records and addenda.
+pub const VERSION: u32 = 1;
+
+/// Files of the filing packet (relative paths).
+pub const RECORD_FILE: &str = "record.json";
+pub const RECORD_SIG_FILE: &str = "record.sig";
+pub const PUBLIC_KEY_FILE: &str = "congress.pub.pem";
+pub const ROSTER_SUMMARY_FILE: &str = "roster-summary.json";
+pub const REPORT_FILE: &str = "report.html";
+pub const VERIFY_FILE: &str = "VERIFY.txt";
+pub const BOARDS_DIR: &str = "boards";
+pub const ROLLS_DIR: &str = "rolls";
+pub const ADDENDA_DIR: &str = "addenda";
+
+/// `boards/<contest>.board.json`
+pub fn board_path(contest_id: &str) -> String {
+    format!("{BOARDS_DIR}/{contest_id}.board.json")
+}
+
+/// `rolls/<contest>.csv`
+pub fn roll_path(contest_id: &str) -> String {
+    format!("{ROLLS_DIR}/{contest_id}.csv")
+}
+
+/// The public board of one contest (公示). `ballots` are the ballot objects exactly as
+/// stored, sorted by their hash; `merkle_root` is the RFC 6962 root over those hashes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Board {
+    pub v: u32,
+    pub kind: String,
+    pub congress: String,
+    pub contest: String,
+    pub ballots: Vec<serde_json::Value>,
+    pub issued: u64,
+    pub cast: u64,
+    pub merkle_root: String,
+}
+
+/// A candidate as the record names them (ballot order).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordCandidate {
+    pub id: String,
+    pub name: String,
+    pub college: String,
+    /// The organiser's reason when an ineligible candidate stood anyway (rule C3).
+    pub eligibility_override: Option<String>,
+}
+
+/// How a contest's board is bound into the record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardRef {
+    /// `boards/<contest>.board.json`
+    pub file: String,
+    /// SHA-256 of the board file's bytes.
+    pub sha256: String,
+    pub merkle_root: String,
+    pub issued: u64,
+    pub cast: u64,
+    /// `rolls/<contest>.csv`
+    pub roll_file: String,
+    /// SHA-256 of the roll file's bytes.
+    pub roll_sha256: String,
+    /// Delegates on the roll (phone voters and delegates handed a paper ballot).
+    pub roll_count: u64,
+}
+
+/// One contest in the record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordContest {
+    pub id: String,
+    /// election | motion
+    pub kind: String,
+    pub title: String,
+    /// The motion's text, or the election's description.
+    pub text: String,
+    pub agenda_order: u32,
+    /// work_report | charter | other (motions only)
+    pub motion_kind: Option<String>,
+    /// runoff (再次投票) | supplementary (另行选举): a further round of `parent`.
+    pub round_kind: Option<String>,
+    pub parent: Option<String>,
+    pub seats: Option<u32>,
+    pub allow_write_in: bool,
+    pub candidates: Vec<RecordCandidate>,
+    /// The 等额 / reduced-margin reason recorded by the organiser (rule C2).
+    pub margin_override: Option<String>,
+    pub threshold: Threshold,
+    /// 实到 when the contest opened (= ballots issued) and 应到 then.
+    pub present_at_opening: u64,
+    pub expected_at_opening: u64,
+    pub quorum_met: bool,
+    pub board: BoardRef,
+    pub result: ContestResult,
+}
+
+/// A scrutineer named by the organiser (rule G2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordScrutineer {
+    /// chief (总监票人) | scrutineer (监票人) | counter (计票人)
+    pub role: String,
+    pub role_zh: String,
+    pub name: String,
+}
+
+/// The congress as the record names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordCongress {
+    pub id: String,
+    pub name: String,
+    pub school: String,
+    /// school | college
+    pub level: String,
+    pub level_zh: String,
+    pub session_no: u32,
+    pub date: String,
+    pub place: String,
+}
+
+/// Delegate totals (rule D1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordDelegates {
+    /// Delegates on the frozen roster.
+    pub roster: u64,
+    /// Approved absences (请假).
+    pub absences: u64,
+    /// 应到
+    pub expected: u64,
+}
+
+/// The certified result record (选举结果报告), signed as `record.sig`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    pub v: u32,
+    pub kind: String,
+    pub congress: RecordCongress,
+    /// Every setting the results were computed under.
+    pub settings: RuleProfile,
+    pub delegates: RecordDelegates,
+    /// e.g. "超过2/3"
+    pub quorum_rule: String,
+    pub contests: Vec<RecordContest>,
+    pub scrutineers: Vec<RecordScrutineer>,
+    /// SHA-256 of `roster-summary.json`.
+    pub roster_summary_sha256: String,
+    /// SHA-256 of the 32 raw public-key bytes, hex.
+    pub key_fingerprint: String,
+    /// When it was signed, RFC 3339 in China Standard Time.
+    pub signed_at: String,
+}
+
+/// An addendum to a signed record: 党委批准 (`approval`) or 备案 (`filing`), itself signed
+/// (`addenda/<kind>.json` + `addenda/<kind>.sig`). It references the record by hash and never
+/// changes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Addendum {
+    pub v: u32,
+    /// approval | filing
+    pub kind: String,
+    pub congress: String,
+    /// SHA-256 of `record.json`.
+    pub record_sha256: String,
+    /// approval: the approving body (同级党委); filing: the receiving body (上级学联/团委).
+    pub body: String,
+    /// approval: reference number (文号); filing: None.
+    pub reference: Option<String>,
+    /// YYYY-MM-DD
+    pub date: String,
+    /// When the organiser recorded it, RFC 3339.
+    pub recorded_at: String,
+}
+
+/// `addenda/<kind>.json`
+pub fn addendum_path(kind: &str) -> String {
+    format!("{ADDENDA_DIR}/{kind}.json")
+}
+
+/// `addenda/<kind>.sig`
+pub fn addendum_sig_path(kind: &str) -> String {
+    format!("{ADDENDA_DIR}/{kind}.sig")
+}

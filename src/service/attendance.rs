@@ -1,0 +1,219 @@
+//! Presence and quorum (应到 / 实到, rules D1-D2): staff check-in and check-out by delegate
+//! number, approved absences (请假), and the live attendance figures.
+
+use serde::Serialize;
+
+use crate::domain::settings::RuleProfile;
+use crate::domain::state::{Action, CongressState};
+use crate::storage::repo::congress as congress_repo;
+use crate::storage::repo::credentials as cred_repo;
+use crate::storage::repo::roster::{self as roster_repo, Delegate};
+use crate::storage::{now_ms, write_tx, DbConnection};
+
+use super::{Actor, ServiceError, ServiceResult};
+
+/// The attendance figures of a congress right now.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Attendance {
+    /// Delegates on the frozen roster.
+    pub roster: u64,
+    /// Approved absences (请假).
+    pub absences: u64,
+    /// 应到: roster, minus approved absences when the profile says so (D1).
+    pub expected: u64,
+    /// 实到: delegates checked in now (D2).
+    pub present: u64,
+    /// Whether 实到 meets the quorum fraction of 应到 (D2).
+    pub quorum_met: bool,
+    /// The smallest 实到 that meets the quorum.
+    pub quorum_needed: u64,
+    /// e.g. "超过2/3"
+    pub quorum_rule: String,
+}
+
+/// Computes the figures from the roster (pure, so tests and pages agree).
+pub fn figures(delegates: &[Delegate], profile: &RuleProfile) -> Attendance {
+    let roster = delegates.len() as u64;
+    let absences = delegates.iter().filter(|d| d.absence_approved).count() as u64;
+    let expected = if profile.subtract_approved_absences {
+        roster - absences
+    } else {
+        roster
+    };
+    let present = delegates.iter().filter(|d| d.present).count() as u64;
+    Attendance {
+        roster,
+        absences,
+        expected,
+        present,
+        quorum_met: expected > 0 && profile.quorum.met(present, expected),
+        quorum_needed: profile.quorum.min_count(expected),
+        quorum_rule: profile.quorum.zh(),
+    }
+}
+
+/// The attendance figures and the roster with presence.
+pub fn attendance(
+    conn: &mut DbConnection,
+    congress_id: &str,
+) -> ServiceResult<(Attendance, Vec<Delegate>)> {
+    let congress = congress_repo::get(conn, congress_id)?
+        .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
+    let delegates = roster_repo::delegates(conn, congress_id)?;
+    Ok((figures(&delegates, &congress.settings), delegates))
+}
+
+/// Staff check-in (`present = true`) or check-out of a delegate by number. Returns the
+/// delegate and whether anything changed.
+pub fn set_present(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    delegate_no: u32,
+    present: bool,
+) -> ServiceResult<(Delegate, bool)> {
+    write_tx(conn, |c| {
+        let congress = congress_repo::get(c, congress_id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
+        Action::CheckIn.check(congress.state)?;
+        let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
+            .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
+        let changed = cred_repo::set_present(c, &d.id, present, now_ms())?;
+        if changed {
+            actor.audit(
+                c,
+                Some(congress_id),
+                if present {
+                    "attendance.check_in"
+                } else {
+                    "attendance.check_out"
+                },
+                Some(&format!("代表{delegate_no}")),
+                None,
+                None,
+            )?;
+        }
+        let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        Ok((d, changed))
+    })
+}
+
+/// "宣布开会": the session starts; from now on a delegate's first login checks them in.
+pub fn open_session(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+) -> ServiceResult<()> {
+    write_tx(conn, |c| {
+        let congress = congress_repo::get(c, congress_id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
+        Action::OpenSession.check(congress.state)?;
+        congress_repo::transition(
+            c,
+            congress_id,
+            CongressState::CredentialsIssued,
+            CongressState::InSession,
+        )?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "congress.open_session",
+            None,
+            None,
+            None,
+        )?;
+        Ok(())
+    })
+}
+
+/// Records or withdraws an approved absence (请假) before the session.
+pub fn set_absence(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    delegate_no: u32,
+    approved: bool,
+) -> ServiceResult<()> {
+    write_tx(conn, |c| {
+        let congress = congress_repo::get(c, congress_id)?
+            .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
+        Action::IssueCredentials
+            .check(congress.state)
+            .or_else(|_| Action::OpenSession.check(congress.state))?;
+        let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
+            .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
+        cred_repo::set_absence_approved(c, &d.id, approved)?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            if approved {
+                "attendance.absence_approved"
+            } else {
+                "attendance.absence_withdrawn"
+            },
+            Some(&format!("代表{delegate_no}")),
+            None,
+            None,
+        )?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::settings::Fraction;
+    use crate::domain::types::{DelegateKind, Gender, Student};
+
+    fn delegates(n: usize, present: usize, absent: usize) -> Vec<Delegate> {
+        (0..n)
+            .map(|i| Delegate {
+                id: format!("d{i}"),
+                congress_id: "c".into(),
+                delegate_no: i as u32 + 1,
+                student: Student {
+                    name: format!("代表{i}"),
+                    student_no: format!("{i}"),
+                    college: "文学院".into(),
+                    grade: "2024级".into(),
+                    gender: Gender::Female,
+                    union_role: None,
+                    political_status: None,
+                    societies: vec![],
+                },
+                kind: DelegateKind::Elected,
+                credential_issued: true,
+                session_epoch: 0,
+                present: i < present,
+                checked_in_at: None,
+                absence_approved: i >= n - absent,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn quorum_is_strictly_more_than_two_thirds_by_default() {
+        let p = RuleProfile::default();
+        // 300 expected: 2/3 is exactly 200, which is not "more than".
+        let a = figures(&delegates(300, 200, 0), &p);
+        assert_eq!((a.expected, a.present, a.quorum_needed), (300, 200, 201));
+        assert!(!a.quorum_met);
+        assert!(figures(&delegates(300, 201, 0), &p).quorum_met);
+    }
+
+    #[test]
+    fn absences_reduce_expected_only_when_configured() {
+        let mut p = RuleProfile::default();
+        let a = figures(&delegates(30, 19, 3), &p);
+        assert_eq!((a.roster, a.absences, a.expected), (30, 3, 30));
+        assert!(!a.quorum_met); // 19 of 30 is not more than 20
+        p.subtract_approved_absences = true;
+        let a = figures(&delegates(30, 19, 3), &p);
+        assert_eq!(a.expected, 27); // 19 > 18 = 2/3 of 27
+        assert!(a.quorum_met);
+        p.quorum = Fraction::new(4, 5, false);
+        let a = figures(&delegates(30, 19, 3), &p);
+        assert_eq!(a.quorum_needed, 22); // ceil(4/5 x 27) = 21.6 -> 22
+        assert!(!a.quorum_met);
+    }
+}

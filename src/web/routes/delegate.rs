@@ -1,0 +1,248 @@
+//! Delegates on their phones: logging in with the card's QR link (`/t/{token}`) or its manual
+//! code, and the home page listing what they can vote on now.
+//!
+//! The token URL is exchanged for a session cookie and redirected to `/v`, so the token does
+//! not stay in the address bar or history. A second device logging in with the same card ends
+//! the first device's session. Wrong tokens and codes are throttled per address.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+use serde::Deserialize;
+
+use crate::crypto::token::new_token;
+use crate::service::credentials::{self, Login, LoginError};
+use crate::storage::now_ms;
+use crate::storage::repo::congress::{self as congress_repo, Congress};
+use crate::storage::repo::roster::{self as roster_repo, Delegate};
+use crate::storage::repo::users;
+use crate::web::auth::client_addr;
+use crate::web::error::{WebError, WebResult};
+use crate::web::session::{PreSession, VoteSession, VOTE_SESSION_MS};
+use crate::web::views::{csrf_field, phone_layout};
+use crate::web::AppState;
+
+/// Wrong tokens or codes allowed per address in the window. A hall's Wi-Fi puts hundreds of
+/// phones behind one address, so this is generous; a 130-bit token or 49-bit code cannot be
+/// guessed at this rate anyway.
+pub const MAX_LOGIN_FAILURES: i64 = 30;
+pub const WINDOW_MS: i64 = 10 * 60 * 1000;
+
+/// A logged-in delegate whose session is still the current one for their card.
+pub struct Voter {
+    pub delegate: Delegate,
+    pub congress: Congress,
+    pub session: VoteSession,
+}
+
+/// Why a delegate request has no valid session.
+fn session_ended_page(message: &str) -> HttpResponse {
+    let body = html! {
+        h1 { "请重新登录" }
+        p.error { (message) }
+        p { "请用手机扫描代表证上的二维码, 或" a href="/login/code" { "输入代表证上的登录码" } "。" }
+    };
+    HttpResponse::Unauthorized()
+        .content_type("text/html; charset=utf-8")
+        .body(phone_layout("请重新登录", None, body).into_string())
+}
+
+/// Error of the `Voter` extractor: a friendly page rather than the staff login redirect.
+#[derive(Debug, thiserror::Error)]
+pub enum VoterError {
+    #[error("未登录")]
+    NoSession,
+    #[error("此代表证已在另一台设备上登录, 本设备的登录已结束")]
+    TakenOver,
+    #[error(transparent)]
+    Web(#[from] WebError),
+}
+
+impl actix_web::ResponseError for VoterError {
+    fn status_code(&self) -> actix_web::http::StatusCode {
+        match self {
+            VoterError::Web(e) => e.status_code(),
+            _ => actix_web::http::StatusCode::UNAUTHORIZED,
+        }
+    }
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            VoterError::NoSession => session_ended_page("您还没有登录, 或登录已过期。"),
+            VoterError::TakenOver => session_ended_page(
+                "此代表证已在另一台设备上登录, 本设备的登录已结束。如果不是您本人操作, 请立即联系会务人员补发代表证。",
+            ),
+            VoterError::Web(e) => e.error_response(),
+        }
+    }
+}
+
+impl FromRequest for Voter {
+    type Error = VoterError;
+    type Future = Pin<Box<dyn Future<Output = Result<Voter, VoterError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| WebError::internal("state"))?;
+            let session = state.sessions.vote(&req).ok_or(VoterError::NoSession)?;
+            let (did, cid) = (session.did.clone(), session.cid.clone());
+            let found = state
+                .run(move |c| {
+                    let d = roster_repo::delegate(c, &did)?;
+                    let congress = congress_repo::get(c, &cid)?;
+                    Ok(d.zip(congress))
+                })
+                .await?;
+            let (delegate, congress) = found.ok_or(VoterError::NoSession)?;
+            if delegate.session_epoch != session.epoch {
+                return Err(VoterError::TakenOver);
+            }
+            Ok(Voter {
+                delegate,
+                congress,
+                session,
+            })
+        })
+    }
+}
+
+fn login_failed_page(message: &str, status: u16) -> HttpResponse {
+    let body = html! {
+        h1 { "无法登录" }
+        p.error role="alert" { (message) }
+        p { a.button.big href="/login/code" { "输入登录码" } }
+    };
+    HttpResponse::build(
+        actix_web::http::StatusCode::from_u16(status)
+            .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST),
+    )
+    .content_type("text/html; charset=utf-8")
+    .body(phone_layout("无法登录", None, body).into_string())
+}
+
+async fn throttled(state: &AppState, addr: &str) -> WebResult<bool> {
+    let bucket = format!("delegate-login:addr:{addr}");
+    let since = now_ms() - WINDOW_MS;
+    state
+        .run(move |c| Ok(users::failures_since(c, &bucket, since)? >= MAX_LOGIN_FAILURES))
+        .await
+}
+
+/// Finishes a login attempt: a session cookie and a redirect, or a clear page.
+async fn finish(
+    state: &AppState,
+    addr: String,
+    result: Result<Login, LoginError>,
+) -> WebResult<HttpResponse> {
+    match result {
+        Ok(login) => {
+            let session = VoteSession {
+                did: login.delegate.id.clone(),
+                cid: login.congress.id.clone(),
+                epoch: login.epoch,
+                csrf: new_token(),
+                exp: now_ms() + VOTE_SESSION_MS,
+            };
+            Ok(HttpResponse::SeeOther()
+                .insert_header(("Location", "/v"))
+                .cookie(state.sessions.vote_cookie(&session))
+                .finish())
+        }
+        Err(LoginError::Unknown) => {
+            let bucket = format!("delegate-login:addr:{addr}");
+            state
+                .run(move |c| Ok(users::record_failure(c, &bucket)?))
+                .await?;
+            Ok(login_failed_page(&LoginError::Unknown.to_string(), 401))
+        }
+        Err(LoginError::NotNow) => Ok(login_failed_page(&LoginError::NotNow.to_string(), 409)),
+        Err(LoginError::Service(e)) => Err(e.into()),
+    }
+}
+
+async fn token_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let addr = client_addr(&req);
+    if throttled(&state, &addr).await? {
+        return Ok(login_failed_page(
+            "登录失败次数过多, 请10分钟后再试或联系会务人员。",
+            429,
+        ));
+    }
+    let token = token.into_inner();
+    let result = state
+        .run(move |c| Ok(credentials::login_with_token(c, &token)))
+        .await?;
+    finish(&state, addr, result).await
+}
+
+fn code_form(csrf: &str, error: Option<&str>) -> Markup {
+    html! {
+        h1 { "输入登录码" }
+        p { "登录码印在代表证二维码下方, 形如 " code { "ABCDE-FGH23" } "。" }
+        @if let Some(e) = error { p.error role="alert" { (e) } }
+        form method="post" action="/login/code" {
+            (csrf_field(csrf))
+            input.big type="text" name="code" autocomplete="one-time-code" autocapitalize="characters" required aria-label="登录码";
+            p { button.big type="submit" { "登录" } }
+        }
+    }
+}
+
+async fn code_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let pre = state
+        .sessions
+        .pre(&req)
+        .unwrap_or_else(|| PreSession { csrf: new_token() });
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .cookie(state.sessions.pre_cookie(&pre))
+        .body(phone_layout("输入登录码", None, code_form(&pre.csrf, None)).into_string())
+}
+
+#[derive(Deserialize)]
+struct CodeForm {
+    code: String,
+}
+
+async fn code_login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    form: web::Form<CodeForm>,
+) -> WebResult<HttpResponse> {
+    let addr = client_addr(&req);
+    if throttled(&state, &addr).await? {
+        return Ok(login_failed_page(
+            "登录失败次数过多, 请10分钟后再试或联系会务人员。",
+            429,
+        ));
+    }
+    let code = form.into_inner().code;
+    let result = state
+        .run(move |c| Ok(credentials::login_with_code(c, &code)))
+        .await?;
+    finish(&state, addr, result).await
+}
+
+/// Logs the delegate out on this device.
+async fn logout(state: web::Data<AppState>) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header(("Location", "/login/code"))
+        .cookie(state.sessions.removal(crate::web::session::VOTE_COOKIE))
+        .finish()
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/t/{token}", web::get().to(token_login))
+        .route("/login/code", web::get().to(code_page))
+        .route("/login/code", web::post().to(code_login))
+        .route("/v/logout", web::post().to(logout));
+}

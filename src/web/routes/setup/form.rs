@@ -1,0 +1,404 @@
+//! The set-up forms as the browser posts them (every field a string) and their parsing into
+//! `CongressDetails` and `RuleProfile`, with one error per bad field saying which field, what
+//! was given and what is expected. Nothing is stored unless every field parses.
+
+use serde::Deserialize;
+
+use crate::domain::settings::{Fraction, QuotaMethod, RuleProfile, ThresholdBase, TieRule};
+use crate::domain::types::Level;
+use crate::service::scrutineers::normalise;
+use crate::service::ServiceError;
+use crate::storage::repo::congress::{Congress, CongressDetails};
+use crate::web::routes::home::DetailsForm;
+
+/// A field that did not parse: which, what was given, what is expected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.message())]
+pub struct FieldError {
+    /// The field's Chinese label, as on the form.
+    pub field: &'static str,
+    pub given: String,
+    pub expected: String,
+}
+
+impl FieldError {
+    fn new(field: &'static str, given: &str, expected: impl Into<String>) -> FieldError {
+        FieldError {
+            field,
+            given: given.to_string(),
+            expected: expected.into(),
+        }
+    }
+
+    /// "“名额比例”填写的是“abc”, 应为..." (or "未填写" when blank).
+    pub fn message(&self) -> String {
+        if self.given.trim().is_empty() {
+            format!("“{}”未填写, 应为{}", self.field, self.expected)
+        } else {
+            format!(
+                "“{}”填写的是“{}”, 应为{}",
+                self.field, self.given, self.expected
+            )
+        }
+    }
+}
+
+/// The details form's values from a congress (to fill the form).
+pub fn details_form(c: &Congress) -> DetailsForm {
+    DetailsForm {
+        name: c.name.clone(),
+        school: c.school.clone(),
+        level: c.level.as_str().to_string(),
+        session_no: c.session_no.to_string(),
+        date: c.date.clone(),
+        place: c.place.clone(),
+    }
+}
+
+/// Parses the details form; every problem (parse and content) in one list.
+pub fn parse_details(f: &DetailsForm) -> Result<CongressDetails, Vec<String>> {
+    let mut errs = Vec::new();
+    let level = Level::parse(&f.level);
+    if level.is_none() {
+        errs.push(FieldError::new("级别", &f.level, "校级或院级").message());
+    }
+    let session_no = normalise(Some(&f.session_no)).and_then(|s| s.parse::<u32>().ok());
+    if session_no.is_none() {
+        errs.push(FieldError::new("届次", &f.session_no, "正整数, 如“10”表示第10次").message());
+    }
+    let details = CongressDetails {
+        name: f.name.clone(),
+        school: f.school.clone(),
+        level: level.unwrap_or(Level::School),
+        session_no: session_no.unwrap_or(1),
+        date: f.date.clone(),
+        place: f.place.clone(),
+    };
+    if let Err(ServiceError::Invalid { details: d, .. }) =
+        crate::service::congress::validate_details(&details)
+    {
+        errs.extend(d);
+    }
+    if errs.is_empty() {
+        Ok(details)
+    } else {
+        Err(errs)
+    }
+}
+
+/// The rule-profile form. Every field defaults to "" so a missing one is reported by name
+/// rather than as an unreadable form.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub quota_ratio: String,
+    pub min_seats: String,
+    pub total_seats: String,
+    pub quota_method: String,
+    pub allow_surplus: String,
+    pub ordinary_min_pct: String,
+    pub women_min_pct: String,
+    pub max_seats_school: String,
+    pub max_seats_college: String,
+    pub eligibility_rank_pct: String,
+    pub quorum_fraction: String,
+    pub quorum_strict: String,
+    pub subtract_absences: String,
+    pub election_base: String,
+    pub election_fraction: String,
+    pub election_strict: String,
+    pub tie_rule: String,
+}
+
+/// Basis points as the form shows them: 100 -> "1%", 50 -> "0.5%", 125 -> "1.25%".
+pub fn bp_percent(bp: u32) -> String {
+    let (int, frac) = (bp / 100, bp % 100);
+    match frac {
+        0 => format!("{int}%"),
+        f if f % 10 == 0 => format!("{int}.{}%", f / 10),
+        f => format!("{int}.{f:02}%"),
+    }
+}
+
+pub fn yes_no(b: bool) -> &'static str {
+    if b {
+        "yes"
+    } else {
+        "no"
+    }
+}
+
+pub fn strictness(f: &Fraction) -> &'static str {
+    if f.strict {
+        "strict"
+    } else {
+        "inclusive"
+    }
+}
+
+pub fn base_str(b: ThresholdBase) -> &'static str {
+    match b {
+        ThresholdBase::Present => "present",
+        ThresholdBase::ValidBallots => "valid_ballots",
+        ThresholdBase::Roster => "roster",
+    }
+}
+
+pub fn tie_str(t: TieRule) -> &'static str {
+    match t {
+        TieRule::Runoff => "runoff",
+        TieRule::Vacant => "vacant",
+    }
+}
+
+pub fn fraction_str(f: &Fraction) -> String {
+    format!("{}/{}", f.num, f.den)
+}
+
+impl SettingsForm {
+    /// The form's values for a stored profile.
+    pub fn from_profile(p: &RuleProfile) -> SettingsForm {
+        SettingsForm {
+            quota_ratio: bp_percent(p.quota_ratio_bp),
+            min_seats: p.min_seats.to_string(),
+            total_seats: p.total_seats.map(|t| t.to_string()).unwrap_or_default(),
+            quota_method: p.quota_method.as_str().to_string(),
+            allow_surplus: yes_no(p.allow_surplus).to_string(),
+            ordinary_min_pct: format!("{}%", p.ordinary_min_pct),
+            women_min_pct: p.women_min_pct.to_string(),
+            max_seats_school: p.max_seats_school.to_string(),
+            max_seats_college: p.max_seats_college.to_string(),
+            eligibility_rank_pct: format!("{}%", p.eligibility_rank_pct),
+            quorum_fraction: fraction_str(&p.quorum),
+            quorum_strict: strictness(&p.quorum).to_string(),
+            subtract_absences: yes_no(p.subtract_approved_absences).to_string(),
+            election_base: base_str(p.election_threshold.base).to_string(),
+            election_fraction: fraction_str(&p.election_threshold.fraction),
+            election_strict: strictness(&p.election_threshold.fraction).to_string(),
+            tie_rule: tie_str(p.tie_rule).to_string(),
+        }
+    }
+
+    /// Parses every field; `current` is the stored profile, whose quorum fraction stays
+    /// acceptable even when it is not one of the two the page offers (set through the API).
+    pub fn parse(&self, current: &RuleProfile) -> Result<RuleProfile, Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let mut ok = |r: Result<(), FieldError>| {
+            if let Err(e) = r {
+                errs.push(e);
+            }
+        };
+        let mut p = RuleProfile::default();
+        ok(percent_bp("名额比例", &self.quota_ratio).map(|v| p.quota_ratio_bp = v));
+        ok(count("每个学院最少名额", &self.min_seats, 0, 1000).map(|v| p.min_seats = v));
+        ok(optional_count("代表总数", &self.total_seats).map(|v| p.total_seats = v));
+        ok(pick("比例分配方法", &self.quota_method, &method_options()).map(|v| p.quota_method = v));
+        ok(
+            yes_no_field("允许超额", &self.allow_surplus, ("允许", "不允许"))
+                .map(|v| p.allow_surplus = v),
+        );
+        ok(percent_int("普通同学比例", &self.ordinary_min_pct, 0).map(|v| p.ordinary_min_pct = v));
+        ok(pick(
+            "女代表比例",
+            &self.women_min_pct,
+            &[("0", 0, "不设"), ("25", 25, "25%"), ("30", 30, "30%")],
+        )
+        .map(|v| p.women_min_pct = v));
+        ok(count("校级主席团名额上限", &self.max_seats_school, 1, 50)
+            .map(|v| p.max_seats_school = v));
+        ok(count("院级主席团名额上限", &self.max_seats_college, 1, 50)
+            .map(|v| p.max_seats_college = v));
+        ok(percent_int("学业排名要求", &self.eligibility_rank_pct, 1)
+            .map(|v| p.eligibility_rank_pct = v));
+        let quorum = quorum_fraction(&self.quorum_fraction, &current.quorum);
+        let quorum_strict = strict_field("法定人数比较方式", &self.quorum_strict);
+        match (quorum, quorum_strict) {
+            (Ok((num, den)), Ok(strict)) => p.quorum = Fraction::new(num, den, strict),
+            (q, s) => {
+                ok(q.map(|_| ()));
+                ok(s.map(|_| ()));
+            }
+        }
+        ok(
+            yes_no_field("应到扣除请假", &self.subtract_absences, ("扣除", "不扣除"))
+                .map(|v| p.subtract_approved_absences = v),
+        );
+        ok(pick(
+            "当选票数基数",
+            &self.election_base,
+            &[
+                ("present", ThresholdBase::Present, "实到代表数"),
+                ("valid_ballots", ThresholdBase::ValidBallots, "有效票数"),
+                ("roster", ThresholdBase::Roster, "应到代表数"),
+            ],
+        )
+        .map(|v| p.election_threshold.base = v));
+        let frac = fraction("当选票数比例", &self.election_fraction);
+        let strict = strict_field("当选票数比较方式", &self.election_strict);
+        match (frac, strict) {
+            (Ok((num, den)), Ok(strict)) => {
+                p.election_threshold.fraction = Fraction::new(num, den, strict)
+            }
+            (f, s) => {
+                ok(f.map(|_| ()));
+                ok(s.map(|_| ()));
+            }
+        }
+        ok(pick(
+            "末位票数相同",
+            &self.tie_rule,
+            &[
+                ("runoff", TieRule::Runoff, "再次投票"),
+                ("vacant", TieRule::Vacant, "名额空缺"),
+            ],
+        )
+        .map(|v| p.tie_rule = v));
+        if errs.is_empty() {
+            Ok(p)
+        } else {
+            Err(errs)
+        }
+    }
+}
+
+/// (form value, setting, Chinese label) of the quota methods.
+pub fn method_options() -> Vec<(&'static str, QuotaMethod, &'static str)> {
+    QuotaMethod::ALL
+        .iter()
+        .map(|m| (m.as_str(), *m, m.zh()))
+        .collect()
+}
+
+fn clean(s: &str) -> String {
+    normalise(Some(s)).unwrap_or_default()
+}
+
+/// "1%", "1", "0.5%", "1.25" -> basis points; 0%..100%, at most two decimals.
+fn percent_bp(field: &'static str, s: &str) -> Result<u32, FieldError> {
+    let expected = "0到100之间的百分数, 最多两位小数, 如“1%”或“1”";
+    let err = || FieldError::new(field, s, expected);
+    let t = clean(s);
+    let t = t.strip_suffix('%').unwrap_or(&t).trim();
+    let (int, frac) = match t.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (t, None),
+    };
+    let digits = |x: &str| !x.is_empty() && x.chars().all(|c| c.is_ascii_digit());
+    let frac_ok = frac.is_none_or(|f| digits(f) && f.len() <= 2);
+    if !digits(int) || int.len() > 3 || !frac_ok {
+        return Err(err());
+    }
+    let int: u32 = int.parse().map_err(|_| err())?;
+    let frac: u32 = format!("{:0<2}", frac.unwrap_or(""))
+        .parse()
+        .map_err(|_| err())?;
+    let bp = int * 100 + frac;
+    if bp > 10_000 {
+        return Err(err());
+    }
+    Ok(bp)
+}
+
+/// "60%" or "60" -> 60, within `min`..=100.
+fn percent_int(field: &'static str, s: &str, min: u32) -> Result<u32, FieldError> {
+    let t = clean(s);
+    let t = t.strip_suffix('%').unwrap_or(&t).trim();
+    t.parse::<u32>()
+        .ok()
+        .filter(|v| (min..=100).contains(v))
+        .ok_or_else(|| {
+            FieldError::new(
+                field,
+                s,
+                format!("{min}到100之间的整数百分数, 如“60%”或“60”"),
+            )
+        })
+}
+
+fn count(field: &'static str, s: &str, min: u32, max: u32) -> Result<u32, FieldError> {
+    clean(s)
+        .parse::<u32>()
+        .ok()
+        .filter(|v| (min..=max).contains(v))
+        .ok_or_else(|| FieldError::new(field, s, format!("{min}到{max}之间的整数")))
+}
+
+fn optional_count(field: &'static str, s: &str) -> Result<Option<u32>, FieldError> {
+    if clean(s).is_empty() {
+        return Ok(None);
+    }
+    count(field, s, 1, 100_000)
+        .map(Some)
+        .map_err(|e| FieldError {
+            expected: "留空(等于各学院最低名额之和)或1到100000之间的整数".to_string(),
+            ..e
+        })
+}
+
+fn pick<T: Copy>(
+    field: &'static str,
+    s: &str,
+    options: &[(&'static str, T, &'static str)],
+) -> Result<T, FieldError> {
+    let t = clean(s);
+    options
+        .iter()
+        .find(|(v, _, zh)| *v == t || *zh == t)
+        .map(|(_, x, _)| *x)
+        .ok_or_else(|| {
+            let names: Vec<String> = options.iter().map(|(_, _, zh)| format!("“{zh}”")).collect();
+            FieldError::new(field, s, format!("{}之一", names.join("、")))
+        })
+}
+
+/// A yes/no select; `labels` are its (yes, no) wording on the page.
+fn yes_no_field(
+    field: &'static str,
+    s: &str,
+    labels: (&'static str, &'static str),
+) -> Result<bool, FieldError> {
+    pick(
+        field,
+        s,
+        &[("yes", true, labels.0), ("no", false, labels.1)],
+    )
+}
+
+fn strict_field(field: &'static str, s: &str) -> Result<bool, FieldError> {
+    pick(
+        field,
+        s,
+        &[("strict", true, "超过"), ("inclusive", false, "以上(含)")],
+    )
+}
+
+/// "M/N" with 1 <= M <= N <= 100.
+fn fraction(field: &'static str, s: &str) -> Result<(u32, u32), FieldError> {
+    let t = clean(s);
+    let parsed = t.split_once('/').and_then(|(m, n)| {
+        let m = m.trim().parse::<u32>().ok()?;
+        let n = n.trim().parse::<u32>().ok()?;
+        (m >= 1 && m <= n && n <= 100).then_some((m, n))
+    });
+    parsed.ok_or_else(|| FieldError::new(field, s, "形如“1/2”的分数(分子不大于分母)"))
+}
+
+/// The quorum is 2/3 or 4/5 (rule D2), or the congress's current value.
+fn quorum_fraction(s: &str, current: &Fraction) -> Result<(u32, u32), FieldError> {
+    let field = "法定人数比例";
+    let allowed = [(2, 3), (4, 5), (current.num, current.den)];
+    let expected = "“2/3”或“4/5”(规则D2)";
+    let v = fraction(field, s).map_err(|e| FieldError {
+        expected: expected.to_string(),
+        ..e
+    })?;
+    if allowed.contains(&v) {
+        Ok(v)
+    } else {
+        Err(FieldError::new(field, s, expected))
+    }
+}
+
+#[cfg(test)]
+#[path = "form_tests.rs"]
+mod tests;
