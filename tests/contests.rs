@@ -393,7 +393,7 @@ both_backends!(motion_threshold_presets, |kind: Kind| {
             &cid,
             "审议学生会章程修正案",
             "charter",
-            vec![("threshold_preset", "charter")],
+            vec![("threshold_preset", "kind")],
         )
         .await;
         assert_eq!(r.status(), 303);
@@ -418,6 +418,19 @@ both_backends!(motion_threshold_presets, |kind: Kind| {
         let other = location(&r).rsplit('/').next().unwrap().to_string();
 
         assert_eq!(contest(&app, &charter).def.threshold, Threshold::CHARTER);
+        // The 2/3 preset chosen for another kind of motion: allowed, with an F4 warning.
+        let r = motion(
+            &org,
+            &cid,
+            "表决罢免提案",
+            "other",
+            vec![("threshold_preset", "charter")],
+        )
+        .await;
+        let strict = location(&r).rsplit('/').next().unwrap().to_string();
+        assert_eq!(contest(&app, &strict).def.threshold, Threshold::CHARTER);
+        let (_, page) = org.get_text(&format!("/c/{cid}/contests/{strict}")).await;
+        assert!(page.contains("本事项（其他）的通过标准为“赞成票达到2/3(含)实到代表数”"));
         assert_eq!(contest(&app, &report).def.threshold, Threshold::ORDINARY);
         let t = contest(&app, &other).def.threshold;
         assert_eq!(t.base, ThresholdBase::ValidBallots);

@@ -66,7 +66,7 @@ pub fn readiness_of(
                 vec![warning(
                     "F4",
                     format!(
-                        "本{}的通过标准为“{}”，规则F4的默认标准为“{}”",
+                        "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”",
                         kind.zh(),
                         threshold.zh(),
                         default.zh()

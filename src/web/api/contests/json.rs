@@ -195,8 +195,8 @@ pub struct ContestBody {
     /// 另选他人 (elections)
     #[serde(default)]
     pub allow_write_in: bool,
-    /// settings (the congress's F1 setting) | ordinary (> 1/2 present) | charter (>= 2/3
-    /// present) | custom (give `threshold`). Omitted: `threshold` if given, else the default
+    /// kind (the motion kind's F4 default) | settings (the congress's F1 setting) | ordinary
+    /// (> 1/2 present) | charter (>= 2/3 present) | custom (give `threshold`). Omitted: `threshold` if given, else the default
     /// of the kind on create, the current threshold on replace.
     pub threshold_preset: Option<String>,
     pub threshold: Option<ThresholdJson>,
@@ -228,10 +228,11 @@ impl ContestBody {
                 ))
             }
             (None, None) => current.unwrap_or_else(|| svc::default_threshold(kind, &def, profile)),
+            (Some("kind"), _) => svc::default_threshold(kind, &def, profile),
             (Some(p), _) => ThresholdPreset::parse(p)
                 .ok_or_else(|| {
                     WebError::BadRequest(format!(
-                        "threshold_preset 应为 settings、ordinary、charter 或 custom，现为“{p}”"
+                        "threshold_preset 应为 kind、settings、ordinary、charter 或 custom，现为“{p}”"
                     ))
                 })?
                 .threshold(profile),

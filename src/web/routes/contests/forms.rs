@@ -20,7 +20,7 @@ pub struct ContestForm {
     pub allow_write_in: Option<String>,
     pub margin_override: String,
     pub motion_kind: String,
-    /// settings | ordinary | charter | custom
+    /// kind (the motion kind's default) | settings | ordinary | charter | custom
     pub threshold_preset: String,
     /// present | valid_ballots | roster
     pub threshold_base: String,
@@ -49,9 +49,16 @@ pub fn parse_base(s: &str) -> Option<ThresholdBase> {
 }
 
 /// The preset a stored threshold corresponds to, for pre-selecting the form.
-pub fn preset_of(kind: ContestKind, t: Threshold, profile: &RuleProfile) -> &'static str {
+pub fn preset_of(
+    kind: ContestKind,
+    def: &ContestDefinition,
+    profile: &RuleProfile,
+) -> &'static str {
+    let t = def.threshold;
     if kind == ContestKind::Election && t == profile.election_threshold {
         "settings"
+    } else if def.motion_kind.is_some_and(|m| m.default_threshold() == t) {
+        "kind"
     } else if t == Threshold::ORDINARY {
         "ordinary"
     } else if t == Threshold::CHARTER {
@@ -74,9 +81,12 @@ impl ContestForm {
             margin_override: None,
         };
         let mut form = ContestForm::from_definition(kind, &def, profile);
-        if kind == ContestKind::Election {
-            form.threshold_preset = "settings".to_string();
-            form.allow_write_in = Some("on".to_string());
+        match kind {
+            ContestKind::Election => {
+                form.threshold_preset = "settings".to_string();
+                form.allow_write_in = Some("on".to_string());
+            }
+            ContestKind::Motion => form.threshold_preset = "kind".to_string(),
         }
         form
     }
@@ -98,7 +108,7 @@ impl ContestForm {
                 .motion_kind
                 .map(|m| m.as_str().to_string())
                 .unwrap_or_default(),
-            threshold_preset: preset_of(kind, t, profile).to_string(),
+            threshold_preset: preset_of(kind, def, profile).to_string(),
             threshold_base: base_str(t.base).to_string(),
             threshold_num: t.fraction.num.to_string(),
             threshold_den: t.fraction.den.to_string(),
@@ -177,7 +187,7 @@ impl ContestForm {
             margin_override: (kind == ContestKind::Election).then(|| self.margin_override.clone()),
         };
         let threshold = match self.threshold_preset.trim() {
-            "" => Some(default_threshold(kind, &def, profile)),
+            "" | "kind" => Some(default_threshold(kind, &def, profile)),
             "custom" => self.custom_threshold(&mut problems),
             p => match ThresholdPreset::parse(p) {
                 Some(preset) => Some(preset.threshold(profile)),
@@ -319,7 +329,7 @@ mod tests {
         assert_eq!(def.seats, None);
         assert_eq!(def.margin_override, None);
         let back = ContestForm::from_definition(ContestKind::Motion, &def, &p);
-        assert_eq!(back.threshold_preset, "charter");
+        assert_eq!(back.threshold_preset, "kind");
         assert_eq!(
             (back.threshold_num.as_str(), back.threshold_den.as_str()),
             ("2", "3")

@@ -41,6 +41,10 @@ fn threshold_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile) -
             legend { @if kind == ContestKind::Election { "当选标准（规则F1）" } @else { "通过标准（规则F4）" } }
             @if kind == ContestKind::Election {
                 (radio("threshold_preset", "settings", p, html! { "按大会规则设置：" (profile.election_threshold.zh()) }))
+            } @else {
+                (radio("threshold_preset", "kind", p, html! {
+                    "按类别默认：工作报告、其他为" (Threshold::ORDINARY.zh()) "；章程修正案为" (Threshold::CHARTER.zh())
+                }))
             }
             (radio("threshold_preset", "ordinary", p, html! { "过半数：" (Threshold::ORDINARY.zh()) }))
             (radio("threshold_preset", "charter", p, html! { "三分之二以上（章程修正案）：" (Threshold::CHARTER.zh()) }))
