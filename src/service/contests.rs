@@ -28,6 +28,7 @@ use crate::storage::repo::contests::{
     self as repo, Contest, ContestDefinition, ContestKind, ContestState,
 };
 use crate::storage::repo::new_id;
+use crate::storage::repo::scrutineers;
 use crate::storage::{write_tx, DbConnection};
 
 use super::{congress, Actor, ServiceError, ServiceResult};
@@ -207,6 +208,9 @@ pub(crate) fn editable(
     congress_id: &str,
     contest_id: &str,
 ) -> ServiceResult<(Congress, Contest)> {
+    // Contest edits of one congress run one at a time (agenda positions, G2 against
+    // scrutineers added concurrently); on SQLite the immediate transaction already does this.
+    scrutineers::lock_congress(conn, congress_id)?;
     let congress = congress::load(conn, congress_id)?;
     Action::EditContests.check(congress.state)?;
     let contest = load(conn, congress_id, contest_id)?;
@@ -224,6 +228,7 @@ pub fn create(
 ) -> ServiceResult<Contest> {
     let id = new_id("t");
     write_tx(conn, |c| {
+        scrutineers::lock_congress(c, congress_id)?;
         let congress = congress::load(c, congress_id)?;
         Action::EditContests.check(congress.state)?;
         let def = validate(&congress, kind, def)?;

@@ -148,8 +148,6 @@ fn editable_election(
     congress_id: &str,
     contest_id: &str,
 ) -> ServiceResult<(RuleProfile, Contest)> {
-    // Serialise with additions of scrutineers, which check G2 from their side.
-    scrutineers::lock_congress(c, congress_id)?;
     let (congress, contest) = editable(c, congress_id, contest_id)?;
     if contest.kind != ContestKind::Election {
         return Err(ServiceError::Conflict(format!(
