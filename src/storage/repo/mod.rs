@@ -8,6 +8,7 @@ pub mod credentials;
 pub mod roster;
 pub mod scrutineers;
 pub mod users;
+pub mod voting;
 
 use rand::RngCore;
 

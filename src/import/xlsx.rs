@@ -1,0 +1,162 @@
+//! Workbooks (.xlsx, .xls, .ods) through calamine: the first sheet as text cells, numbers and
+//! dates written the way the organiser sees them in Excel.
+
+use std::io::Cursor;
+
+use calamine::{Data, Ods, Reader, Sheets, Xls, Xlsx};
+
+use super::error::{ImportError, ImportErrors};
+use super::table::Table;
+
+/// Container format recognised by its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WorkbookKind {
+    /// ZIP: .xlsx/.xlsm, or .ods.
+    Zip,
+    /// OLE compound file: the old .xls.
+    Ole,
+}
+
+/// Recognises a workbook by content, whatever its extension says.
+pub(crate) fn sniff(bytes: &[u8]) -> Option<WorkbookKind> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        Some(WorkbookKind::Zip)
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        Some(WorkbookKind::Ole)
+    } else {
+        None
+    }
+}
+
+/// Reads the first sheet of a workbook. Row numbers are the sheet's own (row 1 = Excel's 1).
+pub(crate) fn read_workbook(
+    file: &str,
+    bytes: &[u8],
+    kind: WorkbookKind,
+) -> Result<Table, ImportErrors> {
+    let cursor = Cursor::new(bytes);
+    let opened: Result<Sheets<Cursor<&[u8]>>, String> = match kind {
+        WorkbookKind::Zip => match calamine::open_workbook_from_rs::<Xlsx<_>, _>(cursor.clone()) {
+            Ok(x) => Ok(Sheets::Xlsx(x)),
+            Err(xlsx_err) => calamine::open_workbook_from_rs::<Ods<_>, _>(cursor)
+                .map(Sheets::Ods)
+                .map_err(|_| xlsx_err.to_string()),
+        },
+        WorkbookKind::Ole => calamine::open_workbook_from_rs::<Xls<_>, _>(cursor)
+            .map(Sheets::Xls)
+            .map_err(|e| e.to_string()),
+    };
+    let mut workbook = opened.map_err(|e| {
+        ImportError::file(
+            file,
+            format!("无法打开Excel文件({e}); 文件可能已损坏或设有密码"),
+        )
+    })?;
+    let range = match workbook.worksheet_range_at(0) {
+        Some(Ok(range)) => range,
+        Some(Err(e)) => {
+            return Err(ImportError::file(file, format!("无法读取第一个工作表: {e}")).into())
+        }
+        None => return Err(ImportError::file(file, "Excel文件中没有工作表").into()),
+    };
+    let (first_row, _) = range.start().unwrap_or((0, 0));
+    let raw = range
+        .rows()
+        .enumerate()
+        .map(|(i, row)| {
+            let line = first_row as usize + i + 1;
+            (line, row.iter().map(cell_text).collect())
+        })
+        .collect();
+    Ok(Table::from_raw_rows(file, raw))
+}
+
+/// A cell as text: whole numbers without ".0" (student number 2023010123, year 2023), other
+/// numbers in their shortest exact form, dates as `2023-09-01` (with the time if it has one).
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Int(i) => i.to_string(),
+        Data::Float(f) => float_text(*f),
+        Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, mo, d, h, mi, s, ms) = dt.to_ymd_hms_milli();
+            if (h, mi, s, ms) == (0, 0, 0, 0) {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}")
+            }
+        }
+        Data::DateTime(dt) => float_text(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::Error(e) => e.to_string(),
+    }
+}
+
+fn float_text(f: f64) -> String {
+    // 2^53: above it an f64 no longer holds every integer, so fall back to the plain form.
+    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::table::read_table;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    #[test]
+    fn numbers_and_dates_read_as_seen() {
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        let date = Format::new().set_num_format("yyyy-mm-dd");
+        ws.write(0, 0, "学号").unwrap();
+        ws.write(0, 1, "得票").unwrap();
+        ws.write(0, 2, "排名").unwrap();
+        ws.write(0, 3, "日期").unwrap();
+        ws.write(2, 0, 2023010123.0).unwrap();
+        ws.write(2, 1, 87.0).unwrap();
+        ws.write(2, 2, 0.15).unwrap();
+        let d = ExcelDateTime::from_ymd(2023, 9, 1).unwrap();
+        ws.write_with_format(2, 3, &d, &date).unwrap();
+        ws.write(4, 0, "　２０２３０１０１２４ ").unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        // The extension is wrong on purpose: content decides.
+        let t = read_table("名单.csv", &bytes).unwrap();
+        assert_eq!(t.headers, vec!["学号", "得票", "排名", "日期"]);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].line, 3);
+        assert_eq!(
+            t.rows[0].cells,
+            vec!["2023010123", "87", "0.15", "2023-09-01"]
+        );
+        assert_eq!(t.rows[1].line, 5);
+        assert_eq!(t.rows[1].cells, vec!["2023010124"]);
+    }
+
+    #[test]
+    fn broken_workbook_is_an_error_not_a_panic() {
+        let mut bytes = b"PK\x03\x04".to_vec();
+        bytes.extend_from_slice(&[0u8; 64]);
+        let e = read_table("a.xlsx", &bytes).unwrap_err();
+        assert!(e.0[0].message.contains("无法打开Excel文件"), "{e}");
+        let e = read_table(
+            "a.xls",
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0],
+        )
+        .unwrap_err();
+        assert!(e.0[0].message.contains("无法打开Excel文件"), "{e}");
+    }
+
+    #[test]
+    fn floats_print_whole_numbers_plainly() {
+        assert_eq!(float_text(2023.0), "2023");
+        assert_eq!(float_text(-3.0), "-3");
+        assert_eq!(float_text(12.5), "12.5");
+        assert_eq!(float_text(0.15), "0.15");
+    }
+}
