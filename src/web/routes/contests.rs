@@ -11,6 +11,7 @@
 mod candidates;
 mod detail;
 mod forms;
+mod upload;
 mod views;
 
 use actix_web::{web, HttpRequest, HttpResponse};
@@ -241,5 +242,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{cid}/contests/new", web::get().to(new_form))
         .route("/c/{cid}/contests/new", web::post().to(create));
     detail::configure(cfg);
+    upload::configure(cfg);
     candidates::configure(cfg);
 }
