@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod attendance;
 pub mod ballot_box;
 pub mod congress;
+pub mod contests;
 pub mod credentials;
 pub mod scrutineers;
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod congress;
+pub mod contests;
 pub mod credentials;
 pub mod roster;
 pub mod scrutineers;

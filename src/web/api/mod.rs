@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod congresses;
+pub mod contests;
 pub mod openapi;
 pub mod scrutineers;
 
@@ -15,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(congresses::configure)
+            .configure(contests::configure)
             .configure(scrutineers::configure)
             .configure(audit::configure),
     );

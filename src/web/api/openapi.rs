@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, congresses, scrutineers};
+use super::{audit, congresses, contests, scrutineers};
 
 struct BearerAuth;
 
@@ -36,6 +36,15 @@ impl Modify for BearerAuth {
         congresses::get,
         congresses::update,
         congresses::update_settings,
+        contests::list,
+        contests::create,
+        contests::get,
+        contests::update,
+        contests::delete,
+        contests::move_contest,
+        contests::candidates::add_candidate,
+        contests::candidates::update_candidate,
+        contests::candidates::remove_candidate,
         scrutineers::list,
         scrutineers::create,
         scrutineers::delete,
@@ -46,6 +55,7 @@ impl Modify for BearerAuth {
     tags(
         (name = "accounts", description = "账户"),
         (name = "congresses", description = "大会"),
+        (name = "contests", description = "选举与表决事项"),
         (name = "scrutineers", description = "监票人员"),
         (name = "audit", description = "操作日志"),
     )

@@ -4,6 +4,7 @@ pub mod account;
 pub mod assets;
 pub mod attendance;
 pub mod audit;
+pub mod contests;
 pub mod credentials;
 pub mod delegate;
 pub mod health;
@@ -21,6 +22,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     delegate::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
+    contests::configure(cfg);
     setup::configure(cfg);
     scrutineers::configure(cfg);
     audit::configure(cfg);

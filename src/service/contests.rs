@@ -1,0 +1,271 @@
+//! Contests (选举与表决事项): create, edit, delete and reorder them on the agenda, and say
+//! whether each is ready to open. Candidates are in [`candidates`]; the readiness rules
+//! (C1-C3, G2, B6, F1/F4 thresholds) in [`readiness`].
+//!
+//! A contest is edited only while the congress's state allows `Action::EditContests` and the
+//! contest itself is still a draft ("edited until opened"). Every change is audited with the
+//! contest's JSON before and after.
+
+mod agenda;
+mod candidates;
+mod readiness;
+
+use serde::Serialize;
+
+pub use self::agenda::{delete, move_contest, Direction};
+pub use self::candidates::{
+    add_candidate, add_candidates, remove_candidate, update_candidate, CandidateData,
+    MAX_CANDIDATES,
+};
+pub use self::readiness::{
+    agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
+};
+use crate::domain::candidates::check_seats;
+use crate::domain::settings::{RuleProfile, Threshold};
+use crate::domain::state::Action;
+use crate::storage::repo::congress::Congress;
+use crate::storage::repo::contests::{
+    self as repo, Contest, ContestDefinition, ContestKind, ContestState,
+};
+use crate::storage::repo::new_id;
+use crate::storage::repo::scrutineers;
+use crate::storage::{write_tx, DbConnection};
+
+use super::{congress, Actor, ServiceError, ServiceResult};
+
+/// Longest title (characters).
+pub const MAX_TITLE_CHARS: usize = 100;
+/// Longest motion text or note (characters).
+pub const MAX_BODY_CHARS: usize = 20_000;
+/// Longest override reason (characters).
+pub const MAX_REASON_CHARS: usize = 500;
+
+/// The threshold presets offered by the forms and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThresholdPreset {
+    /// The congress's election threshold (rule F1 setting).
+    Settings,
+    /// 过半数: for > 1/2 of present.
+    Ordinary,
+    /// 章程修正: for >= 2/3 of present.
+    Charter,
+}
+
+impl ThresholdPreset {
+    pub fn parse(s: &str) -> Option<ThresholdPreset> {
+        match s.trim() {
+            "settings" => Some(ThresholdPreset::Settings),
+            "ordinary" => Some(ThresholdPreset::Ordinary),
+            "charter" => Some(ThresholdPreset::Charter),
+            _ => None,
+        }
+    }
+
+    pub fn threshold(self, profile: &RuleProfile) -> Threshold {
+        match self {
+            ThresholdPreset::Settings => profile.election_threshold,
+            ThresholdPreset::Ordinary => Threshold::ORDINARY,
+            ThresholdPreset::Charter => Threshold::CHARTER,
+        }
+    }
+}
+
+/// The threshold a new contest gets when none is chosen: the congress's F1 setting for an
+/// election, the motion kind's F4 default for a motion.
+pub fn default_threshold(kind: ContestKind, def: &ContestDefinition, p: &RuleProfile) -> Threshold {
+    match (kind, def.motion_kind) {
+        (ContestKind::Motion, Some(m)) => m.default_threshold(),
+        (ContestKind::Motion, None) => Threshold::ORDINARY,
+        (ContestKind::Election, _) => p.election_threshold,
+    }
+}
+
+fn invalid(message: &str, details: Vec<String>) -> ServiceError {
+    ServiceError::Invalid {
+        message: message.to_string(),
+        details,
+    }
+}
+
+fn json<T: Serialize>(v: &T) -> Option<String> {
+    serde_json::to_string(v).ok()
+}
+
+/// Trimmed text, `None` when blank.
+pub(crate) fn reason(s: Option<&str>) -> Option<String> {
+    s.map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_string)
+}
+
+/// Checks and normalises a definition for `kind`: every problem in one error. Seats must meet
+/// rule C1 for the congress's level; a motion has a kind and no seats, write-ins or margin
+/// override; the threshold is a proper fraction that can be met.
+pub fn validate(
+    congress: &Congress,
+    kind: ContestKind,
+    def: &ContestDefinition,
+) -> ServiceResult<ContestDefinition> {
+    let mut problems = Vec::new();
+    let title = def.title.trim().to_string();
+    if title.is_empty() {
+        problems.push("“事项名称”不能为空".to_string());
+    } else if title.chars().count() > MAX_TITLE_CHARS {
+        problems.push(format!("“事项名称”过长(最多{MAX_TITLE_CHARS}个字符)"));
+    }
+    let body = def.body.trim().to_string();
+    if body.chars().count() > MAX_BODY_CHARS {
+        problems.push(format!("“内容”过长(最多{MAX_BODY_CHARS}个字符)"));
+    }
+    let margin_override = reason(def.margin_override.as_deref());
+    if margin_override
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
+    {
+        problems.push(format!(
+            "等额或减少差额的理由过长(最多{MAX_REASON_CHARS}个字符)"
+        ));
+    }
+    let f = def.threshold.fraction;
+    if f.den == 0 || f.num == 0 || f.num > f.den || f.den > 100 {
+        problems.push(format!(
+            "通过标准的比例{}/{}无效：分子、分母应为1到100之间的整数且分子不大于分母",
+            f.num, f.den
+        ));
+    } else if f.strict && f.num == f.den {
+        problems.push("“超过全部”的标准永远无法达到，请改为“达到全部(含)”".to_string());
+    }
+    let out = match kind {
+        ContestKind::Election => {
+            match def.seats {
+                None => problems.push("选举须填写应选名额".to_string()),
+                Some(seats) => {
+                    if let Err(v) = check_seats(congress.level, seats, &congress.settings) {
+                        problems.push(format!("规则{}：{}", v.rule, v.message));
+                    }
+                }
+            }
+            ContestDefinition {
+                title,
+                body,
+                motion_kind: None,
+                seats: def.seats,
+                allow_write_in: def.allow_write_in,
+                threshold: def.threshold,
+                margin_override,
+            }
+        }
+        ContestKind::Motion => {
+            if def.motion_kind.is_none() {
+                problems.push("表决事项须选择类别(工作报告、章程修正案或其他)".to_string());
+            }
+            ContestDefinition {
+                title,
+                body,
+                motion_kind: def.motion_kind,
+                seats: None,
+                allow_write_in: false,
+                threshold: def.threshold,
+                margin_override: None,
+            }
+        }
+    };
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(invalid(&format!("{}事项有误", kind.zh()), problems))
+    }
+}
+
+/// Loads contest `contest_id` of congress `congress_id`, or says it does not exist.
+pub fn load(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<Contest> {
+    repo::get(conn, contest_id)?
+        .filter(|c| c.congress_id == congress_id)
+        .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
+}
+
+/// Refuses to change a contest that is no longer a draft.
+pub(crate) fn ensure_draft(contest: &Contest) -> ServiceResult<()> {
+    if contest.state == ContestState::Draft {
+        Ok(())
+    } else {
+        Err(ServiceError::Conflict(format!(
+            "“{}”{}，已经不能修改：选举和表决事项只能在开始投票前修改",
+            contest.def.title,
+            contest.state.zh()
+        )))
+    }
+}
+
+/// The congress and the contest, checked to be editable now (congress state and contest
+/// state).
+pub(crate) fn editable(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<(Congress, Contest)> {
+    // Contest edits of one congress run one at a time (agenda positions, G2 against
+    // scrutineers added concurrently); on SQLite the immediate transaction already does this.
+    scrutineers::lock_congress(conn, congress_id)?;
+    let congress = congress::load(conn, congress_id)?;
+    Action::EditContests.check(congress.state)?;
+    let contest = load(conn, congress_id, contest_id)?;
+    ensure_draft(&contest)?;
+    Ok((congress, contest))
+}
+
+/// Creates a draft contest at the end of the agenda.
+pub fn create(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    kind: ContestKind,
+    def: &ContestDefinition,
+) -> ServiceResult<Contest> {
+    let id = new_id("t");
+    write_tx(conn, |c| {
+        scrutineers::lock_congress(c, congress_id)?;
+        let congress = congress::load(c, congress_id)?;
+        Action::EditContests.check(congress.state)?;
+        let def = validate(&congress, kind, def)?;
+        let contest = repo::insert(c, &id, congress_id, kind, &def)?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "contest.create",
+            Some(&id),
+            None,
+            json(&contest),
+        )?;
+        Ok(contest)
+    })
+}
+
+/// Replaces a draft contest's definition (its kind cannot change).
+pub fn update(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    contest_id: &str,
+    def: &ContestDefinition,
+) -> ServiceResult<Contest> {
+    write_tx(conn, |c| {
+        let (congress, before) = editable(c, congress_id, contest_id)?;
+        let def = validate(&congress, before.kind, def)?;
+        repo::update_definition(c, contest_id, &def)?;
+        let after = load(c, congress_id, contest_id)?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "contest.edit",
+            Some(contest_id),
+            json(&before),
+            json(&after),
+        )?;
+        Ok(after)
+    })
+}
