@@ -12,6 +12,7 @@ pub mod congress;
 pub mod contests;
 pub mod credentials;
 pub mod scrutineers;
+pub mod voting;
 
 use crate::domain::state::StateError;
 use crate::storage::repo::audit;

@@ -16,6 +16,7 @@ use crate::storage::models::BallotRow;
 use crate::storage::repo::contests::{self as contests_repo, Contest, ContestKind, ContestState};
 use crate::storage::repo::credentials as cred_repo;
 use crate::storage::repo::roster as roster_repo;
+use crate::storage::repo::scrutineers;
 use crate::storage::repo::voting;
 use crate::storage::{write_tx, DbConnection};
 
@@ -31,14 +32,22 @@ pub struct BallotPaper {
 }
 
 /// Loads contest `contest_id` of congress `congress_id` (404 when it belongs elsewhere).
-pub fn contest(conn: &mut DbConnection, congress_id: &str, contest_id: &str) -> ServiceResult<Contest> {
+pub fn contest(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<Contest> {
     contests_repo::get(conn, contest_id)?
         .filter(|c| c.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
 /// The ballot paper of a contest.
-pub fn ballot_paper(conn: &mut DbConnection, congress_id: &str, contest_id: &str) -> ServiceResult<BallotPaper> {
+pub fn ballot_paper(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<BallotPaper> {
     let contest = contest(conn, congress_id, contest_id)?;
     let candidates = contests_repo::candidates(conn, contest_id)?;
     let election = (contest.kind == ContestKind::Election).then(|| ElectionPaper {
@@ -57,8 +66,15 @@ pub fn ballot_paper(conn: &mut DbConnection, congress_id: &str, contest_id: &str
 /// Opens a draft contest: the congress is in session, the contest is ready (C1-C3, G2), and
 /// 实到 meets the quorum (D2). The delegates present now are frozen as its voters and their
 /// number is the ballots issued.
-pub fn open(conn: &mut DbConnection, actor: &Actor, congress_id: &str, contest_id: &str) -> ServiceResult<Contest> {
+pub fn open(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<Contest> {
     write_tx(conn, |c| {
+        // Serialises with contest edits (which take the same lock) on PostgreSQL.
+        scrutineers::lock_congress(c, congress_id)?;
         let congress = super::congress::load(c, congress_id)?;
         Action::OpenContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
@@ -105,7 +121,12 @@ fn contest_or_gone(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Cont
 }
 
 /// Closes an open contest: from this moment the ballot box refuses its ballots.
-pub fn close(conn: &mut DbConnection, actor: &Actor, congress_id: &str, contest_id: &str) -> ServiceResult<Contest> {
+pub fn close(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<Contest> {
     write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;
         Action::CloseContest.check(congress.state)?;
@@ -145,7 +166,11 @@ pub enum CannotVote {
 }
 
 /// Whether `delegate_id` may vote in `contest` now.
-pub fn may_vote(conn: &mut DbConnection, contest: &Contest, delegate_id: &str) -> ServiceResult<Result<(), CannotVote>> {
+pub fn may_vote(
+    conn: &mut DbConnection,
+    contest: &Contest,
+    delegate_id: &str,
+) -> ServiceResult<Result<(), CannotVote>> {
     Ok(match contest.state {
         ContestState::Draft => Err(CannotVote::NotOpen),
         ContestState::Closed | ContestState::Final => Err(CannotVote::Closed),
@@ -178,8 +203,14 @@ pub fn prepare(
     ballot_id: &str,
     choices: Choices,
 ) -> ServiceResult<Submission> {
-    if ballot_id.len() != 32 || !ballot_id.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()) {
-        return Err(ServiceError::invalid("选票编号无效, 请刷新投票页面后重新填写"));
+    if ballot_id.len() != 32
+        || !ballot_id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        return Err(ServiceError::invalid(
+            "选票编号无效, 请刷新投票页面后重新填写",
+        ));
     }
     let ballot = Ballot {
         congress: congress_id.to_string(),
@@ -211,7 +242,9 @@ pub fn assign_paper(
     write_tx(conn, |c| {
         let contest = contest(c, congress_id, contest_id)?;
         if contest.state != ContestState::Open {
-            return Err(ServiceError::Conflict("只能在投票进行中登记纸质选票".to_string()));
+            return Err(ServiceError::Conflict(
+                "只能在投票进行中登记纸质选票".to_string(),
+            ));
         }
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
@@ -227,7 +260,14 @@ pub fn assign_paper(
                 d.student.name
             )));
         }
-        actor.audit(c, Some(congress_id), "paper.assign", Some(contest_id), None, Some(format!("{{\"delegate_no\":{delegate_no}}}")))?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "paper.assign",
+            Some(contest_id),
+            None,
+            Some(format!("{{\"delegate_no\":{delegate_no}}}")),
+        )?;
         Ok(d.student.name)
     })
 }
@@ -277,7 +317,14 @@ pub fn enter_paper(
             },
         )?;
         // The audit says that a paper ballot was entered and by whom, never its marks.
-        actor.audit(c, Some(congress_id), "paper.enter", Some(contest_id), None, Some(format!("{{\"entered\":{}}}", entered + 1)))?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "paper.enter",
+            Some(contest_id),
+            None,
+            Some(format!("{{\"entered\":{}}}", entered + 1)),
+        )?;
         Ok(hash.clone())
     })
 }

@@ -146,6 +146,8 @@ pub struct ContestRow {
     pub round_kind: Option<String>,
     pub state: String,
     pub issued: Option<i32>,
+    /// 应到 when the contest opened.
+    pub expected: Option<i32>,
     pub paper_issued: i32,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,

@@ -138,6 +138,7 @@ diesel::table! {
         round_kind -> Nullable<Text>,
         state -> Text,
         issued -> Nullable<Integer>,
+        expected -> Nullable<Integer>,
         paper_issued -> Integer,
         opened_at -> Nullable<BigInt>,
         closed_at -> Nullable<BigInt>,

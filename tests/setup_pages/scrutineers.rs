@@ -31,6 +31,7 @@ fn add_candidate(app: &TestApp, cid: &str, name: &str, student_no: &str) {
             round_kind: None,
             state: "draft".to_string(),
             issued: None,
+            expected: None,
             paper_issued: 0,
             opened_at: None,
             closed_at: None,

@@ -130,6 +130,7 @@ CREATE TABLE contests (
     round_kind TEXT,
     state TEXT NOT NULL,
     issued INTEGER,
+    expected INTEGER,
     paper_issued INTEGER NOT NULL DEFAULT 0,
     opened_at BIGINT,
     closed_at BIGINT,

@@ -232,6 +232,7 @@ mod tests {
             round_kind: None,
             state: ContestState::Draft,
             issued: None,
+            expected: None,
             paper_issued: 0,
             opened_at: None,
             closed_at: None,

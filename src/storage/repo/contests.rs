@@ -184,6 +184,8 @@ pub struct Contest {
     pub state: ContestState,
     /// 实到 frozen at opening = ballots issued (rule D2).
     pub issued: Option<u32>,
+    /// 应到 at opening.
+    pub expected: Option<u32>,
     pub paper_issued: u32,
     pub opened_at: Option<i64>,
     pub closed_at: Option<i64>,
@@ -242,6 +244,7 @@ impl TryFrom<ContestRow> for Contest {
             round_kind: r.round_kind,
             state,
             issued: opt_u32("issued", &r.id, r.issued)?,
+            expected: opt_u32("expected", &r.id, r.expected)?,
             paper_issued: to_u32("paper_issued", &r.id, r.paper_issued)?,
             opened_at: r.opened_at,
             closed_at: r.closed_at,
@@ -282,6 +285,7 @@ pub fn insert(
         round_kind: None,
         state: ContestState::Draft.as_str().to_string(),
         issued: None,
+        expected: None,
         paper_issued: 0,
         opened_at: None,
         closed_at: None,

@@ -9,8 +9,14 @@ use crate::storage::models::{BallotRow, ContestVoterRow, RollRow};
 use crate::storage::schema::{ballots, contest_voters, contests, delegates, roll};
 use crate::storage::{now_ms, DbConnection, StorageResult};
 
-/// Marks a draft contest open with `issued` ballots; returns false if it was not a draft.
-pub fn set_open(conn: &mut DbConnection, contest_id: &str, issued: u32) -> StorageResult<bool> {
+/// Marks a draft contest open with `issued` ballots (实到) and `expected` (应到) frozen;
+/// returns false if it was not a draft.
+pub fn set_open(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    issued: u32,
+    expected: u32,
+) -> StorageResult<bool> {
     let now = now_ms();
     let n = diesel::update(
         contests::table
@@ -20,6 +26,7 @@ pub fn set_open(conn: &mut DbConnection, contest_id: &str, issued: u32) -> Stora
     .set((
         contests::state.eq("open"),
         contests::issued.eq(issued as i32),
+        contests::expected.eq(expected as i32),
         contests::opened_at.eq(now),
         contests::updated_at.eq(now),
     ))
