@@ -99,7 +99,7 @@ async fn agenda(
                             td.num { (i + 1) }
                             td { a href={(base) "/" (c.id)} { (c.def.title) } }
                             td { (c.kind.zh()) @if let Some(m) = c.def.motion_kind { "·" (m.zh()) } }
-                            td { span.badge { (c.state.zh()) } }
+                            td { span.badge { (c.state.zh()) } " " a href={(base) "/" (c.id) "/voting"} { "投票" } }
                             td {
                                 @if c.kind == ContestKind::Election {
                                     "应选" (c.def.seats.unwrap_or(0)) "名，候选人" (v.candidates.len()) "名"

@@ -11,6 +11,8 @@ pub mod health;
 pub mod home;
 pub mod scrutineers;
 pub mod setup;
+pub mod vote;
+pub mod voting;
 
 use actix_web::web;
 
@@ -20,6 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     attendance::configure(cfg);
     credentials::configure(cfg);
     delegate::configure(cfg);
+    vote::configure(cfg);
+    voting::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
     contests::configure(cfg);

@@ -60,7 +60,7 @@ fn facts(v: &ContestView) -> Markup {
     html! {
         dl.facts {
             dt { "类别" } dd { (c.kind.zh()) @if let Some(m) = c.def.motion_kind { "·" (m.zh()) } }
-            dt { "状态" } dd { span.badge { (c.state.zh()) } }
+            dt { "状态" } dd { span.badge { (c.state.zh()) } " " a href={"/c/" (c.congress_id) "/contests/" (c.id) "/voting"} { "投票管理" } }
             dt { "议程顺序" } dd { "第" (c.agenda_order) "项" }
             @if c.kind == ContestKind::Election {
                 dt { "应选名额" } dd { (c.def.seats.unwrap_or(0)) "名" }

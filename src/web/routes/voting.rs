@@ -1,0 +1,219 @@
+//! Running a contest from the platform: open it (quorum check, ballots issued frozen), watch
+//! the count of ballots cast, close it, record delegates voting on paper and enter the paper
+//! ballots' marks (scrutineers), then count and publish.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::html;
+use serde::Deserialize;
+
+use crate::service::voting;
+use crate::storage::repo::contests::ContestState;
+use crate::storage::repo::voting as voting_repo;
+use crate::web::auth::{Need, Staff};
+use crate::web::ballot_form::{self, Fields};
+use crate::web::error::{WebError, WebResult};
+use crate::web::routes::account::{page, redirect_with};
+use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::views::csrf_field;
+use crate::web::AppState;
+
+fn back(cid: &str, kid: &str) -> String {
+    format!("/c/{cid}/contests/{kid}/voting")
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let (paper, cast, roll, paper_entered) = state
+        .run(move |c| {
+            let paper = voting::ballot_paper(c, &c2, &k2)?;
+            Ok((
+                paper,
+                voting_repo::ballot_count(c, &k2)?,
+                voting_repo::roll_count(c, &k2)?,
+                voting_repo::paper_entered(c, &k2)?,
+            ))
+        })
+        .await?;
+    let contest = &paper.contest;
+    let owner = staff.user.id == congress.owner_id;
+    let ctx = congress_ctx(&state, &req, &staff, &congress);
+    let csrf = staff.csrf();
+    let body = html! {
+        h1 { (contest.def.title) " · 投票" }
+        p { "状态: " span.badge { (contest.state.zh()) } " · " a href={"/c/" (cid) "/contests/" (kid)} { "事项详情" } }
+        @if let Some(issued) = contest.issued {
+            dl.facts {
+                dt { "应到" } dd { (contest.expected.unwrap_or(0)) }
+                dt { "发出选票 (开始时实到)" } dd { (issued) }
+                dt { "已收回选票" } dd { (cast) }
+                dt { "已投票/已领纸质票代表" } dd { (roll) }
+                dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
+            }
+        }
+        @match contest.state {
+            ContestState::Draft => {
+                @if owner {
+                    p { "开始投票时将检查法定人数, 并以当时的实到人数作为发出选票数; 之后签到的代表不能参加本项投票。" }
+                    form method="post" action={(back(&cid, &kid)) "/open"} {
+                        (csrf_field(csrf))
+                        button type="submit" { "开始投票" }
+                    }
+                }
+            },
+            ContestState::Open => {
+                @if owner {
+                    form method="post" action={(back(&cid, &kid)) "/close"} {
+                        (csrf_field(csrf))
+                        button.danger type="submit" { "结束投票" }
+                    }
+                }
+                h2 { "纸质选票: 登记代表" }
+                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机投本项。" }
+                form.stack method="post" action={(back(&cid, &kid)) "/paper/assign"} {
+                    (csrf_field(csrf))
+                    label for="delegate_no" { "代表编号" }
+                    input #delegate_no type="number" min="1" name="delegate_no" required;
+                    div.actions { button type="submit" { "登记纸质选票" } }
+                }
+            },
+            _ => {},
+        }
+        @if matches!(contest.state, ContestState::Open | ContestState::Closed) && (contest.paper_issued as i64) > paper_entered {
+            h2 { "录入纸质选票" }
+            p.muted { "开箱后逐张录入, 不记录是哪位代表的选票。还可录入 " ((contest.paper_issued as i64) - paper_entered) " 张。" }
+            form method="post" action={(back(&cid, &kid)) "/paper/enter"} {
+                (csrf_field(csrf))
+                (ballot_form::fields(&paper, None))
+                p { button type="submit" { "录入这张纸质选票" } }
+            }
+        }
+    };
+    Ok(page(&state, &ctx, &contest.def.title, body))
+}
+
+async fn open(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Own).await?;
+    let actor = actor(&staff, &req);
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let contest = state
+        .run(move |c| Ok(voting::open(c, &actor, &c2, &k2)?))
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &back(&cid, &kid),
+        true,
+        format!(
+            "“{}”开始投票, 发出选票 {} 张。",
+            contest.def.title,
+            contest.issued.unwrap_or(0)
+        ),
+    ))
+}
+
+async fn close(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Own).await?;
+    let actor = actor(&staff, &req);
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let contest = state
+        .run(move |c| Ok(voting::close(c, &actor, &c2, &k2)?))
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &back(&cid, &kid),
+        true,
+        format!("“{}”投票已结束。", contest.def.title),
+    ))
+}
+
+#[derive(Deserialize)]
+struct AssignForm {
+    delegate_no: String,
+}
+
+async fn assign_paper(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    form: web::Form<AssignForm>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Scrutinise).await?;
+    let no: u32 = form.delegate_no.trim().parse().map_err(|_| {
+        WebError::BadRequest(format!("代表编号应为正整数, 现为“{}”", form.delegate_no))
+    })?;
+    let actor = actor(&staff, &req);
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let name = state
+        .run(move |c| Ok(voting::assign_paper(c, &actor, &c2, &k2, no)?))
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &back(&cid, &kid),
+        true,
+        format!("已登记 {name} (代表编号 {no}) 使用纸质选票。"),
+    ))
+}
+
+async fn enter_paper(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    form: web::Form<Fields>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Scrutinise).await?;
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let paper = state
+        .run(move |c| Ok(voting::ballot_paper(c, &c2, &k2)?))
+        .await?;
+    let choices = ballot_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
+    let actor = actor(&staff, &req);
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let hash = state
+        .run(move |c| Ok(voting::enter_paper(c, &actor, &c2, &k2, choices)?))
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &back(&cid, &kid),
+        true,
+        format!("纸质选票已录入, 追踪码 {}…", &hash[..16]),
+    ))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{cid}/contests/{kid}/voting", web::get().to(show))
+        .route("/c/{cid}/contests/{kid}/voting/open", web::post().to(open))
+        .route(
+            "/c/{cid}/contests/{kid}/voting/close",
+            web::post().to(close),
+        )
+        .route(
+            "/c/{cid}/contests/{kid}/voting/paper/assign",
+            web::post().to(assign_paper),
+        )
+        .route(
+            "/c/{cid}/contests/{kid}/voting/paper/enter",
+            web::post().to(enter_paper),
+        );
+}
