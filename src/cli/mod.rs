@@ -5,6 +5,7 @@
 
 mod admin;
 mod serve;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,6 +45,9 @@ pub enum Command {
     /// Organiser and scrutineer accounts, API tokens.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Verify a filing packet like an outsider: signature, boards, rolls, recount, addenda
+    /// (exit 0 all pass, 1 a check failed, 2 unreadable).
+    Verify(verify::VerifyArgs),
 }
 
 impl Cli {
@@ -85,6 +89,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(&config, args),
         Command::Demo(args) => serve::demo(args),
         Command::Admin(cmd) => admin::run(&config, cmd),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,
