@@ -6,6 +6,7 @@
 mod admin;
 mod rules;
 mod serve;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,6 +51,9 @@ pub enum Command {
     /// Roster validation (B1-B6, B8) and generation (B7).
     #[command(subcommand)]
     Roster(rules::RosterCommand),
+    /// Verify a filing packet like an outsider: signature, boards, rolls, recount, addenda
+    /// (exit 0 all pass, 1 a check failed, 2 unreadable).
+    Verify(verify::VerifyArgs),
 }
 
 impl Cli {
@@ -106,6 +110,7 @@ pub fn main() -> ExitCode {
         Command::Admin(cmd) => admin::run(&config, cmd),
         Command::Allocate(args) => rules::allocate(args),
         Command::Roster(cmd) => rules::roster(cmd),
+        Command::Verify(args) => verify::run(args),
     };
     match result {
         Ok(code) => code,

@@ -18,9 +18,31 @@ pub const PUBLIC_KEY_FILE: &str = "congress.pub.pem";
 pub const ROSTER_SUMMARY_FILE: &str = "roster-summary.json";
 pub const REPORT_FILE: &str = "report.html";
 pub const VERIFY_FILE: &str = "VERIFY.txt";
+/// The standard-library Python 3 verifier that VERIFY.txt also prints in full.
+pub const VERIFY_SCRIPT_FILE: &str = "verify_packet.py";
 pub const BOARDS_DIR: &str = "boards";
 pub const ROLLS_DIR: &str = "rolls";
 pub const ADDENDA_DIR: &str = "addenda";
+
+/// `kind` of a board.
+pub const BOARD_KIND: &str = "board";
+/// `kind` of the certified record.
+pub const RECORD_KIND: &str = "record";
+/// `kind` of a contest: 选举.
+pub const ELECTION: &str = "election";
+/// `kind` of a contest: 表决.
+pub const MOTION: &str = "motion";
+/// The kinds of addenda: 党委批准 and 备案 (rule G3).
+pub const ADDENDUM_KINDS: [&str; 2] = ["approval", "filing"];
+
+/// Whether `id` may name a contest's files: `[A-Za-z0-9_-]{1,64}`, so that a contest id can
+/// never climb out of `boards/` or `rolls/` (no `/`, no `..`, no dot at all).
+pub fn is_file_safe_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
 
 /// `boards/<contest>.board.json`
 pub fn board_path(contest_id: &str) -> String {

@@ -1,4 +1,26 @@
 //! The published artefacts and the filing packet: boards, the certified record and its
 //! addenda, the packet on disk, and its verification by an outsider.
+//!
+//! - [`format`]: the types and file layout (the contract of `spec/verification.md`).
+//! - [`board`]: a contest's board from its stored ballots; audit paths.
+//! - [`record`]: signing the record and addenda; the tally rules a record states.
+//! - [`write`]: the packet on disk and as a zip; the rolls.
+//! - [`verify`]: every check an observer makes, reading only the packet.
+//! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
 
+pub mod board;
+mod error;
 pub mod format;
+pub mod record;
+pub mod verify;
+pub mod verify_txt;
+pub mod write;
+
+#[cfg(test)]
+mod test_data;
+
+pub use board::{build_board, proof, BuiltBoard, Proof};
+pub use error::PacketError;
+pub use record::{contest_spec, sign_addendum, sign_record, turnout, Signed};
+pub use verify::{verify_packet, Check, Checklist};
+pub use write::{roll_csv, write_packet, zip_packet, PacketContents};

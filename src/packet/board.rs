@@ -1,0 +1,175 @@
+//! A contest's public board (公示) built from its stored ballots, and the RFC 6962 audit path
+//! the system serves for any ballot hash on it.
+//!
+//! The board file is canonical JSON, so `sha256sum` of it is stable and the record can bind it
+//! by hash. Because canonical JSON sorts keys and `"ballots"` sorts first, the file is
+//! `{"ballots":[` + the ballots' canonical bytes joined by `,` + `]` + `,` + the canonical
+//! header (cast, congress, contest, issued, kind, merkle_root, v) without its `{`. The
+//! verifier relies on the same shape to check a million-ballot board without re-encoding it.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::format::{is_file_safe_id, Board, BOARD_KIND, VERSION};
+use super::PacketError;
+use crate::crypto::merkle::{self, Hash};
+use crate::crypto::{sha256, to_canonical};
+use crate::domain::ballot::Ballot;
+
+/// The opening bytes of every board file.
+pub(crate) const BOARD_HEAD: &[u8] = b"{\"ballots\":[";
+
+/// A board ready to publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BuiltBoard {
+    pub board: Board,
+    /// The board file's bytes: canonical JSON.
+    pub bytes: Vec<u8>,
+    /// The ballot hashes in board order (ascending), for audit paths.
+    pub hashes: Vec<Hash>,
+}
+
+/// An RFC 6962 inclusion proof of one ballot on a board, as served to a delegate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Proof {
+    /// Position of the ballot on the board (0-based, board order).
+    pub index: u64,
+    /// Ballots on the board.
+    pub tree_size: u64,
+    /// The audit path, leaf side first, as lower-case hex.
+    pub path: Vec<String>,
+    /// The board's `merkle_root`.
+    pub root: String,
+}
+
+/// Builds the board of `contest_id` from the stored ballots (each the canonical JSON the
+/// delegate's receipt hashed). Every body is read as a v1 ballot of this congress and contest
+/// and must be exactly its canonical JSON; the ballots are sorted by hash (a duplicate is
+/// refused) and the RFC 6962 root is computed over the hashes. `cast` is the number of
+/// ballots, even above `issued` (rule E4 makes such a contest void; the board still shows it).
+pub fn build_board(
+    congress_id: &str,
+    contest_id: &str,
+    issued: u64,
+    ballot_bodies: Vec<String>,
+) -> Result<BuiltBoard, PacketError> {
+    if !is_file_safe_id(contest_id) {
+        return Err(PacketError::BadFileId {
+            what: "选举/表决编号",
+            id: contest_id.to_string(),
+        });
+    }
+    let read: Vec<Result<(Hash, Value), PacketError>> = ballot_bodies
+        .par_iter()
+        .enumerate()
+        .map(|(i, body)| read_body(congress_id, contest_id, i + 1, body))
+        .collect();
+    let mut entries = Vec::with_capacity(read.len());
+    for (i, item) in read.into_iter().enumerate() {
+        let (hash, value) = item?;
+        entries.push((hash, i, value));
+    }
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(PacketError::DuplicateBallot {
+            hash: hex::encode(pair[0].0),
+        });
+    }
+    let hashes: Vec<Hash> = entries.iter().map(|e| e.0).collect();
+    let root = merkle::hash_to_hex(&merkle::root(&hashes));
+    let cast = hashes.len() as u64;
+    let tail = board_tail(congress_id, contest_id, issued, cast, &root)?;
+    let body_len: usize = ballot_bodies.iter().map(|b| b.len() + 1).sum();
+    let mut bytes = Vec::with_capacity(BOARD_HEAD.len() + body_len + tail.len());
+    bytes.extend_from_slice(BOARD_HEAD);
+    for (n, (_, i, _)) in entries.iter().enumerate() {
+        if n > 0 {
+            bytes.push(b',');
+        }
+        bytes.extend_from_slice(ballot_bodies[*i].as_bytes());
+    }
+    bytes.extend_from_slice(&tail);
+    let board = Board {
+        v: VERSION,
+        kind: BOARD_KIND.to_string(),
+        congress: congress_id.to_string(),
+        contest: contest_id.to_string(),
+        ballots: entries.into_iter().map(|e| e.2).collect(),
+        issued,
+        cast,
+        merkle_root: root,
+    };
+    Ok(BuiltBoard {
+        board,
+        bytes,
+        hashes,
+    })
+}
+
+/// The audit path of `ballot_hash` on a board whose hashes (ascending, as
+/// [`BuiltBoard::hashes`]) are `board_hashes`; `None` when the ballot is not on the board.
+pub fn proof(board_hashes: &[Hash], ballot_hash: &Hash) -> Option<Proof> {
+    let index = board_hashes.binary_search(ballot_hash).ok()?;
+    let path = merkle::audit_path(board_hashes, index)?;
+    Some(Proof {
+        index: index as u64,
+        tree_size: board_hashes.len() as u64,
+        path: merkle::path_to_hex(&path),
+        root: merkle::hash_to_hex(&merkle::root(board_hashes)),
+    })
+}
+
+/// Everything after the last ballot: `]` then the canonical header without its `{`
+/// (`,"cast":..,"congress":..,"contest":..,"issued":..,"kind":"board","merkle_root":..,"v":1}`).
+/// Written by the general canonicaliser, so the key order is never hand-maintained.
+pub(crate) fn board_tail(
+    congress: &str,
+    contest: &str,
+    issued: u64,
+    cast: u64,
+    merkle_root: &str,
+) -> Result<Vec<u8>, PacketError> {
+    let header = json!({
+        "v": VERSION,
+        "kind": BOARD_KIND,
+        "congress": congress,
+        "contest": contest,
+        "issued": issued,
+        "cast": cast,
+        "merkle_root": merkle_root,
+    });
+    let canonical = to_canonical(&header)?;
+    let mut tail = Vec::with_capacity(canonical.len() + 1);
+    tail.extend_from_slice(b"],");
+    // The header is a non-empty object: its canonical form starts with `{`.
+    tail.extend_from_slice(canonical.get(1..).unwrap_or_default());
+    Ok(tail)
+}
+
+/// One stored ballot: parsed, checked, hashed.
+fn read_body(
+    congress: &str,
+    contest: &str,
+    position: usize,
+    body: &str,
+) -> Result<(Hash, Value), PacketError> {
+    let bad = |reason: String| PacketError::BadBallot { position, reason };
+    let value: Value = serde_json::from_str(body).map_err(|e| bad(e.to_string()))?;
+    if to_canonical(&value)? != body.as_bytes() {
+        return Err(PacketError::BallotNotCanonical { position });
+    }
+    let ballot = Ballot::from_value(&value).map_err(|e| bad(e.to_string()))?;
+    if ballot.congress != congress || ballot.contest != contest {
+        return Err(PacketError::ForeignBallot {
+            position,
+            expected: format!("{congress}/{contest}"),
+            found: format!("{}/{}", ballot.congress, ballot.contest),
+        });
+    }
+    Ok((sha256(body.as_bytes()), value))
+}
+
+#[cfg(test)]
+#[path = "board_tests.rs"]
+mod tests;

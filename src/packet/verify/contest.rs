@@ -1,0 +1,316 @@
+//! The checks of one contest of the record: its board file (hash, then `board`'s checks), its
+//! roll, and the tally recomputed from the board's ballots under the rules the record states.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::board::{self, BoardFacts};
+use super::{read_file, show, Checklist, LARGE_LIMIT};
+use crate::crypto::merkle::Hash;
+use crate::crypto::sha256_hex;
+use crate::domain::ballot::Choices;
+use crate::domain::tally::tally;
+use crate::packet::format::{board_path, is_file_safe_id, roll_path, Record, RecordContest};
+use crate::packet::record::{contest_spec, turnout};
+use crate::packet::write::ROLL_HEADER;
+
+/// Checks one contest; returns its ballot hashes (board order) when they could be computed.
+pub(super) fn check_contest(
+    list: &mut Checklist,
+    dir: &Path,
+    record: &Record,
+    c: &RecordContest,
+    seen: &mut BTreeSet<String>,
+) -> Option<Vec<Hash>> {
+    let id = c.id.as_str();
+    if let Err(e) = names_ok(c, seen) {
+        let detail = format!("{e};本场其余检查未执行");
+        list.push("board.file", Some(id), "公示文件 board file", Err(detail));
+        return None;
+    }
+    list.push("quorum", Some(id), "法定人数 quorum", quorum(record, c));
+    let facts = check_board(list, dir, record, c);
+    check_roll(list, dir, c);
+    let BoardFacts { hashes, choices } = facts?;
+    list.push(
+        "tally",
+        Some(id),
+        "计票复核 tally",
+        recount(record, c, choices),
+    );
+    hashes
+}
+
+/// The board file: present, its hash as recorded, then `board`'s checks.
+fn check_board(
+    list: &mut Checklist,
+    dir: &Path,
+    record: &Record,
+    c: &RecordContest,
+) -> Option<BoardFacts> {
+    let id = c.id.as_str();
+    let file = board_path(id);
+    let bytes = match read_file(dir, &file, LARGE_LIMIT) {
+        Ok(b) => b,
+        Err(e) => {
+            let detail = format!("{e};本场公示检查与计票复核未执行");
+            list.push("board.file", Some(id), "公示文件 board file", Err(detail));
+            return None;
+        }
+    };
+    list.push(
+        "board.file",
+        Some(id),
+        "公示文件 board file",
+        Ok(format!("{file}({} 字节)", bytes.len())),
+    );
+    let (digest, parsed) = rayon::join(|| sha256_hex(&bytes), || board::parse(&bytes));
+    let hash_check = if digest == c.board.sha256 {
+        Ok(format!("sha256 {digest},与记录一致"))
+    } else {
+        Err(format!(
+            "{file} 的 sha256 为 {digest},记录中为 {}",
+            show(&c.board.sha256)
+        ))
+    };
+    list.push(
+        "board.sha256",
+        Some(id),
+        "公示文件哈希 board sha256",
+        hash_check,
+    );
+    match parsed {
+        Err(e) => {
+            let detail = format!("{e};本场公示检查与计票复核未执行");
+            list.push(
+                "board.format",
+                Some(id),
+                "公示格式 board header",
+                Err(detail),
+            );
+            None
+        }
+        Ok(raw) => {
+            let (outcomes, facts) = board::check(&bytes, &raw, &record.congress.id, c);
+            for (code, name, outcome) in outcomes {
+                list.push(code, Some(id), name, outcome);
+            }
+            Some(facts)
+        }
+    }
+}
+
+/// `quorum_met` as the congress's quorum setting (D2) gives it for 实到 and 应到 at opening.
+fn quorum(record: &Record, c: &RecordContest) -> Result<String, String> {
+    let q = record.settings.quorum;
+    let (present, expected) = (c.present_at_opening, c.expected_at_opening);
+    let met = q.met(present, expected);
+    let words = format!(
+        "实到 {present} 人,应到 {expected} 人,法定人数为{}({} 人)",
+        q.zh(),
+        q.min_count(expected)
+    );
+    if met == c.quorum_met {
+        Ok(format!("{words},{}", if met { "已达到" } else { "未达到" }))
+    } else {
+        Err(format!(
+            "{words},应为 quorum_met = {met},记录为 {}",
+            c.quorum_met
+        ))
+    }
+}
+
+/// The contest id is file-safe and unique, and the record names the files it must.
+fn names_ok(c: &RecordContest, seen: &mut BTreeSet<String>) -> Result<(), String> {
+    if !is_file_safe_id(&c.id) {
+        return Err(format!(
+            "场次编号 {} 不能用作文件名(只允许英文字母、数字、- 和 _,长度 1 到 64)",
+            show(&c.id)
+        ));
+    }
+    if !seen.insert(c.id.clone()) {
+        return Err(format!("场次编号 {} 在记录中出现两次", c.id));
+    }
+    for (field, found, expected) in [
+        ("board.file", &c.board.file, board_path(&c.id)),
+        ("board.roll_file", &c.board.roll_file, roll_path(&c.id)),
+    ] {
+        if *found != expected {
+            return Err(format!(
+                "记录中 {field} 应为 {expected},实为 {}",
+                show(found)
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The roll: its hash, then its rows (header, delegate numbers ascending and unique, the
+/// count as recorded and between cast and issued).
+fn check_roll(list: &mut Checklist, dir: &Path, c: &RecordContest) {
+    let id = c.id.as_str();
+    let file = roll_path(id);
+    let bytes = match read_file(dir, &file, LARGE_LIMIT) {
+        Ok(b) => b,
+        Err(e) => {
+            list.push("roll.sha256", Some(id), "签到名单哈希 roll sha256", Err(e));
+            return;
+        }
+    };
+    let digest = sha256_hex(&bytes);
+    let hash_check = if digest == c.board.roll_sha256 {
+        Ok(format!("sha256 {digest},与记录一致"))
+    } else {
+        Err(format!(
+            "{file} 的 sha256 为 {digest},记录中为 {}",
+            show(&c.board.roll_sha256)
+        ))
+    };
+    list.push(
+        "roll.sha256",
+        Some(id),
+        "签到名单哈希 roll sha256",
+        hash_check,
+    );
+    let rows = roll_rows(&bytes).and_then(|n| {
+        let (cast, issued, recorded) = (c.board.cast, c.board.issued, c.board.roll_count);
+        if n != recorded {
+            Err(format!("{file} 有 {n} 行,记录 roll_count 为 {recorded}"))
+        } else if !(cast <= n && n <= issued) {
+            Err(format!(
+                "签到 {n} 人,应满足 收回 {cast} ≤ 签到 ≤ 发出 {issued}"
+            ))
+        } else {
+            Ok(format!("签到 {n} 人:收回 {cast} ≤ {n} ≤ 发出 {issued}"))
+        }
+    });
+    list.push("roll.count", Some(id), "签到人数 roll count", rows);
+}
+
+/// Counts the rows of a roll after checking its form.
+fn roll_rows(bytes: &[u8]) -> Result<u64, String> {
+    let body = bytes
+        .strip_prefix("\u{feff}".as_bytes())
+        .ok_or("签到名单应为带 BOM 的 UTF-8 CSV".to_string())?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut rows = reader.records();
+    match rows.next() {
+        Some(Ok(h)) if h.iter().eq(ROLL_HEADER) => {}
+        Some(Ok(h)) => {
+            let found: Vec<&str> = h.iter().collect();
+            return Err(format!("表头应为 {ROLL_HEADER:?},实为 {found:?}"));
+        }
+        Some(Err(e)) => return Err(format!("签到名单无法读取: {e}")),
+        None => return Err("签到名单是空文件".to_string()),
+    }
+    let mut last: Option<u32> = None;
+    let mut n = 0u64;
+    for (i, row) in rows.enumerate() {
+        let line = i + 2;
+        let row = row.map_err(|e| format!("签到名单第 {line} 行无法读取: {e}"))?;
+        if row.len() != 3 {
+            return Err(format!(
+                "签到名单第 {line} 行应有 3 列,实有 {} 列",
+                row.len()
+            ));
+        }
+        let number: u32 = row[0]
+            .parse()
+            .map_err(|_| format!("签到名单第 {line} 行代表编号 {} 不是数字", show(&row[0])))?;
+        if last.is_some_and(|p| p >= number) {
+            return Err(format!(
+                "签到名单第 {line} 行代表编号 {number} 重复或未按编号升序排列"
+            ));
+        }
+        last = Some(number);
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// The tally recomputed from the board's ballots under the record's rules, compared with the
+/// record's `result` field by field.
+fn recount(
+    record: &Record,
+    c: &RecordContest,
+    choices: Option<Vec<Choices>>,
+) -> Result<String, String> {
+    let choices = choices.ok_or("有选票无法读取,无法复算计票".to_string())?;
+    let spec = contest_spec(c, &record.settings).map_err(|e| e.to_string())?;
+    let result = tally(&spec, turnout(c), &choices);
+    drop(choices);
+    if result == c.result {
+        return Ok(format!(
+            "按记录所载规则复算:有效 {} 张,废票 {} 张,结果与记录完全一致",
+            result.valid, result.invalid
+        ));
+    }
+    let (recomputed, recorded) = match (
+        serde_json::to_value(&result),
+        serde_json::to_value(&c.result),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        _ => return Err("复算结果与记录不同".to_string()),
+    };
+    let mut path = String::new();
+    let (at, want, found) = first_difference(&recomputed, &recorded, &mut path)
+        .unwrap_or_else(|| (String::new(), String::new(), String::new()));
+    Err(format!(
+        "复算结果与记录不同,首处差异在 result{at}: 复算为 {want},记录为 {found}"
+    ))
+}
+
+/// The JSON Pointer of the first place where `a` and `b` differ, with both values there.
+fn first_difference(a: &Value, b: &Value, path: &mut String) -> Option<(String, String, String)> {
+    let leaf = |path: &str| {
+        let short = |v: &Value| show(&v.to_string());
+        Some((path.to_string(), short(a), short(b)))
+    };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let len = path.len();
+                path.push('/');
+                path.push_str(k);
+                let found = match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => first_difference(p, q, path),
+                    (p, q) => {
+                        let s = |v: Option<&Value>| {
+                            v.map_or("(无)".to_string(), |v| show(&v.to_string()))
+                        };
+                        Some((path.clone(), s(p), s(q)))
+                    }
+                };
+                path.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (p, q)) in x.iter().zip(y).enumerate() {
+                let len = path.len();
+                path.push_str(&format!("/{i}"));
+                let found = first_difference(p, q, path);
+                path.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            if x.len() != y.len() {
+                let len = format!("{} 项", x.len());
+                return Some((path.clone(), len, format!("{} 项", y.len())));
+            }
+            None
+        }
+        _ if a == b => None,
+        _ => leaf(path),
+    }
+}

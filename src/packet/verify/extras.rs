@@ -1,0 +1,249 @@
+//! The checks that are not per contest: no board or roll outside the record, the roster
+//! summary's hash, the signed addenda (党委批准, 备案), and a delegate's signed receipt.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{read_file, same_bytes, show, Checklist, SMALL_LIMIT};
+use crate::crypto::merkle::{self, Hash};
+use crate::crypto::{
+    canonical, hash_from_hex, sha256_hex, to_canonical, verify_receipt, PublicKey,
+};
+use crate::packet::board::proof;
+use crate::packet::format::{
+    addendum_path, addendum_sig_path, board_path, roll_path, Addendum, Record, ADDENDA_DIR,
+    ADDENDUM_KINDS, BOARDS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
+};
+
+/// `boards/` and `rolls/` hold exactly the files of the record's contests: a board left out
+/// of the record would be a contest hidden from the certified result.
+pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Record) {
+    let mut stray = Vec::new();
+    for (sub, expected) in [
+        (
+            BOARDS_DIR,
+            record
+                .contests
+                .iter()
+                .map(|c| board_path(&c.id))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            ROLLS_DIR,
+            record.contests.iter().map(|c| roll_path(&c.id)).collect(),
+        ),
+    ] {
+        let Ok(entries) = fs::read_dir(dir.join(sub)) else {
+            continue; // a missing directory already fails the contest checks
+        };
+        for entry in entries.flatten() {
+            let rel = format!("{sub}/{}", entry.file_name().to_string_lossy());
+            if !expected.contains(&rel) {
+                stray.push(show(&rel));
+            }
+        }
+    }
+    let outcome = if stray.is_empty() {
+        Ok("boards/ 与 rolls/ 中只有记录所列场次的文件".to_string())
+    } else {
+        Err(format!("记录未列出的文件: {}", stray.join(", ")))
+    };
+    list.push(
+        "packet.files",
+        None,
+        "无多余文件 no unlisted files",
+        outcome,
+    );
+}
+
+/// `roster-summary.json`'s hash equals the record's.
+pub(super) fn check_roster_summary(list: &mut Checklist, dir: &Path, record: &Record) {
+    let outcome = read_file(dir, ROSTER_SUMMARY_FILE, SMALL_LIMIT).and_then(|bytes| {
+        let digest = sha256_hex(&bytes);
+        if digest == record.roster_summary_sha256 {
+            Ok(format!("sha256 {digest},与记录一致"))
+        } else {
+            Err(format!(
+                "{ROSTER_SUMMARY_FILE} 的 sha256 为 {digest},记录中为 {}",
+                show(&record.roster_summary_sha256)
+            ))
+        }
+    });
+    list.push(
+        "roster_summary.sha256",
+        None,
+        "名册摘要哈希 roster summary sha256",
+        outcome,
+    );
+}
+
+/// Every addendum: a known kind, both files, signature, v1 format, canonical, this congress,
+/// and `record_sha256` = SHA-256 of `record.json`.
+pub(super) fn check_addenda(
+    list: &mut Checklist,
+    dir: &Path,
+    key: Option<&PublicKey>,
+    record_bytes: &[u8],
+    record: Option<&Record>,
+) {
+    let entries: Vec<String> = match fs::read_dir(dir.join(ADDENDA_DIR)) {
+        Ok(e) => e
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => {
+            let none = Ok("无附加文件(尚未记录党委批准或备案)".to_string());
+            list.push("addenda", None, "附加文件 addenda", none);
+            return;
+        }
+    };
+    let known: Vec<String> = ADDENDUM_KINDS
+        .iter()
+        .flat_map(|k| [format!("{k}.json"), format!("{k}.sig")])
+        .collect();
+    let unknown: Vec<String> = entries
+        .iter()
+        .filter(|e| !known.contains(e))
+        .map(|e| show(e))
+        .collect();
+    if !unknown.is_empty() {
+        let detail = format!("addenda/ 中有未知文件: {}", unknown.join(", "));
+        list.push("addenda", None, "附加文件 addenda", Err(detail));
+    }
+    let record_hash = sha256_hex(record_bytes);
+    for kind in ADDENDUM_KINDS {
+        let present = |ext: &str| entries.contains(&format!("{kind}.{ext}"));
+        if !present("json") && !present("sig") {
+            continue;
+        }
+        let outcome = addendum(dir, kind, key, &record_hash, record);
+        list.push(
+            "addendum",
+            None,
+            &format!("附加文件 {kind} addendum"),
+            outcome,
+        );
+    }
+}
+
+fn addendum(
+    dir: &Path,
+    kind: &str,
+    key: Option<&PublicKey>,
+    record_hash: &str,
+    record: Option<&Record>,
+) -> Result<String, String> {
+    let (file, sig_file) = (addendum_path(kind), addendum_sig_path(kind));
+    let bytes = read_file(dir, &file, SMALL_LIMIT)?;
+    let sig = read_file(dir, &sig_file, SMALL_LIMIT)?;
+    let key = key.ok_or("没有可用的公钥,无法核对签名".to_string())?;
+    if !key.verify(&bytes, &sig) {
+        return Err(format!("{sig_file} 不是本公钥对 {file} 的有效签名"));
+    }
+    let value: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{file}: {e}"))?;
+    same_bytes(
+        &file,
+        &to_canonical(&value).map_err(|e| e.to_string())?,
+        &bytes,
+    )?;
+    let a: Addendum =
+        serde_json::from_value(value).map_err(|e| format!("{file} 不符合 v1 格式: {e}"))?;
+    same_bytes(&file, &canonical(&a).map_err(|e| e.to_string())?, &bytes)?;
+    if a.v != VERSION || a.kind != kind {
+        return Err(format!(
+            "{file} 应为 v={VERSION}, kind=\"{kind}\",实为 v={}, kind={}",
+            a.v,
+            show(&a.kind)
+        ));
+    }
+    if let Some(r) = record {
+        if a.congress != r.congress.id {
+            return Err(format!(
+                "{file} 属于大会 {},不是 {}",
+                show(&a.congress),
+                r.congress.id
+            ));
+        }
+    }
+    if a.record_sha256 != record_hash {
+        return Err(format!(
+            "{file} 引用的记录哈希为 {},record.json 的 sha256 为 {record_hash}",
+            show(&a.record_sha256)
+        ));
+    }
+    Ok(format!(
+        "签名有效,引用本记录(sha256 {record_hash}),{} {}",
+        show(&a.body),
+        a.date
+    ))
+}
+
+/// The delegate's receipt: signed by the key, of this congress and one of its contests, and
+/// its ballot hash on that contest's board with an audit path that leads to the recorded root.
+pub(super) fn check_receipt(
+    list: &mut Checklist,
+    path: &Path,
+    key: Option<&PublicKey>,
+    record: Option<&Record>,
+    boards: &BTreeMap<String, (Vec<Hash>, String)>,
+) {
+    let outcome = receipt(path, key, record, boards);
+    list.push("receipt", None, "投票回执 receipt", outcome);
+}
+
+fn receipt(
+    path: &Path,
+    key: Option<&PublicKey>,
+    record: Option<&Record>,
+    boards: &BTreeMap<String, (Vec<Hash>, String)>,
+) -> Result<String, String> {
+    let text = fs::read(path)
+        .map_err(|e| format!("无法读取回执 {}: {e}", path.display()))
+        .and_then(|b| String::from_utf8(b).map_err(|_| "回执不是 UTF-8 文本".to_string()))?;
+    let key = key.ok_or("没有可用的公钥,无法核对回执签名".to_string())?;
+    let r = verify_receipt(key, &text).map_err(|e| e.to_string())?;
+    let record = record.ok_or("记录无法读取,无法查找回执所属场次".to_string())?;
+    if r.congress != record.congress.id {
+        return Err(format!(
+            "回执属于大会 {},本归档包为 {}",
+            show(&r.congress),
+            record.congress.id
+        ));
+    }
+    let (hashes, root) = boards
+        .get(&r.contest)
+        .ok_or_else(|| format!("场次 {} 不在记录中,或其公示无法核对", show(&r.contest)))?;
+    let hash = hash_from_hex(&r.ballot_hash).map_err(|e| e.to_string())?;
+    let p = proof(hashes, &hash).ok_or_else(|| {
+        format!(
+            "回执的选票哈希 {} 不在 {} 的公示中:已接受的选票被丢弃",
+            r.ballot_hash, r.contest
+        )
+    })?;
+    let path_hashes = merkle::path_from_hex(&p.path).map_err(|e| e.to_string())?;
+    let root_hash = hash_from_hex(root).map_err(|e| e.to_string())?;
+    let included = merkle::verify_inclusion(
+        &hash,
+        p.index as usize,
+        p.tree_size as usize,
+        &path_hashes,
+        &root_hash,
+    );
+    if !included {
+        return Err(format!(
+            "回执选票在公示第 {} 张,但审计路径不能得出记录中的默克尔根",
+            p.index
+        ));
+    }
+    Ok(format!(
+        "签名有效;选票哈希 {} 在 {} 的公示第 {} 张(共 {} 张,序号从 0 起),{} 步审计路径得出记录中的默克尔根",
+        r.ballot_hash,
+        r.contest,
+        p.index,
+        p.tree_size,
+        p.path.len()
+    ))
+}
