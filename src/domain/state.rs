@@ -129,7 +129,7 @@ impl Action {
             Action::OpenContest | Action::CloseContest => &[InSession],
             Action::CloseCongress => &[InSession],
             Action::Certify => &[Closed],
-            Action::RecordApproval => &[Certified],
+            Action::RecordApproval => &[Certified, Filed],
             Action::RecordFiling => &[Certified],
         }
     }

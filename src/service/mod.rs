@@ -11,6 +11,8 @@ pub mod ballot_box;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod record;
+pub mod results;
 pub mod scrutineers;
 pub mod voting;
 

@@ -207,6 +207,8 @@ pub struct RecordRow {
     pub record_json: String,
     pub record_sig: String,
     pub record_hash: String,
+    /// The exact bytes of roster-summary.json the record hashes.
+    pub roster_summary: String,
     pub signed_at: i64,
 }
 

@@ -197,6 +197,7 @@ diesel::table! {
         record_json -> Text,
         record_sig -> Text,
         record_hash -> Text,
+        roster_summary -> Text,
         signed_at -> BigInt,
     }
 }

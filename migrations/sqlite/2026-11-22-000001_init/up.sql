@@ -188,6 +188,7 @@ CREATE TABLE records (
     record_json TEXT NOT NULL,
     record_sig TEXT NOT NULL,
     record_hash TEXT NOT NULL,
+    roster_summary TEXT NOT NULL,
     signed_at BIGINT NOT NULL
 );
 

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod records;
 pub mod roster;
 pub mod scrutineers;
 pub mod users;

@@ -213,3 +213,19 @@ pub fn roll_count(conn: &mut DbConnection, contest_id: &str) -> StorageResult<i6
         .count()
         .get_result(conn)?)
 }
+
+/// Marks a contest as a further round (`runoff` 再次投票 / `supplementary` 另行选举) of `parent`.
+pub fn set_round(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    parent: &str,
+    kind: &str,
+) -> StorageResult<()> {
+    diesel::update(contests::table.find(contest_id))
+        .set((
+            contests::parent_id.eq(parent),
+            contests::round_kind.eq(kind),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

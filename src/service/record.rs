@@ -1,0 +1,377 @@
+//! The certified record (选举结果报告): built from the final contests when the organiser
+//! certifies the closed congress, signed with the congress's key, stored as signed and never
+//! changed; the approval (党委批准) and filing (备案) addenda that reference it; and the
+//! filing packet's contents.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+
+use crate::crypto::keys::signature_from_base64;
+use crate::crypto::{sha256_hex, SigningKey};
+use crate::domain::roster::RosterSummary;
+use crate::domain::state::{Action, CongressState};
+use crate::packet::format::{
+    board_path, roll_path, Addendum, BoardRef, Record, RecordCandidate, RecordCongress,
+    RecordContest, RecordDelegates, RecordScrutineer, RECORD_KIND, VERSION,
+};
+use crate::packet::record::{sign_addendum, sign_record, Signed};
+use crate::packet::write::{roll_csv, PacketContents};
+use crate::service::attendance;
+use crate::storage::models::{AddendumRow, RecordRow};
+use crate::storage::repo::congress::{self as congress_repo, Congress};
+use crate::storage::repo::contests::{self as contests_repo, ContestKind, ContestState};
+use crate::storage::repo::{new_id, records, scrutineers, voting};
+use crate::storage::{now_ms, write_tx, DbConnection};
+
+use super::{results, Actor, ServiceError, ServiceResult};
+
+/// Now as RFC 3339 in China Standard Time (UTC+8).
+pub fn now_cst() -> String {
+    let now = chrono::Utc::now();
+    match chrono::FixedOffset::east_opt(8 * 3600) {
+        Some(cst) => now
+            .with_timezone(&cst)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+        None => now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> ServiceError {
+    ServiceError::Internal(e.to_string())
+}
+
+/// Everything the record is built from, besides the contests' stored results.
+struct Built {
+    record: Record,
+    roster_summary: Vec<u8>,
+}
+
+fn build(
+    conn: &mut DbConnection,
+    congress: &Congress,
+    summary: &RosterSummary,
+) -> ServiceResult<Built> {
+    let roster_summary = crate::crypto::canonical(summary).map_err(internal)?;
+    let (fig, _) = attendance::attendance(conn, &congress.id)?;
+    let mut contests = Vec::new();
+    for contest in contests_repo::list(conn, &congress.id)? {
+        if contest.state != ContestState::Final {
+            continue;
+        }
+        let result = results::result(&contest)?
+            .ok_or_else(|| internal(format!("contest {} is final without a result", contest.id)))?;
+        let board = results::board(conn, &contest)?;
+        if board.board.merkle_root != contest.merkle_root.clone().unwrap_or_default() {
+            return Err(internal(format!(
+                "“{}”的公示与计票时不一致",
+                contest.def.title
+            )));
+        }
+        let roll = roll_csv(&voting::roll_rows(conn, &contest.id)?).map_err(internal)?;
+        let candidates = contests_repo::candidates(conn, &contest.id)?;
+        let issued = contest.issued.unwrap_or(0) as u64;
+        let expected = contest.expected.unwrap_or(0) as u64;
+        contests.push(RecordContest {
+            id: contest.id.clone(),
+            kind: match contest.kind {
+                ContestKind::Election => "election".to_string(),
+                ContestKind::Motion => "motion".to_string(),
+            },
+            title: contest.def.title.clone(),
+            text: contest.def.body.clone(),
+            agenda_order: contest.agenda_order,
+            motion_kind: contest.def.motion_kind.map(|m| m.as_str().to_string()),
+            round_kind: contest.round_kind.clone(),
+            parent: contest.parent_id.clone(),
+            seats: contest.def.seats,
+            allow_write_in: contest.def.allow_write_in,
+            candidates: candidates
+                .iter()
+                .map(|c| RecordCandidate {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    college: c.college.clone(),
+                    eligibility_override: c.eligibility_override.clone(),
+                })
+                .collect(),
+            margin_override: contest.def.margin_override.clone(),
+            threshold: contest.def.threshold,
+            present_at_opening: issued,
+            expected_at_opening: expected,
+            quorum_met: congress.settings.quorum.met(issued, expected),
+            board: BoardRef {
+                file: board_path(&contest.id),
+                sha256: sha256_hex(&board.bytes),
+                merkle_root: board.board.merkle_root.clone(),
+                issued,
+                cast: board.board.cast,
+                roll_file: roll_path(&contest.id),
+                roll_sha256: sha256_hex(&roll),
+                roll_count: voting::roll_count(conn, &contest.id)? as u64,
+            },
+            result,
+        });
+    }
+    if contests.is_empty() {
+        return Err(ServiceError::invalid(
+            "没有已完成计票的选举或表决, 无法签署结果报告",
+        ));
+    }
+    let scrutineers = scrutineers::list(conn, &congress.id)?
+        .into_iter()
+        .map(|s| RecordScrutineer {
+            role: s.role.as_str().to_string(),
+            role_zh: s.role.zh().to_string(),
+            name: s.name,
+        })
+        .collect();
+    let record = Record {
+        v: VERSION,
+        kind: RECORD_KIND.to_string(),
+        congress: RecordCongress {
+            id: congress.id.clone(),
+            name: congress.name.clone(),
+            school: congress.school.clone(),
+            level: congress.level.as_str().to_string(),
+            level_zh: congress.level.zh().to_string(),
+            session_no: congress.session_no,
+            date: congress.date.clone(),
+            place: congress.place.clone(),
+        },
+        settings: congress.settings,
+        delegates: RecordDelegates {
+            roster: fig.roster,
+            absences: fig.absences,
+            expected: fig.expected,
+        },
+        quorum_rule: fig.quorum_rule.clone(),
+        contests,
+        scrutineers,
+        roster_summary_sha256: sha256_hex(&roster_summary),
+        key_fingerprint: congress.key_fingerprint.clone().unwrap_or_default(),
+        signed_at: now_cst(),
+    };
+    Ok(Built {
+        record,
+        roster_summary,
+    })
+}
+
+/// Certifies a closed congress: builds, signs and stores the record; the congress is
+/// `certified`. `summary` is the roster summary (quota compliance) that goes with it.
+pub fn certify(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    key: &SigningKey,
+    summary: &RosterSummary,
+) -> ServiceResult<Record> {
+    write_tx(conn, |c| {
+        let congress = super::congress::load(c, congress_id)?;
+        Action::Certify.check(congress.state)?;
+        if congress.key_fingerprint.as_deref() != Some(key.public_key().fingerprint().as_str()) {
+            return Err(internal("签名密钥与大会登记的公钥不一致"));
+        }
+        let built = build(c, &congress, summary)?;
+        let signed = sign_record(key, &built.record).map_err(internal)?;
+        let hash = sha256_hex(&signed.bytes);
+        records::insert(
+            c,
+            &RecordRow {
+                congress_id: congress_id.to_string(),
+                record_json: String::from_utf8(signed.bytes.clone()).map_err(internal)?,
+                record_sig: base64::engine::general_purpose::STANDARD.encode(signed.sig),
+                record_hash: hash.clone(),
+                roster_summary: String::from_utf8(built.roster_summary).map_err(internal)?,
+                signed_at: now_ms(),
+            },
+        )?;
+        congress_repo::transition(
+            c,
+            congress_id,
+            CongressState::Closed,
+            CongressState::Certified,
+        )?;
+        actor.audit(
+            c,
+            Some(congress_id),
+            "record.certify",
+            None,
+            None,
+            Some(format!("{{\"record_sha256\":\"{hash}\"}}")),
+        )?;
+        Ok(built.record)
+    })
+}
+
+/// The stored record as signed: (bytes, signature).
+pub fn stored(
+    conn: &mut DbConnection,
+    congress_id: &str,
+) -> ServiceResult<Option<(RecordRow, Signed)>> {
+    let Some(row) = records::get(conn, congress_id)? else {
+        return Ok(None);
+    };
+    let sig = signature_from_base64(&row.record_sig).map_err(internal)?;
+    let signed = Signed {
+        bytes: row.record_json.clone().into_bytes(),
+        sig,
+    };
+    Ok(Some((row, signed)))
+}
+
+/// What an addendum says.
+#[derive(Debug, Clone)]
+pub struct AddendumInput {
+    /// approval (党委批准) | filing (备案)
+    pub kind: String,
+    /// approval: the approving Party committee; filing: the receiving 学联 / 团委.
+    pub body: String,
+    /// approval: 文号 (reference number).
+    pub reference: Option<String>,
+    /// YYYY-MM-DD
+    pub date: String,
+}
+
+/// Records a signed addendum referencing the record's hash; filing moves the congress to
+/// `filed`. Each kind is recorded once; the record never changes.
+pub fn add_addendum(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    key: &SigningKey,
+    input: &AddendumInput,
+) -> ServiceResult<Addendum> {
+    let action = match input.kind.as_str() {
+        "approval" => Action::RecordApproval,
+        "filing" => Action::RecordFiling,
+        other => {
+            return Err(ServiceError::invalid(format!(
+                "附件类别应为 approval 或 filing, 现为 {other}"
+            )))
+        }
+    };
+    let mut problems = Vec::new();
+    if input.body.trim().is_empty() {
+        problems.push(
+            if action == Action::RecordApproval {
+                "“批准机关”不能为空"
+            } else {
+                "“备案机关”不能为空"
+            }
+            .to_string(),
+        );
+    }
+    if action == Action::RecordApproval
+        && input
+            .reference
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+    {
+        problems.push("“文号”不能为空".to_string());
+    }
+    if chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").is_err() {
+        problems.push(format!("“日期”应为 YYYY-MM-DD, 现为“{}”", input.date));
+    }
+    if !problems.is_empty() {
+        return Err(ServiceError::Invalid {
+            message: "登记内容有误".to_string(),
+            details: problems,
+        });
+    }
+    write_tx(conn, |c| {
+        let congress = super::congress::load(c, congress_id)?;
+        action.check(congress.state)?;
+        let (row, _) =
+            stored(c, congress_id)?.ok_or_else(|| ServiceError::invalid("尚未签署结果报告"))?;
+        if records::addenda(c, congress_id)?
+            .iter()
+            .any(|a| a.kind == input.kind)
+        {
+            return Err(ServiceError::Conflict(format!("{}已经登记过", action.zh())));
+        }
+        let addendum = Addendum {
+            v: VERSION,
+            kind: input.kind.clone(),
+            congress: congress_id.to_string(),
+            record_sha256: row.record_hash.clone(),
+            body: input.body.trim().to_string(),
+            reference: input
+                .reference
+                .as_ref()
+                .map(|r| r.trim().to_string())
+                .filter(|r| !r.is_empty()),
+            date: input.date.trim().to_string(),
+            recorded_at: now_cst(),
+        };
+        let signed = sign_addendum(key, &addendum).map_err(internal)?;
+        records::insert_addendum(
+            c,
+            &AddendumRow {
+                id: new_id("a"),
+                congress_id: congress_id.to_string(),
+                kind: input.kind.clone(),
+                body_json: String::from_utf8(signed.bytes).map_err(internal)?,
+                sig: base64::engine::general_purpose::STANDARD.encode(signed.sig),
+                created_at: now_ms(),
+            },
+        )?;
+        if action == Action::RecordFiling {
+            congress_repo::transition(
+                c,
+                congress_id,
+                CongressState::Certified,
+                CongressState::Filed,
+            )?;
+        }
+        actor.audit(
+            c,
+            Some(congress_id),
+            &format!("record.{}", input.kind),
+            None,
+            None,
+            serde_json::to_string(&addendum).ok(),
+        )?;
+        Ok(addendum)
+    })
+}
+
+/// The filing packet's contents, except `report.html`, which the caller renders from the
+/// record (the web layer owns the printable form).
+pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
+    let congress = super::congress::load(conn, congress_id)?;
+    let (row, signed) = stored(conn, congress_id)?
+        .ok_or_else(|| ServiceError::invalid("尚未签署结果报告, 没有可导出的备案材料"))?;
+    let record: Record = serde_json::from_slice(&signed.bytes).map_err(internal)?;
+    let mut boards = BTreeMap::new();
+    let mut rolls = BTreeMap::new();
+    for rc in &record.contests {
+        let contest = super::voting::contest(conn, congress_id, &rc.id)?;
+        boards.insert(rc.id.clone(), results::board(conn, &contest)?.bytes);
+        rolls.insert(
+            rc.id.clone(),
+            roll_csv(&voting::roll_rows(conn, &rc.id)?).map_err(internal)?,
+        );
+    }
+    let mut addenda = BTreeMap::new();
+    for a in records::addenda(conn, congress_id)? {
+        let sig = signature_from_base64(&a.sig).map_err(internal)?;
+        addenda.insert(
+            a.kind,
+            Signed {
+                bytes: a.body_json.into_bytes(),
+                sig,
+            },
+        );
+    }
+    Ok(PacketContents {
+        record: signed,
+        public_key_pem: congress.public_key_pem.unwrap_or_default(),
+        boards,
+        rolls,
+        roster_summary: row.roster_summary.into_bytes(),
+        report_html: Vec::new(),
+        addenda,
+    })
+}

@@ -1,0 +1,283 @@
+//! The count: when a contest's voting has closed (and its paper ballots are in), the board is
+//! built from the ballot box (sorted by hash, RFC 6962 root), the tally of the rules is run on
+//! it, and both are stored; the contest is final and announced (G1). A tie at the last seat or
+//! a shortfall creates the proposed further round (再次投票 / 另行选举) as a draft contest for
+//! the organiser to open (F2, F3). When every contest is final the congress can close.
+
+use crate::domain::ballot::{Ballot, Choices};
+use crate::domain::state::{Action, CongressState};
+use crate::domain::tally::{
+    tally, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec, MotionSpec,
+    Turnout,
+};
+use crate::packet::board::{build_board, BuiltBoard};
+use crate::service::contests::{self as contests_service, CandidateData};
+use crate::storage::repo::congress::{self as congress_repo, Congress};
+use crate::storage::repo::contests::{
+    self as contests_repo, Contest, ContestDefinition, ContestKind, ContestState,
+};
+use crate::storage::repo::voting;
+use crate::storage::{write_tx, DbConnection};
+
+use super::{Actor, ServiceError, ServiceResult};
+
+/// The tally rules of a stored contest: the same figures the record will state.
+pub fn spec(
+    congress: &Congress,
+    contest: &Contest,
+    candidates: &[crate::domain::candidates::Candidate],
+) -> ContestSpec {
+    match contest.kind {
+        ContestKind::Election => ContestSpec::Election(ElectionSpec {
+            seats: contest.def.seats.unwrap_or(0),
+            candidates: candidates
+                .iter()
+                .map(|c| CandidateRef {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                })
+                .collect(),
+            allow_write_in: contest.def.allow_write_in,
+            threshold: contest.def.threshold,
+            tie_rule: congress.settings.tie_rule,
+        }),
+        ContestKind::Motion => ContestSpec::Motion(MotionSpec {
+            threshold: contest.def.threshold,
+        }),
+    }
+}
+
+/// 实到 at opening (= ballots issued) and 应到 then.
+pub fn turnout(contest: &Contest) -> Turnout {
+    Turnout {
+        issued: contest.issued.unwrap_or(0) as u64,
+        roster: contest.expected.unwrap_or(0) as u64,
+    }
+}
+
+/// The board of a closed or final contest, rebuilt from the ballot box (deterministic).
+pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
+    let bodies = voting::ballot_bodies(conn, &contest.id)?;
+    build_board(
+        &contest.congress_id,
+        &contest.id,
+        contest.issued.unwrap_or(0) as u64,
+        bodies,
+    )
+    .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+/// The stored result of a final contest.
+pub fn result(contest: &Contest) -> ServiceResult<Option<ContestResult>> {
+    contest
+        .result
+        .as_deref()
+        .map(|r| {
+            serde_json::from_str(r)
+                .map_err(|e| ServiceError::Internal(format!("result of {}: {e}", contest.id)))
+        })
+        .transpose()
+}
+
+/// What finalising produced.
+#[derive(Debug, Clone)]
+pub struct Finalised {
+    pub contest: Contest,
+    pub result: ContestResult,
+    /// Draft contests created for a further round.
+    pub proposed: Vec<Contest>,
+}
+
+/// Counts a closed contest: board + tally stored, state final. Refuses while paper ballots
+/// handed out are not all entered, unless `missing_paper_ok` (some were not returned).
+pub fn finalise(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    contest_id: &str,
+    missing_paper_ok: bool,
+) -> ServiceResult<Finalised> {
+    let (contest, result) = write_tx(conn, |c| {
+        let congress = super::congress::load(c, congress_id)?;
+        let contest = super::voting::contest(c, congress_id, contest_id)?;
+        if contest.state != ContestState::Closed {
+            return Err(ServiceError::Conflict(format!(
+                "“{}”当前状态为“{}”; 结束投票后才能计票",
+                contest.def.title,
+                contest.state.zh()
+            )));
+        }
+        let entered = voting::paper_entered(c, contest_id)?;
+        if entered < contest.paper_issued as i64 && !missing_paper_ok {
+            return Err(ServiceError::Invalid {
+                message: format!(
+                    "纸质选票尚未全部录入: 发出 {} 张, 已录入 {entered} 张。请录入其余纸质选票, 或确认未收回后再计票。",
+                    contest.paper_issued
+                ),
+                details: Vec::new(),
+            });
+        }
+        let built = board(c, &contest)?;
+        let candidates = contests_repo::candidates(c, contest_id)?;
+        let mut choices: Vec<Choices> = Vec::with_capacity(built.board.ballots.len());
+        for b in &built.board.ballots {
+            let ballot =
+                Ballot::from_value(b).map_err(|e| ServiceError::Internal(e.to_string()))?;
+            choices.push(ballot.choices);
+        }
+        let result = tally(
+            &spec(&congress, &contest, &candidates),
+            turnout(&contest),
+            &choices,
+        );
+        let json =
+            serde_json::to_string(&result).map_err(|e| ServiceError::Internal(e.to_string()))?;
+        if !voting::set_final(
+            c,
+            contest_id,
+            built.board.cast as u32,
+            &built.board.merkle_root,
+            &json,
+        )? {
+            return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
+        }
+        actor.audit(
+            c,
+            Some(congress_id),
+            "contest.finalise",
+            Some(contest_id),
+            None,
+            Some(format!(
+                "{{\"cast\":{},\"merkle_root\":\"{}\",\"paper_missing\":{}}}",
+                built.board.cast,
+                built.board.merkle_root,
+                contest.paper_issued as i64 - entered
+            )),
+        )?;
+        let contest = super::voting::contest(c, congress_id, contest_id)?;
+        Ok((contest, result))
+    })?;
+    let proposed = propose_rounds(conn, actor, &contest, &result)?;
+    Ok(Finalised {
+        contest,
+        result,
+        proposed,
+    })
+}
+
+/// Creates the draft contest of a proposed 再次投票 or 另行选举 among listed candidates.
+fn propose_rounds(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    parent: &Contest,
+    result: &ContestResult,
+) -> ServiceResult<Vec<Contest>> {
+    let ContestDetail::Election(e) = &result.detail else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    let rounds = [
+        e.runoff
+            .as_ref()
+            .map(|r| ("runoff", "再次投票", r.seats, r.candidates.clone())),
+        e.supplementary
+            .as_ref()
+            .map(|s| ("supplementary", "另行选举", s.seats, s.candidates.clone())),
+    ];
+    let parent_candidates = contests_repo::candidates(conn, &parent.id)?;
+    for (kind, zh, seats, contenders) in rounds.into_iter().flatten() {
+        let def = ContestDefinition {
+            title: format!("{} ({zh})", parent.def.title),
+            body: format!(
+                "根据“{}”的计票结果提出的{zh}, 应选 {seats} 名。",
+                parent.def.title
+            ),
+            seats: Some(seats),
+            margin_override: None,
+            ..parent.def.clone()
+        };
+        let child = contests_service::create(
+            conn,
+            actor,
+            &parent.congress_id,
+            ContestKind::Election,
+            &def,
+        )?;
+        write_tx(conn, |c| {
+            voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
+        })?;
+        for k in contenders.iter().filter_map(|x| x.id.as_ref()) {
+            if let Some(cand) = parent_candidates.iter().find(|p| &p.id == k) {
+                let data = CandidateData {
+                    name: cand.name.clone(),
+                    student_no: cand.student_no.clone(),
+                    college: cand.college.clone(),
+                    gender: cand.gender,
+                    political_status: cand.political_status.clone(),
+                    rank_pct: cand.rank_pct,
+                    failed_courses: cand.failed_courses,
+                    eligibility_override: cand.eligibility_override.clone(),
+                };
+                contests_service::add_candidate(
+                    conn,
+                    actor,
+                    &parent.congress_id,
+                    &child.id,
+                    &data,
+                )?;
+            }
+        }
+        out.push(super::voting::contest(
+            conn,
+            &parent.congress_id,
+            &child.id,
+        )?);
+    }
+    Ok(out)
+}
+
+/// 大会闭幕: every contest is final (drafts never opened are left out and say so).
+pub fn close_congress(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+) -> ServiceResult<()> {
+    write_tx(conn, |c| {
+        let congress = super::congress::load(c, congress_id)?;
+        Action::CloseCongress.check(congress.state)?;
+        let contests = contests_repo::list(c, congress_id)?;
+        let running: Vec<String> = contests
+            .iter()
+            .filter(|k| matches!(k.state, ContestState::Open | ContestState::Closed))
+            .map(|k| format!("“{}”{}", k.def.title, k.state.zh()))
+            .collect();
+        if !running.is_empty() {
+            return Err(ServiceError::Invalid {
+                message: "还有未完成计票的事项, 不能闭幕".to_string(),
+                details: running,
+            });
+        }
+        if !contests.iter().any(|k| k.state == ContestState::Final) {
+            return Err(ServiceError::invalid("还没有完成任何选举或表决, 不能闭幕"));
+        }
+        congress_repo::transition(
+            c,
+            congress_id,
+            CongressState::InSession,
+            CongressState::Closed,
+        )?;
+        let skipped = contests
+            .iter()
+            .filter(|k| k.state == ContestState::Draft)
+            .count();
+        actor.audit(
+            c,
+            Some(congress_id),
+            "congress.close",
+            None,
+            None,
+            Some(format!("{{\"drafts_not_held\":{skipped}}}")),
+        )?;
+        Ok(())
+    })
+}
