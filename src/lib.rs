@@ -19,5 +19,6 @@ pub mod domain;
 pub mod import;
 pub mod packet;
 pub mod service;
+pub mod sim;
 pub mod storage;
 pub mod web;

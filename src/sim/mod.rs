@@ -1,0 +1,5 @@
+//! Whole congresses run by the machine: the synthetic school and the scenario behind
+//! `congress simulate`, `congress bench` and the demo.
+
+pub mod client;
+pub mod school;
