@@ -10,6 +10,7 @@ pub mod attendance;
 pub mod ballot_box;
 pub mod congress;
 pub mod credentials;
+pub mod roster;
 pub mod scrutineers;
 
 use crate::domain::state::StateError;

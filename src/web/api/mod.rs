@@ -5,7 +5,9 @@
 
 pub mod audit;
 pub mod congresses;
+pub mod files;
 pub mod openapi;
+pub mod roster;
 pub mod scrutineers;
 
 use actix_web::web;
@@ -16,6 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .configure(congresses::configure)
             .configure(scrutineers::configure)
+            .configure(files::configure)
+            .configure(roster::configure)
             .configure(audit::configure),
     );
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, congresses, scrutineers};
+use super::{audit, congresses, files, roster, scrutineers};
 
 struct BearerAuth;
 
@@ -39,6 +39,14 @@ impl Modify for BearerAuth {
         scrutineers::list,
         scrutineers::create,
         scrutineers::delete,
+        files::import,
+        files::quota,
+        roster::roster,
+        roster::upload,
+        roster::generate,
+        roster::check,
+        roster::freeze,
+        roster::unfreeze,
         audit::list,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
@@ -47,6 +55,7 @@ impl Modify for BearerAuth {
         (name = "accounts", description = "账户"),
         (name = "congresses", description = "大会"),
         (name = "scrutineers", description = "监票人员"),
+        (name = "roster", description = "名单导入、名额分配与代表名单"),
         (name = "audit", description = "操作日志"),
     )
 )]

@@ -6,8 +6,11 @@ pub mod attendance;
 pub mod audit;
 pub mod credentials;
 pub mod delegate;
+pub mod files;
 pub mod health;
 pub mod home;
+pub mod quota;
+pub mod roster;
 pub mod scrutineers;
 pub mod setup;
 
@@ -22,6 +25,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     account::configure(cfg);
     home::configure(cfg);
     setup::configure(cfg);
+    files::configure(cfg);
+    quota::configure(cfg);
+    roster::configure(cfg);
     scrutineers::configure(cfg);
     audit::configure(cfg);
 }
