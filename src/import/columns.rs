@@ -243,6 +243,20 @@ impl FileKind {
     pub fn headers(self) -> Vec<&'static str> {
         self.columns().iter().map(|(f, _)| f.zh()).collect()
     }
+
+    /// Where this kind's columns sit in `table`: (canonical Chinese name, 0-based index) for
+    /// each column found, in template order; empty when the headers cannot be mapped. Lets a
+    /// page put an [`ImportError`] back on the cell it names (its `column` is the canonical
+    /// name, whatever alias the file used).
+    pub fn locate(self, table: &Table) -> Vec<(&'static str, usize)> {
+        let Ok(map) = ColumnMap::new(table, self) else {
+            return Vec::new();
+        };
+        self.columns()
+            .iter()
+            .filter_map(|(f, _)| map.index.get(f).map(|&i| (f.zh(), i)))
+            .collect()
+    }
 }
 
 /// Where each known column sits in one table.
@@ -365,6 +379,17 @@ mod tests {
         let t = read_table("a.csv", "学院,院系,人数\n文学院,文学院,3\n".as_bytes()).unwrap();
         let e = ColumnMap::new(&t, FileKind::Enrolment).unwrap_err();
         assert!(e.0[0].message.contains("第A列“学院”和第B列“院系”"));
+    }
+
+    #[test]
+    fn locate_maps_aliases_to_canonical_names() {
+        let t = read_table("a.csv", "人数,院系,备注\n3,文学院,x\n".as_bytes()).unwrap();
+        assert_eq!(
+            FileKind::Enrolment.locate(&t),
+            vec![("学院", 1), ("人数", 0)]
+        );
+        let t = read_table("b.csv", "院系,年级\n文学院,2023级\n".as_bytes()).unwrap();
+        assert!(FileKind::Enrolment.locate(&t).is_empty());
     }
 
     #[test]

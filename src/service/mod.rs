@@ -13,6 +13,7 @@ pub mod contests;
 pub mod credentials;
 pub mod record;
 pub mod results;
+pub mod roster;
 pub mod scrutineers;
 pub mod voting;
 

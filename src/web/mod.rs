@@ -14,6 +14,7 @@ pub mod error;
 pub mod headers;
 pub mod routes;
 pub mod session;
+pub mod upload;
 pub mod views;
 
 use std::net::TcpListener;

@@ -6,7 +6,9 @@
 pub mod audit;
 pub mod congresses;
 pub mod contests;
+pub mod files;
 pub mod openapi;
+pub mod roster;
 pub mod scrutineers;
 
 use actix_web::web;
@@ -18,6 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(congresses::configure)
             .configure(contests::configure)
             .configure(scrutineers::configure)
+            .configure(files::configure)
+            .configure(roster::configure)
             .configure(audit::configure),
     );
 }

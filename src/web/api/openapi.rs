@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, congresses, contests, scrutineers};
+use super::{audit, congresses, contests, files, roster, scrutineers};
 
 struct BearerAuth;
 
@@ -48,6 +48,14 @@ impl Modify for BearerAuth {
         scrutineers::list,
         scrutineers::create,
         scrutineers::delete,
+        files::import,
+        files::quota,
+        roster::roster,
+        roster::upload,
+        roster::generate,
+        roster::check,
+        roster::freeze,
+        roster::unfreeze,
         audit::list,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
@@ -57,6 +65,7 @@ impl Modify for BearerAuth {
         (name = "congresses", description = "大会"),
         (name = "contests", description = "选举与表决事项"),
         (name = "scrutineers", description = "监票人员"),
+        (name = "roster", description = "名单导入、名额分配与代表名单"),
         (name = "audit", description = "操作日志"),
     )
 )]

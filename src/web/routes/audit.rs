@@ -183,7 +183,7 @@ async fn congress_audit(
 }
 
 /// A CSV cell that a spreadsheet would run as a formula is prefixed with `'`.
-fn cell(s: &str) -> String {
+pub fn cell(s: &str) -> String {
     if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {

@@ -7,8 +7,11 @@ pub mod audit;
 pub mod contests;
 pub mod credentials;
 pub mod delegate;
+pub mod files;
 pub mod health;
 pub mod home;
+pub mod quota;
+pub mod roster;
 pub mod scrutineers;
 pub mod setup;
 pub mod vote;
@@ -28,6 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     contests::configure(cfg);
     setup::configure(cfg);
+    files::configure(cfg);
+    quota::configure(cfg);
+    roster::configure(cfg);
     scrutineers::configure(cfg);
     audit::configure(cfg);
 }

@@ -15,6 +15,12 @@ const LABELS: &[(&str, &str)] = &[
     ("congress.edit_settings", "修改规则设置"),
     ("scrutineer.add", "添加监票人员"),
     ("scrutineer.remove", "删除监票人员"),
+    ("files.import", "导入名单文件"),
+    ("roster.generate", "生成代表名单"),
+    ("roster.upload", "上传代表名单"),
+    ("roster.check", "校验代表名单"),
+    ("roster.freeze", "冻结代表名单"),
+    ("roster.unfreeze", "解除冻结代表名单"),
     ("auth.login", "登录"),
     ("auth.login_failed", "登录失败"),
     ("auth.login_throttled", "登录被限制(失败次数过多)"),
@@ -162,7 +168,8 @@ mod tests {
     #[test]
     fn labels_exact_then_by_area() {
         assert_eq!(action_zh("scrutineer.add"), "添加监票人员");
-        assert_eq!(action_zh("roster.freeze"), "代表名单: roster.freeze");
+        assert_eq!(action_zh("roster.freeze"), "冻结代表名单");
+        assert_eq!(action_zh("contest.open"), "选举与表决: contest.open");
         assert_eq!(action_zh("something"), "something");
         assert_eq!(role_zh("organiser"), "组织者");
         assert_eq!(role_zh("robot"), "robot");

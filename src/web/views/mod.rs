@@ -3,8 +3,10 @@
 
 pub mod audit;
 pub mod components;
+pub mod import;
 pub mod layout;
 pub mod phone;
+pub mod roster;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};
