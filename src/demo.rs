@@ -1,11 +1,21 @@
-//! The demo congress behind `congress demo`: accounts, and a congress filled from the sample
-//! files in `templates/sample/`, so a new user sees a real congress in one command.
+//! The demo behind `congress demo`: an organiser and a scrutineer account, and two congresses
+//! from the sample files in `templates/sample/`, so a new user sees a real congress in one
+//! command:
+//! - one in set-up: files imported, roster generated (with its substitutions explained),
+//!   scrutineers named, the presidium election and two motions drafted; the user freezes the
+//!   roster, issues credentials and runs it;
+//! - one already held: every delegate voted (seeded), results counted, record certified, so
+//!   the public board, the results, the projector view and the filing packet can be seen.
 
 use crate::config::Config;
 use crate::crypto::token::new_password;
+use crate::crypto::KeyStore;
 use crate::service::{self, Actor};
+use crate::sim::run::vote_in_process;
+use crate::sim::scenario::{organiser, prepare, Files, Stage};
 use crate::storage::repo::users::Role;
 use crate::storage::Db;
+use crate::web::Secrets;
 
 /// A login printed for the demo user.
 #[derive(Debug, Clone)]
@@ -15,22 +25,67 @@ pub struct DemoLogin {
     pub password: String,
 }
 
-/// Creates the demo accounts and congress; returns the logins to print.
-pub fn populate(db: &Db, _config: &Config) -> anyhow::Result<Vec<DemoLogin>> {
+/// The sample school (UTF-8 CSV, as shipped in `templates/sample/`).
+pub const SAMPLE_FILES: Files<'static> = Files {
+    enrolment: include_bytes!("../templates/sample/enrolment.csv"),
+    societies: include_bytes!("../templates/sample/societies.csv"),
+    nominees: include_bytes!("../templates/sample/nominees.csv"),
+    candidates: Some(include_bytes!("../templates/sample/candidates.csv")),
+};
+
+/// Creates the demo accounts and congresses; returns the logins to print and the id of the
+/// congress in set-up.
+pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, String)> {
     let mut conn = db.conn()?;
     let actor = Actor::cli("demo");
-    let mut logins = Vec::new();
-    for (username, role, role_zh) in [
-        ("zuzhi", Role::Organiser, "组织者(校团委)"),
-        ("jianpiao", Role::Scrutineer, "监票人"),
-    ] {
-        let password = new_password();
-        service::accounts::create_user(&mut conn, &actor, username, role, &password, false)?;
-        logins.push(DemoLogin {
-            role_zh,
-            username: username.to_string(),
-            password,
-        });
-    }
-    Ok(logins)
+    let keys = KeyStore::new(config.key_dir.clone());
+    let secrets = Secrets::load(config)?;
+    let organiser_pw = new_password();
+    let owner = organiser(&mut conn, &actor, "zuzhi", &organiser_pw)?;
+    let scrutineer_pw = new_password();
+    service::accounts::create_user(
+        &mut conn,
+        &actor,
+        "jianpiao",
+        Role::Scrutineer,
+        &scrutineer_pw,
+        false,
+    )?;
+
+    let held = prepare(
+        &mut conn,
+        &actor,
+        &owner,
+        &keys,
+        &secrets.credential,
+        "示范大学第十次学生代表大会 (演示: 已完成投票)",
+        &SAMPLE_FILES,
+        Stage::InSession,
+    )?;
+    vote_in_process(db, &actor, &keys, &held, 2026)?;
+    let setup = prepare(
+        &mut conn,
+        &actor,
+        &owner,
+        &keys,
+        &secrets.credential,
+        "示范大学第十次学生代表大会 (演示: 筹备中)",
+        &SAMPLE_FILES,
+        Stage::Drafted,
+    )?;
+    Ok((
+        vec![
+            DemoLogin {
+                role_zh: "组织者(校团委)",
+                username: "zuzhi".into(),
+                password: organiser_pw,
+            },
+            DemoLogin {
+                role_zh: "监票人",
+                username: "jianpiao".into(),
+                password: scrutineer_pw,
+            },
+        ],
+        setup.congress_id,
+    ))
 }

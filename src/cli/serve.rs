@@ -95,9 +95,11 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("无法监听 {}", args.serve.bind))?;
     let url = public_url(&args.serve, &listener)?;
     let state = app_state(&config, url.clone(), OpenMode::Create)?;
-    let logins = crate::demo::populate(&state.db, &config)?;
+    println!("正在准备演示数据 (两个大会, 其中一个已完成投票和计票)…");
+    let (logins, setup_id) = crate::demo::populate(&state.db, &config)?;
     println!();
     println!("学代会选举系统演示已启动: {url}");
+    println!("筹备中的大会: {url}/c/{setup_id}");
     println!("数据目录: {}", dir.display());
     for l in &logins {
         println!(

@@ -2,4 +2,6 @@
 //! `congress simulate`, `congress bench` and the demo.
 
 pub mod client;
+pub mod run;
+pub mod scenario;
 pub mod school;

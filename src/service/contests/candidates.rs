@@ -192,6 +192,23 @@ fn too_many(contest: &Contest, n: usize) -> ServiceError {
 }
 
 /// Adds a candidate to a draft election (refused under B6, G2, or C3 without an override).
+impl From<crate::import::CandidateInput> for CandidateData {
+    /// A row of a candidates file. A file carries no override reasons: candidates failing
+    /// C3 are added one by one with the organiser's reason.
+    fn from(c: crate::import::CandidateInput) -> CandidateData {
+        CandidateData {
+            name: c.name,
+            student_no: c.student_no,
+            college: c.college,
+            gender: c.gender,
+            political_status: c.political_status,
+            rank_pct: c.rank_pct,
+            failed_courses: c.failed_courses,
+            eligibility_override: None,
+        }
+    }
+}
+
 pub fn add_candidate(
     conn: &mut DbConnection,
     actor: &Actor,

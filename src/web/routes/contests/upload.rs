@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 
 use super::detail::{render, Sticky};
 use super::{form_errors, unprocessable};
-use crate::import::{parse_candidates, read_table, CandidateInput, ImportErrors};
+use crate::import::{parse_candidates, read_table, ImportErrors};
 use crate::service::contests::{self as svc, CandidateData};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
@@ -46,20 +46,6 @@ async fn read_file(mut payload: Multipart) -> WebResult<(String, Vec<u8>)> {
     ))
 }
 
-fn data(c: CandidateInput) -> CandidateData {
-    CandidateData {
-        name: c.name,
-        student_no: c.student_no,
-        college: c.college,
-        gender: c.gender,
-        political_status: c.political_status,
-        rank_pct: c.rank_pct,
-        failed_courses: c.failed_courses,
-        // A file carries no override reasons: C3 failures are added one by one.
-        eligibility_override: None,
-    }
-}
-
 fn messages(errors: ImportErrors) -> Vec<String> {
     errors.into_iter().map(|e| e.to_string()).collect()
 }
@@ -80,7 +66,7 @@ async fn upload(
         .await
         .map_err(WebError::internal)?;
     let rows: Vec<CandidateData> = match parsed {
-        Ok(rows) => rows.into_iter().map(data).collect(),
+        Ok(rows) => rows.into_iter().map(CandidateData::from).collect(),
         Err(errors) => {
             let sticky = Sticky {
                 upload: std::iter::once(format!("{name} 未导入："))
