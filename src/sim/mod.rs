@@ -2,6 +2,7 @@
 //! `congress simulate`, `congress bench` and the demo.
 
 pub mod client;
+pub mod http;
 pub mod run;
 pub mod scenario;
 pub mod school;

@@ -1,0 +1,175 @@
+//! The hall over HTTP: every delegate a separate client (own connection and cookies) logging
+//! in with their card's QR URL, loading the ballot page and casting, with a bounded number in
+//! flight at once; each phase timed with every request's latency.
+
+use std::time::{Duration, Instant};
+
+use futures_util::{stream, StreamExt};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::client::{choices, BallotForm, Phone};
+use crate::service::credentials::Card;
+
+/// One phase of a run: wall time, requests, errors and latency percentiles.
+#[derive(Debug, Clone, Serialize)]
+pub struct Phase {
+    pub name: String,
+    pub requests: usize,
+    pub errors: usize,
+    pub wall_ms: f64,
+    pub throughput_per_s: f64,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub p99_ms: f64,
+    pub max_ms: f64,
+    /// The first few errors, for the report.
+    pub error_samples: Vec<String>,
+}
+
+impl Phase {
+    /// A phase from its wall time and per-request outcomes.
+    pub fn from(name: &str, wall: Duration, outcomes: &[Result<Duration, String>]) -> Phase {
+        let mut lat: Vec<f64> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok())
+            .map(|d| d.as_secs_f64() * 1000.0)
+            .collect();
+        lat.sort_by(f64::total_cmp);
+        let pct = |p: f64| -> f64 {
+            if lat.is_empty() {
+                0.0
+            } else {
+                let i = ((p * lat.len() as f64).ceil() as usize).clamp(1, lat.len()) - 1;
+                lat[i]
+            }
+        };
+        let errors: Vec<String> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().err().cloned())
+            .collect();
+        let wall_ms = wall.as_secs_f64() * 1000.0;
+        Phase {
+            name: name.to_string(),
+            requests: outcomes.len(),
+            errors: errors.len(),
+            wall_ms,
+            throughput_per_s: if wall_ms > 0.0 {
+                outcomes.len() as f64 * 1000.0 / wall_ms
+            } else {
+                0.0
+            },
+            p50_ms: pct(0.50),
+            p95_ms: pct(0.95),
+            p99_ms: pct(0.99),
+            max_ms: lat.last().copied().unwrap_or(0.0),
+            error_samples: errors.into_iter().take(5).collect(),
+        }
+    }
+
+    /// A phase of one in-process step (no HTTP requests).
+    pub fn step(name: &str, wall: Duration) -> Phase {
+        Phase::from(name, wall, &[Ok(wall)])
+    }
+}
+
+/// Logs every delegate in (check-in); returns the phones in card order and the phase.
+pub async fn login_all(
+    base: &str,
+    cards: &[Card],
+    concurrency: usize,
+) -> (Vec<Option<Phone>>, Phase) {
+    let start = Instant::now();
+    let results: Vec<(Option<Phone>, Result<Duration, String>)> = stream::iter(cards.iter())
+        .map(|card| async move {
+            let url = format!("{base}/t/{}", card.token);
+            let phone = match Phone::new(base) {
+                Ok(p) => p,
+                Err(e) => return (None, Err(e.to_string())),
+            };
+            match phone.login(&url).await {
+                Ok(d) => (Some(phone), Ok(d)),
+                Err(e) => (None, Err(e.to_string())),
+            }
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    let wall = start.elapsed();
+    let outcomes: Vec<_> = results.iter().map(|(_, o)| o.clone()).collect();
+    let phones = results.into_iter().map(|(p, _)| p).collect();
+    (phones, Phase::from("签到 (扫码登录)", wall, &outcomes))
+}
+
+/// Loads every phone's ballot page of `contest` (forms with CSRF token and ballot id).
+pub async fn load_ballots(
+    phones: &[Option<Phone>],
+    contest: &str,
+    concurrency: usize,
+) -> (Vec<Option<BallotForm>>, Phase) {
+    let start = Instant::now();
+    let results: Vec<(Option<BallotForm>, Result<Duration, String>)> = stream::iter(phones.iter())
+        .map(|phone| async move {
+            let Some(phone) = phone else {
+                return (None, Err("未登录".to_string()));
+            };
+            let t = Instant::now();
+            match phone.ballot(contest).await {
+                Ok(f) => (Some(f), Ok(t.elapsed())),
+                Err(e) => (None, Err(e.to_string())),
+            }
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    let wall = start.elapsed();
+    let outcomes: Vec<_> = results.iter().map(|(_, o)| o.clone()).collect();
+    (
+        results.into_iter().map(|(f, _)| f).collect(),
+        Phase::from("打开选票", wall, &outcomes),
+    )
+}
+
+/// Every phone casts its ballot of `contest` (seeded choices); returns the trackers in the
+/// order the answers came back.
+pub async fn cast_all(
+    phones: &[Option<Phone>],
+    forms: &[Option<BallotForm>],
+    contest: &str,
+    seats: Option<u32>,
+    seed: u64,
+    concurrency: usize,
+    title: &str,
+) -> (Vec<Option<String>>, Phase) {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let fields: Vec<Vec<(String, String)>> = forms
+        .iter()
+        .map(|f| {
+            f.as_ref()
+                .map(|f| choices(&mut rng, f, seats))
+                .unwrap_or_default()
+        })
+        .collect();
+    let start = Instant::now();
+    let results: Vec<(Option<String>, Result<Duration, String>)> =
+        stream::iter(phones.iter().zip(forms).zip(fields))
+            .map(|((phone, form), fields)| async move {
+                let (Some(phone), Some(form)) = (phone, form) else {
+                    return (None, Err("没有选票".to_string()));
+                };
+                match phone.cast(contest, form, &fields).await {
+                    Ok((hash, d)) => (Some(hash), Ok(d)),
+                    Err(e) => (None, Err(e.to_string())),
+                }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
+    let wall = start.elapsed();
+    let outcomes: Vec<_> = results.iter().map(|(_, o)| o.clone()).collect();
+    (
+        results.into_iter().map(|(h, _)| h).collect(),
+        Phase::from(title, wall, &outcomes),
+    )
+}
