@@ -7,19 +7,21 @@
 //! transaction (one fsync for many ballots: "group commit"); each submission gets its own
 //! answer. Within the transaction, for each submission:
 //!
-//! 1. the contest must still be open (checked once per contest per batch; on PostgreSQL the
+//! 1. a ballot with the same random id already stored is a retry of the same submission
+//!    (double tap, lost response): if this delegate is on the roll and the hash is the same,
+//!    the original acceptance is returned again, even after the close;
+//! 2. the contest must still be open (checked once per contest per batch; on PostgreSQL the
 //!    contest row is share-locked so a concurrent close waits for the batch, and a ballot
 //!    either commits before the close or is refused after it, never lost);
-//! 2. a ballot with the same random id already stored is a retry of the same submission
-//!    (double tap, lost response): if this delegate is on the roll and the hash is the same,
-//!    the original acceptance is returned again;
-//! 3. otherwise the roll entry is inserted with `ON CONFLICT DO NOTHING`: if the delegate is
-//!    already on the roll (another device, a paper ballot), the ballot is refused;
-//! 4. the ballot is inserted. Roll entry and ballot are in the same transaction, so neither
+//! 3. the delegate must be one of the contest's voters, frozen when it opened (D2);
+//! 4. the roll entry is inserted with `ON CONFLICT DO NOTHING`: if the delegate is already
+//!    on the roll (another device, a paper ballot), the ballot is refused;
+//! 5. the ballot is inserted. Roll entry and ballot are in the same transaction, so neither
 //!    exists without the other.
 //!
-//! The ballot row carries no delegate, no time and (SQLite: `WITHOUT ROWID`) no arrival order;
-//! the writer's log lines carry counts only.
+//! The ballot row carries no delegate, no time and no arrival order (SQLite: `WITHOUT ROWID`;
+//! PostgreSQL: rewritten in key order when the contest closes, see
+//! `storage::repo::voting::rewrite_in_key_order`); the writer's log lines carry counts only.
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -29,6 +31,7 @@ use diesel::prelude::*;
 use tokio::sync::oneshot;
 
 use crate::storage::models::{BallotRow, RollRow};
+use crate::storage::repo::voting;
 use crate::storage::schema::{ballots, contests, roll};
 use crate::storage::{write_tx, Db, DbConnection, StorageError};
 
@@ -54,6 +57,8 @@ pub enum Refusal {
     ContestNotOpen,
     #[error("您已经在本项投过票(或已登记使用纸质选票), 每位代表只能投一次")]
     AlreadyVoted,
+    #[error("本项投票开始时您尚未签到, 按规则不能参加本项投票 (发出选票数在开始投票时确定)")]
+    NotEntitled,
     #[error("选票编号重复, 请刷新投票页面后重新填写")]
     BallotIdReused,
     #[error("投票系统暂时无法保存选票, 请稍后重试: {0}")]
@@ -212,29 +217,35 @@ fn store_batch(
                 v
             }
         };
-        if !is_open {
-            out.push(Err(Refusal::ContestNotOpen));
-            continue;
-        }
         let existing: Option<String> = ballots::table
             .find((&s.contest_id, &s.ballot_id))
             .select(ballots::ballot_hash)
             .first(conn)
             .optional()?;
         if let Some(hash) = existing {
-            let on_roll: i64 = roll::table
-                .filter(roll::contest_id.eq(&s.contest_id))
-                .filter(roll::delegate_id.eq(&s.delegate_id))
-                .count()
-                .get_result(conn)?;
-            out.push(if on_roll == 1 && hash == s.ballot_hash {
+            let on_roll = voting::on_roll(conn, &s.contest_id, &s.delegate_id)?;
+            // A retry of an accepted ballot gets its receipt even after the close: it adds
+            // nothing, and "not received" would tell the delegate their vote was lost.
+            out.push(if on_roll && hash == s.ballot_hash {
                 Ok(Accepted {
                     ballot_hash: hash,
                     replayed: true,
                 })
+            } else if !is_open {
+                Err(Refusal::ContestNotOpen)
             } else {
                 Err(Refusal::BallotIdReused)
             });
+            continue;
+        }
+        if !is_open {
+            out.push(Err(Refusal::ContestNotOpen));
+            continue;
+        }
+        // Only the delegates present when the contest opened may vote in it (D2): the
+        // phone pages say so, and a form posted directly must not get past it either.
+        if !voting::is_voter(conn, &s.contest_id, &s.delegate_id)? {
+            out.push(Err(Refusal::NotEntitled));
             continue;
         }
         let roll_row = RollRow {

@@ -120,7 +120,8 @@ fn contest_or_gone(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Cont
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
-/// Closes an open contest: from this moment the ballot box refuses its ballots.
+/// Closes an open contest: from this moment the ballot box refuses its ballots, and its
+/// stored ballots and roll no longer show the order in which they arrived.
 pub fn close(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -138,6 +139,8 @@ pub fn close(
                 contest.state.zh()
             )));
         }
+        // Nothing about arrival may outlive the vote (E1): see `rewrite_in_key_order`.
+        voting::rewrite_in_key_order(c, contest_id)?;
         let cast = voting::ballot_count(c, contest_id)?;
         actor.audit(
             c,

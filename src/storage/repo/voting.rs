@@ -96,6 +96,32 @@ pub fn set_closed(conn: &mut DbConnection, contest_id: &str) -> StorageResult<bo
     Ok(n == 1)
 }
 
+/// Rewrites a contest's ballots and roll entries in key order, inside the caller's
+/// transaction (the close). PostgreSQL keeps a table's rows in the order they were written and
+/// stamps each with the id of the transaction that wrote it (`xmin`), and the ballot box
+/// writes a delegate's roll entry and ballot in one transaction: left alone, the two tables
+/// could be paired up row by row (E1). Afterwards every row of the contest carries the
+/// closing transaction's id and sits in hash (ballots) or delegate-id (roll) order. SQLite
+/// keeps these `WITHOUT ROWID` tables in key order and records no writer: nothing to do.
+pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> StorageResult<()> {
+    let DbConnection::Pg(c) = conn else {
+        return Ok(());
+    };
+    for sql in [
+        "WITH gone AS (DELETE FROM ballots WHERE contest_id = $1 RETURNING *) \
+         INSERT INTO ballots (contest_id, id, ballot_hash, body, paper) \
+         SELECT contest_id, id, ballot_hash, body, paper FROM gone ORDER BY ballot_hash",
+        "WITH gone AS (DELETE FROM roll WHERE contest_id = $1 RETURNING *) \
+         INSERT INTO roll (contest_id, delegate_id) \
+         SELECT contest_id, delegate_id FROM gone ORDER BY delegate_id",
+    ] {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::Text, _>(contest_id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Stores the count: cast, Merkle root and the tally result (JSON); the contest is final.
 pub fn set_final(
     conn: &mut DbConnection,
