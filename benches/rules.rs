@@ -61,7 +61,9 @@ fn nominees() -> Vec<Nominee> {
                     } else {
                         Gender::Male
                     },
-                    union_role: ((r >> 24) % 4 == 0).then(|| "院学生会干事".to_string()),
+                    union_role: (r >> 24)
+                        .is_multiple_of(4)
+                        .then(|| "院学生会干事".to_string()),
                     political_status: Some("共青团员".to_string()),
                     societies: vec![SOCIETIES[((r >> 32) % 5) as usize].to_string()],
                 },

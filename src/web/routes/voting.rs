@@ -57,16 +57,14 @@ async fn show(
                 dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
             }
         }
+        @if contest.state == ContestState::Draft && owner {
+            p { "开始投票时将检查法定人数, 并以当时的实到人数作为发出选票数; 之后签到的代表不能参加本项投票。" }
+            form method="post" action={(back(&cid, &kid)) "/open"} {
+                (csrf_field(csrf))
+                button type="submit" { "开始投票" }
+            }
+        }
         @match contest.state {
-            ContestState::Draft => {
-                @if owner {
-                    p { "开始投票时将检查法定人数, 并以当时的实到人数作为发出选票数; 之后签到的代表不能参加本项投票。" }
-                    form method="post" action={(back(&cid, &kid)) "/open"} {
-                        (csrf_field(csrf))
-                        button type="submit" { "开始投票" }
-                    }
-                }
-            },
             ContestState::Open => {
                 @if owner {
                     form method="post" action={(back(&cid, &kid)) "/close"} {
