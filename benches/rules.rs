@@ -112,7 +112,9 @@ fn bench(c: &mut Criterion) {
     let ns = nominees();
     let utf8 = csv_bytes(&ns);
     // Excel saves GBK files without a BOM.
-    let text = std::str::from_utf8(&utf8).expect("utf8").trim_start_matches('\u{feff}');
+    let text = std::str::from_utf8(&utf8)
+        .expect("utf8")
+        .trim_start_matches('\u{feff}');
     let (gbk, _, _) = encoding_rs::GBK.encode(text);
     let gbk = gbk.into_owned();
     let enrolment = enrolment();

@@ -6,16 +6,13 @@
 //! Chromium and chromedriver are looked for at /usr/bin (or `$CHROMIUM`, `$CHROMEDRIVER`);
 //! without them the browser test says it was NOT run, and fails under `CI=true`.
 
-use std::net::TcpListener;
 use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use futures_util::FutureExt;
 use thirtyfour::prelude::*;
 
 use super::*;
+use crate::common::browser::{self, arrive, screenshot_dir, Chromedriver};
 use crate::common::Kind;
 use crate::phone::{self, Phone};
 
@@ -84,70 +81,8 @@ both_backends!(phone_pages_are_small_and_script_free, |kind: Kind| {
     });
 });
 
-fn tool(env: &str, default: &str) -> Option<PathBuf> {
-    let path = std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from);
-    path.exists().then_some(path)
-}
-
-/// chromedriver on a free port, killed when dropped.
-struct Chromedriver {
-    child: Child,
-    url: String,
-}
-
-impl Chromedriver {
-    fn start(binary: &Path) -> Chromedriver {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start chromedriver");
-        let url = format!("http://127.0.0.1:{port}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Chromedriver { child, url }
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn screenshot_dir() -> PathBuf {
-    // <target dir>/debug/congress -> <target dir>/screenshots
-    let exe = PathBuf::from(env!("CARGO_BIN_EXE_congress"));
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf);
-    let dir = target.join("screenshots");
-    std::fs::create_dir_all(&dir).expect("screenshot dir");
-    dir
-}
-
 both_backends!(phone_flow_in_headless_chromium, |kind: Kind| {
-    let (Some(chromium), Some(driver_bin)) = (
-        tool("CHROMIUM", "/usr/bin/chromium"),
-        tool("CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) else {
-        let msg = "browser test NOT RUN: chromium or chromedriver not found \
-                   (set CHROMIUM / CHROMEDRIVER or install them at /usr/bin)";
-        assert!(
-            std::env::var("CI").map_or(true, |v| v != "true"),
-            "{msg} (CI=true requires it)"
-        );
-        eprintln!("{msg}");
+    let Some((chromium, driver_bin)) = browser::tools("phone_flow_in_headless_chromium") else {
         return;
     };
     let Some(app) = TestApp::start(kind, "browser") else {
@@ -166,25 +101,8 @@ both_backends!(phone_flow_in_headless_chromium, |kind: Kind| {
             303
         );
 
-        let mut caps = DesiredCapabilities::chrome();
-        caps.set_binary(&chromium.to_string_lossy())
-            .expect("binary");
-        for arg in [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--window-size=390,844",
-        ] {
-            caps.add_arg(arg).expect("arg");
-        }
-
         // The phone pages must work without JavaScript: switch it off.
-        caps.add_experimental_option(
-            "prefs",
-            serde_json::json!({ "profile.managed_default_content_settings.javascript": 2 }),
-        )
-        .expect("prefs");
+        let caps = browser::capabilities(&chromium, 390, 844, false);
         let driver = WebDriver::new(chromedriver.url.clone(), caps)
             .await
             .expect("browser session");
@@ -228,24 +146,6 @@ async fn fits_the_phone(driver: &WebDriver, what: &str) -> WebDriverResult<()> {
         "{what} is {scroll} px wide on a {client} px phone"
     );
     Ok(())
-}
-
-/// Waits (up to 10 s) until the browser is on a page whose path starts with `prefix`, and
-/// returns that path: with a phone viewport a tap returns before the navigation it starts
-/// has finished.
-async fn arrive(driver: &WebDriver, prefix: &str) -> WebDriverResult<String> {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        let url = driver.current_url().await?;
-        if url.path().starts_with(prefix) && driver.find(By::Tag("main")).await.is_ok() {
-            return Ok(url.path().to_string());
-        }
-        assert!(
-            Instant::now() < deadline,
-            "expected {prefix}, still at {url}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// The delegate's flow; returns the tracker read on the receipt page.

@@ -1,0 +1,136 @@
+//! Headless Chromium through chromedriver (thirtyfour) for the browser tests.
+//!
+//! Chromium and chromedriver are looked for at /usr/bin (or `$CHROMIUM`, `$CHROMEDRIVER`);
+//! `.ci/setup` installs them. Without them a browser test says it was NOT run, and fails
+//! under `CI=true` so CI can never skip it silently. Screenshots go to
+//! `<target dir>/screenshots/`.
+
+#![allow(dead_code)]
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use thirtyfour::prelude::*;
+use thirtyfour::ChromeCapabilities;
+
+fn tool(env: &str, default: &str) -> Option<PathBuf> {
+    let path = std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from);
+    path.exists().then_some(path)
+}
+
+/// Chromium and chromedriver, or `None` after saying the test is not run.
+pub fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
+    match (
+        tool("CHROMIUM", "/usr/bin/chromium"),
+        tool("CHROMEDRIVER", "/usr/bin/chromedriver"),
+    ) {
+        (Some(c), Some(d)) => Some((c, d)),
+        _ => {
+            let msg = format!(
+                "browser test `{test}` NOT RUN: chromium or chromedriver not found \
+                 (run .ci/setup, or set CHROMIUM / CHROMEDRIVER)"
+            );
+            assert!(
+                std::env::var("CI").map_or(true, |v| v != "true"),
+                "{msg} (CI=true requires it)"
+            );
+            eprintln!("{msg}");
+            None
+        }
+    }
+}
+
+/// chromedriver on a free port, killed when dropped.
+pub struct Chromedriver {
+    child: Child,
+    pub url: String,
+}
+
+impl Chromedriver {
+    pub fn start(binary: &Path) -> Chromedriver {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let child = Command::new(binary)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Chromedriver { child, url }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Capabilities for headless Chromium with the project's standard flags.
+pub fn capabilities(
+    chromium: &Path,
+    width: u32,
+    height: u32,
+    javascript: bool,
+) -> ChromeCapabilities {
+    let mut caps = DesiredCapabilities::chrome();
+    caps.set_binary(&chromium.to_string_lossy())
+        .expect("binary");
+    for arg in [
+        "--headless".to_string(),
+        "--no-sandbox".to_string(),
+        "--disable-gpu".to_string(),
+        "--disable-background-networking".to_string(),
+        format!("--window-size={width},{height}"),
+    ] {
+        caps.add_arg(&arg).expect("arg");
+    }
+    if !javascript {
+        caps.add_experimental_option(
+            "prefs",
+            serde_json::json!({ "profile.managed_default_content_settings.javascript": 2 }),
+        )
+        .expect("prefs");
+    }
+    caps
+}
+
+/// `<target dir>/screenshots`, created.
+pub fn screenshot_dir() -> PathBuf {
+    // <target dir>/debug/congress -> <target dir>/screenshots
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_congress"));
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf);
+    let dir = target.join("screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+/// Waits (up to 15 s) until the browser is on a page whose path starts with `prefix`.
+pub async fn arrive(driver: &WebDriver, prefix: &str) -> WebDriverResult<String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = driver.current_url().await?;
+        if url.path().starts_with(prefix) && driver.find(By::Tag("main")).await.is_ok() {
+            return Ok(url.path().to_string());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "expected {prefix}, still at {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
