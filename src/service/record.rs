@@ -9,7 +9,8 @@ use base64::Engine;
 
 use crate::crypto::keys::signature_from_base64;
 use crate::crypto::{sha256_hex, SigningKey};
-use crate::domain::roster::RosterSummary;
+use crate::domain::quota::{allocate, QuotaParams};
+use crate::domain::roster::{validate, RosterRules, RosterSummary};
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{
     board_path, roll_path, Addendum, BoardRef, Record, RecordCandidate, RecordCongress,
@@ -21,6 +22,7 @@ use crate::service::attendance;
 use crate::storage::models::{AddendumRow, RecordRow};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{self as contests_repo, ContestKind, ContestState};
+use crate::storage::repo::roster as roster_repo;
 use crate::storage::repo::{new_id, records, scrutineers, voting};
 use crate::storage::{now_ms, write_tx, DbConnection};
 
@@ -335,6 +337,50 @@ pub fn add_addendum(
         )?;
         Ok(addendum)
     })
+}
+
+/// The roster summary (quota compliance, rule G3) of the stored roster: the roster checked
+/// again against the stored enrolment, societies and the quotas the congress's settings give
+/// (A1-A3), as `domain::roster::validate` reports it.
+///
+/// Interim: `service::roster::summary` (branch `rosterweb`) computes the same; once it is on
+/// main this function should call it instead.
+pub fn roster_summary(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<RosterSummary> {
+    let congress = super::congress::load(conn, congress_id)?;
+    let enrolment = roster_repo::enrolment(conn, congress_id)?;
+    if enrolment.is_empty() {
+        return Err(ServiceError::invalid(
+            "尚未导入学生人数表, 无法计算代表名额和名单构成: 请先在“名单导入”页面上传各学院、各年级的学生人数",
+        ));
+    }
+    let colleges: Vec<(String, i64)> = enrolment
+        .iter()
+        .map(|c| {
+            let total = i64::try_from(c.total()).unwrap_or(i64::MAX);
+            (c.college.clone(), total)
+        })
+        .collect();
+    let allocation = allocate(&colleges, &QuotaParams::from(&congress.settings)).map_err(|e| {
+        ServiceError::Invalid {
+            message: "按当前规则设置无法分配代表名额".to_string(),
+            details: vec![e.to_string()],
+        }
+    })?;
+    let quotas: BTreeMap<String, u64> = allocation
+        .colleges
+        .iter()
+        .map(|q| (q.college.clone(), q.quota))
+        .collect();
+    let societies = roster_repo::societies(conn, congress_id)?;
+    let roster = roster_repo::roster_entries(conn, congress_id)?;
+    let rules = RosterRules {
+        profile: &congress.settings,
+        enrolment: &enrolment,
+        quotas: &quotas,
+        societies: &societies,
+        cadre_roles: None,
+    };
+    Ok(validate(&roster, &rules).summary)
 }
 
 /// The filing packet's contents, except `report.html`, which the caller renders from the

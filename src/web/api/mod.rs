@@ -4,9 +4,11 @@
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
 pub mod audit;
+pub mod board;
 pub mod congresses;
 pub mod contests;
 pub mod openapi;
+pub mod record;
 pub mod scrutineers;
 
 use actix_web::web;
@@ -18,6 +20,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(congresses::configure)
             .configure(contests::configure)
             .configure(scrutineers::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(board::configure)
+            .configure(record::configure),
     );
 }

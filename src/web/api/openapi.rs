@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, congresses, contests, scrutineers};
+use super::{audit, board, congresses, contests, record, scrutineers};
 
 struct BearerAuth;
 
@@ -49,6 +49,13 @@ impl Modify for BearerAuth {
         scrutineers::create,
         scrutineers::delete,
         audit::list,
+        board::board_json,
+        board::proof,
+        record::get,
+        record::close,
+        record::certify,
+        record::add_addendum,
+        record::packet,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
@@ -58,6 +65,8 @@ impl Modify for BearerAuth {
         (name = "contests", description = "选举与表决事项"),
         (name = "scrutineers", description = "监票人员"),
         (name = "audit", description = "操作日志"),
+        (name = "board", description = "公示 (无需登录)"),
+        (name = "record", description = "选举结果报告、党委批准与备案"),
     )
 )]
 pub struct ApiDoc;

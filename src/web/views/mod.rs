@@ -2,10 +2,15 @@
 //! small functions. Views never touch the database.
 
 pub mod audit;
+pub mod board;
 pub mod components;
 pub mod layout;
 pub mod phone;
+pub mod public;
+pub mod report;
+pub mod results;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};
 pub use phone::phone_layout;
+pub use public::{public_layout, PublicPage};
