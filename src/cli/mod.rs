@@ -4,6 +4,7 @@
 //! action, 2 unreadable input or a usage error.
 
 mod admin;
+mod export;
 mod rules;
 mod serve;
 mod verify;
@@ -54,6 +55,9 @@ pub enum Command {
     /// Verify a filing packet like an outsider: signature, boards, rolls, recount, addenda
     /// (exit 0 all pass, 1 a check failed, 2 unreadable).
     Verify(verify::VerifyArgs),
+    /// Write a certified congress's filing packet into a directory (exit 0 written, 1 refused,
+    /// 2 database or disk unusable).
+    Export(export::ExportArgs),
 }
 
 impl Cli {
@@ -111,6 +115,7 @@ pub fn main() -> ExitCode {
         Command::Allocate(args) => rules::allocate(args),
         Command::Roster(cmd) => rules::roster(cmd),
         Command::Verify(args) => verify::run(args),
+        Command::Export(args) => export::run(&config, args),
     };
     match result {
         Ok(code) => code,

@@ -11,6 +11,7 @@ pub mod ballot_box;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod publish;
 pub mod record;
 pub mod results;
 pub mod roster;

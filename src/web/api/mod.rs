@@ -4,10 +4,12 @@
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
 pub mod audit;
+pub mod board;
 pub mod congresses;
 pub mod contests;
 pub mod files;
 pub mod openapi;
+pub mod record;
 pub mod roster;
 pub mod scrutineers;
 
@@ -22,6 +24,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(scrutineers::configure)
             .configure(files::configure)
             .configure(roster::configure)
-            .configure(audit::configure),
+            .configure(audit::configure)
+            .configure(board::configure)
+            .configure(record::configure),
     );
 }

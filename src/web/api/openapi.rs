@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, congresses, contests, files, roster, scrutineers};
+use super::{audit, board, congresses, contests, files, record, roster, scrutineers};
 
 struct BearerAuth;
 
@@ -57,6 +57,13 @@ impl Modify for BearerAuth {
         roster::freeze,
         roster::unfreeze,
         audit::list,
+        board::board_json,
+        board::proof,
+        record::get,
+        record::close,
+        record::certify,
+        record::add_addendum,
+        record::packet,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
@@ -67,6 +74,8 @@ impl Modify for BearerAuth {
         (name = "scrutineers", description = "监票人员"),
         (name = "roster", description = "名单导入、名额分配与代表名单"),
         (name = "audit", description = "操作日志"),
+        (name = "board", description = "公示 (无需登录)"),
+        (name = "record", description = "选举结果报告、党委批准与备案"),
     )
 )]
 pub struct ApiDoc;

@@ -4,13 +4,20 @@ pub mod account;
 pub mod assets;
 pub mod attendance;
 pub mod audit;
+pub mod board;
+pub mod check;
 pub mod contests;
+pub mod count;
 pub mod credentials;
 pub mod delegate;
 pub mod files;
 pub mod health;
 pub mod home;
 pub mod quota;
+pub mod record;
+pub mod record_files;
+pub mod results;
+pub mod roll;
 pub mod roster;
 pub mod scrutineers;
 pub mod setup;
@@ -25,8 +32,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     attendance::configure(cfg);
     credentials::configure(cfg);
     delegate::configure(cfg);
+    roll::configure(cfg);
     vote::configure(cfg);
     voting::configure(cfg);
+    count::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);
     contests::configure(cfg);
@@ -36,4 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     roster::configure(cfg);
     scrutineers::configure(cfg);
     audit::configure(cfg);
+    record::configure(cfg);
+    record_files::configure(cfg);
+    // The fixed `/b/{cid}/check` and `/b/{cid}/screen` before `/b/{cid}/{contest}`.
+    check::configure(cfg);
+    results::configure(cfg);
+    board::configure(cfg);
 }

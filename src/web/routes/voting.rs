@@ -1,18 +1,20 @@
 //! Running a contest from the platform: open it (quorum check, ballots issued frozen), watch
 //! the count of ballots cast, close it, record delegates voting on paper and enter the paper
-//! ballots' marks (scrutineers), then count and publish.
+//! ballots' marks (scrutineers), then count and publish (`count`): at once when the contest
+//! closes with no paper ballot outstanding, or when the last one is entered after closing.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use crate::service::voting;
-use crate::storage::repo::contests::ContestState;
+use crate::service::{results, voting};
+use crate::storage::repo::contests::{self as contests_repo, ContestState};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::ballot_form::{self, Fields};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::account::{page, redirect_with};
+use crate::web::routes::count::{self, counted_message};
 use crate::web::routes::home::{actor, congress_ctx, load_congress};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
@@ -30,18 +32,24 @@ async fn show(
     let (cid, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
     let (c2, k2) = (cid.clone(), kid.clone());
-    let (paper, cast, roll, paper_entered) = state
+    let (paper, cast, roll, paper_entered, rounds) = state
         .run(move |c| {
             let paper = voting::ballot_paper(c, &c2, &k2)?;
+            let rounds: Vec<_> = contests_repo::list(c, &c2)?
+                .into_iter()
+                .filter(|r| r.parent_id.as_deref() == Some(k2.as_str()))
+                .collect();
             Ok((
                 paper,
                 voting_repo::ballot_count(c, &k2)?,
                 voting_repo::roll_count(c, &k2)?,
                 voting_repo::paper_entered(c, &k2)?,
+                rounds,
             ))
         })
         .await?;
     let contest = &paper.contest;
+    let result = results::result(contest)?;
     let owner = staff.user.id == congress.owner_id;
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let csrf = staff.csrf();
@@ -92,6 +100,15 @@ async fn show(
                 p { button type="submit" { "录入这张纸质选票" } }
             }
         }
+        (count::section(
+            &cid,
+            contest,
+            owner,
+            csrf,
+            contest.paper_issued as i64 - paper_entered,
+            result.as_ref(),
+            &rounds,
+        ))
     };
     Ok(page(&state, &ctx, &contest.def.title, body))
 }
@@ -129,16 +146,38 @@ async fn close(
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
-    let actor = actor(&staff, &req);
+    let who = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
-    let contest = state
-        .run(move |c| Ok(voting::close(c, &actor, &c2, &k2)?))
+    let (contest, entered) = state
+        .run(move |c| {
+            let contest = voting::close(c, &who, &c2, &k2)?;
+            Ok((contest, voting_repo::paper_entered(c, &k2)?))
+        })
         .await?;
+    let pending = contest.paper_issued as i64 - entered;
+    if pending > 0 {
+        return Ok(redirect_with(
+            &state,
+            &back(&cid, &kid),
+            true,
+            format!(
+                "“{}”投票已结束。还有 {pending} 张纸质选票未录入: 录入后自动计票, 或确认未收回后点击“计票并公示”。",
+                contest.def.title
+            ),
+        ));
+    }
+    let message = match count::finalise(&state, actor(&staff, &req), &cid, &kid, false).await {
+        Ok(done) => (true, counted_message(&done)),
+        Err(e) => (
+            false,
+            format!("“{}”投票已结束, 但计票未完成: {e}", contest.def.title),
+        ),
+    };
     Ok(redirect_with(
         &state,
         &back(&cid, &kid),
-        true,
-        format!("“{}”投票已结束。", contest.def.title),
+        message.0,
+        message.1,
     ))
 }
 
@@ -186,17 +225,31 @@ async fn enter_paper(
         .run(move |c| Ok(voting::ballot_paper(c, &c2, &k2)?))
         .await?;
     let choices = ballot_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
-    let actor = actor(&staff, &req);
+    let who = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
-    let hash = state
-        .run(move |c| Ok(voting::enter_paper(c, &actor, &c2, &k2, choices)?))
+    let (hash, last_after_close) = state
+        .run(move |c| {
+            let hash = voting::enter_paper(c, &who, &c2, &k2, choices)?;
+            let contest = voting::contest(c, &c2, &k2)?;
+            let entered = voting_repo::paper_entered(c, &k2)?;
+            let last =
+                contest.state == ContestState::Closed && entered >= contest.paper_issued as i64;
+            Ok((hash, last))
+        })
         .await?;
-    Ok(redirect_with(
-        &state,
-        &back(&cid, &kid),
-        true,
-        format!("纸质选票已录入, 追踪码 {}…", &hash[..16]),
-    ))
+    let mut message = format!("纸质选票已录入, 追踪码 {}…", &hash[..16]);
+    let mut ok = true;
+    if last_after_close {
+        // The last outstanding paper ballot of a closed contest: nothing more can come in.
+        match count::finalise(&state, actor(&staff, &req), &cid, &kid, false).await {
+            Ok(done) => message = format!("{message} {}", counted_message(&done)),
+            Err(e) => {
+                ok = false;
+                message = format!("{message} 计票未完成: {e}");
+            }
+        }
+    }
+    Ok(redirect_with(&state, &back(&cid, &kid), ok, message))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -76,6 +76,8 @@ fn congress_bar(id: &str, name: &str, state: CongressState, fingerprint: Option<
                 a href={"/c/" (id) "/contests"} { "选举与表决" }
                 a href={"/c/" (id) "/credentials"} { "代表证" }
                 a href={"/c/" (id) "/attendance"} { "签到" }
+                a href={"/c/" (id) "/record"} { "结果报告" }
+                a href={"/b/" (id)} { "公示" }
                 a href={"/c/" (id) "/audit"} { "操作日志" }
             }
             ol.lifecycle aria-label="大会进程" {

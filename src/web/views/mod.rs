@@ -2,12 +2,17 @@
 //! small functions. Views never touch the database.
 
 pub mod audit;
+pub mod board;
 pub mod components;
 pub mod import;
 pub mod layout;
 pub mod phone;
+pub mod public;
+pub mod report;
+pub mod results;
 pub mod roster;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};
 pub use phone::phone_layout;
+pub use public::{public_layout, PublicPage};

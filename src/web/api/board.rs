@@ -1,0 +1,99 @@
+//! The public board as data, without authentication (boards carry no personal data):
+//! `board.json` exactly as published (the canonical bytes `sha256sum` and the record bind),
+//! and the RFC 6962 audit path of any ballot on it.
+
+use actix_web::{web, HttpResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::service::publish;
+use crate::web::error::{ApiErrorBody, ApiResult, WebError};
+use crate::web::AppState;
+
+/// A ballot's inclusion proof on its contest's board.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProofJson {
+    pub congress: String,
+    pub contest: String,
+    /// The ballot's hash (its tracker), the leaf datum.
+    pub ballot_hash: String,
+    /// Position on the board, 0-based, board order (ascending hash).
+    pub index: u64,
+    /// Ballots on the board.
+    pub tree_size: u64,
+    /// The audit path, leaf side first, lower-case hex.
+    pub path: Vec<String>,
+    /// The board's `merkle_root`.
+    pub root: String,
+    /// The ballot object as on the board.
+    #[schema(value_type = Object)]
+    pub ballot: serde_json::Value,
+}
+
+/// A counted contest's board (公示): the canonical JSON bytes exactly as published. Public.
+#[utoipa::path(get, path = "/api/v1/congresses/{cid}/contests/{id}/board.json", tag = "board",
+    params(("cid" = String, Path, description = "congress id"), ("id" = String, Path, description = "contest id")),
+    responses((status = 200, description = "board (canonical JSON, spec/verification.md)", content_type = "application/json"),
+        (status = 404, body = ApiErrorBody, description = "no such contest, or not yet counted")))]
+pub async fn board_json(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    let bytes = state
+        .run(move |c| Ok(publish::board(c, &cid, &kid)?.1.bytes))
+        .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .body(bytes))
+}
+
+/// The RFC 6962 audit path of a ballot on its contest's board. Public.
+#[utoipa::path(get, path = "/api/v1/congresses/{cid}/contests/{id}/proof/{ballot_hash}", tag = "board",
+    params(("cid" = String, Path, description = "congress id"), ("id" = String, Path, description = "contest id"),
+        ("ballot_hash" = String, Path, description = "the ballot's hash (tracker), 64 hex")),
+    responses((status = 200, body = ProofJson), (status = 400, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody, description = "not on this board, or the contest is not counted")))]
+pub async fn proof(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (cid, kid, typed) = path.into_inner();
+    let (hex, hash) = publish::parse_tracker(&typed).map_err(WebError::BadRequest)?;
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let found = state
+        .run(move |c| Ok(publish::proof_on(c, &c2, &k2, &hash)?))
+        .await?
+        .ok_or_else(|| WebError::NotFound(format!("追踪码 {hex} 不在事项 {kid} 的公示中")))?;
+    let ballot = found
+        .board
+        .board
+        .ballots
+        .get(found.index)
+        .cloned()
+        .ok_or_else(|| WebError::internal("proof index outside the board"))?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Access-Control-Allow-Origin", "*"))
+        .json(ProofJson {
+            congress: cid,
+            contest: found.contest.id,
+            ballot_hash: hex,
+            index: found.proof.index,
+            tree_size: found.proof.tree_size,
+            path: found.proof.path,
+            root: found.proof.root,
+            ballot,
+        }))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route(
+        "/congresses/{cid}/contests/{kid}/board.json",
+        web::get().to(board_json),
+    )
+    .route(
+        "/congresses/{cid}/contests/{kid}/proof/{hash}",
+        web::get().to(proof),
+    );
+}

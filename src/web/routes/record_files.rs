@@ -1,0 +1,129 @@
+//! The signed record's files for the congress's staff: `record.json` exactly as signed, the raw
+//! 64-byte `record.sig`, the whole filing packet as a zip (with its printable `report.html`),
+//! and the printable form itself (选举结果报告单, A4). The packet holds the rolls, which are
+//! personal data, so none of this is public.
+
+use actix_web::{web, HttpResponse};
+
+use crate::packet::format::Record;
+use crate::packet::{zip_packet, PacketContents};
+use crate::service::record;
+use crate::storage::DbConnection;
+use crate::web::auth::{Need, Staff};
+use crate::web::error::{WebError, WebResult};
+use crate::web::routes::home::load_congress;
+use crate::web::views::report::{fill_report, report_html, verify_url};
+use crate::web::AppState;
+
+fn not_signed() -> WebError {
+    WebError::NotFound("尚未签署选举结果报告".to_string())
+}
+
+/// The filing packet of a certified congress, `report.html` included.
+pub fn packet_with_report(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    public_url: &str,
+) -> WebResult<PacketContents> {
+    let mut contents = record::packet(conn, congress_id)?;
+    fill_report(&mut contents, &verify_url(public_url, congress_id)).map_err(WebError::internal)?;
+    Ok(contents)
+}
+
+fn attachment(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{name}\""),
+        ))
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body)
+}
+
+async fn record_json(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let cid = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Read).await?;
+    let c2 = cid.clone();
+    let (_, signed) = state
+        .run(move |c| Ok(record::stored(c, &c2)?))
+        .await?
+        .ok_or_else(not_signed)?;
+    Ok(attachment("application/json", "record.json", signed.bytes))
+}
+
+async fn record_sig(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let cid = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Read).await?;
+    let c2 = cid.clone();
+    let (_, signed) = state
+        .run(move |c| Ok(record::stored(c, &c2)?))
+        .await?
+        .ok_or_else(not_signed)?;
+    Ok(attachment(
+        "application/octet-stream",
+        "record.sig",
+        signed.sig.to_vec(),
+    ))
+}
+
+async fn packet_zip(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let cid = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Read).await?;
+    let (c2, url) = (cid.clone(), state.public_url.clone());
+    let bytes = state
+        .run(move |c| {
+            let contents = packet_with_report(c, &c2, &url)?;
+            zip_packet(&contents).map_err(WebError::internal)
+        })
+        .await?;
+    Ok(attachment(
+        "application/zip",
+        &format!("{cid}-packet.zip"),
+        bytes,
+    ))
+}
+
+async fn print(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let cid = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Read).await?;
+    let c2 = cid.clone();
+    let (row, signed) = state
+        .run(move |c| Ok(record::stored(c, &c2)?))
+        .await?
+        .ok_or_else(not_signed)?;
+    let record: Record = serde_json::from_slice(&signed.bytes).map_err(WebError::internal)?;
+    let summary = serde_json::from_str(&row.roster_summary).map_err(WebError::internal)?;
+    let html = report_html(
+        &record,
+        &summary,
+        &verify_url(&state.public_url, &cid),
+        false,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{cid}/record/record.json", web::get().to(record_json))
+        .route("/c/{cid}/record/record.sig", web::get().to(record_sig))
+        .route("/c/{cid}/record/packet.zip", web::get().to(packet_zip))
+        .route("/c/{cid}/record/print", web::get().to(print));
+}

@@ -1,0 +1,173 @@
+//! Announcing results (当场公布, rule G1): a counted contest's results page (per candidate
+//! 赞成 / 不赞成 / 弃权, the elected in order, the rule, base, threshold and votes, the invalid
+//! ballots and the proposed further rounds) and the projector view of the whole congress
+//! (大屏: attendance and quorum, each contest's state, results as they are counted), which
+//! reloads itself every 10 seconds without script. Both are public and carry no personal data
+//! beyond the candidates' names.
+
+use actix_web::{web, HttpResponse};
+use maud::html;
+
+use crate::domain::tally::ContestDetail;
+use crate::service::{self, attendance, publish, results};
+use crate::storage::repo::contests::{self as contests_repo, ContestState};
+use crate::storage::repo::voting as voting_repo;
+use crate::web::error::{WebError, WebResult};
+use crate::web::routes::board::{kind_label, public_page};
+use crate::web::views::results::{full, state_badge};
+use crate::web::views::PublicPage;
+use crate::web::AppState;
+
+/// Seconds between the projector's reloads.
+pub const SCREEN_REFRESH_SECONDS: u32 = 10;
+
+async fn result(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let (congress, contest, rounds) = state
+        .run(move |c| {
+            let congress = service::congress::load(c, &c2)?;
+            let contest = publish::final_contest(c, &c2, &k2)?;
+            let rounds: Vec<_> = contests_repo::list(c, &c2)?
+                .into_iter()
+                .filter(|r| r.parent_id.as_deref() == Some(k2.as_str()))
+                .collect();
+            Ok((congress, contest, rounds))
+        })
+        .await?;
+    let r = results::result(&contest)?
+        .ok_or_else(|| WebError::internal(format!("contest {kid} is final without a result")))?;
+    let body = html! {
+        h1 { (contest.def.title) " · 计票结果" }
+        p {
+            (kind_label(&contest)) " · " (state_badge(contest.state))
+            @if let Some(seats) = contest.def.seats { " · 应选 " (seats) " 名" }
+            " · " a href={"/b/" (cid) "/" (kid)} { "选票公示" }
+        }
+        @if !contest.def.body.trim().is_empty() { p.muted { (contest.def.body) } }
+        (full(&r))
+        @if !rounds.is_empty() {
+            h2 { "据此提出的下一轮投票" }
+            ul {
+                @for k in &rounds {
+                    li {
+                        (k.def.title) " · " (state_badge(k.state))
+                        @if k.state == ContestState::Final {
+                            " · " a href={"/b/" (cid) "/" (k.id) "/result"} { "计票结果" }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let page = PublicPage {
+        title: &contest.def.title,
+        congress: Some((&cid, &congress.name)),
+        ..PublicPage::default()
+    };
+    Ok(public_page(&page, body))
+}
+
+async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<HttpResponse> {
+    let cid = cid.into_inner();
+    let c2 = cid.clone();
+    let (congress, fig, rows) = state
+        .run(move |c| {
+            let congress = service::congress::load(c, &c2)?;
+            let (fig, _) = attendance::attendance(c, &c2)?;
+            let mut rows = Vec::new();
+            for k in contests_repo::list(c, &c2)? {
+                let cast = match k.state {
+                    ContestState::Open | ContestState::Closed => {
+                        Some(voting_repo::ballot_count(c, &k.id)?)
+                    }
+                    _ => None,
+                };
+                rows.push((k, cast));
+            }
+            Ok((congress, fig, rows))
+        })
+        .await?;
+    let mut shown = Vec::new();
+    for (k, cast) in rows {
+        let r = match k.state {
+            ContestState::Final => results::result(&k)?,
+            _ => None,
+        };
+        shown.push((k, cast, r));
+    }
+    let body = html! {
+        h1 { (congress.name) }
+        section.attendance {
+            table.figures {
+                thead { tr { th { "应到代表" } th { "实到代表" } th { "法定人数" } } }
+                tbody {
+                    tr {
+                        td.num { (fig.expected) }
+                        td.num { (fig.present) }
+                        td {
+                            "实到须" (fig.quorum_rule) "应到, 即至少 " (fig.quorum_needed) " 人: "
+                            @if fig.quorum_met { span.badge.ok { "已达到" } } @else { span.badge.bad { "未达到" } }
+                        }
+                    }
+                }
+            }
+        }
+        @for (k, cast, r) in &shown {
+            section.screen-contest {
+                h2 { (k.agenda_order) ". " (k.def.title) " " (state_badge(k.state)) }
+                @match (k.state, r) {
+                    (ContestState::Open, _) | (ContestState::Closed, _) => {
+                        p { "已收回选票 " (cast.unwrap_or(0)) " 张 / 发出选票 " (k.issued.unwrap_or(0)) " 张" }
+                    },
+                    (ContestState::Final, Some(r)) => {
+                        p { "发出 " (r.issued) " · 收回 " (r.cast) " · 有效 " (r.valid) " · 废票 " (r.invalid) }
+                        @if r.void {
+                            p.error { "收回选票多于发出选票, 本次投票无效, 须重新投票 (规则 E4)" }
+                        } @else {
+                            @match &r.detail {
+                                ContestDetail::Election(e) => {
+                                    @if e.elected.is_empty() { p { "无人当选" } }
+                                    @else {
+                                        ol.elected {
+                                            @for c in &e.elected { li { strong { (c.name) } " 当选 · 赞成 " (c.for_votes) " 票" } }
+                                        }
+                                    }
+                                    @if let Some(run) = &e.runoff {
+                                        p { "得票并列: " (run.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")) ", 再次投票选出 " (run.seats) " 名" }
+                                    }
+                                    @if let Some(s) = &e.supplementary {
+                                        p { "当选人数不足, 另行选举 " (s.seats) " 名" }
+                                    }
+                                },
+                                ContestDetail::Motion(m) => {
+                                    p.motion-result {
+                                        strong { (if m.passed { "通过" } else { "未通过" }) }
+                                        " · 赞成 " (m.votes.for_votes) " · 反对 " (m.votes.against) " · 弃权 " (m.votes.abstain)
+                                    }
+                                },
+                            }
+                            p.muted { (r.threshold.text) }
+                        }
+                    },
+                    _ => {},
+                }
+            }
+        }
+    };
+    let page = PublicPage {
+        title: "大屏",
+        congress: Some((&cid, &congress.name)),
+        body_class: Some("projector"),
+        refresh: Some(SCREEN_REFRESH_SECONDS),
+    };
+    Ok(public_page(&page, body))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/b/{cid}/screen", web::get().to(screen))
+        .route("/b/{cid}/{kid}/result", web::get().to(result));
+}

@@ -1,0 +1,100 @@
+//! The roll of who voted in a contest (names and delegate numbers, never linked to a ballot),
+//! so that the number of ballots can be checked against people. It is personal data: shown to
+//! the congress's logged-in staff (owner and scrutineers) once the contest has opened, and to
+//! its logged-in delegates once voting in the contest has ended; never on a public page.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use maud::{html, Markup};
+
+use crate::service::publish::{self, RollLine};
+use crate::storage::repo::contests::{Contest, ContestState};
+use crate::storage::repo::voting as voting_repo;
+use crate::web::auth::{Need, Staff};
+use crate::web::error::{WebError, WebResult};
+use crate::web::routes::account::page;
+use crate::web::routes::delegate::Voter;
+use crate::web::routes::home::{congress_ctx, load_congress};
+use crate::web::views::phone_layout;
+use crate::web::AppState;
+
+/// The roll's figures and table.
+fn roll_table(contest: &Contest, cast: i64, rows: &[RollLine]) -> Markup {
+    html! {
+        dl.facts {
+            dt { "发出选票 (开始投票时实到)" } dd { (contest.issued.unwrap_or(0)) }
+            dt { "投票人 (含领取纸质选票)" } dd { (rows.len()) }
+            dt { "收回选票" } dd { (cast) }
+        }
+        p.muted { "名单只记录谁领取或投出了选票, 与任何一张选票都没有关联 (无记名投票, 规则 E1)。" }
+        table.roll {
+            thead { tr { th.num { "代表编号" } th { "姓名" } th { "学院" } } }
+            tbody {
+                @for (no, name, college) in rows {
+                    tr { td.num { (no) } td { (name) } td { (college) } }
+                }
+            }
+        }
+    }
+}
+
+async fn staff_roll(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
+    let (c2, k2) = (cid.clone(), kid.clone());
+    let (contest, rows, cast) = state
+        .run(move |c| {
+            let (contest, rows) = publish::roll(c, &c2, &k2)?;
+            let cast = voting_repo::ballot_count(c, &k2)?;
+            Ok((contest, rows, cast))
+        })
+        .await?;
+    let ctx = congress_ctx(&state, &req, &staff, &congress);
+    let body = html! {
+        h1 { (contest.def.title) " · 投票人名单" }
+        p { a href={"/c/" (cid) "/contests/" (kid) "/voting"} { "返回投票管理" } }
+        (roll_table(&contest, cast, &rows))
+    };
+    Ok(page(&state, &ctx, &contest.def.title, body))
+}
+
+async fn delegate_roll(
+    state: web::Data<AppState>,
+    voter: Voter,
+    kid: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let kid = kid.into_inner();
+    let (cid, k2) = (voter.congress.id.clone(), kid.clone());
+    let (contest, rows, cast) = state
+        .run(move |c| {
+            let (contest, rows) = publish::roll(c, &cid, &k2)?;
+            let cast = voting_repo::ballot_count(c, &k2)?;
+            Ok((contest, rows, cast))
+        })
+        .await?;
+    if !matches!(contest.state, ContestState::Closed | ContestState::Final) {
+        return Err(WebError::NotFound(format!(
+            "“{}”投票结束后才显示投票人名单",
+            contest.def.title
+        )));
+    }
+    let body = html! {
+        h1 { (contest.def.title) }
+        h2 { "投票人名单" }
+        (roll_table(&contest, cast, &rows))
+        p { a href="/v" { "返回投票事项" } }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(phone_layout("投票人名单", Some(&voter.congress.name), body).into_string()))
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/c/{cid}/contests/{kid}/roll", web::get().to(staff_roll))
+        .route("/v/roll/{kid}", web::get().to(delegate_roll));
+}

@@ -1,0 +1,202 @@
+//! How a published board reads: one row per ballot (its tracker, what it says, paper or phone,
+//! valid or 废票 with the reason), and the steps of checking one ballot's audit path.
+
+use std::collections::HashMap;
+
+use maud::{html, Markup};
+
+use crate::domain::ballot::{Ballot, Choices, ElectionPaper, Mark};
+use crate::service::publish::Step;
+
+/// One ballot of a board as shown.
+#[derive(Debug, Clone)]
+pub struct BallotLine {
+    /// 1-based position on the board.
+    pub position: usize,
+    pub hash: String,
+    /// What the ballot says, in words.
+    pub text: String,
+    pub paper: bool,
+    /// `Some(reason)` for 废票.
+    pub invalid: Option<String>,
+}
+
+/// Reads a stored ballot object into a line: names instead of candidate ids, the validity the
+/// tally applies. `paper` is the election's ballot paper (`None` for a motion).
+pub fn ballot_line(
+    position: usize,
+    hash: String,
+    value: &serde_json::Value,
+    paper: Option<&ElectionPaper>,
+) -> BallotLine {
+    let ballot = match Ballot::from_value(value) {
+        Ok(b) => b,
+        Err(e) => {
+            return BallotLine {
+                position,
+                hash,
+                text: format!("无法读取: {e}"),
+                paper: false,
+                invalid: Some(e.to_string()),
+            }
+        }
+    };
+    let validity = match paper {
+        Some(p) => p.validity(&ballot.choices),
+        None => crate::domain::ballot::motion_validity(&ballot.choices),
+    };
+    let names: HashMap<&str, &str> = paper
+        .map(|p| {
+            p.candidates
+                .iter()
+                .map(String::as_str)
+                .zip(p.candidate_names.iter().map(String::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    BallotLine {
+        position,
+        hash,
+        text: choices_text(&ballot.choices, &names),
+        paper: ballot.paper,
+        invalid: match validity {
+            crate::domain::ballot::Validity::Valid => None,
+            crate::domain::ballot::Validity::Invalid { reason } => Some(reason),
+        },
+    }
+}
+
+/// "赞成: 王芳、李强 · 不赞成: 张伟 · 弃权: 刘洋 · 另选他人: 孙悦" or a motion's "赞成".
+pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
+    match choices {
+        Choices::Motion { vote } => vote.zh_motion().to_string(),
+        Choices::Election { marks, write_ins } => {
+            let mut parts = Vec::new();
+            for mark in Mark::ALL {
+                let who: Vec<&str> = marks
+                    .iter()
+                    .filter(|(_, m)| **m == mark)
+                    .map(|(id, _)| names.get(id.as_str()).copied().unwrap_or(id.as_str()))
+                    .collect();
+                if !who.is_empty() {
+                    parts.push(format!("{}: {}", mark.zh(), who.join("、")));
+                }
+            }
+            if !write_ins.is_empty() {
+                parts.push(format!("另选他人: {}", write_ins.join("、")));
+            }
+            parts.join(" · ")
+        }
+    }
+}
+
+/// The ballots table of one page of a board.
+pub fn ballots_table(lines: &[BallotLine]) -> Markup {
+    html! {
+        table.ballots {
+            thead { tr { th.num { "序号" } th { "追踪码 (选票哈希)" } th { "选票内容" } th { "方式" } th { "有效性" } } }
+            tbody {
+                @for l in lines {
+                    tr id={"b" (l.position)} class=(if l.invalid.is_some() { "warning" } else { "" }) {
+                        td.num { (l.position) }
+                        td { code.tracker-inline { (l.hash) } }
+                        td { (l.text) }
+                        td { (if l.paper { "纸质" } else { "手机" }) }
+                        td {
+                            @match &l.invalid {
+                                Some(reason) => { "废票: " (reason) },
+                                None => "有效",
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The audit path's steps from the leaf to the root, and whether they reach the board's root.
+pub fn steps_table(leaf: &str, steps: &[Step], root: &str) -> Markup {
+    html! {
+        ol.steps {
+            li { "叶子哈希 = SHA-256(0x00 ‖ 追踪码) = " code { (leaf) } }
+            @for s in steps {
+                li {
+                    @if s.sibling_on_left {
+                        "SHA-256(0x01 ‖ " code { (s.sibling) } " ‖ 上一步) = " code { (s.result) }
+                    } @else {
+                        "SHA-256(0x01 ‖ 上一步 ‖ " code { (s.sibling) } ") = " code { (s.result) }
+                    }
+                }
+            }
+            li {
+                "公示的默克尔根 = " code { (root) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn paper() -> ElectionPaper {
+        ElectionPaper {
+            seats: 1,
+            candidates: vec!["k1".into(), "k2".into()],
+            candidate_names: vec!["王芳".into(), "李强".into()],
+            allow_write_in: true,
+        }
+    }
+
+    fn ballot(k1: &str, k2: &str, write_in: &[&str]) -> serde_json::Value {
+        let mut choices = json!({"k1": k1, "k2": k2});
+        if !write_in.is_empty() {
+            choices["write_in"] = json!(write_in);
+        }
+        json!({"v":1,"congress":"c","contest":"k","ballot":"ab","choices":choices})
+    }
+
+    #[test]
+    fn lines_name_the_candidates_and_the_fault() {
+        let l = ballot_line(
+            3,
+            "h".into(),
+            &ballot("for", "against", &[]),
+            Some(&paper()),
+        );
+        assert_eq!(l.text, "赞成: 王芳 · 不赞成: 李强");
+        assert_eq!(l.invalid, None);
+        assert!(!l.paper);
+
+        let l = ballot_line(
+            4,
+            "h".into(),
+            &ballot("for", "abstain", &["孙悦"]),
+            Some(&paper()),
+        );
+        assert_eq!(l.text, "赞成: 王芳 · 弃权: 李强 · 另选他人: 孙悦");
+        let reason = l.invalid.unwrap();
+        assert!(reason.contains("超过应选名额 1 名"), "{reason}");
+
+        let motion = json!({"v":1,"congress":"c","contest":"m","ballot":"cd","choices":{"vote":"against"},"paper":true});
+        let l = ballot_line(1, "h".into(), &motion, None);
+        assert_eq!((l.text.as_str(), l.paper, l.invalid), ("反对", true, None));
+    }
+
+    #[test]
+    fn the_table_marks_invalid_rows_and_escapes() {
+        let lines = vec![BallotLine {
+            position: 7,
+            hash: "ab".repeat(32),
+            text: "<i>x</i>".into(),
+            paper: true,
+            invalid: Some("废".into()),
+        }];
+        let html = ballots_table(&lines).into_string();
+        assert!(html.contains("<tr id=\"b7\" class=\"warning\"><td class=\"num\">7</td>"));
+        assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"));
+        assert!(html.contains("<td>纸质</td><td>废票: 废</td>"));
+    }
+}

@@ -1,0 +1,131 @@
+//! One contest on the printed record: the rule applied, the ballot figures, the per-candidate
+//! or per-option counts, the elected in order or the motion's result, the explanation (F5),
+//! the organiser's recorded overrides, and the board it was counted from.
+
+use maud::{html, Markup};
+
+use crate::domain::tally::{ContestDetail, Status};
+use crate::packet::format::{Record, RecordContest};
+use crate::web::views::results::status_zh;
+
+/// "选举" / "表决", with the round when it is one.
+fn kind_zh(rc: &RecordContest, record: &Record) -> String {
+    let kind = if rc.kind == "election" {
+        "选举"
+    } else {
+        "表决"
+    };
+    let parent = rc
+        .parent
+        .as_deref()
+        .and_then(|p| record.contests.iter().find(|c| c.id == p))
+        .map(|p| p.title.as_str());
+    match (rc.round_kind.as_deref(), parent) {
+        (Some("runoff"), Some(p)) => format!("{kind} · “{p}”的再次投票"),
+        (Some("supplementary"), Some(p)) => format!("{kind} · “{p}”的另行选举"),
+        _ => kind.to_string(),
+    }
+}
+
+/// The section of contest number `n`.
+pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
+    let r = &rc.result;
+    html! {
+        section.contest {
+            h4 { (n) ". " (rc.title) " (" (kind_zh(rc, record)) ")" }
+            table {
+                tbody {
+                    tr {
+                        @if let Some(seats) = rc.seats {
+                            th { "应选名额" } td.num { (seats) }
+                        }
+                        th { "应到" } td.num { (r.roster) }
+                        th { "发出选票" } td.num { (r.issued) }
+                        th { "收回选票" } td.num { (r.cast) }
+                        th { "有效票" } td.num { (r.valid) }
+                        th { "废票" } td.num { (r.invalid) }
+                    }
+                }
+            }
+            p { "当选/通过标准: " (r.threshold.text) }
+            @if r.void {
+                p { strong { "本次投票无效: 收回选票多于发出选票 (规则 E4), 须重新投票。" } }
+            }
+            @match &r.detail {
+                ContestDetail::Election(e) => {
+                    table {
+                        thead { tr { th { "候选人 (选票顺序)" } th.num { "赞成" } th.num { "不赞成" } th.num { "弃权" } th { "结果" } } }
+                        tbody {
+                            @for c in &e.candidates {
+                                tr {
+                                    td { (c.name) }
+                                    td.num { (c.votes.for_votes) }
+                                    td.num { (c.votes.against) }
+                                    td.num { (c.votes.abstain) }
+                                    td { (status_zh(c.status)) }
+                                }
+                            }
+                            @for w in &e.write_ins {
+                                tr {
+                                    td { "另选他人: " (w.name) }
+                                    td.num { (w.for_votes) } td.num { "—" } td.num { "—" }
+                                    td { (status_zh(w.status)) }
+                                }
+                            }
+                        }
+                    }
+                    p {
+                        strong { "当选 (按得票多少为序): " }
+                        @if e.elected.is_empty() { "无" }
+                        @for (i, c) in e.elected.iter().enumerate() {
+                            @if i > 0 { "; " }
+                            (i + 1) ". " (c.name) " (赞成 " (c.for_votes) " 票)"
+                        }
+                    }
+                    @if let Some(run) = &e.runoff {
+                        p { "再次投票 (规则 F2): " (run.explanation) }
+                    }
+                    @if let Some(sup) = &e.supplementary {
+                        p { "另行选举 (规则 F3): " (sup.explanation) }
+                    }
+                    @if e.candidates.iter().any(|c| c.status == Status::TieVacant) {
+                        p { "得票并列的名额按规则设置空缺 " (e.vacant) " 名。" }
+                    }
+                },
+                ContestDetail::Motion(m) => {
+                    table {
+                        thead { tr { th.num { "赞成" } th.num { "反对" } th.num { "弃权" } th { "结果" } } }
+                        tbody {
+                            tr {
+                                td.num { (m.votes.for_votes) }
+                                td.num { (m.votes.against) }
+                                td.num { (m.votes.abstain) }
+                                td { strong { (if m.passed { "通过" } else { "未通过" }) } }
+                            }
+                        }
+                    }
+                },
+            }
+            @if !r.invalid_reasons.is_empty() {
+                p {
+                    "废票原因: "
+                    @for (i, (reason, count)) in r.invalid_reasons.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        (reason) " " (count) " 张"
+                    }
+                }
+            }
+            @if let Some(why) = &rc.margin_override {
+                p { "差额要求的例外 (规则 C2), 组织方记录的理由: " (why) }
+            }
+            @for c in rc.candidates.iter().filter(|c| c.eligibility_override.is_some()) {
+                p { "候选人 " (c.name) " 资格条件的例外 (规则 C3), 理由: " (c.eligibility_override.as_deref().unwrap_or_default()) }
+            }
+            p.small { (r.explanation) }
+            p.small {
+                "公示文件 " (rc.board.file) ": 收回选票 " (rc.board.cast) " 张, 投票人名单 "
+                (rc.board.roll_count) " 人; 默克尔根 " span.hash { (rc.board.merkle_root) }
+            }
+        }
+    }
+}

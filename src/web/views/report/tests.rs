@@ -1,0 +1,246 @@
+//! The printed record from a hand-made record: what it states, both stylesheet modes, escaping,
+//! and a QR code that reads back as the verification URL.
+
+use super::*;
+use crate::domain::ballot::{Choices, Mark};
+use crate::domain::roster::CollegeSummary;
+use crate::domain::settings::{RuleProfile, Threshold, TieRule};
+use crate::domain::tally::{tally, CandidateRef, ContestSpec, ElectionSpec, Turnout};
+use crate::packet::format::*;
+
+fn record() -> Record {
+    let f = Mark::For;
+    let a = Mark::Against;
+    let ballot = |w: Mark, l: Mark| Choices::Election {
+        marks: [("k1".to_string(), w), ("k2".to_string(), l)].into(),
+        write_ins: Vec::new(),
+    };
+    // 1 seat, 7 present: 王芳 5 for (over 7/2: at least 4), 李强 2; one over-voted ballot.
+    let ballots = vec![
+        ballot(f, a),
+        ballot(f, a),
+        ballot(f, a),
+        ballot(f, a),
+        ballot(f, a),
+        ballot(a, f),
+        ballot(a, f),
+        ballot(f, f),
+    ];
+    let result = tally(
+        &ContestSpec::Election(ElectionSpec {
+            seats: 1,
+            candidates: vec![
+                CandidateRef {
+                    id: "k1".into(),
+                    name: "王芳".into(),
+                },
+                CandidateRef {
+                    id: "k2".into(),
+                    name: "李强<b>".into(),
+                },
+            ],
+            allow_write_in: false,
+            threshold: Threshold::ORDINARY,
+            tie_rule: TieRule::Runoff,
+        }),
+        Turnout {
+            issued: 8,
+            roster: 9,
+        },
+        &ballots,
+    );
+    Record {
+        v: VERSION,
+        kind: RECORD_KIND.into(),
+        congress: RecordCongress {
+            id: "c1".into(),
+            name: "示范大学第十次学生代表大会".into(),
+            school: "示范大学".into(),
+            level: "school".into(),
+            level_zh: "校级".into(),
+            session_no: 10,
+            date: "2026-12-01".into(),
+            place: "大学生活动中心".into(),
+        },
+        settings: RuleProfile::default(),
+        delegates: RecordDelegates {
+            roster: 9,
+            absences: 0,
+            expected: 9,
+        },
+        quorum_rule: "超过2/3".into(),
+        contests: vec![RecordContest {
+            id: "k".into(),
+            kind: ELECTION.into(),
+            title: "选举主席团成员".into(),
+            text: String::new(),
+            agenda_order: 1,
+            motion_kind: None,
+            round_kind: None,
+            parent: None,
+            seats: Some(1),
+            allow_write_in: false,
+            candidates: Vec::new(),
+            margin_override: Some("经研究同意等额".into()),
+            threshold: Threshold::ORDINARY,
+            present_at_opening: 8,
+            expected_at_opening: 9,
+            quorum_met: true,
+            board: BoardRef {
+                file: board_path("k"),
+                sha256: "0".repeat(64),
+                merkle_root: "ab".repeat(32),
+                issued: 8,
+                cast: 8,
+                roll_file: roll_path("k"),
+                roll_sha256: "1".repeat(64),
+                roll_count: 8,
+            },
+            result,
+        }],
+        scrutineers: vec![
+            RecordScrutineer {
+                role: "chief".into(),
+                role_zh: "总监票人".into(),
+                name: "周敏".into(),
+            },
+            RecordScrutineer {
+                role: "scrutineer".into(),
+                role_zh: "监票人".into(),
+                name: "吴刚".into(),
+            },
+            RecordScrutineer {
+                role: "scrutineer".into(),
+                role_zh: "监票人".into(),
+                name: "郑丽".into(),
+            },
+        ],
+        roster_summary_sha256: "2".repeat(64),
+        key_fingerprint: "cd".repeat(32),
+        signed_at: "2026-12-01T17:00:00+08:00".into(),
+    }
+}
+
+fn summary() -> RosterSummary {
+    RosterSummary {
+        rows: 9,
+        total: 9,
+        elected: 9,
+        ordinary: 6,
+        ordinary_required: 6,
+        women: 2,
+        women_required: 3,
+        colleges: vec![CollegeSummary {
+            college: "信息学院".into(),
+            quota: 9,
+            delegates: 9,
+            ordinary: 6,
+            ordinary_required: 6,
+            women: 2,
+            grades: vec!["2023".into(), "2024".into()],
+            grades_covered: vec!["2023".into(), "2024".into()],
+            grades_required: 2,
+            ..CollegeSummary::default()
+        }],
+        societies_required: vec!["青年志愿者协会".into()],
+        societies_covered: vec!["青年志愿者协会".into()],
+        ..RosterSummary::default()
+    }
+}
+
+#[test]
+fn states_the_figures_the_rules_and_the_signatories() {
+    let html = report_html(&record(), &summary(), "http://10.0.0.2:8080/b/c1", false);
+    for needle in [
+        "示范大学第十次学生代表大会",
+        "选举结果报告单",
+        "校级学生代表大会 · 第10次 · 2026-12-01 · 大学生活动中心",
+        // 应到 9, 发出 8, 收回 8, 有效 7, 废票 1
+        "<th>应到</th><td class=\"num\">9</td><th>发出选票</th><td class=\"num\">8</td><th>收回选票</th><td class=\"num\">8</td><th>有效票</th><td class=\"num\">7</td><th>废票</th><td class=\"num\">1</td>",
+        "<td>王芳</td><td class=\"num\">5</td><td class=\"num\">2</td><td class=\"num\">0</td><td>当选</td>",
+        "1. 王芳 (赞成 5 票)",
+        "即至少 5 票",
+        "赞成及另选人数超过应选名额 1 张",
+        "组织方记录的理由: 经研究同意等额",
+        "abababab",
+        "<strong>总监票人</strong>: 周敏",
+        "<strong>监票人</strong>: 吴刚、郑丽",
+        "<strong>计票人</strong>: (未登记)",
+        "大会主席团",
+        "6 名, 占 66.7%; 至少 6 名: 已满足",
+        "2 名, 占 22.2%; 至少 3 名: 差 1 名",
+        "青年志愿者协会",
+        "http://10.0.0.2:8080/b/c1",
+        "<link rel=\"stylesheet\" href=\"/static/print.css\">",
+    ] {
+        assert!(html.contains(needle), "{needle} missing");
+    }
+    // The record's own hash is printed, and names are escaped.
+    let hash = sha256_hex(&canonical(&record()).unwrap());
+    assert!(html.contains(&hash));
+    assert!(html.contains("李强&lt;b&gt;"));
+    assert!(!html.contains("<style>"));
+    assert!(!html.contains("<script"));
+}
+
+#[test]
+fn standalone_embeds_the_stylesheet() {
+    let html = report_html(&record(), &summary(), "http://x/b/c1", true);
+    assert!(html.contains("<style>"));
+    assert!(html.contains("@page"));
+    assert!(!html.contains("href=\"/static/print.css\""));
+}
+
+#[test]
+fn the_qr_code_reads_back_as_the_verification_url() {
+    let url = verify_url("http://192.168.1.10:8080/", "c1");
+    assert_eq!(url, "http://192.168.1.10:8080/b/c1");
+    let svg = qr_svg(&url).unwrap();
+    assert!(svg.starts_with("<svg"), "{}", &svg[..40]);
+    // Decode the same code from its module matrix.
+    let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).unwrap();
+    let w = code.width();
+    let colors = code.to_colors();
+    let mut img = rqrr::PreparedImage::prepare_from_bitmap(w * 4 + 32, w * 4 + 32, |x, y| {
+        let (x, y) = (x as isize / 4 - 4, y as isize / 4 - 4);
+        x >= 0
+            && y >= 0
+            && (x as usize) < w
+            && (y as usize) < w
+            && colors[y as usize * w + x as usize] == qrcode::Color::Dark
+    });
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, url);
+}
+
+#[test]
+fn fill_report_reads_what_the_packet_carries() {
+    let rec = record();
+    let mut contents = PacketContents {
+        record: crate::packet::Signed {
+            bytes: canonical(&rec).unwrap(),
+            sig: [0; 64],
+        },
+        public_key_pem: String::new(),
+        boards: Default::default(),
+        rolls: Default::default(),
+        roster_summary: canonical(&summary()).unwrap(),
+        report_html: Vec::new(),
+        addenda: Default::default(),
+    };
+    fill_report(&mut contents, "http://x/b/c1").unwrap();
+    let html = String::from_utf8(contents.report_html.clone()).unwrap();
+    assert!(html.contains("<style>") && html.contains("王芳"));
+    contents.roster_summary = b"[]".to_vec();
+    assert!(matches!(
+        fill_report(&mut contents, "http://x"),
+        Err(ReportError::Summary(_))
+    ));
+    contents.record.bytes = b"{}".to_vec();
+    assert!(matches!(
+        fill_report(&mut contents, "http://x"),
+        Err(ReportError::Record(_))
+    ));
+}
