@@ -7,6 +7,7 @@ mod admin;
 mod export;
 mod rules;
 mod serve;
+mod simulate;
 mod verify;
 
 use std::path::PathBuf;
@@ -52,6 +53,9 @@ pub enum Command {
     /// Roster validation (B1-B6, B8) and generation (B7).
     #[command(subcommand)]
     Roster(rules::RosterCommand),
+    /// A whole congress in one command: a synthetic school, the real HTTP server, every
+    /// delegate voting from their own client; counted, certified, exported and verified.
+    Simulate(simulate::SimulateArgs),
     /// Verify a filing packet like an outsider: signature, boards, rolls, recount, addenda
     /// (exit 0 all pass, 1 a check failed, 2 unreadable).
     Verify(verify::VerifyArgs),
@@ -103,7 +107,10 @@ pub fn main() -> ExitCode {
         }
     };
     init_logging();
-    if !matches!(cli.command, Command::Serve(_) | Command::Demo(_)) {
+    if !matches!(
+        cli.command,
+        Command::Serve(_) | Command::Demo(_) | Command::Simulate(_)
+    ) {
         restore_sigpipe();
     }
     let config = cli.config();
@@ -115,12 +122,16 @@ pub fn main() -> ExitCode {
         Command::Allocate(args) => rules::allocate(args),
         Command::Roster(cmd) => rules::roster(cmd),
         Command::Verify(args) => verify::run(args),
+        Command::Simulate(args) => simulate::simulate(args, cli.database_url.clone()),
         Command::Export(args) => export::run(&config, args),
     };
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("错误: {e:#}");
+            match e.downcast_ref::<crate::service::ServiceError>() {
+                Some(se) => eprintln!("错误: {}", se.full()),
+                None => eprintln!("错误: {e:#}"),
+            }
             ExitCode::from(2)
         }
     }

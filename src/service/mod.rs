@@ -95,6 +95,16 @@ impl From<diesel::result::Error> for ServiceError {
 }
 
 impl ServiceError {
+    /// The message with every detail, one per line (for the command line).
+    pub fn full(&self) -> String {
+        match self {
+            ServiceError::Invalid { message, details } if !details.is_empty() => {
+                format!("{message}:\n  {}", details.join("\n  "))
+            }
+            other => other.to_string(),
+        }
+    }
+
     pub fn invalid(message: impl Into<String>) -> ServiceError {
         ServiceError::Invalid {
             message: message.into(),

@@ -6,3 +6,4 @@ pub mod http;
 pub mod run;
 pub mod scenario;
 pub mod school;
+pub mod simulate;

@@ -124,24 +124,32 @@ pub fn prepare(
                 .collect()
         }
         None => {
-            let mut picked: Vec<CandidateData> = Vec::new();
+            // Seven ordinary delegates, taking the colleges in turn.
+            let mut by_college: Vec<Vec<&crate::domain::types::Student>> = Vec::new();
             for s in delegates.iter().filter(|s| s.union_role.is_none()) {
-                if picked.len() == 7 {
-                    break;
+                match by_college.iter_mut().find(|g| g[0].college == s.college) {
+                    Some(g) => g.push(s),
+                    None => by_college.push(vec![s]),
                 }
-                if picked.iter().any(|p| p.college == s.college) && picked.len() < 5 {
-                    continue;
+            }
+            let mut picked: Vec<CandidateData> = Vec::new();
+            let mut round = 0;
+            while picked.len() < 7 && by_college.iter().any(|g| g.len() > round) {
+                for g in &by_college {
+                    if let Some(s) = g.get(round).filter(|_| picked.len() < 7) {
+                        picked.push(CandidateData {
+                            name: s.name.clone(),
+                            student_no: s.student_no.clone(),
+                            college: s.college.clone(),
+                            gender: Some(s.gender),
+                            political_status: "共青团员".to_string(),
+                            rank_pct: Some(5 + 3 * picked.len() as u32),
+                            failed_courses: 0,
+                            eligibility_override: None,
+                        });
+                    }
                 }
-                picked.push(CandidateData {
-                    name: s.name.clone(),
-                    student_no: s.student_no.clone(),
-                    college: s.college.clone(),
-                    gender: Some(s.gender),
-                    political_status: "共青团员".to_string(),
-                    rank_pct: Some(5 + 3 * picked.len() as u32),
-                    failed_courses: 0,
-                    eligibility_override: None,
-                });
+                round += 1;
             }
             picked
         }

@@ -1,0 +1,321 @@
+//! A whole congress in one command (`congress simulate`): a synthetic school on a fresh
+//! database, the real HTTP server on 127.0.0.1, every delegate a separate HTTP client logging
+//! in with its card's QR URL and voting (seeded random choices, a few over-voted ballots and
+//! abstentions) in a presidium election and two motions; then close, count, certify, export
+//! the filing packet and verify it like an outsider. Each phase is timed; `congress bench`
+//! builds on the same run.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{anyhow, Context};
+use serde::Serialize;
+
+use super::http::{cast_all, load_ballots, login_all, Phase};
+use super::run::{close_count_certify, contests, open_all};
+use super::scenario::{organiser, prepare, Files, Prepared, Stage};
+use super::school::school;
+use crate::config::Config;
+use crate::crypto::{sha256_hex, KeyStore};
+use crate::packet::verify::verify_packet;
+use crate::packet::write_packet;
+use crate::service::{record, Actor};
+use crate::storage::{Db, OpenMode};
+use crate::web::views::report::{fill_report, verify_url};
+use crate::web::{self, AppState, Secrets};
+
+/// What to simulate.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub delegates: u64,
+    pub seed: u64,
+    /// Where the filing packet is written.
+    pub out: PathBuf,
+    /// Requests in flight at once (the whole hall: `delegates`).
+    pub concurrency: usize,
+    /// A database URL to use instead of a fresh SQLite file (e.g. an empty PostgreSQL
+    /// database); its migrations are applied.
+    pub database_url: Option<String>,
+}
+
+/// What happened.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub delegates: u64,
+    pub database: String,
+    pub congress: String,
+    pub phases: Vec<Phase>,
+    /// Ballots on each board.
+    pub ballots: Vec<(String, u64)>,
+    pub record_sha256: String,
+    pub packet: String,
+    pub verified: bool,
+    pub verify_failures: Vec<String>,
+    /// Receipts the delegates received, and how many of them are on the published boards
+    /// (every one must be).
+    pub receipts: usize,
+    pub receipts_on_board: usize,
+}
+
+impl Report {
+    /// Errors over all phases (must be 0).
+    pub fn errors(&self) -> usize {
+        self.phases.iter().map(|p| p.errors).sum()
+    }
+}
+
+/// A server running on 127.0.0.1 in its own thread, stopped on drop.
+pub struct Server {
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn start(
+        state_of: impl FnOnce(String) -> AppState + Send + 'static,
+    ) -> anyhow::Result<Server> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let base = format!("http://{}", listener.local_addr()?);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let b = base.clone();
+        let thread = std::thread::spawn(move || {
+            let state = state_of(b);
+            let result = actix_web::rt::System::new().block_on(async move {
+                let server = web::server(listener, state)?;
+                let _ = tx.send(server.handle());
+                server.await
+            });
+            if let Err(e) = result {
+                tracing::error!(error = %e, "simulated server stopped");
+            }
+        });
+        let handle = rx.recv().map_err(|_| anyhow!("服务器启动失败"))?;
+        Ok(Server {
+            base,
+            handle,
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let h = self.handle.clone();
+        let stop = std::thread::spawn(move || actix_web::rt::System::new().block_on(h.stop(true)));
+        let _ = stop.join();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Runs a whole congress; see the module documentation.
+pub fn run(opts: &Options) -> anyhow::Result<Report> {
+    let tmp = tempfile::Builder::new()
+        .prefix("congress-simulate-")
+        .tempdir()?;
+    let config = Config::new(
+        tmp.path().join("data"),
+        opts.database_url.clone(),
+        tmp.path().join("keys"),
+    );
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = Db::open(&config.database_url, OpenMode::Create)?;
+    let secrets = Secrets::load(&config)?;
+    let keys = KeyStore::new(config.key_dir.clone());
+    let actor = Actor::cli("simulate");
+    let mut phases = Vec::new();
+
+    let t = Instant::now();
+    let s = school(opts.delegates, opts.seed);
+    let files = Files {
+        enrolment: &s.enrolment_csv,
+        societies: &s.societies_csv,
+        nominees: &s.nominees_csv,
+        candidates: None,
+    };
+    let prepared = {
+        let mut conn = db.conn()?;
+        let owner = organiser(
+            &mut conn,
+            &actor,
+            "simulate",
+            &crate::crypto::token::new_password(),
+        )?;
+        prepare(
+            &mut conn,
+            &actor,
+            &owner,
+            &keys,
+            &secrets.credential,
+            "模拟大学第一次学生代表大会",
+            &files,
+            Stage::InSession,
+        )?
+    };
+    phases.push(Phase::step(
+        "筹备 (导入、生成名单、冻结、发证)",
+        t.elapsed(),
+    ));
+
+    let (db2, config2, secrets2) = (db.clone(), config.clone(), secrets.clone());
+    let server = Server::start(move |base| AppState::new(db2, config2, &secrets2, base))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let hall = runtime.block_on(vote_over_http(
+        &server.base,
+        &db,
+        &actor,
+        &prepared,
+        opts,
+        &mut phases,
+    ))?;
+    drop(server);
+
+    let t = Instant::now();
+    let record = {
+        let mut conn = db.conn()?;
+        close_count_certify(&mut conn, &actor, &keys, &prepared)?
+    };
+    phases.push(Phase::step("结束投票、计票、闭幕、签署", t.elapsed()));
+
+    let t = Instant::now();
+    let mut contents = record::packet(&mut *db.conn()?, &prepared.congress_id)?;
+    fill_report(
+        &mut contents,
+        &verify_url("http://127.0.0.1", &prepared.congress_id),
+    )?;
+    write_packet(&opts.out, &contents).with_context(|| format!("写入 {}", opts.out.display()))?;
+    phases.push(Phase::step("导出备案材料", t.elapsed()));
+
+    let t = Instant::now();
+    let checklist = verify_packet(&opts.out, None);
+    phases.push(Phase::step("核验备案材料", t.elapsed()));
+    let on_board = {
+        let mut conn = db.conn()?;
+        let mut n = 0;
+        for (contest, hash) in &hall {
+            if crate::storage::repo::voting::has_ballot(&mut conn, contest, hash)? {
+                n += 1;
+            }
+        }
+        n
+    };
+    Ok(Report {
+        delegates: opts.delegates,
+        database: db.backend().display(),
+        congress: prepared.congress_id.clone(),
+        phases,
+        ballots: record
+            .contests
+            .iter()
+            .map(|c| (c.title.clone(), c.board.cast))
+            .collect(),
+        record_sha256: sha256_hex(&contents.record.bytes),
+        packet: opts.out.display().to_string(),
+        verified: checklist.all_ok(),
+        verify_failures: checklist
+            .failures()
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect(),
+        receipts: hall.len(),
+        receipts_on_board: on_board,
+    })
+}
+
+/// The hall: check-in by QR login, then for each contest: open, load the ballot pages, and
+/// the vote burst. Returns the (contest, tracker) of every receipt received.
+async fn vote_over_http(
+    base: &str,
+    db: &Db,
+    actor: &Actor,
+    p: &Prepared,
+    opts: &Options,
+    phases: &mut Vec<Phase>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let (phones, phase) = login_all(base, &p.cards, opts.concurrency).await;
+    phases.push(phase);
+    {
+        let (db, actor, p) = (db.clone(), actor.clone(), p.clone());
+        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+            let mut conn = db.conn()?;
+            open_all(&mut conn, &actor, &p)
+        })
+        .await??;
+    }
+    let mut trackers = Vec::new();
+    for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
+        let (forms, phase) = load_ballots(&phones, &contest, opts.concurrency).await;
+        phases.push(Phase {
+            name: format!("{} #{}", phase.name, i + 1),
+            ..phase
+        });
+        let title = format!(
+            "投票 #{} ({})",
+            i + 1,
+            if seats.is_some() { "选举" } else { "表决" }
+        );
+        let (hashes, phase) = cast_all(
+            &phones,
+            &forms,
+            &contest,
+            seats,
+            opts.seed + i as u64,
+            opts.concurrency,
+            &title,
+        )
+        .await;
+        phases.push(phase);
+        trackers.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
+    }
+    Ok(trackers)
+}
+
+/// Prints the phases as a table.
+pub fn print(report: &Report, out: &Path) {
+    println!(
+        "模拟学代会: {} 名代表, 数据库 {}",
+        report.delegates, report.database
+    );
+    println!(
+        "{:<28} {:>7} {:>6} {:>10} {:>10} {:>8} {:>8} {:>8} {:>8}",
+        "阶段", "请求", "错误", "耗时ms", "每秒", "p50ms", "p95ms", "p99ms", "最大ms"
+    );
+    for p in &report.phases {
+        println!(
+            "{:<28} {:>7} {:>6} {:>10.1} {:>10.1} {:>8.1} {:>8.1} {:>8.1} {:>8.1}",
+            p.name,
+            p.requests,
+            p.errors,
+            p.wall_ms,
+            p.throughput_per_s,
+            p.p50_ms,
+            p.p95_ms,
+            p.p99_ms,
+            p.max_ms
+        );
+        for e in &p.error_samples {
+            println!("    错误: {e}");
+        }
+    }
+    for (title, n) in &report.ballots {
+        println!("公示 “{title}”: {n} 张选票");
+    }
+    println!(
+        "回执: {} 张, 其中 {} 张在公示中",
+        report.receipts, report.receipts_on_board
+    );
+    println!("结果报告 SHA-256: {}", report.record_sha256);
+    println!("备案材料: {}", out.display());
+    if report.verified {
+        println!("核验: 全部通过 ✓");
+    } else {
+        println!("核验: 未通过 ✗");
+        for f in &report.verify_failures {
+            println!("  ✗ {f}");
+        }
+    }
+}
