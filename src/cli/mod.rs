@@ -4,6 +4,7 @@
 //! action, 2 unreadable input or a usage error.
 
 mod admin;
+mod bench;
 mod export;
 mod rules;
 mod serve;
@@ -56,6 +57,9 @@ pub enum Command {
     /// A whole congress in one command: a synthetic school, the real HTTP server, every
     /// delegate voting from their own client; counted, certified, exported and verified.
     Simulate(simulate::SimulateArgs),
+    /// Benchmark: the whole hall (default 2,000 delegates) voting at once against a separate
+    /// server process; per-phase latency, throughput, errors and the server's peak RSS.
+    Bench(bench::BenchArgs),
     /// Verify a filing packet like an outsider: signature, boards, rolls, recount, addenda
     /// (exit 0 all pass, 1 a check failed, 2 unreadable).
     Verify(verify::VerifyArgs),
@@ -109,7 +113,7 @@ pub fn main() -> ExitCode {
     init_logging();
     if !matches!(
         cli.command,
-        Command::Serve(_) | Command::Demo(_) | Command::Simulate(_)
+        Command::Serve(_) | Command::Demo(_) | Command::Simulate(_) | Command::Bench(_)
     ) {
         restore_sigpipe();
     }
@@ -123,6 +127,7 @@ pub fn main() -> ExitCode {
         Command::Roster(cmd) => rules::roster(cmd),
         Command::Verify(args) => verify::run(args),
         Command::Simulate(args) => simulate::simulate(args, cli.database_url.clone()),
+        Command::Bench(args) => bench::bench(args),
         Command::Export(args) => export::run(&config, args),
     };
     match result {

@@ -1,8 +1,10 @@
 //! Whole congresses run by the machine: the synthetic school and the scenario behind
 //! `congress simulate`, `congress bench` and the demo.
 
+pub mod bench;
 pub mod client;
 pub mod http;
+pub mod process;
 pub mod run;
 pub mod scenario;
 pub mod school;

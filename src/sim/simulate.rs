@@ -111,14 +111,32 @@ impl Drop for Server {
     }
 }
 
-/// Runs a whole congress; see the module documentation.
-pub fn run(opts: &Options) -> anyhow::Result<Report> {
+/// A fresh congress ready for the hall: its database, keys and the prepared congress.
+pub struct Stage1 {
+    /// Keeps the temporary data directory alive.
+    pub tmp: tempfile::TempDir,
+    pub config: Config,
+    pub db: Db,
+    pub secrets: Secrets,
+    pub keys: KeyStore,
+    pub actor: Actor,
+    pub prepared: Prepared,
+}
+
+/// Creates the database (a fresh SQLite file unless `database_url`), the synthetic school of
+/// `delegates`, and prepares the congress up to the opened session.
+pub fn setup(
+    delegates: u64,
+    seed: u64,
+    database_url: Option<String>,
+    phases: &mut Vec<Phase>,
+) -> anyhow::Result<Stage1> {
     let tmp = tempfile::Builder::new()
         .prefix("congress-simulate-")
         .tempdir()?;
     let config = Config::new(
         tmp.path().join("data"),
-        opts.database_url.clone(),
+        database_url,
         tmp.path().join("keys"),
     );
     std::fs::create_dir_all(&config.data_dir)?;
@@ -126,10 +144,8 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let secrets = Secrets::load(&config)?;
     let keys = KeyStore::new(config.key_dir.clone());
     let actor = Actor::cli("simulate");
-    let mut phases = Vec::new();
-
     let t = Instant::now();
-    let s = school(opts.delegates, opts.seed);
+    let s = school(delegates, seed);
     let files = Files {
         enrolment: &s.enrolment_csv,
         societies: &s.societies_csv,
@@ -159,55 +175,54 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         "筹备 (导入、生成名单、冻结、发证)",
         t.elapsed(),
     ));
+    Ok(Stage1 {
+        tmp,
+        config,
+        db,
+        secrets,
+        keys,
+        actor,
+        prepared,
+    })
+}
 
-    let (db2, config2, secrets2) = (db.clone(), config.clone(), secrets.clone());
-    let server = Server::start(move |base| AppState::new(db2, config2, &secrets2, base))?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()?;
-    let hall = runtime.block_on(vote_over_http(
-        &server.base,
-        &db,
-        &actor,
-        &prepared,
-        opts,
-        &mut phases,
-    ))?;
-    drop(server);
-
+/// After the hall: close, count, close the congress, certify, export to `out`, verify; then
+/// the report (with the receipts checked against the boards).
+pub fn finish(
+    st: &Stage1,
+    out: &Path,
+    receipts: &[(String, String)],
+    mut phases: Vec<Phase>,
+    delegates: u64,
+) -> anyhow::Result<Report> {
+    let (db, p) = (&st.db, &st.prepared);
     let t = Instant::now();
-    let record = {
-        let mut conn = db.conn()?;
-        close_count_certify(&mut conn, &actor, &keys, &prepared)?
-    };
+    let record = close_count_certify(&mut *db.conn()?, &st.actor, &st.keys, p)?;
     phases.push(Phase::step("结束投票、计票、闭幕、签署", t.elapsed()));
 
     let t = Instant::now();
-    let mut contents = record::packet(&mut *db.conn()?, &prepared.congress_id)?;
+    let mut contents = record::packet(&mut *db.conn()?, &p.congress_id)?;
     fill_report(
         &mut contents,
-        &verify_url("http://127.0.0.1", &prepared.congress_id),
+        &verify_url("http://127.0.0.1", &p.congress_id),
     )?;
-    write_packet(&opts.out, &contents).with_context(|| format!("写入 {}", opts.out.display()))?;
+    write_packet(out, &contents).with_context(|| format!("写入 {}", out.display()))?;
     phases.push(Phase::step("导出备案材料", t.elapsed()));
 
     let t = Instant::now();
-    let checklist = verify_packet(&opts.out, None);
+    let checklist = verify_packet(out, None);
     phases.push(Phase::step("核验备案材料", t.elapsed()));
-    let on_board = {
-        let mut conn = db.conn()?;
-        let mut n = 0;
-        for (contest, hash) in &hall {
-            if crate::storage::repo::voting::has_ballot(&mut conn, contest, hash)? {
-                n += 1;
-            }
+    let mut on_board = 0;
+    let mut conn = db.conn()?;
+    for (contest, hash) in receipts {
+        if crate::storage::repo::voting::has_ballot(&mut conn, contest, hash)? {
+            on_board += 1;
         }
-        n
-    };
+    }
     Ok(Report {
-        delegates: opts.delegates,
+        delegates,
         database: db.backend().display(),
-        congress: prepared.congress_id.clone(),
+        congress: p.congress_id.clone(),
         phases,
         ballots: record
             .contests
@@ -215,28 +230,56 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
             .map(|c| (c.title.clone(), c.board.cast))
             .collect(),
         record_sha256: sha256_hex(&contents.record.bytes),
-        packet: opts.out.display().to_string(),
+        packet: out.display().to_string(),
         verified: checklist.all_ok(),
         verify_failures: checklist
             .failures()
             .map(|c| format!("{}: {}", c.name, c.detail))
             .collect(),
-        receipts: hall.len(),
+        receipts: receipts.len(),
         receipts_on_board: on_board,
     })
 }
 
+/// Runs a whole congress; see the module documentation.
+pub fn run(opts: &Options) -> anyhow::Result<Report> {
+    let mut phases = Vec::new();
+    let st = setup(
+        opts.delegates,
+        opts.seed,
+        opts.database_url.clone(),
+        &mut phases,
+    )?;
+    let (db2, config2, secrets2) = (st.db.clone(), st.config.clone(), st.secrets.clone());
+    let server = Server::start(move |base| AppState::new(db2, config2, &secrets2, base))?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let receipts = runtime.block_on(vote_over_http(
+        &server.base,
+        &st.db,
+        &st.actor,
+        &st.prepared,
+        opts.concurrency,
+        opts.seed,
+        &mut phases,
+    ))?;
+    drop(server);
+    finish(&st, &opts.out, &receipts, phases, opts.delegates)
+}
+
 /// The hall: check-in by QR login, then for each contest: open, load the ballot pages, and
 /// the vote burst. Returns the (contest, tracker) of every receipt received.
-async fn vote_over_http(
+pub async fn vote_over_http(
     base: &str,
     db: &Db,
     actor: &Actor,
     p: &Prepared,
-    opts: &Options,
+    concurrency: usize,
+    seed: u64,
     phases: &mut Vec<Phase>,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    let (phones, phase) = login_all(base, &p.cards, opts.concurrency).await;
+    let (phones, phase) = login_all(base, &p.cards, concurrency).await;
     phases.push(phase);
     {
         let (db, actor, p) = (db.clone(), actor.clone(), p.clone());
@@ -248,7 +291,7 @@ async fn vote_over_http(
     }
     let mut trackers = Vec::new();
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
-        let (forms, phase) = load_ballots(&phones, &contest, opts.concurrency).await;
+        let (forms, phase) = load_ballots(&phones, &contest, concurrency).await;
         phases.push(Phase {
             name: format!("{} #{}", phase.name, i + 1),
             ..phase
@@ -263,8 +306,8 @@ async fn vote_over_http(
             &forms,
             &contest,
             seats,
-            opts.seed + i as u64,
-            opts.concurrency,
+            seed + i as u64,
+            concurrency,
             &title,
         )
         .await;
