@@ -13,7 +13,9 @@ use std::hint::black_box;
 use congress::crypto::merkle;
 use congress::domain::ballot::Ballot;
 use congress::domain::tally::tally;
-use congress::packet::{build_board, contest_spec, sign_record, turnout, verify_packet, write_packet};
+use congress::packet::{
+    build_board, contest_spec, sign_record, turnout, verify_packet, write_packet,
+};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 fn sizes() -> Vec<u64> {
@@ -25,10 +27,26 @@ fn sizes() -> Vec<u64> {
 
 fn bench(c: &mut Criterion) {
     for n in sizes() {
-        let fx = fixture::build(fixture::Size { seed: 7, election_cast: n, motion_cast: 0 });
-        let rc = fx.record.contests.iter().find(|c| c.id == "presidium").expect("election").clone();
+        let fx = fixture::build(fixture::Size {
+            seed: 7,
+            election_cast: n,
+            motion_cast: 0,
+        });
+        let rc = fx
+            .record
+            .contests
+            .iter()
+            .find(|c| c.id == "presidium")
+            .expect("election")
+            .clone();
         let bodies = fx.bodies["presidium"].clone();
-        let built = build_board(&fx.record.congress.id, &rc.id, rc.present_at_opening, bodies.clone()).expect("board");
+        let built = build_board(
+            &fx.record.congress.id,
+            &rc.id,
+            rc.present_at_opening,
+            bodies.clone(),
+        )
+        .expect("board");
         let spec = contest_spec(&rc, &fx.record.settings).expect("spec");
         let dir = tempfile::tempdir().expect("tmp");
         let packet = dir.path().join("packet");
@@ -40,11 +58,21 @@ fn bench(c: &mut Criterion) {
         g.bench_function("board: parse, hash, sort, merkle root", |b| {
             b.iter_batched(
                 || bodies.clone(),
-                |bodies| build_board(&fx.record.congress.id, &rc.id, rc.present_at_opening, bodies).expect("board"),
+                |bodies| {
+                    build_board(
+                        &fx.record.congress.id,
+                        &rc.id,
+                        rc.present_at_opening,
+                        bodies,
+                    )
+                    .expect("board")
+                },
                 BatchSize::LargeInput,
             )
         });
-        g.bench_function("merkle root of the ballot hashes", |b| b.iter(|| merkle::root(black_box(&built.hashes))));
+        g.bench_function("merkle root of the ballot hashes", |b| {
+            b.iter(|| merkle::root(black_box(&built.hashes)))
+        });
         g.bench_function("tally (read ballots + count)", |b| {
             b.iter(|| {
                 let choices: Vec<_> = built
@@ -60,7 +88,13 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(
                 || bodies.clone(),
                 |bodies| {
-                    let built = build_board(&fx.record.congress.id, &rc.id, rc.present_at_opening, bodies).expect("board");
+                    let built = build_board(
+                        &fx.record.congress.id,
+                        &rc.id,
+                        rc.present_at_opening,
+                        bodies,
+                    )
+                    .expect("board");
                     let choices: Vec<_> = built
                         .board
                         .ballots
@@ -75,7 +109,9 @@ fn bench(c: &mut Criterion) {
                 BatchSize::LargeInput,
             )
         });
-        g.bench_function("verify the packet (congress verify)", |b| b.iter(|| verify_packet(black_box(&packet), None)));
+        g.bench_function("verify the packet (congress verify)", |b| {
+            b.iter(|| verify_packet(black_box(&packet), None))
+        });
         g.finish();
     }
 }

@@ -65,8 +65,9 @@ async fn show(
             _ => {},
         }
         h2 { "代表 (" (delegates.len()) ")" }
+        p.muted { "同一张代表证在另一台设备上登录时, 前一台设备的登录立即结束; “换过设备”提示会务人员核实是否本人操作。" }
         table {
-            thead { tr { th.num { "编号" } th { "姓名" } th { "学院" } th { "状态" } th { "签到时间" } } }
+            thead { tr { th.num { "编号" } th { "姓名" } th { "学院" } th { "状态" } th { "签到时间" } th.num { "登录次数" } } }
             tbody {
                 @for d in &delegates {
                     tr class=(if d.present { "ok" } else { "" }) {
@@ -75,6 +76,12 @@ async fn show(
                         td { (d.student.college) }
                         td { @if d.present { "已签到" } @else if d.absence_approved { "请假" } @else { "未到" } }
                         td { @if let Some(t) = d.checked_in_at { (datetime(t)) } }
+                        td.num {
+                            (d.session_epoch)
+                            // Each login ends the previous device's session: more than one
+                            // login means the card was used on another device (or re-scanned).
+                            @if d.session_epoch > 1 { " " span.badge.bad title="后一次登录已使前一台设备退出" { "换过设备" } }
+                        }
                     }
                 }
             }

@@ -105,6 +105,7 @@ async fn index(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<
     let page = PublicPage {
         title: &congress.name,
         congress: Some((&cid, &congress.name)),
+        fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
     Ok(public_page(&page, body))
@@ -182,6 +183,7 @@ async fn board(
     let page = PublicPage {
         title: &contest.def.title,
         congress: Some((&cid, &congress.name)),
+        fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
     Ok(public_page(&page, body))

@@ -55,6 +55,7 @@ async fn check(
     let page = PublicPage {
         title: "核对追踪码",
         congress: Some((&cid, &congress.name)),
+        fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
     let typed = query.hash.clone().unwrap_or_default();

@@ -66,6 +66,7 @@ async fn result(
     let page = PublicPage {
         title: &contest.def.title,
         congress: Some((&cid, &congress.name)),
+        fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
     Ok(public_page(&page, body))
@@ -161,6 +162,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
     let page = PublicPage {
         title: "大屏",
         congress: Some((&cid, &congress.name)),
+        fingerprint: congress.key_fingerprint.as_deref(),
         body_class: Some("projector"),
         refresh: Some(SCREEN_REFRESH_SECONDS),
     };

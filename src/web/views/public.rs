@@ -9,6 +9,8 @@ pub struct PublicPage<'a> {
     pub title: &'a str,
     /// The congress: (id, name), for the header and its links.
     pub congress: Option<(&'a str, &'a str)>,
+    /// The congress's signing-key fingerprint, shown at the foot of every public page.
+    pub fingerprint: Option<&'a str>,
     /// `class` of `<body>`, e.g. `projector`.
     pub body_class: Option<&'a str>,
     /// Seconds after which the page reloads itself (`<meta http-equiv="refresh">`, no script).
@@ -43,7 +45,15 @@ pub fn public_layout(p: &PublicPage, body: Markup) -> Markup {
                         None => span.brand { "学代会选举公示" },
                     }
                 }
-                main.page { (body) }
+                main.page {
+                    (body)
+                    @if let Some(fp) = p.fingerprint {
+                        footer.fingerprint {
+                            "结果报告与投票回执的签名公钥 (Ed25519) 指纹: " code { (fp) }
+                            @if let Some((id, _)) = p.congress { " · " a href={"/b/" (id) "/key.pem"} { "下载公钥" } }
+                        }
+                    }
+                }
             }
         }
     }
