@@ -5,7 +5,6 @@
 //! Run: `cargo bench --bench results` (set `RESULTS_SIZES=10000,100000` to choose sizes).
 
 #[path = "../tests/packet/fixture.rs"]
-#[allow(dead_code)]
 mod fixture;
 
 use std::hint::black_box;

@@ -169,6 +169,7 @@ fn run(kind: Kind) {
                 seats,
                 40 + i as u64,
                 32,
+                Duration::ZERO,
                 "after restart",
             )
             .await

@@ -21,6 +21,10 @@ pub struct BenchArgs {
     pub database: Option<String>,
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// Each delegate votes at a random moment within this many milliseconds ("everyone
+    /// votes in the same second"); the first motion always votes all at once (throughput).
+    #[arg(long, default_value_t = 1000)]
+    pub spread_ms: u64,
     /// Keep the filing packet here (default: a temporary directory).
     #[arg(long)]
     pub out: Option<PathBuf>,
@@ -36,6 +40,7 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
         database_url: args.database,
         seed: args.seed,
         out: args.out,
+        spread: std::time::Duration::from_millis(args.spread_ms),
     };
     let report = run(&opts)?;
     if args.json {

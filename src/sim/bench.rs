@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::http::Phase;
 use super::process::{congress_exe, free_port, raise_fd_limit, ServerProcess};
-use super::simulate::{finish, setup, vote_over_http, Report};
+use super::simulate::{finish, setup, vote_over_http, Hall, Report};
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -21,6 +21,8 @@ pub struct Options {
     pub database_url: Option<String>,
     pub seed: u64,
     pub out: Option<PathBuf>,
+    /// Each phone votes at a random moment within this window (see `Hall`).
+    pub spread: std::time::Duration,
 }
 
 /// The machine the figures were measured on.
@@ -107,13 +109,19 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let probe = || server.cpu_seconds();
+    let hall = Hall {
+        concurrency: opts.concurrency,
+        seed: opts.seed,
+        spread: opts.spread,
+        server_cpu: Some(&probe),
+    };
     let receipts = runtime.block_on(vote_over_http(
         &server.base,
         &st.db,
         &st.actor,
         &st.prepared,
-        opts.concurrency,
-        opts.seed,
+        &hall,
         &mut phases,
     ))?;
     let rss = server.peak_rss_kib().unwrap_or(0) as f64 / 1024.0;

@@ -26,6 +26,8 @@ pub struct Phase {
     pub max_ms: f64,
     /// The first few errors, for the report.
     pub error_samples: Vec<String>,
+    /// CPU time the server process used during the phase (when it runs as its own process).
+    pub server_cpu_ms: Option<f64>,
 }
 
 impl Phase {
@@ -65,6 +67,7 @@ impl Phase {
             p99_ms: pct(0.99),
             max_ms: lat.last().copied().unwrap_or(0.0),
             error_samples: errors.into_iter().take(5).collect(),
+            server_cpu_ms: None,
         }
     }
 
@@ -132,7 +135,10 @@ pub async fn load_ballots(
 }
 
 /// Every phone casts its ballot of `contest` (seeded choices); returns the trackers in the
-/// order the answers came back.
+/// order the answers came back. With a `spread`, each phone waits a random moment within it
+/// before sending ("everyone votes within the same second"); latency is measured from the
+/// send. Without, all are sent at once (up to `concurrency` in flight).
+#[allow(clippy::too_many_arguments)]
 pub async fn cast_all(
     phones: &[Option<Phone>],
     forms: &[Option<BallotForm>],
@@ -140,9 +146,14 @@ pub async fn cast_all(
     seats: Option<u32>,
     seed: u64,
     concurrency: usize,
+    spread: Duration,
     title: &str,
 ) -> (Vec<Option<String>>, Phase) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let delays: Vec<Duration> = forms
+        .iter()
+        .map(|_| spread.mul_f64(rand::Rng::random::<f64>(&mut rng)))
+        .collect();
     let fields: Vec<Vec<(String, String)>> = forms
         .iter()
         .map(|f| {
@@ -153,11 +164,14 @@ pub async fn cast_all(
         .collect();
     let start = Instant::now();
     let results: Vec<(Option<String>, Result<Duration, String>)> =
-        stream::iter(phones.iter().zip(forms).zip(fields))
-            .map(|((phone, form), fields)| async move {
+        stream::iter(phones.iter().zip(forms).zip(fields).zip(delays))
+            .map(|(((phone, form), fields), delay)| async move {
                 let (Some(phone), Some(form)) = (phone, form) else {
                     return (None, Err("没有选票".to_string()));
                 };
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
                 match phone.cast(contest, form, &fields).await {
                     Ok((hash, d)) => (Some(hash), Ok(d)),
                     Err(e) => (None, Err(e.to_string())),

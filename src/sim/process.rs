@@ -96,6 +96,18 @@ impl ServerProcess {
             .and_then(|v| v.parse().ok())
     }
 
+    /// CPU seconds (user + system) the server process has used so far (Linux /proc).
+    pub fn cpu_seconds(&self) -> Option<f64> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).ok()?;
+        // Fields after the parenthesised command name; utime and stime are the 14th and 15th.
+        let rest = &stat[stat.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let ticks = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+        // SAFETY: sysconf has no preconditions.
+        let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+        Some(ticks / if hz > 0.0 { hz } else { 100.0 })
+    }
+
     /// SIGKILL: no shutdown, no flush (the crash test).
     pub fn kill9(&mut self) -> anyhow::Result<()> {
         self.child.kill()?;

@@ -255,17 +255,32 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let hall = Hall {
+        concurrency: opts.concurrency,
+        seed: opts.seed,
+        spread: std::time::Duration::ZERO,
+        server_cpu: None,
+    };
     let receipts = runtime.block_on(vote_over_http(
         &server.base,
         &st.db,
         &st.actor,
         &st.prepared,
-        opts.concurrency,
-        opts.seed,
+        &hall,
         &mut phases,
     ))?;
     drop(server);
     finish(&st, &opts.out, &receipts, phases, opts.delegates)
+}
+
+/// How the hall votes: requests in flight at most, the seed of the choices, the moment each
+/// phone votes within `spread` (the first motion always votes all at once, to measure
+/// throughput), and a probe of the server's CPU seconds (when it is a separate process).
+pub struct Hall<'a> {
+    pub concurrency: usize,
+    pub seed: u64,
+    pub spread: std::time::Duration,
+    pub server_cpu: Option<&'a (dyn Fn() -> Option<f64> + Sync)>,
 }
 
 /// The hall: check-in by QR login, then for each contest: open, load the ballot pages, and
@@ -275,12 +290,17 @@ pub async fn vote_over_http(
     db: &Db,
     actor: &Actor,
     p: &Prepared,
-    concurrency: usize,
-    seed: u64,
+    hall: &Hall<'_>,
     phases: &mut Vec<Phase>,
 ) -> anyhow::Result<Vec<(String, String)>> {
-    let (phones, phase) = login_all(base, &p.cards, concurrency).await;
-    phases.push(phase);
+    let cpu = || hall.server_cpu.and_then(|f| f());
+    let timed = |phase: Phase, before: Option<f64>| Phase {
+        server_cpu_ms: before.zip(cpu()).map(|(b, a)| (a - b) * 1000.0),
+        ..phase
+    };
+    let before = cpu();
+    let (phones, phase) = login_all(base, &p.cards, hall.concurrency).await;
+    phases.push(timed(phase, before));
     {
         let (db, actor, p) = (db.clone(), actor.clone(), p.clone());
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -291,27 +311,43 @@ pub async fn vote_over_http(
     }
     let mut trackers = Vec::new();
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
-        let (forms, phase) = load_ballots(&phones, &contest, concurrency).await;
-        phases.push(Phase {
-            name: format!("{} #{}", phase.name, i + 1),
-            ..phase
-        });
+        let before = cpu();
+        let (forms, phase) = load_ballots(&phones, &contest, hall.concurrency).await;
+        phases.push(timed(
+            Phase {
+                name: format!("{} #{}", phase.name, i + 1),
+                ..phase
+            },
+            before,
+        ));
+        let spread = if i == 1 {
+            std::time::Duration::ZERO
+        } else {
+            hall.spread
+        };
         let title = format!(
-            "投票 #{} ({})",
+            "投票 #{} ({}, {})",
             i + 1,
-            if seats.is_some() { "选举" } else { "表决" }
+            if seats.is_some() { "选举" } else { "表决" },
+            if spread.is_zero() {
+                "同时提交".to_string()
+            } else {
+                format!("{}ms内提交", spread.as_millis())
+            }
         );
+        let before = cpu();
         let (hashes, phase) = cast_all(
             &phones,
             &forms,
             &contest,
             seats,
-            seed + i as u64,
-            concurrency,
+            hall.seed + i as u64,
+            hall.concurrency,
+            spread,
             &title,
         )
         .await;
-        phases.push(phase);
+        phases.push(timed(phase, before));
         trackers.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
     }
     Ok(trackers)
