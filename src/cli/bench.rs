@@ -49,6 +49,9 @@ pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
         print(&report);
     }
     let r = &report.run;
-    let ok = r.verified && r.errors() == 0 && r.receipts == r.receipts_on_board;
+    let ok = r.verified
+        && r.errors() == 0
+        && r.receipts == r.receipts_on_board
+        && report.ballot_box.iter().all(|p| p.errors == 0);
     Ok(ExitCode::from(if ok { 0 } else { 1 }))
 }

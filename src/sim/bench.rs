@@ -79,6 +79,8 @@ pub struct BenchReport {
     /// The server process's peak resident set size, MiB.
     pub server_peak_rss_mib: f64,
     pub run: Report,
+    /// The ballot box alone (no HTTP), on a second congress of the same size.
+    pub ballot_box: Vec<Phase>,
 }
 
 /// Runs the benchmark.
@@ -128,12 +130,18 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
     drop(server);
     drop(runtime);
     let report = finish(&st, &out, &receipts, phases, opts.delegates)?;
+    let ballot_box = super::ballot_box_phase::measure(
+        opts.delegates,
+        opts.seed.wrapping_add(1),
+        opts.database_url.clone(),
+    )?;
     machine.load_after = load_avg();
     Ok(BenchReport {
         machine,
         concurrency: opts.concurrency,
         server_peak_rss_mib: rss,
         run: report,
+        ballot_box,
     })
 }
 
@@ -148,11 +156,13 @@ pub fn print(r: &BenchReport) {
         "代表 {} 名, 并发 {}, 数据库 {}",
         r.run.delegates, r.concurrency, r.run.database
     );
-    println!("| phase | requests | errors | wall ms | per s | p50 ms | p95 ms | p99 ms | max ms |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for p in &r.run.phases {
+    println!(
+        "| phase | requests | errors | wall ms | per s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for p in r.run.phases.iter().chain(&r.ballot_box) {
         println!(
-            "| {} | {} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            "| {} | {} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
             p.name,
             p.requests,
             p.errors,
@@ -161,7 +171,10 @@ pub fn print(r: &BenchReport) {
             p.p50_ms,
             p.p95_ms,
             p.p99_ms,
-            p.max_ms
+            p.max_ms,
+            p.server_cpu_ms
+                .map(|c| format!("{c:.0}"))
+                .unwrap_or_else(|| "-".to_string())
         );
         for e in &p.error_samples {
             println!("    错误: {e}");

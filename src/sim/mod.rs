@@ -1,6 +1,7 @@
 //! Whole congresses run by the machine: the synthetic school and the scenario behind
 //! `congress simulate`, `congress bench` and the demo.
 
+pub mod ballot_box_phase;
 pub mod bench;
 pub mod client;
 pub mod http;

@@ -190,7 +190,12 @@ impl Db {
             .max_size(size)
             .connection_timeout(Duration::from_secs(30));
         if backend.is_sqlite() {
-            builder = builder.connection_customizer(Box::new(SqlitePragmas));
+            // A SQLite connection is a file handle: it cannot go stale, so the `SELECT 1`
+            // r2d2 runs on every checkout would be pure overhead on the hot path. PostgreSQL
+            // connections keep the check (a server restart leaves dead sockets in the pool).
+            builder = builder
+                .connection_customizer(Box::new(SqlitePragmas))
+                .test_on_check_out(false);
         }
         let pool = builder.build(manager).map_err(|e| StorageError::Connect {
             url: backend.display(),

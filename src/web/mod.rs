@@ -27,6 +27,8 @@ use std::sync::{Arc, RwLock};
 use crate::config::Config;
 use crate::crypto::{KeyStore, SigningKey};
 use crate::service::ballot_box::BallotBox;
+use crate::service::voting::BallotPaper;
+use crate::storage::repo::contests::ContestState;
 use crate::storage::{Db, DbConnection};
 use error::WebError;
 use session::Sessions;
@@ -66,6 +68,9 @@ pub struct AppState {
     pub credential_key: Arc<Vec<u8>>,
     pub keys: KeyStore,
     signing_keys: Arc<RwLock<HashMap<String, Arc<SigningKey>>>>,
+    /// Ballot papers of contests past their draft (their text and candidates can no longer
+    /// change), so a burst of submissions does not read them again for every ballot.
+    papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
     pub ballot_box: BallotBox,
 }
 
@@ -82,6 +87,7 @@ impl AppState {
             public_url: public_url.trim_end_matches('/').to_string(),
             credential_key: Arc::new(secrets.credential.clone()),
             signing_keys: Arc::new(RwLock::new(HashMap::new())),
+            papers: Arc::new(RwLock::new(HashMap::new())),
         }
     }
 
@@ -100,6 +106,37 @@ impl AppState {
             m.insert(congress_id.to_string(), key.clone());
         }
         Ok(key)
+    }
+
+    /// The ballot paper of contest `contest_id` of congress `congress_id`, read once the
+    /// contest has opened and then kept (an opened contest's paper is immutable). The
+    /// contest's `state` in a cached paper is the state when it was read: callers deciding
+    /// on the state (may this delegate vote now?) must read it afresh; the ballot box does.
+    pub async fn ballot_paper(
+        &self,
+        congress_id: &str,
+        contest_id: &str,
+    ) -> Result<Arc<BallotPaper>, WebError> {
+        if let Some(p) = self
+            .papers
+            .read()
+            .ok()
+            .and_then(|m| m.get(contest_id).cloned())
+            .filter(|p| p.contest.congress_id == congress_id)
+        {
+            return Ok(p);
+        }
+        let (cid, kid) = (congress_id.to_string(), contest_id.to_string());
+        let paper = Arc::new(
+            self.run(move |c| Ok(crate::service::voting::ballot_paper(c, &cid, &kid)?))
+                .await?,
+        );
+        if paper.contest.state != ContestState::Draft {
+            if let Ok(mut m) = self.papers.write() {
+                m.insert(contest_id.to_string(), paper.clone());
+            }
+        }
+        Ok(paper)
     }
 
     /// Runs blocking database work on actix's blocking pool.

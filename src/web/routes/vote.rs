@@ -278,12 +278,10 @@ async fn cast(
     form: web::Form<Fields>,
 ) -> WebResult<HttpResponse> {
     let contest_id = path.into_inner();
-    let (cid, kid) = (voter.congress.id.clone(), contest_id.clone());
     // The paper is read without the may-vote check: a retry of an accepted ballot must still
-    // get its receipt; the ballot box decides.
-    let paper = state
-        .run(move |c| Ok(voting::ballot_paper(c, &cid, &kid)?))
-        .await?;
+    // get its receipt; the ballot box decides (whether the contest is open, whether this
+    // delegate may vote, whether they already did).
+    let paper = state.ballot_paper(&voter.congress.id, &contest_id).await?;
     let fields = form.into_inner();
     let id = ballot_id(&fields);
     let choices = match ballot_form::parse(&paper, &fields) {
