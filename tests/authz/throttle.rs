@@ -144,3 +144,51 @@ both_backends!(five_failures_lock_the_account_and_the_address, |kind: Kind| {
         assert_eq!(s, 303, "the address's window has passed");
     });
 });
+
+both_backends!(concurrent_guesses_are_capped_too, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "concurrent_guesses_are_capped_too") else {
+        return;
+    };
+    block_on(async {
+        let geng = app.create_user("tuanwei_geng", Role::Organiser);
+        // Twelve guesses at once from one address: no more than 5 may be tried against the
+        // password (401); the others are refused unread (429).
+        let c = {
+            let mut c = from(&app, 6);
+            let (_, page) = c.get_text("/login").await;
+            c.csrf = crate::common::http::csrf_in(&page);
+            c
+        };
+        let token = c.csrf.clone().expect("login page token");
+        let guesses = (0..12).map(|i| {
+            let (http, url, token) = (c.http.clone(), c.url("/login"), token.clone());
+            async move {
+                http.post(url)
+                    .form(&[
+                        ("csrf", token.as_str()),
+                        ("username", "tuanwei_geng"),
+                        ("password", format!("guess-number-{i:02}").as_str()),
+                    ])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            }
+        });
+        let statuses = futures_util::future::join_all(guesses).await;
+        let tried = statuses.iter().filter(|&&s| s == 401).count();
+        let refused = statuses.iter().filter(|&&s| s == 429).count();
+        assert_eq!((tried, refused), (5, 7), "{statuses:?}");
+        let log = audit_all(&app);
+        let failed = log
+            .iter()
+            .filter(|e| e.action == "auth.login_failed" && e.actor == "tuanwei_geng")
+            .count();
+        assert_eq!(failed, 5);
+        // And the right password is refused now.
+        let mut d = from(&app, 7);
+        let (s, _) = login(&mut d, "tuanwei_geng", &geng).await;
+        assert_eq!(s, 429);
+    });
+});

@@ -239,7 +239,13 @@ impl World {
             }
             // Nothing of the owner's congresses reaches the other organiser.
             if p == P::Other && (200..300).contains(&r.status) {
-                let mut secret = vec![OWNER_SCHOOL.to_string()];
+                // The owner's school (in its congresses' names), the congresses' ids, and the
+                // owner's account (its logins are in the owner's account log, not the
+                // other organiser's).
+                let mut secret = vec![
+                    OWNER_SCHOOL.to_string(),
+                    self.who[P::Owner.index()].username.to_string(),
+                ];
                 for k in ["cid", "aid"] {
                     if let Some(v) = self.vars.s.get(k) {
                         secret.push(v.clone());
