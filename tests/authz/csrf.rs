@@ -21,7 +21,16 @@ both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
         let other = app.login_as("tuanwei_yi", Role::Organiser).await;
         let details: Vec<(&str, &str)> = DETAILS
             .iter()
-            .map(|&(k, v)| (k, if v.contains("$school") { "甲城大学" } else { v }))
+            .map(|&(k, v)| {
+                (
+                    k,
+                    if v.contains("$school") {
+                        "甲城大学"
+                    } else {
+                        v
+                    },
+                )
+            })
             .collect();
         let r = owner.post_form("/congresses", &details).await;
         assert_eq!(r.status(), 303);
@@ -44,7 +53,11 @@ both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
         // No token at all.
         attempts.push(("no token", owner.post_raw(&details_url, &changed).await));
         // A wrong token, an empty one, and the other organiser's valid token.
-        for (what, t) in [("wrong token", "x".repeat(token.len())), ("empty token", String::new()), ("another session's token", others.clone())] {
+        for (what, t) in [
+            ("wrong token", "x".repeat(token.len())),
+            ("empty token", String::new()),
+            ("another session's token", others.clone()),
+        ] {
             let mut f = changed.clone();
             f.push(("csrf", t.as_str()));
             let r = owner.post_raw(&details_url, &f).await;
@@ -61,7 +74,8 @@ both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
             .unwrap();
         attempts.push(("forged header", r));
         // An upload without the token in its URL.
-        let part = reqwest::multipart::Part::bytes(sample("enrolment.csv")).file_name("enrolment.csv");
+        let part =
+            reqwest::multipart::Part::bytes(sample("enrolment.csv")).file_name("enrolment.csv");
         let r = owner
             .http
             .post(owner.url(&format!("/c/{cid}/files/enrolment")))
@@ -71,7 +85,10 @@ both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
             .unwrap();
         attempts.push(("upload without token", r));
         // Account-level forms too: a new congress, logging out.
-        attempts.push(("new congress", owner.post_raw("/congresses", &details).await));
+        attempts.push((
+            "new congress",
+            owner.post_raw("/congresses", &details).await,
+        ));
         attempts.push(("logout", owner.post_raw("/logout", &[]).await));
 
         for (what, r) in attempts {
@@ -97,13 +114,19 @@ both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
             .http
             .put(owner.url(&format!("/api/v1/congresses/{cid}")))
             .header("x-csrf-token", token.as_str())
-            .json(&serde_json::json!({"name": "改名", "school": "甲城大学", "level": "school",
-                "session_no": 10, "date": "2026-12-01", "place": "体育馆"}))
+            .json(
+                &serde_json::json!({"name": "改名", "school": "甲城大学", "level": "school",
+                "session_no": 10, "date": "2026-12-01", "place": "体育馆"}),
+            )
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 401);
-        assert!(r.text().await.unwrap().contains("\"code\":\"unauthorized\""));
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("\"code\":\"unauthorized\""));
         let d = diff(&before, &snapshot(&app));
         assert!(d.is_empty(), "cookie-only API calls changed {d:?}");
 

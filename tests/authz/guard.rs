@@ -7,10 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::block_on;
 use crate::common::http::TestApp;
 use crate::common::Kind;
 use crate::table::{self, Step, PUBLIC};
-use crate::block_on;
 
 /// `/c/{cid}/contests/{id}` -> `/c/{}/contests/{}`: parameter names differ between the code,
 /// the document and the table.
@@ -38,9 +38,9 @@ fn path_fits(route: &str, path: &str) -> bool {
     let path = path.split('?').next().unwrap_or("");
     let (a, b): (Vec<_>, Vec<_>) = (route.split('/').collect(), path.split('/').collect());
     a.len() == b.len()
-        && a.iter().zip(&b).all(|(r, p)| {
-            (r.starts_with('{') && r.ends_with('}') && !p.is_empty()) || r == p
-        })
+        && a.iter()
+            .zip(&b)
+            .all(|(r, p)| (r.starts_with('{') && r.ends_with('}') && !p.is_empty()) || r == p)
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -134,13 +134,16 @@ fn route_path(body: &str, arg: &str) -> (String, usize) {
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();
-    assert!(!name.is_empty(), "cannot read the route's path in {arg:.60}");
+    assert!(
+        !name.is_empty(),
+        "cannot read the route's path in {arg:.60}"
+    );
     let path = binding(body, &name).unwrap_or_else(|| panic!("route path `{name}` not bound"));
     (path, skipped + name.len())
 }
 
 /// Every (METHOD, path) registered in `src/web`, prefixed by its scope.
-pub fn registered() -> BTreeSet<(String, String)> {
+pub fn registered() -> Routes {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src/web");
     let mut files = Vec::new();
     rust_files(&root, &mut files);
@@ -227,7 +230,7 @@ pub fn registered() -> BTreeSet<(String, String)> {
 }
 
 /// Every (METHOD, path) of the served OpenAPI document.
-async fn documented(app: &TestApp) -> BTreeSet<(String, String)> {
+async fn documented(app: &TestApp) -> Routes {
     let doc: serde_json::Value = reqwest::get(app.url("/api/openapi.json"))
         .await
         .unwrap()
@@ -245,14 +248,15 @@ async fn documented(app: &TestApp) -> BTreeSet<(String, String)> {
     out
 }
 
-fn norm(set: &BTreeSet<(String, String)>) -> BTreeSet<(String, String)> {
-    set.iter()
-        .map(|(m, p)| (m.clone(), normalise(p)))
-        .collect()
+/// (METHOD, path) pairs.
+type Routes = BTreeSet<(String, String)>;
+
+fn norm(set: &Routes) -> Routes {
+    set.iter().map(|(m, p)| (m.clone(), normalise(p))).collect()
 }
 
 /// The routes the table walks, and those it lists as public.
-pub fn tabled() -> (BTreeSet<(String, String)>, BTreeSet<(String, String)>) {
+pub fn tabled() -> (Routes, Routes) {
     let mut walked = BTreeSet::new();
     for step in table::html_steps().iter().chain(table::api_steps().iter()) {
         if let Step::Walk(r) = step {
@@ -283,7 +287,11 @@ fn every_route_has_a_row() {
     };
     let code = norm(&registered());
     let doc = norm(&block_on(documented(&app)));
-    assert!(code.len() >= 100, "parsed only {} routes: {code:?}", code.len());
+    assert!(
+        code.len() >= 100,
+        "parsed only {} routes: {code:?}",
+        code.len()
+    );
     assert!(doc.len() >= 30, "document lists only {}", doc.len());
     let (walked, public) = tabled();
     let both: BTreeSet<_> = walked.intersection(&public).collect();
@@ -296,8 +304,14 @@ fn every_route_has_a_row() {
          the reason): {missing:#?}"
     );
     let stale: Vec<_> = covered.iter().filter(|r| !code.contains(r)).collect();
-    assert!(stale.is_empty(), "rows for routes that do not exist: {stale:#?}");
-    let api: BTreeSet<_> = code.iter().filter(|(_, p)| p.starts_with("/api/v1/")).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that do not exist: {stale:#?}"
+    );
+    let api: BTreeSet<_> = code
+        .iter()
+        .filter(|(_, p)| p.starts_with("/api/v1/"))
+        .collect();
     let undocumented: Vec<_> = api.iter().filter(|r| !doc.contains(r)).collect();
     assert!(
         undocumented.is_empty(),
@@ -328,7 +342,10 @@ fn the_parser_reads_every_registration_style_used() {
         let arg = &body[i + ".route(".len()..];
         let (path, used) = route_path(body, arg);
         let m = arg[used..].find("web::").unwrap();
-        found.push((path, arg[used + m + 5..].split('(').next().unwrap().to_string()));
+        found.push((
+            path,
+            arg[used + m + 5..].split('(').next().unwrap().to_string(),
+        ));
     }
     assert_eq!(
         found,

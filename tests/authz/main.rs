@@ -76,10 +76,7 @@ pub fn snapshot(app: &TestApp) -> Vec<(String, Vec<String>)> {
 }
 
 /// Names the tables and rows that differ between two snapshots (empty when equal).
-pub fn diff(
-    before: &[(String, Vec<String>)],
-    after: &[(String, Vec<String>)],
-) -> Vec<String> {
+pub fn diff(before: &[(String, Vec<String>)], after: &[(String, Vec<String>)]) -> Vec<String> {
     let mut out = Vec::new();
     for (b, a) in before.iter().zip(after) {
         if b != a {

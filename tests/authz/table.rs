@@ -155,10 +155,8 @@ impl Row {
             Body::Json(t) | Body::Upload(_, Src::Text(t)) | Body::Raw(Src::Text(t)) => {
                 texts.push(t)
             }
-            Body::Upload(_, Src::Var(k)) | Body::Raw(Src::Var(k)) => {
-                if !vars.b.contains_key(k) {
-                    return Some(k.to_string());
-                }
+            Body::Upload(_, Src::Var(k)) | Body::Raw(Src::Var(k)) if !vars.b.contains_key(k) => {
+                return Some(k.to_string());
             }
             _ => {}
         }
@@ -344,19 +342,28 @@ pub fn html_steps() -> Vec<Step> {
     vec![
         // Account-level pages.
         Walk(
-            post("/congresses", "/congresses", Body::Form(DETAILS), [L, 403, 303, 303])
-                .audit("congress.create")
-                .capture(|v, _, p, r| {
-                    let id = r.location.as_deref().unwrap().trim_start_matches("/c/");
-                    match p {
-                        P::Owner => v.set("cid", id),
-                        P::Other => v.set("did", id),
-                        _ => {}
-                    }
-                }),
+            post(
+                "/congresses",
+                "/congresses",
+                Body::Form(DETAILS),
+                [L, 403, 303, 303],
+            )
+            .audit("congress.create")
+            .capture(|v, _, p, r| {
+                let id = r.location.as_deref().unwrap().trim_start_matches("/c/");
+                match p {
+                    P::Owner => v.set("cid", id),
+                    P::Other => v.set("did", id),
+                    _ => {}
+                }
+            }),
         ),
         Walk(get("/", "/", [L, 200, 200, 200]).says("甲城大学第十次学生代表大会")),
-        Walk(get("/congresses/new", "/congresses/new", [L, 403, 200, 200])),
+        Walk(get(
+            "/congresses/new",
+            "/congresses/new",
+            [L, 403, 200, 200],
+        )),
         Walk(get("/account", "/account", [L, 200, 200, 200])),
         Walk(
             post(
@@ -719,7 +726,9 @@ pub fn html_steps() -> Vec<Step> {
                 Body::Empty,
                 OWN_TOO_EARLY,
             )
-            .says("现在还不能开始投票: 大会当前状态为“代表名单已冻结”，需要先进入“大会进行中”阶段。"),
+            .says(
+                "现在还不能开始投票: 大会当前状态为“代表名单已冻结”，需要先进入“大会进行中”阶段。",
+            ),
         ),
         Walk(
             post(
@@ -774,8 +783,13 @@ pub fn html_steps() -> Vec<Step> {
             .audit("credentials.reissue"),
         ),
         Walk(
-            post("/c/{cid}/close", "/c/$cid/close", Body::Empty, OWN_TOO_EARLY)
-                .says("现在还不能大会闭幕"),
+            post(
+                "/c/{cid}/close",
+                "/c/$cid/close",
+                Body::Empty,
+                OWN_TOO_EARLY,
+            )
+            .says("现在还不能大会闭幕"),
         ),
         // The session.
         Walk(
@@ -955,7 +969,14 @@ pub fn api_steps() -> Vec<Step> {
                 _ => {}
             }),
         ),
-        Walk(get("/api/v1/congresses", "/api/v1/congresses", [401, 200, 200, 200]).says("$aid")),
+        Walk(
+            get(
+                "/api/v1/congresses",
+                "/api/v1/congresses",
+                [401, 200, 200, 200],
+            )
+            .says("$aid"),
+        ),
         Walk(get(
             "/api/v1/congresses/{cid}",
             "/api/v1/congresses/$aid",
@@ -1106,7 +1127,9 @@ pub fn api_steps() -> Vec<Step> {
             post(
                 "/api/v1/congresses/{cid}/contests",
                 "/api/v1/congresses/$aid/contests",
-                Body::Json(r#"{"kind": "motion", "title": "审议工作报告", "motion_kind": "work_report"}"#),
+                Body::Json(
+                    r#"{"kind": "motion", "title": "审议工作报告", "motion_kind": "work_report"}"#,
+                ),
                 A_CREATED,
             )
             .capture(|v, _, _, r| v.set("amotion", json_id(r))),
@@ -1129,7 +1152,9 @@ pub fn api_steps() -> Vec<Step> {
             put(
                 "/api/v1/congresses/{cid}/contests/{id}",
                 "/api/v1/congresses/$aid/contests/$aelection",
-                Body::Json(r#"{"title": "选举第十一届主席团成员", "seats": 1, "allow_write_in": true}"#),
+                Body::Json(
+                    r#"{"title": "选举第十一届主席团成员", "seats": 1, "allow_write_in": true}"#,
+                ),
                 A_OWN,
             )
             .audit("contest.edit"),
@@ -1357,29 +1382,97 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("GET", "/static/app.css", "static asset"),
     ("GET", "/static/print.css", "static asset"),
     ("GET", "/static/cards.css", "static asset"),
-    ("GET", "/templates/{name}", "blank import templates (no data)"),
+    (
+        "GET",
+        "/templates/{name}",
+        "blank import templates (no data)",
+    ),
     ("GET", "/api/openapi.json", "the API's description"),
     ("GET", "/api/docs", "the API's documentation page"),
-    ("GET", "/login", "the staff login form (tests/authz/throttle.rs)"),
+    (
+        "GET",
+        "/login",
+        "the staff login form (tests/authz/throttle.rs)",
+    ),
     ("POST", "/login", "staff login (tests/authz/throttle.rs)"),
-    ("GET", "/login/code", "delegate login by code (tests/voting/login.rs)"),
-    ("POST", "/login/code", "delegate login by code (tests/voting/login.rs)"),
-    ("GET", "/t/{token}", "delegate login by QR card (tests/voting/login.rs)"),
+    (
+        "GET",
+        "/login/code",
+        "delegate login by code (tests/voting/login.rs)",
+    ),
+    (
+        "POST",
+        "/login/code",
+        "delegate login by code (tests/voting/login.rs)",
+    ),
+    (
+        "GET",
+        "/t/{token}",
+        "delegate login by QR card (tests/voting/login.rs)",
+    ),
     ("POST", "/v/logout", "delegate logout (tests/voting)"),
-    ("GET", "/v", "delegate phone pages, delegate session only (tests/voting)"),
+    (
+        "GET",
+        "/v",
+        "delegate phone pages, delegate session only (tests/voting)",
+    ),
     ("GET", "/v/{contest}", "delegate ballot (tests/voting)"),
-    ("POST", "/v/{contest}/review", "delegate ballot (tests/voting)"),
-    ("POST", "/v/{contest}/edit", "delegate ballot (tests/voting)"),
-    ("POST", "/v/{contest}/cast", "delegate ballot (tests/voting)"),
-    ("GET", "/v/roll/{kid}", "delegate's view of the roll (tests/voting, tests/results)"),
-    ("GET", "/r/{contest}/{hash}", "public receipt (tests/voting/receipts.rs)"),
-    ("GET", "/r/{contest}/{hash}/json", "public receipt (tests/voting/receipts.rs)"),
+    (
+        "POST",
+        "/v/{contest}/review",
+        "delegate ballot (tests/voting)",
+    ),
+    (
+        "POST",
+        "/v/{contest}/edit",
+        "delegate ballot (tests/voting)",
+    ),
+    (
+        "POST",
+        "/v/{contest}/cast",
+        "delegate ballot (tests/voting)",
+    ),
+    (
+        "GET",
+        "/v/roll/{kid}",
+        "delegate's view of the roll (tests/voting, tests/results)",
+    ),
+    (
+        "GET",
+        "/r/{contest}/{hash}",
+        "public receipt (tests/voting/receipts.rs)",
+    ),
+    (
+        "GET",
+        "/r/{contest}/{hash}/json",
+        "public receipt (tests/voting/receipts.rs)",
+    ),
     ("GET", "/b/{cid}", "public board (tests/results)"),
-    ("GET", "/b/{cid}/key.pem", "public signing key (tests/results)"),
-    ("GET", "/b/{cid}/check", "public tracker check (tests/results)"),
-    ("GET", "/b/{cid}/screen", "public projector screen (tests/results)"),
-    ("GET", "/b/{cid}/{kid}", "public board of a contest (tests/results)"),
-    ("GET", "/b/{cid}/{kid}/result", "public result (tests/results)"),
+    (
+        "GET",
+        "/b/{cid}/key.pem",
+        "public signing key (tests/results)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/check",
+        "public tracker check (tests/results)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/screen",
+        "public projector screen (tests/results)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/{kid}",
+        "public board of a contest (tests/results)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/{kid}/result",
+        "public result (tests/results)",
+    ),
     (
         "GET",
         "/api/v1/congresses/{cid}/contests/{kid}/board.json",

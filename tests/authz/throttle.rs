@@ -14,8 +14,7 @@ use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
 use crate::{audit_all, block_on};
 
-const THROTTLED: &str =
-    "登录失败次数过多: 同一账号或同一地址10分钟内最多尝试5次, 请10分钟后再试。";
+const THROTTLED: &str = "登录失败次数过多: 同一账号或同一地址10分钟内最多尝试5次, 请10分钟后再试。";
 const BAD: &str = "用户名或密码不正确。";
 
 /// A browser whose connections come from 127.0.0.`last`.
@@ -42,108 +41,116 @@ async fn logged_in(c: &Client) -> bool {
     c.get("/account").await.status() == 200
 }
 
-both_backends!(five_failures_lock_the_account_and_the_address, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "five_failures_lock_the_account_and_the_address") else {
-        return;
-    };
-    block_on(async {
-        let bing = app.create_user("tuanwei_bing", Role::Organiser);
-        let ding = app.create_user("tuanwei_ding", Role::Organiser);
-        let wu = app.create_user("jianpiao_wu", Role::Scrutineer);
-        let wrong = "wrong-password-Secret-1";
+both_backends!(
+    five_failures_lock_the_account_and_the_address,
+    |kind: Kind| {
+        let Some(app) = TestApp::start(kind, "five_failures_lock_the_account_and_the_address")
+        else {
+            return;
+        };
+        block_on(async {
+            let bing = app.create_user("tuanwei_bing", Role::Organiser);
+            let ding = app.create_user("tuanwei_ding", Role::Organiser);
+            let wu = app.create_user("jianpiao_wu", Role::Scrutineer);
+            let wrong = "wrong-password-Secret-1";
 
-        // Per account: 5 failures from .2, then the right password is refused from .2 and
-        // from .3; another account still logs in from .3.
-        let mut a = from(&app, 2);
-        for _ in 0..5 {
-            let (s, page) = login(&mut a, "tuanwei_bing", wrong).await;
-            assert_eq!(s, 401);
-            assert!(page.contains(BAD), "{page}");
-        }
-        let (s, page) = login(&mut a, "tuanwei_bing", &bing).await;
-        assert_eq!(s, 429);
-        assert!(page.contains(THROTTLED), "{page}");
-        assert!(!logged_in(&a).await);
-        let mut b = from(&app, 3);
-        let (s, page) = login(&mut b, "tuanwei_bing", &bing).await;
-        assert_eq!(s, 429, "the account is locked from every address");
-        assert!(page.contains(THROTTLED));
-        assert!(!logged_in(&b).await);
-        let (s, _) = login(&mut b, "tuanwei_ding", &ding).await;
-        assert_eq!(s, 303, "address .3 is not locked");
-        assert!(logged_in(&b).await);
-
-        // Per address: 5 failures from .4 under names that are no account's, then a real
-        // account with its right password is refused there, and logs in from .5.
-        let mut c = from(&app, 4);
-        for i in 0..5 {
-            let (s, _) = login(&mut c, &format!("guess_{i}_name"), wrong).await;
-            assert_eq!(s, 401);
-        }
-        let (s, page) = login(&mut c, "jianpiao_wu", &wu).await;
-        assert_eq!(s, 429);
-        assert!(page.contains(THROTTLED));
-        assert!(!logged_in(&c).await);
-        let mut d = from(&app, 5);
-        let (s, _) = login(&mut d, "jianpiao_wu", &wu).await;
-        assert_eq!(s, 303, "the account is not locked, only address .4");
-
-        // The audit log: each failure and each refusal, with the address, never the typed
-        // password or the names that are no account's.
-        let log = audit_all(&app);
-        let failed: Vec<_> = log
-            .iter()
-            .filter(|e| e.action == "auth.login_failed" && e.actor == "tuanwei_bing")
-            .collect();
-        assert_eq!(failed.len(), 5);
-        assert!(failed.iter().all(|e| e.addr.as_deref() == Some("127.0.0.2")));
-        let throttled: Vec<_> = log
-            .iter()
-            .filter(|e| e.action == "auth.login_throttled")
-            .map(|e| (e.actor.as_str(), e.addr.as_deref().unwrap_or("")))
-            .collect();
-        assert_eq!(
-            throttled,
-            [
-                ("tuanwei_bing", "127.0.0.2"),
-                ("tuanwei_bing", "127.0.0.3"),
-                ("jianpiao_wu", "127.0.0.4"),
-            ]
-        );
-        let by_address = log
-            .iter()
-            .filter(|e| e.action == "auth.login_failed" && e.addr.as_deref() == Some("127.0.0.4"))
-            .count();
-        assert_eq!(by_address, 5);
-        for e in &log {
-            let text = format!("{e:?}");
-            assert!(!text.contains(wrong), "typed password in {text}");
-            assert!(!text.contains("guess_"), "unknown username in {text}");
-            for pw in [&bing, &ding, &wu] {
-                assert!(!text.contains(pw.as_str()), "password in {text}");
+            // Per account: 5 failures from .2, then the right password is refused from .2 and
+            // from .3; another account still logs in from .3.
+            let mut a = from(&app, 2);
+            for _ in 0..5 {
+                let (s, page) = login(&mut a, "tuanwei_bing", wrong).await;
+                assert_eq!(s, 401);
+                assert!(page.contains(BAD), "{page}");
             }
-        }
+            let (s, page) = login(&mut a, "tuanwei_bing", &bing).await;
+            assert_eq!(s, 429);
+            assert!(page.contains(THROTTLED), "{page}");
+            assert!(!logged_in(&a).await);
+            let mut b = from(&app, 3);
+            let (s, page) = login(&mut b, "tuanwei_bing", &bing).await;
+            assert_eq!(s, 429, "the account is locked from every address");
+            assert!(page.contains(THROTTLED));
+            assert!(!logged_in(&b).await);
+            let (s, _) = login(&mut b, "tuanwei_ding", &ding).await;
+            assert_eq!(s, 303, "address .3 is not locked");
+            assert!(logged_in(&b).await);
 
-        // Still locked within the window; once the failures are older than 10 minutes the
-        // right password works again, from the same address.
-        let (s, _) = login(&mut a, "tuanwei_bing", &bing).await;
-        assert_eq!(s, 429);
-        {
-            let mut conn = app.db.db.conn().unwrap();
-            let shifted = diesel::update(throttle_events::table)
-                .set(throttle_events::at.eq(throttle_events::at - 600_001))
-                .execute(&mut conn)
-                .unwrap();
-            assert!(shifted >= 10);
-        }
-        let (s, _) = login(&mut a, "tuanwei_bing", &bing).await;
-        assert_eq!(s, 303, "the window has passed");
-        assert!(logged_in(&a).await);
-        let mut e = from(&app, 4);
-        let (s, _) = login(&mut e, "jianpiao_wu", &wu).await;
-        assert_eq!(s, 303, "the address's window has passed");
-    });
-});
+            // Per address: 5 failures from .4 under names that are no account's, then a real
+            // account with its right password is refused there, and logs in from .5.
+            let mut c = from(&app, 4);
+            for i in 0..5 {
+                let (s, _) = login(&mut c, &format!("guess_{i}_name"), wrong).await;
+                assert_eq!(s, 401);
+            }
+            let (s, page) = login(&mut c, "jianpiao_wu", &wu).await;
+            assert_eq!(s, 429);
+            assert!(page.contains(THROTTLED));
+            assert!(!logged_in(&c).await);
+            let mut d = from(&app, 5);
+            let (s, _) = login(&mut d, "jianpiao_wu", &wu).await;
+            assert_eq!(s, 303, "the account is not locked, only address .4");
+
+            // The audit log: each failure and each refusal, with the address, never the typed
+            // password or the names that are no account's.
+            let log = audit_all(&app);
+            let failed: Vec<_> = log
+                .iter()
+                .filter(|e| e.action == "auth.login_failed" && e.actor == "tuanwei_bing")
+                .collect();
+            assert_eq!(failed.len(), 5);
+            assert!(failed
+                .iter()
+                .all(|e| e.addr.as_deref() == Some("127.0.0.2")));
+            let throttled: Vec<_> = log
+                .iter()
+                .filter(|e| e.action == "auth.login_throttled")
+                .map(|e| (e.actor.as_str(), e.addr.as_deref().unwrap_or("")))
+                .collect();
+            assert_eq!(
+                throttled,
+                [
+                    ("tuanwei_bing", "127.0.0.2"),
+                    ("tuanwei_bing", "127.0.0.3"),
+                    ("jianpiao_wu", "127.0.0.4"),
+                ]
+            );
+            let by_address = log
+                .iter()
+                .filter(|e| {
+                    e.action == "auth.login_failed" && e.addr.as_deref() == Some("127.0.0.4")
+                })
+                .count();
+            assert_eq!(by_address, 5);
+            for e in &log {
+                let text = format!("{e:?}");
+                assert!(!text.contains(wrong), "typed password in {text}");
+                assert!(!text.contains("guess_"), "unknown username in {text}");
+                for pw in [&bing, &ding, &wu] {
+                    assert!(!text.contains(pw.as_str()), "password in {text}");
+                }
+            }
+
+            // Still locked within the window; once the failures are older than 10 minutes the
+            // right password works again, from the same address.
+            let (s, _) = login(&mut a, "tuanwei_bing", &bing).await;
+            assert_eq!(s, 429);
+            {
+                let mut conn = app.db.db.conn().unwrap();
+                let shifted = diesel::update(throttle_events::table)
+                    .set(throttle_events::at.eq(throttle_events::at - 600_001))
+                    .execute(&mut conn)
+                    .unwrap();
+                assert!(shifted >= 10);
+            }
+            let (s, _) = login(&mut a, "tuanwei_bing", &bing).await;
+            assert_eq!(s, 303, "the window has passed");
+            assert!(logged_in(&a).await);
+            let mut e = from(&app, 4);
+            let (s, _) = login(&mut e, "jianpiao_wu", &wu).await;
+            assert_eq!(s, 303, "the address's window has passed");
+        });
+    }
+);
 
 both_backends!(concurrent_guesses_are_capped_too, |kind: Kind| {
     let Some(app) = TestApp::start(kind, "concurrent_guesses_are_capped_too") else {

@@ -182,7 +182,11 @@ impl World {
     /// Walks one row as the four principals.
     async fn walk_row(&mut self, row: &table::Row) {
         if let Some(k) = row.missing(&self.vars) {
-            self.fail(row, P::Anon, format!("not walked: ${k} was not captured by an earlier row"));
+            self.fail(
+                row,
+                P::Anon,
+                format!("not walked: ${k} was not captured by an earlier row"),
+            );
             return;
         }
         let mut before = if row.is_mutating() {
@@ -204,26 +208,24 @@ impl World {
                 );
             }
             let to_login = r.status == 303 && r.location.as_deref() == Some("/login");
-            if r.status == 303 && (p == P::Anon || row.method == "GET") && !row.is_api() {
-                if !to_login {
-                    self.fail(row, p, format!("303 to {:?}, not /login", r.location));
-                }
+            if r.status == 303
+                && (p == P::Anon || row.method == "GET")
+                && !row.is_api()
+                && !to_login
+            {
+                self.fail(row, p, format!("303 to {:?}, not /login", r.location));
             }
             // Logging out also ends at /login; a logged-in principal's POST goes there for
             // no other reason.
-            let refused =
-                (to_login && (p == P::Anon || row.method == "GET")) || matches!(r.status, 400..=499);
+            let refused = (to_login && (p == P::Anon || row.method == "GET"))
+                || matches!(r.status, 400..=499);
             // The reason is said.
             match (row.is_api(), r.status) {
-                (true, 401) => {
-                    if !r.text.contains("\"code\":\"unauthorized\"") {
-                        self.fail(row, p, format!("401 without its code: {snippet}"));
-                    }
+                (true, 401) if !r.text.contains("\"code\":\"unauthorized\"") => {
+                    self.fail(row, p, format!("401 without its code: {snippet}"));
                 }
-                (true, 403) => {
-                    if !r.text.contains("\"code\":\"forbidden\"") {
-                        self.fail(row, p, format!("403 without its code: {snippet}"));
-                    }
+                (true, 403) if !r.text.contains("\"code\":\"forbidden\"") => {
+                    self.fail(row, p, format!("403 without its code: {snippet}"));
                 }
                 (false, 403) => {
                     let said = [
@@ -274,15 +276,28 @@ impl World {
                     }
                 } else {
                     match row.audit {
-                        None => self.fail(row, p, "accepted change without an audit row in the table".into()),
+                        None => self.fail(
+                            row,
+                            p,
+                            "accepted change without an audit row in the table".into(),
+                        ),
                         Some(action) => {
                             let who = self.who[i].username;
+                            let role = if p == P::Scrutineer {
+                                "scrutineer"
+                            } else {
+                                "organiser"
+                            };
                             let written = audit_all(&self.app)
                                 .into_iter()
                                 .filter(|e| e.seq > last_seq)
-                                .any(|e| e.action == action && e.actor == who);
+                                .any(|e| e.action == action && e.actor == who && e.role == role);
                             if !written {
-                                self.fail(row, p, format!("no audit entry {action} by {who}"));
+                                self.fail(
+                                    row,
+                                    p,
+                                    format!("no audit entry {action} by {who} ({role})"),
+                                );
                             }
                         }
                     }
@@ -348,8 +363,9 @@ impl World {
         let mut c = self.app.db.db.conn().unwrap();
         for k in ["cid", "aid"] {
             let cid = self.vars.get(k);
-            let cards = service::credentials::cards(&mut c, cid, None, &self.app.state.credential_key)
-                .expect("cards");
+            let cards =
+                service::credentials::cards(&mut c, cid, None, &self.app.state.credential_key)
+                    .expect("cards");
             assert!(!cards.is_empty());
             for card in cards {
                 out.push(card.token);
@@ -368,8 +384,10 @@ impl World {
             let text = format!("{e:?}");
             for s in &secrets {
                 if text.contains(s.as_str()) {
-                    self.failures
-                        .push(format!("audit entry {} {} holds a secret: {text}", e.seq, e.action));
+                    self.failures.push(format!(
+                        "audit entry {} {} holds a secret: {text}",
+                        e.seq, e.action
+                    ));
                 }
             }
         }

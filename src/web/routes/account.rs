@@ -150,12 +150,7 @@ async fn login(
     let reserved = state
         .run(move |c| {
             write_tx(c, |c| {
-                Ok::<_, WebError>(users::reserve_attempt(
-                    c,
-                    &[&ub, &ab],
-                    since,
-                    MAX_FAILURES,
-                )?)
+                Ok::<_, WebError>(users::reserve_attempt(c, &[&ub, &ab], since, MAX_FAILURES)?)
             })
         })
         .await?;
