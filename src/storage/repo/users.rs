@@ -185,15 +185,50 @@ pub fn revoke_token(conn: &mut DbConnection, id: &str) -> StorageResult<bool> {
 
 // --- throttling ----------------------------------------------------------------------------
 
-/// Records a failure in `bucket` (e.g. `login:user:alice`, `login:addr:10.0.0.5`).
-pub fn record_failure(conn: &mut DbConnection, bucket: &str) -> StorageResult<()> {
+/// Records a failure in `bucket` (e.g. `login:user:alice`, `login:addr:10.0.0.5`); returns
+/// the event's id.
+pub fn record_failure(conn: &mut DbConnection, bucket: &str) -> StorageResult<String> {
+    let id = new_id("f");
     diesel::insert_into(throttle_events::table)
         .values(ThrottleEventRow {
-            id: new_id("f"),
+            id: id.clone(),
             bucket: bucket.to_string(),
             at: now_ms(),
         })
         .execute(conn)?;
+    Ok(id)
+}
+
+/// Takes one attempt from each of `buckets` unless one of them already holds `max` failures
+/// since `since_ms` (`None`: throttled). The attempt is recorded as a failure in each bucket
+/// *before* the password is checked, so simultaneous attempts cannot all see the same count;
+/// a successful attempt removes its events again (`forget_failure`). Call inside
+/// `write_tx`: SQLite's immediate transaction serialises it; on PostgreSQL the table lock
+/// makes concurrent reservations take turns.
+pub fn reserve_attempt(
+    conn: &mut DbConnection,
+    buckets: &[&str],
+    since_ms: i64,
+    max: i64,
+) -> StorageResult<Option<Vec<String>>> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("LOCK TABLE throttle_events IN SHARE ROW EXCLUSIVE MODE").execute(c)?;
+    }
+    for b in buckets {
+        if failures_since(conn, b, since_ms)? >= max {
+            return Ok(None);
+        }
+    }
+    let mut ids = Vec::with_capacity(buckets.len());
+    for b in buckets {
+        ids.push(record_failure(conn, b)?);
+    }
+    Ok(Some(ids))
+}
+
+/// Removes one recorded failure (a reserved attempt that succeeded).
+pub fn forget_failure(conn: &mut DbConnection, id: &str) -> StorageResult<()> {
+    diesel::delete(throttle_events::table.find(id)).execute(conn)?;
     Ok(())
 }
 

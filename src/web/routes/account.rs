@@ -144,13 +144,17 @@ async fn login(
     );
     let addr_bucket = format!("login:addr:{addr}");
     let since = now_ms() - WINDOW_MS;
-    let (ub, ab) = (user_bucket.clone(), addr_bucket.clone());
-    let throttled = state
+    let (ub, ab) = (user_bucket.clone(), addr_bucket);
+    // The attempt counts as a failure from before the password is checked, so that
+    // simultaneous guesses cannot all pass the check (a success removes it again).
+    let reserved = state
         .run(move |c| {
-            Ok(users::failures_since(c, &ub, since)? >= MAX_FAILURES
-                || users::failures_since(c, &ab, since)? >= MAX_FAILURES)
+            write_tx(c, |c| {
+                Ok::<_, WebError>(users::reserve_attempt(c, &[&ub, &ab], since, MAX_FAILURES)?)
+            })
         })
         .await?;
+    let throttled = reserved.is_none();
     let un = username.clone();
     let user = state.run(move |c| Ok(users::by_username(c, &un)?)).await?;
     // The audit log names the account only when it exists, never what was typed otherwise.
@@ -209,8 +213,7 @@ async fn login(
             state
                 .run(move |c| {
                     write_tx(c, |c| {
-                        users::record_failure(c, &user_bucket)?;
-                        users::record_failure(c, &addr_bucket)?;
+                        // The reserved attempt stays as the failure in both buckets.
                         audit::record(
                             c,
                             audit::Entry {
@@ -233,6 +236,10 @@ async fn login(
                 .run(move |c| {
                     write_tx(c, |c| {
                         users::clear_failures(c, &user_bucket)?;
+                        // A successful login is no failure of its address either.
+                        for id in reserved.iter().flatten() {
+                            users::forget_failure(c, id)?;
+                        }
                         audit::record(
                             c,
                             audit::Entry {
