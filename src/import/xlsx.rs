@@ -60,7 +60,25 @@ fn too_many_cells(file: &str) -> ImportErrors {
 /// An .xlsx sheet is read cell by cell, so a sheet with two cells far apart (A1 and
 /// XFD1048576) costs two cells, not the 17 billion of the rectangle between them that
 /// calamine's `Range` would allocate (enough to abort the server).
+///
+/// calamine panics on some malformed files (a cell reference `A99999999999` overflows its row
+/// arithmetic when overflow checks are on, as in debug builds); such a file is reported as
+/// damaged like any other unreadable workbook.
 pub(crate) fn read_workbook(
+    file: &str,
+    bytes: &[u8],
+    kind: WorkbookKind,
+) -> Result<Table, ImportErrors> {
+    std::panic::catch_unwind(|| read_workbook_unguarded(file, bytes, kind)).unwrap_or_else(|_| {
+        Err(ImportError::file(
+            file,
+            "无法读取Excel文件: 文件内容有误(可能已损坏); 请在Excel中重新保存后再上传",
+        )
+        .into())
+    })
+}
+
+fn read_workbook_unguarded(
     file: &str,
     bytes: &[u8],
     kind: WorkbookKind,
@@ -272,6 +290,43 @@ mod tests {
         assert_eq!(t.rows.len(), 1);
         assert_eq!(t.rows[0].line, 1_048_576);
         assert_eq!(t.rows[0].cells, vec!["", "", "", "x"]);
+    }
+
+    /// `bytes` with `from` replaced by `to` in the first sheet's XML.
+    fn patch_sheet(bytes: &[u8], from: &str, to: &str) -> Vec<u8> {
+        use std::io::{Read, Write};
+        let mut zin = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut zout = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        for i in 0..zin.len() {
+            let mut f = zin.by_index(i).unwrap();
+            let mut data = Vec::new();
+            f.read_to_end(&mut data).unwrap();
+            if f.name().ends_with("sheet1.xml") {
+                let xml = String::from_utf8(data).unwrap();
+                assert!(xml.contains(from), "{xml}");
+                data = xml.replace(from, to).into_bytes();
+            }
+            zout.start_file(f.name(), zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zout.write_all(&data).unwrap();
+        }
+        zout.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_cell_reference_past_u32_is_a_damaged_file() {
+        // Found by the import_xlsx fuzz target: calamine's row arithmetic overflows (a panic
+        // where overflow checks are on).
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        ws.write(0, 0, "学院").unwrap();
+        ws.write(1, 0, "文学院").unwrap();
+        let bytes = patch_sheet(&wb.save_to_buffer().unwrap(), "r=\"A2\"", "r=\"A99999999999\"");
+        match read_table("bad.xlsx", &bytes) {
+            // Without overflow checks the row wraps around: read, or refused, never a panic.
+            Ok(t) => assert_eq!(t.headers, vec!["学院"]),
+            Err(e) => assert!(e.0[0].message.contains("Excel"), "{e}"),
+        }
     }
 
     #[test]
