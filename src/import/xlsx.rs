@@ -321,7 +321,11 @@ mod tests {
         let ws = wb.add_worksheet();
         ws.write(0, 0, "学院").unwrap();
         ws.write(1, 0, "文学院").unwrap();
-        let bytes = patch_sheet(&wb.save_to_buffer().unwrap(), "r=\"A2\"", "r=\"A99999999999\"");
+        let bytes = patch_sheet(
+            &wb.save_to_buffer().unwrap(),
+            "r=\"A2\"",
+            "r=\"A99999999999\"",
+        );
         match read_table("bad.xlsx", &bytes) {
             // Without overflow checks the row wraps around: read, or refused, never a panic.
             Ok(t) => assert_eq!(t.headers, vec!["学院"]),

@@ -131,3 +131,64 @@ both_backends!(api_tokens_cannot_be_guessed, |kind: Kind| {
         assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
     });
 });
+
+/// A browser-like client (cookie jar) connecting from `local`.
+fn client_from(app: &TestApp, local: &str) -> crate::common::http::Client {
+    crate::common::http::Client {
+        base: app.base.clone(),
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(Some(local.parse().unwrap()))
+            .build()
+            .unwrap(),
+        csrf: None,
+    }
+}
+
+both_backends!(staff_passwords_cannot_be_guessed, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "password_guessing") else {
+        return;
+    };
+    let password = app.create_user("tuanwei", Role::Organiser);
+    let other_password = app.create_user("jianpiao", Role::Scrutineer);
+    block_on(async {
+        let mut c = app.client();
+        for i in 0..congress::web::routes::account::MAX_FAILURES {
+            let r = c.login("tuanwei", &format!("guess-{i}")).await;
+            assert_eq!(r.status(), 401, "guess {i}");
+            assert!(r.text().await.unwrap().contains("用户名或密码不正确"));
+        }
+        let r = c.login("tuanwei", "guess-again").await;
+        assert_eq!(r.status(), 429);
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("登录失败次数过多: 同一账号或同一地址10分钟内最多尝试5次"));
+        // The right password is refused during the lock, for this account from anywhere ...
+        for mut c in [app.client(), client_from(&app, OTHER)] {
+            let r = c.login("tuanwei", &password).await;
+            assert_eq!(r.status(), 429);
+            assert!(!r
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("congress_staff=")));
+        }
+        // ... and for any account from this address; another account elsewhere is not locked.
+        let r = app.client().login("jianpiao", &other_password).await;
+        assert_eq!(r.status(), 429);
+        let r = client_from(&app, "127.0.0.3")
+            .login("jianpiao", &other_password)
+            .await;
+        assert_eq!(r.status(), 303);
+        let mut c = app.db.db.conn().unwrap();
+        let throttled = congress::storage::repo::audit::list(&mut c, None)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "auth.login_throttled")
+            .count();
+        assert!(throttled >= 3, "{throttled}");
+    });
+});
