@@ -208,6 +208,7 @@ impl ResponseError for ApiError {
 }
 
 pub type WebResult<T> = Result<T, WebError>;
+pub type ApiResult<T> = Result<T, ApiError>;
 
 /// The refusal of a JSON or form body over [`super::MAX_BODY_BYTES`].
 pub fn body_too_large() -> WebError {
@@ -234,7 +235,6 @@ pub fn json_error(e: actix_web::error::JsonPayloadError) -> WebError {
         e => WebError::BadRequest(format!("请求体不是有效的JSON: {e}")),
     }
 }
-pub type ApiResult<T> = Result<T, ApiError>;
 
 impl From<crate::service::ServiceError> for WebError {
     fn from(e: crate::service::ServiceError) -> Self {

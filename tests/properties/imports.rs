@@ -173,7 +173,7 @@ fn run(kind: Kind) {
         any::<bool>(),
         any::<bool>(),
     );
-    let mut runner = TestRunner::new(config(12));
+    let mut runner = TestRunner::new(config(24));
     runner
         .run(&strategy, |(kind, edits, bad, gbk, api)| {
             let text = broken(kind, &edits, bad);

@@ -129,7 +129,7 @@ fn ballot_value() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config(200))]
+    #![proptest_config(config(1000))]
 
     #[test]
     fn arbitrary_bytes_as_csv(data in vec(any::<u8>(), 0..2048)) {
@@ -179,7 +179,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(config(96))]
+    #![proptest_config(config(300))]
 
     #[test]
     fn tampered_packets(
