@@ -101,11 +101,10 @@ async fn flow(driver: &WebDriver, app: &TestApp, password: &str) -> WebDriverRes
             .await?
             .send_keys(file.to_string_lossy())
             .await?;
-        driver
-            .find(By::Css(format!("{form} button")))
-            .await?
-            .click()
-            .await?;
+        let button = driver.find(By::Css(format!("{form} button"))).await?;
+        button.click().await?;
+        // The answer is the same page: wait for the old one to go before reading it.
+        button.wait_until().stale().await?;
         arrive(driver, &format!("/c/{cid}/files")).await?;
         let page = driver.source().await?;
         assert!(
@@ -115,13 +114,13 @@ async fn flow(driver: &WebDriver, app: &TestApp, password: &str) -> WebDriverRes
     }
 
     driver.goto(app.url(&format!("/c/{cid}/roster"))).await?;
-    driver
+    let button = driver
         .find(By::Css(format!(
             "form[action='/c/{cid}/roster/generate'] button"
         )))
-        .await?
-        .click()
         .await?;
+    button.click().await?;
+    button.wait_until().stale().await?;
     arrive(driver, &format!("/c/{cid}/roster")).await?;
     let report = driver.source().await?;
     assert!(report.contains("计算机学院"), "report lists the colleges");
@@ -130,13 +129,14 @@ async fn flow(driver: &WebDriver, app: &TestApp, password: &str) -> WebDriverRes
         .screenshot(&screenshot_dir().join("roster-report.png"))
         .await?;
 
-    driver
+    let button = driver
         .find(By::Css(format!(
             "form[action='/c/{cid}/roster/freeze'] button"
         )))
-        .await?
-        .click()
         .await?;
+    button.click().await?;
+    // `/c/{cid}` is a prefix of the roster page itself: wait for that page to go first.
+    button.wait_until().stale().await?;
     arrive(driver, &format!("/c/{cid}")).await?;
     Ok(cid)
 }

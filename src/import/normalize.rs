@@ -19,6 +19,7 @@ fn half_width(c: char) -> char {
 /// Normalises one cell as every importer sees it.
 ///
 /// - full-width ASCII becomes half-width (`２０２３` -> `2023`, `１，２３４` -> `1,234`);
+/// - control characters other than whitespace (NUL, BEL, ...) are dropped;
 /// - leading/trailing whitespace goes, including the ideographic space U+3000 and NBSP, and
 ///   zero-width characters vanish;
 /// - inside the cell a run of whitespace next to a Chinese (non-ASCII) character is dropped
@@ -36,7 +37,9 @@ pub fn normalize_cell(raw: &str) -> String {
     // Pending whitespace run: Some(had_newline).
     let mut pending: Option<bool> = None;
     for c in raw.chars() {
-        if is_invisible(c) {
+        // Control characters (NUL from a UTF-16 file read as bytes, Excel's _x0001_ escapes)
+        // mean nothing in a name or number, and PostgreSQL cannot store a NUL in text.
+        if is_invisible(c) || (c.is_control() && !c.is_whitespace()) {
             continue;
         }
         let c = half_width(c);
@@ -115,6 +118,8 @@ mod tests {
         );
         assert_eq!(normalize_cell("\u{FEFF}姓名"), "姓名");
         assert_eq!(normalize_cell(" \u{3000} "), "");
+        assert_eq!(normalize_cell("王\0芳\u{7}"), "王芳");
+        assert_eq!(normalize_cell("\u{1}2023\u{7f}"), "2023");
     }
 
     #[test]

@@ -28,6 +28,14 @@ impl Staff {
     }
 }
 
+/// Wrong API tokens allowed per address within [`TOKEN_WINDOW_MS`]; after that every token
+/// from the address is refused with 429 until the window passes. A script with a stale token
+/// fails at once, so a handful is plenty; a 130-bit token cannot be guessed anyway, but a
+/// leaked token list or a typo'd script should not get unlimited tries.
+pub const MAX_TOKEN_FAILURES: i64 = 10;
+/// The API token throttling window.
+pub const TOKEN_WINDOW_MS: i64 = 10 * 60 * 1000;
+
 /// An API caller authenticated by `Authorization: Bearer <token>`.
 #[derive(Debug, Clone)]
 pub struct ApiUser {
@@ -118,11 +126,32 @@ impl FromRequest for ApiUser {
             // Only the SHA-256 of a token is stored; looking up by hash leaks no timing about
             // the token itself.
             let hash = crate::crypto::sha256_hex(token.as_bytes());
-            let user = state
-                .run(move |c| Ok(users::user_by_token_hash(c, &hash)?))
-                .await?
-                .ok_or(ApiError(WebError::Unauthorized))?;
-            Ok(ApiUser { user })
+            let bucket = format!("api-token:addr:{}", client_addr(&req));
+            let since = crate::storage::now_ms() - TOKEN_WINDOW_MS;
+            let found = state
+                .run(move |c| {
+                    // While the address is locked out even a right token is refused, so the
+                    // lock cannot be used to tell a right guess from a wrong one.
+                    if users::failures_since(c, &bucket, since)? >= MAX_TOKEN_FAILURES {
+                        return Ok(Err(()));
+                    }
+                    let user = users::user_by_token_hash(c, &hash)?;
+                    if user.is_none() {
+                        users::record_failure(c, &bucket)?;
+                    }
+                    Ok(Ok(user))
+                })
+                .await?;
+            match found {
+                Ok(Some(user)) => Ok(ApiUser { user }),
+                Ok(None) => Err(ApiError(WebError::Unauthorized)),
+                Err(()) => Err(ApiError(WebError::Throttled(format!(
+                    "API 令牌错误次数过多: 同一地址{}分钟内最多{}次错误, 请{}分钟后再试",
+                    TOKEN_WINDOW_MS / 60_000,
+                    MAX_TOKEN_FAILURES,
+                    TOKEN_WINDOW_MS / 60_000
+                )))),
+            }
         })
     }
 }

@@ -21,8 +21,9 @@ use futures_util::StreamExt;
 use super::error::WebError;
 use super::session::Sessions;
 
-/// Bodies larger than this are not buffered for the token search (uploads use the query).
-const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Bodies larger than this are not buffered for the token search (uploads use the query);
+/// the same limit the form extractor applies.
+const MAX_FORM_BYTES: usize = super::MAX_BODY_BYTES;
 
 pub struct CsrfGuard {
     sessions: Sessions,
@@ -125,11 +126,7 @@ where
                     body.extend_from_slice(&chunk);
                 }
                 if too_big {
-                    let err = WebError::PayloadTooLarge(format!(
-                        "表单内容超过 {} KB 的上限",
-                        MAX_FORM_BYTES / 1024
-                    ));
-                    let resp = err.error_response();
+                    let resp = super::error::body_too_large().error_response();
                     return Ok(req.into_response(resp).map_into_right_body());
                 }
                 let body: Bytes = body.freeze();

@@ -194,8 +194,14 @@ impl ResponseError for ApiError {
             details: self.0.details().to_vec(),
         };
         let mut resp = HttpResponse::build(self.status_code());
-        if let WebError::Unauthorized = self.0 {
-            resp.insert_header(("WWW-Authenticate", "Bearer"));
+        match self.0 {
+            WebError::Unauthorized => {
+                resp.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            WebError::Throttled(_) => {
+                resp.insert_header(("Retry-After", "600"));
+            }
+            _ => {}
         }
         resp.json(body)
     }
@@ -203,6 +209,32 @@ impl ResponseError for ApiError {
 
 pub type WebResult<T> = Result<T, WebError>;
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// The refusal of a JSON or form body over [`super::MAX_BODY_BYTES`].
+pub fn body_too_large() -> WebError {
+    WebError::PayloadTooLarge(format!(
+        "请求内容超过{} KB的上限, 未处理; 文件请用上传功能提交",
+        super::MAX_BODY_BYTES / 1024
+    ))
+}
+
+/// A form body that could not be read: too big (413) or malformed (400).
+pub fn form_error(e: actix_web::error::UrlencodedError) -> WebError {
+    use actix_web::error::UrlencodedError as U;
+    match e {
+        U::Overflow { .. } => body_too_large(),
+        e => WebError::BadRequest(format!("表单内容无效: {e}")),
+    }
+}
+
+/// A JSON body that could not be read: too big (413) or malformed (400).
+pub fn json_error(e: actix_web::error::JsonPayloadError) -> WebError {
+    use actix_web::error::JsonPayloadError as J;
+    match e {
+        J::Overflow { .. } | J::OverflowKnownLength { .. } => body_too_large(),
+        e => WebError::BadRequest(format!("请求体不是有效的JSON: {e}")),
+    }
+}
 
 impl From<crate::service::ServiceError> for WebError {
     fn from(e: crate::service::ServiceError) -> Self {

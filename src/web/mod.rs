@@ -4,7 +4,7 @@
 //! `server()` builds the app from a bound `TcpListener` (port 0 in tests). Handlers are thin:
 //! gather input, call the domain and storage (on the blocking pool via `AppState::run`), pick
 //! a view. Every response carries the security headers; every state-changing form passes the
-//! CSRF guard.
+//! CSRF guard; no NUL reaches a handler as text (`nul`).
 
 pub mod api;
 pub mod auth;
@@ -12,6 +12,7 @@ pub mod ballot_form;
 pub mod csrf;
 pub mod error;
 pub mod headers;
+pub mod nul;
 pub mod routes;
 pub mod session;
 pub mod upload;
@@ -170,24 +171,21 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             .app_data(
                 web::FormConfig::default()
                     .limit(MAX_BODY_BYTES)
-                    .error_handler(|e, _| {
-                        WebError::BadRequest(format!("表单内容无效: {e}")).into()
-                    }),
+                    .error_handler(|e, _| error::form_error(e).into()),
             )
             .app_data(
                 web::JsonConfig::default()
                     .limit(MAX_BODY_BYTES)
-                    .error_handler(|e, _| {
-                        error::ApiError(WebError::BadRequest(format!("请求体不是有效的JSON: {e}")))
-                            .into()
-                    }),
+                    .error_handler(|e, _| error::ApiError(error::json_error(e)).into()),
             )
             .app_data(web::PayloadConfig::default().limit(MAX_UPLOAD_BYTES))
             .wrap(csrf::CsrfGuard::new(sessions))
+            .wrap(middleware::from_fn(nul::reject_nul))
             .wrap(headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::NormalizePath::trim())
             .configure(configure)
+            .default_service(web::to(routes::not_found))
     })
     .listen(listener)?
     .shutdown_timeout(5)

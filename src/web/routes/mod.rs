@@ -24,7 +24,19 @@ pub mod setup;
 pub mod vote;
 pub mod voting;
 
-use actix_web::web;
+use actix_web::{web, HttpRequest, ResponseError};
+
+use crate::web::error::{ApiError, WebError};
+
+/// Any address no route serves: a Chinese 404, as JSON under `/api/`.
+pub async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
+    let e = WebError::NotFound("页面不存在: 请检查网址是否正确".to_string());
+    if req.path().starts_with("/api/") {
+        ApiError(e).error_response()
+    } else {
+        e.error_response()
+    }
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);

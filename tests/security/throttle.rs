@@ -1,0 +1,194 @@
+//! Guessing secrets is throttled per client address: the delegates' card tokens (`/t/{token}`)
+//! and the API's bearer tokens. After the allowed failures a wrong guess gets 429 with a
+//! Chinese message, a right secret from the same address is refused too (so the lock cannot
+//! tell a right guess from a wrong one), and another address is not locked out.
+
+use congress::storage::repo::users::Role;
+use congress::web::auth::MAX_TOKEN_FAILURES;
+use congress::web::routes::delegate::MAX_LOGIN_FAILURES;
+use serde_json::Value;
+
+use crate::common::http::TestApp;
+use crate::common::Kind;
+use crate::{block_on, fixture, http};
+
+/// Another loopback address: another client to the server.
+const OTHER: &str = "127.0.0.2";
+
+async fn open_card(h: &reqwest::Client, app: &TestApp, token: &str) -> (u16, bool, String) {
+    let r = h.get(app.url(&format!("/t/{token}"))).send().await.unwrap();
+    let status = r.status().as_u16();
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .any(|v| v.to_str().unwrap().starts_with("congress_vote="));
+    (status, cookie, r.text().await.unwrap())
+}
+
+both_backends!(card_tokens_cannot_be_guessed, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "card_token_guessing") else {
+        return;
+    };
+    let fx = fixture::for_app(&app, 3);
+    block_on(async {
+        let h = http(None);
+        let good = fx.card(1).token.clone();
+        // Well-formed tokens (26 Crockford base32 characters) that are not on any card.
+        for i in 0..MAX_LOGIN_FAILURES {
+            let guess = format!("{:0>26}", format!("z{i}"));
+            let (status, cookie, body) = open_card(&h, &app, &guess).await;
+            assert_eq!(status, 401, "guess {i}: {body}");
+            assert!(!cookie);
+            assert!(body.contains("代表证无效或已作废"), "{body}");
+        }
+        let (status, cookie, body) = open_card(&h, &app, "0000000000000000000000zzzz").await;
+        assert_eq!(status, 429);
+        assert!(!cookie);
+        assert!(body.contains("登录失败次数过多, 请10分钟后再试"), "{body}");
+        // The right token during the lock: refused, no session, nobody checked in.
+        let (status, cookie, _) = open_card(&h, &app, &good).await;
+        assert_eq!((status, cookie), (429, false));
+        let mut c = app.db.db.conn().unwrap();
+        let d = congress::storage::repo::roster::delegate_by_no(&mut c, &fx.congress_id, 1)
+            .unwrap()
+            .unwrap();
+        assert!(!d.present, "a locked-out login checked nobody in");
+        drop(c);
+        // Another address is not locked out by this one.
+        let (status, cookie, body) = open_card(&http(Some(OTHER)), &app, &good).await;
+        assert_eq!((status, cookie), (303, true), "{body}");
+    });
+});
+
+async fn me(h: &reqwest::Client, app: &TestApp, token: &str) -> (u16, Option<String>, Value) {
+    let r = h
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let retry = r
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_string());
+    (status, retry, r.json().await.unwrap())
+}
+
+both_backends!(api_tokens_cannot_be_guessed, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "api_token_guessing") else {
+        return;
+    };
+    app.create_user("tuanwei", Role::Organiser);
+    let good = crate::api_token(&app, "tuanwei");
+    block_on(async {
+        let h = http(None);
+        let (status, _, body) = me(&h, &app, &good).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(body["username"], "tuanwei");
+        // A request without a token is not a guess and does not count.
+        for _ in 0..MAX_TOKEN_FAILURES + 2 {
+            let r = h.get(app.url("/api/v1/me")).send().await.unwrap();
+            assert_eq!(r.status(), 401);
+        }
+        for i in 0..MAX_TOKEN_FAILURES {
+            let (status, _, body) = me(&h, &app, &format!("{good}{i}")).await;
+            assert_eq!(status, 401, "guess {i}: {body}");
+            assert_eq!(body["code"], "unauthorized");
+        }
+        let (status, retry, body) = me(&h, &app, "not-a-token").await;
+        assert_eq!(status, 429, "{body}");
+        assert_eq!(body["code"], "throttled");
+        assert_eq!(retry.as_deref(), Some("600"));
+        let message = body["message"].as_str().unwrap();
+        assert!(
+            message.contains("API 令牌错误次数过多") && message.contains("10分钟后再试"),
+            "{message}"
+        );
+        // The right token from the locked-out address is refused as well ...
+        let (status, _, body) = me(&h, &app, &good).await;
+        assert_eq!(status, 429, "{body}");
+        // ... also for writes, which change nothing.
+        let r = h
+            .post(app.url("/api/v1/congresses"))
+            .bearer_auth(&good)
+            .json(&crate::congress_json("锁定期间创建的大会"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 429);
+        // Another address is not locked out.
+        let (status, _, body) = me(&http(Some(OTHER)), &app, &good).await;
+        assert_eq!(status, 200, "{body}");
+        let r = http(Some(OTHER))
+            .get(app.url("/api/v1/congresses"))
+            .bearer_auth(&good)
+            .send()
+            .await
+            .unwrap();
+        let list: Value = r.json().await.unwrap();
+        assert_eq!(list.as_array().map(Vec::len), Some(0), "{list}");
+    });
+});
+
+/// A browser-like client (cookie jar) connecting from `local`.
+fn client_from(app: &TestApp, local: &str) -> crate::common::http::Client {
+    crate::common::http::Client {
+        base: app.base.clone(),
+        http: reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .local_address(Some(local.parse().unwrap()))
+            .build()
+            .unwrap(),
+        csrf: None,
+    }
+}
+
+both_backends!(staff_passwords_cannot_be_guessed, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "password_guessing") else {
+        return;
+    };
+    let password = app.create_user("tuanwei", Role::Organiser);
+    let other_password = app.create_user("jianpiao", Role::Scrutineer);
+    block_on(async {
+        let mut c = app.client();
+        for i in 0..congress::web::routes::account::MAX_FAILURES {
+            let r = c.login("tuanwei", &format!("guess-{i}")).await;
+            assert_eq!(r.status(), 401, "guess {i}");
+            assert!(r.text().await.unwrap().contains("用户名或密码不正确"));
+        }
+        let r = c.login("tuanwei", "guess-again").await;
+        assert_eq!(r.status(), 429);
+        assert!(r
+            .text()
+            .await
+            .unwrap()
+            .contains("登录失败次数过多: 同一账号或同一地址10分钟内最多尝试5次"));
+        // The right password is refused during the lock, for this account from anywhere ...
+        for mut c in [app.client(), client_from(&app, OTHER)] {
+            let r = c.login("tuanwei", &password).await;
+            assert_eq!(r.status(), 429);
+            assert!(!r
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .any(|v| v.to_str().unwrap().starts_with("congress_staff=")));
+        }
+        // ... and for any account from this address; another account elsewhere is not locked.
+        let r = app.client().login("jianpiao", &other_password).await;
+        assert_eq!(r.status(), 429);
+        let r = client_from(&app, "127.0.0.3")
+            .login("jianpiao", &other_password)
+            .await;
+        assert_eq!(r.status(), 303);
+        let mut c = app.db.db.conn().unwrap();
+        let throttled = congress::storage::repo::audit::list(&mut c, None)
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.action == "auth.login_throttled")
+            .count();
+        assert!(throttled >= 3, "{throttled}");
+    });
+});
