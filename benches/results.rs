@@ -1,5 +1,5 @@
 //! The count at scale: building a board (parse, hash, sort, RFC 6962 root), the Merkle root
-//! alone, the tally of the board's ballots, the whole count-and-sign (board + tally + signed
+//! alone, the tally of the board's choices, the whole count-and-sign (board + tally + signed
 //! record), and verifying a packet, at 10^4, 10^5 and 10^6 ballots of a presidium election
 //! (5 seats, 7 candidates, over-voted ballots and write-ins among them).
 //! Run: `cargo bench --bench results` (set `RESULTS_SIZES=10000,100000` to choose sizes).
@@ -10,12 +10,15 @@ mod fixture;
 use std::hint::black_box;
 
 use congress::crypto::merkle;
-use congress::domain::ballot::Ballot;
 use congress::domain::tally::tally;
 use congress::packet::{
-    build_board, contest_spec, sign_record, turnout, verify_packet, write_packet,
+    build_board, contest_spec, count_board, sign_record, turnout, verify_packet, write_packet,
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+
+/// The allocator the `congress` binary uses (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn sizes() -> Vec<u64> {
     std::env::var("RESULTS_SIZES")
@@ -72,35 +75,21 @@ fn bench(c: &mut Criterion) {
         g.bench_function("merkle root of the ballot hashes", |b| {
             b.iter(|| merkle::root(black_box(&built.hashes)))
         });
-        g.bench_function("tally (read ballots + count)", |b| {
-            b.iter(|| {
-                let choices: Vec<_> = built
-                    .board
-                    .ballots
-                    .iter()
-                    .map(|v| Ballot::from_value(v).expect("ballot").choices)
-                    .collect();
-                tally(&spec, turnout(&rc), &choices)
-            })
+        g.bench_function("tally (count the board's choices)", |b| {
+            b.iter(|| tally(&spec, turnout(&rc), black_box(&built.choices)))
         });
         g.bench_function("count and certify: board + tally + signed record", |b| {
             b.iter_batched(
                 || bodies.clone(),
                 |bodies| {
-                    let built = build_board(
+                    let counted = count_board(
                         &fx.record.congress.id,
                         &rc.id,
                         rc.present_at_opening,
                         bodies,
                     )
                     .expect("board");
-                    let choices: Vec<_> = built
-                        .board
-                        .ballots
-                        .iter()
-                        .map(|v| Ballot::from_value(v).expect("ballot").choices)
-                        .collect();
-                    let result = tally(&spec, turnout(&rc), &choices);
+                    let result = tally(&spec, turnout(&rc), &counted.choices);
                     let mut record = fx.record.clone();
                     record.contests[0].result = result;
                     sign_record(&fx.key, &record).expect("sign")

@@ -15,7 +15,7 @@ use super::format::{is_file_safe_id, Board, BOARD_KIND, VERSION};
 use super::PacketError;
 use crate::crypto::merkle::{self, Hash};
 use crate::crypto::{sha256, to_canonical};
-use crate::domain::ballot::Ballot;
+use crate::domain::ballot::{Ballot, Choices};
 
 /// The opening bytes of every board file.
 pub(crate) const BOARD_HEAD: &[u8] = b"{\"ballots\":[";
@@ -28,6 +28,9 @@ pub struct BuiltBoard {
     pub bytes: Vec<u8>,
     /// The ballot hashes in board order (ascending), for audit paths.
     pub hashes: Vec<Hash>,
+    /// Each ballot's choices in board order, read while the board was checked, so the count
+    /// need not parse the ballots again.
+    pub choices: Vec<Choices>,
 }
 
 /// An RFC 6962 inclusion proof of one ballot on a board, as served to a delegate.
@@ -54,21 +57,77 @@ pub fn build_board(
     issued: u64,
     ballot_bodies: Vec<String>,
 ) -> Result<BuiltBoard, PacketError> {
+    let (counted, ballots) = assemble(congress_id, contest_id, issued, ballot_bodies, true)?;
+    let board = Board {
+        v: VERSION,
+        kind: BOARD_KIND.to_string(),
+        congress: congress_id.to_string(),
+        contest: contest_id.to_string(),
+        ballots,
+        issued,
+        cast: counted.cast,
+        merkle_root: counted.merkle_root,
+    };
+    Ok(BuiltBoard {
+        board,
+        bytes: counted.bytes,
+        hashes: counted.hashes,
+        choices: counted.choices,
+    })
+}
+
+/// A board as counting and certifying need it: the same checks, bytes, hashes, root and
+/// choices as [`build_board`], without keeping each ballot as a JSON value (at a million
+/// ballots, allocating and freeing those values was most of the count's time).
+#[derive(Debug, Clone)]
+pub struct CountedBoard {
+    /// The board file's bytes: canonical JSON.
+    pub bytes: Vec<u8>,
+    /// The ballot hashes in board order (ascending).
+    pub hashes: Vec<Hash>,
+    /// Each ballot's choices in board order.
+    pub choices: Vec<Choices>,
+    pub cast: u64,
+    pub merkle_root: String,
+}
+
+/// [`build_board`] for counting: see [`CountedBoard`].
+pub fn count_board(
+    congress_id: &str,
+    contest_id: &str,
+    issued: u64,
+    ballot_bodies: Vec<String>,
+) -> Result<CountedBoard, PacketError> {
+    Ok(assemble(congress_id, contest_id, issued, ballot_bodies, false)?.0)
+}
+
+type Entry = (Hash, usize, Option<Value>, Choices);
+
+fn assemble(
+    congress_id: &str,
+    contest_id: &str,
+    issued: u64,
+    ballot_bodies: Vec<String>,
+    keep_values: bool,
+) -> Result<(CountedBoard, Vec<Value>), PacketError> {
     if !is_file_safe_id(contest_id) {
         return Err(PacketError::BadFileId {
             what: "选举/表决编号",
             id: contest_id.to_string(),
         });
     }
-    let read: Vec<Result<(Hash, Value), PacketError>> = ballot_bodies
+    // Each ballot is read on a worker thread; a value not kept is freed on that thread too.
+    let read: Vec<Result<Entry, PacketError>> = ballot_bodies
         .par_iter()
         .enumerate()
-        .map(|(i, body)| read_body(congress_id, contest_id, i + 1, body))
+        .map(|(i, body)| {
+            read_body(congress_id, contest_id, i + 1, body)
+                .map(|(hash, value, choices)| (hash, i, keep_values.then_some(value), choices))
+        })
         .collect();
     let mut entries = Vec::with_capacity(read.len());
-    for (i, item) in read.into_iter().enumerate() {
-        let (hash, value) = item?;
-        entries.push((hash, i, value));
+    for item in read {
+        entries.push(item?);
     }
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
@@ -83,28 +142,29 @@ pub fn build_board(
     let body_len: usize = ballot_bodies.iter().map(|b| b.len() + 1).sum();
     let mut bytes = Vec::with_capacity(BOARD_HEAD.len() + body_len + tail.len());
     bytes.extend_from_slice(BOARD_HEAD);
-    for (n, (_, i, _)) in entries.iter().enumerate() {
+    for (n, (_, i, _, _)) in entries.iter().enumerate() {
         if n > 0 {
             bytes.push(b',');
         }
         bytes.extend_from_slice(ballot_bodies[*i].as_bytes());
     }
     bytes.extend_from_slice(&tail);
-    let board = Board {
-        v: VERSION,
-        kind: BOARD_KIND.to_string(),
-        congress: congress_id.to_string(),
-        contest: contest_id.to_string(),
-        ballots: entries.into_iter().map(|e| e.2).collect(),
-        issued,
-        cast,
-        merkle_root: root,
-    };
-    Ok(BuiltBoard {
-        board,
-        bytes,
-        hashes,
-    })
+    let mut values = Vec::with_capacity(if keep_values { entries.len() } else { 0 });
+    let mut choices = Vec::with_capacity(entries.len());
+    for (_, _, value, c) in entries {
+        values.extend(value);
+        choices.push(c);
+    }
+    Ok((
+        CountedBoard {
+            bytes,
+            hashes,
+            choices,
+            cast,
+            merkle_root: root,
+        },
+        values,
+    ))
 }
 
 /// The audit path of `ballot_hash` on a board whose hashes (ascending, as
@@ -153,7 +213,7 @@ fn read_body(
     contest: &str,
     position: usize,
     body: &str,
-) -> Result<(Hash, Value), PacketError> {
+) -> Result<(Hash, Value, Choices), PacketError> {
     let bad = |reason: String| PacketError::BadBallot { position, reason };
     let value: Value = serde_json::from_str(body).map_err(|e| bad(e.to_string()))?;
     if to_canonical(&value)? != body.as_bytes() {
@@ -167,7 +227,7 @@ fn read_body(
             found: format!("{}/{}", ballot.congress, ballot.contest),
         });
     }
-    Ok((sha256(body.as_bytes()), value))
+    Ok((sha256(body.as_bytes()), value, ballot.choices))
 }
 
 #[cfg(test)]

@@ -61,8 +61,8 @@ fn build(
         }
         let result = results::result(&contest)?
             .ok_or_else(|| internal(format!("contest {} is final without a result", contest.id)))?;
-        let board = results::board(conn, &contest)?;
-        if board.board.merkle_root != contest.merkle_root.clone().unwrap_or_default() {
+        let board = results::counted(conn, &contest)?;
+        if board.merkle_root != contest.merkle_root.clone().unwrap_or_default() {
             return Err(internal(format!(
                 "“{}”的公示与计票时不一致",
                 contest.def.title
@@ -103,9 +103,9 @@ fn build(
             board: BoardRef {
                 file: board_path(&contest.id),
                 sha256: sha256_hex(&board.bytes),
-                merkle_root: board.board.merkle_root.clone(),
+                merkle_root: board.merkle_root.clone(),
                 issued,
-                cast: board.board.cast,
+                cast: board.cast,
                 roll_file: roll_path(&contest.id),
                 roll_sha256: sha256_hex(&roll),
                 roll_count: voting::roll_count(conn, &contest.id)? as u64,
@@ -348,7 +348,7 @@ pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Packe
     let mut rolls = BTreeMap::new();
     for rc in &record.contests {
         let contest = super::voting::contest(conn, congress_id, &rc.id)?;
-        boards.insert(rc.id.clone(), results::board(conn, &contest)?.bytes);
+        boards.insert(rc.id.clone(), results::counted(conn, &contest)?.bytes);
         rolls.insert(
             rc.id.clone(),
             roll_csv(&voting::roll_rows(conn, &rc.id)?).map_err(internal)?,

@@ -4,13 +4,12 @@
 //! a shortfall creates the proposed further round (再次投票 / 另行选举) as a draft contest for
 //! the organiser to open (F2, F3). When every contest is final the congress can close.
 
-use crate::domain::ballot::{Ballot, Choices};
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
     tally, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec, MotionSpec,
     Turnout,
 };
-use crate::packet::board::{build_board, BuiltBoard};
+use crate::packet::board::{build_board, count_board, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{
@@ -59,6 +58,18 @@ pub fn turnout(contest: &Contest) -> Turnout {
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
     build_board(
+        &contest.congress_id,
+        &contest.id,
+        contest.issued.unwrap_or(0) as u64,
+        bodies,
+    )
+    .map_err(|e| ServiceError::Internal(e.to_string()))
+}
+
+/// The board of a contest for counting and certifying (no per-ballot JSON values kept).
+pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
+    let bodies = voting::ballot_bodies(conn, &contest.id)?;
+    count_board(
         &contest.congress_id,
         &contest.id,
         contest.issued.unwrap_or(0) as u64,
@@ -117,28 +128,16 @@ pub fn finalise(
                 details: Vec::new(),
             });
         }
-        let built = board(c, &contest)?;
+        let built = counted(c, &contest)?;
         let candidates = contests_repo::candidates(c, contest_id)?;
-        let mut choices: Vec<Choices> = Vec::with_capacity(built.board.ballots.len());
-        for b in &built.board.ballots {
-            let ballot =
-                Ballot::from_value(b).map_err(|e| ServiceError::Internal(e.to_string()))?;
-            choices.push(ballot.choices);
-        }
         let result = tally(
             &spec(&congress, &contest, &candidates),
             turnout(&contest),
-            &choices,
+            &built.choices,
         );
         let json =
             serde_json::to_string(&result).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !voting::set_final(
-            c,
-            contest_id,
-            built.board.cast as u32,
-            &built.board.merkle_root,
-            &json,
-        )? {
+        if !voting::set_final(c, contest_id, built.cast as u32, &built.merkle_root, &json)? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
         }
         actor.audit(
@@ -149,8 +148,8 @@ pub fn finalise(
             None,
             Some(format!(
                 "{{\"cast\":{},\"merkle_root\":\"{}\",\"paper_missing\":{}}}",
-                built.board.cast,
-                built.board.merkle_root,
+                built.cast,
+                built.merkle_root,
                 contest.paper_issued as i64 - entered
             )),
         )?;

@@ -134,7 +134,7 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 fn configure(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     if let DbConnection::Sqlite(c) = conn {
         c.batch_execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000; \
+            "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
              PRAGMA foreign_keys = ON;",
         )?;
     }

@@ -15,8 +15,17 @@ use super::error::{body_too_large, ApiError, WebError};
 use super::MAX_BODY_BYTES;
 
 fn has_nul(bytes: &[u8], json: bool) -> bool {
-    let escaped: &[u8] = if json { b"\\u0000" } else { b"%00" };
-    bytes.contains(&0) || bytes.windows(escaped.len()).any(|w| w == escaped)
+    if bytes.contains(&0) {
+        return true;
+    }
+    if !json {
+        return bytes.windows(3).any(|w| w == b"%00");
+    }
+    // `\u0000` is an escaped NUL only when the backslash is not itself escaped: an odd
+    // run of backslashes before `u0000` (`\\u0000` is the text backslash-u-0-0-0-0).
+    bytes.windows(5).enumerate().any(|(i, w)| {
+        w == b"u0000" && bytes[..i].iter().rev().take_while(|&&b| b == b'\\').count() % 2 == 1
+    })
 }
 
 fn refuse(req: ServiceRequest, e: WebError) -> ServiceResponse<BoxBody> {
@@ -87,5 +96,7 @@ mod tests {
         assert!(!has_nul(b"name=%E7%8E%8B", false));
         assert!(has_nul(br#"{"name":"a\u0000"}"#, true));
         assert!(!has_nul(br#"{"name":"%00"}"#, true));
+        assert!(!has_nul(br#"{"name":"a\\u0000"}"#, true));
+        assert!(has_nul(br#"{"name":"a\\\u0000"}"#, true));
     }
 }
