@@ -166,6 +166,9 @@ pub fn registered() -> Routes {
             "web::route()",
             "Files::new(",
         ] {
+            // The one default service answers unknown paths with the 404 page; it serves no
+            // path of its own, so it needs no row (it is checked in tests/security/headers).
+            let text = text.replace(".default_service(web::to(routes::not_found))", "");
             assert!(
                 !text.contains(style),
                 "{}: registers routes with {style}, which the guard cannot read",
