@@ -16,10 +16,6 @@ use congress::packet::{
 };
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
-/// The allocator the `congress` binary uses (src/main.rs), so the figures are the binary's.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn sizes() -> Vec<u64> {
     std::env::var("RESULTS_SIZES")
         .ok()
