@@ -7,7 +7,7 @@ mod common;
 
 use std::panic::AssertUnwindSafe;
 
-use common::browser::{self, arrive, screenshot_dir, Chromedriver};
+use common::browser::{self, arrive, log_in, screenshot_dir, Chromedriver};
 use common::http::TestApp;
 use common::Kind;
 use congress::storage::repo::congress as congress_repo;
@@ -36,23 +36,7 @@ fn societies_gbk(dir: &std::path::Path) -> std::path::PathBuf {
 }
 
 async fn flow(driver: &WebDriver, app: &TestApp, password: &str) -> WebDriverResult<String> {
-    driver.goto(app.url("/login")).await?;
-    driver
-        .find(By::Id("username"))
-        .await?
-        .send_keys("tuanwei")
-        .await?;
-    driver
-        .find(By::Id("password"))
-        .await?
-        .send_keys(password)
-        .await?;
-    driver
-        .find(By::Css("form[action='/login'] button"))
-        .await?
-        .click()
-        .await?;
-    arrive(driver, "/").await?;
+    log_in(driver, &app.url("/login"), "tuanwei", password).await?;
 
     driver.goto(app.url("/congresses/new")).await?;
     driver

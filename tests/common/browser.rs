@@ -134,3 +134,30 @@ pub async fn arrive(driver: &WebDriver, prefix: &str) -> WebDriverResult<String>
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Logs a staff account in through the login form at `login_url` and waits for the home page.
+pub async fn log_in(
+    driver: &WebDriver,
+    login_url: &str,
+    username: &str,
+    password: &str,
+) -> WebDriverResult<()> {
+    driver.goto(login_url).await?;
+    driver
+        .find(By::Id("username"))
+        .await?
+        .send_keys(username)
+        .await?;
+    driver
+        .find(By::Id("password"))
+        .await?
+        .send_keys(password)
+        .await?;
+    driver
+        .find(By::Css("form[action='/login'] button"))
+        .await?
+        .click()
+        .await?;
+    arrive(driver, "/").await?;
+    Ok(())
+}

@@ -12,7 +12,7 @@ use futures_util::FutureExt;
 use serde_json::Value;
 use thirtyfour::prelude::*;
 
-use crate::common::browser::{self, arrive, Chromedriver};
+use crate::common::browser::{self, arrive, log_in, Chromedriver};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
 use crate::{block_on, http, new_congress};
@@ -244,23 +244,7 @@ async fn browse(
         let token = crate::api_token(app, "tuanwei");
         enter(app, &org, &token, e).await
     };
-    driver.goto(app.url("/login")).await?;
-    driver
-        .find(By::Id("username"))
-        .await?
-        .send_keys("tuanwei")
-        .await?;
-    driver
-        .find(By::Id("password"))
-        .await?
-        .send_keys(password)
-        .await?;
-    driver
-        .find(By::Css("form[action='/login'] button"))
-        .await?
-        .click()
-        .await?;
-    arrive(driver, "/").await?;
+    log_in(driver, &app.url("/login"), "tuanwei", password).await?;
     for path in pages(&cid, &motion, &election) {
         driver.goto(app.url(&path)).await?;
         arrive(driver, path.split('?').next().unwrap()).await?;
