@@ -158,6 +158,18 @@ pub async fn log_in(
         .await?
         .click()
         .await?;
-    arrive(driver, "/").await?;
-    Ok(())
+    // Every path starts with "/", the login page's too: wait until the browser has left it,
+    // or the next navigation could cancel the login request still in flight.
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let url = driver.current_url().await?;
+        if url.path() != "/login" && driver.find(By::Tag("main")).await.is_ok() {
+            return Ok(());
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still on the login page after logging in as {username}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
