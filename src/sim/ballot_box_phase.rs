@@ -12,11 +12,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::service::ballot_box::BallotBox;
-use crate::service::{credentials, voting};
+use crate::service::credentials;
 
-use super::client::{choices, BallotForm};
 use super::http::Phase;
-use super::run::{contests, open_all};
+use super::run::{contests, open_all, submissions};
 use super::simulate::setup;
 
 /// Prepares a fresh congress of `delegates` and measures each contest's burst through the
@@ -41,27 +40,9 @@ pub fn measure(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut phases = Vec::new();
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
-        let paper = voting::ballot_paper(&mut conn, &p.congress_id, &contest)?;
-        let form = BallotForm {
-            csrf: String::new(),
-            ballot_id: String::new(),
-            candidates: paper.candidates.iter().map(|c| c.id.clone()).collect(),
-        };
         // Sealing (canonical JSON + SHA-256) happens on the request threads in the server;
         // here it is done before the clock starts so the phase measures the box alone.
-        let mut subs = Vec::with_capacity(p.cards.len());
-        for card in &p.cards {
-            let fields = choices(&mut rng, &form, seats);
-            let parsed = crate::web::ballot_form::parse(&paper, &fields).map_err(|e| anyhow!(e))?;
-            let id = crate::crypto::token::new_ballot_id();
-            subs.push(voting::prepare(
-                &p.congress_id,
-                &contest,
-                &card.delegate.id,
-                &id,
-                parsed,
-            )?);
-        }
+        let subs = submissions(&mut conn, p, &contest, seats, &mut rng)?;
         let start = Instant::now();
         let outcomes: Vec<Result<std::time::Duration, String>> = runtime.block_on(async {
             let tasks: Vec<_> = subs

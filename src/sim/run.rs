@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::crypto::KeyStore;
 use crate::packet::format::Record;
-use crate::service::ballot_box::BallotBox;
+use crate::service::ballot_box::{BallotBox, Submission};
 use crate::service::{self, credentials, results, voting, Actor};
 use crate::storage::{Db, DbConnection};
 
@@ -71,21 +71,42 @@ pub fn vote_in_process(
     let ballot_box = BallotBox::spawn(db.clone());
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for (contest, seats) in contests(p) {
-        let paper = voting::ballot_paper(&mut conn, &p.congress_id, &contest)?;
-        let form = BallotForm {
-            csrf: String::new(),
-            ballot_id: String::new(),
-            candidates: paper.candidates.iter().map(|c| c.id.clone()).collect(),
-        };
-        for card in &p.cards {
-            let fields = choices(&mut rng, &form, seats);
-            let parsed = crate::web::ballot_form::parse(&paper, &fields).map_err(|e| anyhow!(e))?;
-            let id = crate::crypto::token::new_ballot_id();
-            let sub = voting::prepare(&p.congress_id, &contest, &card.delegate.id, &id, parsed)?;
+        for sub in submissions(&mut conn, p, &contest, seats, &mut rng)? {
             ballot_box
                 .submit_blocking(sub)
                 .map_err(|e| anyhow!("{e}"))?;
         }
     }
     close_count_certify(&mut conn, actor, keys, p)
+}
+
+/// Every delegate's ballot in `contest`, with seeded random choices, sealed and ready for
+/// the ballot box (as the server prepares a phone's submission).
+pub fn submissions(
+    conn: &mut DbConnection,
+    p: &Prepared,
+    contest: &str,
+    seats: Option<u32>,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Vec<Submission>> {
+    let paper = voting::ballot_paper(conn, &p.congress_id, contest)?;
+    let form = BallotForm {
+        csrf: String::new(),
+        ballot_id: String::new(),
+        candidates: paper.candidates.iter().map(|c| c.id.clone()).collect(),
+    };
+    let mut out = Vec::with_capacity(p.cards.len());
+    for card in &p.cards {
+        let fields = choices(rng, &form, seats);
+        let parsed = crate::web::ballot_form::parse(&paper, &fields).map_err(|e| anyhow!(e))?;
+        let id = crate::crypto::token::new_ballot_id();
+        out.push(voting::prepare(
+            &p.congress_id,
+            contest,
+            &card.delegate.id,
+            &id,
+            parsed,
+        )?);
+    }
+    Ok(out)
 }
