@@ -2,7 +2,7 @@
 //! the certified, independently verifiable result.
 //!
 //! Layers, imports pointing downwards only:
-//! - [`domain`]: the rules of `spec/rules.md` as pure functions (quota, roster, candidates,
+//! - [`domain`]: the rules of `docs/rules.md` as pure functions (quota, roster, candidates,
 //!   ballots, tally, the congress state machine).
 //! - [`crypto`]: canonical JSON, SHA-256, RFC 6962 Merkle trees, Ed25519 keys, tokens.
 //! - [`import`]: the organisers' files (CSV in UTF-8/GBK, .xlsx) into domain types.

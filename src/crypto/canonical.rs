@@ -1,4 +1,4 @@
-//! Canonical JSON of `verification.md`: RFC 8785 (JCS) restricted to objects, arrays, strings,
+//! Canonical JSON of `docs/formats.md`: RFC 8785 (JCS) restricted to objects, arrays, strings,
 //! integers, booleans and null, so that a hash or signature over a record is reproducible by
 //! anyone with Python's `json.dumps(x, sort_keys=True, separators=(",", ":"),
 //! ensure_ascii=False).encode()`.

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 /// Everything that can go wrong in `crate::crypto`.
 #[derive(Debug, thiserror::Error)]
 pub enum CryptoError {
-    /// Canonical JSON carries integers only (`verification.md`, Encodings).
+    /// Canonical JSON carries integers only (`docs/formats.md`, Encodings).
     #[error("规范 JSON 只允许整数,{path} 处是非整数数值 {value}")]
     NotInteger {
         /// JSON Pointer (RFC 6901) of the value, `""` for the root.

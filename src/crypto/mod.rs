@@ -1,4 +1,4 @@
-//! Cryptography of `spec/verification.md`: canonical JSON, SHA-256, RFC 6962 Merkle trees,
+//! Cryptography of `docs/formats.md`: canonical JSON, SHA-256, RFC 6962 Merkle trees,
 //! Ed25519 keys and signatures (ring), random tokens and constant-time comparison.
 //!
 //! Everything here follows the public verification format to the byte, because observers and
@@ -45,7 +45,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 /// Parses a hash written as exactly 64 lower-case hex characters (the only form
-/// `verification.md` allows; upper case is refused so that one hash has one spelling).
+/// `docs/formats.md` allows; upper case is refused so that one hash has one spelling).
 pub fn hash_from_hex(text: &str) -> Result<[u8; 32], CryptoError> {
     let well_formed = text.len() == 64
         && text

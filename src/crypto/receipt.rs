@@ -1,4 +1,4 @@
-//! The signed ballot receipt of `verification.md` and the signing of any JSON record.
+//! The signed ballot receipt of `docs/formats.md` and the signing of any JSON record.
 //!
 //! A receipt is `{"v":1,"kind":"receipt","congress":..,"contest":..,"ballot_hash":..}`; its
 //! signed form is the same object plus `"sig":"<base64>"`, where the signature is Ed25519 over

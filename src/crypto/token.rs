@@ -11,7 +11,7 @@
 //!   10 x log2(31) ~ 49.5 bits (31^10 ~ 8.2e14). Hitting any one of 2,000 live codes at 10
 //!   tries a minute takes 31^10 / 2000 / 10 minutes ~ 78,000 years on average, so online
 //!   guessing is hopeless; the codes also live only as long as one congress.
-//! - ballot id: 128 bits as 32 lower-case hex characters (`verification.md`: >= 128 bits).
+//! - ballot id: 128 bits as 32 lower-case hex characters (`docs/formats.md`: >= 128 bits).
 //! - one-time password: 18 characters of the same alphabet in lower case, `xxxxxx-xxxxxx-xxxxxx`:
 //!   18 x log2(31) ~ 89.2 bits (>= 80).
 //!

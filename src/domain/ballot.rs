@@ -1,5 +1,5 @@
 //! Ballot content and validity (rules E2, E3, E5) and the ballot's public JSON
-//! (`spec/verification.md`, "Ballot").
+//! (`docs/formats.md`, "Ballot").
 //!
 //! A ballot says nothing about who cast it (E1): congress, contest, a random id, the choices,
 //! and `"paper":true` on paper ballots entered by the scrutineers (E5). Canonical bytes and

@@ -1,4 +1,4 @@
-//! Roster generation (rule B7 of `spec/rules.md`): each college's delegates chosen from its
+//! Roster generation (rule B7 of `docs/rules.md`): each college's delegates chosen from its
 //! nominees (班级团支部推荐) so that rules B1-B5 hold, as close to the vote ranking as possible,
 //! with every substitution explained; or the exact rule, college and shortfall that no choice
 //! can meet.

@@ -1,4 +1,4 @@
-//! The rules (`spec/rules.md`) as plain Rust: no IO, no database, no web.
+//! The rules (`docs/rules.md`) as plain Rust: no IO, no database, no web.
 //! A reviewer from the league office should be able to read this module on its own.
 
 pub mod ballot;

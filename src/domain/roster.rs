@@ -1,4 +1,4 @@
-//! Roster (代表名单) validation: rules B1-B6 and B8 of `spec/rules.md`, as data.
+//! Roster (代表名单) validation: rules B1-B6 and B8 of `docs/rules.md`, as data.
 //!
 //! [`validate`] reads a roster against the colleges' enrolment, their quotas (computed by
 //! `domain::quota`) and the main societies, and returns a [`RosterReport`]: every violation with

@@ -1,4 +1,4 @@
-//! The congress's rule profile: every setting of `spec/rules.md` with its default.
+//! The congress's rule profile: every setting of `docs/rules.md` with its default.
 //!
 //! The profile is stored with the congress as JSON and copied into the certified record, so a
 //! reader can see every setting the result was computed under. Unknown fields are rejected and
@@ -174,7 +174,7 @@ pub enum TieRule {
     Vacant,
 }
 
-/// Every setting of the rules, with the defaults of `spec/rules.md`.
+/// Every setting of the rules, with the defaults of `docs/rules.md`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RuleProfile {

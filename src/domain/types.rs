@@ -111,7 +111,7 @@ pub struct Society {
 /// One broken rule, as data (rule B8): the report, the JSON and the HTTP status are built from it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Violation {
-    /// Rule id of `spec/rules.md`, e.g. "B2".
+    /// Rule id of `docs/rules.md`, e.g. "B2".
     pub rule: String,
     /// The college concerned; `None` for congress-wide rules.
     pub college: Option<String>,

@@ -1,4 +1,4 @@
-//! The published artefacts of `spec/verification.md` as Rust types: the board of a contest,
+//! The published artefacts of `docs/formats.md` as Rust types: the board of a contest,
 //! the certified record (选举结果报告), its addenda (党委批准, 备案), and the filing packet's
 //! file layout. These are the contract with observers and the league office: every field
 //! here is serialised as canonical JSON, integers only, and changing one is a format change.

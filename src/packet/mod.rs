@@ -1,7 +1,7 @@
 //! The published artefacts and the filing packet: boards, the certified record and its
 //! addenda, the packet on disk, and its verification by an outsider.
 //!
-//! - [`format`]: the types and file layout (the contract of `spec/verification.md`).
+//! - [`format`]: the types and file layout (the contract of `docs/formats.md`).
 //! - [`board`]: a contest's board from its stored ballots; audit paths.
 //! - [`record`]: signing the record and addenda; the tally rules a record states.
 //! - [`write`]: the packet on disk and as a zip; the rolls.

@@ -44,7 +44,7 @@ pub struct Submission {
     pub contest_id: String,
     pub delegate_id: String,
     pub ballot_id: String,
-    /// Canonical JSON of the ballot (`spec/verification.md`).
+    /// Canonical JSON of the ballot (`docs/formats.md`).
     pub body: String,
     /// SHA-256 of `body`, hex: the tracker.
     pub ballot_hash: String,

@@ -28,7 +28,7 @@ pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()
 }
 
-/// Canonical JSON of `spec/verification.md`, written independently of the crate: keys sorted
+/// Canonical JSON of `docs/formats.md`, written independently of the crate: keys sorted
 /// by code point (byte order of UTF-8), no whitespace, strings as serde_json escapes them
 /// (which matches the spec for the values boards hold), integers only.
 pub fn canonical(v: &serde_json::Value) -> String {

@@ -1,4 +1,4 @@
-//! Receipts checked the way an outside verifier would (`spec/verification.md`): the signature
+//! Receipts checked the way an outside verifier would (`docs/formats.md`): the signature
 //! with ed25519-dalek against the congress's public key PEM, the ballot hash recomputed with
 //! sha2 over the stored ballot, whose bytes must be the canonical JSON that this file's own
 //! encoder (and, where python3 is installed, Python's `json.dumps`) produces.
@@ -17,7 +17,7 @@ use crate::common::Kind;
 use crate::phone::{self, Phone};
 use congress::storage::repo::congress as congress_repo;
 
-/// Canonical JSON as `verification.md` describes it, written independently of the crate.
+/// Canonical JSON as `docs/formats.md` describes it, written independently of the crate.
 pub fn canonical(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),

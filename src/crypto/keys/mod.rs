@@ -184,7 +184,7 @@ impl PublicKey {
         PublicKey::from_spki_der(&pem::decode(text, "PUBLIC KEY", "公钥")?)
     }
 
-    /// The key fingerprint of `verification.md`: SHA-256 of the 32 raw bytes, lower-case hex.
+    /// The key fingerprint of `docs/formats.md`: SHA-256 of the 32 raw bytes, lower-case hex.
     pub fn fingerprint(&self) -> String {
         sha256_hex(&self.0)
     }

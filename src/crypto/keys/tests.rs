@@ -1,5 +1,5 @@
 //! Tests of Ed25519 keys against independent implementations: ed25519-dalek in process and
-//! the OpenSSL 3 command line (the tool `verification.md` tells observers to use).
+//! the OpenSSL 3 command line (the tool `docs/formats.md` tells observers to use).
 
 use super::*;
 use std::path::Path;

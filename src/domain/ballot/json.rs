@@ -1,4 +1,4 @@
-//! The ballot's JSON, exactly as `spec/verification.md` ("Ballot") writes it, and its strict
+//! The ballot's JSON, exactly as `docs/formats.md` ("Ballot") writes it, and its strict
 //! reading. Strict because a board is checked by hash: a ballot must have one spelling only,
 //! so anything `to_value` would not have written (unknown keys, `"paper":false`, an empty
 //! write-in list, an untrimmed name) is refused rather than tolerated.

@@ -1,4 +1,4 @@
-//! Delegate quotas per college (名额分配, rules A1-A4 of `spec/rules.md`): minimums, the
+//! Delegate quotas per college (名额分配, rules A1-A4 of `docs/rules.md`): minimums, the
 //! apportionment of a larger total, and the explanation organisers are shown.
 //!
 //! # How a quota comes about

@@ -1,5 +1,5 @@
 //! Verification of a filing packet by an outsider: reads ONLY the packet directory (and, when
-//! given, a delegate's receipt) and performs every check of `verification.md` ("What an
+//! given, a delegate's receipt) and performs every check of `docs/formats.md` ("What an
 //! observer checks"), returning a checklist rather than an error.
 //!
 //! Nothing here trusts the packet: every file is read without following symbolic links, under

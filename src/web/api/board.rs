@@ -33,7 +33,7 @@ pub struct ProofJson {
 /// A counted contest's board (公示): the canonical JSON bytes exactly as published. Public.
 #[utoipa::path(get, path = "/api/v1/congresses/{cid}/contests/{id}/board.json", tag = "board",
     params(("cid" = String, Path, description = "congress id"), ("id" = String, Path, description = "contest id")),
-    responses((status = 200, description = "board (canonical JSON, spec/verification.md)", content_type = "application/json"),
+    responses((status = 200, description = "board (canonical JSON, docs/formats.md)", content_type = "application/json"),
         (status = 404, body = ApiErrorBody, description = "no such contest, or not yet counted")))]
 pub async fn board_json(
     state: web::Data<AppState>,
