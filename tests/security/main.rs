@@ -17,6 +17,7 @@
 //! - `closed`: a closed contest refuses ballots from phones and from the paper-ballot desk;
 //!   the refused ballot is not on the board and the counts do not move.
 //! - `roles`: a sample of organiser routes refused to scrutineers, other organisers,
+//!   scrutineers of other congresses (who see nothing of this one),
 //!   delegates and anonymous visitors (the full route-by-role table lives in `tests/authz`).
 
 #[macro_use]
