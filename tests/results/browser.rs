@@ -115,6 +115,7 @@ fn screenshots_of_the_printed_record_and_the_projector() {
     let password = w
         .app
         .create_user("dayin", congress::storage::repo::users::Role::Scrutineer);
+    w.link_scrutineer("dayin");
     let driver = Driver::start();
     let dir = screenshots_dir();
     block_on(async {
