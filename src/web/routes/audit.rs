@@ -17,6 +17,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
+use crate::csv_out::CsvOut;
 use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::users::{self, Role};
@@ -180,18 +181,10 @@ async fn congress_audit(
     Ok(page(&state, &ctx, "操作日志", body))
 }
 
-/// A CSV cell that a spreadsheet would run as a formula is prefixed with `'`.
-pub fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-/// The CSV bytes (UTF-8 with BOM, Chinese headers) of `entries`, oldest first.
+/// The CSV bytes (UTF-8 with BOM, CRLF, Chinese headers, formula cells guarded by
+/// `csv_out`) of `entries`, oldest first.
 pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = CsvOut::new();
     let header = [
         "序号",
         "时间(北京时间)",
@@ -204,13 +197,13 @@ pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
         "修改前",
         "修改后",
     ];
-    w.write_record(header).map_err(WebError::internal)?;
+    w.row(header).map_err(WebError::internal)?;
     for e in entries {
-        let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or(""));
-        w.write_record([
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        w.row([
             e.seq.to_string(),
             datetime(e.at),
-            cell(&e.actor),
+            e.actor.clone(),
             role_zh(&e.role).to_string(),
             action_zh(&e.action),
             e.action.clone(),
@@ -221,7 +214,7 @@ pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
         ])
         .map_err(WebError::internal)?;
     }
-    w.into_inner().map_err(WebError::internal)
+    w.finish().map_err(WebError::internal)
 }
 
 async fn congress_csv(
