@@ -799,11 +799,14 @@ pub fn html_steps() -> Vec<Step> {
             )
             .says("已经不能解除冻结: 大会当前状态为“代表证已发放”"),
         ),
-        Walk(get(
-            "/c/{cid}/credentials/print",
-            "/c/$cid/credentials/print?delegate_no=1",
-            OWN_PAGE,
-        )),
+        Walk(
+            get(
+                "/c/{cid}/credentials/print",
+                "/c/$cid/credentials/print?delegate_no=1",
+                OWN_PAGE,
+            )
+            .audit("credentials.print"),
+        ),
         Walk(
             post(
                 "/c/{cid}/credentials/reissue",
@@ -833,6 +836,11 @@ pub fn html_steps() -> Vec<Step> {
             .audit("congress.open_session"),
         ),
         Walk(get("/c/{cid}/attendance", "/c/$cid/attendance", READ)),
+        Walk(get(
+            "/c/{cid}/attendance.csv",
+            "/c/$cid/attendance.csv",
+            READ,
+        )),
         Walk(
             post(
                 "/c/{cid}/attendance",
@@ -1443,7 +1451,17 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/t/{token}",
-        "delegate login by QR card (tests/voting/login.rs)",
+        "the QR card's page with one button, changes nothing (tests/security/cards.rs)",
+    ),
+    (
+        "POST",
+        "/t/{token}",
+        "delegate login by QR card (tests/voting/login.rs, tests/security/cards.rs)",
+    ),
+    (
+        "GET",
+        "/v/card",
+        "the delegate's card usage, delegate session only (tests/security/cards.rs)",
     ),
     ("POST", "/v/logout", "delegate logout (tests/voting)"),
     (
@@ -1507,6 +1525,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "GET",
         "/b/{cid}/{kid}/result",
         "public result (tests/results)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/{kid}/result.csv",
+        "public result as CSV (tests/security/csv.rs)",
     ),
     (
         "GET",

@@ -4,7 +4,8 @@
 //! - the exact status, and for a page's 303 to log in, that it goes to `/login`;
 //! - a refused request (401/403/404, the login redirect, or the owner's 409/422) changed
 //!   nothing: the whole database is the same before and after;
-//! - an accepted organiser/scrutineer action wrote its audit entry naming who did it;
+//! - an accepted organiser/scrutineer action wrote its audit entry naming who did it (and so
+//!   did an audited read: the card print sheet);
 //! - refusals say why (the Chinese message of the access rule, or the API's error code);
 //! - the other organiser's and the other scrutineer's successful reads never show the owner's
 //!   congresses;
@@ -274,6 +275,21 @@ impl World {
                     if !r.text.contains(&s) {
                         self.fail(row, p, format!("does not say {s:?}: {snippet}"));
                     }
+                }
+            }
+            // A read that is audited (the card print sheet: it shows the cards' secrets)
+            // writes its entry when served, and nothing when refused.
+            if let (false, Some(action)) = (row.is_mutating(), row.audit) {
+                let new: Vec<_> = audit_all(&self.app)
+                    .into_iter()
+                    .filter(|e| e.seq > last_seq)
+                    .collect();
+                let who = self.who[i].username;
+                if refused && !new.is_empty() {
+                    self.fail(row, p, format!("refused but audited {new:?}"));
+                }
+                if !refused && !new.iter().any(|e| e.action == action && e.actor == who) {
+                    self.fail(row, p, format!("served without the audit entry {action}"));
                 }
             }
             if let Some(b) = &before {

@@ -119,6 +119,28 @@ pub struct Client {
     pub csrf: Option<String>,
 }
 
+/// Opens a card's QR link and presses the page's one button, as a phone does, with a client
+/// that keeps no cookies: the page's CSRF cookie is sent back by hand. Returns the answer to
+/// the button (303 to `/v` with the session cookie when the card is valid).
+pub async fn card_login_raw(h: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
+    let url = format!("{base}/t/{token}");
+    let r = h.get(&url).send().await.expect("GET card page");
+    assert_eq!(r.status(), 200, "the card page");
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    let csrf = csrf_in(&r.text().await.expect("body")).expect("csrf on the card page");
+    h.post(&url)
+        .header("cookie", cookies.join("; "))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("POST card login")
+}
+
 /// Extracts the first `name="csrf" value="..."` from a page.
 pub fn csrf_in(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
@@ -199,6 +221,16 @@ impl Client {
             .send()
             .await
             .expect("login")
+    }
+
+    /// Opens a card's QR link and presses its button (this client's cookie jar keeps the
+    /// page's CSRF cookie). Returns the answer to the button.
+    pub async fn card_login(&self, token: &str) -> reqwest::Response {
+        let (status, page) = self.get_text(&format!("/t/{token}")).await;
+        assert_eq!(status, 200, "the card page");
+        let csrf = csrf_in(&page).expect("csrf on the card page");
+        self.post_raw(&format!("/t/{token}"), &[("csrf", csrf.as_str())])
+            .await
     }
 
     /// Reads the session's CSRF token from the home page.

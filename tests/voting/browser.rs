@@ -154,6 +154,13 @@ async fn flow(driver: &WebDriver, app: &TestApp, fx: &fixture::Fixture) -> WebDr
     driver
         .goto(format!("{}/t/{}", app.state.public_url, card.token))
         .await?;
+    // The QR link opens a page with one button (a link preview logs nobody in); no script.
+    arrive(driver, "/t/").await?;
+    driver
+        .find(By::Css("form[action^='/t/'] button[type='submit']"))
+        .await?
+        .click()
+        .await?;
     arrive(driver, "/v").await?;
     let home = driver.source().await?;
     assert!(home.contains(&card.delegate.student.name));
