@@ -8,7 +8,8 @@
 //!   scrutineers' attendance page and CSV, and "此代表证已于 HH:MM 凭登录码签到" on the real
 //!   delegate's phone;
 //! - logging out ends the session on the server: a cookie captured before logout is refused
-//!   after it, for a delegate and for staff (all of the staff account's sessions end).
+//!   after it, for a delegate and for staff (all of the staff account's sessions end), on a
+//!   second app server sharing the database as well.
 
 use congress::service::{self, Actor};
 use congress::storage::repo::card_events;
@@ -282,15 +283,38 @@ both_backends!(logout_ends_the_session_on_the_server, |kind: Kind| {
             }
         };
         assert_eq!(replay(captured.clone()).await, 200);
+        // A second app server on the same database reads the same cookie; the logout goes
+        // through it, and the session ends on both.
+        let sibling = app.sibling();
+        let on_sibling = |cookie: String| {
+            let url = sibling.url("/v");
+            async move {
+                http(None)
+                    .get(url)
+                    .header("cookie", cookie)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            }
+        };
+        assert_eq!(on_sibling(captured.clone()).await, 200);
         let csrf = field_value(&home.body, "csrf").expect("logout form");
-        let r = phone.post("/v/logout", &[("csrf".into(), csrf)]).await;
-        assert_eq!(r.status, 303);
+        let r = http(None)
+            .post(sibling.url("/v/logout"))
+            .header("cookie", captured.clone())
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303);
         assert_eq!(phone.get("/v").await.status, 401);
         assert_eq!(
-            replay(captured).await,
+            replay(captured.clone()).await,
             401,
             "the captured cookie is refused"
         );
+        assert_eq!(on_sibling(captured).await, 401, "on every server");
         // The card logs in again as before.
         phone.login(&fx.card(1).token).await;
         assert_eq!(phone.get("/v").await.status, 200);
@@ -316,16 +340,20 @@ both_backends!(logout_ends_the_session_on_the_server, |kind: Kind| {
         assert_eq!(get(second.clone()).await.0, 200);
         let csrf = csrf_in(&page).unwrap();
         let r = http(None)
-            .post(app.url("/logout"))
+            .post(sibling.url("/logout"))
             .header("cookie", first.clone())
             .form(&[("csrf", csrf.as_str())])
             .send()
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        for (what, cookie) in [("captured", first), ("other device", second)] {
+        for (what, cookie, url) in [
+            ("captured", first.clone(), app.url("/account")),
+            ("captured, other server", first, sibling.url("/account")),
+            ("other device", second, app.url("/account")),
+        ] {
             let r = http(None)
-                .get(app.url("/account"))
+                .get(url)
                 .header("cookie", cookie)
                 .send()
                 .await

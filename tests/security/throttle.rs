@@ -56,9 +56,15 @@ both_backends!(card_tokens_cannot_be_guessed, |kind: Kind| {
             .unwrap();
         assert!(d.present, "the right card logs in during the guessing");
         drop(c);
-        // Guesses are still refused, and the throttle keeps no row per further guess.
+        // Guesses are still refused, on a second app server sharing the database too, and the
+        // throttle keeps no row per further guess.
         let (status, cookie, _) = open_card(&h, &app, "0000000000000000000000yyyy").await;
         assert_eq!((status, cookie), (429, false));
+        let sibling = app.sibling();
+        let r =
+            crate::common::http::card_login_raw(&h, &sibling.base, "0000000000000000000000wwww")
+                .await;
+        assert_eq!(r.status(), 429);
         let mut c = app.db.db.conn().unwrap();
         let rows = congress::storage::repo::users::failures_since(
             &mut c,

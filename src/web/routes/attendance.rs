@@ -141,7 +141,7 @@ async fn show(
             a href={"/c/" (id) "/attendance.csv"} { "下载签到表(CSV)" }
         }
         div.scroll {
-            table {
+            table.nowrap {
                 thead { tr { th.num { "编号" } th { "姓名" } th { "学院" } th { "状态" } th { "签到时间" } th { "签到方式" } th.num { "登录次数" } th.num { "打印次数" } } }
                 tbody {
                     @for (d, u) in &delegates {
