@@ -33,6 +33,27 @@ pub const SAMPLE_FILES: Files<'static> = Files {
     candidates: Some(include_bytes!("../templates/sample/candidates.csv")),
 };
 
+/// Links the demo's scrutineer account to a congress (a scrutineer account sees only the
+/// congresses it is named for).
+fn name_demo_scrutineer(
+    conn: &mut crate::storage::DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+) -> anyhow::Result<()> {
+    service::scrutineers::add(
+        conn,
+        actor,
+        congress_id,
+        &service::scrutineers::ScrutineerInput {
+            role: crate::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
+            name: "演示监票人".to_string(),
+            student_no: None,
+            username: Some("jianpiao".to_string()),
+        },
+    )?;
+    Ok(())
+}
+
 /// Creates the demo accounts and congresses; returns the logins to print and the id of the
 /// congress in set-up.
 pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, String)> {
@@ -62,6 +83,7 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
         &SAMPLE_FILES,
         Stage::InSession,
     )?;
+    name_demo_scrutineer(&mut conn, &actor, &held.congress_id)?;
     vote_in_process(db, &actor, &keys, &held, 2026)?;
     let setup = prepare(
         &mut conn,
@@ -73,6 +95,7 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
         &SAMPLE_FILES,
         Stage::Drafted,
     )?;
+    name_demo_scrutineer(&mut conn, &actor, &setup.congress_id)?;
     Ok((
         vec![
             DemoLogin {

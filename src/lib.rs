@@ -5,6 +5,7 @@
 //! - [`domain`]: the rules of `docs/rules.md` as pure functions (quota, roster, candidates,
 //!   ballots, tally, the congress state machine).
 //! - [`crypto`]: canonical JSON, SHA-256, RFC 6962 Merkle trees, Ed25519 keys, tokens.
+//! - [`csv_out`]: every CSV the system writes (BOM, CRLF, no formula cells).
 //! - [`import`]: the organisers' files (CSV in UTF-8/GBK, .xlsx) into domain types.
 //! - [`storage`]: diesel over SQLite and PostgreSQL.
 //! - [`packet`]: the certified record, the filing packet and its verification.
@@ -14,6 +15,7 @@
 pub mod cli;
 pub mod config;
 pub mod crypto;
+pub mod csv_out;
 pub mod demo;
 pub mod domain;
 pub mod import;

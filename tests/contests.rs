@@ -361,6 +361,7 @@ both_backends!(
             assert!(!page.contains("<script>alert(1)"));
 
             let jian = app.login_as("jianpiao", Role::Scrutineer).await;
+            common::name_scrutineer(&app.db.db, &cid, "jianpiao");
             let (status, page) = jian.get_text(&format!("/c/{cid}/contests/{id}")).await;
             assert_eq!(status, 200);
             assert!(page.contains("只有创建本大会的组织者可以修改"));

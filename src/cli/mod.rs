@@ -44,7 +44,8 @@ pub enum Command {
     Init,
     /// Serve the web application.
     Serve(serve::ServeArgs),
-    /// Serve a demo congress filled from the sample files (a fresh temporary data directory).
+    /// Serve a demo congress filled from the sample files (a fresh temporary data directory;
+    /// on the empty database --database-url names, when given).
     Demo(serve::DemoArgs),
     /// Organiser and scrutineer accounts, API tokens.
     #[command(subcommand)]
@@ -121,7 +122,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Init => serve::init(&config),
         Command::Serve(args) => serve::serve(&config, args),
-        Command::Demo(args) => serve::demo(args),
+        Command::Demo(args) => serve::demo(args, cli.database_url.clone()),
         Command::Admin(cmd) => admin::run(&config, cmd),
         Command::Allocate(args) => rules::allocate(args),
         Command::Roster(cmd) => rules::roster(cmd),

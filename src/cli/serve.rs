@@ -78,7 +78,16 @@ pub fn run_server(listener: TcpListener, state: AppState) -> anyhow::Result<()> 
     Ok(())
 }
 
-pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
+/// `congress demo`: the demo congresses on a fresh temporary SQLite database, or on the
+/// database `--database-url` (`DATABASE_URL`) names when given. A given database must be
+/// empty (no accounts yet): the demo never mixes its accounts and congresses with real ones.
+pub fn demo(args: DemoArgs, database_url: Option<String>) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &database_url {
+        if let Err(why) = demo_url_ok(url) {
+            eprintln!("错误: {why}");
+            return Ok(ExitCode::from(2));
+        }
+    }
     let (dir, _tmp) = match &args.dir {
         Some(d) => (d.clone(), None),
         None => {
@@ -88,18 +97,31 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
             (t.path().to_path_buf(), Some(t))
         }
     };
-    let config = Config::new(dir.join("data"), None, dir.join("keys"));
+    let config = Config::new(dir.join("data"), database_url, dir.join("keys"));
     std::fs::create_dir_all(&config.data_dir)?;
     std::fs::create_dir_all(&config.key_dir)?;
+    let db = Db::open(&config.database_url, OpenMode::Create)?;
+    let existing = crate::storage::repo::users::list(&mut *db.conn()?)?.len();
+    if existing > 0 {
+        eprintln!(
+            "错误: 数据库 {} 中已有 {existing} 个账户: 演示只写入空数据库, 以免与真实数据混在一起。\n\
+             请新建一个空数据库再指定它, 或不指定 --database-url (使用临时 SQLite)。",
+            db.backend().display()
+        );
+        return Ok(ExitCode::from(1));
+    }
     let listener = TcpListener::bind(&args.serve.bind)
         .with_context(|| format!("无法监听 {}", args.serve.bind))?;
     let url = public_url(&args.serve, &listener)?;
-    let state = app_state(&config, url.clone(), OpenMode::Create)?;
+    let secrets = Secrets::load(&config)
+        .with_context(|| format!("无法读取密钥文件于 {}", config.data_dir.display()))?;
+    let state = AppState::new(db, config.clone(), &secrets, url.clone());
     println!("正在准备演示数据 (两个大会, 其中一个已完成投票和计票)…");
     let (logins, setup_id) = crate::demo::populate(&state.db, &config)?;
     println!();
     println!("学代会选举系统演示已启动: {url}");
     println!("筹备中的大会: {url}/c/{setup_id}");
+    println!("数据库: {}", state.db.backend().display());
     println!("数据目录: {}", dir.display());
     for l in &logins {
         println!(
@@ -110,4 +132,17 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!("按 Ctrl-C 结束演示。");
     run_server(listener, state)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The demo accepts PostgreSQL and SQLite URLs; anything else with a scheme is refused rather
+/// than taken for a SQLite file name.
+fn demo_url_ok(url: &str) -> Result<(), String> {
+    let known = ["postgres://", "postgresql://", "sqlite://", "sqlite:"];
+    match url.split_once("://") {
+        Some(_) if !known.iter().any(|k| url.starts_with(k)) => Err(format!(
+            "不支持的数据库地址 {}: 只支持 postgres://、postgresql://、sqlite:// 或 SQLite 文件路径",
+            crate::storage::Backend::from_url(url).display()
+        )),
+        _ => Ok(()),
+    }
 }

@@ -18,6 +18,7 @@ fn half_width(c: char) -> char {
 
 /// Normalises one cell as every importer sees it.
 ///
+/// - the apostrophe the CSV exports put before `=`, `+`, `-`, `@` (`csv_out`) is dropped;
 /// - full-width ASCII becomes half-width (`２０２３` -> `2023`, `１，２３４` -> `1,234`);
 /// - control characters other than whitespace (NUL, BEL, ...) are dropped;
 /// - leading/trailing whitespace goes, including the ideographic space U+3000 and NBSP, and
@@ -31,7 +32,7 @@ fn half_width(c: char) -> char {
 pub fn normalize_cell(raw: &str) -> String {
     // Fast path: plain ASCII without spaces to fix (most numbers and student numbers).
     if raw.bytes().all(|b| b.is_ascii_graphic()) {
-        return raw.to_string();
+        return unguard(raw).to_string();
     }
     let mut out = String::with_capacity(raw.len());
     // Pending whitespace run: Some(had_newline).
@@ -59,7 +60,22 @@ pub fn normalize_cell(raw: &str) -> String {
         }
         out.push(c);
     }
-    out
+    match unguard(&out) {
+        kept if kept.len() == out.len() => out,
+        kept => kept.to_string(),
+    }
+}
+
+/// A cell our own CSV exports guarded against formulas (`'=...`, `csv_out`) reads as it was
+/// stored: the apostrophes before `=`, `+`, `-` or `@` are dropped (all of them, so that
+/// normalising twice changes nothing).
+fn unguard(s: &str) -> &str {
+    let rest = s.trim_start_matches('\'');
+    if rest.len() < s.len() && rest.starts_with(['=', '+', '-', '@']) {
+        rest
+    } else {
+        s
+    }
 }
 
 /// Normalises a header for matching against column names and aliases: cell normalisation,

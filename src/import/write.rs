@@ -4,21 +4,18 @@
 use super::columns::FileKind;
 use crate::domain::types::RosterEntry;
 
-/// A roster as CSV: UTF-8 with a BOM (so Excel on Windows shows the Chinese), CRLF line ends,
+/// A roster as CSV (`csv_out`: UTF-8 with a BOM, CRLF line ends, formula cells guarded), with
 /// the Chinese headers of [`FileKind::Roster`] (the columns [`parse_roster`](super::parse_roster)
 /// reads), societies joined with `;`. Reading the bytes back gives the same students and kinds.
 pub fn write_roster_csv(entries: &[RosterEntry]) -> Vec<u8> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(&mut out);
+    let mut out = crate::csv_out::CsvOut::new();
     // Writing into a Vec cannot fail; a failure would be a bug in csv, so it is ignored
     // rather than unwrapped, and the round-trip tests would catch a short file.
-    let _ = writer.write_record(FileKind::Roster.headers());
+    let _ = out.row(FileKind::Roster.headers());
     for e in entries {
         let s = &e.student;
         let societies = s.societies.join(";");
-        let _ = writer.write_record([
+        let _ = out.row([
             s.name.as_str(),
             s.student_no.as_str(),
             s.college.as_str(),
@@ -30,9 +27,7 @@ pub fn write_roster_csv(entries: &[RosterEntry]) -> Vec<u8> {
             e.kind.zh(),
         ]);
     }
-    let _ = writer.flush();
-    drop(writer);
-    out
+    out.finish().unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -18,11 +18,15 @@ This packet can be checked without any of our code: OpenSSL 3, sha256sum and Pyt
 
 签名公钥指纹 / Signing key fingerprint (SHA-256 of the 32 raw Ed25519 public-key bytes):
     {fingerprint}
-请与大会当场公布的、或团委留存的指纹比对:整包被替换时,公钥也会被替换,
-所以公钥的可信度只能来自包外。
-Compare it with the fingerprint announced at the congress or held by the league office:
-whoever replaced the whole packet would replace the key too, so trust in the key must come
-from outside the packet.
+请与大会当场公布的、并印在签字的选举结果报告单(纸质)上的指纹比对:整包被替换并用另一把
+密钥重新签名时,下面每一步检查都会照样通过,所以公钥的可信度只能来自包外。指纹不一致时,
+不论下面的检查结果如何,本归档包都不可信。用本系统核验时请指定公布的指纹:
+    congress verify --expect-key <大会公布的指纹> <本目录>
+Compare it with the fingerprint announced at the congress and printed on the signed paper
+report: a packet replaced whole and re-signed with another key passes every step below, so
+trust in the key must come from outside the packet. If the fingerprints differ, do not trust
+the packet whatever the steps below say. With this system, pin the key:
+    congress verify --expect-key <announced fingerprint> <this directory>
 
 一、文件 / FILES
   record.json          选举结果报告(规范 JSON):大会、代表人数、每场选举/表决的规则、票数、
@@ -111,6 +115,7 @@ mod tests {
             "openssl pkey -pubin -in congress.pub.pem -outform DER | tail -c 32 | sha256sum",
             "sha256sum boards/*.json rolls/*.csv roster-summary.json",
             "python3 verify_packet.py .",
+            "congress verify --expect-key <大会公布的指纹> <本目录>",
         ] {
             assert!(text.contains(line), "VERIFY.txt lacks: {line}");
         }

@@ -136,7 +136,7 @@ impl PacketContents {
     }
 }
 
-/// A roll (签到名单) as CSV: UTF-8 with BOM (so Excel reads the Chinese), CRLF line ends,
+/// A roll (签到名单) as CSV (`csv_out`: UTF-8 with BOM, CRLF line ends, formula cells guarded),
 /// header `代表编号,姓名,学院`, one row per delegate who was handed a ballot, ordered by
 /// delegate number. Names and numbers only: nothing in it refers to a ballot (rule E1).
 pub fn roll_csv(rows: &[(u32, String, String)]) -> Result<Vec<u8>, PacketError> {
@@ -145,21 +145,14 @@ pub fn roll_csv(rows: &[(u32, String, String)]) -> Result<Vec<u8>, PacketError> 
     if let Some(pair) = sorted.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(PacketError::DuplicateRollNumber { number: pair[0].0 });
     }
-    let mut out = "\u{feff}".as_bytes().to_vec();
-    {
-        let mut w = csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        let csv_err = |e: csv::Error| PacketError::Contents(format!("签到名单写入失败: {e}"));
-        w.write_record(ROLL_HEADER).map_err(csv_err)?;
-        for (number, name, college) in sorted {
-            w.write_record([number.to_string().as_str(), name, college])
-                .map_err(csv_err)?;
-        }
-        w.flush()
-            .map_err(|e| PacketError::Contents(format!("签到名单写入失败: {e}")))?;
+    let csv_err = |e: csv::Error| PacketError::Contents(format!("签到名单写入失败: {e}"));
+    let mut w = crate::csv_out::CsvOut::new();
+    w.row(ROLL_HEADER).map_err(csv_err)?;
+    for (number, name, college) in sorted {
+        w.row([number.to_string().as_str(), name, college])
+            .map_err(csv_err)?;
     }
-    Ok(out)
+    w.finish().map_err(csv_err)
 }
 
 /// Writes the packet into `dir` (see the module documentation for what `dir` may be).

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::{Action, CongressState};
+use crate::storage::repo::card_events::{self, EventKind, Via};
 use crate::storage::repo::congress as congress_repo;
 use crate::storage::repo::credentials as cred_repo;
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
@@ -63,8 +64,9 @@ pub fn attendance(
     Ok((figures(&delegates, &congress.settings), delegates))
 }
 
-/// Staff check-in (`present = true`) or check-out of a delegate by number. Returns the
-/// delegate and whether anything changed.
+/// Staff check-in (`present = true`) or check-out of a delegate by number, recorded in the
+/// audit log and as a card event naming the staff member. Returns the delegate and whether
+/// anything changed.
 pub fn set_present(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -78,8 +80,22 @@ pub fn set_present(
         Action::CheckIn.check(congress.state)?;
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
-        let changed = cred_repo::set_present(c, &d.id, present, now_ms())?;
+        let at = now_ms();
+        let changed = cred_repo::set_present(c, &d.id, present, at)?;
         if changed {
+            card_events::record(
+                c,
+                congress_id,
+                &d.id,
+                at,
+                if present {
+                    EventKind::CheckIn
+                } else {
+                    EventKind::CheckOut
+                },
+                Via::Staff,
+                Some(&actor.username),
+            )?;
             actor.audit(
                 c,
                 Some(congress_id),

@@ -7,11 +7,17 @@
 //! revokes the old card at once. Logging in starts a new session epoch, which ends the session
 //! of any other device using the same card; during the session (大会进行中) the first login
 //! also checks the delegate in (签到).
+//!
+//! Nobody uses a card silently: printing (who, which cards, reprints), reissuing, every login
+//! (by QR link or typed code) and the check-in it makes are recorded as card events
+//! (`storage::repo::card_events`), shown to the delegate on their phone and to the
+//! scrutineers; printing and reissuing are also in the audit log.
 
 use crate::crypto::derive::{derive_code, derive_token};
 use crate::crypto::sha256_hex;
 use crate::crypto::token::normalise_manual_code;
 use crate::domain::state::{Action, CongressState};
+use crate::storage::repo::card_events::{self, EventKind, Via};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::credentials as cred_repo;
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
@@ -113,6 +119,119 @@ pub fn cards(
     Ok(out)
 }
 
+/// Which cards a print run is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintRun {
+    /// Every card of the congress.
+    All,
+    /// One college's sheet.
+    College(String),
+    /// One delegate's card (after a reissue, or a damaged card).
+    Delegate(u32),
+}
+
+/// The cards of a print run, re-derived for printing, and the printing recorded: one audit
+/// entry `credentials.print` (who, which cards by delegate number, how many of them had been
+/// printed before) and a print event on each card (so the scrutineers and the delegate see a
+/// reprint). Empty when the run names no card.
+pub fn print(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    run: &PrintRun,
+    key: &[u8],
+) -> ServiceResult<Vec<Card>> {
+    write_tx(conn, |c| {
+        let college = match run {
+            PrintRun::College(col) => Some(col.as_str()),
+            _ => None,
+        };
+        let mut out = cards(c, congress_id, college, key)?;
+        if let PrintRun::Delegate(no) = run {
+            out.retain(|card| card.delegate.delegate_no == *no);
+        }
+        if out.is_empty() {
+            return Ok(out);
+        }
+        // A card counts as printed before when it has a print event since its last reissue
+        // (a reissued card is a new card).
+        let events = card_events::of_congress(c, congress_id)?;
+        let printed_before = |did: &str| {
+            let mine = events.iter().filter(|e| e.delegate_id == did);
+            let since = mine
+                .clone()
+                .filter(|e| e.kind == EventKind::Reissue)
+                .map(|e| e.at)
+                .max()
+                .unwrap_or(i64::MIN);
+            mine.filter(|e| e.kind == EventKind::Print)
+                .any(|e| e.at >= since)
+        };
+        let reprinted = out
+            .iter()
+            .filter(|card| printed_before(&card.delegate.id))
+            .count();
+        let at = now_ms();
+        for card in &out {
+            card_events::record(
+                c,
+                congress_id,
+                &card.delegate.id,
+                at,
+                EventKind::Print,
+                Via::Staff,
+                Some(&actor.username),
+            )?;
+        }
+        let numbers: Vec<u32> = out.iter().map(|card| card.delegate.delegate_no).collect();
+        let target = match run {
+            PrintRun::All => "全部".to_string(),
+            PrintRun::College(col) => col.clone(),
+            PrintRun::Delegate(no) => format!("代表{no}"),
+        };
+        actor.audit(
+            c,
+            Some(congress_id),
+            "credentials.print",
+            Some(&target),
+            None,
+            Some(
+                serde_json::json!({
+                    "cards": out.len(),
+                    "delegates": number_ranges(&numbers),
+                    "reprinted": reprinted,
+                })
+                .to_string(),
+            ),
+        )?;
+        Ok(out)
+    })
+}
+
+/// Delegate numbers as ranges, e.g. `1-8,10,12-13`.
+pub fn number_ranges(numbers: &[u32]) -> String {
+    let mut sorted = numbers.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let start = sorted[i];
+        let mut end = start;
+        while i + 1 < sorted.len() && sorted[i + 1] == end + 1 {
+            i += 1;
+            end = sorted[i];
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        i += 1;
+    }
+    parts.join(",")
+}
+
 /// Reissues one card (lost card): new secrets, the old card stops working at once and any
 /// session opened with it ends. Audited with the delegate number (never the secrets).
 pub fn reissue(
@@ -132,6 +251,15 @@ pub fn reissue(
         let (token, code) = secrets(key, congress_id, &d.id, at);
         cred_repo::set_credential(c, &d.id, &token_hash(&token), &code_hash(&code), at)?;
         cred_repo::bump_epoch(c, &d.id)?;
+        card_events::record(
+            c,
+            congress_id,
+            &d.id,
+            now_ms(),
+            EventKind::Reissue,
+            Via::Staff,
+            Some(&actor.username),
+        )?;
         actor.audit(
             c,
             Some(congress_id),
@@ -185,9 +313,11 @@ impl From<diesel::result::Error> for LoginError {
     }
 }
 
-/// Logs a delegate in by the hash of their token or code.
+/// Logs a delegate in by the hash of their token or code, recording the login (and the
+/// check-in it makes) as card events with the means used.
 fn login(
     conn: &mut DbConnection,
+    via: Via,
     found: impl FnOnce(&mut DbConnection) -> Result<Option<Delegate>, LoginError>,
 ) -> Result<Login, LoginError> {
     write_tx(conn, |c| {
@@ -201,9 +331,14 @@ fn login(
         }
         let took_over = d.session_epoch > 0;
         let epoch = cred_repo::bump_epoch(c, &d.id)?;
+        let at = now_ms();
+        card_events::record(c, &congress.id, &d.id, at, EventKind::Login, via, None)?;
         let mut checked_in = false;
         if congress.state == CongressState::InSession && !d.present {
-            checked_in = cred_repo::set_present(c, &d.id, true, now_ms())?;
+            checked_in = cred_repo::set_present(c, &d.id, true, at)?;
+            if checked_in {
+                card_events::record(c, &congress.id, &d.id, at, EventKind::CheckIn, via, None)?;
+            }
         }
         let delegate = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
         Ok(Login {
@@ -219,11 +354,37 @@ fn login(
 /// Login with the QR token.
 pub fn login_with_token(conn: &mut DbConnection, token: &str) -> Result<Login, LoginError> {
     let h = token_hash(token.trim());
-    login(conn, move |c| Ok(cred_repo::by_token_hash(c, &h)?))
+    login(conn, Via::Card, move |c| {
+        Ok(cred_repo::by_token_hash(c, &h)?)
+    })
 }
 
 /// Login with the manual code typed from the card.
 pub fn login_with_code(conn: &mut DbConnection, code: &str) -> Result<Login, LoginError> {
     let h = code_hash(code);
-    login(conn, move |c| Ok(cred_repo::by_code_hash(c, &h)?))
+    login(conn, Via::Code, move |c| {
+        Ok(cred_repo::by_code_hash(c, &h)?)
+    })
+}
+
+/// Logs the delegate out: a new session epoch, so the session (and any copy of its cookie)
+/// is refused from now on.
+pub fn logout(conn: &mut DbConnection, delegate_id: &str) -> ServiceResult<()> {
+    write_tx(conn, |c| {
+        cred_repo::bump_epoch(c, delegate_id)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number_ranges;
+
+    #[test]
+    fn numbers_as_ranges() {
+        assert_eq!(number_ranges(&[]), "");
+        assert_eq!(number_ranges(&[5]), "5");
+        assert_eq!(number_ranges(&[3, 1, 2, 8, 10, 9, 12]), "1-3,8-10,12");
+        assert_eq!(number_ranges(&[7, 7, 6]), "6-7");
+    }
 }

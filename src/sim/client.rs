@@ -79,10 +79,28 @@ impl Phone {
         })
     }
 
-    /// Opens the card's QR URL; returns the time the request took.
+    /// Opens the card's QR URL and presses the page's login button (the phone's two
+    /// requests); returns the time both took.
     pub async fn login(&self, qr_url: &str) -> Result<Duration, ClientError> {
         let t = Instant::now();
         let r = self.http.get(qr_url).send().await?;
+        let status = r.status().as_u16();
+        if status != 200 {
+            return Err(ClientError::Status {
+                what: "打开代表证链接",
+                status,
+                expected: 200,
+            });
+        }
+        let page = r.text().await?;
+        let csrf = attr_after(&page, "name=\"csrf\" value=\"")
+            .ok_or_else(|| ClientError::Page("代表证页面没有 CSRF 令牌".to_string()))?;
+        let r = self
+            .http
+            .post(qr_url)
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await?;
         let status = r.status().as_u16();
         if status != 303 {
             return Err(ClientError::Status {

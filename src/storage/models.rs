@@ -14,6 +14,7 @@ pub struct UserRow {
     pub role: String,
     pub must_change_password: bool,
     pub created_at: i64,
+    pub session_epoch: i64,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

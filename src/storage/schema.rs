@@ -8,6 +8,7 @@ diesel::table! {
         role -> Text,
         must_change_password -> Bool,
         created_at -> BigInt,
+        session_epoch -> BigInt,
     }
 }
 
@@ -228,7 +229,20 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    card_events (id) {
+        id -> Text,
+        congress_id -> Text,
+        delegate_id -> Text,
+        at -> BigInt,
+        kind -> Text,
+        via -> Text,
+        actor -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(card_events -> delegates (delegate_id));
 diesel::joinable!(congresses -> users (owner_id));
 diesel::joinable!(enrolment -> congresses (congress_id));
 diesel::joinable!(societies -> congresses (congress_id));
@@ -247,6 +261,7 @@ diesel::joinable!(addenda -> congresses (congress_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     users,
+    card_events,
     api_tokens,
     throttle_events,
     congresses,

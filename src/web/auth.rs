@@ -2,7 +2,9 @@
 //! and the API user (bearer token), and the one access rule for congresses.
 //!
 //! Roles: an *organiser* may do everything for the congresses they own and nothing for
-//! others'; a *scrutineer* (监票人) may read every congress and do the scrutineer actions.
+//! others'; a *scrutineer* (监票人) account may read a congress and do the scrutineer actions
+//! there only when the owner named it among that congress's scrutineers (总监票人, 监票人 or
+//! 计票人 linked to the account); other congresses are closed to it like to another organiser.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -20,6 +22,8 @@ use crate::storage::repo::users::{self, Role, User};
 pub struct Staff {
     pub user: User,
     pub session: StaffSession,
+    /// The congresses whose scrutineers include this (scrutineer) account.
+    pub scrutinises: Vec<String>,
 }
 
 impl Staff {
@@ -40,38 +44,91 @@ pub const TOKEN_WINDOW_MS: i64 = 10 * 60 * 1000;
 #[derive(Debug, Clone)]
 pub struct ApiUser {
     pub user: User,
+    /// The congresses whose scrutineers include this (scrutineer) account.
+    pub scrutinises: Vec<String>,
+}
+
+/// Who asks, as the access rule needs it: the account, and the congresses it scrutinises.
+pub trait Principal {
+    fn user(&self) -> &User;
+    /// Whether the owner of `congress_id` named this account among its scrutineers.
+    fn scrutinises(&self, congress_id: &str) -> bool;
+}
+
+impl<T: Principal> Principal for &T {
+    fn user(&self) -> &User {
+        (**self).user()
+    }
+    fn scrutinises(&self, congress_id: &str) -> bool {
+        (**self).scrutinises(congress_id)
+    }
+}
+
+impl Principal for Staff {
+    fn user(&self) -> &User {
+        &self.user
+    }
+    fn scrutinises(&self, congress_id: &str) -> bool {
+        self.scrutinises.iter().any(|c| c == congress_id)
+    }
+}
+
+impl Principal for ApiUser {
+    fn user(&self) -> &User {
+        &self.user
+    }
+    fn scrutinises(&self, congress_id: &str) -> bool {
+        self.scrutinises.iter().any(|c| c == congress_id)
+    }
+}
+
+/// The congresses a scrutineer account is named for (none for an organiser).
+fn scrutinised(c: &mut crate::storage::DbConnection, user: &User) -> Result<Vec<String>, WebError> {
+    Ok(if user.role == Role::Scrutineer {
+        crate::storage::repo::scrutineers::congresses_of_account(c, &user.id)?
+    } else {
+        Vec::new()
+    })
 }
 
 /// What a request needs of a congress.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Need {
-    /// Read anything: the owner and every scrutineer.
+    /// Read anything: the owner and the congress's scrutineers.
     Read,
-    /// Scrutineer actions (check-in, paper ballots): the owner and every scrutineer.
+    /// Scrutineer actions (check-in, paper ballots): the owner and the congress's scrutineers.
     Scrutinise,
     /// Change anything: only the owning organiser.
     Own,
 }
 
 /// The access rule, in one place.
-pub fn authorize(user: &User, congress: &Congress, need: Need) -> Result<(), WebError> {
+pub fn authorize(who: &impl Principal, congress: &Congress, need: Need) -> Result<(), WebError> {
+    let user = who.user();
     let owner = user.role == Role::Organiser && user.id == congress.owner_id;
+    let member = user.role == Role::Scrutineer && who.scrutinises(&congress.id);
     let allowed = match need {
-        Need::Read | Need::Scrutinise => owner || user.role == Role::Scrutineer,
+        Need::Read | Need::Scrutinise => owner || member,
         Need::Own => owner,
     };
     if allowed {
         Ok(())
-    } else if user.role == Role::Scrutineer {
+    } else if member {
         Err(WebError::Forbidden(
             "监票人账户只能查看, 不能修改大会设置".to_string(),
         ))
+    } else if user.role == Role::Scrutineer {
+        Err(WebError::Forbidden(NOT_NAMED.to_string()))
     } else {
         Err(WebError::Forbidden(
             "这不是您创建的大会, 您没有权限查看或修改它".to_string(),
         ))
     }
 }
+
+/// Why a scrutineer account may not see a congress it is not named for.
+pub const NOT_NAMED: &str =
+    "您不是这次大会的监票人员: 只有组织者在“监票人员”中关联了您的账户, 您才能查看它";
 
 fn app_state(req: &HttpRequest) -> Result<web::Data<AppState>, WebError> {
     req.app_data::<web::Data<AppState>>()
@@ -89,17 +146,29 @@ impl FromRequest for Staff {
             let state = app_state(&req)?;
             let session = state.sessions.staff(&req).ok_or(WebError::Unauthorized)?;
             let uid = session.uid.clone();
-            let user = state
-                .run(move |c| Ok(users::by_id(c, &uid)?))
+            let (user, scrutinises) = state
+                .run(move |c| {
+                    let Some(user) = users::by_id(c, &uid)? else {
+                        return Ok(None);
+                    };
+                    let list = scrutinised(c, &user)?;
+                    Ok(Some((user, list)))
+                })
                 .await?
                 .ok_or(WebError::Unauthorized)?;
+            // A password change or a logout since the session began ends it.
             if !crate::crypto::ct_eq(
                 password_version(&user.password_hash).as_bytes(),
                 session.pwv.as_bytes(),
-            ) {
+            ) || user.session_epoch != session.epoch
+            {
                 return Err(WebError::Unauthorized);
             }
-            Ok(Staff { user, session })
+            Ok(Staff {
+                user,
+                session,
+                scrutinises,
+            })
         })
     }
 }
@@ -136,14 +205,16 @@ impl FromRequest for ApiUser {
                         return Ok(Err(()));
                     }
                     let user = users::user_by_token_hash(c, &hash)?;
-                    if user.is_none() {
+                    let Some(user) = user else {
                         users::record_failure(c, &bucket)?;
-                    }
-                    Ok(Ok(user))
+                        return Ok(Ok(None));
+                    };
+                    let list = scrutinised(c, &user)?;
+                    Ok(Ok(Some((user, list))))
                 })
                 .await?;
             match found {
-                Ok(Some(user)) => Ok(ApiUser { user }),
+                Ok(Some((user, scrutinises))) => Ok(ApiUser { user, scrutinises }),
                 Ok(None) => Err(ApiError(WebError::Unauthorized)),
                 Err(()) => Err(ApiError(WebError::Throttled(format!(
                     "API 令牌错误次数过多: 同一地址{}分钟内最多{}次错误, 请{}分钟后再试",

@@ -2,11 +2,13 @@
 //! jar) with the key kept in the data directory, HttpOnly, SameSite, Secure behind TLS.
 //!
 //! Three cookies, each with one purpose:
-//! - `congress_staff` (SameSite=Strict): an organiser or scrutineer, with the CSRF token and a
-//!   fingerprint of the password hash, so changing the password ends every other session.
+//! - `congress_staff` (SameSite=Strict): an organiser or scrutineer, with the CSRF token, a
+//!   fingerprint of the password hash (changing the password ends every other session) and
+//!   the account's session epoch (logging out bumps it in the database: every session of the
+//!   account ends on every app server, and a cookie captured before is refused).
 //! - `congress_vote` (SameSite=Lax, because the QR link arrives as a cross-site navigation): a
-//!   delegate, with the session epoch; logging in on a second device bumps the epoch and so
-//!   ends the first device's session.
+//!   delegate, with the session epoch; logging in on a second device, or logging out, bumps
+//!   the epoch in the database and so ends the earlier session.
 //! - `congress_pre` (Strict): the CSRF token of an anonymous visitor (the login forms).
 //!
 //! A fourth, `congress_flash`, carries a one-shot message across a POST-redirect-GET.
@@ -32,6 +34,8 @@ pub struct StaffSession {
     pub csrf: String,
     /// First 16 hex chars of SHA-256(password hash): a password change ends the session.
     pub pwv: String,
+    /// The account's session epoch when the session began: logging out bumps it.
+    pub epoch: i64,
     /// Expiry, Unix ms.
     pub exp: i64,
 }

@@ -321,7 +321,7 @@ fn every_route_has_a_row() {
         "API routes missing from /api/openapi.json: {undocumented:#?}"
     );
     eprintln!(
-        "routes: {} registered, {} documented; {} walked by 4 principals, {} public",
+        "routes: {} registered, {} documented; {} walked by 5 principals, {} public",
         code.len(),
         doc.len(),
         walked.len(),

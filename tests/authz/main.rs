@@ -1,9 +1,10 @@
 //! Who may do what, over HTTP, on both backends.
 //!
 //! `table` lists every organiser/scrutineer page and every `/api/v1` endpoint with the exact
-//! status each of four principals must get: anonymous (no session / no bearer token), a
-//! scrutineer (监票人, may read every congress and do the scrutineer actions), the organiser
-//! of another congress, and the owning organiser. The rows are ordered along a congress's
+//! status each of five principals must get: anonymous (no session / no bearer token), a
+//! scrutineer named for the congress (监票人, may read it and do the scrutineer actions), a
+//! scrutineer named for another congress only (may do nothing here), the organiser of another
+//! congress, and the owning organiser. The rows are ordered along a congress's
 //! life, so the owner's requests really get past authorisation (success, or a state-machine
 //! refusal with its Chinese message), while every refused request is checked to have
 //! changed nothing in the database. `walk` runs the table against one server per backend and

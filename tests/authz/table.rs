@@ -7,12 +7,14 @@
 //!   so its POSTs reach the authentication check rather than stopping at the CSRF guard);
 //! - API without a bearer token: 401;
 //! - another congress's organiser: 403 ("这不是您创建的大会"), on pages and the API;
-//! - scrutineer: reads every congress (200), does the scrutineer actions (check-in, paper
-//!   ballots), and is refused every organiser action (403 "监票人账户只能查看");
+//! - scrutineer named for the congress: reads it (200), does the scrutineer actions (check-in,
+//!   paper ballots), and is refused every organiser action (403 "监票人账户只能查看");
+//! - scrutineer of another congress: refused everything of this one (403 "您不是这次大会的
+//!   监票人员"), and meets "not found" for this congress's ids sent through its own congress;
 //! - owner: success (200/201/204/303), or 409/422 where the row is an out-of-order action.
 //!
 //! Path and body templates name values with `$name` (set by earlier rows' captures, or per
-//! principal: `$p` 1-4, `$me`, `$pw`, `$school`).
+//! principal: `$p` 1-5, `$me`, `$pw`, `$school`).
 
 use std::collections::HashMap;
 
@@ -25,12 +27,15 @@ use crate::common::http::TestApp;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum P {
     Anon,
+    /// A scrutineer account named among the owner's congress's scrutineers.
     Scrutineer,
+    /// A scrutineer account named for the other organiser's congress only.
+    Elsewhere,
     Other,
     Owner,
 }
 
-pub const PRINCIPALS: [P; 4] = [P::Anon, P::Scrutineer, P::Other, P::Owner];
+pub const PRINCIPALS: [P; 5] = [P::Anon, P::Scrutineer, P::Elsewhere, P::Other, P::Owner];
 
 impl P {
     pub fn index(self) -> usize {
@@ -125,8 +130,8 @@ pub struct Row {
     /// The request's path (and query) template.
     pub path: &'static str,
     pub body: Body,
-    /// Anonymous, scrutineer, other organiser, owner.
-    pub expect: [u16; 4],
+    /// Anonymous, scrutineer, scrutineer of another congress, other organiser, owner.
+    pub expect: [u16; 5],
     /// The audit action each principal's accepted mutating request writes (actor checked).
     pub audit: Option<&'static str>,
     /// Text the owner's response must contain (the Chinese message of a refusal).
@@ -176,7 +181,7 @@ fn row(
     route: &'static str,
     path: &'static str,
     body: Body,
-    expect: [u16; 4],
+    expect: [u16; 5],
 ) -> Row {
     Row {
         method,
@@ -190,24 +195,24 @@ fn row(
     }
 }
 
-fn get(route: &'static str, path: &'static str, expect: [u16; 4]) -> Row {
+fn get(route: &'static str, path: &'static str, expect: [u16; 5]) -> Row {
     row("GET", route, path, Body::Empty, expect)
 }
 
-fn post(route: &'static str, path: &'static str, body: Body, expect: [u16; 4]) -> Row {
+fn post(route: &'static str, path: &'static str, body: Body, expect: [u16; 5]) -> Row {
     row("POST", route, path, body, expect)
 }
 
-fn put(route: &'static str, path: &'static str, body: Body, expect: [u16; 4]) -> Row {
+fn put(route: &'static str, path: &'static str, body: Body, expect: [u16; 5]) -> Row {
     row("PUT", route, path, body, expect)
 }
 
-fn delete(route: &'static str, path: &'static str, expect: [u16; 4]) -> Row {
+fn delete(route: &'static str, path: &'static str, expect: [u16; 5]) -> Row {
     row("DELETE", route, path, Body::Empty, expect)
 }
 
 pub enum Step {
-    /// Walked by all four principals, in order, and checked.
+    /// Walked by all five principals, in order, and checked.
     Walk(Row),
     /// Set-up: the owner alone (its status checked against `expect[3]`).
     Owner(Row),
@@ -218,25 +223,25 @@ pub enum Step {
 /// Anonymous page request: 303 to /login.
 const L: u16 = 303;
 /// Pages every staff member may read.
-const READ: [u16; 4] = [L, 200, 403, 200];
+const READ: [u16; 5] = [L, 200, 403, 403, 200];
 /// Page forms only the owner may post (redirect after success).
-const OWN: [u16; 4] = [L, 403, 403, 303];
+const OWN: [u16; 5] = [L, 403, 403, 403, 303];
 /// Owner-only pages.
-const OWN_PAGE: [u16; 4] = [L, 403, 403, 200];
+const OWN_PAGE: [u16; 5] = [L, 403, 403, 403, 200];
 /// Scrutineer actions: owner and scrutineers.
-const SCRUTINISE: [u16; 4] = [L, 303, 403, 303];
+const SCRUTINISE: [u16; 5] = [L, 303, 403, 403, 303];
 /// The owner's page request refused by the state machine.
-const OWN_TOO_EARLY: [u16; 4] = [L, 403, 403, 409];
+const OWN_TOO_EARLY: [u16; 5] = [L, 403, 403, 403, 409];
 
 /// Another congress's ids through the other organiser's own congress: not found for its
 /// organiser, forbidden to everyone else who may not change that congress.
-const CROSS: [u16; 4] = [L, 403, 404, 403];
-const A_CROSS: [u16; 4] = [401, 403, 404, 403];
+const CROSS: [u16; 5] = [L, 403, 403, 404, 403];
+const A_CROSS: [u16; 5] = [401, 403, 403, 404, 403];
 
-const A_READ: [u16; 4] = [401, 200, 403, 200];
-const A_OWN: [u16; 4] = [401, 403, 403, 200];
-const A_CREATED: [u16; 4] = [401, 403, 403, 201];
-const A_DELETED: [u16; 4] = [401, 403, 403, 204];
+const A_READ: [u16; 5] = [401, 200, 403, 403, 200];
+const A_OWN: [u16; 5] = [401, 403, 403, 403, 200];
+const A_CREATED: [u16; 5] = [401, 403, 403, 403, 201];
+const A_DELETED: [u16; 5] = [401, 403, 403, 403, 204];
 
 pub const DETAILS: &[(&str, &str)] = &[
     ("name", "$school第十次学生代表大会"),
@@ -336,6 +341,30 @@ fn check_in_many(app: &TestApp, vars: &Vars, var: &str) {
     }
 }
 
+/// Names the scrutineer account among the scrutineers of the owner's congress `$mine`, and
+/// the other scrutineer account among those of the other organiser's congress `$theirs`.
+fn name_scrutineers(app: &TestApp, vars: &Vars, mine: &str, theirs: &str) {
+    let mut c = app.db.db.conn().unwrap();
+    let actor = congress::service::Actor::cli("test");
+    for (var, username, name) in [
+        (mine, crate::walk::SCRUTINEER, "周监票"),
+        (theirs, crate::walk::ELSEWHERE, "钱监票"),
+    ] {
+        congress::service::scrutineers::add(
+            &mut c,
+            &actor,
+            vars.get(var),
+            &congress::service::scrutineers::ScrutineerInput {
+                role: scrutineers_repo::ScrutineerRole::Scrutineer,
+                name: name.to_string(),
+                student_no: None,
+                username: Some(username.to_string()),
+            },
+        )
+        .expect("name the scrutineer");
+    }
+}
+
 /// The pages of a congress `$cid`, from creation to the signed record.
 pub fn html_steps() -> Vec<Step> {
     use Step::{Db, Owner, Walk};
@@ -346,7 +375,7 @@ pub fn html_steps() -> Vec<Step> {
                 "/congresses",
                 "/congresses",
                 Body::Form(DETAILS),
-                [L, 403, 303, 303],
+                [L, 403, 403, 303, 303],
             )
             .audit("congress.create")
             .capture(|v, _, p, r| {
@@ -358,23 +387,24 @@ pub fn html_steps() -> Vec<Step> {
                 }
             }),
         ),
-        Walk(get("/", "/", [L, 200, 200, 200]).says("甲城大学第十次学生代表大会")),
+        Db(|app, v| name_scrutineers(app, v, "cid", "did")),
+        Walk(get("/", "/", [L, 200, 200, 200, 200]).says("甲城大学第十次学生代表大会")),
         Walk(get(
             "/congresses/new",
             "/congresses/new",
-            [L, 403, 200, 200],
+            [L, 403, 403, 200, 200],
         )),
-        Walk(get("/account", "/account", [L, 200, 200, 200])),
+        Walk(get("/account", "/account", [L, 200, 200, 200, 200])),
         Walk(
             post(
                 "/account/password",
                 "/account/password",
                 Body::Form(&[("current", "$pw"), ("new", "$pw"), ("confirm", "$pw")]),
-                [L, 303, 303, 303],
+                [L, 303, 303, 303, 303],
             )
             .audit("auth.password_changed"),
         ),
-        Walk(get("/audit", "/audit", [L, 200, 200, 200]).says("congress.create")),
+        Walk(get("/audit", "/audit", [L, 200, 200, 200, 200]).says("congress.create")),
         // Set-up.
         Walk(get("/c/{cid}", "/c/$cid", READ)),
         Walk(get("/c/{cid}/setup", "/c/$cid/setup", READ)),
@@ -422,7 +452,7 @@ pub fn html_steps() -> Vec<Step> {
                 "/c/{cid}/files/{kind}",
                 "/c/$cid/files/enrolment",
                 Body::Upload("enrolment.csv", Src::Sample("enrolment.csv")),
-                [L, 403, 403, 200],
+                [L, 403, 403, 403, 200],
             )
             .audit("files.import"),
         ),
@@ -430,13 +460,13 @@ pub fn html_steps() -> Vec<Step> {
             "/c/{cid}/files/{kind}",
             "/c/$cid/files/societies",
             Body::Upload("societies.csv", Src::Sample("societies.csv")),
-            [L, 403, 403, 200],
+            [L, 403, 403, 403, 200],
         )),
         Owner(post(
             "/c/{cid}/files/{kind}",
             "/c/$cid/files/nominees",
             Body::Upload("nominees.csv", Src::Sample("nominees.csv")),
-            [L, 403, 403, 200],
+            [L, 403, 403, 403, 200],
         )),
         Walk(get("/c/{cid}/quota", "/c/$cid/quota", READ)),
         // Out of order: no roster to freeze yet.
@@ -445,7 +475,7 @@ pub fn html_steps() -> Vec<Step> {
                 "/c/{cid}/roster/freeze",
                 "/c/$cid/roster/freeze",
                 Body::Empty,
-                [L, 403, 403, 422],
+                [L, 403, 403, 403, 422],
             )
             .says("代表名单为空, 不能冻结: 请先生成或上传代表名单"),
         ),
@@ -471,7 +501,7 @@ pub fn html_steps() -> Vec<Step> {
                 "/c/{cid}/roster/upload",
                 "/c/$cid/roster/upload",
                 Body::Upload("roster.csv", Src::Var("roster_csv")),
-                [L, 403, 403, 200],
+                [L, 403, 403, 403, 200],
             )
             .audit("roster.upload"),
         ),
@@ -503,7 +533,8 @@ pub fn html_steps() -> Vec<Step> {
                 if p == P::Owner {
                     let mut c = app.db.db.conn().unwrap();
                     let s = scrutineers_repo::list(&mut c, v.get("cid")).unwrap();
-                    v.set("sid", s.last().expect("added").id.clone());
+                    let added = s.iter().find(|s| s.name == "周敏").expect("added");
+                    v.set("sid", added.id.clone());
                 }
             }),
         ),
@@ -623,7 +654,7 @@ pub fn html_steps() -> Vec<Step> {
         Walk(get(
             "/c/{cid}/contests/{id}",
             "/c/$did/contests/$election",
-            [L, 404, 404, 403],
+            [L, 403, 404, 404, 403],
         )),
         Walk(post(
             "/c/{cid}/contests/{id}/edit",
@@ -735,7 +766,7 @@ pub fn html_steps() -> Vec<Step> {
                 "/c/{cid}/attendance",
                 "/c/$cid/attendance",
                 Body::Form(&[("delegate_no", "$p"), ("present", "1")]),
-                [L, 409, 403, 409],
+                [L, 409, 403, 403, 409],
             )
             .says("现在还不能签到"),
         ),
@@ -768,11 +799,14 @@ pub fn html_steps() -> Vec<Step> {
             )
             .says("已经不能解除冻结: 大会当前状态为“代表证已发放”"),
         ),
-        Walk(get(
-            "/c/{cid}/credentials/print",
-            "/c/$cid/credentials/print?delegate_no=1",
-            OWN_PAGE,
-        )),
+        Walk(
+            get(
+                "/c/{cid}/credentials/print",
+                "/c/$cid/credentials/print?delegate_no=1",
+                OWN_PAGE,
+            )
+            .audit("credentials.print"),
+        ),
         Walk(
             post(
                 "/c/{cid}/credentials/reissue",
@@ -802,6 +836,11 @@ pub fn html_steps() -> Vec<Step> {
             .audit("congress.open_session"),
         ),
         Walk(get("/c/{cid}/attendance", "/c/$cid/attendance", READ)),
+        Walk(get(
+            "/c/{cid}/attendance.csv",
+            "/c/$cid/attendance.csv",
+            READ,
+        )),
         Walk(
             post(
                 "/c/{cid}/attendance",
@@ -834,14 +873,14 @@ pub fn html_steps() -> Vec<Step> {
         Walk(get(
             "/c/{cid}/contests/{kid}/voting",
             "/c/$did/contests/$motion1/voting",
-            [L, 404, 404, 403],
+            [L, 403, 404, 404, 403],
         )),
         Walk(get(
             "/c/{cid}/contests/{kid}/roll",
             "/c/$did/contests/$motion1/roll",
-            [L, 404, 404, 403],
+            [L, 403, 404, 404, 403],
         )),
-        // Paper ballots: the scrutineer for delegate 2, the owner for delegate 4.
+        // Paper ballots: the scrutineer for delegate 2, the owner for delegate 5.
         Walk(
             post(
                 "/c/{cid}/contests/{kid}/voting/paper/assign",
@@ -942,8 +981,8 @@ pub fn html_steps() -> Vec<Step> {
         Walk(get("/c/{cid}/audit", "/c/$cid/audit", READ).says("record.certify")),
         Walk(get("/c/{cid}/audit.csv", "/c/$cid/audit.csv", READ)),
         // Last: logging out ends the session.
-        Walk(post("/logout", "/logout", Body::Empty, [L, 303, 303, 303]).audit("auth.logout")),
-        Walk(get("/c/{cid}", "/c/$cid", [L, L, L, L])),
+        Walk(post("/logout", "/logout", Body::Empty, [L, 303, 303, 303, 303]).audit("auth.logout")),
+        Walk(get("/c/{cid}", "/c/$cid", [L, L, L, L, L])),
     ]
 }
 
@@ -954,13 +993,16 @@ const A_DETAILS: &str = r#"{"name": "$school第十一次学生代表大会", "sc
 pub fn api_steps() -> Vec<Step> {
     use Step::{Db, Owner, Walk};
     vec![
-        Walk(get("/api/v1/me", "/api/v1/me", [401, 200, 200, 200]).says("\"role\":\"organiser\"")),
+        Walk(
+            get("/api/v1/me", "/api/v1/me", [401, 200, 200, 200, 200])
+                .says("\"role\":\"organiser\""),
+        ),
         Walk(
             post(
                 "/api/v1/congresses",
                 "/api/v1/congresses",
                 Body::Json(A_DETAILS),
-                [401, 403, 201, 201],
+                [401, 403, 403, 201, 201],
             )
             .audit("congress.create")
             .capture(|v, _, p, r| match p {
@@ -969,11 +1011,12 @@ pub fn api_steps() -> Vec<Step> {
                 _ => {}
             }),
         ),
+        Db(|app, v| name_scrutineers(app, v, "aid", "adid")),
         Walk(
             get(
                 "/api/v1/congresses",
                 "/api/v1/congresses",
-                [401, 200, 200, 200],
+                [401, 200, 200, 200, 200],
             )
             .says("$aid"),
         ),
@@ -1031,7 +1074,7 @@ pub fn api_steps() -> Vec<Step> {
                 "/api/v1/congresses/{cid}/roster/freeze",
                 "/api/v1/congresses/$aid/roster/freeze",
                 Body::Empty,
-                [401, 403, 403, 422],
+                [401, 403, 403, 403, 422],
             )
             .says("代表名单为空, 不能冻结: 请先生成或上传代表名单"),
         ),
@@ -1190,7 +1233,7 @@ pub fn api_steps() -> Vec<Step> {
         Walk(get(
             "/api/v1/congresses/{cid}/contests/{id}",
             "/api/v1/congresses/$adid/contests/$aelection",
-            [401, 404, 404, 403],
+            [401, 403, 404, 404, 403],
         )),
         Walk(put(
             "/api/v1/congresses/{cid}/contests/{id}",
@@ -1281,7 +1324,7 @@ pub fn api_steps() -> Vec<Step> {
                 "/api/v1/congresses/{cid}/close",
                 "/api/v1/congresses/$aid/close",
                 Body::Empty,
-                [401, 403, 403, 409],
+                [401, 403, 403, 403, 409],
             )
             .says("现在还不能大会闭幕"),
         ),
@@ -1290,14 +1333,14 @@ pub fn api_steps() -> Vec<Step> {
                 "/api/v1/congresses/{cid}/certify",
                 "/api/v1/congresses/$aid/certify",
                 Body::Empty,
-                [401, 403, 403, 409],
+                [401, 403, 403, 403, 409],
             )
             .says("现在还不能签署选举结果报告"),
         ),
         Walk(get(
             "/api/v1/congresses/{cid}/record",
             "/api/v1/congresses/$aid/record",
-            [401, 404, 403, 404],
+            [401, 404, 403, 403, 404],
         )),
         // Cards, session, quorum and one counted motion, through the owner's pages.
         Owner(post(
@@ -1408,7 +1451,17 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/t/{token}",
-        "delegate login by QR card (tests/voting/login.rs)",
+        "the QR card's page with one button, changes nothing (tests/security/cards.rs)",
+    ),
+    (
+        "POST",
+        "/t/{token}",
+        "delegate login by QR card (tests/voting/login.rs, tests/security/cards.rs)",
+    ),
+    (
+        "GET",
+        "/v/card",
+        "the delegate's card usage, delegate session only (tests/security/cards.rs)",
     ),
     ("POST", "/v/logout", "delegate logout (tests/voting)"),
     (
@@ -1472,6 +1525,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "GET",
         "/b/{cid}/{kid}/result",
         "public result (tests/results)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/{kid}/result.csv",
+        "public result as CSV (tests/security/csv.rs)",
     ),
     (
         "GET",

@@ -1,11 +1,14 @@
-//! Runs the table against one server per backend: every row as the four principals in
-//! order (anonymous, scrutineer, other organiser, owner). Checks per request:
+//! Runs the table against one server per backend: every row as the five principals in
+//! order (anonymous, scrutineer, scrutineer of another congress, other organiser, owner).
+//! Checks per request:
 //! - the exact status, and for a page's 303 to log in, that it goes to `/login`;
 //! - a refused request (401/403/404, the login redirect, or the owner's 409/422) changed
 //!   nothing: the whole database is the same before and after;
-//! - an accepted organiser/scrutineer action wrote its audit entry naming who did it;
+//! - an accepted organiser/scrutineer action wrote its audit entry naming who did it (and so
+//!   did an audited read: the card print sheet);
 //! - refusals say why (the Chinese message of the access rule, or the API's error code);
-//! - the other organiser's successful reads never show the owner's congresses;
+//! - the other organiser's and the other scrutineer's successful reads never show the owner's
+//!   congresses;
 //! - the owner's response holds the row's message (e.g. the state machine's refusal).
 //!
 //! Finally no audit entry holds a password, an API token, or a delegate's card secret.
@@ -21,6 +24,10 @@ use crate::{audit_all, block_on, diff, sample, snapshot};
 
 /// The owner's school: no page or answer the other organiser gets may contain it.
 pub const OWNER_SCHOOL: &str = "甲城大学";
+/// The scrutineer account named for the owner's congresses.
+pub const SCRUTINEER: &str = "jianpiao_zhou";
+/// The scrutineer account named for the other organiser's congresses only.
+pub const ELSEWHERE: &str = "jianpiao_qian";
 
 pub struct Principal {
     pub username: &'static str,
@@ -65,7 +72,8 @@ impl World {
         }];
         // In `PRINCIPALS` order.
         for (username, role, school) in [
-            ("jianpiao_zhou", Role::Scrutineer, "丙县学院"),
+            (SCRUTINEER, Role::Scrutineer, "丙县学院"),
+            (ELSEWHERE, Role::Scrutineer, "丁乡学院"),
             ("tuanwei_yi", Role::Organiser, "乙镇学院"),
             ("tuanwei_jia", Role::Organiser, OWNER_SCHOOL),
         ] {
@@ -179,7 +187,7 @@ impl World {
             .push(format!("{} {} as {p:?}: {what}", row.method, row.path));
     }
 
-    /// Walks one row as the four principals.
+    /// Walks one row as the five principals.
     async fn walk_row(&mut self, row: &table::Row) {
         if let Some(k) = row.missing(&self.vars) {
             self.fail(
@@ -231,6 +239,7 @@ impl World {
                     let said = [
                         "这不是您创建的大会",
                         "监票人账户只能查看",
+                        "您不是这次大会的监票人员",
                         "只有组织者可以新建大会",
                     ];
                     if !said.iter().any(|s| r.text.contains(s)) {
@@ -239,8 +248,9 @@ impl World {
                 }
                 _ => {}
             }
-            // Nothing of the owner's congresses reaches the other organiser.
-            if p == P::Other && (200..300).contains(&r.status) {
+            // Nothing of the owner's congresses reaches the other organiser or the scrutineer
+            // of the other congress.
+            if matches!(p, P::Other | P::Elsewhere) && (200..300).contains(&r.status) {
                 // The owner's school (in its congresses' names), the congresses' ids, and the
                 // owner's account (its logins are in the owner's account log, not the
                 // other organiser's).
@@ -267,6 +277,21 @@ impl World {
                     }
                 }
             }
+            // A read that is audited (the card print sheet: it shows the cards' secrets)
+            // writes its entry when served, and nothing when refused.
+            if let (false, Some(action)) = (row.is_mutating(), row.audit) {
+                let new: Vec<_> = audit_all(&self.app)
+                    .into_iter()
+                    .filter(|e| e.seq > last_seq)
+                    .collect();
+                let who = self.who[i].username;
+                if refused && !new.is_empty() {
+                    self.fail(row, p, format!("refused but audited {new:?}"));
+                }
+                if !refused && !new.iter().any(|e| e.action == action && e.actor == who) {
+                    self.fail(row, p, format!("served without the audit entry {action}"));
+                }
+            }
             if let Some(b) = &before {
                 let after = snapshot(&self.app);
                 if refused {
@@ -283,7 +308,7 @@ impl World {
                         ),
                         Some(action) => {
                             let who = self.who[i].username;
-                            let role = if p == P::Scrutineer {
+                            let role = if matches!(p, P::Scrutineer | P::Elsewhere) {
                                 "scrutineer"
                             } else {
                                 "organiser"
@@ -394,8 +419,8 @@ impl World {
     }
 }
 
-both_backends!(every_route_as_four_principals, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "every_route_as_four_principals") else {
+both_backends!(every_route_as_five_principals, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "every_route_as_five_principals") else {
         return;
     };
     block_on(async {
@@ -405,7 +430,7 @@ both_backends!(every_route_as_four_principals, |kind: Kind| {
         let html = w.run(&table::html_steps()).await;
         w.check_audit_has_no_secrets();
         eprintln!(
-            "authz table: {html} page rows + {api} API rows = {} rows x 4 principals; {} requests",
+            "authz table: {html} page rows + {api} API rows = {} rows x 5 principals; {} requests",
             html + api,
             w.requests
         );

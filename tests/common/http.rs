@@ -37,34 +37,72 @@ fn futures_executor_block_on<F: std::future::Future>(f: F) -> F::Output {
         .block_on(f)
 }
 
+/// The test servers' keys: every server of a test shares them (a cookie from one is read by
+/// the others, as behind a load balancer).
+fn secrets() -> Secrets {
+    Secrets {
+        cookie: vec![7u8; 64],
+        credential: vec![9u8; 64],
+    }
+}
+
+/// Starts a server on 127.0.0.1:<random port> over `db`.
+fn serve(db: &TestDb) -> (String, AppState, actix_web::dev::ServerHandle) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = AppState::new(db.db.clone(), db.config(), &secrets(), base.clone());
+    let st = state.clone();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = web::server(listener, st).expect("server");
+            tx.send(server.handle()).expect("send handle");
+            let _ = server.await;
+        })
+    });
+    (base, state, rx.recv().expect("server handle"))
+}
+
+/// A second server of a [`TestApp`] (stopped when dropped).
+pub struct Sibling {
+    pub base: String,
+    handle: actix_web::dev::ServerHandle,
+}
+
+impl Sibling {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+}
+
+impl Drop for Sibling {
+    fn drop(&mut self) {
+        let h = self.handle.clone();
+        std::thread::spawn(move || {
+            futures_executor_block_on(h.stop(false));
+        });
+    }
+}
+
 impl TestApp {
     /// Starts the application on a fresh database of `kind`; `None` if that backend is not
     /// configured (PostgreSQL without TEST_DATABASE_URL).
     pub fn start(kind: Kind, test: &str) -> Option<TestApp> {
         let db = test_db(kind, test)?;
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let secrets = Secrets {
-            cookie: vec![7u8; 64],
-            credential: vec![9u8; 64],
-        };
-        let state = AppState::new(db.db.clone(), db.config(), &secrets, base.clone());
-        let st = state.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            actix_web::rt::System::new().block_on(async move {
-                let server = web::server(listener, st).expect("server");
-                tx.send(server.handle()).expect("send handle");
-                let _ = server.await;
-            })
-        });
-        let handle = rx.recv().expect("server handle");
+        let (base, state, handle) = serve(&db);
         Some(TestApp {
             base,
             db,
             state,
             handle,
         })
+    }
+
+    /// Another app server on the same database with the same keys (its own state, pool and
+    /// port), as when several servers share one PostgreSQL database behind a load balancer.
+    pub fn sibling(&self) -> Sibling {
+        let (base, _, handle) = serve(&self.db);
+        Sibling { base, handle }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -117,6 +155,28 @@ pub struct Client {
     pub http: reqwest::Client,
     /// The CSRF token of the current session, read from a page.
     pub csrf: Option<String>,
+}
+
+/// Opens a card's QR link and presses the page's one button, as a phone does, with a client
+/// that keeps no cookies: the page's CSRF cookie is sent back by hand. Returns the answer to
+/// the button (303 to `/v` with the session cookie when the card is valid).
+pub async fn card_login_raw(h: &reqwest::Client, base: &str, token: &str) -> reqwest::Response {
+    let url = format!("{base}/t/{token}");
+    let r = h.get(&url).send().await.expect("GET card page");
+    assert_eq!(r.status(), 200, "the card page");
+    let cookies: Vec<String> = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string())
+        .collect();
+    let csrf = csrf_in(&r.text().await.expect("body")).expect("csrf on the card page");
+    h.post(&url)
+        .header("cookie", cookies.join("; "))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .expect("POST card login")
 }
 
 /// Extracts the first `name="csrf" value="..."` from a page.
@@ -199,6 +259,16 @@ impl Client {
             .send()
             .await
             .expect("login")
+    }
+
+    /// Opens a card's QR link and presses its button (this client's cookie jar keeps the
+    /// page's CSRF cookie). Returns the answer to the button.
+    pub async fn card_login(&self, token: &str) -> reqwest::Response {
+        let (status, page) = self.get_text(&format!("/t/{token}")).await;
+        assert_eq!(status, 200, "the card page");
+        let csrf = csrf_in(&page).expect("csrf on the card page");
+        self.post_raw(&format!("/t/{token}"), &[("csrf", csrf.as_str())])
+            .await
     }
 
     /// Reads the session's CSRF token from the home page.

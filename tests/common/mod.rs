@@ -145,6 +145,32 @@ fn replace_db_name(url: &str, name: &str) -> String {
     }
 }
 
+/// Names the scrutineer account `username` among the scrutineers of congress `cid` (as a
+/// 监票人 called "监票人<username>"), as the organiser does on the 监票人员 page with "关联账户":
+/// a scrutineer account sees only the congresses it is named for. Written straight to the
+/// table, so it works in any state of the congress.
+pub fn name_scrutineer(db: &Db, cid: &str, username: &str) {
+    use congress::storage::repo::scrutineers::{self, NewScrutineer, ScrutineerRole};
+    use congress::storage::repo::{new_id, users};
+    let mut c = db.conn().expect("conn");
+    let user = users::by_username(&mut c, username)
+        .expect("read account")
+        .unwrap_or_else(|| panic!("no account {username}"));
+    let name = format!("监票人{username}");
+    scrutineers::insert(
+        &mut c,
+        &NewScrutineer {
+            id: &new_id("s"),
+            congress_id: cid,
+            role: ScrutineerRole::Scrutineer,
+            name: &name,
+            student_no: None,
+            user_id: Some(&user.id),
+        },
+    )
+    .expect("name the scrutineer");
+}
+
 /// Defines `<name>_sqlite` and `<name>_postgres` tests running `body(Kind)`.
 #[macro_export]
 macro_rules! both_backends {

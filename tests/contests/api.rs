@@ -31,6 +31,7 @@ both_backends!(api_create_list_edit_and_access, |kind: Kind| {
     block_on(async {
         let (_org, cid) = setup(&app, "school").await;
         app.create_user("jianpiao", Role::Scrutineer);
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao");
         app.create_user("other", Role::Organiser);
         let token = |user: &str| {
             let mut c = app.db.db.conn().unwrap();

@@ -105,7 +105,7 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
 }
 
 #[test]
-fn screenshots_of_the_printed_record_and_the_projector() {
+fn screenshots_of_the_printed_record_the_attendance_and_the_projector() {
     if !browser_available() {
         return;
     }
@@ -115,6 +115,7 @@ fn screenshots_of_the_printed_record_and_the_projector() {
     let password = w
         .app
         .create_user("dayin", congress::storage::repo::users::Role::Scrutineer);
+    w.link_scrutineer("dayin");
     let driver = Driver::start();
     let dir = screenshots_dir();
     block_on(async {
@@ -165,6 +166,38 @@ fn screenshots_of_the_printed_record_and_the_projector() {
         let png = d.screenshot_as_png().await.unwrap();
         assert_eq!(png_size(&png).0, 900);
         std::fs::write(dir.join("record.png"), &png).unwrap();
+
+        // The scrutineers' attendance page (how each delegate was checked in, logins, prints)
+        // on a desktop and on a phone.
+        let attendance = w.app.url(&format!("/c/{}/attendance", w.cid));
+        d.set_window_rect(0, 0, 1366, 900).await.unwrap();
+        d.goto(&attendance).await.unwrap();
+        let text = d.find(By::Tag("body")).await.unwrap().text().await.unwrap();
+        assert!(
+            text.contains("签到方式") && text.contains("打印次数"),
+            "{text}"
+        );
+        let png = d.screenshot_as_png().await.unwrap();
+        assert_eq!(png_size(&png).0, 1366);
+        std::fs::write(dir.join("attendance-1366.png"), &png).unwrap();
+        let metrics = serde_json::json!({
+            "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true
+        });
+        d.cdp()
+            .send_raw("Emulation.setDeviceMetricsOverride", metrics)
+            .await
+            .unwrap();
+        d.goto(&attendance).await.unwrap();
+        // The table (in its own horizontal scroller on a phone) rather than the figures.
+        d.find(By::Tag("table"))
+            .await
+            .unwrap()
+            .scroll_into_view()
+            .await
+            .unwrap();
+        let png = d.screenshot_as_png().await.unwrap();
+        assert_eq!(png_size(&png).0, 390);
+        std::fs::write(dir.join("attendance-390.png"), &png).unwrap();
         d.quit().await.unwrap();
 
         let d = session(driver.port, 1600, 900).await.unwrap();

@@ -101,6 +101,29 @@ impl World {
         self.app.db.db.conn().expect("conn")
     }
 
+    /// Names the scrutineer account `username` for the congress: links it to the 监票人 吴刚
+    /// (the record names people, not accounts), as the 监票人员 page's "关联账户" does. A
+    /// scrutineer account sees only the congresses it is named for.
+    pub fn link_scrutineer(&self, username: &str) {
+        use congress::storage::schema::{scrutineers, users};
+        use diesel::prelude::*;
+        let mut c = self.conn();
+        let uid: String = users::table
+            .filter(users::username.eq(username))
+            .select(users::id)
+            .first(&mut *c)
+            .expect("account");
+        let n = diesel::update(
+            scrutineers::table
+                .filter(scrutineers::congress_id.eq(&self.cid))
+                .filter(scrutineers::name.eq("吴刚")),
+        )
+        .set(scrutineers::user_id.eq(uid))
+        .execute(&mut *c)
+        .expect("link");
+        assert_eq!(n, 1);
+    }
+
     fn actor() -> Actor {
         Actor::cli("test")
     }

@@ -114,6 +114,7 @@ both_backends!(the_roll_is_for_staff_and_delegates_only, |kind: Kind| {
             assert!(!page.contains(name), "{name} did not vote");
         }
         let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
+        w.link_scrutineer("jianpiao");
         assert_eq!(scrutineer.get(&staff_path).await.status(), 200);
         let other = w.app.login_as("other", Role::Organiser).await;
         assert_eq!(other.get(&staff_path).await.status(), 403);
@@ -126,7 +127,7 @@ both_backends!(the_roll_is_for_staff_and_delegates_only, |kind: Kind| {
                 .remove(0)
         };
         let delegate = w.app.client();
-        let r = delegate.get(&format!("/t/{}", card.token)).await;
+        let r = delegate.card_login(&card.token).await;
         assert_eq!(r.status(), 303);
         let (status, page) = delegate.get_text(&format!("/v/roll/{}", w.motion)).await;
         assert_eq!(status, 200);
@@ -178,6 +179,7 @@ both_backends!(
             assert!(page.contains("计票并公示"));
             assert!(page.contains("还有 1 张纸质选票未录入"));
             let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
+            w.link_scrutineer("jianpiao");
             let r = scrutineer
                 .post_form(
                     &format!("{}/finalise", voting(&w.motion)),

@@ -278,6 +278,7 @@ both_backends!(state_machine_refusals, |kind: Kind| {
     block_on(async {
         let cid = &w.cid;
         let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
+        w.link_scrutineer("jianpiao");
         let r = scrutineer
             .post_form(&format!("/c/{cid}/record/certify"), &[])
             .await;
@@ -311,6 +312,7 @@ both_backends!(record_through_the_api, |kind: Kind| {
     let pem = public_key_pem(&w);
     block_on(async {
         let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
+        w.link_scrutineer("jianpiao");
         drop(scrutineer);
         let scrut = token("jianpiao");
         let http = reqwest::Client::new();

@@ -23,6 +23,7 @@ both_backends!(api_roster_workflow, |kind: Kind| {
         let cid = new_congress(&org).await;
         app.create_user("tuanwei_gao", Role::Organiser);
         app.create_user("jianpiao_lv", Role::Scrutineer);
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao_lv");
         let (t_org, t_other, t_scr) = (
             token(&app, "tuanwei_xu"),
             token(&app, "tuanwei_gao"),

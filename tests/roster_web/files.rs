@@ -225,6 +225,7 @@ both_backends!(uploads_are_limited_and_owner_only, |kind: Kind| {
         assert_eq!(r.status(), 404);
 
         let scr = app.login_as("jianpiao_qian", Role::Scrutineer).await;
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao_qian");
         let (s, page) = scr.get_text(&format!("/c/{cid}/files")).await;
         assert_eq!(s, 200);
         assert!(!page.contains("enctype=\"multipart/form-data\""));

@@ -199,6 +199,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
 
         // A scrutineer sees the roster and its report, and cannot act.
         let scr = app.login_as("jianpiao_ma", Role::Scrutineer).await;
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao_ma");
         let page = roster_page(&scr, &cid).await;
         assert!(page.contains("代表(164名)"));
         assert!(!page.contains(&format!("action=\"/c/{cid}/roster/generate\"")));

@@ -66,7 +66,7 @@ async fn check_cookies(base: &str, token: &str, secure: bool) {
     assert_eq!(r.status(), 303);
     assert_cookie(&set_cookie(r.headers(), "congress_staff"), "strict", secure);
 
-    let r = h.get(format!("{base}/t/{token}")).send().await.unwrap();
+    let r = crate::common::http::card_login_raw(&h, base, token).await;
     assert_eq!(r.status(), 303);
     assert_cookie(&set_cookie(r.headers(), "congress_vote"), "lax", secure);
 }
@@ -219,9 +219,14 @@ both_backends!(security_headers_on_every_kind_of_response, |kind: Kind| {
         // The phone pages.
         let phone = http(None);
         check("code page", get(&phone, "/login/code").await.unwrap(), 200);
-        let r = get(&phone, &format!("/t/{}", fx.card(1).token))
-            .await
-            .unwrap();
+        check(
+            "card page",
+            get(&phone, &format!("/t/{}", fx.card(1).token))
+                .await
+                .unwrap(),
+            200,
+        );
+        let r = crate::common::http::card_login_raw(&phone, &app.base, &fx.card(1).token).await;
         let vote = set_cookie(r.headers(), "congress_vote");
         check("card login", r, 303);
         let r = phone

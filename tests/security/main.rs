@@ -1,8 +1,11 @@
 //! The security suite, over HTTP against the real server on SQLite and PostgreSQL:
 //!
 //! - `throttle`: guessing delegate card tokens and API bearer tokens is throttled per address
-//!   (401, then 429 in Chinese), a right secret is refused during the lock, other addresses
-//!   are not locked out.
+//!   (401, then 429 in Chinese), other addresses are not locked out; a right card still logs
+//!   in from a throttled address (only failures are throttled), a right API token does not.
+//! - `cards`: a card's QR link is not consumed by looking (GET shows one button; login is a
+//!   POST with CSRF); printing, logging in with and checking in by a card leave a trail the
+//!   delegate and the scrutineers see; logout ends delegate and staff sessions on the server.
 //! - `limits`: uploads over `MAX_UPLOAD_BYTES` (16 MiB) and JSON or form bodies over
 //!   `MAX_BODY_BYTES` (256 KiB) are refused with 413 and a Chinese message; nothing stored.
 //! - `traversal`: `../`, `%2e%2e%2f`, backslashes and absolute paths in every route that
@@ -16,7 +19,12 @@
 //!   security headers on every kind of response.
 //! - `closed`: a closed contest refuses ballots from phones and from the paper-ballot desk;
 //!   the refused ballot is not on the board and the counts do not move.
+//! - `cli`: `congress verify --expect-key` catches a packet re-signed whole with another key;
+//!   `congress demo --database-url` uses the database it is given or refuses clearly.
+//! - `csv`: every CSV export (roster, quota, audit, attendance, results, the packet's rolls)
+//!   of a congress full of names starting with = + - @ tab CR: no cell runs a formula.
 //! - `roles`: a sample of organiser routes refused to scrutineers, other organisers,
+//!   scrutineers of other congresses (who see nothing of this one),
 //!   delegates and anonymous visitors (the full route-by-role table lives in `tests/authz`).
 
 #[macro_use]
@@ -25,11 +33,16 @@ mod common;
 #[allow(dead_code)]
 #[path = "../voting/fixture.rs"]
 mod fixture;
+#[path = "../packet/fixture.rs"]
+mod packet_fixture;
 #[allow(dead_code)]
 #[path = "../voting/phone.rs"]
 mod phone;
 
+mod cards;
+mod cli;
 mod closed;
+mod csv;
 mod headers;
 mod injection;
 mod limits;

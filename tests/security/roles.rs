@@ -1,5 +1,6 @@
 //! A sample of what only the owning organiser may do, refused to everyone else: a scrutineer
-//! (read-only), another organiser, a delegate on their phone, an anonymous visitor, and the
+//! named for the congress (read-only), a scrutineer named for none (nothing at all), another
+//! organiser, a delegate on their phone, an anonymous visitor, and the
 //! same through the API. The full table of every organiser route against every role is
 //! `tests/authz`; this one stands alone so the security suite covers the question by itself.
 
@@ -10,6 +11,23 @@ use crate::common::http::TestApp;
 use crate::common::Kind;
 use crate::phone::Phone;
 use crate::{block_on, congress_json, fixture, fixture_organiser, http, new_congress};
+
+/// Names the scrutineer account `username` among the scrutineers of `cid`.
+fn name_scrutineer(app: &TestApp, cid: &str, username: &str) {
+    let mut c = app.db.db.conn().unwrap();
+    congress::service::scrutineers::add(
+        &mut c,
+        &congress::service::Actor::cli("test"),
+        cid,
+        &congress::service::scrutineers::ScrutineerInput {
+            role: congress::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
+            name: "监票人甲".to_string(),
+            student_no: None,
+            username: Some(username.to_string()),
+        },
+    )
+    .expect("name the scrutineer");
+}
 
 both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
     let Some(app) = TestApp::start(kind, "roles") else {
@@ -44,6 +62,8 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
         ];
 
         let scrutineer = app.login_as("jianpiao", Role::Scrutineer).await;
+        // Named among this congress's scrutineers: may read it, may not change it.
+        name_scrutineer(&app, &cid, "jianpiao");
         let r = scrutineer.post_form(&setup, &details).await;
         assert_eq!(r.status(), 403);
         assert!(r.text().await.unwrap().contains("监票人账户只能查看"));
@@ -53,6 +73,28 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
             200,
             "may read"
         );
+        // A scrutineer account not named for this congress sees nothing of it: not its
+        // pages, not its audit log, not the check-in desk, not the list of congresses.
+        let stranger = app.login_as("jianpiao_b", Role::Scrutineer).await;
+        for path in [
+            format!("/c/{cid}"),
+            format!("/c/{cid}/audit"),
+            format!("/c/{cid}/roster"),
+            format!("/c/{session}/attendance"),
+        ] {
+            let (status, page) = stranger.get_text(&path).await;
+            assert_eq!(status, 403, "{path}");
+            assert!(page.contains("您不是这次大会的监票人员"), "{page}");
+        }
+        let r = stranger
+            .post_form(
+                &format!("/c/{session}/attendance"),
+                &[("delegate_no", "2"), ("present", "1")],
+            )
+            .await;
+        assert_eq!(r.status(), 403, "no check-in at a congress not one's own");
+        let (_, home) = stranger.get_text("/").await;
+        assert!(!home.contains("示范大学第十次学生代表大会"), "{home}");
 
         let other = app.login_as("qita", Role::Organiser).await;
         let (status, page) = other.get_text(&format!("/c/{cid}")).await;
@@ -86,7 +128,28 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
         };
         let scrutineer_token = crate::api_token(&app, "jianpiao");
         let other_token = crate::api_token(&app, "qita");
+        let stranger_token = crate::api_token(&app, "jianpiao_b");
         assert_eq!(put(&scrutineer_token).await.unwrap().status(), 403);
+        assert_eq!(put(&stranger_token).await.unwrap().status(), 403);
+        for (token, want) in [(&scrutineer_token, 200), (&stranger_token, 403)] {
+            let r = h
+                .get(app.url(&format!("/api/v1/congresses/{cid}/audit")))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), want);
+        }
+        let r = h
+            .get(app.url("/api/v1/congresses"))
+            .bearer_auth(&stranger_token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.json::<serde_json::Value>().await.unwrap(),
+            serde_json::json!([])
+        );
         assert_eq!(put(&other_token).await.unwrap().status(), 403);
         let r = h
             .put(app.url(&format!("/api/v1/congresses/{cid}")))

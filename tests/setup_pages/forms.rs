@@ -200,6 +200,7 @@ both_backends!(settings_refused_once_roster_frozen, |kind: Kind| {
 
         // A scrutineer sees the page read-only and may not post.
         let scr = app.login_as("jianpiao_wang", Role::Scrutineer).await;
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao_wang");
         let (s, page) = scr.get_text(&format!("/c/{cid}/setup")).await;
         assert_eq!(s, 200);
         assert!(!page.contains("/setup/details\""));

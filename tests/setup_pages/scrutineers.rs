@@ -188,8 +188,18 @@ both_backends!(scrutineer_rules, |kind: Kind| {
         let r = org.post_form(&format!("{path}/{zhao}/delete"), &[]).await;
         assert_eq!(r.status(), 303);
 
-        // The scrutineer account sees the list but cannot change it; no CSRF, no change.
-        let scr = app.login_as("jianpiao_sun", Role::Scrutineer).await;
+        // A scrutineer account not on the list sees nothing of the congress.
+        let stranger = app.login_as("jianpiao_sun", Role::Scrutineer).await;
+        let (s, page) = stranger.get_text(&path).await;
+        assert_eq!(s, 403);
+        assert!(page.contains("您不是这次大会的监票人员"), "{page}");
+        // The linked account (王建国's) sees the list but cannot change it; no CSRF, no change.
+        let mut scr = app.client();
+        let r = scr
+            .login("jianpiao_liu", "pw-jianpiao_liu-0123456789")
+            .await;
+        assert_eq!(r.status(), 303);
+        scr.refresh_csrf().await;
         let (s, page) = scr.get_text(&path).await;
         assert_eq!(s, 200);
         assert!(page.contains("王建国") && !page.contains("/delete\""));

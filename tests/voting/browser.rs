@@ -48,7 +48,14 @@ both_backends!(phone_pages_are_small_and_script_free, |kind: Kind| {
             "/login/code",
             assert_phone_page("code", &p.get("/login/code").await.body),
         ));
+        sizes.push((
+            "/t/<token>",
+            assert_phone_page("card page", &p.preview_card(&fx.card(1).token).await.body),
+        ));
         p.login(&fx.card(1).token).await;
+        let record = p.get("/v/card").await;
+        assert_eq!(record.status, 200);
+        sizes.push(("/v/card", assert_phone_page("card record", &record.body)));
         for no in 2..=5 {
             desk_check_in(&staff, &fx.congress_id, no).await;
         }
@@ -154,10 +161,34 @@ async fn flow(driver: &WebDriver, app: &TestApp, fx: &fixture::Fixture) -> WebDr
     driver
         .goto(format!("{}/t/{}", app.state.public_url, card.token))
         .await?;
+    // The QR link opens a page with one button (a link preview logs nobody in); no script.
+    arrive(driver, "/t/").await?;
+    fits_the_phone(driver, "the card page").await?;
+    let dir = screenshot_dir();
+    driver.screenshot(&dir.join("phone-card-link.png")).await?;
+    driver
+        .find(By::Css("form[action^='/t/'] button[type='submit']"))
+        .await?
+        .click()
+        .await?;
     arrive(driver, "/v").await?;
     let home = driver.source().await?;
     assert!(home.contains(&card.delegate.student.name));
     assert!(home.contains("已签到"));
+    // The card's record: checked in at the desk, then this phone's login.
+    assert!(home.contains("由会务人员 zuzhi 签到"), "{home}");
+    fits_the_phone(driver, "the home page").await?;
+    driver.screenshot(&dir.join("phone-home.png")).await?;
+    driver
+        .goto(format!("{}/v/card", app.state.public_url))
+        .await?;
+    arrive(driver, "/v/card").await?;
+    fits_the_phone(driver, "the card record").await?;
+    driver
+        .screenshot(&dir.join("phone-card-record.png"))
+        .await?;
+    driver.goto(format!("{}/v", app.state.public_url)).await?;
+    arrive(driver, "/v").await?;
 
     driver
         .find(By::Css(format!("a[href='/v/{}']", fx.election)))
@@ -179,7 +210,6 @@ async fn flow(driver: &WebDriver, app: &TestApp, fx: &fixture::Fixture) -> WebDr
         );
     }
     fits_the_phone(driver, "the ballot").await?;
-    let dir = screenshot_dir();
     driver.screenshot(&dir.join("phone-ballot.png")).await?;
 
     driver

@@ -107,9 +107,19 @@ impl Phone {
         Page::from(r).await
     }
 
-    /// Opens the card's QR link.
-    pub async fn open_card(&self, token: &str) -> Page {
+    /// What a link previewer, a proxy or a second tap sees of the card's QR link: the page
+    /// with one button.
+    pub async fn preview_card(&self, token: &str) -> Page {
         self.get(&format!("/t/{token}")).await
+    }
+
+    /// Opens the card's QR link and presses the page's button (the login).
+    pub async fn open_card(&self, token: &str) -> Page {
+        let page = self.preview_card(token).await;
+        assert_eq!(page.status, 200, "the card page: {}", page.body);
+        let csrf = field_value(&page.body, "csrf").expect("csrf on the card page");
+        self.post(&format!("/t/{token}"), &[("csrf".into(), csrf)])
+            .await
     }
 
     /// Types the card's manual code on `/login/code`.

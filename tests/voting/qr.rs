@@ -77,7 +77,8 @@ both_backends!(card_qr_codes_decode_to_the_login_url, |kind: Kind| {
         let decoded = decode(codes[0]);
         let path = decoded.strip_prefix(&app.base).expect("same server");
         let p = crate::phone::Phone::new(&app.base);
-        let r = p.get(path).await;
+        let token = path.strip_prefix("/t/").expect("a card link");
+        let r = p.open_card(token).await;
         assert_eq!((r.status, r.location.as_deref()), (303, Some("/v")));
         println!(
             "qr: {} cards of {college} decoded; sheet {} bytes",

@@ -11,12 +11,14 @@
 //! The submodules: [`board`] checks one board file and [`ballots`] reads its ballots (the hot
 //! path: a million ballots are hashed, parsed and counted in parallel), [`contest`] the rest of
 //! a contest (quorum, roll, tally), [`extras`] what is not per contest (stray files, roster
-//! summary, addenda, the receipt).
+//! summary, addenda, the receipt), [`pin`] the comparison of the key with the fingerprint
+//! announced in the hall (`--expect-key`).
 
 mod ballots;
 mod board;
 mod contest;
 mod extras;
+pub mod pin;
 
 #[cfg(test)]
 mod tests;

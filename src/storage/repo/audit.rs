@@ -97,13 +97,11 @@ pub enum Scope<'a> {
     /// The entries of one congress.
     Congress(&'a str),
     /// The entries of these congresses, plus the entries without a congress (account events:
-    /// logins, password changes, tokens) whose actor or target is `username`.
+    /// logins, password changes, tokens) whose actor or target is one of `usernames`.
     OwnAndAccount {
         congress_ids: &'a [String],
-        username: &'a str,
+        usernames: &'a [String],
     },
-    /// Everything.
-    All,
 }
 
 /// An audit query: scope plus the page's filters.
@@ -137,17 +135,16 @@ fn filtered<'a>(q: &Query<'a>) -> audit_log::BoxedQuery<'a, Backend> {
         Scope::Congress(id) => b = b.filter(audit_log::congress_id.eq(id.to_string())),
         Scope::OwnAndAccount {
             congress_ids,
-            username,
+            usernames,
         } => {
             let own = audit_log::congress_id.eq_any(congress_ids.to_vec());
             let account = audit_log::congress_id.is_null().and(
                 audit_log::actor
-                    .eq(username.to_string())
-                    .or(audit_log::target.eq(username.to_string())),
+                    .eq_any(usernames.to_vec())
+                    .or(audit_log::target.eq_any(usernames.to_vec())),
             );
             b = b.filter(own.or(account));
         }
-        Scope::All => {}
     }
     if let Some(p) = q.action_prefix.filter(|p| !p.is_empty()) {
         b = b.filter(audit_log::action.like(like_prefix(p)).escape('\\'));

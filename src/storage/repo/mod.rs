@@ -2,6 +2,7 @@
 //! Every function takes a `&mut DbConnection`, so callers choose the transaction.
 
 pub mod audit;
+pub mod card_events;
 pub mod congress;
 pub mod contests;
 pub mod credentials;

@@ -105,6 +105,15 @@ pub fn list(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Scr
     Ok(out)
 }
 
+/// The congresses whose scrutineers include the account `user_id` (what it may see).
+pub fn congresses_of_account(conn: &mut DbConnection, user_id: &str) -> StorageResult<Vec<String>> {
+    Ok(scrutineers::table
+        .filter(scrutineers::user_id.eq(user_id))
+        .select(scrutineers::congress_id)
+        .distinct()
+        .load(conn)?)
+}
+
 /// One scrutineer of a congress (`None` when the id belongs to no scrutineer of it).
 pub fn get(
     conn: &mut DbConnection,

@@ -51,6 +51,9 @@ pub struct User {
     pub role: Role,
     pub must_change_password: bool,
     pub created_at: i64,
+    /// Staff sessions carry the epoch they started in; logging out bumps it (all of this
+    /// account's sessions end, on every app server).
+    pub session_epoch: i64,
 }
 
 impl TryFrom<UserRow> for User {
@@ -65,6 +68,7 @@ impl TryFrom<UserRow> for User {
             role,
             must_change_password: r.must_change_password,
             created_at: r.created_at,
+            session_epoch: r.session_epoch,
         })
     }
 }
@@ -83,6 +87,7 @@ pub fn create(
         role: role.as_str().to_string(),
         must_change_password,
         created_at: now_ms(),
+        session_epoch: 0,
     };
     diesel::insert_into(users::table)
         .values(&row)
@@ -118,6 +123,14 @@ pub fn list(conn: &mut DbConnection) -> StorageResult<Vec<User>> {
         .into_iter()
         .map(User::try_from)
         .collect()
+}
+
+/// Ends every session of the account (logout): bumps its session epoch.
+pub fn end_sessions(conn: &mut DbConnection, id: &str) -> StorageResult<()> {
+    diesel::update(users::table.find(id))
+        .set(users::session_epoch.eq(users::session_epoch + 1))
+        .execute(conn)?;
+    Ok(())
 }
 
 pub fn set_password(

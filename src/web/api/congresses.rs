@@ -28,7 +28,7 @@ pub async fn load(state: &AppState, u: &ApiUser, cid: &str, need: Need) -> ApiRe
     let c = state
         .run(move |c| Ok(service::congress::load(c, &cid)?))
         .await?;
-    authorize(&u.user, &c, need)?;
+    authorize(&u, &c, need)?;
     Ok(c)
 }
 
@@ -130,7 +130,7 @@ pub async fn list(state: web::Data<AppState>, u: ApiUser) -> ApiResult<HttpRespo
     let all = state.run(|c| Ok(repo::list(c)?)).await?;
     let out: Vec<CongressJson> = all
         .iter()
-        .filter(|c| authorize(&u.user, c, Need::Read).is_ok())
+        .filter(|c| authorize(&u, c, Need::Read).is_ok())
         .map(CongressJson::from)
         .collect();
     Ok(HttpResponse::Ok().json(out))

@@ -258,6 +258,7 @@ async fn login(
                 uid,
                 csrf: new_token(),
                 pwv: password_version(&user.password_hash),
+                epoch: user.session_epoch,
                 exp: now_ms() + STAFF_SESSION_MS,
             };
             let to = if user.must_change_password {
@@ -281,12 +282,21 @@ fn dummy_hash() -> &'static str {
     HASH.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
 }
 
-async fn logout(state: web::Data<AppState>, req: HttpRequest) -> WebResult<HttpResponse> {
-    if let Some(s) = state.sessions.staff(&req) {
+/// Logs out: the account's session epoch moves on, so this session and every other session
+/// of the account end on the server (a copy of the cookie is refused from now on, on every app
+/// server sharing the database), not only in this browser.
+async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Option<Staff>,
+) -> WebResult<HttpResponse> {
+    if let Some(staff) = staff {
         let addr = client_addr(&req);
+        let u = staff.user;
         state
             .run(move |c| {
-                if let Some(u) = users::by_id(c, &s.uid)? {
+                write_tx(c, |c| {
+                    users::end_sessions(c, &u.id)?;
                     audit::record(
                         c,
                         audit::Entry {
@@ -297,8 +307,8 @@ async fn logout(state: web::Data<AppState>, req: HttpRequest) -> WebResult<HttpR
                             ..Default::default()
                         },
                     )?;
-                }
-                Ok(())
+                    Ok::<_, WebError>(())
+                })
             })
             .await?;
     }

@@ -1,19 +1,92 @@
 //! Check-in (签到) and quorum for staff: the live attendance page (应到, 实到, quorum met or
-//! not), check-in / check-out by delegate number (scrutineers and the organiser), approved
-//! absences, and the organiser's "宣布开会" that starts the session.
+//! not, and for each delegate how they were checked in: by the card's QR link, by the typed
+//! code, or by which staff member; how often the card logged in and was printed), its CSV,
+//! check-in / check-out by delegate number (scrutineers and the organiser), approved absences,
+//! and the organiser's "宣布开会" that starts the session.
+
+use std::collections::HashMap;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
+use crate::csv_out::CsvOut;
 use crate::domain::state::CongressState;
 use crate::service::attendance;
+use crate::storage::repo::card_events::{self, CardEvent, EventKind};
+use crate::storage::repo::roster::Delegate;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::account::{page, redirect_with};
 use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::routes::quota::attachment;
+use crate::web::views::card_use;
 use crate::web::views::{csrf_field, datetime};
 use crate::web::AppState;
+
+/// What the scrutineers see of one delegate's card.
+struct CardUse {
+    /// How the current check-in was made ("扫码", "登录码", "人工: jianpiao").
+    check_in: Option<String>,
+    logins: usize,
+    /// Prints since the card's last reissue.
+    prints: usize,
+    reissued: bool,
+}
+
+fn card_use_of(events: &[&CardEvent]) -> CardUse {
+    let owned: Vec<CardEvent> = events.iter().map(|e| (*e).clone()).collect();
+    let reissued_at = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Reissue)
+        .map(|e| e.at)
+        .max();
+    CardUse {
+        check_in: card_use::current_check_in(&owned).map(card_use::check_in_means),
+        logins: events.iter().filter(|e| e.kind == EventKind::Login).count(),
+        prints: events
+            .iter()
+            .filter(|e| e.kind == EventKind::Print && reissued_at.is_none_or(|r| e.at >= r))
+            .count(),
+        reissued: reissued_at.is_some(),
+    }
+}
+
+/// The roster with presence and each delegate's card use.
+async fn roll_call(
+    state: &AppState,
+    cid: &str,
+) -> WebResult<(attendance::Attendance, Vec<(Delegate, CardUse)>)> {
+    let cid = cid.to_string();
+    let (fig, delegates, events) = state
+        .run(move |c| {
+            let (fig, delegates) = attendance::attendance(c, &cid)?;
+            Ok((fig, delegates, card_events::of_congress(c, &cid)?))
+        })
+        .await?;
+    let mut by_delegate: HashMap<&str, Vec<&CardEvent>> = HashMap::new();
+    for e in &events {
+        by_delegate.entry(&e.delegate_id).or_default().push(e);
+    }
+    let rows = delegates
+        .into_iter()
+        .map(|d| {
+            let u = card_use_of(by_delegate.get(d.id.as_str()).map_or(&[][..], |v| v));
+            (d, u)
+        })
+        .collect();
+    Ok((fig, rows))
+}
+
+fn status(d: &Delegate) -> &'static str {
+    if d.present {
+        "已签到"
+    } else if d.absence_approved {
+        "请假"
+    } else {
+        "未到"
+    }
+}
 
 async fn show(
     state: web::Data<AppState>,
@@ -22,10 +95,7 @@ async fn show(
     path: web::Path<String>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    let cid = congress.id.clone();
-    let (fig, delegates) = state
-        .run(move |c| Ok(attendance::attendance(c, &cid)?))
-        .await?;
+    let (fig, delegates) = roll_call(&state, &congress.id).await?;
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let id = &congress.id;
     let owner = staff.user.id == congress.owner_id;
@@ -65,22 +135,34 @@ async fn show(
             _ => {},
         }
         h2 { "代表 (" (delegates.len()) ")" }
-        p.muted { "同一张代表证在另一台设备上登录时, 前一台设备的登录立即结束; “换过设备”提示会务人员核实是否本人操作。" }
-        table {
-            thead { tr { th.num { "编号" } th { "姓名" } th { "学院" } th { "状态" } th { "签到时间" } th.num { "登录次数" } } }
-            tbody {
-                @for d in &delegates {
-                    tr class=(if d.present { "ok" } else { "" }) {
-                        td.num { (d.delegate_no) }
-                        td { (d.student.name) }
-                        td { (d.student.college) }
-                        td { @if d.present { "已签到" } @else if d.absence_approved { "请假" } @else { "未到" } }
-                        td { @if let Some(t) = d.checked_in_at { (datetime(t)) } }
-                        td.num {
-                            (d.session_epoch)
-                            // Each login ends the previous device's session: more than one
-                            // login means the card was used on another device (or re-scanned).
-                            @if d.session_epoch > 1 { " " span.badge.bad title="后一次登录已使前一台设备退出" { "换过设备" } }
+        p.muted {
+            "“签到方式”: 扫码 (代表证二维码)、登录码 (手输代表证上的登录码) 或人工 (会务人员姓名)。"
+            "同一张代表证在另一台设备上登录时, 前一台设备的登录立即结束; “换过设备”“重印”提示核实是否本人操作。 "
+            a href={"/c/" (id) "/attendance.csv"} { "下载签到表(CSV)" }
+        }
+        div.scroll {
+            table.nowrap {
+                thead { tr { th.num { "编号" } th { "姓名" } th { "学院" } th { "状态" } th { "签到时间" } th { "签到方式" } th.num { "登录次数" } th.num { "打印次数" } } }
+                tbody {
+                    @for (d, u) in &delegates {
+                        tr class=(if d.present { "ok" } else { "" }) {
+                            td.num { (d.delegate_no) }
+                            td { (d.student.name) }
+                            td { (d.student.college) }
+                            td { (status(d)) }
+                            td { @if let Some(t) = d.checked_in_at { (datetime(t)) } }
+                            td { @if d.present { (u.check_in.as_deref().unwrap_or("—")) } }
+                            td.num {
+                                (u.logins)
+                                // Each login ends the previous device's session: more than one
+                                // login means the card was used on another device (or re-scanned).
+                                @if u.logins > 1 { " " span.badge.bad title="后一次登录已使前一台设备退出" { "换过设备" } }
+                            }
+                            td.num {
+                                (u.prints)
+                                @if u.prints > 1 { " " span.badge.bad title="同一张代表证打印过不止一次" { "重印" } }
+                                @if u.reissued { " " span.badge title="代表证补发过, 旧证已作废" { "补发" } }
+                            }
                         }
                     }
                 }
@@ -88,6 +170,53 @@ async fn show(
         }
     };
     Ok(page(&state, &ctx, "签到与法定人数", body))
+}
+
+/// The attendance table as CSV (签到表): number, name, college, status, time and means of
+/// check-in, logins, prints.
+async fn download(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let congress = load_congress(&state, &staff, &path, Need::Read).await?;
+    let (_, delegates) = roll_call(&state, &congress.id).await?;
+    let mut w = CsvOut::new();
+    let header = [
+        "代表编号",
+        "姓名",
+        "学院",
+        "状态",
+        "签到时间",
+        "签到方式",
+        "登录次数",
+        "打印次数",
+    ];
+    w.row(header).map_err(WebError::internal)?;
+    for (d, u) in &delegates {
+        w.row([
+            d.delegate_no.to_string(),
+            d.student.name.clone(),
+            d.student.college.clone(),
+            status(d).to_string(),
+            d.checked_in_at.map(datetime).unwrap_or_default(),
+            if d.present {
+                u.check_in.clone().unwrap_or_default()
+            } else {
+                String::new()
+            },
+            u.logins.to_string(),
+            u.prints.to_string(),
+        ])
+        .map_err(WebError::internal)?;
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(
+            &format!("attendance-{}.csv", congress.id),
+            &format!("签到表-{}.csv", congress.name),
+        ))
+        .body(w.finish().map_err(WebError::internal)?))
 }
 
 #[derive(Deserialize)]
@@ -152,6 +281,7 @@ async fn open_session(
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{cid}/attendance", web::get().to(show))
+        .route("/c/{cid}/attendance.csv", web::get().to(download))
         .route("/c/{cid}/attendance", web::post().to(check))
         .route("/c/{cid}/session/open", web::post().to(open_session));
 }

@@ -17,6 +17,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
+use crate::csv_out::CsvOut;
 use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::users::{self, Role};
@@ -110,8 +111,7 @@ async fn fetch(state: &AppState, filter: &Filter, scope: OwnedScope) -> WebResul
 /// `Scope` with owned data.
 enum OwnedScope {
     Congress(String),
-    OwnAndAccount(Vec<String>, String),
-    All,
+    OwnAndAccount(Vec<String>, Vec<String>),
 }
 
 impl OwnedScope {
@@ -120,9 +120,8 @@ impl OwnedScope {
             OwnedScope::Congress(id) => Scope::Congress(id),
             OwnedScope::OwnAndAccount(ids, u) => Scope::OwnAndAccount {
                 congress_ids: ids,
-                username: u,
+                usernames: u,
             },
-            OwnedScope::All => Scope::All,
         }
     }
 }
@@ -182,18 +181,10 @@ async fn congress_audit(
     Ok(page(&state, &ctx, "操作日志", body))
 }
 
-/// A CSV cell that a spreadsheet would run as a formula is prefixed with `'`.
-pub fn cell(s: &str) -> String {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
-    } else {
-        s.to_string()
-    }
-}
-
-/// The CSV bytes (UTF-8 with BOM, Chinese headers) of `entries`, oldest first.
+/// The CSV bytes (UTF-8 with BOM, CRLF, Chinese headers, formula cells guarded by
+/// `csv_out`) of `entries`, oldest first.
 pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
-    let mut w = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let mut w = CsvOut::new();
     let header = [
         "序号",
         "时间(北京时间)",
@@ -206,13 +197,13 @@ pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
         "修改前",
         "修改后",
     ];
-    w.write_record(header).map_err(WebError::internal)?;
+    w.row(header).map_err(WebError::internal)?;
     for e in entries {
-        let opt = |v: &Option<String>| cell(v.as_deref().unwrap_or(""));
-        w.write_record([
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        w.row([
             e.seq.to_string(),
             datetime(e.at),
-            cell(&e.actor),
+            e.actor.clone(),
             role_zh(&e.role).to_string(),
             action_zh(&e.action),
             e.action.clone(),
@@ -223,7 +214,7 @@ pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
         ])
         .map_err(WebError::internal)?;
     }
-    w.into_inner().map_err(WebError::internal)
+    w.finish().map_err(WebError::internal)
 }
 
 async fn congress_csv(
@@ -267,34 +258,38 @@ async fn global_audit(
     staff: Staff,
     filter: web::Query<Filter>,
 ) -> WebResult<HttpResponse> {
-    let (all, known) = state
-        .run(|c| {
-            let known: HashSet<String> = users::list(c)?.into_iter().map(|u| u.username).collect();
-            Ok((congress_repo::list(c)?, known))
-        })
+    let (all, users) = state
+        .run(|c| Ok((congress_repo::list(c)?, users::list(c)?)))
         .await?;
+    let known: HashSet<String> = users.iter().map(|u| u.username.clone()).collect();
     let visible: Vec<&Congress> = all
         .iter()
-        .filter(|c| authorize(&staff.user, c, Need::Read).is_ok())
+        .filter(|c| authorize(&staff, c, Need::Read).is_ok())
         .collect();
     let names: HashMap<String, String> = visible
         .iter()
         .map(|c| (c.id.clone(), c.name.clone()))
         .collect();
-    let scope = match staff.user.role {
-        Role::Scrutineer => OwnedScope::All,
-        Role::Organiser => OwnedScope::OwnAndAccount(
-            visible.iter().map(|c| c.id.clone()).collect(),
-            staff.user.username.clone(),
-        ),
-    };
+    // The account events of this account; a scrutineer also sees those of the organisers of
+    // the congresses it scrutinises (their logins and logouts are part of the oversight).
+    let mut accounts = vec![staff.user.username.clone()];
+    if staff.user.role == Role::Scrutineer {
+        for c in &visible {
+            if let Some(u) = users.iter().find(|u| u.id == c.owner_id) {
+                if !accounts.contains(&u.username) {
+                    accounts.push(u.username.clone());
+                }
+            }
+        }
+    }
+    let scope = OwnedScope::OwnAndAccount(visible.iter().map(|c| c.id.clone()).collect(), accounts);
     let mut p = fetch(&state, &filter, scope).await?;
     mask_unknown(&mut p.entries, &known);
     let ctx = staff_ctx(&state, &req, &staff);
     let body = html! {
         h1 { "操作日志(全部)" }
         @match staff.user.role {
-            Role::Scrutineer => p.muted { "监票人可查看所有大会的操作记录, 以及所有账户的登录、退出、修改密码等账户记录。" },
+            Role::Scrutineer => p.muted { "监票人可查看自己担任监票人员的大会的操作记录, 以及本账户和这些大会组织者账户的登录、退出、修改密码等记录。" },
             Role::Organiser => p.muted { "组织者可查看自己创建的大会的操作记录, 以及本账户(" (staff.user.username) ")的登录、退出、修改密码等记录; 看不到其他账户的登录记录。" },
         }
         (filter_form("/audit", &filter, &p.actions))

@@ -34,7 +34,7 @@ use crate::web::AppState;
 /// Whether `staff` may edit the contests of `congress` now; otherwise why not (shown on the
 /// page instead of the forms).
 pub(crate) fn edit_refusal(staff: &Staff, congress: &Congress) -> Option<String> {
-    if authorize(&staff.user, congress, Need::Own).is_err() {
+    if authorize(&staff, congress, Need::Own).is_err() {
         return Some("您可以查看，但只有创建本大会的组织者可以修改选举和表决事项。".to_string());
     }
     Action::EditContests

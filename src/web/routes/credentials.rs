@@ -1,6 +1,7 @@
 //! Delegate credentials (代表证) for the organiser: issue them on the frozen roster, print a
 //! college's A4 sheet (8 cards a page) with each card's QR code and manual code, reissue a
-//! lost card. Only the owning organiser sees cards: they carry the login secrets.
+//! lost card. Only the owning organiser sees cards: they carry the login secrets, and every
+//! printing is recorded (audit log `credentials.print`, a print event on each card).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
@@ -9,7 +10,7 @@ use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
 
 use crate::domain::state::CongressState;
-use crate::service::credentials::{self, Card};
+use crate::service::credentials::{self, Card, PrintRun};
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
@@ -80,6 +81,7 @@ async fn overview(
                     li { a href={"/c/" (id) "/credentials/print?college=" (urlencode(college))} { (college) } " (" (n) "张)" }
                 } }
                 p { a href={"/c/" (id) "/credentials/print"} { "打印全部" } }
+                p.muted { "每次打开打印页都记入操作日志(谁、哪些代表证、其中几张是重印), 并记入每张代表证的使用记录: 代表在手机上、监票人在签到页上都能看到。" }
                 h2 { "补发代表证 (遗失)" }
                 p.muted { "补发后旧代表证立即失效, 已用旧证登录的设备也会退出。" }
                 form.stack method="post" action={"/c/" (id) "/credentials/reissue"} {
@@ -178,8 +180,11 @@ struct PrintQuery {
     delegate_no: Option<u32>,
 }
 
+/// The printable sheet. Printing is recorded (audit entry and a print event on each card):
+/// the sheet carries the cards' secrets, so a reprint is never silent.
 async fn print(
     state: web::Data<AppState>,
+    req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
     q: web::Query<PrintQuery>,
@@ -192,13 +197,15 @@ async fn print(
     let cid = congress.id.clone();
     let q = q.into_inner();
     let college = q.college.filter(|c| !c.is_empty());
-    let col = college.clone();
-    let mut cards = state
-        .run(move |c| Ok(credentials::cards(c, &cid, col.as_deref(), &key)?))
+    let run = match (q.delegate_no, &college) {
+        (Some(no), _) => PrintRun::Delegate(no),
+        (None, Some(col)) => PrintRun::College(col.clone()),
+        (None, None) => PrintRun::All,
+    };
+    let actor = actor(&staff, &req);
+    let cards = state
+        .run(move |c| Ok(credentials::print(c, &actor, &cid, &run, &key)?))
         .await?;
-    if let Some(no) = q.delegate_no {
-        cards.retain(|c| c.delegate.delegate_no == no);
-    }
     if cards.is_empty() {
         return Err(WebError::NotFound(
             "没有可打印的代表证(学院名称是否正确?)".to_string(),

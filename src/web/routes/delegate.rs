@@ -1,9 +1,17 @@
 //! Delegates on their phones: logging in with the card's QR link (`/t/{token}`) or its manual
-//! code, and the home page listing what they can vote on now.
+//! code, logging out, and the card's usage record (`/v/card`).
 //!
-//! The token URL is exchanged for a session cookie and redirected to `/v`, so the token does
-//! not stay in the address bar or history. A second device logging in with the same card ends
-//! the first device's session. Wrong tokens and codes are throttled per address.
+//! Opening the QR link (GET) shows a page with one button and changes nothing: link
+//! previewers, proxies and a second tap neither log in nor end a session. The button POSTs
+//! (with the CSRF token of the page) and only then is the token exchanged for a session cookie
+//! and the phone redirected to `/v`, so the token does not stay in the address bar or history.
+//! A second device logging in with the same card ends the first device's session; logging out
+//! ends the session on the server.
+//!
+//! Throttling never refuses a right secret: the token or code is checked first, and only a
+//! failed attempt counts; past [`MAX_LOGIN_FAILURES`] failures from one address in the window
+//! a failed attempt is answered 429 after [`FAILURE_DELAY_MS`]. So a guesser behind the hall's
+//! NAT slows only their own wrong guesses, and every delegate's right card keeps working.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,20 +23,24 @@ use serde::Deserialize;
 use crate::crypto::token::new_token;
 use crate::service::credentials::{self, Login, LoginError};
 use crate::storage::now_ms;
+use crate::storage::repo::card_events;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
 use crate::storage::repo::users;
 use crate::web::auth::client_addr;
 use crate::web::error::{WebError, WebResult};
 use crate::web::session::{PreSession, VoteSession, VOTE_SESSION_MS};
-use crate::web::views::{csrf_field, phone_layout};
+use crate::web::views::{card_use, csrf_field, phone_layout};
 use crate::web::AppState;
 
-/// Wrong tokens or codes allowed per address in the window. A hall's Wi-Fi puts hundreds of
-/// phones behind one address, so this is generous; a 130-bit token or 49-bit code cannot be
-/// guessed at this rate anyway.
+/// Wrong tokens or codes answered at once per address in the window (401); past it a wrong
+/// one is answered 429 after [`FAILURE_DELAY_MS`]. A right one is never refused. A hall's
+/// Wi-Fi puts hundreds of phones behind one address, so this is generous; a 130-bit token or
+/// 49-bit code cannot be guessed anyway.
 pub const MAX_LOGIN_FAILURES: i64 = 30;
 pub const WINDOW_MS: i64 = 10 * 60 * 1000;
+/// How long a failed attempt past the allowance waits for its answer.
+pub const FAILURE_DELAY_MS: u64 = 2000;
 
 /// A logged-in delegate whose session is still the current one for their card.
 pub struct Voter {
@@ -125,15 +137,24 @@ fn login_failed_page(message: &str, status: u16) -> HttpResponse {
     .body(phone_layout("无法登录", None, body).into_string())
 }
 
-async fn throttled(state: &AppState, addr: &str) -> WebResult<bool> {
+/// Records a failed attempt from `addr`; returns whether the address is past its allowance.
+async fn failed(state: &AppState, addr: &str) -> WebResult<bool> {
     let bucket = format!("delegate-login:addr:{addr}");
     let since = now_ms() - WINDOW_MS;
     state
-        .run(move |c| Ok(users::failures_since(c, &bucket, since)? >= MAX_LOGIN_FAILURES))
+        .run(move |c| {
+            let before = users::failures_since(c, &bucket, since)?;
+            // Past the allowance the bucket is full anyway: no row per further guess.
+            if before <= MAX_LOGIN_FAILURES {
+                users::record_failure(c, &bucket)?;
+            }
+            Ok(before >= MAX_LOGIN_FAILURES)
+        })
         .await
 }
 
-/// Finishes a login attempt: a session cookie and a redirect, or a clear page.
+/// Finishes a login attempt: a session cookie and a redirect, or a clear page. The secret was
+/// checked first; only a failure meets the throttle.
 async fn finish(
     state: &AppState,
     addr: String,
@@ -154,10 +175,14 @@ async fn finish(
                 .finish())
         }
         Err(LoginError::Unknown) => {
-            let bucket = format!("delegate-login:addr:{addr}");
-            state
-                .run(move |c| Ok(users::record_failure(c, &bucket)?))
-                .await?;
+            if failed(state, &addr).await? {
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(FAILURE_DELAY_MS))
+                    .await;
+                return Ok(login_failed_page(
+                    "登录失败次数过多: 本地址的错误尝试会被放慢。请核对代表证后重试, 或联系会务人员。",
+                    429,
+                ));
+            }
             Ok(login_failed_page(&LoginError::Unknown.to_string(), 401))
         }
         Err(LoginError::NotNow) => Ok(login_failed_page(&LoginError::NotNow.to_string(), 409)),
@@ -165,18 +190,49 @@ async fn finish(
     }
 }
 
+/// `GET /t/{token}`: the page the QR code opens. One button; nothing looked up or changed.
+async fn card_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+    voter: Option<Voter>,
+) -> HttpResponse {
+    let pre = state
+        .sessions
+        .pre(&req)
+        .unwrap_or_else(|| PreSession { csrf: new_token() });
+    let action = format!("/t/{}", token.into_inner());
+    let body = html! {
+        h1 { "代表证登录" }
+        @if let Some(v) = &voter {
+            p { "本机已登录: 代表编号 " (v.delegate.delegate_no) " " (v.delegate.student.name) }
+            p { a.button.big href="/v" { "继续, 不重新登录" } }
+            p.muted { "如果这是另一张代表证, 用下面的按钮以它登录。" }
+        } @else {
+            p { "点击下面的按钮, 用这张代表证在本手机上登录。" }
+        }
+        form method="post" action=(action) {
+            (csrf_field(&pre.csrf))
+            p { button.big type="submit" { "登录" } }
+        }
+        p.muted { "同一张代表证只能在一台设备上登录: 在本机登录后, 其他设备上的登录随即结束。" }
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Robots-Tag", "noindex"))
+        .cookie(state.sessions.pre_cookie(&pre))
+        .body(phone_layout("代表证登录", None, body).into_string())
+}
+
+/// `POST /t/{token}`: the button of the card page logs in (and ends any other device's
+/// session).
 async fn token_login(
     state: web::Data<AppState>,
     req: HttpRequest,
     token: web::Path<String>,
 ) -> WebResult<HttpResponse> {
     let addr = client_addr(&req);
-    if throttled(&state, &addr).await? {
-        return Ok(login_failed_page(
-            "登录失败次数过多, 请10分钟后再试或联系会务人员。",
-            429,
-        ));
-    }
     let token = token.into_inner();
     let result = state
         .run(move |c| Ok(credentials::login_with_token(c, &token)))
@@ -219,12 +275,6 @@ async fn code_login(
     form: web::Form<CodeForm>,
 ) -> WebResult<HttpResponse> {
     let addr = client_addr(&req);
-    if throttled(&state, &addr).await? {
-        return Ok(login_failed_page(
-            "登录失败次数过多, 请10分钟后再试或联系会务人员。",
-            429,
-        ));
-    }
     let code = form.into_inner().code;
     let result = state
         .run(move |c| Ok(credentials::login_with_code(c, &code)))
@@ -232,17 +282,50 @@ async fn code_login(
     finish(&state, addr, result).await
 }
 
-/// Logs the delegate out on this device.
-async fn logout(state: web::Data<AppState>) -> HttpResponse {
-    HttpResponse::SeeOther()
+/// Logs the delegate out: the session ends on the server (a new session epoch), so a copy of
+/// the cookie is refused too; the card logs in again as before.
+async fn logout(state: web::Data<AppState>, voter: Option<Voter>) -> WebResult<HttpResponse> {
+    if let Some(v) = voter {
+        state
+            .run(move |c| Ok(credentials::logout(c, &v.delegate.id)?))
+            .await?;
+    }
+    Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/login/code"))
         .cookie(state.sessions.removal(crate::web::session::VOTE_COOKIE))
-        .finish()
+        .finish())
+}
+
+/// The events of the voter's card, oldest first.
+pub async fn card_events_of(
+    state: &AppState,
+    voter: &Voter,
+) -> WebResult<Vec<card_events::CardEvent>> {
+    let did = voter.delegate.id.clone();
+    state
+        .run(move |c| Ok(card_events::of_delegate(c, &did)?))
+        .await
+}
+
+/// `/v/card`: every use of the delegate's card, newest first.
+async fn card_record(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpResponse> {
+    let events = card_events_of(&state, &voter).await?;
+    let body = html! {
+        (card_use::history(&events, now_ms(), usize::MAX))
+        p { a.button href="/v" { "返回投票事项" } }
+        (card_use::logout_button(&voter.session.csrf))
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(phone_layout("代表证使用记录", Some(&voter.congress.name), body).into_string()))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/t/{token}", web::get().to(token_login))
+    cfg.route("/t/{token}", web::get().to(card_page))
+        .route("/t/{token}", web::post().to(token_login))
         .route("/login/code", web::get().to(code_page))
         .route("/login/code", web::post().to(code_login))
-        .route("/v/logout", web::post().to(logout));
+        .route("/v/logout", web::post().to(logout))
+        .route("/v/card", web::get().to(card_record));
 }

@@ -33,7 +33,7 @@ enum Outcome {
 
 /// Whether `staff` may upload now; otherwise why not.
 pub fn may_change(staff: &Staff, congress: &Congress, action: Action) -> Result<(), String> {
-    authorize(&staff.user, congress, Need::Own)
+    authorize(&staff, congress, Need::Own)
         .map_err(|_| "只有创建本大会的组织者可以导入或修改名单; 您可以查看。".to_string())?;
     action.check(congress.state).map_err(|e| e.message)
 }

@@ -51,7 +51,7 @@ pub async fn load_congress(
     let congress = state
         .run(move |c| Ok(service::congress::load(c, &id)?))
         .await?;
-    authorize(&staff.user, &congress, need)?;
+    authorize(&staff, &congress, need)?;
     Ok(congress)
 }
 
@@ -63,7 +63,7 @@ async fn index(
     let all = state.run(|c| Ok(congress_repo::list(c)?)).await?;
     let visible: Vec<Congress> = all
         .into_iter()
-        .filter(|c| authorize(&staff.user, c, Need::Read).is_ok())
+        .filter(|c| authorize(&staff, c, Need::Read).is_ok())
         .collect();
     let ctx = staff_ctx(&state, &req, &staff);
     let body = html! {

@@ -8,12 +8,12 @@ use actix_web::http::header::{
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
+use crate::csv_out::CsvOut;
 use crate::domain::quota::Allocation;
 use crate::service::{self, ServiceError};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::account::page;
-use crate::web::routes::audit::cell;
 use crate::web::routes::home::{congress_ctx, load_congress};
 use crate::web::AppState;
 
@@ -129,10 +129,8 @@ async fn show(
 
 /// The quota table as CSV: one row per college and a 合计 row.
 pub fn csv_bytes(a: &Allocation) -> Result<Vec<u8>, WebError> {
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(b"\xEF\xBB\xBF".to_vec());
-    w.write_record([
+    let mut w = CsvOut::new();
+    w.row([
         "学院",
         "在校生人数",
         "按比例应得(精确值)",
@@ -142,13 +140,13 @@ pub fn csv_bytes(a: &Allocation) -> Result<Vec<u8>, WebError> {
     ])
     .map_err(WebError::internal)?;
     for c in &a.colleges {
-        w.write_record([
-            cell(&c.college),
+        w.row([
+            c.college.clone(),
             c.enrolment.to_string(),
             format!("{:.4}", c.share),
             c.minimum.to_string(),
             c.quota.to_string(),
-            cell(&c.explanation),
+            c.explanation.clone(),
         ])
         .map_err(WebError::internal)?;
     }
@@ -158,7 +156,7 @@ pub fn csv_bytes(a: &Allocation) -> Result<Vec<u8>, WebError> {
         a.congress_minimum,
         a.tie_break
     );
-    w.write_record([
+    w.row([
         "合计".to_string(),
         a.enrolment.to_string(),
         format!("{:.4}", a.colleges.iter().map(|c| c.share).sum::<f64>()),
@@ -167,7 +165,7 @@ pub fn csv_bytes(a: &Allocation) -> Result<Vec<u8>, WebError> {
         note,
     ])
     .map_err(WebError::internal)?;
-    w.into_inner().map_err(WebError::internal)
+    w.finish().map_err(WebError::internal)
 }
 
 async fn download(

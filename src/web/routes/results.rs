@@ -2,19 +2,22 @@
 //! 赞成 / 不赞成 / 弃权, the elected in order, the rule, base, threshold and votes, the invalid
 //! ballots and the proposed further rounds) and the projector view of the whole congress
 //! (大屏: attendance and quorum, each contest's state, results as they are counted), which
-//! reloads itself every 10 seconds without script. Both are public and carry no personal data
-//! beyond the candidates' names.
+//! reloads itself every 10 seconds without script, and the results as CSV (for the report the
+//! organisers write; write-in names come from the delegates, so its cells go through
+//! `csv_out`). All are public and carry no personal data beyond the candidates' names.
 
 use actix_web::{web, HttpResponse};
 use maud::html;
 
+use crate::csv_out::CsvOut;
 use crate::domain::tally::ContestDetail;
 use crate::service::{self, attendance, publish, results};
 use crate::storage::repo::contests::{self as contests_repo, ContestState};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::board::{kind_label, public_page};
-use crate::web::views::results::{full, state_badge};
+use crate::web::routes::quota::attachment;
+use crate::web::views::results::{full, state_badge, status_zh};
 use crate::web::views::PublicPage;
 use crate::web::AppState;
 
@@ -46,6 +49,7 @@ async fn result(
             (kind_label(&contest)) " · " (state_badge(contest.state))
             @if let Some(seats) = contest.def.seats { " · 应选 " (seats) " 名" }
             " · " a href={"/b/" (cid) "/" (kid)} { "选票公示" }
+            " · " a href={"/b/" (cid) "/" (kid) "/result.csv"} { "下载计票结果(CSV)" }
         }
         @if !contest.def.body.trim().is_empty() { p.muted { (contest.def.body) } }
         (full(&r))
@@ -70,6 +74,81 @@ async fn result(
         ..PublicPage::default()
     };
     Ok(public_page(&page, body))
+}
+
+/// A final contest's results as CSV: one row per candidate and write-in name (赞成 / 不赞成 /
+/// 弃权, outcome), or the motion's row, then the totals.
+async fn result_csv(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    let contest = state
+        .run(move |c| Ok(publish::final_contest(c, &cid, &kid)?))
+        .await?;
+    let r = results::result(&contest)?.ok_or_else(|| {
+        WebError::internal(format!("contest {} is final without a result", contest.id))
+    })?;
+    let mut w = CsvOut::new();
+    let e = WebError::internal;
+    match &r.detail {
+        ContestDetail::Election(el) => {
+            w.row(["姓名", "类别", "赞成", "不赞成", "弃权", "结果"])
+                .map_err(e)?;
+            for c in &el.candidates {
+                w.row([
+                    c.name.clone(),
+                    "候选人".to_string(),
+                    c.votes.for_votes.to_string(),
+                    c.votes.against.to_string(),
+                    c.votes.abstain.to_string(),
+                    status_zh(c.status).to_string(),
+                ])
+                .map_err(e)?;
+            }
+            for x in &el.write_ins {
+                w.row([
+                    x.name.clone(),
+                    "另选他人".to_string(),
+                    x.for_votes.to_string(),
+                    String::new(),
+                    String::new(),
+                    status_zh(x.status).to_string(),
+                ])
+                .map_err(e)?;
+            }
+        }
+        ContestDetail::Motion(m) => {
+            w.row(["表决事项", "赞成", "反对", "弃权", "结果"])
+                .map_err(e)?;
+            w.row([
+                contest.def.title.clone(),
+                m.votes.for_votes.to_string(),
+                m.votes.against.to_string(),
+                m.votes.abstain.to_string(),
+                (if m.passed { "通过" } else { "未通过" }).to_string(),
+            ])
+            .map_err(e)?;
+        }
+    }
+    w.row([String::new()]).map_err(e)?;
+    for (k, v) in [
+        ("发出选票", r.issued),
+        ("收回选票", r.cast),
+        ("有效票", r.valid),
+        ("废票", r.invalid),
+    ] {
+        w.row([k.to_string(), v.to_string()]).map_err(e)?;
+    }
+    w.row(["规则".to_string(), r.threshold.text.clone()])
+        .map_err(e)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(
+            &format!("result-{}.csv", contest.id),
+            &format!("计票结果-{}.csv", contest.def.title),
+        ))
+        .body(w.finish().map_err(e)?))
 }
 
 async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<HttpResponse> {
@@ -171,5 +250,6 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/b/{cid}/screen", web::get().to(screen))
-        .route("/b/{cid}/{kid}/result", web::get().to(result));
+        .route("/b/{cid}/{kid}/result", web::get().to(result))
+        .route("/b/{cid}/{kid}/result.csv", web::get().to(result_csv));
 }

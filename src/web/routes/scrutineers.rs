@@ -73,9 +73,9 @@ async fn render(
             Ok((list, accounts))
         })
         .await?;
-    let editable = authorize(&staff.user, congress, Need::Own).is_ok()
+    let editable = authorize(&staff, congress, Need::Own).is_ok()
         && Action::EditScrutineers.check(congress.state).is_ok();
-    let reason = if authorize(&staff.user, congress, Need::Own).is_err() {
+    let reason = if authorize(&staff, congress, Need::Own).is_err() {
         Some("只有创建本大会的组织者可以设置监票人员; 您可以查看。".to_string())
     } else {
         Action::EditScrutineers

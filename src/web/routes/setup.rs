@@ -29,7 +29,7 @@ struct Rejected<F> {
 
 /// Whether `staff` may do `action` on `congress` now; otherwise why not, in Chinese.
 fn may_edit(staff: &Staff, congress: &Congress, action: Action) -> Result<(), String> {
-    authorize(&staff.user, congress, Need::Own)
+    authorize(&staff, congress, Need::Own)
         .map_err(|_| "只有创建本大会的组织者可以修改这些内容; 您可以查看。".to_string())?;
     action.check(congress.state).map_err(|e| e.message)
 }

@@ -86,6 +86,7 @@ async fn home(
         })
         .await?;
     let mine = receipts(&req);
+    let card_events = crate::web::routes::delegate::card_events_of(&state, &voter).await?;
     let d = &voter.delegate;
     let body = html! {
         p { (d.student.name) " · 代表编号 " (d.delegate_no) " · " (d.student.college) }
@@ -107,7 +108,9 @@ async fn home(
                 li { a href={"/r/" (contest) "/" (hash)} { code { (&hash[..16]) "…" } } }
             } }
         }
+        (crate::web::views::card_use::history(&card_events, crate::storage::now_ms(), 5))
         p { a href="/v" { "刷新" } }
+        (crate::web::views::card_use::logout_button(&voter.session.csrf))
     };
     Ok(html_page(200, "投票事项", &voter.congress.name, body))
 }

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod board;
+pub mod card_use;
 pub mod components;
 pub mod import;
 pub mod layout;

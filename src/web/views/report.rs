@@ -154,6 +154,12 @@ fn verification(record: &Record, verify_url: &str) -> Markup {
             "本报告单由选举系统以大会密钥 (Ed25519) 签名。核验方法: 用 OpenSSL 以 congress.pub.pem 核对 record.json 与 "
             "record.sig; 按备案材料中的 VERIFY.txt 逐项核对各公示文件的默克尔根与计票结果; 或扫描二维码查看网上公示。"
         }
+        p.small.pin {
+            strong { "请核对公钥指纹: " }
+            "上面的签名公钥指纹应与大会当场公布的指纹一致。备案机关核验归档包时请运行 "
+            code { "congress verify --expect-key " (record.key_fingerprint) " <归档包目录>" }
+            "; 归档包的公钥指纹与本报告单不同, 即说明归档包不是用本次大会的密钥签署的 (可能被整体替换后重新签名), 不论其他检查是否通过。"
+        }
     }
 }
 

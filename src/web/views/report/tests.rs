@@ -172,6 +172,9 @@ fn states_the_figures_the_rules_and_the_signatories() {
         "青年志愿者协会",
         "http://10.0.0.2:8080/b/c1",
         "<link rel=\"stylesheet\" href=\"/static/print.css\">",
+        // The league office is told to pin the key announced in the hall.
+        "上面的签名公钥指纹应与大会当场公布的指纹一致",
+        "congress verify --expect-key cdcdcdcd",
     ] {
         assert!(html.contains(needle), "{needle} missing");
     }

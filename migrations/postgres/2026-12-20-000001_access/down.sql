@@ -1,0 +1,2 @@
+DROP TABLE card_events;
+ALTER TABLE users DROP COLUMN session_epoch;
