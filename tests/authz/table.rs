@@ -1384,6 +1384,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("GET", "/static/cards.css", "static asset"),
     (
         "GET",
+        "/static/paper.js",
+        "static asset (the phone's ballot-paper script)",
+    ),
+    (
+        "GET",
         "/templates/{name}",
         "blank import templates (no data)",
     ),
