@@ -4,18 +4,50 @@
 //! The board file is canonical JSON, so `sha256sum` of it is stable and the record can bind it
 //! by hash. Because canonical JSON sorts keys and `"ballots"` sorts first, the file is
 //! `{"ballots":[` + the ballots' canonical bytes joined by `,` + `]` + `,` + the canonical
-//! header (cast, congress, contest, issued, kind, merkle_root, v) without its `{`. The
+//! header (cast, congress, contest, contest_key, contest_key_fingerprint, issued, kind,
+//! merkle_root, paper, v; v1 boards lack the contest key and paper) without its `{`. The
 //! verifier relies on the same shape to check a million-ballot board without re-encoding it.
+//!
+//! Boards are built from the ballot box when a contest is counted: every ballot must be a v2
+//! (signed) ballot of this contest. Signatures are not checked again here: the ballot box
+//! checked each one at cast, and the verifier checks them all from the board.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::format::{is_file_safe_id, Board, BOARD_KIND, VERSION};
+use super::format::{is_file_safe_id, Board, BOARD_KIND, BOARD_VERSION};
 use super::PacketError;
 use crate::crypto::merkle::{self, Hash};
 use crate::crypto::{sha256, to_canonical};
-use crate::domain::ballot::{Ballot, Choices};
+use crate::domain::ballot::{Ballot, Choices, Serial};
+
+/// What a board says besides its ballots: known when the contest is counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoxFacts {
+    /// Ballots issued = delegates entitled to vote and present when the contest opened.
+    pub issued: u64,
+    /// Paper ballots the scrutineers entered (how many, never which).
+    pub paper: u64,
+    /// The contest's public ballot-paper key, SubjectPublicKeyInfo PEM.
+    pub key_pem: String,
+    /// SHA-256 of its DER, hex.
+    pub key_fingerprint: String,
+}
+
+/// A board's header: every field but the ballots. `paper` and `key` (PEM, fingerprint) are
+/// present on v2 boards only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header<'a> {
+    pub v: u32,
+    pub congress: &'a str,
+    pub contest: &'a str,
+    pub issued: u64,
+    pub cast: u64,
+    pub merkle_root: &'a str,
+    pub paper: Option<u64>,
+    pub key: Option<(&'a str, &'a str)>,
+}
 
 /// The opening bytes of every board file.
 pub(crate) const BOARD_HEAD: &[u8] = b"{\"ballots\":[";
@@ -46,27 +78,30 @@ pub struct Proof {
     pub root: String,
 }
 
-/// Builds the board of `contest_id` from the stored ballots (each the canonical JSON the
-/// delegate's receipt hashed). Every body is read as a v1 ballot of this congress and contest
+/// Builds the (v2) board of `contest_id` from the stored ballots (each the canonical JSON the
+/// voter's receipt hashed). Every body is read as a v2 ballot of this congress and contest
 /// and must be exactly its canonical JSON; the ballots are sorted by hash (a duplicate is
 /// refused) and the RFC 6962 root is computed over the hashes. `cast` is the number of
 /// ballots, even above `issued` (rule E4 makes such a contest void; the board still shows it).
 pub fn build_board(
     congress_id: &str,
     contest_id: &str,
-    issued: u64,
+    facts: &BoxFacts,
     ballot_bodies: Vec<String>,
 ) -> Result<BuiltBoard, PacketError> {
-    let (counted, ballots) = assemble(congress_id, contest_id, issued, ballot_bodies, true)?;
+    let (counted, ballots) = assemble(congress_id, contest_id, facts, ballot_bodies, true)?;
     let board = Board {
-        v: VERSION,
+        v: BOARD_VERSION,
         kind: BOARD_KIND.to_string(),
         congress: congress_id.to_string(),
         contest: contest_id.to_string(),
         ballots,
-        issued,
+        issued: facts.issued,
         cast: counted.cast,
+        paper: Some(facts.paper),
         merkle_root: counted.merkle_root,
+        contest_key: Some(facts.key_pem.clone()),
+        contest_key_fingerprint: Some(facts.key_fingerprint.clone()),
     };
     Ok(BuiltBoard {
         board,
@@ -95,10 +130,10 @@ pub struct CountedBoard {
 pub fn count_board(
     congress_id: &str,
     contest_id: &str,
-    issued: u64,
+    facts: &BoxFacts,
     ballot_bodies: Vec<String>,
 ) -> Result<CountedBoard, PacketError> {
-    Ok(assemble(congress_id, contest_id, issued, ballot_bodies, false)?.0)
+    Ok(assemble(congress_id, contest_id, facts, ballot_bodies, false)?.0)
 }
 
 type Entry = (Hash, usize, Option<Value>, Choices);
@@ -106,7 +141,7 @@ type Entry = (Hash, usize, Option<Value>, Choices);
 fn assemble(
     congress_id: &str,
     contest_id: &str,
-    issued: u64,
+    facts: &BoxFacts,
     ballot_bodies: Vec<String>,
     keep_values: bool,
 ) -> Result<(CountedBoard, Vec<Value>), PacketError> {
@@ -138,7 +173,16 @@ fn assemble(
     let hashes: Vec<Hash> = entries.iter().map(|e| e.0).collect();
     let root = merkle::hash_to_hex(&merkle::root(&hashes));
     let cast = hashes.len() as u64;
-    let tail = board_tail(congress_id, contest_id, issued, cast, &root)?;
+    let tail = board_tail(&Header {
+        v: BOARD_VERSION,
+        congress: congress_id,
+        contest: contest_id,
+        issued: facts.issued,
+        cast,
+        merkle_root: &root,
+        paper: Some(facts.paper),
+        key: Some((&facts.key_pem, &facts.key_fingerprint)),
+    })?;
     let body_len: usize = ballot_bodies.iter().map(|b| b.len() + 1).sum();
     let mut bytes = Vec::with_capacity(BOARD_HEAD.len() + body_len + tail.len());
     bytes.extend_from_slice(BOARD_HEAD);
@@ -181,24 +225,26 @@ pub fn proof(board_hashes: &[Hash], ballot_hash: &Hash) -> Option<Proof> {
 }
 
 /// Everything after the last ballot: `]` then the canonical header without its `{`
-/// (`,"cast":..,"congress":..,"contest":..,"issued":..,"kind":"board","merkle_root":..,"v":1}`).
+/// (`,"cast":..,"congress":..,"contest":..,"contest_key":..,"contest_key_fingerprint":..,
+/// "issued":..,"kind":"board","merkle_root":..,"paper":..,"v":2}`).
 /// Written by the general canonicaliser, so the key order is never hand-maintained.
-pub(crate) fn board_tail(
-    congress: &str,
-    contest: &str,
-    issued: u64,
-    cast: u64,
-    merkle_root: &str,
-) -> Result<Vec<u8>, PacketError> {
-    let header = json!({
-        "v": VERSION,
+pub(crate) fn board_tail(h: &Header<'_>) -> Result<Vec<u8>, PacketError> {
+    let mut header = json!({
+        "v": h.v,
         "kind": BOARD_KIND,
-        "congress": congress,
-        "contest": contest,
-        "issued": issued,
-        "cast": cast,
-        "merkle_root": merkle_root,
+        "congress": h.congress,
+        "contest": h.contest,
+        "issued": h.issued,
+        "cast": h.cast,
+        "merkle_root": h.merkle_root,
     });
+    if let Some(paper) = h.paper {
+        header["paper"] = json!(paper);
+    }
+    if let Some((pem, fingerprint)) = h.key {
+        header["contest_key"] = json!(pem);
+        header["contest_key_fingerprint"] = json!(fingerprint);
+    }
     let canonical = to_canonical(&header)?;
     let mut tail = Vec::with_capacity(canonical.len() + 1);
     tail.extend_from_slice(b"],");
@@ -220,6 +266,9 @@ fn read_body(
         return Err(PacketError::BallotNotCanonical { position });
     }
     let ballot = Ballot::from_value(&value).map_err(|e| bad(e.to_string()))?;
+    if !matches!(ballot.serial, Serial::Signed { .. }) {
+        return Err(bad("不是 v2 签名选票 (没有 token 和 token_sig)".to_string()));
+    }
     if ballot.congress != congress || ballot.contest != contest {
         return Err(PacketError::ForeignBallot {
             position,

@@ -118,14 +118,7 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
         spread: opts.spread,
         server_cpu: Some(&probe),
     };
-    let receipts = runtime.block_on(vote_over_http(
-        &server.base,
-        &st.db,
-        &st.actor,
-        &st.prepared,
-        &hall,
-        &mut phases,
-    ))?;
+    let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     let rss = server.peak_rss_kib().unwrap_or(0) as f64 / 1024.0;
     drop(server);
     drop(runtime);

@@ -5,6 +5,7 @@ pub mod ballot_box_phase;
 pub mod bench;
 pub mod client;
 pub mod http;
+pub mod paper;
 pub mod process;
 pub mod run;
 pub mod scenario;

@@ -1,8 +1,9 @@
 //! A whole congress in one command (`congress simulate`): a synthetic school on a fresh
 //! database, the real HTTP server on 127.0.0.1, every delegate a separate HTTP client logging
-//! in with its card's QR URL and voting (seeded random choices, a few over-voted ballots and
-//! abstentions) in a presidium election and two motions; then close, count, certify, export
-//! the filing packet and verify it like an outsider. Each phase is timed; `congress bench`
+//! in with its card's QR URL, taking a ballot paper for each contest as it opens (领票) and
+//! casting it to the anonymous ballot box (投票; seeded random choices, a few over-voted
+//! ballots and abstentions) in a presidium election and two motions; then close, count,
+//! certify, export the filing packet and verify it like an outsider. Each phase is timed; `congress bench`
 //! builds on the same run.
 
 use std::net::TcpListener;
@@ -12,7 +13,7 @@ use std::time::Instant;
 use anyhow::{anyhow, Context};
 use serde::Serialize;
 
-use super::http::{cast_all, load_ballots, login_all, Phase};
+use super::http::{cast_all, load_ballots, load_waiting, login_all, take_all, Phase, Target};
 use super::run::{close_count_certify, contests, open_all};
 use super::scenario::{organiser, prepare, Files, Prepared, Stage};
 use super::school::school;
@@ -139,7 +140,7 @@ pub fn setup(
         database_url,
         tmp.path().join("keys"),
     );
-    std::fs::create_dir_all(&config.data_dir)?;
+    crate::storage::create_private_dir(&config.data_dir)?;
     let db = Db::open(&config.database_url, OpenMode::Create)?;
     let secrets = Secrets::load(&config)?;
     let keys = KeyStore::new(config.key_dir.clone());
@@ -261,14 +262,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         spread: std::time::Duration::ZERO,
         server_cpu: None,
     };
-    let receipts = runtime.block_on(vote_over_http(
-        &server.base,
-        &st.db,
-        &st.actor,
-        &st.prepared,
-        &hall,
-        &mut phases,
-    ))?;
+    let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     drop(server);
     finish(&st, &opts.out, &receipts, phases, opts.delegates)
 }
@@ -283,16 +277,16 @@ pub struct Hall<'a> {
     pub server_cpu: Option<&'a (dyn Fn() -> Option<f64> + Sync)>,
 }
 
-/// The hall: check-in by QR login, then for each contest: open, load the ballot pages, and
-/// the vote burst. Returns the (contest, tracker) of every receipt received.
+/// The hall: check-in by QR login, the contests opened, the waiting pages loaded; then for
+/// each contest: every phone takes its paper at once (the issue burst), loads the ballot page
+/// and casts (the vote burst). Returns the (contest, tracker) of every receipt received.
 pub async fn vote_over_http(
     base: &str,
-    db: &Db,
-    actor: &Actor,
-    p: &Prepared,
+    st: &Stage1,
     hall: &Hall<'_>,
     phases: &mut Vec<Phase>,
 ) -> anyhow::Result<Vec<(String, String)>> {
+    let p = &st.prepared;
     let cpu = || hall.server_cpu.and_then(|f| f());
     let timed = |phase: Phase, before: Option<f64>| Phase {
         server_cpu_ms: before.zip(cpu()).map(|(b, a)| (a - b) * 1000.0),
@@ -302,17 +296,31 @@ pub async fn vote_over_http(
     let (phones, phase) = login_all(base, &p.cards, hall.concurrency).await;
     phases.push(timed(phase, before));
     {
-        let (db, actor, p) = (db.clone(), actor.clone(), p.clone());
+        let (db, actor, keys, p) = (st.db.clone(), st.actor.clone(), st.keys.clone(), p.clone());
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
             let mut conn = db.conn()?;
-            open_all(&mut conn, &actor, &p)
+            open_all(&mut conn, &actor, &keys, &p)
         })
         .await??;
     }
+    let before = cpu();
+    let phase = load_waiting(&phones, hall.concurrency).await;
+    phases.push(timed(phase, before));
+    let any = phones
+        .iter()
+        .flatten()
+        .next()
+        .ok_or_else(|| anyhow!("没有代表登录成功"))?;
     let mut trackers = Vec::new();
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
+        let key = any.contest_key(&p.congress_id, &contest).await?;
         let before = cpu();
-        let (forms, phase) = load_ballots(&phones, &contest, hall.concurrency).await;
+        let title = format!("领票 #{} ({} 部手机同时)", i + 1, phones.len());
+        let (papers, phase) = take_all(&phones, &contest, &key, hall.concurrency, &title).await;
+        phases.push(timed(phase, before));
+        let before = cpu();
+        let (forms, phase) =
+            load_ballots(&phones, &p.congress_id, &contest, hall.concurrency).await;
         phases.push(timed(
             Phase {
                 name: format!("{} #{}", phase.name, i + 1),
@@ -335,12 +343,17 @@ pub async fn vote_over_http(
                 format!("{}ms内提交", spread.as_millis())
             }
         );
+        let target = Target {
+            congress: &p.congress_id,
+            contest: &contest,
+            seats,
+        };
         let before = cpu();
         let (hashes, phase) = cast_all(
             &phones,
+            &papers,
             &forms,
-            &contest,
-            seats,
+            target,
             hall.seed + i as u64,
             hall.concurrency,
             spread,

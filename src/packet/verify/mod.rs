@@ -19,6 +19,8 @@ mod contest;
 mod extras;
 
 #[cfg(test)]
+mod signed_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::{BTreeMap, BTreeSet};

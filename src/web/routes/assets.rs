@@ -10,6 +10,9 @@ const PRINT_CSS: &str = include_str!("../../../templates/print.css");
 const CARDS_CSS: &str = include_str!("../../../templates/cards.css");
 /// The phone's half of the RFC 9474 blind signatures (`window.CongressPaper`).
 const PAPER_JS: &str = include_str!("../../../templates/static/paper.js");
+/// The phone pages' glue around the ballot-paper crypto (`paper.js`): taking papers on the
+/// waiting page, filling the cast form, keeping papers and receipts in `localStorage`.
+const VOTE_JS: &str = include_str!("../../../templates/static/vote.js");
 
 /// The downloadable import templates (UTF-8 with BOM, Chinese headers, one sample row each).
 pub const IMPORT_TEMPLATES: &[(&str, &str, &[u8])] = &[
@@ -66,6 +69,13 @@ async fn paper_js() -> HttpResponse {
         .body(PAPER_JS)
 }
 
+async fn vote_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(VOTE_JS)
+}
+
 async fn template(name: web::Path<String>) -> Result<HttpResponse, WebError> {
     let name = name.into_inner();
     let name = name.trim_end_matches(".csv");
@@ -88,5 +98,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/print.css", web::get().to(print_css))
         .route("/static/cards.css", web::get().to(cards_css))
         .route("/static/paper.js", web::get().to(paper_js))
+        .route("/static/vote.js", web::get().to(vote_js))
         .route("/templates/{name}", web::get().to(template));
 }
