@@ -14,6 +14,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod attack;
 mod ballots;
 mod browser;
 mod concurrency;
@@ -27,6 +28,7 @@ mod qr;
 mod receipts;
 mod secrecy;
 mod server;
+mod sqlite_pages;
 
 use common::http::{Client, TestApp};
 use congress::storage::models::BallotRow;

@@ -1,5 +1,6 @@
-//! `congress serve` as a subprocess for the secrecy test: every log line collected, stopped
-//! with SIGKILL.
+//! `congress serve` as a subprocess for the secrecy and attack tests: every log line
+//! collected, stopped with SIGKILL (nothing flushed) or SIGTERM (a clean shutdown, which
+//! checkpoints and truncates the SQLite WAL).
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -64,6 +65,20 @@ impl Server {
             lines,
             readers,
         }
+    }
+
+    /// Stops the server cleanly (SIGTERM, as `systemctl stop` does), waits for it to exit,
+    /// and returns everything it wrote.
+    pub fn terminate(&mut self) -> Vec<String> {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe {
+            libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM);
+        }
+        let _ = self.child.wait();
+        for r in self.readers.drain(..) {
+            let _ = r.join();
+        }
+        self.lines.lock().expect("lines").clone()
     }
 
     /// Stops the server and returns everything it wrote.
