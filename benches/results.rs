@@ -12,7 +12,7 @@ mod fixture;
 use std::hint::black_box;
 
 use congress::crypto::merkle;
-use congress::domain::tally::tally;
+use congress::domain::tally::tally_weighted;
 use congress::packet::{
     build_board, contest_spec, count_board, sign_record, turnout, verify_packet, write_packet,
 };
@@ -67,7 +67,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| merkle::root(black_box(&built.hashes)))
         });
         g.bench_function("tally (count the board's choices)", |b| {
-            b.iter(|| tally(&spec, turnout(&rc), black_box(&built.choices)))
+            b.iter(|| tally_weighted(&spec, turnout(&rc), black_box(&built.choices)))
         });
         g.bench_function("count and certify: board + tally + signed record", |b| {
             b.iter_batched(
@@ -75,7 +75,7 @@ fn bench(c: &mut Criterion) {
                 |bodies| {
                     let counted =
                         count_board(&fx.record.congress.id, &rc.id, &facts, bodies).expect("board");
-                    let result = tally(&spec, turnout(&rc), &counted.choices);
+                    let result = tally_weighted(&spec, turnout(&rc), &counted.choices);
                     let mut record = fx.record.clone();
                     record.contests[0].result = result;
                     sign_record(&fx.key, &record).expect("sign")

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::format::{is_file_safe_id, Board, BOARD_KIND, BOARD_VERSION};
+use super::verify::ballots::{read_all, Signatures};
 use super::PacketError;
 use crate::crypto::merkle::{self, Hash};
 use crate::crypto::{sha256, to_canonical};
@@ -60,9 +61,9 @@ pub struct BuiltBoard {
     pub bytes: Vec<u8>,
     /// The ballot hashes in board order (ascending), for audit paths.
     pub hashes: Vec<Hash>,
-    /// Each ballot's choices in board order, read while the board was checked, so the count
-    /// need not parse the ballots again.
-    pub choices: Vec<Choices>,
+    /// Each distinct choices with its number of ballots, read while the board was checked, so
+    /// the count need not parse the ballots again (`tally_weighted`).
+    pub choices: Vec<(Choices, u64)>,
 }
 
 /// An RFC 6962 inclusion proof of one ballot on a board, as served to a delegate.
@@ -120,8 +121,8 @@ pub struct CountedBoard {
     pub bytes: Vec<u8>,
     /// The ballot hashes in board order (ascending).
     pub hashes: Vec<Hash>,
-    /// Each ballot's choices in board order.
-    pub choices: Vec<Choices>,
+    /// Each distinct choices with its number of ballots.
+    pub choices: Vec<(Choices, u64)>,
     pub cast: u64,
     pub merkle_root: String,
 }
@@ -136,8 +137,11 @@ pub fn count_board(
     Ok(assemble(congress_id, contest_id, facts, ballot_bodies, false)?.0)
 }
 
-type Entry = (Hash, usize, Option<Value>, Choices);
-
+/// Reads and checks every stored ballot, sorts them by hash and lays out the board file.
+/// The ballots go through the verifier's reading (`verify::ballots`: one parse of the top
+/// level, each distinct `choices` text read once, in parallel; no signature checked, the
+/// ballot box checked each one at cast); any ballot it does not accept is read again the
+/// reference way for the precise error.
 fn assemble(
     congress_id: &str,
     contest_id: &str,
@@ -151,19 +155,25 @@ fn assemble(
             id: contest_id.to_string(),
         });
     }
-    // Each ballot is read on a worker thread; a value not kept is freed on that thread too.
-    let read: Vec<Result<Entry, PacketError>> = ballot_bodies
-        .par_iter()
-        .enumerate()
-        .map(|(i, body)| {
-            read_body(congress_id, contest_id, i + 1, body)
-                .map(|(hash, value, choices)| (hash, i, keep_values.then_some(value), choices))
-        })
-        .collect();
-    let mut entries = Vec::with_capacity(read.len());
-    for item in read {
-        entries.push(item?);
+    let texts: Vec<&str> = ballot_bodies.iter().map(String::as_str).collect();
+    let all = read_all(&texts, congress_id, contest_id, Signatures::Skip);
+    let mut entries: Vec<(Hash, usize)> = Vec::with_capacity(texts.len());
+    for (i, r) in all.reads.iter().enumerate() {
+        match r.hash {
+            Some(hash) if r.canonical && r.fault().is_none() && r.version == Some(2) => {
+                entries.push((hash, i));
+            }
+            _ => {
+                read_body(congress_id, contest_id, i + 1, texts[i])?;
+                return Err(PacketError::BadBallot {
+                    position: i + 1,
+                    reason: r.fault().unwrap_or("无法读取").to_string(),
+                });
+            }
+        }
     }
+    let choices = all.weighted().unwrap_or_default();
+    drop(all);
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(PacketError::DuplicateBallot {
@@ -186,19 +196,25 @@ fn assemble(
     let body_len: usize = ballot_bodies.iter().map(|b| b.len() + 1).sum();
     let mut bytes = Vec::with_capacity(BOARD_HEAD.len() + body_len + tail.len());
     bytes.extend_from_slice(BOARD_HEAD);
-    for (n, (_, i, _, _)) in entries.iter().enumerate() {
+    for (n, (_, i)) in entries.iter().enumerate() {
         if n > 0 {
             bytes.push(b',');
         }
         bytes.extend_from_slice(ballot_bodies[*i].as_bytes());
     }
     bytes.extend_from_slice(&tail);
-    let mut values = Vec::with_capacity(if keep_values { entries.len() } else { 0 });
-    let mut choices = Vec::with_capacity(entries.len());
-    for (_, _, value, c) in entries {
-        values.extend(value);
-        choices.push(c);
-    }
+    let values = if keep_values {
+        entries
+            .par_iter()
+            .map(|(_, i)| serde_json::from_str(&ballot_bodies[*i]))
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|e| PacketError::BadBallot {
+                position: 0,
+                reason: e.to_string(),
+            })?
+    } else {
+        Vec::new()
+    };
     Ok((
         CountedBoard {
             bytes,
@@ -253,7 +269,8 @@ pub(crate) fn board_tail(h: &Header<'_>) -> Result<Vec<u8>, PacketError> {
     Ok(tail)
 }
 
-/// One stored ballot: parsed, checked, hashed.
+/// One stored ballot read the reference way: parsed, checked, hashed (for the precise error
+/// about a ballot the fast reading did not accept).
 fn read_body(
     congress: &str,
     contest: &str,

@@ -6,8 +6,8 @@
 
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
-    tally, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec, MotionSpec,
-    Turnout,
+    tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
+    MotionSpec, Turnout,
 };
 use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
@@ -136,7 +136,7 @@ pub fn finalise(
         }
         let built = counted(c, &contest)?;
         let candidates = contests_repo::candidates(c, contest_id)?;
-        let result = tally(
+        let result = tally_weighted(
             &spec(&congress, &contest, &candidates),
             turnout(&contest),
             &built.choices,

@@ -34,8 +34,8 @@ use crate::domain::ballot::{
 
 /// What the signature of a ballot's token came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Signed {
-    /// No signature to check: a v1 ballot, or one that could not be read.
+pub(crate) enum Signed {
+    /// No signature to check: a v1 ballot, one that could not be read, or not asked for.
     Unsigned,
     /// The contest key's signature over the token verifies.
     Good,
@@ -43,98 +43,195 @@ pub(super) enum Signed {
     Bad,
 }
 
-/// One ballot as read.
+/// What the reference reading found about a ballot the fast path did not take (rare, so
+/// kept apart to keep [`Read`] small).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Read {
-    /// SHA-256 of the ballot's canonical JSON, when it has one.
-    pub hash: Option<Hash>,
-    /// The choices, when the ballot is a ballot of this congress and contest.
-    pub choices: Option<Choices>,
-    /// Whether the ballot's bytes are its canonical JSON.
-    pub canonical: bool,
+pub(crate) struct Slow {
     /// What is wrong with it (Chinese), if anything.
     pub fault: Option<String>,
-    /// The format version it claims (1 or 2), when it is one of ours.
-    pub version: Option<u64>,
-    /// v2: the token's bytes (for the duplicate check).
-    pub token: Option<[u8; TOKEN_LEN]>,
-    /// v2: the signature over the token.
-    pub signed: Signed,
+    /// Its choices, when it is a ballot of this congress and contest.
+    pub choices: Option<Choices>,
+    /// v2: its token.
+    pub token: Option<String>,
 }
 
-/// Reads every ballot of a board of `congress`/`contest`, in board order, checking each v2
-/// ballot's signature with `key` (a v2 ballot without a key to check it is `Signed::Bad`).
-pub(super) fn read_all(
-    ballots: &[&RawValue],
+/// `Read::choices` of a ballot read the reference way (its choices are in `Slow`).
+const SLOW: u64 = u64::MAX;
+
+/// One ballot as read. A million of them are held at once, so it is small: the choices are
+/// an index into [`Reads::distinct`], the token only an 8-byte key for the duplicate check
+/// (confirmed on the text), and whatever the reference reading found is boxed apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Read {
+    /// SHA-256 of the ballot's canonical JSON, when it has one.
+    pub hash: Option<Hash>,
+    /// Whether the ballot's bytes are its canonical JSON.
+    pub canonical: bool,
+    /// The format version it claims (1 or 2), when it is one of ours.
+    pub version: Option<u8>,
+    /// v2: the signature over the token (when signatures are checked).
+    pub signed: Signed,
+    /// v2: the token's first 8 bytes, for finding repeated tokens.
+    pub token_key: Option<u64>,
+    /// Fast path: the index of its choices in `Reads::distinct` (while reading: where its
+    /// `choices` text sits in the ballot); [`SLOW`] otherwise.
+    choices: u64,
+    /// The reference reading, for a ballot the fast path did not take.
+    pub slow: Option<Box<Slow>>,
+}
+
+impl Read {
+    /// What is wrong with the ballot, if anything.
+    pub fn fault(&self) -> Option<&str> {
+        self.slow.as_ref()?.fault.as_deref()
+    }
+}
+
+/// Every ballot of a board as read, and the distinct choices they share (`None`: a text no
+/// ballot could use).
+#[derive(Debug)]
+pub(crate) struct Reads {
+    pub reads: Vec<Read>,
+    pub distinct: Vec<Option<Choices>>,
+}
+
+impl Reads {
+    /// The choices of `read`, when it has some.
+    #[cfg(test)]
+    pub fn choices_of<'s>(&'s self, read: &'s Read) -> Option<&'s Choices> {
+        match &read.slow {
+            Some(slow) => slow.choices.as_ref(),
+            None => self.distinct.get(read.choices as usize)?.as_ref(),
+        }
+    }
+
+    /// Each distinct choices with the number of ballots that say it (the tally's input);
+    /// `None` when a ballot's choices could not be read.
+    pub fn weighted(&self) -> Option<Vec<(Choices, u64)>> {
+        let mut counts = vec![0u64; self.distinct.len()];
+        let mut own: Vec<(Choices, u64)> = Vec::new();
+        for r in &self.reads {
+            match &r.slow {
+                Some(slow) => own.push((slow.choices.clone()?, 1)),
+                None => counts[r.choices as usize] += 1,
+            }
+        }
+        let mut out: Vec<(Choices, u64)> = self
+            .distinct
+            .iter()
+            .zip(counts)
+            .filter_map(|(c, n)| Some((c.clone()?, n)).filter(|(_, n)| *n > 0))
+            .collect();
+        out.extend(own);
+        Some(out)
+    }
+
+    /// The token of ballot `i` whose text is `raw` (v2 ballots).
+    pub fn token_of(&self, i: usize, raw: &str) -> Option<String> {
+        let r = self.reads.get(i)?;
+        match &r.slow {
+            Some(slow) => slow.token.clone(),
+            None => serde_json::from_str::<TopV2<'_>>(raw)
+                .ok()
+                .map(|t| t.token.into_owned()),
+        }
+    }
+}
+
+/// What to do about signatures.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Signatures<'k> {
+    /// Check each v2 ballot's signature with this key (none: every one is `Bad`).
+    Check(Option<&'k ContestPublicKey>),
+    /// Do not check (the count: the ballot box checked each one at cast).
+    Skip,
+}
+
+/// Where a text sits inside `outer` (both slices of the same ballot), packed in a u64.
+fn span(outer: &str, inner: &str) -> u64 {
+    let start = (inner.as_ptr() as usize).wrapping_sub(outer.as_ptr() as usize) as u64;
+    (start << 32) | inner.len() as u64
+}
+
+fn unspan(outer: &str, packed: u64) -> Option<&str> {
+    let (start, len) = ((packed >> 32) as usize, (packed & 0xffff_ffff) as usize);
+    outer.get(start..start + len)
+}
+
+/// The first 8 bytes of a token written as hex.
+fn token_key(token: &str) -> Option<u64> {
+    let mut b = [0u8; 8];
+    hex::decode_to_slice(token.get(..16)?, &mut b).ok()?;
+    Some(u64::from_be_bytes(b))
+}
+
+/// Reads every ballot (each one's JSON text) of a board of `congress`/`contest`, in board
+/// order, checking signatures as `sigs` says. One parallel pass reads each ballot's top level
+/// and checks its signature; the distinct `choices` texts are then numbered (one sequential
+/// pass) and read once each (in parallel); a ballot whose choices text does not read is read
+/// again the reference way.
+pub(crate) fn read_all(
+    ballots: &[&str],
     congress: &str,
     contest: &str,
-    key: Option<&ContestPublicKey>,
-) -> Vec<Read> {
-    let fast: Vec<Option<Fast<'_>>> = ballots
+    sigs: Signatures<'_>,
+) -> Reads {
+    let mut reads: Vec<Read> = ballots
         .par_iter()
-        .map(|raw| fast_top(raw.get(), congress, contest))
-        .collect();
-    // Each distinct `choices` text, read once the reference way; `None` sends its ballots
-    // down the reference path.
-    let mut index: HashMap<&str, usize> = HashMap::new();
-    let mut distinct: Vec<&str> = Vec::new();
-    let which: Vec<Option<usize>> = fast
-        .iter()
-        .map(|f| {
-            f.as_ref().map(|f| {
-                *index.entry(f.choices).or_insert_with(|| {
-                    distinct.push(f.choices);
-                    distinct.len() - 1
-                })
-            })
+        .map(|raw| match fast_top(raw, congress, contest) {
+            Some(f) => Read {
+                hash: Some(f.hash),
+                canonical: true,
+                version: Some(f.version as u8),
+                signed: match f.serial {
+                    Some((t, sig)) => check_signature(sigs, t, sig),
+                    None => Signed::Unsigned,
+                },
+                token_key: f.serial.and_then(|(t, _)| token_key(t)),
+                choices: span(raw, f.choices),
+                slow: None,
+            },
+            None => read_ballot(raw, congress, contest, sigs),
         })
         .collect();
-    let read_choices: Vec<Option<Choices>> = distinct
-        .par_iter()
-        .map(|raw| canonical_choices(raw))
-        .collect();
-    ballots
-        .par_iter()
-        .zip(fast.par_iter().zip(which.par_iter()))
-        .map(
-            |(raw, (f, w))| match (f, w.and_then(|i| read_choices[i].as_ref())) {
-                (Some(f), Some(choices)) => {
-                    let (token, signed) = match f.serial {
-                        Some((t, s)) => check_signature(key, t, s),
-                        None => (None, Signed::Unsigned),
-                    };
-                    Read {
-                        hash: Some(f.hash),
-                        choices: Some(choices.clone()),
-                        canonical: true,
-                        fault: None,
-                        version: Some(f.version),
-                        token,
-                        signed,
-                    }
-                }
-                _ => read_ballot(raw.get(), congress, contest, key),
-            },
-        )
-        .collect()
+    // Each distinct `choices` text gets a number.
+    let mut index: HashMap<&str, u64> = HashMap::new();
+    let mut texts: Vec<&str> = Vec::new();
+    for (read, raw) in reads.iter_mut().zip(ballots) {
+        if read.slow.is_none() {
+            let text = unspan(raw, read.choices).unwrap_or_default();
+            read.choices = *index.entry(text).or_insert_with(|| {
+                texts.push(text);
+                texts.len() as u64 - 1
+            });
+        }
+    }
+    drop(index);
+    let distinct: Vec<Option<Choices>> =
+        texts.par_iter().map(|raw| canonical_choices(raw)).collect();
+    // A ballot whose choices are not canonical or do not read: the reference way.
+    reads
+        .par_iter_mut()
+        .zip(ballots.par_iter())
+        .filter(|(r, _)| r.slow.is_none() && distinct[r.choices as usize].is_none())
+        .for_each(|(r, raw)| *r = read_ballot(raw, congress, contest, sigs));
+    Reads { reads, distinct }
 }
 
-/// Checks a v2 ballot's signature: the token's bytes and the outcome.
-fn check_signature(
-    key: Option<&ContestPublicKey>,
-    token: &str,
-    token_sig: &str,
-) -> (Option<[u8; TOKEN_LEN]>, Signed) {
+/// Checks a v2 ballot's signature.
+fn check_signature(sigs: Signatures<'_>, token: &str, token_sig: &str) -> Signed {
+    let Signatures::Check(key) = sigs else {
+        return Signed::Unsigned;
+    };
     let mut bytes = [0u8; TOKEN_LEN];
     if hex::decode_to_slice(token, &mut bytes).is_err() {
-        return (None, Signed::Bad);
+        return Signed::Bad;
     }
     let sig = base64::engine::general_purpose::STANDARD.decode(token_sig);
-    let good = match (key, sig) {
-        (Some(k), Ok(sig)) => k.verify(&bytes, &sig).is_ok(),
-        _ => false,
-    };
-    (Some(bytes), if good { Signed::Good } else { Signed::Bad })
+    match (key, sig) {
+        (Some(k), Ok(sig)) if k.verify(&bytes, &sig).is_ok() => Signed::Good,
+        _ => Signed::Bad,
+    }
 }
 
 /// The top level of a v2 ballot, `choices` left unparsed.
@@ -260,27 +357,28 @@ fn canonical_choices(raw: &str) -> Option<Choices> {
 }
 
 /// The reference reading of one ballot.
-pub(super) fn read_ballot(
-    raw: &str,
-    congress: &str,
-    contest: &str,
-    key: Option<&ContestPublicKey>,
-) -> Read {
+pub(crate) fn read_ballot(raw: &str, congress: &str, contest: &str, sigs: Signatures<'_>) -> Read {
     let mut read = Read {
         hash: None,
-        choices: None,
         canonical: false,
-        fault: None,
         version: None,
-        token: None,
         signed: Signed::Unsigned,
+        token_key: None,
+        choices: SLOW,
+        slow: None,
+    };
+    let mut slow = Slow {
+        fault: None,
+        choices: None,
+        token: None,
     };
     // The board's parse already accepted these bytes as JSON; a failure here is only possible
     // through serde_json's own limits, and is reported like any other fault.
     let value: Value = match serde_json::from_str(raw) {
         Ok(v) => v,
         Err(e) => {
-            read.fault = Some(format!("不是有效的 JSON: {e}"));
+            slow.fault = Some(format!("不是有效的 JSON: {e}"));
+            read.slow = Some(Box::new(slow));
             return read;
         }
     };
@@ -289,25 +387,28 @@ pub(super) fn read_ballot(
             read.canonical = bytes == raw.as_bytes();
             read.hash = Some(sha256(&bytes));
         }
-        Err(e) => read.fault = Some(e.to_string()),
+        Err(e) => slow.fault = Some(e.to_string()),
     }
     match Ballot::from_value(&value) {
         Ok(ballot) if ballot.congress != congress || ballot.contest != contest => {
-            read.fault = Some(format!(
+            slow.fault = Some(format!(
                 "属于 {}/{},不属于本场 {congress}/{contest}",
                 show(&ballot.congress),
                 show(&ballot.contest)
             ));
         }
         Ok(ballot) => {
-            read.version = Some(ballot.version());
+            read.version = Some(ballot.version() as u8);
             if let Serial::Signed { token, token_sig } = &ballot.serial {
-                (read.token, read.signed) = check_signature(key, token, token_sig);
+                read.signed = check_signature(sigs, token, token_sig);
+                read.token_key = token_key(token);
+                slow.token = Some(token.clone());
             }
-            read.choices = Some(ballot.choices);
+            slow.choices = Some(ballot.choices);
         }
-        Err(e) => read.fault = read.fault.take().or(Some(e.to_string())),
+        Err(e) => slow.fault = slow.fault.take().or(Some(e.to_string())),
     }
+    read.slow = Some(Box::new(slow));
     read
 }
 
@@ -395,9 +496,21 @@ mod tests {
                 .collect();
             let board = format!("[{}]", texts.join(","));
             let raws: Vec<&RawValue> = serde_json::from_str(&board).unwrap();
-            let fast = read_all(&raws, "xdh12", "presidium", key);
-            for (raw, got) in raws.iter().zip(&fast) {
-                prop_assert_eq!(got, &read_ballot(raw.get(), "xdh12", "presidium", key), "{}", raw.get());
+            let texts: Vec<&str> = raws.iter().map(|r| r.get()).collect();
+            let sigs = Signatures::Check(key);
+            let fast = read_all(&texts, "xdh12", "presidium", sigs);
+            for (i, (raw, got)) in texts.iter().zip(&fast.reads).enumerate() {
+                let reference = read_ballot(raw, "xdh12", "presidium", sigs);
+                let one = Reads { reads: vec![reference.clone()], distinct: Vec::new() };
+                // The same reading: choices, token, fault, hash, signature.
+                prop_assert_eq!(fast.choices_of(got), one.choices_of(&reference), "{}", raw);
+                prop_assert_eq!(fast.token_of(i, raw), one.token_of(0, raw), "{}", raw);
+                prop_assert_eq!(got.fault(), reference.fault(), "{}", raw);
+                prop_assert_eq!(
+                    (got.hash, got.canonical, got.version, got.signed, got.token_key),
+                    (reference.hash, reference.canonical, reference.version, reference.signed, reference.token_key),
+                    "{}", raw
+                );
             }
         }
     }
@@ -415,19 +528,19 @@ mod tests {
         assert!(fast_top(&text, "xdh12", "charter").is_none());
         let spaced = text.replace(",\"congress\"", ", \"congress\"");
         assert!(fast_top(&spaced, "xdh12", "presidium").is_none());
-        let board = format!("[{text}]");
-        let raws: Vec<&RawValue> = serde_json::from_str(&board).unwrap();
-        let read = read_all(&raws, "xdh12", "presidium", key);
+        let texts = [text.as_str()];
+        let read = read_all(&texts, "xdh12", "presidium", Signatures::Check(key)).reads;
         assert_eq!((read[0].signed, read[0].version), (Signed::Good, Some(2)));
-        assert!(read[0].token.is_some());
-        // Without the contest key nothing verifies.
-        let read = read_all(&raws, "xdh12", "presidium", None);
+        assert!(read[0].token_key.is_some());
+        assert!(read[0].slow.is_none(), "the fast path");
+        // Without the contest key nothing verifies; the count does not check at all.
+        let read = read_all(&texts, "xdh12", "presidium", Signatures::Check(None)).reads;
         assert_eq!(read[0].signed, Signed::Bad);
+        let read = read_all(&texts, "xdh12", "presidium", Signatures::Skip).reads;
+        assert_eq!(read[0].signed, Signed::Unsigned);
         // A v1 ballot has nothing to verify.
         let v1 = canonical_text(&election(vec![0], false, 3, "ab12".into()));
-        let board = format!("[{v1}]");
-        let raws: Vec<&RawValue> = serde_json::from_str(&board).unwrap();
-        let read = read_all(&raws, "xdh12", "presidium", key);
+        let read = read_all(&[v1.as_str()], "xdh12", "presidium", Signatures::Check(key)).reads;
         assert_eq!(
             (read[0].signed, read[0].version),
             (Signed::Unsigned, Some(1))

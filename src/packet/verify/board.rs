@@ -12,9 +12,9 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::ballots::{read_all, Read, Signed};
+use super::ballots::{read_all, Read, Reads, Signatures, Signed};
 use super::show;
-use crate::crypto::blind::{ContestPublicKey, TOKEN_LEN};
+use crate::crypto::blind::ContestPublicKey;
 use crate::crypto::merkle::{self, Hash};
 use crate::domain::ballot::{Choices, FORMAT_VERSION, FORMAT_VERSION_1};
 use crate::packet::board::{board_tail, Header, BOARD_HEAD};
@@ -64,8 +64,8 @@ pub(super) fn parse(bytes: &[u8]) -> Result<RawBoard<'_>, String> {
 pub(super) struct BoardFacts {
     /// Ballot hashes in board order, when every ballot could be hashed.
     pub hashes: Option<Vec<Hash>>,
-    /// Every ballot's choices, when every ballot could be read.
-    pub choices: Option<Vec<Choices>>,
+    /// Every distinct choices with its number of ballots, when every ballot could be read.
+    pub choices: Option<Vec<(Choices, u64)>>,
 }
 
 /// The outcome of each board check, in checklist order: (code, name, outcome).
@@ -105,11 +105,13 @@ pub(super) fn check(
         None
     };
 
-    let reads = read_all(&board.ballots, congress, &c.id, key.as_ref());
+    let texts: Vec<&str> = board.ballots.iter().map(|r| r.get()).collect();
+    let all = read_all(&texts, congress, &c.id, Signatures::Check(key.as_ref()));
+    let reads = &all.reads;
     out.push((
         "board.canonical",
         "公示文件为规范 JSON board canonical",
-        canonical_form(bytes, board, &reads),
+        canonical_form(bytes, board, reads),
     ));
 
     let expected_version = if board.is_v2() {
@@ -120,7 +122,7 @@ pub(super) fn check(
     let faults: Vec<String> = reads
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| match (&r.fault, r.version) {
+        .filter_map(|(i, r)| match (r.fault(), r.version.map(u64::from)) {
             (Some(f), _) => Some(format!("第 {i} 张: {f}")),
             (None, Some(v)) if v != expected_version => Some(format!(
                 "第 {i} 张: v{v} 选票不能出现在 v{} 公示中{}",
@@ -160,12 +162,12 @@ pub(super) fn check(
         out.push((
             "board.signatures",
             "每张选票的签名 ballot signatures",
-            signatures(&reads, key.as_ref()),
+            signatures(reads, key.as_ref()),
         ));
         out.push((
             "board.tokens",
             "选票凭证不重复 tokens unique",
-            tokens(&reads),
+            tokens(&all, &texts),
         ));
     }
 
@@ -182,7 +184,7 @@ pub(super) fn check(
         root(hashes.as_deref(), board, c),
     ));
 
-    let choices = reads.into_iter().map(|r| r.choices).collect();
+    let choices = all.weighted();
     (out, BoardFacts { hashes, choices })
 }
 
@@ -249,20 +251,26 @@ fn signatures(reads: &[Read], key: Option<&ContestPublicKey>) -> Result<String, 
     Err(why.join("; "))
 }
 
-/// No token appears on two ballots: one paper, one ballot.
-fn tokens(reads: &[Read]) -> Result<String, String> {
-    let mut seen: HashMap<&[u8; TOKEN_LEN], usize> = HashMap::with_capacity(reads.len());
-    for (i, r) in reads.iter().enumerate() {
-        if let Some(t) = &r.token {
-            if let Some(first) = seen.insert(t, i) {
-                return Err(format!(
-                    "第 {first} 张与第 {i} 张选票的 token 相同 ({}…): 一张选票凭证只能投一次",
-                    &hex::encode(t)[..16]
-                ));
-            }
+/// No token appears on two ballots: one paper, one ballot. Ballots are grouped by their
+/// token's first 8 bytes; an equal key is confirmed on the tokens themselves.
+fn tokens(all: &Reads, texts: &[&str]) -> Result<String, String> {
+    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(all.reads.len());
+    let mut n = 0;
+    for (i, r) in all.reads.iter().enumerate() {
+        let Some(key) = r.token_key else { continue };
+        n += 1;
+        let Some(first) = seen.insert(key, i) else {
+            continue;
+        };
+        let (a, b) = (all.token_of(first, texts[first]), all.token_of(i, texts[i]));
+        if a.is_some() && a == b {
+            return Err(format!(
+                "第 {first} 张与第 {i} 张选票的 token 相同 ({}…): 一张选票凭证只能投一次",
+                a.unwrap_or_default().get(..16).unwrap_or_default()
+            ));
         }
     }
-    Ok(format!("{} 个选票凭证互不相同", seen.len()))
+    Ok(format!("{n} 个选票凭证互不相同"))
 }
 
 fn header(b: &RawBoard<'_>, congress: &str, c: &RecordContest) -> Result<String, String> {

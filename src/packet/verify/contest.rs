@@ -11,7 +11,7 @@ use super::{read_file, show, Checklist, LARGE_LIMIT, SMALL_LIMIT};
 use crate::crypto::merkle::Hash;
 use crate::crypto::sha256_hex;
 use crate::domain::ballot::Choices;
-use crate::domain::tally::tally;
+use crate::domain::tally::tally_weighted;
 use crate::packet::format::{
     board_path, contest_key_path, is_file_safe_id, roll_path, Record, RecordContest,
 };
@@ -262,11 +262,11 @@ fn roll_rows(bytes: &[u8]) -> Result<u64, String> {
 fn recount(
     record: &Record,
     c: &RecordContest,
-    choices: Option<Vec<Choices>>,
+    choices: Option<Vec<(Choices, u64)>>,
 ) -> Result<String, String> {
     let choices = choices.ok_or("有选票无法读取,无法复算计票".to_string())?;
     let spec = contest_spec(c, &record.settings).map_err(|e| e.to_string())?;
-    let result = tally(&spec, turnout(c), &choices);
+    let result = tally_weighted(&spec, turnout(c), &choices);
     drop(choices);
     if result == c.result {
         return Ok(format!(

@@ -13,7 +13,7 @@
 //! a contest (quorum, roll, tally), [`extras`] what is not per contest (stray files, roster
 //! summary, addenda, the receipt).
 
-mod ballots;
+pub(crate) mod ballots;
 mod board;
 mod contest;
 mod extras;
