@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::hall::{vote_over_http, Hall};
 use super::http::Phase;
 use super::process::{congress_exe, free_port, raise_fd_limit, ServerProcess};
-use super::simulate::{finish, setup, vote_over_http, Hall, Report};
+use super::simulate::{finish, setup, Report};
 
 /// What to measure.
 #[derive(Debug, Clone)]

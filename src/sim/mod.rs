@@ -4,6 +4,7 @@
 pub mod ballot_box_phase;
 pub mod bench;
 pub mod client;
+pub mod hall;
 pub mod http;
 pub mod paper;
 pub mod process;

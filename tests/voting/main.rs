@@ -15,6 +15,7 @@
 mod common;
 
 mod attack;
+mod attack_events;
 mod ballots;
 mod browser;
 mod concurrency;

@@ -7,14 +7,12 @@
 //! a second copy. A v2 board's ballots must all be signed with the board's contest key, each
 //! token once; a v1 board (before signed ballot papers) is checked as it always was.
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::ballots::{read_all, Read, Reads, Signatures, Signed};
+use super::ballots::{read_all, Read, Signatures};
 use super::show;
-use crate::crypto::blind::ContestPublicKey;
+use super::signed::{contest_key, signatures, tokens};
 use crate::crypto::merkle::{self, Hash};
 use crate::domain::ballot::{Choices, FORMAT_VERSION, FORMAT_VERSION_1};
 use crate::packet::board::{board_tail, Header, BOARD_HEAD};
@@ -45,6 +43,11 @@ impl RawBoard<'_> {
     /// The board's contest key (SPKI PEM), for the key file's check.
     pub fn contest_key_pem(&self) -> Option<&str> {
         self.contest_key.as_deref()
+    }
+
+    /// The board's stated fingerprint of its contest key.
+    pub fn contest_key_fingerprint(&self) -> Option<&str> {
+        self.contest_key_fingerprint.as_deref()
     }
 
     /// Whether the board is a v2 board.
@@ -186,91 +189,6 @@ pub(super) fn check(
 
     let choices = all.weighted();
     (out, BoardFacts { hashes, choices })
-}
-
-/// The v2 board's contest key: it parses, and its fingerprint is the one the board states.
-fn contest_key(b: &RawBoard<'_>) -> Result<ContestPublicKey, String> {
-    let pem = b
-        .contest_key
-        .as_deref()
-        .ok_or("v2 公示缺少 contest_key(选票签发公钥)")?;
-    let key = ContestPublicKey::from_spki_pem(pem).map_err(|e| format!("contest_key: {e}"))?;
-    match b.contest_key_fingerprint.as_deref() {
-        Some(fp) if fp == key.fingerprint() => Ok(key),
-        Some(fp) => Err(format!(
-            "contest_key 的指纹为 {},公示中 contest_key_fingerprint 为 {}",
-            key.fingerprint(),
-            show(fp)
-        )),
-        None => Err("v2 公示缺少 contest_key_fingerprint".to_string()),
-    }
-}
-
-/// Every v2 ballot's token is signed by the contest key; says which are not and why.
-fn signatures(reads: &[Read], key: Option<&ContestPublicKey>) -> Result<String, String> {
-    if key.is_none() {
-        return Err("选票签发公钥无法读取,无法核对选票签名".to_string());
-    }
-    let mut unsigned = Vec::new();
-    let mut bad = Vec::new();
-    for (i, r) in reads.iter().enumerate() {
-        match r.signed {
-            Signed::Good => {}
-            Signed::Bad => bad.push(i),
-            Signed::Unsigned => unsigned.push(i),
-        }
-    }
-    if unsigned.is_empty() && bad.is_empty() {
-        return Ok(format!(
-            "{} 张选票的 token 均有本场公钥的有效签名 (RSASSA-PSS, SHA-384, 盐长 48)",
-            reads.len()
-        ));
-    }
-    let list = |v: &[usize]| {
-        let mut s: Vec<String> = v.iter().take(5).map(|i| format!("第 {i} 张")).collect();
-        if v.len() > 5 {
-            s.push("…".into());
-        }
-        s.join("、")
-    };
-    let mut why = Vec::new();
-    if !unsigned.is_empty() {
-        why.push(format!(
-            "{} 张选票没有签名(未签名或无法读取): {}",
-            unsigned.len(),
-            list(&unsigned)
-        ));
-    }
-    if !bad.is_empty() {
-        why.push(format!(
-            "{} 张选票的签名无效(不是本场公钥签发,或选票凭证被改动): {}",
-            bad.len(),
-            list(&bad)
-        ));
-    }
-    Err(why.join("; "))
-}
-
-/// No token appears on two ballots: one paper, one ballot. Ballots are grouped by their
-/// token's first 8 bytes; an equal key is confirmed on the tokens themselves.
-fn tokens(all: &Reads, texts: &[&str]) -> Result<String, String> {
-    let mut seen: HashMap<u64, usize> = HashMap::with_capacity(all.reads.len());
-    let mut n = 0;
-    for (i, r) in all.reads.iter().enumerate() {
-        let Some(key) = r.token_key else { continue };
-        n += 1;
-        let Some(first) = seen.insert(key, i) else {
-            continue;
-        };
-        let (a, b) = (all.token_of(first, texts[first]), all.token_of(i, texts[i]));
-        if a.is_some() && a == b {
-            return Err(format!(
-                "第 {first} 张与第 {i} 张选票的 token 相同 ({}…): 一张选票凭证只能投一次",
-                a.unwrap_or_default().get(..16).unwrap_or_default()
-            ));
-        }
-    }
-    Ok(format!("{n} 个选票凭证互不相同"))
 }
 
 fn header(b: &RawBoard<'_>, congress: &str, c: &RecordContest) -> Result<String, String> {

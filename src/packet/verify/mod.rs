@@ -17,6 +17,7 @@ pub(crate) mod ballots;
 mod board;
 mod contest;
 mod extras;
+mod signed;
 
 #[cfg(test)]
 mod signed_tests;
