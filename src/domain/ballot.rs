@@ -1,9 +1,11 @@
 //! Ballot content and validity (rules E2, E3, E5) and the ballot's public JSON
 //! (`docs/formats.md`, "Ballot").
 //!
-//! A ballot says nothing about who cast it (E1): congress, contest, a random id, the choices,
-//! and `"paper":true` on paper ballots entered by the scrutineers (E5). Canonical bytes and
-//! hashes belong to `crypto`; this module only builds and reads `serde_json::Value`s.
+//! A ballot says nothing about who cast it (E1): congress, contest, the choices, and its
+//! paper's serial (v2: the random token and the contest key's signature over it, the same on
+//! phone and paper ballots; v1, still read: a random id and `"paper":true` on paper ballots).
+//! Canonical bytes and hashes belong to `crypto`; this module only builds and reads
+//! `serde_json::Value`s and checks the serial's spelling, never its signature.
 //!
 //! Validity is decided here once, for the tally, the verifier and the voting page alike. An
 //! invalid ballot (废票) is never dropped: it is published and counted as invalid (E2).
@@ -19,10 +21,15 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use json::is_canonical_base64;
 pub use paper::{ElectionPaper, PaperReader};
 
-/// The ballot format version (`"v"`).
-pub const FORMAT_VERSION: u64 = 1;
+/// The ballot format version written (`"v"`): 2, signed ballot papers.
+pub const FORMAT_VERSION: u64 = 2;
+/// The earlier format, still read (boards of packets made before signed ballot papers).
+pub const FORMAT_VERSION_1: u64 = 1;
+/// Hex characters of a v2 token (64 bytes: a 32-byte random prefix and a 32-byte message).
+pub const TOKEN_HEX_LEN: usize = 128;
 /// Key of the write-ins inside an election's `choices`; never a candidate id.
 pub const WRITE_IN_KEY: &str = "write_in";
 /// Key of a motion's vote inside `choices`; never a candidate id, so the two kinds of
@@ -98,11 +105,56 @@ pub enum Choices {
 pub struct Ballot {
     pub congress: String,
     pub contest: String,
-    /// Random id (at least 128 bits, made by `crypto`).
-    pub id: String,
     pub choices: Choices,
-    /// Entered by the scrutineers from a paper ballot (E5).
-    pub paper: bool,
+    /// What makes it one of the ballots issued.
+    pub serial: Serial,
+}
+
+/// A ballot's serial: what distinguishes it from every other ballot of its contest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Serial {
+    /// v2: the paper's token (128 lower-case hex) and the contest key's RSASSA-PSS signature
+    /// over the token's 64 bytes (standard padded base64). Phone and paper ballots alike.
+    Signed { token: String, token_sig: String },
+    /// v1 (read only): a random id, and whether the scrutineers entered it from paper (E5).
+    Unsigned { id: String, paper: bool },
+}
+
+impl Ballot {
+    /// A v2 ballot.
+    pub fn signed(
+        congress: &str,
+        contest: &str,
+        choices: Choices,
+        token: &str,
+        token_sig: &str,
+    ) -> Ballot {
+        Ballot {
+            congress: congress.to_string(),
+            contest: contest.to_string(),
+            choices,
+            serial: Serial::Signed {
+                token: token.to_string(),
+                token_sig: token_sig.to_string(),
+            },
+        }
+    }
+
+    /// The format version of this ballot's JSON.
+    pub fn version(&self) -> u64 {
+        match self.serial {
+            Serial::Signed { .. } => FORMAT_VERSION,
+            Serial::Unsigned { .. } => FORMAT_VERSION_1,
+        }
+    }
+}
+
+/// Whether `token` is spelled as a v2 token: exactly 128 lower-case hex characters.
+pub fn is_token_hex(token: &str) -> bool {
+    token.len() == TOKEN_HEX_LEN
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Whether a ballot counts.
@@ -227,8 +279,12 @@ pub fn motion_validity(choices: &Choices) -> Validity {
 pub enum BallotError {
     #[error("选票应为 JSON 对象{place}")]
     NotObject { place: &'static str },
-    #[error("选票格式版本应为 1, 实为 {found}")]
+    #[error("选票格式版本应为 2 (或旧版 1), 实为 {found}")]
     Version { found: String },
+    #[error("选票的 token 应为 128 个小写十六进制字符, 实为 {found}")]
+    BadToken { found: String },
+    #[error("选票的 token_sig 应为标准 base64 (带填充) 编码的签名")]
+    BadTokenSig,
     #[error("选票缺少字段 \"{key}\"")]
     MissingKey { key: &'static str },
     #[error("选票含有未知字段 \"{key}\" ({place})")]
@@ -237,7 +293,7 @@ pub enum BallotError {
     WrongType { key: String, expected: &'static str },
     #[error("选票字段 \"{key}\" 不能为空")]
     Empty { key: &'static str },
-    #[error("\"paper\" 只能为 true (手机投票的选票不带此字段)")]
+    #[error("\"paper\" 只能为 true (v1 手机投票的选票不带此字段)")]
     PaperNotTrue,
     #[error("\"{key}\" 的标记 {found} 无效, 应为 for / against / abstain")]
     BadMark { key: String, found: String },

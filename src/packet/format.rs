@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::tally::ContestResult;
 
-/// Format version of boards, records and addenda.
+/// Format version of records and addenda.
 pub const VERSION: u32 = 1;
+/// Format version of the boards written: 2, signed ballots and the contest key on the board.
+pub const BOARD_VERSION: u32 = 2;
+/// The earlier board format (unsigned v1 ballots), still verified.
+pub const BOARD_VERSION_1: u32 = 1;
 
 /// Files of the filing packet (relative paths).
 pub const RECORD_FILE: &str = "record.json";
@@ -23,6 +27,8 @@ pub const VERIFY_SCRIPT_FILE: &str = "verify_packet.py";
 pub const BOARDS_DIR: &str = "boards";
 pub const ROLLS_DIR: &str = "rolls";
 pub const ADDENDA_DIR: &str = "addenda";
+/// Each contest's public ballot-paper key, `keys/<contest>.pub.pem` (v2 packets).
+pub const KEYS_DIR: &str = "keys";
 
 /// `kind` of a board.
 pub const BOARD_KIND: &str = "board";
@@ -54,8 +60,15 @@ pub fn roll_path(contest_id: &str) -> String {
     format!("{ROLLS_DIR}/{contest_id}.csv")
 }
 
+/// `keys/<contest>.pub.pem`
+pub fn contest_key_path(contest_id: &str) -> String {
+    format!("{KEYS_DIR}/{contest_id}.pub.pem")
+}
+
 /// The public board of one contest (公示). `ballots` are the ballot objects exactly as
 /// stored, sorted by their hash; `merkle_root` is the RFC 6962 root over those hashes.
+/// Version 2 adds how many of the ballots the scrutineers entered from paper (never which)
+/// and the contest's public ballot-paper key, which signed every ballot's token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Board {
@@ -66,7 +79,16 @@ pub struct Board {
     pub ballots: Vec<serde_json::Value>,
     pub issued: u64,
     pub cast: u64,
+    /// v2: paper ballots among `cast`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<u64>,
     pub merkle_root: String,
+    /// v2: the contest key, SubjectPublicKeyInfo PEM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contest_key: Option<String>,
+    /// v2: SHA-256 of the contest key's SubjectPublicKeyInfo DER, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contest_key_fingerprint: Option<String>,
 }
 
 /// A candidate as the record names them (ballot order).

@@ -11,6 +11,8 @@ pub mod ballot_box;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod group_commit;
+pub mod papers;
 pub mod publish;
 pub mod record;
 pub mod results;

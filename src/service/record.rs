@@ -346,8 +346,12 @@ pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Packe
     let record: Record = serde_json::from_slice(&signed.bytes).map_err(internal)?;
     let mut boards = BTreeMap::new();
     let mut rolls = BTreeMap::new();
+    let mut contest_keys = BTreeMap::new();
     for rc in &record.contests {
         let contest = super::voting::contest(conn, congress_id, &rc.id)?;
+        if let Some(bb) = voting::ballot_box(conn, &rc.id)? {
+            contest_keys.insert(rc.id.clone(), bb.public_key_pem);
+        }
         boards.insert(rc.id.clone(), results::counted(conn, &contest)?.bytes);
         rolls.insert(
             rc.id.clone(),
@@ -370,6 +374,7 @@ pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Packe
         public_key_pem: congress.public_key_pem.unwrap_or_default(),
         boards,
         rolls,
+        contest_keys,
         roster_summary: row.roster_summary.into_bytes(),
         report_html: Vec::new(),
         addenda,

@@ -6,10 +6,10 @@
 
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
-    tally, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec, MotionSpec,
-    Turnout,
+    tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
+    MotionSpec, Turnout,
 };
-use crate::packet::board::{build_board, count_board, BuiltBoard, CountedBoard};
+use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{
@@ -54,28 +54,34 @@ pub fn turnout(contest: &Contest) -> Turnout {
     }
 }
 
+/// What the board of an opened contest states besides its ballots: ballots issued, paper
+/// ballots entered, the contest key.
+pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
+    let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
+        ServiceError::Internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
+    })?;
+    Ok(BoxFacts {
+        issued: contest.issued.unwrap_or(0) as u64,
+        paper: bb.paper_entered.max(0) as u64,
+        key_pem: bb.public_key_pem,
+        key_fingerprint: bb.key_fingerprint,
+    })
+}
+
 /// The board of a closed or final contest, rebuilt from the ballot box (deterministic).
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
+    let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    build_board(
-        &contest.congress_id,
-        &contest.id,
-        contest.issued.unwrap_or(0) as u64,
-        bodies,
-    )
-    .map_err(|e| ServiceError::Internal(e.to_string()))
+    build_board(&contest.congress_id, &contest.id, &facts, bodies)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
+    let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    count_board(
-        &contest.congress_id,
-        &contest.id,
-        contest.issued.unwrap_or(0) as u64,
-        bodies,
-    )
-    .map_err(|e| ServiceError::Internal(e.to_string()))
+    count_board(&contest.congress_id, &contest.id, &facts, bodies)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The stored result of a final contest.
@@ -130,7 +136,7 @@ pub fn finalise(
         }
         let built = counted(c, &contest)?;
         let candidates = contests_repo::candidates(c, contest_id)?;
-        let result = tally(
+        let result = tally_weighted(
             &spec(&congress, &contest, &candidates),
             turnout(&contest),
             &built.choices,

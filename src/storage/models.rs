@@ -189,16 +189,34 @@ pub struct ContestVoterRow {
 pub struct RollRow {
     pub contest_id: String,
     pub delegate_id: String,
+    /// `phone` (a blind signature was issued) or `paper` (handed a paper ballot).
+    pub kind: String,
+    /// SHA-256 of the blinded message (hex), phone papers only.
+    pub blinded_sha256: Option<String>,
+    /// The blind signature (standard base64), phone papers only.
+    pub blind_sig: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ballot_boxes)]
+pub struct BallotBoxRow {
+    pub contest_id: String,
+    /// The contest key's public half, SubjectPublicKeyInfo PEM.
+    pub public_key_pem: String,
+    /// SHA-256 of the SubjectPublicKeyInfo DER, hex.
+    pub key_fingerprint: String,
+    pub paper_entered: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ballots)]
 pub struct BallotRow {
     pub contest_id: String,
-    pub id: String,
+    /// The paper's token, 128 lower-case hex characters.
+    pub token: String,
     pub ballot_hash: String,
+    /// Canonical JSON of the v2 ballot (`docs/formats.md`).
     pub body: String,
-    pub paper: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -8,7 +8,9 @@
 //!   account ends on every app server, and a cookie captured before is refused).
 //! - `congress_vote` (SameSite=Lax, because the QR link arrives as a cross-site navigation): a
 //!   delegate, with the session epoch; logging in on a second device, or logging out, bumps
-//!   the epoch in the database and so ends the earlier session.
+//!   the epoch in the database and so ends the earlier session. Its `Path` is `/v`
+//!   ([`VOTE_PATH`]): the browser never sends it to the anonymous ballot box under `/box`, so
+//!   the server never receives a delegate's identity with their ballot.
 //! - `congress_pre` (Strict): the CSRF token of an anonymous visitor (the login forms).
 //!
 //! A fourth, `congress_flash`, carries a one-shot message across a POST-redirect-GET.
@@ -21,6 +23,19 @@ pub const STAFF_COOKIE: &str = "congress_staff";
 pub const VOTE_COOKIE: &str = "congress_vote";
 pub const PRE_COOKIE: &str = "congress_pre";
 pub const FLASH_COOKIE: &str = "congress_flash";
+
+/// The path of the delegate's session cookie: the delegate pages (`/v`, `/v/...`) and nothing
+/// else (not `/box`, not `/r`).
+pub const VOTE_PATH: &str = "/v";
+
+/// The `Path` each cookie is set with.
+fn cookie_path(name: &str) -> &'static str {
+    if name == VOTE_COOKIE {
+        VOTE_PATH
+    } else {
+        "/"
+    }
+}
 
 /// How long a staff session lasts without logging in again.
 pub const STAFF_SESSION_MS: i64 = 12 * 3600 * 1000;
@@ -98,7 +113,7 @@ impl Sessions {
         let mut c = Cookie::new(name, json);
         c.set_http_only(true);
         c.set_same_site(same_site);
-        c.set_path("/");
+        c.set_path(cookie_path(name));
         c.set_secure(self.secure);
         jar.private_mut(&self.key).add(c);
         jar.get(name)
@@ -109,7 +124,7 @@ impl Sessions {
     /// A cookie that deletes `name` in the browser.
     pub fn removal(&self, name: &'static str) -> Cookie<'static> {
         let mut c = Cookie::new(name, "");
-        c.set_path("/");
+        c.set_path(cookie_path(name));
         c.set_http_only(true);
         c.set_secure(self.secure);
         c.set_max_age(CookieDuration::ZERO);

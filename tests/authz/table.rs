@@ -1427,6 +1427,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("GET", "/static/cards.css", "static asset"),
     (
         "GET",
+        "/static/paper.js",
+        "static asset (the phone's ballot-paper script)",
+    ),
+    (
+        "GET",
         "/templates/{name}",
         "blank import templates (no data)",
     ),
@@ -1469,21 +1474,40 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "/v",
         "delegate phone pages, delegate session only (tests/voting)",
     ),
-    ("GET", "/v/{contest}", "delegate ballot (tests/voting)"),
     (
         "POST",
-        "/v/{contest}/review",
-        "delegate ballot (tests/voting)",
+        "/v/{contest}/paper",
+        "taking a ballot paper (领票), delegate session + CSRF only (tests/voting/papers.rs)",
+    ),
+    (
+        "GET",
+        "/static/vote.js",
+        "static asset: the phone pages' ballot-paper glue",
+    ),
+    (
+        "GET",
+        "/box/{congress}/{contest}",
+        "anonymous ballot box: the ballot form, no session (tests/voting/papers.rs)",
+    ),
+    (
+        "GET",
+        "/box/{congress}/{contest}/key.pem",
+        "anonymous ballot box: the contest's public key (tests/voting/papers.rs)",
     ),
     (
         "POST",
-        "/v/{contest}/edit",
-        "delegate ballot (tests/voting)",
+        "/box/{congress}/{contest}/review",
+        "anonymous ballot box, no session, CSRF-exempt (tests/voting/papers.rs)",
     ),
     (
         "POST",
-        "/v/{contest}/cast",
-        "delegate ballot (tests/voting)",
+        "/box/{congress}/{contest}/edit",
+        "anonymous ballot box, no session, CSRF-exempt (tests/voting/papers.rs)",
+    ),
+    (
+        "POST",
+        "/box/{congress}/{contest}/cast",
+        "anonymous ballot box: signed ballots only (tests/voting/exactly_once.rs)",
     ),
     (
         "GET",

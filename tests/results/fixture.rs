@@ -24,7 +24,6 @@
 
 use std::collections::BTreeMap;
 
-use congress::crypto::token::new_ballot_id;
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
@@ -34,6 +33,7 @@ use congress::domain::types::{
 use congress::service::contests::CandidateData;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
+use congress::sim::paper::{cast_in_process, take_in_process};
 use congress::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::users::Role;
@@ -290,24 +290,26 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
     for no in 1..=10 {
         service::attendance::set_present(&mut c, &a, &cid, no, true).unwrap();
     }
-    service::voting::open(&mut c, &a, &cid, &election).unwrap();
-    service::voting::open(&mut c, &a, &cid, &motion).unwrap();
+    let keys = &app.state.keys;
+    service::voting::open(&mut c, &a, keys, &cid, &election).unwrap();
+    service::voting::open(&mut c, &a, keys, &cid, &motion).unwrap();
     let delegates = roster_repo::delegates(&mut c, &cid).unwrap();
 
+    // Each delegate takes a paper (领票) and casts it (投票), in process.
     let submit = |delegate: usize, contest: &str, choices: Choices| -> String {
-        let sub = service::voting::prepare(
+        let key = app.state.contest_key(&cid, contest).unwrap();
+        let paper =
+            take_in_process(&app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
+        cast_in_process(
+            &app.state.ballot_box,
             &cid,
             contest,
-            &delegates[delegate].id,
-            &new_ballot_id(),
+            key.public_key(),
             choices,
+            &paper,
         )
-        .unwrap();
-        app.state
-            .ballot_box
-            .submit_blocking(sub)
-            .unwrap()
-            .ballot_hash
+        .unwrap()
+        .ballot_hash
     };
     let mut ballots = election_ballots(&candidate);
     let over_voted = ballots.pop().unwrap();
@@ -319,7 +321,9 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
         .collect();
     election_trackers.push(submit(8, &election, over_voted));
     service::voting::assign_paper(&mut c, &a, &cid, &election, 10).unwrap();
-    let paper_tracker = service::voting::enter_paper(&mut c, &a, &cid, &election, paper).unwrap();
+    let election_key = app.state.contest_key(&cid, &election).unwrap();
+    let paper_tracker =
+        service::voting::enter_paper(&mut c, &a, &election_key, &cid, &election, paper).unwrap();
 
     let votes = [
         Mark::For,

@@ -161,12 +161,12 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
         let k = &fx.election;
         post(&org, &format!("/c/{cid}/contests/{k}/voting/open"), &[]).await;
         for (i, p) in phones.iter().enumerate() {
-            let form = p.ballot(k).await;
+            let paper = p.take_paper(&cid, k).await;
             let mut marks = phone::marks(&fx.candidates, &["for", "against", "abstain", "for"]);
             if i == 0 {
                 marks.push(("w1".to_string(), WRITE_IN.to_string()));
             }
-            let r = p.cast(k, &form, &marks).await;
+            let r = p.cast(&cid, k, &paper, &marks).await;
             assert_eq!(r.status, 303, "{}", r.body);
         }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/close"), &[]).await;

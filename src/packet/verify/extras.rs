@@ -14,11 +14,11 @@ use crate::crypto::{
 };
 use crate::packet::board::proof;
 use crate::packet::format::{
-    addendum_path, addendum_sig_path, board_path, roll_path, Addendum, Record, ADDENDA_DIR,
-    ADDENDUM_KINDS, BOARDS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
+    addendum_path, addendum_sig_path, board_path, contest_key_path, roll_path, Addendum, Record,
+    ADDENDA_DIR, ADDENDUM_KINDS, BOARDS_DIR, KEYS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
 };
 
-/// `boards/` and `rolls/` hold exactly the files of the record's contests: a board left out
+/// `boards/`, `rolls/` and `keys/` hold only files of the record's contests: a board left out
 /// of the record would be a contest hidden from the certified result.
 pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Record) {
     let mut stray = Vec::new();
@@ -35,6 +35,14 @@ pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Recor
             ROLLS_DIR,
             record.contests.iter().map(|c| roll_path(&c.id)).collect(),
         ),
+        (
+            KEYS_DIR,
+            record
+                .contests
+                .iter()
+                .map(|c| contest_key_path(&c.id))
+                .collect(),
+        ),
     ] {
         let Ok(entries) = fs::read_dir(dir.join(sub)) else {
             continue; // a missing directory already fails the contest checks
@@ -47,7 +55,7 @@ pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Recor
         }
     }
     let outcome = if stray.is_empty() {
-        Ok("boards/ 与 rolls/ 中只有记录所列场次的文件".to_string())
+        Ok("boards/、rolls/ 与 keys/ 中只有记录所列场次的文件".to_string())
     } else {
         Err(format!("记录未列出的文件: {}", stray.join(", ")))
     };

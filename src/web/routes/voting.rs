@@ -61,7 +61,7 @@ async fn show(
                 dt { "应到" } dd { (contest.expected.unwrap_or(0)) }
                 dt { "发出选票 (开始时实到)" } dd { (issued) }
                 dt { "已收回选票" } dd { (cast) }
-                dt { "已投票/已领纸质票代表" } dd { (roll) }
+                dt { "已领票代表 (手机或纸质)" } dd { (roll) }
                 dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
             }
         }
@@ -81,7 +81,7 @@ async fn show(
                     }
                 }
                 h2 { "纸质选票: 登记代表" }
-                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机投本项。" }
+                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机领取本项选票。手机已领取电子选票的代表不能再领纸质选票 (每人只有一张选票)。" }
                 form.stack method="post" action={(back(&cid, &kid)) "/paper/assign"} {
                     (csrf_field(csrf))
                     label for="delegate_no" { "代表编号" }
@@ -123,8 +123,9 @@ async fn open(
     load_congress(&state, &staff, &cid, Need::Own).await?;
     let actor = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
+    let keys = state.keys.clone();
     let contest = state
-        .run(move |c| Ok(voting::open(c, &actor, &c2, &k2)?))
+        .run(move |c| Ok(voting::open(c, &actor, &keys, &c2, &k2)?))
         .await?;
     Ok(redirect_with(
         &state,
@@ -226,10 +227,11 @@ async fn enter_paper(
         .await?;
     let choices = ballot_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
     let who = actor(&staff, &req);
+    let key = state.contest_key(&cid, &kid)?;
     let (c2, k2) = (cid.clone(), kid.clone());
     let (hash, last_after_close) = state
         .run(move |c| {
-            let hash = voting::enter_paper(c, &who, &c2, &k2, choices)?;
+            let hash = voting::enter_paper(c, &who, &key, &c2, &k2, choices)?;
             let contest = voting::contest(c, &c2, &k2)?;
             let entered = voting_repo::paper_entered(c, &k2)?;
             let last =

@@ -1,5 +1,6 @@
-//! How a published board reads: one row per ballot (its tracker, what it says, paper or phone,
-//! valid or 废票 with the reason), and the steps of checking one ballot's audit path.
+//! How a published board reads: one row per ballot (its tracker, what it says, valid or 废票
+//! with the reason; never whether it was cast on paper or by phone: a board says only how
+//! many were on paper), and the steps of checking one ballot's audit path.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,6 @@ pub struct BallotLine {
     pub hash: String,
     /// What the ballot says, in words.
     pub text: String,
-    pub paper: bool,
     /// `Some(reason)` for 废票.
     pub invalid: Option<String>,
 }
@@ -36,7 +36,6 @@ pub fn ballot_line(
                 position,
                 hash,
                 text: format!("无法读取: {e}"),
-                paper: false,
                 invalid: Some(e.to_string()),
             }
         }
@@ -58,7 +57,6 @@ pub fn ballot_line(
         position,
         hash,
         text: choices_text(&ballot.choices, &names),
-        paper: ballot.paper,
         invalid: match validity {
             crate::domain::ballot::Validity::Valid => None,
             crate::domain::ballot::Validity::Invalid { reason } => Some(reason),
@@ -94,14 +92,13 @@ pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
 pub fn ballots_table(lines: &[BallotLine]) -> Markup {
     html! {
         table.ballots {
-            thead { tr { th.num { "序号" } th { "追踪码 (选票哈希)" } th { "选票内容" } th { "方式" } th { "有效性" } } }
+            thead { tr { th.num { "序号" } th { "追踪码 (选票哈希)" } th { "选票内容" } th { "有效性" } } }
             tbody {
                 @for l in lines {
                     tr id={"b" (l.position)} class=(if l.invalid.is_some() { "warning" } else { "" }) {
                         td.num { (l.position) }
                         td { code.tracker-inline { (l.hash) } }
                         td { (l.text) }
-                        td { (if l.paper { "纸质" } else { "手机" }) }
                         td {
                             @match &l.invalid {
                                 Some(reason) => { "废票: " (reason) },
@@ -155,7 +152,8 @@ mod tests {
         if !write_in.is_empty() {
             choices["write_in"] = json!(write_in);
         }
-        json!({"v":1,"congress":"c","contest":"k","ballot":"ab","choices":choices})
+        json!({"v":2,"congress":"c","contest":"k","choices":choices,
+               "token":"ab".repeat(64),"token_sig":"AAEC".repeat(86)})
     }
 
     #[test]
@@ -168,7 +166,6 @@ mod tests {
         );
         assert_eq!(l.text, "赞成: 王芳 · 不赞成: 李强");
         assert_eq!(l.invalid, None);
-        assert!(!l.paper);
 
         let l = ballot_line(
             4,
@@ -182,7 +179,7 @@ mod tests {
 
         let motion = json!({"v":1,"congress":"c","contest":"m","ballot":"cd","choices":{"vote":"against"},"paper":true});
         let l = ballot_line(1, "h".into(), &motion, None);
-        assert_eq!((l.text.as_str(), l.paper, l.invalid), ("反对", true, None));
+        assert_eq!((l.text.as_str(), l.invalid), ("反对", None));
     }
 
     #[test]
@@ -191,12 +188,12 @@ mod tests {
             position: 7,
             hash: "ab".repeat(32),
             text: "<i>x</i>".into(),
-            paper: true,
             invalid: Some("废".into()),
         }];
         let html = ballots_table(&lines).into_string();
         assert!(html.contains("<tr id=\"b7\" class=\"warning\"><td class=\"num\">7</td>"));
         assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"));
-        assert!(html.contains("<td>纸质</td><td>废票: 废</td>"));
+        assert!(html.contains("<td>&lt;i&gt;x&lt;/i&gt;</td><td>废票: 废</td>"));
+        assert!(!html.contains("纸质") && !html.contains("手机"));
     }
 }

@@ -229,6 +229,7 @@ fn fill_report_reads_what_the_packet_carries() {
         public_key_pem: String::new(),
         boards: Default::default(),
         rolls: Default::default(),
+        contest_keys: Default::default(),
         roster_summary: canonical(&summary()).unwrap(),
         report_html: Vec::new(),
         addenda: Default::default(),
