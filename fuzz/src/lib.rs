@@ -273,6 +273,8 @@ pub mod ballot {
                 allow_write_in: write_in,
                 threshold: Threshold::ORDINARY,
                 margin_override: None,
+                election_kind: None,
+                threshold_reason: None,
             },
             agenda_order: 1,
             parent_id: None,

@@ -67,6 +67,93 @@ fn violation(
     }
 }
 
+/// What an election fills (issue 12.9): the presidium (主席团, rule C1's seat limit and C3's
+/// eligibility), a committee (委员会), standing delegates (常任代表, by-elections included) or
+/// anything else the congress elects (其他). Only the presidium is capped by C1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ElectionKind {
+    #[default]
+    Presidium,
+    Committee,
+    Standing,
+    Other,
+}
+
+impl ElectionKind {
+    pub const ALL: [ElectionKind; 4] = [
+        ElectionKind::Presidium,
+        ElectionKind::Committee,
+        ElectionKind::Standing,
+        ElectionKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ElectionKind::Presidium => "presidium",
+            ElectionKind::Committee => "committee",
+            ElectionKind::Standing => "standing",
+            ElectionKind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ElectionKind> {
+        let s = s.trim();
+        Self::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.zh() == s)
+    }
+
+    /// 主席团 / 委员会 / 常任代表 / 其他
+    pub fn zh(self) -> &'static str {
+        match self {
+            ElectionKind::Presidium => "主席团",
+            ElectionKind::Committee => "委员会",
+            ElectionKind::Standing => "常任代表",
+            ElectionKind::Other => "其他",
+        }
+    }
+
+    /// Whether rule C3 (political status, ranking, no failed course) applies to candidates.
+    pub fn checks_eligibility(self) -> bool {
+        self == ElectionKind::Presidium
+    }
+}
+
+/// Most seats an election other than the presidium may fill (a sanity bound, not a rule).
+pub const MAX_SEATS_OTHER: u32 = 200;
+
+/// Rule C1 by kind of election: the presidium within the level's limit ([`check_seats`]);
+/// every other kind at least 1 seat (and at most [`MAX_SEATS_OTHER`]).
+pub fn check_seats_of(
+    kind: ElectionKind,
+    level: Level,
+    seats: u32,
+    profile: &RuleProfile,
+) -> Result<(), Violation> {
+    match kind {
+        ElectionKind::Presidium => check_seats(level, seats, profile),
+        _ if seats == 0 => Err(violation(
+            "C1",
+            None,
+            1,
+            0,
+            format!("{}选举应选名额至少为1名，当前为0名", kind.zh()),
+        )),
+        _ if seats > MAX_SEATS_OTHER => Err(violation(
+            "C1",
+            None,
+            i64::from(MAX_SEATS_OTHER),
+            i64::from(seats),
+            format!(
+                "{}选举应选名额不得超过{MAX_SEATS_OTHER}名，当前为{seats}名",
+                kind.zh()
+            ),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Rule C1: a contest elects at least 1 and at most `max_seats_school` (校级) or
 /// `max_seats_college` (院级) presidium members. The violation's `required` is the limit.
 pub fn check_seats(level: Level, seats: u32, profile: &RuleProfile) -> Result<(), Violation> {
@@ -169,12 +256,40 @@ pub fn check_contest(
     scrutineer_student_nos: &[String],
     profile: &RuleProfile,
 ) -> Vec<Violation> {
+    check_contest_of(
+        ElectionKind::Presidium,
+        level,
+        seats,
+        candidates,
+        margin_override,
+        scrutineer_student_nos,
+        profile,
+    )
+}
+
+/// [`check_contest`] for any kind of election: C1 by kind ([`check_seats_of`]), C3 only for
+/// the presidium; C2, G2 and B6 for every kind.
+pub fn check_contest_of(
+    kind: ElectionKind,
+    level: Level,
+    seats: u32,
+    candidates: &[Candidate],
+    margin_override: Option<&str>,
+    scrutineer_student_nos: &[String],
+    profile: &RuleProfile,
+) -> Vec<Violation> {
     let mut out = Vec::new();
-    out.extend(check_seats(level, seats, profile).err());
+    out.extend(check_seats_of(kind, level, seats, profile).err());
 
     let mut standing = HashSet::new();
     let mut c3 = Vec::new();
     for c in candidates {
+        if !kind.checks_eligibility() {
+            if !c.student_no.trim().is_empty() {
+                standing.insert(c.student_no.trim());
+            }
+            continue;
+        }
         let e = eligibility(c, profile);
         if (e.eligible || e.overridden) && !c.student_no.trim().is_empty() {
             standing.insert(c.student_no.trim());

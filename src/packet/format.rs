@@ -120,7 +120,15 @@ pub struct RecordContest {
     pub candidates: Vec<RecordCandidate>,
     /// The 等额 / reduced-margin reason recorded by the organiser (rule C2).
     pub margin_override: Option<String>,
+    /// presidium | committee | standing | other (elections; absent in records before issue 12,
+    /// which were all presidium elections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election_kind: Option<String>,
     pub threshold: Threshold,
+    /// The organiser's reason for a threshold other than the rules' default (F1 setting, F4
+    /// default); absent when the default applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_reason: Option<String>,
     /// 实到 when the contest opened (= ballots issued) and 应到 then.
     pub present_at_opening: u64,
     pub expected_at_opening: u64,

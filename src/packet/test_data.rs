@@ -40,6 +40,8 @@ pub(crate) fn sample_contest(id: &str, kind: &str) -> RecordContest {
         allow_write_in: false,
         candidates: Vec::new(),
         margin_override: None,
+        election_kind: None,
+        threshold_reason: None,
         threshold: Threshold::ORDINARY,
         present_at_opening: 280,
         expected_at_opening: 300,

@@ -96,6 +96,11 @@ fn build(
                 })
                 .collect(),
             margin_override: contest.def.margin_override.clone(),
+            election_kind: contest
+                .def
+                .kind_of_election()
+                .map(|k| k.as_str().to_string()),
+            threshold_reason: contest.def.threshold_reason.clone(),
             threshold: contest.def.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,

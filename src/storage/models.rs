@@ -156,6 +156,9 @@ pub struct ContestRow {
     pub result: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// presidium | committee | standing | other (elections only).
+    pub election_kind: Option<String>,
+    pub threshold_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

@@ -147,6 +147,8 @@ diesel::table! {
         result -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        election_kind -> Nullable<Text>,
+        threshold_reason -> Nullable<Text>,
     }
 }
 

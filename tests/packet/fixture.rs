@@ -289,6 +289,8 @@ pub fn build(size: Size) -> Fixture {
                 Vec::new()
             },
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
             threshold: plan.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,

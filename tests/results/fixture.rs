@@ -69,6 +69,9 @@ pub const ELECTION_TITLE: &str = "选举第十届学生会主席团成员";
 pub const MOTION_TITLE: &str = "关于学生会工作报告的决议";
 
 /// Student number of delegate `i` (0-based).
+/// The organiser's reason for the motion's threshold (过半数 of 应到 instead of 实到).
+pub const MOTION_THRESHOLD_REASON: &str = "工作报告须经应到代表过半数通过(主席团会议决定)";
+
 pub fn student_no(i: usize) -> String {
     format!("2023{:04}", 101 + i)
 }
@@ -222,6 +225,8 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
             allow_write_in: false,
             threshold: Threshold::ORDINARY,
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
         },
     )
     .unwrap()
@@ -256,8 +261,14 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
             motion_kind: Some(MotionKind::WorkReport),
             seats: None,
             allow_write_in: false,
-            threshold: Threshold::ORDINARY,
+            // A deviation the rules allow (F4: base per motion), with its reason.
+            threshold: Threshold {
+                base: congress::domain::settings::ThresholdBase::Roster,
+                ..Threshold::ORDINARY
+            },
             margin_override: None,
+            election_kind: None,
+            threshold_reason: Some(MOTION_THRESHOLD_REASON.into()),
         },
     )
     .unwrap()

@@ -14,7 +14,7 @@ use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 
 use crate::common::Kind;
-use crate::fixture::{certified, counted, voted, World, ELECTION_TITLE};
+use crate::fixture::{certified, counted, voted, World, ELECTION_TITLE, MOTION_THRESHOLD_REASON};
 use crate::{block_on, sha256};
 
 fn public_key_pem(w: &World) -> String {
@@ -108,6 +108,10 @@ both_backends!(
             let contests = record["contests"].as_array().unwrap();
             assert_eq!(contests.len(), 2, "the runoff draft was never held");
             assert_eq!(contests[0]["title"], ELECTION_TITLE);
+            assert_eq!(contests[0]["election_kind"], "presidium");
+            assert!(contests[0].get("threshold_reason").is_none());
+            assert_eq!(contests[1]["threshold_reason"], MOTION_THRESHOLD_REASON);
+            assert_eq!(contests[1]["threshold"]["base"], "roster");
             assert_eq!(contests[0]["result"]["valid"], 9);
             assert_eq!(contests[0]["result"]["invalid"], 1);
             let elected: Vec<&str> = contests[0]["result"]["detail"]["election"]["elected"]

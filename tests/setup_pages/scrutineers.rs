@@ -40,6 +40,8 @@ fn add_candidate(app: &TestApp, cid: &str, name: &str, student_no: &str) {
             result: None,
             created_at: 0,
             updated_at: 0,
+            election_kind: None,
+            threshold_reason: None,
         })
         .execute(&mut c)
         .unwrap();

@@ -135,6 +135,8 @@ pub fn build(db: &Db, key_dir: &Path, key: &[u8], n: usize) -> Fixture {
         allow_write_in: motion.is_none(),
         threshold: motion.map_or(profile.election_threshold, MotionKind::default_threshold),
         margin_override: None,
+        election_kind: None,
+        threshold_reason: None,
     };
     let create = |c: &mut _, kind, d: ContestDefinition| {
         service::contests::create(c, &actor, &cid, kind, &d)

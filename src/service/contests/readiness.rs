@@ -6,7 +6,7 @@
 use serde::Serialize;
 
 use super::{invalid, load};
-use crate::domain::candidates::{check_contest, Candidate};
+use crate::domain::candidates::{check_contest_of, Candidate};
 use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
@@ -28,7 +28,8 @@ pub fn readiness_of(
     let threshold = contest.def.threshold;
     match contest.kind {
         ContestKind::Election => {
-            let mut out = check_contest(
+            let mut out = check_contest_of(
+                contest.def.kind_of_election().unwrap_or_default(),
                 congress.level,
                 contest.def.seats.unwrap_or(0),
                 candidates,
@@ -40,9 +41,14 @@ pub fn readiness_of(
                 out.push(warning(
                     "F1",
                     format!(
-                        "本选举的当选标准为“{}”，与大会规则设置“{}”不同",
+                        "本选举的当选标准为“{}”，与大会规则设置“{}”不同；理由：{}",
                         threshold.zh(),
-                        profile.election_threshold.zh()
+                        profile.election_threshold.zh(),
+                        contest
+                            .def
+                            .threshold_reason
+                            .as_deref()
+                            .unwrap_or("(未填写)")
                     ),
                 ));
             }
@@ -66,10 +72,15 @@ pub fn readiness_of(
                 vec![warning(
                     "F4",
                     format!(
-                        "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”",
+                        "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”；理由：{}",
                         kind.zh(),
                         threshold.zh(),
-                        default.zh()
+                        default.zh(),
+                        contest
+                            .def
+                            .threshold_reason
+                            .as_deref()
+                            .unwrap_or("(未填写)")
                     ),
                 )]
             }
@@ -226,6 +237,8 @@ mod tests {
                 allow_write_in: false,
                 threshold: Threshold::ORDINARY,
                 margin_override: None,
+                election_kind: None,
+                threshold_reason: None,
             },
             agenda_order: 1,
             parent_id: None,

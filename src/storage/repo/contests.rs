@@ -13,6 +13,7 @@ pub use self::candidates::{
     candidate, candidates, delete_candidate, insert_candidate, next_organiser_order,
     set_ballot_order, update_candidate,
 };
+use crate::domain::candidates::ElectionKind;
 use crate::domain::settings::Threshold;
 use crate::storage::models::ContestRow;
 use crate::storage::schema::contests;
@@ -167,6 +168,20 @@ pub struct ContestDefinition {
     pub threshold: Threshold,
     /// The organiser's reason for 等额 or a reduced margin (rule C2; elections only).
     pub margin_override: Option<String>,
+    /// What the election fills (elections only; `None` = 主席团, as before issue 12).
+    #[serde(default)]
+    pub election_kind: Option<ElectionKind>,
+    /// The organiser's reason for a threshold other than the rules' default for this contest
+    /// (the congress's F1 setting for an election, the motion kind's F4 default).
+    #[serde(default)]
+    pub threshold_reason: Option<String>,
+}
+
+impl ContestDefinition {
+    /// The election's kind (主席团 when none was recorded); `None` for a motion.
+    pub fn kind_of_election(&self) -> Option<ElectionKind> {
+        self.seats.map(|_| self.election_kind.unwrap_or_default())
+    }
 }
 
 /// A contest as the rest of the system sees it.
@@ -238,6 +253,13 @@ impl TryFrom<ContestRow> for Contest {
                 allow_write_in: r.allow_write_in,
                 threshold,
                 margin_override: r.margin_override,
+                election_kind: match &r.election_kind {
+                    None => None,
+                    Some(k) => {
+                        Some(ElectionKind::parse(k).ok_or_else(|| corrupt("election_kind", k))?)
+                    }
+                },
+                threshold_reason: r.threshold_reason,
             },
             agenda_order: to_u32("agenda_order", &r.id, r.agenda_order)?,
             parent_id: r.parent_id,
@@ -294,6 +316,8 @@ pub fn insert(
         result: None,
         created_at: now,
         updated_at: now,
+        election_kind: def.election_kind.map(|k| k.as_str().to_string()),
+        threshold_reason: def.threshold_reason.clone(),
     };
     diesel::insert_into(contests::table)
         .values(&row)
@@ -347,6 +371,8 @@ pub fn update_definition(
             contests::allow_write_in.eq(def.allow_write_in),
             contests::threshold.eq(threshold_json(&def.threshold)),
             contests::margin_override.eq(def.margin_override.as_deref()),
+            contests::election_kind.eq(def.election_kind.map(|k| k.as_str())),
+            contests::threshold_reason.eq(def.threshold_reason.as_deref()),
             contests::updated_at.eq(now_ms()),
         ))
         .execute(conn)?;

@@ -33,12 +33,18 @@ pub(super) struct Sticky {
 fn margin(v: &ContestView, profile: &crate::domain::settings::RuleProfile) -> Markup {
     let seats = v.contest.def.seats.unwrap_or(0);
     let required = required_candidates(seats);
+    let c3 = v
+        .contest
+        .def
+        .kind_of_election()
+        .unwrap_or_default()
+        .checks_eligibility();
     let standing: HashSet<&str> = v
         .candidates
         .iter()
         .filter(|c| {
             let e = eligibility(c, profile);
-            e.eligible || e.overridden
+            !c3 || e.eligible || e.overridden
         })
         .map(|c| c.student_no.as_str())
         .collect();

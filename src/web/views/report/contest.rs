@@ -4,16 +4,19 @@
 
 use maud::{html, Markup};
 
+use crate::domain::candidates::ElectionKind;
 use crate::domain::tally::{ContestDetail, Status};
 use crate::packet::format::{Record, RecordContest};
 use crate::web::views::results::status_zh;
 
 /// "选举" / "表决", with the round when it is one.
 fn kind_zh(rc: &RecordContest, record: &Record) -> String {
-    let kind = if rc.kind == "election" {
-        "选举"
-    } else {
-        "表决"
+    let kind = match (rc.kind.as_str(), rc.election_kind.as_deref()) {
+        ("election", Some(k)) => {
+            ElectionKind::parse(k).map_or("选举".to_string(), |k| format!("{}选举", k.zh()))
+        }
+        ("election", None) => "选举".to_string(),
+        _ => "表决".to_string(),
     };
     let parent = rc
         .parent
@@ -48,6 +51,9 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                 }
             }
             p { "当选/通过标准: " (r.threshold.text) }
+            @if let Some(why) = &rc.threshold_reason {
+                p { "通过标准与规则默认标准不同 (规则 F1/F4), 组织方记录的理由: " (why) }
+            }
             @if r.void {
                 p { strong { "本次投票无效: 收回选票多于发出选票 (规则 E4), 须重新投票。" } }
             }

@@ -82,6 +82,8 @@ fn record() -> Record {
             allow_write_in: false,
             candidates: Vec::new(),
             margin_override: Some("经研究同意等额".into()),
+            election_kind: None,
+            threshold_reason: None,
             threshold: Threshold::ORDINARY,
             present_at_opening: 8,
             expected_at_opening: 9,
