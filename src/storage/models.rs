@@ -113,6 +113,7 @@ pub struct DelegateRow {
     pub present: bool,
     pub checked_in_at: Option<i64>,
     pub absence_approved: bool,
+    pub absence_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]

@@ -106,6 +106,7 @@ diesel::table! {
         present -> Bool,
         checked_in_at -> Nullable<BigInt>,
         absence_approved -> Bool,
+        absence_reason -> Nullable<Text>,
     }
 }
 

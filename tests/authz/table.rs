@@ -1306,12 +1306,51 @@ pub fn api_steps() -> Vec<Step> {
             Body::Empty,
             OWN,
         )),
-        Owner(post(
-            "/c/{cid}/session/open",
-            "/c/$aid/session/open",
-            Body::Empty,
-            OWN,
+        Walk(get(
+            "/api/v1/congresses/{cid}/attendance",
+            "/api/v1/congresses/$aid/attendance",
+            A_READ,
         )),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/absences",
+                "/api/v1/congresses/$aid/absences",
+                Body::Json(r#"{"delegate_no": 7, "approved": true, "reason": "病假"}"#),
+                A_OWN,
+            )
+            .audit("attendance.absence_approved"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/attendance/absence",
+                "/c/$aid/attendance/absence",
+                Body::Form(&[
+                    ("delegate_no", "7"),
+                    ("approved", "0"),
+                    ("reason", "已销假"),
+                ]),
+                OWN,
+            )
+            .audit("attendance.absence_withdrawn"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/session/open",
+                "/api/v1/congresses/$aid/session/open",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("congress.open_session"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/attendance",
+                "/api/v1/congresses/$aid/attendance",
+                Body::Json(r#"{"delegate_no": $p, "present": true}"#),
+                A_READ,
+            )
+            .audit("attendance.check_in"),
+        ),
         Db(|app, v| check_in_many(app, v, "aid")),
         Owner(post(
             "/c/{cid}/contests/{kid}/voting/open",

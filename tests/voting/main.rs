@@ -12,6 +12,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod absences;
 mod ballots;
 mod browser;
 mod concurrency;

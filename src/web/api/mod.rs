@@ -3,6 +3,7 @@
 //! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
+pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod congresses;
@@ -20,6 +21,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(congresses::configure)
+            .configure(attendance::configure)
             .configure(contests::configure)
             .configure(scrutineers::configure)
             .configure(files::configure)

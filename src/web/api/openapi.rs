@@ -8,7 +8,7 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, board, congresses, contests, files, record, roster, scrutineers};
+use super::{attendance, audit, board, congresses, contests, files, record, roster, scrutineers};
 
 struct BearerAuth;
 
@@ -56,6 +56,10 @@ impl Modify for BearerAuth {
         roster::check,
         roster::freeze,
         roster::unfreeze,
+        attendance::get,
+        attendance::absence,
+        attendance::check,
+        attendance::open_session,
         audit::list,
         board::board_json,
         board::proof,
@@ -73,6 +77,7 @@ impl Modify for BearerAuth {
         (name = "contests", description = "选举与表决事项"),
         (name = "scrutineers", description = "监票人员"),
         (name = "roster", description = "名单导入、名额分配与代表名单"),
+        (name = "attendance", description = "签到、请假与法定人数"),
         (name = "audit", description = "操作日志"),
         (name = "board", description = "公示 (无需登录)"),
         (name = "record", description = "选举结果报告、党委批准与备案"),
