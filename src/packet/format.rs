@@ -216,14 +216,46 @@ pub struct Addendum {
     pub date: String,
     /// When the organiser recorded it, RFC 3339.
     pub recorded_at: String,
+    /// A correction: SHA-256 of the addendum file of the same kind that it replaces (the
+    /// previous one in sequence). Absent on the first addendum of a kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
+    /// A correction's reason (required with `corrects`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
-/// `addenda/<kind>.json`
-pub fn addendum_path(kind: &str) -> String {
-    format!("{ADDENDA_DIR}/{kind}.json")
+/// The packet name of the `n`-th addendum of `kind` (1-based): `approval`, then
+/// `approval-2`, `approval-3`... for corrections.
+pub fn addendum_name(kind: &str, n: usize) -> String {
+    if n <= 1 {
+        kind.to_string()
+    } else {
+        format!("{kind}-{n}")
+    }
 }
 
-/// `addenda/<kind>.sig`
-pub fn addendum_sig_path(kind: &str) -> String {
-    format!("{ADDENDA_DIR}/{kind}.sig")
+/// The kind and sequence number of an addendum name (`filing-2` -> (`filing`, 2)); `None`
+/// for anything else.
+pub fn parse_addendum_name(name: &str) -> Option<(&'static str, usize)> {
+    ADDENDUM_KINDS.iter().find_map(|k| {
+        let rest = name.strip_prefix(k)?;
+        if rest.is_empty() {
+            return Some((*k, 1));
+        }
+        let n = rest.strip_prefix('-')?;
+        let ok = !n.is_empty() && !n.starts_with('0') && n.len() <= 4;
+        let n: usize = n.parse().ok().filter(|_| ok)?;
+        (n >= 2).then_some((*k, n))
+    })
+}
+
+/// `addenda/<name>.json`
+pub fn addendum_path(name: &str) -> String {
+    format!("{ADDENDA_DIR}/{name}.json")
+}
+
+/// `addenda/<name>.sig`
+pub fn addendum_sig_path(name: &str) -> String {
+    format!("{ADDENDA_DIR}/{name}.sig")
 }

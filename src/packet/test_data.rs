@@ -237,6 +237,8 @@ pub(crate) fn sample_packet() -> Sample {
         reference: Some("校党发〔2025〕12号".into()),
         date: "2025-05-20".into(),
         recorded_at: "2025-05-21T09:00:00+08:00".into(),
+        corrects: None,
+        reason: None,
     };
     let mut addenda = BTreeMap::new();
     addenda.insert(

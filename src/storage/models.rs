@@ -225,6 +225,8 @@ pub struct AddendumRow {
     pub body_json: String,
     pub sig: String,
     pub created_at: i64,
+    /// 1 for the first addendum of its kind, 2, 3... for corrections.
+    pub seq: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -213,6 +213,7 @@ diesel::table! {
         body_json -> Text,
         sig -> Text,
         created_at -> BigInt,
+        seq -> Integer,
     }
 }
 

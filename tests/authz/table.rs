@@ -909,6 +909,8 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("record.certify"),
         ),
+        // Addenda are dated, never in the future (issue 12.7): today.
+        Db(|_, v| v.set("today", congress::service::addenda::today_cst().to_string())),
         Walk(
             post(
                 "/c/{cid}/record/addenda",
@@ -917,7 +919,7 @@ pub fn html_steps() -> Vec<Step> {
                     ("kind", "approval"),
                     ("body", "中共甲城大学委员会"),
                     ("reference", "甲大党字〔2026〕15号"),
-                    ("date", "2026-12-10"),
+                    ("date", "$today"),
                 ]),
                 OWN,
             )
@@ -1388,7 +1390,7 @@ pub fn api_steps() -> Vec<Step> {
                 "/api/v1/congresses/$aid/addenda",
                 Body::Json(
                     r#"{"kind": "approval", "body": "中共甲城大学委员会",
-                    "reference": "甲大党字〔2027〕3号", "date": "2027-12-10"}"#,
+                    "reference": "甲大党字〔2027〕3号", "date": "$today"}"#,
                 ),
                 A_CREATED,
             )

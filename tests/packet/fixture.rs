@@ -345,6 +345,8 @@ pub fn build(size: Size) -> Fixture {
             reference: reference.map(str::to_string),
             date: date.into(),
             recorded_at: format!("{date}T10:00:00+08:00"),
+            corrects: None,
+            reason: None,
         };
         addenda.insert(kind.to_string(), sign_addendum(&key, &a).expect("addendum"));
     }

@@ -11,7 +11,7 @@ use crate::block_on;
 use crate::common::Kind;
 use crate::fixture::{certified, counted, World};
 
-fn congress(w: &World, args: &[&str]) -> Output {
+pub fn congress(w: &World, args: &[&str]) -> Output {
     let data = w.app.db.path().join("data");
     let keys = w.app.db.path().join("keys");
     Command::new(env!("CARGO_BIN_EXE_congress"))

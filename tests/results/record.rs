@@ -17,6 +17,11 @@ use crate::common::Kind;
 use crate::fixture::{certified, counted, voted, World, ELECTION_TITLE, MOTION_THRESHOLD_REASON};
 use crate::{block_on, sha256};
 
+/// Today in China Standard Time, the latest date an addendum may carry.
+fn today() -> String {
+    congress::service::addenda::today_cst().to_string()
+}
+
 fn public_key_pem(w: &World) -> String {
     let mut c = w.conn();
     congress_repo::get(&mut c, &w.cid)
@@ -132,70 +137,83 @@ both_backends!(
             let (_, page) = w.org.get_text(&format!("/c/{}/record", w.cid)).await;
             assert!(page.contains(&record_hash));
 
-            // Approval, then filing, through the page forms.
+            // The filing follows the approval (G3): refused before it.
             let addenda = format!("/c/{}/record/addenda", w.cid);
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "approval"),
-                        ("body", "中共示范大学委员会"),
-                        ("reference", "示大党字〔2026〕15号"),
-                        ("date", "2026-12-10"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 303);
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "approval"),
-                        ("body", "中共示范大学委员会"),
-                        ("reference", "x"),
-                        ("date", "2026-12-11"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 409, "approval twice");
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "filing"),
-                        ("body", "省学生联合会"),
-                        ("date", "2026-13-01"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 422, "bad date");
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "filing"),
-                        ("body", "省学生联合会"),
-                        ("date", "2026-12-20"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 303);
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "filing"),
-                        ("body", "省学生联合会"),
-                        ("date", "2026-12-21"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 409, "filing twice");
+            let today = today();
+            let post = |fields: Vec<(&'static str, String)>| {
+                let org = &w.org;
+                let addenda = addenda.clone();
+                async move {
+                    let f: Vec<(&str, &str)> =
+                        fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let r = org.post_form(&addenda, &f).await;
+                    let status = r.status().as_u16();
+                    (status, r.text().await.unwrap())
+                }
+            };
+            let filing = |date: &str, reason: Option<&str>| {
+                let mut f = vec![
+                    ("kind", "filing".to_string()),
+                    ("body", "省学生联合会".to_string()),
+                    ("date", date.to_string()),
+                ];
+                if let Some(r) = reason {
+                    f.push(("reason", r.to_string()));
+                }
+                f
+            };
+            let approval = |reference: &str, date: &str, reason: Option<&str>| {
+                let mut f = vec![
+                    ("kind", "approval".to_string()),
+                    ("body", "中共示范大学委员会".to_string()),
+                    ("reference", reference.to_string()),
+                    ("date", date.to_string()),
+                ];
+                if let Some(r) = reason {
+                    f.push(("reason", r.to_string()));
+                }
+                f
+            };
+            let (s, body) = post(filing(&today, None)).await;
+            assert_eq!(s, 409);
+            assert!(body.contains("须先登记党委批准, 才能登记备案"), "{body}");
+            // A date in the future is refused.
+            let tomorrow = (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap()
+                + chrono::Days::new(1))
+            .to_string();
+            let (s, body) = post(approval("示大党字〔2026〕15号", &tomorrow, None)).await;
+            assert_eq!(s, 422);
+            assert!(
+                body.contains(&format!("“日期”{tomorrow} 晚于今天")),
+                "{body}"
+            );
+            let (s, _) = post(approval("示大党字〔2026〕51号", &today, None)).await;
+            assert_eq!(s, 303);
+            // Recorded once; a second one without a reason is refused, with one it corrects.
+            let (s, body) = post(approval("示大党字〔2026〕15号", &today, None)).await;
+            assert_eq!(s, 409, "approval twice");
+            assert!(body.contains("如需更正, 请填写更正理由"), "{body}");
+            let (s, _) = post(approval(
+                "示大党字〔2026〕15号",
+                &today,
+                Some("文号录入错误: 51号应为15号"),
+            ))
+            .await;
+            assert_eq!(s, 303);
+            let (s, _) = post(filing("2026-13-01", None)).await;
+            assert_eq!(s, 422, "bad date");
+            let (s, _) = post(filing(&today, None)).await;
+            assert_eq!(s, 303);
+            let (s, _) = post(filing(&today, None)).await;
+            assert_eq!(s, 409, "filing twice");
+            let (s, _) = post(filing(&today, Some("备案机关名称应为省学联"))).await;
+            assert_eq!(s, 303, "a filing is corrected after the congress is filed");
+            let (_, page) = w.org.get_text(&format!("/c/{}/record", w.cid)).await;
+            assert!(
+                page.contains("更正前一份登记, 理由: 文号录入错误: 51号应为15号"),
+                "{page}"
+            );
+            assert!(page.contains("更正备案"));
 
             let after = w
                 .org
@@ -208,7 +226,59 @@ both_backends!(
             assert_eq!(after, bytes, "the record never changes");
             let mut c = w.conn();
             let rows = congress::storage::repo::records::addenda(&mut c, &w.cid).unwrap();
-            assert_eq!(rows.len(), 2);
+            assert_eq!(rows.len(), 4);
+            // Each correction names the addendum it corrects by its SHA-256, with the reason.
+            for pair in rows.windows(2).filter(|p| p[0].kind == p[1].kind) {
+                let later: Value = serde_json::from_str(&pair[1].body_json).unwrap();
+                assert_eq!(
+                    later["corrects"],
+                    hex::encode(sha256(pair[0].body_json.as_bytes()))
+                );
+                assert!(later["reason"].as_str().is_some_and(|r| !r.is_empty()));
+                assert_eq!(pair[1].seq, pair[0].seq + 1);
+            }
+            // The packet carries every addendum (approval-2.json is the correction) and an
+            // outsider's verification checks the chain.
+            let dir = tempfile::tempdir().unwrap();
+            let out_dir = dir.path().join("packet");
+            let out = crate::export::congress(
+                &w,
+                &[
+                    "export",
+                    "--congress",
+                    &w.cid,
+                    "--out",
+                    out_dir.to_str().unwrap(),
+                    "--public-url",
+                    "http://192.168.1.10:8080",
+                ],
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for f in [
+                "approval.json",
+                "approval-2.json",
+                "filing.json",
+                "filing-2.sig",
+            ] {
+                assert!(out_dir.join("addenda").join(f).exists(), "{f}");
+            }
+            let verify = crate::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
+            let text = String::from_utf8_lossy(&verify.stdout).to_string();
+            assert_eq!(verify.status.code(), Some(0), "{text}");
+            assert!(text.contains("approval-2"), "{text}");
+            // A correction that no longer names the one before it fails.
+            let f = out_dir.join("addenda/filing-2.json");
+            let bad = std::fs::read_to_string(&f)
+                .unwrap()
+                .replace("\"corrects\":\"", "\"corrects\":\"0");
+            std::fs::write(&f, bad).unwrap();
+            let verify = crate::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
+            assert_eq!(verify.status.code(), Some(1));
             for row in rows {
                 let a: Value = serde_json::from_str(&row.body_json).unwrap();
                 assert_eq!(a["record_sha256"], record_hash.as_str());
@@ -254,7 +324,7 @@ both_backends!(state_machine_refusals, |kind: Kind| {
                     ("kind", "approval"),
                     ("body", "党委"),
                     ("reference", "1号"),
-                    ("date", "2026-12-10"),
+                    ("date", &today()),
                 ],
             )
             .await;
@@ -290,11 +360,7 @@ both_backends!(state_machine_refusals, |kind: Kind| {
             .org
             .post_form(
                 &format!("/c/{cid}/record/addenda"),
-                &[
-                    ("kind", "filing"),
-                    ("body", "省学联"),
-                    ("date", "2026-12-10"),
-                ],
+                &[("kind", "filing"), ("body", "省学联"), ("date", &today())],
             )
             .await;
         assert_eq!(r.status(), 409);
@@ -361,7 +427,7 @@ both_backends!(record_through_the_api, |kind: Kind| {
         let r = post(
             "/addenda",
             &owner,
-            Some(json!({"kind": "approval", "body": "中共示范大学委员会", "reference": "示大党字〔2026〕15号", "date": "2026-12-10"})),
+            Some(json!({"kind": "approval", "body": "中共示范大学委员会", "reference": "示大党字〔2026〕15号", "date": today()})),
         )
         .await
         .unwrap();

@@ -97,32 +97,45 @@ fn close_form(cid: &str, csrf: &str, contests: &[Contest]) -> Markup {
     }
 }
 
+/// The approval and filing forms: the first of each, or a correction (with its reason) once
+/// recorded; the filing only after the approval (rule G3).
 fn addendum_forms(cid: &str, csrf: &str, state: CongressState, done: &[&str]) -> Markup {
-    html! {
-        @if !done.contains(&"approval") {
-            h3 { "登记党委批准" }
-            form.stack method="post" action={"/c/" (cid) "/record/addenda"} {
-                (csrf_field(csrf))
-                input type="hidden" name="kind" value="approval";
-                label for="a-body" { "批准机关 (同级党委)" }
-                input #a-body type="text" name="body" required;
-                label for="a-ref" { "文号" }
-                input #a-ref type="text" name="reference" required;
-                label for="a-date" { "批准日期" }
-                input #a-date type="date" name="date" required;
-                div.actions { button type="submit" { "登记党委批准" } }
-            }
+    let approved = done.contains(&"approval");
+    let filed = done.contains(&"filing");
+    let today = crate::service::addenda::today_cst().to_string();
+    let reason = |id: &str| {
+        html! {
+            label for=(id) { "更正理由 (已登记的内容不修改, 更正作为新的签名附件登记)" }
+            textarea id=(id) name="reason" rows="2" maxlength="500" required {}
         }
-        @if state == CongressState::Certified && !done.contains(&"filing") {
-            h3 { "登记备案" }
+    };
+    html! {
+        h3 { @if approved { "更正党委批准" } @else { "登记党委批准" } }
+        form.stack method="post" action={"/c/" (cid) "/record/addenda"} {
+            (csrf_field(csrf))
+            input type="hidden" name="kind" value="approval";
+            label for="a-body" { "批准机关 (同级党委)" }
+            input #a-body type="text" name="body" required;
+            label for="a-ref" { "文号" }
+            input #a-ref type="text" name="reference" required;
+            label for="a-date" { "批准日期 (不晚于今天)" }
+            input #a-date type="date" name="date" max=(today) required;
+            @if approved { (reason("a-reason")) }
+            div.actions { button type="submit" { @if approved { "登记更正" } @else { "登记党委批准" } } }
+        }
+        @if !approved {
+            p.muted { "备案须在登记党委批准之后 (规则 G3)。" }
+        } @else if state == CongressState::Certified || filed {
+            h3 { @if filed { "更正备案" } @else { "登记备案" } }
             form.stack method="post" action={"/c/" (cid) "/record/addenda"} {
                 (csrf_field(csrf))
                 input type="hidden" name="kind" value="filing";
                 label for="f-body" { "备案机关 (上级学联、学生会组织或团委)" }
                 input #f-body type="text" name="body" required;
-                label for="f-date" { "备案日期" }
-                input #f-date type="date" name="date" required;
-                div.actions { button type="submit" { "登记备案" } }
+                label for="f-date" { "备案日期 (不早于批准日期, 不晚于今天)" }
+                input #f-date type="date" name="date" max=(today) required;
+                @if filed { (reason("f-reason")) }
+                div.actions { button type="submit" { @if filed { "登记更正" } @else { "登记备案" } } }
             }
         }
     }
@@ -152,7 +165,7 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
             p.muted { "尚未登记。" }
         } @else {
             table.addenda {
-                thead { tr { th { "类别" } th { "机关" } th { "文号" } th { "日期" } th { "登记时间" } th { "所引用报告指纹" } } }
+                thead { tr { th { "类别" } th { "机关" } th { "文号" } th { "日期" } th { "登记时间" } th { "所引用报告指纹" } th { "更正" } } }
                 tbody {
                     @for (a, _) in &s.addenda {
                         tr {
@@ -162,6 +175,7 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
                             td { (a.date) }
                             td { (a.recorded_at) }
                             td { code { (&a.record_sha256[..16.min(a.record_sha256.len())]) "…" } }
+                            td { @if let Some(r) = &a.reason { "更正前一份登记, 理由: " (r) } @else { "—" } }
                         }
                     }
                 }
@@ -301,6 +315,8 @@ struct AddendumForm {
     body: String,
     reference: Option<String>,
     date: String,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn add_addendum(
@@ -320,6 +336,7 @@ async fn add_addendum(
         body: form.body,
         reference: form.reference,
         date: form.date,
+        reason: form.reason,
     };
     let c2 = cid.clone();
     let added = state
