@@ -9,6 +9,7 @@
 mod agenda;
 mod candidates;
 mod readiness;
+mod write_ins;
 
 use serde::Serialize;
 
@@ -20,6 +21,7 @@ pub use self::candidates::{
 pub use self::readiness::{
     agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
 };
+pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
 use crate::domain::candidates::check_seats_of;
 use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
 use crate::domain::state::Action;

@@ -164,7 +164,8 @@ pub fn finalise(
     })
 }
 
-/// Creates the draft contest of a proposed 再次投票 or 另行选举 among listed candidates.
+/// Creates the draft contest of a proposed 再次投票 or 另行选举 among its contenders: listed
+/// candidates with their details, write-in persons by name, to be confirmed by the organiser.
 fn propose_rounds(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -193,6 +194,8 @@ fn propose_rounds(
             ),
             seats: Some(seats),
             margin_override: None,
+            // 再次投票 is among the tied only (F2); 另行选举 keeps the first round's ballot.
+            allow_write_in: kind != "runoff" && parent.def.allow_write_in,
             ..parent.def.clone()
         };
         let child = contests_service::create(
@@ -205,6 +208,15 @@ fn propose_rounds(
         write_tx(conn, |c| {
             voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
         })?;
+        for w in contenders.iter().filter(|x| x.id.is_none()) {
+            contests_service::add_write_in_person(
+                conn,
+                actor,
+                &parent.congress_id,
+                &child.id,
+                &w.name,
+            )?;
+        }
         for k in contenders.iter().filter_map(|x| x.id.as_ref()) {
             if let Some(cand) = parent_candidates.iter().find(|p| &p.id == k) {
                 let data = CandidateData {

@@ -24,6 +24,7 @@ mod presence;
 mod qr;
 mod receipts;
 mod secrecy;
+mod write_ins;
 
 use common::http::{Client, TestApp};
 use congress::storage::models::BallotRow;

@@ -153,7 +153,7 @@ fn scrutineer_conflict(c: &Candidate, who: &str, scrutineers: &[Scrutineer]) -> 
 }
 
 /// The election `contest_id`, editable now, with the congress's rule profile.
-fn editable_election(
+pub(super) fn editable_election(
     c: &mut DbConnection,
     congress_id: &str,
     contest_id: &str,
@@ -169,7 +169,10 @@ fn editable_election(
 }
 
 /// Computes the ballot order (C4) of the contest's candidates and stores it.
-fn store_ballot_order(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Vec<Candidate>> {
+pub(super) fn store_ballot_order(
+    c: &mut DbConnection,
+    contest_id: &str,
+) -> ServiceResult<Vec<Candidate>> {
     let list = repo::candidates(c, contest_id)?;
     let order = ballot_order(&list);
     let mut out = Vec::with_capacity(list.len());

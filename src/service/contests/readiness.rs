@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use super::write_ins::{unconfirmed, UNCONFIRMED};
 use super::{invalid, load};
 use crate::domain::candidates::{check_contest_of, Candidate};
 use crate::domain::types::Violation;
@@ -28,6 +29,9 @@ pub fn readiness_of(
     let threshold = contest.def.threshold;
     match contest.kind {
         ContestKind::Election => {
+            // A write-in person awaiting confirmation is reported once, clearly, instead of
+            // through the rules their placeholder details break.
+            let pending: Vec<&Candidate> = candidates.iter().filter(|c| unconfirmed(c)).collect();
             let mut out = check_contest_of(
                 contest.def.kind_of_election().unwrap_or_default(),
                 congress.level,
@@ -37,6 +41,22 @@ pub fn readiness_of(
                 scrutineers,
                 profile,
             );
+            if !pending.is_empty() {
+                out.retain(|v| !v.message.contains(UNCONFIRMED));
+                for p in pending {
+                    out.push(Violation {
+                        rule: "E2".to_string(),
+                        college: None,
+                        required: 1,
+                        found: 0,
+                        message: format!(
+                            "另选他人“{}”进入本轮投票: 请在候选人列表中“修改”, 填写其学号、学院等信息并确认后才能开始投票",
+                            p.name
+                        ),
+                        warning: false,
+                    });
+                }
+            }
             if threshold != profile.election_threshold {
                 out.push(warning(
                     "F1",

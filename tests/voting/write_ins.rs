@@ -1,0 +1,116 @@
+//! A write-in person (另选他人) who ties for the last seat takes part in the proposed
+//! 再次投票 (issue 12.2): the runoff lists them by name, cannot open until the organiser has
+//! confirmed their 学号 and 学院, and then opens through the page.
+
+use super::*;
+use crate::common::Kind;
+use congress::crypto::token::new_ballot_id;
+use congress::domain::ballot::{Choices, Mark};
+use congress::service::{self, Actor};
+use congress::storage::repo::contests::ContestState;
+
+both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
+    let Some(app) = TestApp::start(kind, "write_in_runoff") else {
+        return;
+    };
+    let fx = fixture::for_app(&app, 30);
+    let cid = fx.congress_id.clone();
+    let actor = Actor::cli("test");
+    let mut c = app.db.db.conn().unwrap();
+    for no in 1..=22 {
+        service::attendance::set_present(&mut c, &actor, &cid, no, true).unwrap();
+    }
+    service::voting::open(&mut c, &actor, &cid, &fx.election).unwrap();
+    // Candidates in ballot order: A B C D E F G; 5 seats; 22 present, so > 11 is needed.
+    // 8 ballots A B C D + E, 8 ballots A B C D + 周杰 (written in), 6 ballots A B C + E + 周杰:
+    // A B C 22, D 16 are elected; E and 周杰 tie at 14 for the last seat.
+    let k = &fx.candidates;
+    let ballot = |fors: &[usize], write_in: bool| Choices::Election {
+        marks: k
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let m = if fors.contains(&i) {
+                    Mark::For
+                } else {
+                    Mark::Against
+                };
+                (id.clone(), m)
+            })
+            .collect(),
+        write_ins: if write_in {
+            vec!["周杰".to_string()]
+        } else {
+            Vec::new()
+        },
+    };
+    let mut ballots = Vec::new();
+    ballots.extend((0..8).map(|_| ballot(&[0, 1, 2, 3, 4], false)));
+    ballots.extend((0..8).map(|_| ballot(&[0, 1, 2, 3], true)));
+    ballots.extend((0..6).map(|_| ballot(&[0, 1, 2, 4], true)));
+    for (i, b) in ballots.into_iter().enumerate() {
+        let d = delegate(&app, &cid, i as u32 + 1);
+        let sub = service::voting::prepare(&cid, &fx.election, &d.id, &new_ballot_id(), b).unwrap();
+        app.state.ballot_box.submit_blocking(sub).unwrap();
+    }
+    drop(c);
+    block_on(async {
+        let staff = organiser(&app).await;
+        close_contest(&staff, &cid, &fx.election).await;
+        let mut c = app.db.db.conn().unwrap();
+        let all = contests_repo::list(&mut c, &cid).unwrap();
+        let runoff = all
+            .iter()
+            .find(|x| x.parent_id.as_deref() == Some(fx.election.as_str()))
+            .expect("a runoff is proposed");
+        assert_eq!(runoff.round_kind.as_deref(), Some("runoff"));
+        assert_eq!(runoff.def.seats, Some(1));
+        assert!(
+            !runoff.def.allow_write_in,
+            "a runoff is among the tied only"
+        );
+        let listed = contests_repo::candidates(&mut c, &runoff.id).unwrap();
+        let names: Vec<&str> = listed.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert!(
+            names.contains(&"周杰"),
+            "the write-in person is in the runoff: {names:?}"
+        );
+        let zhou = listed.iter().find(|x| x.name == "周杰").unwrap().clone();
+        assert_eq!(zhou.student_no, "待确认:周杰");
+
+        // It cannot open until the person's details are confirmed.
+        let page_url = format!("/c/{cid}/contests/{}", runoff.id);
+        let (_, page) = staff.get_text(&page_url).await;
+        assert!(
+            page.contains("另选他人“周杰”进入本轮投票: 请在候选人列表中“修改”, 填写其学号、学院等信息并确认后才能开始投票"),
+            "{page}"
+        );
+        let (status, body) = open_contest(&staff, &cid, &runoff.id).await;
+        assert_eq!(status, 422, "{body}");
+        let r = staff
+            .post_form(
+                &format!("{page_url}/candidates/{}", zhou.id),
+                &[
+                    ("name", "周杰"),
+                    ("student_no", "2022010188"),
+                    ("college", "信息学院"),
+                    ("gender", "male"),
+                    ("political_status", "共青团员"),
+                    ("rank_pct", "20"),
+                    ("failed_courses", "0"),
+                    ("eligibility_override", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        let (_, page) = staff.get_text(&page_url).await;
+        assert!(!page.contains("另选他人“周杰”进入本轮投票"), "{page}");
+        let (status, body) = open_contest(&staff, &cid, &runoff.id).await;
+        assert_eq!(status, 303, "{body}");
+        assert_eq!(contest(&app, &runoff.id).state, ContestState::Open);
+        let mut c = app.db.db.conn().unwrap();
+        let log = congress::storage::repo::audit::list(&mut c, Some(&cid)).unwrap();
+        assert!(log.iter().any(|e| e.action == "contest.write_in_added"));
+    });
+});
