@@ -279,6 +279,7 @@ pub mod ballot {
             agenda_order: 1,
             parent_id: None,
             round_kind: None,
+            not_held_reason: None,
             state: ContestState::Open,
             issued: Some(10),
             expected: Some(10),

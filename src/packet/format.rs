@@ -135,6 +135,22 @@ pub struct RecordContest {
     pub quorum_met: bool,
     pub board: BoardRef,
     pub result: ContestResult,
+    /// The further rounds this contest's count proposed that the organiser decided not to
+    /// hold (F2, F3), with the reason and the seats left empty; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds_not_held: Vec<RoundNotHeld>,
+}
+
+/// A proposed 再次投票 / 另行选举 not held (F2, F3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundNotHeld {
+    /// runoff | supplementary
+    pub round_kind: String,
+    pub title: String,
+    /// The round's seats, left empty.
+    pub seats_left_empty: u32,
+    pub reason: String,
 }
 
 /// A scrutineer named by the organiser (rule G2).

@@ -42,6 +42,7 @@ pub(crate) fn sample_contest(id: &str, kind: &str) -> RecordContest {
         margin_override: None,
         election_kind: None,
         threshold_reason: None,
+        rounds_not_held: Vec::new(),
         threshold: Threshold::ORDINARY,
         present_at_opening: 280,
         expected_at_opening: 300,

@@ -9,6 +9,7 @@
 mod agenda;
 mod candidates;
 mod readiness;
+mod rounds;
 mod write_ins;
 
 use serde::Serialize;
@@ -21,6 +22,7 @@ pub use self::candidates::{
 pub use self::readiness::{
     agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
 };
+pub use self::rounds::{not_held, round_zh};
 pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
 use crate::domain::candidates::check_seats_of;
 use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
@@ -215,6 +217,12 @@ pub fn load(
 
 /// Refuses to change a contest that is no longer a draft.
 pub(crate) fn ensure_draft(contest: &Contest) -> ServiceResult<()> {
+    if let Some(why) = &contest.not_held_reason {
+        return Err(ServiceError::Conflict(format!(
+            "“{}”已决定不举行(理由: {why}), 不能再修改或开始投票",
+            contest.def.title
+        )));
+    }
     if contest.state == ContestState::Draft {
         Ok(())
     } else {

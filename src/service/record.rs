@@ -13,7 +13,7 @@ use crate::domain::roster::RosterSummary;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{
     addendum_name, board_path, roll_path, BoardRef, Record, RecordCandidate, RecordCongress,
-    RecordContest, RecordDelegates, RecordScrutineer, RECORD_KIND, VERSION,
+    RecordContest, RecordDelegates, RecordScrutineer, RoundNotHeld, RECORD_KIND, VERSION,
 };
 use crate::packet::record::{sign_record, Signed};
 use crate::packet::write::{roll_csv, PacketContents};
@@ -55,10 +55,23 @@ fn build(
     let roster_summary = crate::crypto::canonical(summary).map_err(internal)?;
     let (fig, _) = attendance::attendance(conn, &congress.id)?;
     let mut contests = Vec::new();
-    for contest in contests_repo::list(conn, &congress.id)? {
+    let all = contests_repo::list(conn, &congress.id)?;
+    for contest in all.iter().cloned() {
         if contest.state != ContestState::Final {
             continue;
         }
+        let rounds_not_held = all
+            .iter()
+            .filter(|k| k.parent_id.as_deref() == Some(contest.id.as_str()))
+            .filter_map(|k| {
+                Some(RoundNotHeld {
+                    round_kind: k.round_kind.clone()?,
+                    title: k.def.title.clone(),
+                    seats_left_empty: k.def.seats.unwrap_or(0),
+                    reason: k.not_held_reason.clone()?,
+                })
+            })
+            .collect();
         let result = results::result(&contest)?
             .ok_or_else(|| internal(format!("contest {} is final without a result", contest.id)))?;
         let board = results::counted(conn, &contest)?;
@@ -101,6 +114,7 @@ fn build(
                 .kind_of_election()
                 .map(|k| k.as_str().to_string()),
             threshold_reason: contest.def.threshold_reason.clone(),
+            rounds_not_held,
             threshold: contest.def.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,

@@ -268,6 +268,23 @@ pub fn close_congress(
                 details: running,
             });
         }
+        let undecided: Vec<String> = contests
+            .iter()
+            .filter(|k| {
+                k.parent_id.is_some()
+                    && k.state == ContestState::Draft
+                    && k.not_held_reason.is_none()
+            })
+            .map(|k| format!("“{}”: 请开始投票, 或选择“不举行”并说明理由", k.def.title))
+            .collect();
+        if !undecided.is_empty() {
+            return Err(ServiceError::Invalid {
+                message:
+                    "计票后提出的再次投票或另行选举尚未举行, 也未决定不举行 (规则F2、F3), 不能闭幕"
+                        .to_string(),
+                details: undecided,
+            });
+        }
         if !contests.iter().any(|k| k.state == ContestState::Final) {
             return Err(ServiceError::invalid("还没有完成任何选举或表决, 不能闭幕"));
         }

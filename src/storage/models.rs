@@ -160,6 +160,8 @@ pub struct ContestRow {
     /// presidium | committee | standing | other (elections only).
     pub election_kind: Option<String>,
     pub threshold_reason: Option<String>,
+    /// Why a proposed further round is not held (F2, F3).
+    pub not_held_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]

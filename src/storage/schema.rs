@@ -150,6 +150,7 @@ diesel::table! {
         updated_at -> BigInt,
         election_kind -> Nullable<Text>,
         threshold_reason -> Nullable<Text>,
+        not_held_reason -> Nullable<Text>,
     }
 }
 

@@ -587,6 +587,16 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("contest.move"),
         ),
+        // Only a round proposed by a count can be declined (issue 12.6).
+        Walk(
+            post(
+                "/c/{cid}/contests/{id}/not-held",
+                "/c/$cid/contests/$motion1/not-held",
+                Body::Form(&[("reason", "不举行")]),
+                [L, 403, 403, 409],
+            )
+            .says("不是计票后提出的再次投票或另行选举"),
+        ),
         Walk(
             post(
                 "/c/{cid}/contests/{id}/candidates",
@@ -1172,6 +1182,15 @@ pub fn api_steps() -> Vec<Step> {
         ),
         Walk(
             post(
+                "/api/v1/congresses/{cid}/contests/{id}/not-held",
+                "/api/v1/congresses/$aid/contests/$amotion/not-held",
+                Body::Json(r#"{"reason": "不举行"}"#),
+                [401, 403, 403, 409],
+            )
+            .says("不是计票后提出的再次投票或另行选举"),
+        ),
+        Walk(
+            post(
                 "/api/v1/congresses/{cid}/contests/{id}/candidates",
                 "/api/v1/congresses/$aid/contests/$aelection/candidates",
                 Body::Json(
@@ -1384,6 +1403,7 @@ pub fn api_steps() -> Vec<Step> {
             )
             .audit("record.certify"),
         ),
+        Db(|_, v| v.set("today", congress::service::addenda::today_cst().to_string())),
         Walk(
             post(
                 "/api/v1/congresses/{cid}/addenda",

@@ -291,6 +291,7 @@ pub fn build(size: Size) -> Fixture {
             margin_override: None,
             election_kind: None,
             threshold_reason: None,
+            rounds_not_held: Vec::new(),
             threshold: plan.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,

@@ -368,10 +368,34 @@ pub fn counted(kind: Kind, test: &str) -> Option<World> {
     Some(w)
 }
 
-/// Counted, the congress closed and the record certified through the staff pages.
+/// The organiser's reason for not holding the proposed runoff.
+pub const RUNOFF_NOT_HELD: &str = "经主席团会议研究, 空缺名额待下次学代会补选";
+
+/// The draft runoff the election's count proposed.
+pub fn runoff(w: &World) -> String {
+    let mut c = w.conn();
+    congress::storage::repo::contests::list(&mut c, &w.cid)
+        .unwrap()
+        .into_iter()
+        .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
+        .expect("the tie proposed a runoff")
+        .id
+}
+
+/// Counted, the proposed runoff not held (with a reason), the congress closed and the record
+/// certified through the staff pages.
 pub fn certified(kind: Kind, test: &str) -> Option<World> {
     let w = counted(kind, test)?;
+    let runoff = runoff(&w);
     block_on(async {
+        let r = w
+            .org
+            .post_form(
+                &format!("/c/{}/contests/{runoff}/not-held", w.cid),
+                &[("reason", RUNOFF_NOT_HELD)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let r = w.org.post_form(&format!("/c/{}/close", w.cid), &[]).await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let r = w

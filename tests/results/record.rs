@@ -14,7 +14,10 @@ use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 
 use crate::common::Kind;
-use crate::fixture::{certified, counted, voted, World, ELECTION_TITLE, MOTION_THRESHOLD_REASON};
+use crate::fixture::{
+    certified, counted, runoff, voted, World, ELECTION_TITLE, MOTION_THRESHOLD_REASON,
+    RUNOFF_NOT_HELD,
+};
 use crate::{block_on, sha256};
 
 /// Today in China Standard Time, the latest date an addendum may carry.
@@ -112,6 +115,18 @@ both_backends!(
             assert_eq!(record["delegates"]["expected"], 12);
             let contests = record["contests"].as_array().unwrap();
             assert_eq!(contests.len(), 2, "the runoff draft was never held");
+            let not_held = &contests[0]["rounds_not_held"];
+            assert_eq!(not_held[0]["round_kind"], "runoff");
+            assert_eq!(not_held[0]["seats_left_empty"], 1);
+            assert_eq!(not_held[0]["reason"], RUNOFF_NOT_HELD);
+            assert!(contests[1].get("rounds_not_held").is_none());
+            let (_, print) = w.org.get_text(&format!("/c/{}/record/print", w.cid)).await;
+            assert!(
+                print.contains(&format!(
+                    "未举行 (规则 F2/F3), 空缺名额 1 名; 组织方记录的理由: {RUNOFF_NOT_HELD}"
+                )),
+                "{print}"
+            );
             assert_eq!(contests[0]["title"], ELECTION_TITLE);
             assert_eq!(contests[0]["election_kind"], "presidium");
             assert!(contests[0].get("threshold_reason").is_none());
@@ -347,6 +362,19 @@ both_backends!(state_machine_refusals, |kind: Kind| {
         service::voting::close(&mut c, &Actor::cli("test"), &w.cid, k).unwrap();
         service::results::finalise(&mut c, &Actor::cli("test"), &w.cid, k, true).unwrap();
     }
+    // The proposed runoff must be held or declined with a reason before the congress closes.
+    let e = service::results::close_congress(&mut c, &Actor::cli("test"), &w.cid).unwrap_err();
+    assert!(
+        e.full().contains("尚未举行, 也未决定不举行"),
+        "{}",
+        e.full()
+    );
+    let k = runoff(&w);
+    let e = service::contests::delete(&mut c, &Actor::cli("test"), &w.cid, &k).unwrap_err();
+    assert!(e.to_string().contains("不能删除; 如不举行"), "{e}");
+    let e = service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, " ").unwrap_err();
+    assert!(e.to_string().contains("请填写不举行的理由"), "{e}");
+    service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, "名额空缺").unwrap();
     service::results::close_congress(&mut c, &Actor::cli("test"), &w.cid).unwrap();
     drop(c);
     block_on(async {
@@ -403,6 +431,36 @@ both_backends!(record_through_the_api, |kind: Kind| {
             404
         );
         assert_eq!(post("/close", &scrut, None).await.unwrap().status(), 403);
+        // The proposed runoff: not closable until decided; declined through the API.
+        let r = post("/close", &owner, None).await.unwrap();
+        assert_eq!(r.status(), 422);
+        let k = runoff(&w);
+        let r = http
+            .delete(url(&format!("/contests/{k}")))
+            .bearer_auth(&owner)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 409);
+        let r = post(
+            &format!("/contests/{k}/not-held"),
+            &owner,
+            Some(json!({"reason": "改为减少名额 (规则F3)"})),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 200);
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["not_held_reason"], "改为减少名额 (规则F3)");
+        assert_eq!(v["round_kind"], "runoff");
+        let r = post(
+            &format!("/contests/{k}/not-held"),
+            &owner,
+            Some(json!({"reason": "x"})),
+        )
+        .await
+        .unwrap();
+        assert_eq!(r.status(), 409, "decided once");
         let r = post("/close", &owner, None).await.unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.json::<Value>().await.unwrap()["state"], "closed");

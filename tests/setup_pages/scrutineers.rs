@@ -29,6 +29,7 @@ fn add_candidate(app: &TestApp, cid: &str, name: &str, student_no: &str) {
             margin_override: None,
             parent_id: None,
             round_kind: None,
+            not_held_reason: None,
             state: "draft".to_string(),
             issued: None,
             expected: None,

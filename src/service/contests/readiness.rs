@@ -263,6 +263,7 @@ mod tests {
             agenda_order: 1,
             parent_id: None,
             round_kind: None,
+            not_held_reason: None,
             state: ContestState::Draft,
             issued: None,
             expected: None,

@@ -196,6 +196,10 @@ pub struct Contest {
     /// The contest this one follows up (再次投票 / 另行选举), if any.
     pub parent_id: Option<String>,
     pub round_kind: Option<String>,
+    /// A proposed round the organiser decided not to hold, with the reason (F2, F3): it stays
+    /// a draft that can no longer open.
+    #[serde(default)]
+    pub not_held_reason: Option<String>,
     pub state: ContestState,
     /// 实到 frozen at opening = ballots issued (rule D2).
     pub issued: Option<u32>,
@@ -264,6 +268,7 @@ impl TryFrom<ContestRow> for Contest {
             agenda_order: to_u32("agenda_order", &r.id, r.agenda_order)?,
             parent_id: r.parent_id,
             round_kind: r.round_kind,
+            not_held_reason: r.not_held_reason,
             state,
             issued: opt_u32("issued", &r.id, r.issued)?,
             expected: opt_u32("expected", &r.id, r.expected)?,
@@ -318,6 +323,7 @@ pub fn insert(
         updated_at: now,
         election_kind: def.election_kind.map(|k| k.as_str().to_string()),
         threshold_reason: def.threshold_reason.clone(),
+        not_held_reason: None,
     };
     diesel::insert_into(contests::table)
         .values(&row)
@@ -373,6 +379,17 @@ pub fn update_definition(
             contests::margin_override.eq(def.margin_override.as_deref()),
             contests::election_kind.eq(def.election_kind.map(|k| k.as_str())),
             contests::threshold_reason.eq(def.threshold_reason.as_deref()),
+            contests::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that proposed round `id` is not held, with the reason.
+pub fn set_not_held(conn: &mut DbConnection, id: &str, reason: &str) -> StorageResult<()> {
+    diesel::update(contests::table.find(id))
+        .set((
+            contests::not_held_reason.eq(reason),
             contests::updated_at.eq(now_ms()),
         ))
         .execute(conn)?;

@@ -42,6 +42,7 @@ impl Modify for BearerAuth {
         contests::update,
         contests::delete,
         contests::move_contest,
+        contests::not_held,
         contests::candidates::add_candidate,
         contests::candidates::update_candidate,
         contests::candidates::remove_candidate,

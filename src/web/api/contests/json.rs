@@ -149,6 +149,11 @@ pub struct ContestJson {
     pub election_kind_zh: Option<String>,
     /// The organiser's reason for a threshold other than the rules' default.
     pub threshold_reason: Option<String>,
+    /// runoff (再次投票) | supplementary (另行选举): a round proposed by `parent`'s count.
+    pub round_kind: Option<String>,
+    pub parent: Option<String>,
+    /// A proposed round not held, and why (F2, F3).
+    pub not_held_reason: Option<String>,
     /// draft | open | closed | final
     pub state: String,
     pub state_zh: String,
@@ -175,6 +180,9 @@ pub fn contest_json(v: &ContestView, profile: &RuleProfile) -> ContestJson {
         election_kind: c.def.kind_of_election().map(|k| k.as_str().to_string()),
         election_kind_zh: c.def.kind_of_election().map(|k| k.zh().to_string()),
         threshold_reason: c.def.threshold_reason.clone(),
+        round_kind: c.round_kind.clone(),
+        parent: c.parent_id.clone(),
+        not_held_reason: c.not_held_reason.clone(),
         state: c.state.as_str().to_string(),
         state_zh: c.state.zh().to_string(),
         candidates: v

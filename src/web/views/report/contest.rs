@@ -121,6 +121,12 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                     }
                 }
             }
+            @for r in &rc.rounds_not_held {
+                p {
+                    "提出的" (crate::service::contests::round_zh(Some(r.round_kind.as_str())))
+                    "“" (r.title) "”未举行 (规则 F2/F3), 空缺名额 " (r.seats_left_empty) " 名; 组织方记录的理由: " (r.reason)
+                }
+            }
             @if let Some(why) = &rc.margin_override {
                 p { "差额要求的例外 (规则 C2), 组织方记录的理由: " (why) }
             }

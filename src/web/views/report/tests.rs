@@ -84,6 +84,7 @@ fn record() -> Record {
             margin_override: Some("经研究同意等额".into()),
             election_kind: None,
             threshold_reason: None,
+            rounds_not_held: Vec::new(),
             threshold: Threshold::ORDINARY,
             present_at_opening: 8,
             expected_at_opening: 9,
