@@ -24,6 +24,7 @@ mod presence;
 mod qr;
 mod receipts;
 mod secrecy;
+mod spoiled;
 mod write_ins;
 
 use common::http::{Client, TestApp};
