@@ -177,6 +177,18 @@ fn build(
     })
 }
 
+/// The record as certifying would sign it now, without signing or storing anything (the
+/// organiser's preview before certifying; `signed_at` is the time of the preview).
+pub fn preview(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    summary: &RosterSummary,
+) -> ServiceResult<Record> {
+    let congress = super::congress::load(conn, congress_id)?;
+    Action::Certify.check(congress.state)?;
+    Ok(build(conn, &congress, summary)?.record)
+}
+
 /// Certifies a closed congress: builds, signs and stores the record; the congress is
 /// `certified`. `summary` is the roster summary (quota compliance) that goes with it.
 pub fn certify(

@@ -910,6 +910,12 @@ pub fn html_steps() -> Vec<Step> {
         // Closing, the record and its addenda.
         Walk(get("/c/{cid}/record", "/c/$cid/record", READ)),
         Walk(post("/c/{cid}/close", "/c/$cid/close", Body::Empty, OWN).audit("congress.close")),
+        // The printed form previewed before certifying (issue 12.8).
+        Walk(get(
+            "/c/{cid}/record/preview",
+            "/c/$cid/record/preview",
+            READ,
+        )),
         Walk(
             post(
                 "/c/{cid}/record/certify",

@@ -17,6 +17,19 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
     let cid = fx.congress_id.clone();
     let actor = Actor::cli("test");
     let mut c = app.db.db.conn().unwrap();
+    // The enrolment the record's roster summary is computed from (certifying needs it).
+    let enrolment: Vec<congress::domain::types::CollegeEnrolment> = fixture::COLLEGES
+        .iter()
+        .map(|name| congress::domain::types::CollegeEnrolment {
+            college: name.to_string(),
+            grades: vec![
+                ("2022级".into(), 300),
+                ("2023级".into(), 300),
+                ("2024级".into(), 300),
+            ],
+        })
+        .collect();
+    congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment).unwrap();
     for no in 1..=22 {
         service::attendance::set_present(&mut c, &actor, &cid, no, true).unwrap();
     }
@@ -112,5 +125,63 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
         let mut c = app.db.db.conn().unwrap();
         let log = congress::storage::repo::audit::list(&mut c, Some(&cid)).unwrap();
         assert!(log.iter().any(|e| e.action == "contest.write_in_added"));
+
+        // The runoff: 13 for 周杰, 9 for the other; 周杰 is elected in the second round.
+        let listed = contests_repo::candidates(&mut c, &runoff.id).unwrap();
+        let zhou_id = listed.iter().find(|x| x.name == "周杰").unwrap().id.clone();
+        let other = listed.iter().find(|x| x.name != "周杰").unwrap().clone();
+        for i in 0..22u32 {
+            let zhou = if i < 13 { Mark::For } else { Mark::Against };
+            let b = Choices::Election {
+                marks: [(zhou_id.clone(), zhou), (other.id.clone(), Mark::Abstain)].into(),
+                write_ins: Vec::new(),
+            };
+            let d = delegate(&app, &cid, i + 1);
+            let sub =
+                service::voting::prepare(&cid, &runoff.id, &d.id, &new_ballot_id(), b).unwrap();
+            app.state.ballot_box.submit(sub).await.unwrap();
+        }
+        drop(c);
+        close_contest(&staff, &cid, &runoff.id).await;
+        let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/close"), &[]).await;
+        assert_eq!(s, 303, "{body}");
+
+        // The printed form, previewed before certifying: one list of the new presidium across
+        // both rounds; then certified, with Chinese times and the verification block last.
+        let (s, preview) = staff.get_text(&format!("/c/{cid}/record/preview")).await;
+        assert_eq!(s, 200, "{preview}");
+        assert!(preview.contains("预览: 结果报告尚未签署"), "{preview}");
+        assert!(
+            preview.contains("新当选主席团成员 (各轮合计 5 名)"),
+            "{preview}"
+        );
+        assert!(
+            preview.contains(&format!(
+                "<td>周杰</td><td>信息学院</td><td>{} (再次投票)</td><td class=\"num\">13</td>",
+                fixture::ELECTION_TITLE
+            )),
+            "{preview}"
+        );
+        let mut c = app.db.db.conn().unwrap();
+        assert!(congress::service::record::stored(&mut c, &cid)
+            .unwrap()
+            .is_none());
+        drop(c);
+        let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/record/certify"), &[]).await;
+        assert_eq!(s, 303, "{body}");
+        let (_, print) = staff.get_text(&format!("/c/{cid}/record/print")).await;
+        assert!(!print.contains("预览"));
+        assert!(print.contains("新当选主席团成员 (各轮合计 5 名)"));
+        let today = congress::service::addenda::today_cst();
+        let zh_today = format!(
+            "{}年{}月{}日 ",
+            today.format("%Y"),
+            today.format("%-m"),
+            today.format("%-d")
+        );
+        assert!(
+            print.contains(&format!("<dt>签署时间</dt><dd>{zh_today}")),
+            "{print}"
+        );
     });
 });

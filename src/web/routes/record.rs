@@ -231,6 +231,7 @@ async fn show(
         @if congress.state == CongressState::Closed {
             h2 { "签署选举结果报告" }
             p { "签署时, 系统以本大会的密钥 (Ed25519) 对结果报告签名, 其中包括每项选举和表决的票数、结果、公示的默克尔根、监票计票人员和代表名单构成。签署后报告不能再修改。" }
+            p { a.button.secondary href={"/c/" (cid) "/record/preview"} { "预览结果报告单" } " 签署前请与监票人一起核对预览。" }
             @if owner {
                 form method="post" action={"/c/" (cid) "/record/certify"} {
                     (csrf_field(csrf))

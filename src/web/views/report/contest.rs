@@ -141,3 +141,46 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
         }
     }
 }
+
+/// Whether `rc` elects presidium members: an election of kind presidium, or an election of a
+/// record made before elections had kinds (all were presidium elections).
+fn is_presidium(rc: &RecordContest) -> bool {
+    rc.kind == "election" && rc.election_kind.as_deref().is_none_or(|k| k == "presidium")
+}
+
+/// 新当选主席团成员: one list across the first round and every further round (再次投票,
+/// 另行选举), in agenda order, each with the round that elected them and their for-votes.
+pub(super) fn presidium(record: &Record) -> Markup {
+    let mut rows = Vec::new();
+    for rc in record.contests.iter().filter(|rc| is_presidium(rc)) {
+        if let ContestDetail::Election(e) = &rc.result.detail {
+            for who in &e.elected {
+                let college = who
+                    .id
+                    .as_deref()
+                    .and_then(|id| rc.candidates.iter().find(|c| c.id == id))
+                    .map_or("(另选他人)", |c| c.college.as_str());
+                rows.push((who.name.as_str(), college, rc.title.as_str(), who.for_votes));
+            }
+        }
+    }
+    html! {
+        @if !rows.is_empty() {
+            h4 { "新当选主席团成员 (各轮合计 " (rows.len()) " 名)" }
+            table {
+                thead { tr { th.num { "序号" } th { "姓名" } th { "学院" } th { "当选于" } th.num { "赞成票" } } }
+                tbody {
+                    @for (i, (name, college, round, votes)) in rows.iter().enumerate() {
+                        tr {
+                            td.num { (i + 1) }
+                            td { (name) }
+                            td { (college) }
+                            td { (round) }
+                            td.num { (votes) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
