@@ -1326,13 +1326,31 @@ pub fn api_steps() -> Vec<Step> {
             "/api/v1/congresses/$aid/record",
             [401, 404, 403, 404],
         )),
-        // Cards, session, quorum and one counted motion, through the owner's pages.
-        Owner(post(
-            "/c/{cid}/credentials/issue",
-            "/c/$aid/credentials/issue",
-            Body::Empty,
-            OWN,
+        // Cards, session, quorum and one counted motion, through the API (issue 12.10).
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/credentials/issue",
+                "/api/v1/congresses/$aid/credentials/issue",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("credentials.issue"),
+        ),
+        // The cards carry login secrets: the owner only, as on the page.
+        Walk(get(
+            "/api/v1/congresses/{cid}/credentials",
+            "/api/v1/congresses/$aid/credentials?college=计算机学院",
+            A_OWN,
         )),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/credentials/reissue",
+                "/api/v1/congresses/$aid/credentials/reissue",
+                Body::Json(r#"{"delegate_no": 5}"#),
+                A_OWN,
+            )
+            .audit("credentials.reissue"),
+        ),
         Walk(get(
             "/api/v1/congresses/{cid}/attendance",
             "/api/v1/congresses/$aid/attendance",
@@ -1379,18 +1397,61 @@ pub fn api_steps() -> Vec<Step> {
             .audit("attendance.check_in"),
         ),
         Db(|app, v| check_in_many(app, v, "aid")),
-        Owner(post(
-            "/c/{cid}/contests/{kid}/voting/open",
-            "/c/$aid/contests/$amotion/voting/open",
-            Body::Empty,
-            OWN,
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/open",
+                "/api/v1/congresses/$aid/contests/$amotion/open",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("contest.open"),
+        ),
+        Walk(get(
+            "/api/v1/congresses/{cid}/contests/{id}/voting",
+            "/api/v1/congresses/$aid/contests/$amotion/voting",
+            A_READ,
         )),
-        Owner(post(
-            "/c/{cid}/contests/{kid}/voting/close",
-            "/c/$aid/contests/$amotion/voting/close",
-            Body::Empty,
-            OWN,
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/paper/assign",
+                "/api/v1/congresses/$aid/contests/$amotion/paper/assign",
+                Body::Json(r#"{"delegate_no": $p}"#),
+                A_READ,
+            )
+            .audit("paper.assign"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/paper",
+                "/api/v1/congresses/$aid/contests/$amotion/paper",
+                Body::Json(r#"{"marks": ["for"]}"#),
+                [401, 201, 403, 201],
+            )
+            .audit("paper.enter"),
+        ),
+        Walk(get(
+            "/api/v1/congresses/{cid}/contests/{id}/roll",
+            "/api/v1/congresses/$aid/contests/$amotion/roll",
+            A_READ,
         )),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/close",
+                "/api/v1/congresses/$aid/contests/$amotion/close",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("contest.close"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/count",
+                "/api/v1/congresses/$aid/contests/$amotion/count",
+                Body::Json(r#"{"missing_paper_ok": false}"#),
+                [401, 403, 403, 409],
+            )
+            .says("结束投票后才能计票"),
+        ),
         Walk(
             post(
                 "/api/v1/congresses/{cid}/close",

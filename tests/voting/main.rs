@@ -13,6 +13,7 @@
 mod common;
 
 mod absences;
+mod api;
 mod ballots;
 mod browser;
 mod concurrency;

@@ -8,11 +8,13 @@ pub mod audit;
 pub mod board;
 pub mod congresses;
 pub mod contests;
+pub mod credentials;
 pub mod files;
 pub mod openapi;
 pub mod record;
 pub mod roster;
 pub mod scrutineers;
+pub mod voting;
 
 use actix_web::web;
 
@@ -23,6 +25,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(congresses::configure)
             .configure(attendance::configure)
             .configure(contests::configure)
+            .configure(voting::configure)
+            .configure(credentials::configure)
             .configure(scrutineers::configure)
             .configure(files::configure)
             .configure(roster::configure)
