@@ -136,8 +136,15 @@ pub fn fill_report(contents: &mut PacketContents, verify_url: &str) -> Result<()
         .map_err(|e| ReportError::Record(e.to_string()))?;
     let summary: RosterSummary = serde_json::from_slice(&contents.roster_summary)
         .map_err(|e| ReportError::Summary(e.to_string()))?;
+    // In sequence per kind (approval, approval-2, ... approval-10 by number, not by name).
+    let mut named: Vec<(Option<(&str, usize)>, &crate::packet::Signed)> = contents
+        .addenda
+        .iter()
+        .map(|(name, signed)| (crate::packet::format::parse_addendum_name(name), signed))
+        .collect();
+    named.sort_by_key(|(n, _)| *n);
     let mut addenda = Vec::new();
-    for signed in contents.addenda.values() {
+    for (_, signed) in named {
         let a: Addendum = serde_json::from_slice(&signed.bytes)
             .map_err(|e| ReportError::Record(e.to_string()))?;
         addenda.push(a);
@@ -226,7 +233,7 @@ fn last_page(record: &Record, verify_url: &str, preview: bool) -> Markup {
 /// latest of each with its corrections noted; blank lines to fill by hand where none is
 /// recorded yet.
 fn approval_and_filing(addenda: &[Addendum]) -> Markup {
-    let latest = |kind: &str| addenda.iter().filter(|a| a.kind == kind).last();
+    let latest = |kind: &str| addenda.iter().rev().find(|a| a.kind == kind);
     let corrections = |kind: &str| {
         addenda
             .iter()
