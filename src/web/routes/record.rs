@@ -18,8 +18,8 @@ use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::account::{page, redirect_with};
 use crate::web::routes::home::{actor, congress_ctx, load_congress};
-use crate::web::views::components::datetime;
 use crate::web::views::csrf_field;
+use crate::web::views::report::{zh_date, zh_datetime};
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
 
@@ -27,7 +27,6 @@ use crate::web::AppState;
 struct Signed {
     record: Record,
     hash: String,
-    signed_at_ms: i64,
     addenda: Vec<(Addendum, String)>,
 }
 
@@ -145,7 +144,7 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
     html! {
         h2 { "已签署的选举结果报告" }
         dl.facts {
-            dt { "签署时间" } dd { (s.record.signed_at) " (入库 " (datetime(s.signed_at_ms)) ")" }
+            dt { "签署时间" } dd { (zh_datetime(&s.record.signed_at)) }
             dt { "数字指纹 (record.json 的 SHA-256)" } dd { code { (s.hash) } }
             dt { "签名公钥指纹" } dd { code { (s.record.key_fingerprint) } }
             dt { "写入的事项" } dd { (s.record.contests.len()) " 项" }
@@ -172,8 +171,8 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
                             td { (addendum_zh(&a.kind)) }
                             td { (a.body) }
                             td { (a.reference.as_deref().unwrap_or("—")) }
-                            td { (a.date) }
-                            td { (a.recorded_at) }
+                            td { (zh_date(&a.date)) }
+                            td { (zh_datetime(&a.recorded_at)) }
                             td { code { (&a.record_sha256[..16.min(a.record_sha256.len())]) "…" } }
                             td { @if let Some(r) = &a.reason { "更正前一份登记, 理由: " (r) } @else { "—" } }
                         }
@@ -210,7 +209,6 @@ async fn show(
                     Some(Signed {
                         record,
                         hash: row.record_hash,
-                        signed_at_ms: row.signed_at,
                         addenda,
                     })
                 }

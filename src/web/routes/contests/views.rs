@@ -47,7 +47,9 @@ fn threshold_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile) -
                 }))
             }
             (radio("threshold_preset", "ordinary", p, html! { "过半数：" (Threshold::ORDINARY.zh()) }))
-            (radio("threshold_preset", "charter", p, html! { "三分之二以上（章程修正案）：" (Threshold::CHARTER.zh()) }))
+            @if kind == ContestKind::Motion {
+                (radio("threshold_preset", "charter", p, html! { "三分之二以上（章程修正案）：" (Threshold::CHARTER.zh()) }))
+            }
             (radio("threshold_preset", "custom", p, html! { "自定义：" }))
             div.custom-threshold {
                 label for="threshold_mode" { "赞成票" }
