@@ -14,6 +14,8 @@ mod json;
 mod paper;
 
 #[cfg(test)]
+mod paper_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
@@ -98,6 +100,10 @@ pub enum Choices {
     },
     /// 表决.
     Motion { vote: Mark },
+    /// A paper motion ballot marked other than once, entered as it is (E5, issue 12.5): the
+    /// marks made, in [`Mark::ALL`] order, none for a blank paper; always 废票. Written as
+    /// `{"vote":[..]}`; a single mark is always [`Choices::Motion`].
+    MotionMarks { marks: Vec<Mark> },
 }
 
 /// One ballot as stored and published.
@@ -192,6 +198,10 @@ pub enum InvalidReason {
     WriteInIsCandidate { name: String },
     /// A write-in that is empty, untrimmed, too long or repeated.
     WriteInMalformed { name: String },
+    /// A motion paper with no mark (空白票).
+    MotionBlank,
+    /// A motion paper with more than one mark, e.g. both 赞成 and 反对.
+    MotionMarkedTwice { marks: Vec<Mark> },
     /// More for-marks + write-ins than seats (E2).
     OverVoted {
         for_marks: u64,
@@ -211,6 +221,8 @@ impl InvalidReason {
             InvalidReason::WriteInNotAllowed => "本次选举不允许另选他人",
             InvalidReason::WriteInIsCandidate { .. } => "另选他人为已列候选人",
             InvalidReason::WriteInMalformed { .. } => "另选他人姓名无效",
+            InvalidReason::MotionBlank => "空白票",
+            InvalidReason::MotionMarkedTwice { .. } => "表决票标记多于一项",
             InvalidReason::OverVoted { .. } => "赞成及另选人数超过应选名额",
         }
     }
@@ -235,6 +247,17 @@ impl fmt::Display for InvalidReason {
                 f,
                 "另选他人 \"{name}\" 无效 (空白、首尾有空格、重复或超过 {MAX_WRITE_IN_CHARS} 字)"
             ),
+            InvalidReason::MotionBlank => {
+                write!(f, "表决票未作任何标记 (空白票), 为废票 (规则 E3)")
+            }
+            InvalidReason::MotionMarkedTwice { marks } => {
+                let names: Vec<&str> = marks.iter().map(|m| m.zh_motion()).collect();
+                write!(
+                    f,
+                    "表决票同时标记了{}, 无法确定表决意见, 为废票 (规则 E3)",
+                    names.join("和")
+                )
+            }
             InvalidReason::OverVoted {
                 for_marks,
                 write_ins,
@@ -261,7 +284,24 @@ impl From<InvalidReason> for Validity {
 pub fn read_motion(choices: &Choices) -> Result<Mark, InvalidReason> {
     match choices {
         Choices::Motion { vote } => Ok(*vote),
+        Choices::MotionMarks { marks } if marks.is_empty() => Err(InvalidReason::MotionBlank),
+        Choices::MotionMarks { marks } => Err(InvalidReason::MotionMarkedTwice {
+            marks: marks.clone(),
+        }),
         Choices::Election { .. } => Err(InvalidReason::NotMotion),
+    }
+}
+
+/// A motion paper as marked (E5): exactly one mark is an ordinary vote; none or several are
+/// kept as they are ([`Choices::MotionMarks`], 废票). Marks are put in [`Mark::ALL`] order.
+pub fn motion_as_marked(marks: &[Mark]) -> Choices {
+    let marks: Vec<Mark> = Mark::ALL
+        .into_iter()
+        .filter(|m| marks.contains(m))
+        .collect();
+    match marks.as_slice() {
+        [one] => Choices::Motion { vote: *one },
+        _ => Choices::MotionMarks { marks },
     }
 }
 
@@ -295,6 +335,8 @@ pub enum BallotError {
     Empty { key: &'static str },
     #[error("\"paper\" 只能为 true (v1 手机投票的选票不带此字段)")]
     PaperNotTrue,
+    #[error("表决票的 \"vote\" 列表应为不重复、按 for、against、abstain 顺序排列且不是恰好一项的标记 (恰好一项时写作字符串), 实为 {found}")]
+    BadMotionMarks { found: String },
     #[error("\"{key}\" 的标记 {found} 无效, 应为 for / against / abstain")]
     BadMark { key: String, found: String },
     #[error("候选人编号 {id} 不在本次选票上")]

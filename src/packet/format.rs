@@ -142,13 +142,37 @@ pub struct RecordContest {
     pub candidates: Vec<RecordCandidate>,
     /// The 等额 / reduced-margin reason recorded by the organiser (rule C2).
     pub margin_override: Option<String>,
+    /// presidium | committee | standing | other (elections; absent in records before issue 12,
+    /// which were all presidium elections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election_kind: Option<String>,
     pub threshold: Threshold,
+    /// The organiser's reason for a threshold other than the rules' default (F1 setting, F4
+    /// default); absent when the default applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_reason: Option<String>,
     /// 实到 when the contest opened (= ballots issued) and 应到 then.
     pub present_at_opening: u64,
     pub expected_at_opening: u64,
     pub quorum_met: bool,
     pub board: BoardRef,
     pub result: ContestResult,
+    /// The further rounds this contest's count proposed that the organiser decided not to
+    /// hold (F2, F3), with the reason and the seats left empty; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds_not_held: Vec<RoundNotHeld>,
+}
+
+/// A proposed 再次投票 / 另行选举 not held (F2, F3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundNotHeld {
+    /// runoff | supplementary
+    pub round_kind: String,
+    pub title: String,
+    /// The round's seats, left empty.
+    pub seats_left_empty: u32,
+    pub reason: String,
 }
 
 /// A scrutineer named by the organiser (rule G2).
@@ -230,14 +254,46 @@ pub struct Addendum {
     pub date: String,
     /// When the organiser recorded it, RFC 3339.
     pub recorded_at: String,
+    /// A correction: SHA-256 of the addendum file of the same kind that it replaces (the
+    /// previous one in sequence). Absent on the first addendum of a kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
+    /// A correction's reason (required with `corrects`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
-/// `addenda/<kind>.json`
-pub fn addendum_path(kind: &str) -> String {
-    format!("{ADDENDA_DIR}/{kind}.json")
+/// The packet name of the `n`-th addendum of `kind` (1-based): `approval`, then
+/// `approval-2`, `approval-3`... for corrections.
+pub fn addendum_name(kind: &str, n: usize) -> String {
+    if n <= 1 {
+        kind.to_string()
+    } else {
+        format!("{kind}-{n}")
+    }
 }
 
-/// `addenda/<kind>.sig`
-pub fn addendum_sig_path(kind: &str) -> String {
-    format!("{ADDENDA_DIR}/{kind}.sig")
+/// The kind and sequence number of an addendum name (`filing-2` -> (`filing`, 2)); `None`
+/// for anything else.
+pub fn parse_addendum_name(name: &str) -> Option<(&'static str, usize)> {
+    ADDENDUM_KINDS.iter().find_map(|k| {
+        let rest = name.strip_prefix(k)?;
+        if rest.is_empty() {
+            return Some((*k, 1));
+        }
+        let n = rest.strip_prefix('-')?;
+        let ok = !n.is_empty() && !n.starts_with('0') && n.len() <= 4;
+        let n: usize = n.parse().ok().filter(|_| ok)?;
+        (n >= 2).then_some((*k, n))
+    })
+}
+
+/// `addenda/<name>.json`
+pub fn addendum_path(name: &str) -> String {
+    format!("{ADDENDA_DIR}/{name}.json")
+}
+
+/// `addenda/<name>.sig`
+pub fn addendum_sig_path(name: &str) -> String {
+    format!("{ADDENDA_DIR}/{name}.sig")
 }

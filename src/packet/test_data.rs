@@ -46,6 +46,9 @@ pub(crate) fn sample_contest(id: &str, kind: &str) -> RecordContest {
         allow_write_in: false,
         candidates: Vec::new(),
         margin_override: None,
+        election_kind: None,
+        threshold_reason: None,
+        rounds_not_held: Vec::new(),
         threshold: Threshold::ORDINARY,
         present_at_opening: 280,
         expected_at_opening: 300,
@@ -335,6 +338,8 @@ fn packet_of(v1: bool) -> Sample {
         reference: Some("校党发〔2025〕12号".into()),
         date: "2025-05-20".into(),
         recorded_at: "2025-05-21T09:00:00+08:00".into(),
+        corrects: None,
+        reason: None,
     };
     let mut addenda = BTreeMap::new();
     addenda.insert(

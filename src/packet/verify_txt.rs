@@ -73,6 +73,10 @@ the packet whatever the steps below say. With this system, pin the key:
                        Party committee approval, separately signed, referencing record.json.
   addenda/filing.json, addenda/filing.sig
                        上级学联/团委备案(接收机关、日期),同上。 Filing, likewise.
+  addenda/approval-2.json, addenda/filing-2.json ...
+                       更正(如有): 新的签名附件, "corrects" 为被更正文件的 sha256, 并写明 "reason"。
+                       Corrections, if any: a new signed addendum whose "corrects" is the
+                       sha256 of the one it corrects, with its "reason".
   verify_packet.py     下文第四步的核验脚本(与本文末尾所印完全相同)。
                        The script of step 4 (identical to the copy printed at the end).
 
@@ -85,6 +89,8 @@ the packet whatever the steps below say. With this system, pin the key:
   附加文件同样核对 / The addenda likewise:
   openssl pkeyutl -verify -pubin -inkey congress.pub.pem -rawin -in addenda/approval.json -sigfile addenda/approval.sig
   sha256sum record.json      应等于附加文件中的 "record_sha256"。 Must equal their "record_sha256".
+  sha256sum addenda/approval.json   应等于 approval-2.json 中的 "corrects"(如有更正)。
+                             Must equal "corrects" in approval-2.json (if corrected).
 
 三、核对文件哈希 / CHECK THE FILE HASHES
   sha256sum boards/*.json rolls/*.csv roster-summary.json

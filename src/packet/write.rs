@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::format::{
-    addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id, roll_path,
-    ADDENDA_DIR, ADDENDUM_KINDS, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE, RECORD_FILE,
-    RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERIFY_FILE, VERIFY_SCRIPT_FILE,
+    addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id,
+    parse_addendum_name, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE,
+    RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERIFY_FILE,
+    VERIFY_SCRIPT_FILE,
 };
 use super::record::Signed;
 use super::verify_txt::{verify_txt, VERIFY_SCRIPT};
@@ -51,7 +52,8 @@ pub struct PacketContents {
     pub roster_summary: Vec<u8>,
     /// `report.html`: the printable form (选举结果报告单).
     pub report_html: Vec<u8>,
-    /// `addenda/<kind>.json` + `.sig`, keyed by kind (approval, filing).
+    /// `addenda/<name>.json` + `.sig`, keyed by name (approval, filing; approval-2... for
+    /// corrections, see [`addendum_name`](crate::packet::format::addendum_name)).
     pub addenda: BTreeMap<String, Signed>,
 }
 
@@ -113,7 +115,7 @@ impl PacketContents {
         if let Some(kind) = self
             .addenda
             .keys()
-            .find(|k| !ADDENDUM_KINDS.contains(&k.as_str()))
+            .find(|k| parse_addendum_name(k).is_none())
         {
             return Err(PacketError::Contents(format!(
                 "附加文件类型“{kind}”未知,只能为 approval(党委批准)或 filing(备案)"

@@ -6,6 +6,7 @@
 //! (`web::auth`); services trust their `Actor`.
 
 pub mod accounts;
+pub mod addenda;
 pub mod attendance;
 pub mod ballot_box;
 pub mod congress;

@@ -170,7 +170,8 @@ pub fn finalise(
     })
 }
 
-/// Creates the draft contest of a proposed 再次投票 or 另行选举 among listed candidates.
+/// Creates the draft contest of a proposed 再次投票 or 另行选举 among its contenders: listed
+/// candidates with their details, write-in persons by name, to be confirmed by the organiser.
 fn propose_rounds(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -199,6 +200,8 @@ fn propose_rounds(
             ),
             seats: Some(seats),
             margin_override: None,
+            // 再次投票 is among the tied only (F2); 另行选举 keeps the first round's ballot.
+            allow_write_in: kind != "runoff" && parent.def.allow_write_in,
             ..parent.def.clone()
         };
         let child = contests_service::create(
@@ -211,6 +214,15 @@ fn propose_rounds(
         write_tx(conn, |c| {
             voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
         })?;
+        for w in contenders.iter().filter(|x| x.id.is_none()) {
+            contests_service::add_write_in_person(
+                conn,
+                actor,
+                &parent.congress_id,
+                &child.id,
+                &w.name,
+            )?;
+        }
         for k in contenders.iter().filter_map(|x| x.id.as_ref()) {
             if let Some(cand) = parent_candidates.iter().find(|p| &p.id == k) {
                 let data = CandidateData {
@@ -260,6 +272,23 @@ pub fn close_congress(
             return Err(ServiceError::Invalid {
                 message: "还有未完成计票的事项, 不能闭幕".to_string(),
                 details: running,
+            });
+        }
+        let undecided: Vec<String> = contests
+            .iter()
+            .filter(|k| {
+                k.parent_id.is_some()
+                    && k.state == ContestState::Draft
+                    && k.not_held_reason.is_none()
+            })
+            .map(|k| format!("“{}”: 请开始投票, 或选择“不举行”并说明理由", k.def.title))
+            .collect();
+        if !undecided.is_empty() {
+            return Err(ServiceError::Invalid {
+                message:
+                    "计票后提出的再次投票或另行选举尚未举行, 也未决定不举行 (规则F2、F3), 不能闭幕"
+                        .to_string(),
+                details: undecided,
             });
         }
         if !contests.iter().any(|k| k.state == ContestState::Final) {

@@ -97,6 +97,9 @@ pub fn open(
         let congress = super::congress::load(c, congress_id)?;
         Action::OpenContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
+        if contest.not_held_reason.is_some() {
+            super::contests::ensure_draft(&contest)?;
+        }
         if contest.state != ContestState::Draft {
             return Err(ServiceError::Conflict(format!(
                 "“{}”当前状态为“{}”, 不能再次开始投票",

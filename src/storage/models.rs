@@ -114,6 +114,7 @@ pub struct DelegateRow {
     pub present: bool,
     pub checked_in_at: Option<i64>,
     pub absence_approved: bool,
+    pub absence_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -157,6 +158,11 @@ pub struct ContestRow {
     pub result: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// presidium | committee | standing | other (elections only).
+    pub election_kind: Option<String>,
+    pub threshold_reason: Option<String>,
+    /// Why a proposed further round is not held (F2, F3).
+    pub not_held_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -240,6 +246,8 @@ pub struct AddendumRow {
     pub body_json: String,
     pub sig: String,
     pub created_at: i64,
+    /// 1 for the first addendum of its kind, 2, 3... for corrections.
+    pub seq: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -107,6 +107,7 @@ diesel::table! {
         present -> Bool,
         checked_in_at -> Nullable<BigInt>,
         absence_approved -> Bool,
+        absence_reason -> Nullable<Text>,
     }
 }
 
@@ -148,6 +149,9 @@ diesel::table! {
         result -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        election_kind -> Nullable<Text>,
+        threshold_reason -> Nullable<Text>,
+        not_held_reason -> Nullable<Text>,
     }
 }
 
@@ -222,6 +226,7 @@ diesel::table! {
         body_json -> Text,
         sig -> Text,
         created_at -> BigInt,
+        seq -> Integer,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod nul;
+pub mod paper_form;
 pub mod routes;
 pub mod session;
 pub mod upload;

@@ -396,6 +396,9 @@ pub fn build_with(size: Size, papers: impl Fn(u64, &str, u64) -> Papers) -> Fixt
                 Vec::new()
             },
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
+            rounds_not_held: Vec::new(),
             threshold: plan.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,
@@ -450,6 +453,8 @@ pub fn build_with(size: Size, papers: impl Fn(u64, &str, u64) -> Papers) -> Fixt
             reference: reference.map(str::to_string),
             date: date.into(),
             recorded_at: format!("{date}T10:00:00+08:00"),
+            corrects: None,
+            reason: None,
         };
         addenda.insert(kind.to_string(), sign_addendum(&key, &a).expect("addendum"));
     }

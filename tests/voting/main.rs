@@ -14,6 +14,8 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod absences;
+mod api;
 mod attack;
 mod attack_events;
 mod ballots;
@@ -29,7 +31,9 @@ mod qr;
 mod receipts;
 mod secrecy;
 mod server;
+mod spoiled;
 mod sqlite_pages;
+mod write_ins;
 
 use common::http::{Client, TestApp};
 use congress::storage::models::BallotRow;

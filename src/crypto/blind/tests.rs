@@ -284,8 +284,11 @@ fn openssl_cli(files: &[(&str, &[u8])], args: &[&str]) -> (bool, String) {
         .current_dir(dir.path())
         .output()
         .expect("the openssl command line (.ci/setup installs it)");
-    let text =
-        String::from_utf8_lossy(&out.stdout).to_string() + &out.stderr.escape_ascii().to_string();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        out.stderr.escape_ascii()
+    );
     (out.status.success(), text)
 }
 

@@ -36,6 +36,10 @@ impl Choices {
             Choices::Motion { vote } => {
                 map.insert(VOTE_KEY.to_string(), Value::from(vote.as_str()));
             }
+            Choices::MotionMarks { marks } => {
+                let list = marks.iter().map(|m| Value::from(m.as_str())).collect();
+                map.insert(VOTE_KEY.to_string(), Value::Array(list));
+            }
         }
         Value::Object(map)
     }
@@ -54,6 +58,9 @@ impl Choices {
                     key: other.clone(),
                     place: "表决票的 choices",
                 });
+            }
+            if let Value::Array(items) = vote {
+                return read_motion_marks(items);
             }
             return Ok(Choices::Motion {
                 vote: read_mark(VOTE_KEY, vote)?,
@@ -192,6 +199,23 @@ fn read_mark(key: &str, v: &Value) -> Result<Mark, BallotError> {
             key: key.to_string(),
             found: v.to_string(),
         })
+}
+
+/// `{"vote":[..]}`: a paper motion ballot as marked; one spelling only (distinct marks in
+/// `Mark::ALL` order, and never exactly one, which is written as a string).
+fn read_motion_marks(items: &[Value]) -> Result<Choices, BallotError> {
+    let bad = || BallotError::BadMotionMarks {
+        found: Value::Array(items.to_vec()).to_string(),
+    };
+    let marks = items
+        .iter()
+        .map(|v| v.as_str().and_then(Mark::parse).ok_or_else(bad))
+        .collect::<Result<Vec<Mark>, _>>()?;
+    let ordered = marks.windows(2).all(|w| w[0].index() < w[1].index());
+    if marks.len() == 1 || !ordered {
+        return Err(bad());
+    }
+    Ok(Choices::MotionMarks { marks })
 }
 
 fn read_write_ins(v: &Value) -> Result<Vec<String>, BallotError> {

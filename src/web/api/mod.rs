@@ -3,15 +3,18 @@
 //! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
+pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod congresses;
 pub mod contests;
+pub mod credentials;
 pub mod files;
 pub mod openapi;
 pub mod record;
 pub mod roster;
 pub mod scrutineers;
+pub mod voting;
 
 use actix_web::web;
 
@@ -20,7 +23,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(congresses::configure)
+            .configure(attendance::configure)
             .configure(contests::configure)
+            .configure(voting::configure)
+            .configure(credentials::configure)
             .configure(scrutineers::configure)
             .configure(files::configure)
             .configure(roster::configure)

@@ -197,6 +197,8 @@ fn json_choices(paper: &BallotPaper, value: &serde_json::Value) -> Result<Choice
         (None, c @ Choices::Motion { .. }) => Ok(c),
         (Some(_), Choices::Motion { .. }) => Err("这是选举, 选票应标记每位候选人".into()),
         (None, Choices::Election { .. }) => Err("这是表决, 选票应为赞成、反对或弃权".into()),
+        // Several marks, or none, exist only on paper (E5): a phone chooses exactly one.
+        (_, Choices::MotionMarks { .. }) => Err("表决只能选择赞成、反对或弃权中的一项".into()),
     }
 }
 

@@ -11,8 +11,9 @@ use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo, ContestState};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
-use crate::web::ballot_form::{self, Fields};
+use crate::web::ballot_form::Fields;
 use crate::web::error::{WebError, WebResult};
+use crate::web::paper_form;
 use crate::web::routes::account::{page, redirect_with};
 use crate::web::routes::count::{self, counted_message};
 use crate::web::routes::home::{actor, congress_ctx, load_congress};
@@ -96,7 +97,7 @@ async fn show(
             p.muted { "开箱后逐张录入, 不记录是哪位代表的选票。还可录入 " ((contest.paper_issued as i64) - paper_entered) " 张。" }
             form method="post" action={(back(&cid, &kid)) "/paper/enter"} {
                 (csrf_field(csrf))
-                (ballot_form::fields(&paper, None))
+                (paper_form::fields(&paper))
                 p { button type="submit" { "录入这张纸质选票" } }
             }
         }
@@ -225,7 +226,7 @@ async fn enter_paper(
     let paper = state
         .run(move |c| Ok(voting::ballot_paper(c, &c2, &k2)?))
         .await?;
-    let choices = ballot_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
+    let choices = paper_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
     let who = actor(&staff, &req);
     let key = state.contest_key(&cid, &kid)?;
     let (c2, k2) = (cid.clone(), kid.clone());

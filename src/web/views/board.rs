@@ -68,6 +68,7 @@ pub fn ballot_line(
 pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
     match choices {
         Choices::Motion { vote } => vote.zh_motion().to_string(),
+        Choices::MotionMarks { marks } => motion_marks_text(marks),
         Choices::Election { marks, write_ins } => {
             let mut parts = Vec::new();
             for mark in Mark::ALL {
@@ -85,6 +86,16 @@ pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
             }
             parts.join(" · ")
         }
+    }
+}
+
+/// A motion paper marked other than once: "空白 (未作标记)" or "赞成、反对 (同时标记)".
+pub fn motion_marks_text(marks: &[Mark]) -> String {
+    if marks.is_empty() {
+        "空白 (未作标记)".to_string()
+    } else {
+        let names: Vec<&str> = marks.iter().map(|m| m.zh_motion()).collect();
+        format!("{} (同时标记)", names.join("、"))
     }
 }
 
