@@ -28,12 +28,18 @@ pub const FLASH_COOKIE: &str = "congress_flash";
 /// else (not `/box`, not `/r`).
 pub const VOTE_PATH: &str = "/v";
 
+/// The same delegate session again, for the card's link pages (`/t/<token>`) only, so that the
+/// card page can say "本机已登录" on a second tap. Never sent to `/box` either.
+pub const CARD_COOKIE: &str = "congress_card";
+/// Its path.
+pub const CARD_PATH: &str = "/t";
+
 /// The `Path` each cookie is set with.
 fn cookie_path(name: &str) -> &'static str {
-    if name == VOTE_COOKIE {
-        VOTE_PATH
-    } else {
-        "/"
+    match name {
+        VOTE_COOKIE => VOTE_PATH,
+        CARD_COOKIE => CARD_PATH,
+        _ => "/",
     }
 }
 
@@ -140,13 +146,21 @@ impl Sessions {
         self.build(STAFF_COOKIE, s, SameSite::Strict)
     }
 
+    /// The delegate session: from the `/v` cookie, or on the card's pages from its `/t` copy.
     pub fn vote(&self, req: &HttpRequest) -> Option<VoteSession> {
-        let s: VoteSession = self.read(req, VOTE_COOKIE)?;
+        let s: VoteSession = self
+            .read(req, VOTE_COOKIE)
+            .or_else(|| self.read(req, CARD_COOKIE))?;
         (s.exp > crate::storage::now_ms()).then_some(s)
     }
 
-    pub fn vote_cookie(&self, s: &VoteSession) -> Cookie<'static> {
-        self.build(VOTE_COOKIE, s, SameSite::Lax)
+    /// The delegate session's cookies: `Path=/v` for the delegate pages and a copy with
+    /// `Path=/t` for the card's link pages; neither reaches the anonymous box.
+    pub fn vote_cookies(&self, s: &VoteSession) -> [Cookie<'static>; 2] {
+        [
+            self.build(VOTE_COOKIE, s, SameSite::Lax),
+            self.build(CARD_COOKIE, s, SameSite::Lax),
+        ]
     }
 
     pub fn pre(&self, req: &HttpRequest) -> Option<PreSession> {

@@ -66,6 +66,8 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
             service::accounts::create_token(&mut c, &Actor::cli("test"), user, "t").unwrap()
         };
         app.create_user("jianpiao", Role::Scrutineer);
+        // A scrutineer of this congress (scrutineers are authorised per congress).
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao");
         let (t_org, t_scr) = (token(fixture::ORGANISER), token("jianpiao"));
         let http = reqwest::Client::new();
         let post = |t: &str, body: Value| {

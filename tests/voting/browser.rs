@@ -388,6 +388,13 @@ async fn no_script(
     driver
         .goto(format!("{}/t/{}", app.state.public_url, fx.card(2).token))
         .await?;
+    // The card page's button is a plain form: it logs in without script.
+    arrive(driver, "/t/").await?;
+    driver
+        .find(By::Css("form[action^='/t/'] button[type='submit']"))
+        .await?
+        .click()
+        .await?;
     arrive(driver, "/v").await?;
     let text = driver.find(By::Tag("main")).await?.text().await?;
     assert!(text.contains("请向监票人领取纸质选票"), "{text}");
