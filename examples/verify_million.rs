@@ -16,7 +16,7 @@
 //! `token signature` line per paper); later runs read them back. Delete the directory to sign
 //! afresh. Verification is timed on its own and never reads the cache.
 
-#[path = "../tests/packet/fixture.rs"]
+#[path = "../tests/it/packet/fixture.rs"]
 mod fixture;
 
 use std::path::{Path, PathBuf};

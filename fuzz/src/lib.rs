@@ -12,7 +12,7 @@
 
 #![allow(dead_code)]
 
-#[path = "../../tests/packet/fixture.rs"]
+#[path = "../../tests/it/packet/fixture.rs"]
 pub mod packet_fixture;
 
 /// Reads a little-endian u16 from the start of `data` (0 when shorter).

@@ -61,7 +61,7 @@ const SAMPLE_QUOTAS: [(&str, u64, u64); 8] = [
     ("马克思主义学院", 386, 4),
 ];
 
-#[test]
+test!(allocate_reads_every_encoding_the_same);
 fn allocate_reads_every_encoding_the_same() {
     for enc in ENCODINGS {
         let out = congress(&[
@@ -85,7 +85,7 @@ fn allocate_reads_every_encoding_the_same() {
     }
 }
 
-#[test]
+test!(allocate_with_a_total_and_each_method_keeps_minimums_and_total);
 fn allocate_with_a_total_and_each_method_keeps_minimums_and_total() {
     for method in ["hamilton", "dhondt", "webster", "huntington-hill"] {
         let out = congress(&[
@@ -113,7 +113,7 @@ fn allocate_with_a_total_and_each_method_keeps_minimums_and_total() {
     }
 }
 
-#[test]
+test!(allocate_refuses_a_total_below_the_minimums);
 fn allocate_refuses_a_total_below_the_minimums() {
     let out = congress(&[
         "allocate",
@@ -127,7 +127,7 @@ fn allocate_refuses_a_total_below_the_minimums() {
     assert!(err.contains("120") && err.contains("164"), "{err}");
 }
 
-#[test]
+test!(a_bad_row_is_reported_with_file_row_and_column_and_exit_2);
 fn a_bad_row_is_reported_with_file_row_and_column_and_exit_2() {
     let out = congress(&[
         "allocate",
@@ -153,7 +153,7 @@ fn a_bad_row_is_reported_with_file_row_and_column_and_exit_2() {
     assert!(stderr(&out).contains("borda"));
 }
 
-#[test]
+test!(roster_check_accepts_the_valid_roster_in_every_encoding);
 fn roster_check_accepts_the_valid_roster_in_every_encoding() {
     for enc in ENCODINGS {
         let out = congress(&[
@@ -200,7 +200,7 @@ fn write_roster_without(dir: &Path, drop_college: &str, drop: usize) -> PathBuf 
     path
 }
 
-#[test]
+test!(roster_check_reports_a_pasted_line_as_b6_with_every_other_violation);
 fn roster_check_reports_a_pasted_line_as_b6_with_every_other_violation() {
     let dir = tempfile::tempdir().unwrap();
     let roster = write_roster_without(dir.path(), "外国语学院", 2);
@@ -241,7 +241,7 @@ fn roster_check_reports_a_pasted_line_as_b6_with_every_other_violation() {
         .any(|x| x["rule"] == "B1" && x["college"] == "外国语学院"));
 }
 
-#[test]
+test!(roster_check_reports_a_short_college_with_rule_college_and_figures);
 fn roster_check_reports_a_short_college_with_rule_college_and_figures() {
     let dir = tempfile::tempdir().unwrap();
     let roster = write_roster_without(dir.path(), "外国语学院", 2);
@@ -285,7 +285,7 @@ fn roster_check_reports_a_short_college_with_rule_college_and_figures() {
     );
 }
 
-#[test]
+test!(roster_generate_writes_a_roster_that_check_accepts);
 fn roster_generate_writes_a_roster_that_check_accepts() {
     let dir = tempfile::tempdir().unwrap();
     for enc in ["gbk.csv", "xlsx"] {
@@ -333,7 +333,7 @@ fn roster_generate_writes_a_roster_that_check_accepts() {
     }
 }
 
-#[test]
+test!(roster_generate_explains_why_no_roster_exists);
 fn roster_generate_explains_why_no_roster_exists() {
     let dir = tempfile::tempdir().unwrap();
     // Keep only 2 of 马克思主义学院's nominees: its quota is 4.

@@ -7,7 +7,7 @@
 //! blinded message and gets a paper that verifies; one ballot per paper; the packet verifies.
 //! On SQLite (synchronous=FULL) and, when configured, PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -67,10 +67,7 @@ fn run(kind: Kind) {
     // On PostgreSQL the test's own database (dropped when `_pg` goes out of scope).
     let _pg = match kind {
         Kind::Sqlite => None,
-        Kind::Postgres => match common::test_db(Kind::Postgres, "crash") {
-            Some(t) => Some(t),
-            None => return,
-        },
+        Kind::Postgres => Some(common::test_db(Kind::Postgres, "crash")),
     };
     let database_url = _pg.as_ref().map(|t| t.url.clone());
     raise_fd_limit();

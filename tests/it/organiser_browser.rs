@@ -3,7 +3,7 @@
 //! generate the roster, read the validation report, freeze. A screenshot of the report page is
 //! saved as `<target dir>/screenshots/roster-report.png`.
 
-mod common;
+use crate::common;
 
 use std::panic::AssertUnwindSafe;
 
@@ -125,15 +125,18 @@ async fn flow(driver: &WebDriver, app: &TestApp, password: &str) -> WebDriverRes
     Ok(cid)
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn roster_workflow_in_headless_chromium() {
-    let Some((chromium, driver_bin)) = browser::tools("roster_workflow_in_headless_chromium")
-    else {
-        return;
-    };
-    let Some(app) = TestApp::start(Kind::Sqlite, "organiser_browser") else {
-        return;
-    };
+test!(roster_workflow_in_headless_chromium, browser);
+fn roster_workflow_in_headless_chromium() {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(roster_workflow());
+}
+
+async fn roster_workflow() {
+    let (chromium, driver_bin) = browser::tools("roster_workflow_in_headless_chromium");
+    let app = TestApp::start(Kind::Sqlite, "organiser_browser");
     let password = app.create_user("tuanwei", Role::Organiser);
     let chromedriver = Chromedriver::start(&driver_bin);
     let driver = WebDriver::new(

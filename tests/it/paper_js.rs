@@ -11,7 +11,7 @@
 //! Chromium and chromedriver are looked for at /usr/bin (or `$CHROMIUM`, `$CHROMEDRIVER`);
 //! without them the test says it was NOT run, and fails under `CI=true`.
 
-mod common;
+use crate::common;
 
 use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
@@ -26,9 +26,9 @@ use futures_util::FutureExt;
 use serde_json::{json, Value};
 use thirtyfour::prelude::*;
 
-const PAPER_JS: &str = include_str!("../templates/static/paper.js");
+const PAPER_JS: &str = include_str!("../../templates/static/paper.js");
 /// RFC 9474 Appendix A; the file names its source.
-const VECTORS_JSON: &str = include_str!("../src/crypto/blind/rfc9474_vectors.json");
+const VECTORS_JSON: &str = include_str!("../../src/crypto/blind/rfc9474_vectors.json");
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread()
@@ -298,14 +298,13 @@ async fn flow(driver: &WebDriver, app: &TestApp) -> WebDriverResult<()> {
     storage_survives_reload(driver, app).await
 }
 
-#[test]
+test!(
+    paper_js_runs_rfc9474_vectors_and_the_protocol_in_headless_chromium,
+    browser
+);
 fn paper_js_runs_rfc9474_vectors_and_the_protocol_in_headless_chromium() {
-    let Some((chromium, driver_bin)) = browser::tools("paper_js") else {
-        return;
-    };
-    let Some(app) = TestApp::start(Kind::Sqlite, "paper_js") else {
-        return;
-    };
+    let (chromium, driver_bin) = browser::tools("paper_js");
+    let app = TestApp::start(Kind::Sqlite, "paper_js");
     let chromedriver = Chromedriver::start(&driver_bin);
     block_on(async {
         let (raw, gzip) = check_served(&app).await;

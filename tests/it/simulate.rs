@@ -63,7 +63,7 @@ fn edit_board(dir: &Path, f: impl FnOnce(&mut Value)) {
     std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
 }
 
-#[test]
+test!(simulate_then_tamper);
 fn simulate_then_tamper() {
     let tmp = tempfile::tempdir().unwrap();
     let packet = tmp.path().join("packet");

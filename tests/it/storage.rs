@@ -1,7 +1,7 @@
 //! Storage on both backends: migrations, round trips, all-or-nothing replacement of imported
 //! files, the append-only audit log, and concurrent writers.
 
-mod common;
+use crate::common;
 
 use common::{test_db, Kind};
 use congress::domain::settings::RuleProfile;
@@ -58,9 +58,7 @@ fn new_congress(t: &common::TestDb) -> String {
 }
 
 both_backends!(congress_round_trip, |kind: Kind| {
-    let Some(t) = test_db(kind, "congress_round_trip") else {
-        return;
-    };
+    let t = test_db(kind, "congress_round_trip");
     let id = new_congress(&t);
     let mut c = t.db.conn().unwrap();
     let got = congress_repo::get(&mut c, &id).unwrap().unwrap();
@@ -93,9 +91,7 @@ both_backends!(congress_round_trip, |kind: Kind| {
 });
 
 both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
-    let Some(t) = test_db(kind, "imports_replace_all_or_nothing") else {
-        return;
-    };
+    let t = test_db(kind, "imports_replace_all_or_nothing");
     let id = new_congress(&t);
     let mut c = t.db.conn().unwrap();
     let first = vec![
@@ -177,9 +173,7 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
 });
 
 both_backends!(audit_log_is_append_only, |kind: Kind| {
-    let Some(t) = test_db(kind, "audit_log_is_append_only") else {
-        return;
-    };
+    let t = test_db(kind, "audit_log_is_append_only");
     let _id = new_congress(&t);
     let mut c = t.db.conn().unwrap();
     let upd = diesel::sql_query("UPDATE audit_log SET actor = 'mallory'").execute(&mut c);
@@ -192,9 +186,7 @@ both_backends!(audit_log_is_append_only, |kind: Kind| {
 both_backends!(concurrent_writers_do_not_fail, |kind: Kind| {
     // Eight threads each run 25 read-then-write transactions; with BEGIN IMMEDIATE on SQLite
     // none gets SQLITE_BUSY, and every write lands.
-    let Some(t) = test_db(kind, "concurrent_writers_do_not_fail") else {
-        return;
-    };
+    let t = test_db(kind, "concurrent_writers_do_not_fail");
     let db = t.db.clone();
     let handles: Vec<_> = (0..8)
         .map(|i| {
@@ -220,7 +212,7 @@ both_backends!(concurrent_writers_do_not_fail, |kind: Kind| {
     assert_eq!(users::failures_since(&mut c, "bucket", 0).unwrap(), 200);
 });
 
-#[test]
+test!(serve_refuses_a_missing_sqlite_file);
 fn serve_refuses_a_missing_sqlite_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("typo.sqlite3");
@@ -235,11 +227,11 @@ fn serve_refuses_a_missing_sqlite_file() {
     assert!(!path.exists(), "no empty database may be created");
 }
 
+test!(sqlite_files_are_private_from_creation_and_the_wal_is_scrubbed);
 /// Storage hygiene (docs/threat-model.md): the data directory is 0700 and the database, its
 /// WAL and shared-memory files 0600 from the moment they exist; deleted content is zeroed
 /// (`secure_delete`); the WAL is cut back when reset (`journal_size_limit`) and checkpointed
 /// to nothing by `scrub` (after a contest closes, and when the server stops).
-#[test]
 fn sqlite_files_are_private_from_creation_and_the_wal_is_scrubbed() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();

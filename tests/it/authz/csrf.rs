@@ -5,17 +5,15 @@
 
 use congress::storage::repo::users::Role;
 
+use super::table::DETAILS;
+use super::{block_on, diff, sample, snapshot};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::table::DETAILS;
-use crate::{block_on, diff, sample, snapshot};
 
 const CSRF_MESSAGE: &str = "表单已过期或来源不明(CSRF 校验失败)";
 
 both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "posts_without_the_session_token_are_refused") else {
-        return;
-    };
+    let app = TestApp::start(kind, "posts_without_the_session_token_are_refused");
     block_on(async {
         let owner = app.login_as("tuanwei_jia", Role::Organiser).await;
         let other = app.login_as("tuanwei_yi", Role::Organiser).await;

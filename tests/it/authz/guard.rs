@@ -7,10 +7,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::block_on;
+use super::block_on;
+use super::table::{self, Step, PUBLIC};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::table::{self, Step, PUBLIC};
 
 /// `/c/{cid}/contests/{id}` -> `/c/{}/contests/{}`: parameter names differ between the code,
 /// the document and the table.
@@ -283,11 +283,9 @@ pub fn tabled() -> (Routes, Routes) {
     (walked, public)
 }
 
-#[test]
+test!(every_route_has_a_row);
 fn every_route_has_a_row() {
-    let Some(app) = TestApp::start(Kind::Sqlite, "every_route_has_a_row") else {
-        return;
-    };
+    let app = TestApp::start(Kind::Sqlite, "every_route_has_a_row");
     let code = norm(&registered());
     let doc = norm(&block_on(documented(&app)));
     assert!(
@@ -329,7 +327,7 @@ fn every_route_has_a_row() {
     );
 }
 
-#[test]
+test!(the_parser_reads_every_registration_style_used);
 fn the_parser_reads_every_registration_style_used() {
     let body = r#"
         let one = "/x/{cid}/y/{id}";

@@ -19,13 +19,9 @@
 //! per address lock logins out for the window, with the Chinese message and audit entries.
 //! `secrets`: no audit entry ever holds a password or a token.
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
-#[allow(dead_code)]
-#[path = "../voting/dump.rs"]
-mod dump;
+use crate::voting::dump;
 
 mod csrf;
 mod guard;

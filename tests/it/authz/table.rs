@@ -347,8 +347,8 @@ fn name_scrutineers(app: &TestApp, vars: &Vars, mine: &str, theirs: &str) {
     let mut c = app.db.db.conn().unwrap();
     let actor = congress::service::Actor::cli("test");
     for (var, username, name) in [
-        (mine, crate::walk::SCRUTINEER, "周监票"),
-        (theirs, crate::walk::ELSEWHERE, "钱监票"),
+        (mine, super::walk::SCRUTINEER, "周监票"),
+        (theirs, super::walk::ELSEWHERE, "钱监票"),
     ] {
         congress::service::scrutineers::add(
             &mut c,

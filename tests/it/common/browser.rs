@@ -1,9 +1,9 @@
 //! Headless Chromium through chromedriver (thirtyfour) for the browser tests.
 //!
 //! Chromium and chromedriver are looked for at /usr/bin (or `$CHROMIUM`, `$CHROMEDRIVER`);
-//! `.ci/setup` installs them. Without them a browser test says it was NOT run, and fails
-//! under `CI=true` so CI can never skip it silently. Screenshots go to
-//! `<target dir>/screenshots/`.
+//! `.ci/setup` installs them. Without them the runner reports the browser tests (registered
+//! with `browser`) ignored and names them at the end; under `CI=true` they run and fail, so
+//! CI can never skip them silently. Screenshots go to `<target dir>/screenshots/`.
 
 #![allow(dead_code)]
 
@@ -15,31 +15,41 @@ use std::time::{Duration, Instant};
 use thirtyfour::prelude::*;
 use thirtyfour::ChromeCapabilities;
 
-fn tool(env: &str, default: &str) -> Option<PathBuf> {
+/// `$env`, or `default`, if the file exists; otherwise its path, for the message.
+fn tool(env: &str, default: &str) -> Result<PathBuf, String> {
     let path = std::env::var_os(env).map_or_else(|| PathBuf::from(default), PathBuf::from);
-    path.exists().then_some(path)
+    if path.exists() {
+        Ok(path)
+    } else {
+        Err(path.display().to_string())
+    }
 }
 
-/// Chromium and chromedriver, or `None` after saying the test is not run.
-pub fn tools(test: &str) -> Option<(PathBuf, PathBuf)> {
-    match (
-        tool("CHROMIUM", "/usr/bin/chromium"),
-        tool("CHROMEDRIVER", "/usr/bin/chromedriver"),
-    ) {
-        (Some(c), Some(d)) => Some((c, d)),
-        _ => {
-            let msg = format!(
-                "browser test `{test}` NOT RUN: chromium or chromedriver not found \
-                 (run .ci/setup, or set CHROMIUM / CHROMEDRIVER)"
-            );
-            assert!(
-                std::env::var("CI").map_or(true, |v| v != "true"),
-                "{msg} (CI=true requires it)"
-            );
-            eprintln!("{msg}");
-            None
-        }
+/// Chromium and chromedriver, or why they cannot be used.
+pub fn find_tools() -> Result<(PathBuf, PathBuf), String> {
+    let chromium = tool("CHROMIUM", "/usr/bin/chromium");
+    let driver = tool("CHROMEDRIVER", "/usr/bin/chromedriver");
+    match (chromium, driver) {
+        (Ok(c), Ok(d)) => Ok((c, d)),
+        (c, d) => Err(format!(
+            "{} missing",
+            [c.err(), d.err()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )),
     }
+}
+
+/// Chromium and chromedriver for browser test `test`; panics when missing (the runner does
+/// not start a test registered with `browser` then, unless `CI=true` or `--include-ignored`).
+pub fn tools(test: &str) -> (PathBuf, PathBuf) {
+    find_tools().unwrap_or_else(|e| {
+        panic!(
+            "browser test `{test}` cannot run: {e} (run .ci/setup, or set CHROMIUM / CHROMEDRIVER)"
+        )
+    })
 }
 
 /// chromedriver on a free port, killed when dropped.

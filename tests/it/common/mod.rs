@@ -3,8 +3,8 @@
 //!
 //! SQLite always runs. PostgreSQL runs when `TEST_DATABASE_URL` is set (CI sets it): each
 //! test gets its own database, created from that URL and dropped afterwards. Without the
-//! variable the PostgreSQL variant prints that it was NOT run (and fails under `CI=true`, so
-//! CI can never silently skip it).
+//! variable the runner reports the PostgreSQL variants ignored and names them at the end
+//! (under `CI=true` they run and fail, so CI can never silently skip them).
 
 #![allow(dead_code)]
 
@@ -59,32 +59,28 @@ impl Drop for TestDb {
     }
 }
 
-/// The PostgreSQL URL from the environment, or `None` after saying the test is not run.
-pub fn pg_url(test: &str) -> Option<String> {
+/// The PostgreSQL URL from the environment; panics when `TEST_DATABASE_URL` is unset (the
+/// runner reports the PostgreSQL variants ignored then, so this is reached only under
+/// `CI=true` or with `--include-ignored`).
+pub fn pg_url(test: &str) -> String {
     match std::env::var("TEST_DATABASE_URL") {
         // The test databases are local: no TLS. With TLS, libpq's OpenSSL state was torn
         // down at process exit while pooled connections' threads still used it (a SIGSEGV
         // after every test had passed, seen once in CI).
-        Ok(u) if !u.is_empty() && u.contains("sslmode=") => Some(u),
-        Ok(u) if !u.is_empty() => Some(format!(
+        Ok(u) if !u.is_empty() && u.contains("sslmode=") => u,
+        Ok(u) if !u.is_empty() => format!(
             "{u}{}sslmode=disable",
             if u.contains('?') { '&' } else { '?' }
-        )),
-        _ => {
-            let msg = format!(
-                "PostgreSQL variant of `{test}` NOT RUN: set TEST_DATABASE_URL=postgres://... to run it"
-            );
-            if std::env::var("CI").is_ok_and(|v| v == "true") {
-                panic!("{msg} (CI=true requires it)");
-            }
-            eprintln!("{msg}");
-            None
-        }
+        ),
+        _ => panic!(
+            "the PostgreSQL variant of `{test}` cannot run: set \
+             TEST_DATABASE_URL=postgres://... (CI=true requires it)"
+        ),
     }
 }
 
-/// A fresh, migrated database of `kind` (PostgreSQL: `None` when not configured).
-pub fn test_db(kind: Kind, test: &str) -> Option<TestDb> {
+/// A fresh, migrated database of `kind` (PostgreSQL: see [`pg_url`]).
+pub fn test_db(kind: Kind, test: &str) -> TestDb {
     let dir = tempfile::Builder::new()
         .prefix("congress-test-")
         .tempdir()
@@ -99,15 +95,15 @@ pub fn test_db(kind: Kind, test: &str) -> Option<TestDb> {
                 .to_string_lossy()
                 .into_owned();
             let db = Db::open_with_pool_size(&url, OpenMode::Create, 8).expect("open sqlite");
-            Some(TestDb {
+            TestDb {
                 url,
                 db,
                 dir,
                 pg: None,
-            })
+            }
         }
         Kind::Postgres => {
-            let base = pg_url(test)?;
+            let base = pg_url(test);
             let name = format!(
                 "congress_t_{}",
                 congress::storage::repo::new_id("").to_lowercase()
@@ -118,12 +114,12 @@ pub fn test_db(kind: Kind, test: &str) -> Option<TestDb> {
                 .expect("create test database");
             let url = replace_db_name(&base, &name);
             let db = Db::open_with_pool_size(&url, OpenMode::Create, 8).expect("open postgres");
-            Some(TestDb {
+            TestDb {
                 url,
                 db,
                 dir,
                 pg: Some((base, name)),
-            })
+            }
         }
     }
 }
@@ -169,22 +165,4 @@ pub fn name_scrutineer(db: &Db, cid: &str, username: &str) {
         },
     )
     .expect("name the scrutineer");
-}
-
-/// Defines `<name>_sqlite` and `<name>_postgres` tests running `body(Kind)`.
-#[macro_export]
-macro_rules! both_backends {
-    ($name:ident, $body:expr) => {
-        mod $name {
-            use super::*;
-            #[test]
-            fn sqlite() {
-                ($body)($crate::common::Kind::Sqlite)
-            }
-            #[test]
-            fn postgres() {
-                ($body)($crate::common::Kind::Postgres)
-            }
-        }
-    };
 }

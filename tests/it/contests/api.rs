@@ -25,9 +25,7 @@ async fn api(
 }
 
 both_backends!(api_create_list_edit_and_access, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "contests_api") else {
-        return;
-    };
+    let app = TestApp::start(kind, "contests_api");
     block_on(async {
         let (_org, cid) = setup(&app, "school").await;
         app.create_user("jianpiao", Role::Scrutineer);

@@ -6,9 +6,7 @@ use super::*;
 use serde_json::json;
 
 both_backends!(election_kinds_and_their_limits, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "election_kinds") else {
-        return;
-    };
+    let app = TestApp::start(kind, "election_kinds");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let token = {

@@ -3,14 +3,10 @@
 //! escaping, read-only scrutineers and the agenda order; the rules C1-C3, G2, B6 and F4 in
 //! `contests/rules.rs`, the file upload in `contests/upload.rs`, the API in `contests/api.rs`.
 
-#[path = "contests/api.rs"]
 mod api;
-mod common;
-#[path = "contests/kinds.rs"]
+use crate::common;
 mod kinds;
-#[path = "contests/rules.rs"]
 mod rules;
-#[path = "contests/upload.rs"]
 mod upload;
 
 use common::http::{Client, TestApp};
@@ -170,9 +166,7 @@ const SEVEN: [&str; 7] = ["赵敏", "张伟", "李明", "王建国", "沈雪", "
 const BALLOT: [&str; 7] = ["王建国", "李明", "吴静", "何芳", "沈雪", "张伟", "赵敏"];
 
 both_backends!(five_seats_seven_candidates_in_stroke_order, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "stroke_order") else {
-        return;
-    };
+    let app = TestApp::start(kind, "stroke_order");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let id = new_election(&org, &cid, "选举第十届学生会主席团成员", "5").await;
@@ -211,9 +205,7 @@ both_backends!(five_seats_seven_candidates_in_stroke_order, |kind: Kind| {
 });
 
 both_backends!(editing_is_refused_once_a_contest_opens, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "locked_when_open") else {
-        return;
-    };
+    let app = TestApp::start(kind, "locked_when_open");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let id = new_election(&org, &cid, "选举主席团成员", "1").await;
@@ -246,9 +238,7 @@ both_backends!(editing_is_refused_once_a_contest_opens, |kind: Kind| {
 });
 
 both_backends!(closed_congress_refuses_contest_edits, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "state_machine") else {
-        return;
-    };
+    let app = TestApp::start(kind, "state_machine");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let id = new_election(&org, &cid, "选举主席团成员", "1").await;
@@ -290,9 +280,7 @@ both_backends!(closed_congress_refuses_contest_edits, |kind: Kind| {
 both_backends!(
     every_change_is_audited_with_before_and_after,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "contest_audit") else {
-            return;
-        };
+        let app = TestApp::start(kind, "contest_audit");
         block_on(async {
             let (org, cid) = setup(&app, "school").await;
             let id = new_election(&org, &cid, "选举主席团成员", "2").await;
@@ -351,9 +339,7 @@ both_backends!(
 both_backends!(
     candidate_names_are_escaped_and_scrutineers_only_read,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "escaping") else {
-            return;
-        };
+        let app = TestApp::start(kind, "escaping");
         block_on(async {
             let (org, cid) = setup(&app, "school").await;
             let id = new_election(&org, &cid, "选举主席团成员", "1").await;
@@ -380,9 +366,7 @@ both_backends!(
 );
 
 both_backends!(agenda_moves_up_and_down, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "agenda_moves") else {
-        return;
-    };
+    let app = TestApp::start(kind, "agenda_moves");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let a = new_election(&org, &cid, "选举主席团成员", "5").await;

@@ -5,9 +5,7 @@
 use super::*;
 
 both_backends!(c1_refuses_six_seats_at_school_level, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "c1_seats") else {
-        return;
-    };
+    let app = TestApp::start(kind, "c1_seats");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let r = org
@@ -48,9 +46,7 @@ both_backends!(c1_refuses_six_seats_at_school_level, |kind: Kind| {
 });
 
 both_backends!(c2_equal_election_needs_a_reason, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "c2_margin") else {
-        return;
-    };
+    let app = TestApp::start(kind, "c2_margin");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let id = new_election(&org, &cid, "选举主席团成员", "5").await;
@@ -90,9 +86,7 @@ both_backends!(c2_equal_election_needs_a_reason, |kind: Kind| {
 });
 
 both_backends!(c3_failed_course_needs_an_override, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "c3_override") else {
-        return;
-    };
+    let app = TestApp::start(kind, "c3_override");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let id = new_election(&org, &cid, "选举主席团成员", "3").await;
@@ -137,9 +131,7 @@ both_backends!(c3_failed_course_needs_an_override, |kind: Kind| {
 both_backends!(
     g2_and_duplicate_student_numbers_are_refused,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "g2_conflict") else {
-            return;
-        };
+        let app = TestApp::start(kind, "g2_conflict");
         block_on(async {
             let (org, cid) = setup(&app, "school").await;
             let id = new_election(&org, &cid, "选举主席团成员", "1").await;
@@ -185,9 +177,7 @@ both_backends!(
 );
 
 both_backends!(motion_threshold_presets, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "motion_presets") else {
-        return;
-    };
+    let app = TestApp::start(kind, "motion_presets");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let r = motion(

@@ -4,9 +4,7 @@
 use super::*;
 
 both_backends!(candidates_upload_whole_file_or_nothing, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "candidates_upload") else {
-        return;
-    };
+    let app = TestApp::start(kind, "candidates_upload");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
         let id = new_election(&org, &cid, "选举主席团成员", "3").await;

@@ -2,9 +2,7 @@
 //! and the standalone Python script, on a synthetic congress built in the test. Every tamper
 //! makes verification exit 1 with the check that catches it named.
 
-#[path = "packet/fixture.rs"]
-mod fixture;
-#[path = "packet/tools.rs"]
+pub mod fixture;
 mod tools;
 
 use std::fs;
@@ -102,7 +100,7 @@ fn ballots(board: &mut Value) -> &mut Vec<Value> {
     board["ballots"].as_array_mut().unwrap()
 }
 
-#[test]
+test!(a_good_packet_passes_and_exits_0);
 fn a_good_packet_passes_and_exits_0() {
     let (_tmp, dir, _) = written();
     assert_eq!(verify(&dir, &[]), (0, vec![]));
@@ -121,7 +119,7 @@ fn a_good_packet_passes_and_exits_0() {
     assert!(!text.contains('✗'));
 }
 
-#[test]
+test!(a_changed_ballot_is_caught);
 fn a_changed_ballot_is_caught() {
     let (_tmp, dir, _) = written();
     let flip = |b: &mut Value| {
@@ -155,7 +153,7 @@ fn a_changed_ballot_is_caught() {
         .any(|(c, _)| c.starts_with("record.") || c == "board.sha256"));
 }
 
-#[test]
+test!(a_removed_ballot_is_caught);
 fn a_removed_ballot_is_caught() {
     let (_tmp, dir, fx) = written();
     rewrite_board(&dir, Some(&fx.key), "work-report", |b| {
@@ -167,7 +165,7 @@ fn a_removed_ballot_is_caught() {
     assert_eq!(failed, want);
 }
 
-#[test]
+test!(an_added_ballot_is_caught);
 fn an_added_ballot_is_caught() {
     let (_tmp, dir, fx) = written();
     rewrite_board(&dir, Some(&fx.key), "charter", |b| {
@@ -202,7 +200,7 @@ fn an_added_ballot_is_caught() {
     );
 }
 
-#[test]
+test!(reordered_ballots_break_order_and_root_but_not_the_count);
 fn reordered_ballots_break_order_and_root_but_not_the_count() {
     let (_tmp, dir, fx) = written();
     rewrite_board(&dir, Some(&fx.key), "presidium", |b| ballots(b).swap(3, 4));
@@ -212,7 +210,7 @@ fn reordered_ballots_break_order_and_root_but_not_the_count() {
     assert_eq!(failed, want);
 }
 
-#[test]
+test!(changed_issued_cast_or_root_in_a_board_is_caught);
 fn changed_issued_cast_or_root_in_a_board_is_caught() {
     let change = |field: &str| {
         let field = field.to_string();
@@ -252,7 +250,7 @@ fn changed_issued_cast_or_root_in_a_board_is_caught() {
     }
 }
 
-#[test]
+test!(changed_issued_or_root_in_the_record_is_caught);
 fn changed_issued_or_root_in_the_record_is_caught() {
     let (_tmp, dir, fx) = written();
     resign(&dir, &fx.key, |r| r.contests[1].board.issued += 1);
@@ -278,7 +276,7 @@ fn changed_issued_or_root_in_the_record_is_caught() {
     );
 }
 
-#[test]
+test!(one_flipped_byte_in_a_name_of_the_record_breaks_the_signature);
 fn one_flipped_byte_in_a_name_of_the_record_breaks_the_signature() {
     let (_tmp, dir, _) = written();
     let path = dir.join("record.json");
@@ -298,7 +296,7 @@ fn one_flipped_byte_in_a_name_of_the_record_breaks_the_signature() {
     );
 }
 
-#[test]
+test!(a_changed_roll_or_roster_summary_is_caught);
 fn a_changed_roll_or_roster_summary_is_caught() {
     let (_tmp, dir, _) = written();
     let path = dir.join("rolls/charter.csv");
@@ -340,7 +338,7 @@ fn a_changed_roll_or_roster_summary_is_caught() {
     );
 }
 
-#[test]
+test!(a_bad_addendum_is_caught);
 fn a_bad_addendum_is_caught() {
     let (_tmp, dir, _) = written();
     let path = dir.join("addenda/approval.json");

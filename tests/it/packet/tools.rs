@@ -4,7 +4,7 @@
 use super::*;
 use congress::crypto::sign_receipt;
 
-#[test]
+test!(openssl_verifies_the_record_signature_and_the_fingerprint);
 fn openssl_verifies_the_record_signature_and_the_fingerprint() {
     let (_tmp, dir, fx) = written();
     let pkeyutl = |dir: &Path| {
@@ -106,7 +106,7 @@ fn openssl_loop(dir: &Path, c: &str) -> (String, usize) {
     (String::from_utf8(out.stdout).unwrap(), digests)
 }
 
-#[test]
+test!(openssl_verifies_every_ballot_signature_with_the_commands_of_verify_txt);
 fn openssl_verifies_every_ballot_signature_with_the_commands_of_verify_txt() {
     let (_tmp, dir, fx) = written();
     let text = fs::read_to_string(dir.join("VERIFY.txt")).unwrap();
@@ -151,7 +151,7 @@ fn python(script: &Path, dir: &Path) -> Output {
         .unwrap()
 }
 
-#[test]
+test!(the_python_script_passes_the_good_packet_and_fails_a_tampered_one);
 fn the_python_script_passes_the_good_packet_and_fails_a_tampered_one() {
     let (tmp, dir, _) = written();
     let out = python(&dir.join("verify_packet.py"), &dir);
@@ -230,7 +230,7 @@ fn the_python_script_passes_the_good_packet_and_fails_a_tampered_one() {
         .contains("FAIL unreadable packet"));
 }
 
-#[test]
+test!(a_receipt_verifies_only_when_its_ballot_is_on_the_board);
 fn a_receipt_verifies_only_when_its_ballot_is_on_the_board() {
     let (tmp, dir, fx) = written();
     let hash = sha256_hex(fx.bodies["charter"][42].as_bytes());
@@ -251,7 +251,7 @@ fn a_receipt_verifies_only_when_its_ballot_is_on_the_board() {
     );
 }
 
-#[test]
+test!(an_unreadable_directory_or_receipt_exits_2);
 fn an_unreadable_directory_or_receipt_exits_2() {
     let tmp = tempfile::tempdir().unwrap();
     let gone = tmp.path().join("no-such-packet");

@@ -6,15 +6,15 @@
 
 use proptest::collection::vec;
 use proptest::prelude::*;
-use proptest::test_runner::TestRunner;
+use proptest::test_runner::{Config, TestRunner};
 
 use congress::service::{self, Actor};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
 
+use super::{config, nasty_cell};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
-use crate::{config, nasty_cell};
 
 /// (slug, sample file, column index that gets the error, a value that column refuses)
 const KINDS: [(&str, &str, usize, &str); 3] = [
@@ -116,9 +116,7 @@ async fn upload(
 }
 
 fn run(kind: Kind) {
-    let Some(app) = TestApp::start(kind, "imports_all_or_nothing") else {
-        return;
-    };
+    let app = TestApp::start(kind, "imports_all_or_nothing");
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -173,7 +171,11 @@ fn run(kind: Kind) {
         any::<bool>(),
         any::<bool>(),
     );
-    let mut runner = TestRunner::new(config(24));
+    // This file's failures are kept in proptest-regressions/ like those of `proptest!`.
+    let mut runner = TestRunner::new(Config {
+        source_file: Some(file!()),
+        ..config(24)
+    });
     runner
         .run(&strategy, |(kind, edits, bad, gbk, api)| {
             let text = broken(kind, &edits, bad);

@@ -3,8 +3,8 @@
 use proptest::collection::vec;
 use proptest::prelude::*;
 
-use crate::harness::{ballot, import, packet};
-use crate::{config, nasty_cell};
+use super::harness::{ballot, import, packet};
+use super::{config, nasty_cell};
 
 /// The seed files that are UTF-8 text, as text (BOM stripped).
 fn text_seeds() -> Vec<(&'static str, String)> {
@@ -128,20 +128,23 @@ fn ballot_value() -> impl Strategy<Value = String> {
     ]
 }
 
+test!(arbitrary_bytes_as_csv);
+test!(arbitrary_bytes_as_a_workbook);
+test!(real_files_with_odd_cells);
+test!(real_workbooks_with_odd_xml);
+test!(ballot_forms);
+test!(ballot_form_bodies);
 proptest! {
     #![proptest_config(config(1000))]
 
-    #[test]
     fn arbitrary_bytes_as_csv(data in vec(any::<u8>(), 0..2048)) {
         import::csv_input(&data);
     }
 
-    #[test]
     fn arbitrary_bytes_as_a_workbook(data in vec(any::<u8>(), 0..2048)) {
         import::xlsx_input(&data);
     }
 
-    #[test]
     fn real_files_with_odd_cells(
         seed in any::<prop::sample::Index>(),
         edits in vec((any::<usize>(), any::<usize>(), nasty_cell()), 1..5),
@@ -154,7 +157,6 @@ proptest! {
         import::csv_input(&data);
     }
 
-    #[test]
     fn real_workbooks_with_odd_xml(
         seed in 0u8..3,
         at in any::<usize>(),
@@ -167,21 +169,20 @@ proptest! {
         import::xlsx_input(&data);
     }
 
-    #[test]
     fn ballot_forms(fields in vec((ballot_key(), ballot_value()), 0..12)) {
         ballot::check_fields(&fields);
     }
 
-    #[test]
     fn ballot_form_bodies(body in vec(any::<u8>(), 0..512)) {
         ballot::form_input(&body);
     }
 }
 
+test!(tampered_packets);
+test!(receipts_of_arbitrary_bytes);
 proptest! {
     #![proptest_config(config(300))]
 
-    #[test]
     fn tampered_packets(
         file in any::<u8>(),
         op in 0u8..6,
@@ -192,7 +193,6 @@ proptest! {
         packet::mutation_input(&data);
     }
 
-    #[test]
     fn receipts_of_arbitrary_bytes(payload in vec(any::<u8>(), 0..256)) {
         let mut data = vec![0, 0xF0];
         data.extend(payload);
@@ -200,9 +200,9 @@ proptest! {
     }
 }
 
+test!(the_packet_fixture_verifies_until_tampered);
 /// The intact packet verifies (so the tamper properties above can fail), and a flipped bit in
 /// the record is caught.
-#[test]
 fn the_packet_fixture_verifies_until_tampered() {
     let base = packet::base();
     let record = base

@@ -1,7 +1,7 @@
 //! Headless Chromium through ChromeDriver (thirtyfour): the printable record (选举结果报告单)
 //! and the projector (大屏) as a real browser renders them, saved as
-//! `<target>/screenshots/record.png` and `projector.png`. Without Chromium or ChromeDriver the
-//! test says it was NOT run (and fails under CI=true).
+//! `<target>/screenshots/record.png` and `projector.png`. A browser test: without Chromium or
+//! ChromeDriver the runner reports it ignored (and runs it, failing, under CI=true).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -10,12 +10,9 @@ use std::time::{Duration, Instant};
 
 use thirtyfour::prelude::*;
 
-use crate::block_on;
+use super::block_on;
+use super::fixture::{certified, ELECTION_TITLE};
 use crate::common::Kind;
-use crate::fixture::{certified, ELECTION_TITLE};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// A ChromeDriver process on a free port, killed when dropped.
 struct Driver {
@@ -31,13 +28,13 @@ impl Drop for Driver {
 }
 
 impl Driver {
-    fn start() -> Driver {
+    fn start(chromedriver: &Path) -> Driver {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(chromedriver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -53,19 +50,6 @@ impl Driver {
     }
 }
 
-/// Whether the browser is installed; otherwise a note (a failure under CI=true).
-fn browser_available() -> bool {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        return true;
-    }
-    let msg = format!("{CHROMIUM} or {CHROMEDRIVER} missing: the browser screenshots were NOT run");
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (CI=true requires them)");
-    }
-    eprintln!("{msg}");
-    false
-}
-
 /// `<target>/screenshots`: the test binary is `<target>/debug/deps/results-<hash>`.
 fn screenshots_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
@@ -79,9 +63,14 @@ fn screenshots_dir() -> PathBuf {
     dir
 }
 
-async fn session(port: u16, width: u32, height: u32) -> WebDriverResult<WebDriver> {
+async fn session(
+    chromium: &Path,
+    port: u16,
+    width: u32,
+    height: u32,
+) -> WebDriverResult<WebDriver> {
     let mut caps = DesiredCapabilities::chrome();
-    caps.set_binary(CHROMIUM)?;
+    caps.set_binary(&chromium.to_string_lossy())?;
     for arg in [
         "--headless",
         "--no-sandbox",
@@ -104,23 +93,22 @@ fn png_size(bytes: &[u8]) -> (u32, u32) {
     (w, h)
 }
 
-#[test]
+test!(
+    screenshots_of_the_printed_record_the_attendance_and_the_projector,
+    browser
+);
 fn screenshots_of_the_printed_record_the_attendance_and_the_projector() {
-    if !browser_available() {
-        return;
-    }
-    let Some(w) = certified(Kind::Sqlite, "browser") else {
-        return;
-    };
+    let (chromium, chromedriver) = crate::common::browser::tools("results::browser");
+    let w = certified(Kind::Sqlite, "browser");
     let password = w
         .app
         .create_user("dayin", congress::storage::repo::users::Role::Scrutineer);
     w.link_scrutineer("dayin");
-    let driver = Driver::start();
+    let driver = Driver::start(&chromedriver);
     let dir = screenshots_dir();
     block_on(async {
         // The printed record needs a staff session: log in through the form.
-        let d = session(driver.port, 900, 3200).await.unwrap();
+        let d = session(&chromium, driver.port, 900, 3200).await.unwrap();
         d.goto(w.app.url("/login")).await.unwrap();
         d.find(By::Name("username"))
             .await
@@ -200,7 +188,7 @@ fn screenshots_of_the_printed_record_the_attendance_and_the_projector() {
         std::fs::write(dir.join("attendance-390.png"), &png).unwrap();
         d.quit().await.unwrap();
 
-        let d = session(driver.port, 1600, 900).await.unwrap();
+        let d = session(&chromium, driver.port, 1600, 900).await.unwrap();
         d.goto(w.app.url(&format!("/b/{}/screen", w.cid)))
             .await
             .unwrap();

@@ -179,10 +179,9 @@ fn election_ballots(ids: &BTreeMap<String, String>) -> Vec<Choices> {
     out
 }
 
-/// Builds the congress up to both contests open and voted. `None` when the backend is not
-/// configured.
-pub fn voted(kind: Kind, test: &str) -> Option<World> {
-    let app = TestApp::start(kind, test)?;
+/// Builds the congress up to both contests open and voted.
+pub fn voted(kind: Kind, test: &str) -> World {
+    let app = TestApp::start(kind, test);
     let (org, cid) = block_on(async {
         let org = app.login_as("zuzhi", Role::Organiser).await;
         let r = org
@@ -354,7 +353,7 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
         .collect();
     service::voting::assign_paper(&mut c, &a, &cid, &motion, 10).unwrap();
     drop(c);
-    Some(World {
+    World {
         app,
         org,
         cid,
@@ -364,13 +363,13 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
         election_trackers,
         paper_tracker,
         motion_trackers,
-    })
+    }
 }
 
 /// Closes both contests through the staff voting page: the election is counted at once (its
 /// paper ballot is in); the motion waits for the unreturned paper ballot to be confirmed.
-pub fn counted(kind: Kind, test: &str) -> Option<World> {
-    let w = voted(kind, test)?;
+pub fn counted(kind: Kind, test: &str) -> World {
+    let w = voted(kind, test);
     block_on(async {
         let base = |k: &str| format!("/c/{}/contests/{k}/voting", w.cid);
         let r = w
@@ -392,7 +391,7 @@ pub fn counted(kind: Kind, test: &str) -> Option<World> {
             .await;
         assert_eq!(r.status(), 303);
     });
-    Some(w)
+    w
 }
 
 /// The organiser's reason for not holding the proposed runoff.
@@ -411,8 +410,8 @@ pub fn runoff(w: &World) -> String {
 
 /// Counted, the proposed runoff not held (with a reason), the congress closed and the record
 /// certified through the staff pages.
-pub fn certified(kind: Kind, test: &str) -> Option<World> {
-    let w = counted(kind, test)?;
+pub fn certified(kind: Kind, test: &str) -> World {
+    let w = counted(kind, test);
     let runoff = runoff(&w);
     block_on(async {
         let r = w
@@ -431,5 +430,5 @@ pub fn certified(kind: Kind, test: &str) -> Option<World> {
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     });
-    Some(w)
+    w
 }

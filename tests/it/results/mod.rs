@@ -8,10 +8,6 @@
 //! - `export`: `congress export` then `congress verify` as subprocesses, a tamper, the zip;
 //! - `browser`: screenshots of the printable record and the projector in headless Chromium.
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
-
 mod board;
 mod browser;
 mod export;
@@ -108,7 +104,7 @@ pub fn audit_path(m: usize, leaves: &[[u8; 32]]) -> Vec<[u8; 32]> {
     }
 }
 
-#[test]
+test!(the_test_merkle_tree_matches_rfc6962_by_hand);
 fn the_test_merkle_tree_matches_rfc6962_by_hand() {
     // Three leaves a, b, c: MTH = H(1 || H(1 || H(0||a) || H(0||b)) || H(0||c)).
     let (a, b, c) = ([1u8; 32], [2u8; 32], [3u8; 32]);

@@ -13,11 +13,11 @@ use congress::service::{self, Actor};
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 
-use crate::common::Kind;
-use crate::fixture::{
+use super::fixture::{
     certified, runoff, voted, World, ELECTION_TITLE, MOTION_THRESHOLD_REASON, RUNOFF_NOT_HELD,
 };
-use crate::{block_on, sha256};
+use super::{block_on, sha256};
+use crate::common::Kind;
 
 /// Today in China Standard Time, the latest date an addendum may carry.
 pub fn today() -> String {
@@ -83,9 +83,7 @@ fn openssl_verifies(pem: &str, bytes: &[u8], sig: &[u8]) -> Option<bool> {
 both_backends!(
     certified_record_verifies_and_addenda_never_change_it,
     |kind: Kind| {
-        let Some(w) = certified(kind, "certify") else {
-            return;
-        };
+        let w = certified(kind, "certify");
         let pem = public_key_pem(&w);
         block_on(async {
             let r = w.org.get(&format!("/c/{}/record/record.json", w.cid)).await;
@@ -255,7 +253,7 @@ both_backends!(
             // outsider's verification checks the chain.
             let dir = tempfile::tempdir().unwrap();
             let out_dir = dir.path().join("packet");
-            let out = crate::export::congress(
+            let out = super::export::congress(
                 &w,
                 &[
                     "export",
@@ -281,7 +279,7 @@ both_backends!(
             ] {
                 assert!(out_dir.join("addenda").join(f).exists(), "{f}");
             }
-            let verify = crate::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
+            let verify = super::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
             let text = String::from_utf8_lossy(&verify.stdout).to_string();
             assert_eq!(verify.status.code(), Some(0), "{text}");
             assert!(text.contains("approval-2"), "{text}");
@@ -291,7 +289,7 @@ both_backends!(
                 .unwrap()
                 .replace("\"corrects\":\"", "\"corrects\":\"0");
             std::fs::write(&f, bad).unwrap();
-            let verify = crate::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
+            let verify = super::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
             assert_eq!(verify.status.code(), Some(1));
             for row in rows {
                 let a: Value = serde_json::from_str(&row.body_json).unwrap();
@@ -309,9 +307,7 @@ both_backends!(
 );
 
 both_backends!(state_machine_refusals, |kind: Kind| {
-    let Some(w) = voted(kind, "refusals") else {
-        return;
-    };
+    let w = voted(kind, "refusals");
     block_on(async {
         let cid = &w.cid;
         // Contests still open: the congress cannot close.

@@ -6,9 +6,9 @@ use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
 use congress::web::MAX_UPLOAD_BYTES;
 
+use super::{after, block_on, entries, fixture, import_samples, new_congress, XSS};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{after, block_on, entries, fixture, import_samples, new_congress, XSS};
 
 fn enrolment_rows(app: &TestApp, cid: &str) -> Vec<(String, Vec<(String, u64)>)> {
     let mut c = app.db.db.conn().unwrap();
@@ -20,9 +20,7 @@ fn enrolment_rows(app: &TestApp, cid: &str) -> Vec<(String, Vec<(String, u64)>)>
 }
 
 both_backends!(sample_files_through_the_forms, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "sample_files_through_the_forms") else {
-        return;
-    };
+    let app = TestApp::start(kind, "sample_files_through_the_forms");
     block_on(async {
         let org = app.login_as("tuanwei_wang", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -66,7 +64,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
             .upload(
                 &format!("/c/{cid}/files/societies"),
                 "社团.csv",
-                crate::sample("societies.csv"),
+                super::sample("societies.csv"),
             )
             .await;
         assert_eq!(r.status(), 200);
@@ -95,9 +93,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
 });
 
 both_backends!(gbk_xlsx_and_full_width_fixtures, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "gbk_xlsx_and_full_width_fixtures") else {
-        return;
-    };
+    let app = TestApp::start(kind, "gbk_xlsx_and_full_width_fixtures");
     block_on(async {
         let org = app.login_as("tuanwei_li", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -131,9 +127,7 @@ both_backends!(gbk_xlsx_and_full_width_fixtures, |kind: Kind| {
 });
 
 both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "a_bad_file_shows_its_errors_in_place") else {
-        return;
-    };
+    let app = TestApp::start(kind, "a_bad_file_shows_its_errors_in_place");
     block_on(async {
         let org = app.login_as("tuanwei_zhao", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -203,9 +197,7 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
 });
 
 both_backends!(uploads_are_limited_and_owner_only, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "uploads_are_limited_and_owner_only") else {
-        return;
-    };
+    let app = TestApp::start(kind, "uploads_are_limited_and_owner_only");
     block_on(async {
         let org = app.login_as("tuanwei_sun", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -234,7 +226,7 @@ both_backends!(uploads_are_limited_and_owner_only, |kind: Kind| {
             .upload(
                 &format!("/c/{cid}/files/enrolment"),
                 "enrolment.csv",
-                crate::sample("enrolment.csv"),
+                super::sample("enrolment.csv"),
             )
             .await;
         assert_eq!(r.status(), 403);
@@ -248,7 +240,7 @@ both_backends!(uploads_are_limited_and_owner_only, |kind: Kind| {
             .upload(
                 &format!("/c/{cid}/files/enrolment"),
                 "enrolment.csv",
-                crate::sample("enrolment.csv"),
+                super::sample("enrolment.csv"),
             )
             .await;
         assert_eq!(r.status(), 403);
@@ -257,9 +249,7 @@ both_backends!(uploads_are_limited_and_owner_only, |kind: Kind| {
 });
 
 both_backends!(names_render_escaped, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "names_render_escaped") else {
-        return;
-    };
+    let app = TestApp::start(kind, "names_render_escaped");
     block_on(async {
         let org = app.login_as("tuanwei_wu", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -310,7 +300,7 @@ both_backends!(names_render_escaped, |kind: Kind| {
             )
             .await;
         assert_eq!(r.status(), 200);
-        let r = crate::press(&org, &cid, "generate").await;
+        let r = super::press(&org, &cid, "generate").await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let (_, page) = org.get_text(&format!("/c/{cid}/roster")).await;
         assert!(

@@ -3,9 +3,7 @@
 //! (`quota`), generating, uploading, checking, freezing and unfreezing the roster (`roster`),
 //! and the same through the JSON API (`api`).
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod api;
 mod duplicates;

@@ -5,9 +5,9 @@ use congress::domain::settings::RuleProfile;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
 
+use super::{block_on, import_samples, new_congress, stored};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, import_samples, new_congress, stored};
 
 /// (college, enrolment, exact share, A1 minimum = quota) of the demo school at 1%, no total:
 /// each quota is ceil(1% x enrolment) and T = 164, so the share is 164 x e / 15993.
@@ -23,9 +23,7 @@ const SCHOOL: [(&str, u64, &str, u64); 8] = [
 ];
 
 both_backends!(quota_table_of_the_demo_school, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "quota_table_of_the_demo_school") else {
-        return;
-    };
+    let app = TestApp::start(kind, "quota_table_of_the_demo_school");
     block_on(async {
         let org = app.login_as("tuanwei_chen", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -86,9 +84,7 @@ both_backends!(quota_table_of_the_demo_school, |kind: Kind| {
 });
 
 both_backends!(quota_follows_the_settings, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "quota_follows_the_settings") else {
-        return;
-    };
+    let app = TestApp::start(kind, "quota_follows_the_settings");
     block_on(async {
         let org = app.login_as("tuanwei_lin", Role::Organiser).await;
         let cid = new_congress(&org).await;

@@ -7,9 +7,9 @@ use congress::service::{self, roster as roster_svc, Actor};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
 
+use super::{after, block_on, entries, fixture, import_samples, new_congress, press, stored, XSS};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
-use crate::{after, block_on, entries, fixture, import_samples, new_congress, press, stored, XSS};
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
@@ -22,9 +22,7 @@ async fn roster_page(c: &Client, cid: &str) -> String {
 }
 
 both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "generate_freeze_and_unfreeze") else {
-        return;
-    };
+    let app = TestApp::start(kind, "generate_freeze_and_unfreeze");
     block_on(async {
         let org = app.login_as("tuanwei_he", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -151,7 +149,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
             .upload(
                 &format!("/c/{cid}/files/nominees"),
                 "n.csv",
-                crate::sample("nominees.csv"),
+                super::sample("nominees.csv"),
             )
             .await;
         assert_eq!(r.status(), 409);
@@ -219,9 +217,7 @@ fn short_roster() -> Vec<u8> {
 }
 
 both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "an_invalid_roster_cannot_be_frozen") else {
-        return;
-    };
+    let app = TestApp::start(kind, "an_invalid_roster_cannot_be_frozen");
     block_on(async {
         let org = app.login_as("tuanwei_luo", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -305,7 +301,7 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
             .upload(
                 &format!("/c/{cid}/files/societies"),
                 "s.csv",
-                crate::sample("societies.csv"),
+                super::sample("societies.csv"),
             )
             .await;
         assert_eq!(r.status(), 200);

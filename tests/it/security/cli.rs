@@ -15,8 +15,8 @@ use serde_json::Value;
 use congress::packet::write_packet;
 use congress::storage::repo::{congress as congress_repo, users};
 
+use super::packet_fixture::{build, Size};
 use crate::common::{test_db, Kind};
-use crate::packet_fixture::{build, Size};
 
 fn congress(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_congress"))
@@ -42,7 +42,7 @@ fn failed(v: &Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
+test!(verify_pins_the_key_to_the_announced_fingerprint);
 fn verify_pins_the_key_to_the_announced_fingerprint() {
     let tmp = tempfile::tempdir().unwrap();
     // The congress's packet, and the same packet re-signed whole with another key (what a
@@ -112,9 +112,7 @@ fn verify_pins_the_key_to_the_announced_fingerprint() {
 }
 
 both_backends!(demo_uses_the_database_it_is_given, |kind: Kind| {
-    let Some(db) = test_db(kind, "demo_database") else {
-        return;
-    };
+    let db = test_db(kind, "demo_database");
     let home = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_congress"))
         .args(["demo", "--bind", "127.0.0.1:0", "--database-url", &db.url])
@@ -190,7 +188,7 @@ both_backends!(demo_uses_the_database_it_is_given, |kind: Kind| {
     assert_eq!(congress_repo::list(&mut c).unwrap().len(), 2);
 });
 
-#[test]
+test!(demo_refuses_a_database_it_cannot_use);
 fn demo_refuses_a_database_it_cannot_use() {
     let out = congress(&[
         "demo",

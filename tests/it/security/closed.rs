@@ -5,10 +5,10 @@
 
 use congress::storage::repo::voting as voting_repo;
 
+use super::phone::{self, Phone};
+use super::{block_on, fixture, fixture_organiser};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
-use crate::phone::{self, Phone};
-use crate::{block_on, fixture, fixture_organiser};
 
 async fn staff_post(staff: &Client, path: &str, fields: &[(&str, &str)]) -> (u16, String) {
     let r = staff.post_form(path, fields).await;
@@ -24,9 +24,7 @@ fn counts(app: &TestApp, kid: &str) -> (i64, i64) {
 }
 
 both_backends!(a_closed_contest_refuses_ballots, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "closed_contest") else {
-        return;
-    };
+    let app = TestApp::start(kind, "closed_contest");
     let fx = fixture::for_app(&app, 4);
     let (cid, kid) = (fx.congress_id.clone(), fx.work_report.clone());
     block_on(async {

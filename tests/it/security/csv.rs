@@ -11,10 +11,10 @@ use diesel::prelude::*;
 
 use congress::storage::schema::{candidates, delegates, enrolment};
 
+use super::phone::{self, Phone};
+use super::{block_on, fixture, fixture_organiser};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
-use crate::phone::{self, Phone};
-use crate::{block_on, fixture, fixture_organiser};
 
 /// Delegates 1-6 get these names.
 const NAMES: [&str; 6] = [
@@ -87,9 +87,7 @@ async fn post(c: &Client, path: &str, fields: &[(&str, &str)]) {
 }
 
 both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "csv_formulas") else {
-        return;
-    };
+    let app = TestApp::start(kind, "csv_formulas");
     let fx = fixture::for_app(&app, 6);
     let cid = fx.congress_id.clone();
     {

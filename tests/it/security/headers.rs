@@ -13,9 +13,9 @@ use congress::storage::repo::users::Role;
 use congress::web::{self, AppState, Secrets, MAX_BODY_BYTES};
 use reqwest::header::HeaderMap;
 
+use super::{block_on, fixture, http};
 use crate::common::http::TestApp;
 use crate::common::{test_db, Kind};
-use crate::{block_on, fixture, http};
 
 /// The `Set-Cookie` header that sets `name`, as sent.
 fn set_cookie(h: &HeaderMap, name: &str) -> String {
@@ -82,18 +82,14 @@ async fn check_cookies(base: &str, token: &str, secure: bool) {
 }
 
 both_backends!(session_cookies_over_http, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "cookies_http") else {
-        return;
-    };
+    let app = TestApp::start(kind, "cookies_http");
     let fx = fixture::for_app(&app, 2);
     block_on(check_cookies(&app.base, &fx.card(1).token, false));
 });
 
 // A server whose public URL is https (behind a TLS proxy); the test talks plain HTTP to it.
 both_backends!(session_cookies_are_secure_behind_https, |kind: Kind| {
-    let Some(db) = test_db(kind, "cookies_https") else {
-        return;
-    };
+    let db = test_db(kind, "cookies_https");
     let secrets = Secrets {
         cookie: vec![3u8; 64],
         credential: vec![5u8; 64],
@@ -148,15 +144,13 @@ fn assert_headers(what: &str, h: &HeaderMap) {
 }
 
 both_backends!(security_headers_on_every_kind_of_response, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "security_headers") else {
-        return;
-    };
+    let app = TestApp::start(kind, "security_headers");
     let fx = fixture::for_app(&app, 2);
     let cid = fx.congress_id.clone();
     app.create_user("jianpiao", Role::Scrutineer);
-    let token = crate::api_token(&app, fixture::ORGANISER);
+    let token = super::api_token(&app, fixture::ORGANISER);
     block_on(async {
-        let org = crate::fixture_organiser(&app).await;
+        let org = super::fixture_organiser(&app).await;
         let anon = http(None);
         let get = |c: &reqwest::Client, path: &str| c.get(app.url(path)).send();
         let mut seen = Vec::new();

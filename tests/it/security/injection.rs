@@ -12,10 +12,10 @@ use futures_util::FutureExt;
 use serde_json::Value;
 use thirtyfour::prelude::*;
 
+use super::{block_on, http, new_congress};
 use crate::common::browser::{self, arrive, log_in, Chromedriver};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
-use crate::{block_on, http, new_congress};
 
 const SQL: &str = "'); DROP TABLE congresses;--";
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -158,13 +158,11 @@ async fn api(app: &TestApp, token: &str, path: &str) -> Value {
 both_backends!(
     sql_and_html_strings_are_stored_and_shown_literally,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "injection") else {
-            return;
-        };
+        let app = TestApp::start(kind, "injection");
         let e = Evil::new();
         block_on(async {
             let org = app.login_as("tuanwei", Role::Organiser).await;
-            let token = crate::api_token(&app, "tuanwei");
+            let token = super::api_token(&app, "tuanwei");
             let (cid, motion, election) = enter(&app, &org, &token, &e).await;
 
             // Stored exactly; the congresses table is still there.
@@ -241,7 +239,7 @@ async fn browse(
         let mut org = app.client();
         assert_eq!(org.login("tuanwei", password).await.status(), 303);
         org.refresh_csrf().await;
-        let token = crate::api_token(app, "tuanwei");
+        let token = super::api_token(app, "tuanwei");
         enter(app, &org, &token, e).await
     };
     log_in(driver, &app.url("/login"), "tuanwei", password).await?;
@@ -291,14 +289,10 @@ async fn browse(
     Ok(())
 }
 
-#[test]
+test!(injected_markup_is_inert_in_headless_chromium, browser);
 fn injected_markup_is_inert_in_headless_chromium() {
-    let Some((chromium, driver_bin)) = browser::tools("injected_markup_is_inert") else {
-        return;
-    };
-    let Some(app) = TestApp::start(Kind::Sqlite, "injection_browser") else {
-        return;
-    };
+    let (chromium, driver_bin) = browser::tools("injected_markup_is_inert");
+    let app = TestApp::start(Kind::Sqlite, "injection_browser");
     let password = app.create_user("tuanwei", Role::Organiser);
     let e = Evil::new();
     block_on(async {
@@ -321,12 +315,10 @@ fn injected_markup_is_inert_in_headless_chromium() {
 }
 
 both_backends!(nul_characters_are_refused_on_both_backends, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "nul") else {
-        return;
-    };
+    let app = TestApp::start(kind, "nul");
     block_on(async {
         let org = app.login_as("tuanwei", Role::Organiser).await;
-        let token = crate::api_token(&app, "tuanwei");
+        let token = super::api_token(&app, "tuanwei");
         let cid = new_congress(&org, "示范大学第十次学生代表大会").await;
         let count = |app: &TestApp| {
             let mut c = app.db.db.conn().unwrap();
@@ -366,7 +358,7 @@ both_backends!(nul_characters_are_refused_on_both_backends, |kind: Kind| {
         let r = http(None)
             .post(app.url("/api/v1/congresses"))
             .bearer_auth(&token)
-            .json(&crate::congress_json("示范\0大学"))
+            .json(&super::congress_json("示范\0大学"))
             .send()
             .await
             .unwrap();

@@ -8,9 +8,9 @@ use congress::storage::repo::{congress as congress_repo, roster as roster_repo};
 use congress::web::{MAX_BODY_BYTES, MAX_UPLOAD_BYTES};
 use serde_json::Value;
 
+use super::{block_on, congress_json, entries, http, new_congress};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, congress_json, entries, http, new_congress};
 
 /// The demo school's enrolment padded with spaces in its last cell (trimmed on import) to
 /// exactly `len` bytes.
@@ -39,12 +39,10 @@ fn congresses(app: &TestApp) -> usize {
 }
 
 both_backends!(uploads_over_16_mib_are_refused, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "upload_limit") else {
-        return;
-    };
+    let app = TestApp::start(kind, "upload_limit");
     block_on(async {
         let org = app.login_as("tuanwei", Role::Organiser).await;
-        let token = crate::api_token(&app, "tuanwei");
+        let token = super::api_token(&app, "tuanwei");
         let cid = new_congress(&org, "示范大学第十次学生代表大会").await;
         let path = format!("/c/{cid}/files/enrolment");
 
@@ -97,12 +95,10 @@ both_backends!(uploads_over_16_mib_are_refused, |kind: Kind| {
 both_backends!(
     json_and_form_bodies_over_256_kib_are_refused,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "body_limit") else {
-            return;
-        };
+        let app = TestApp::start(kind, "body_limit");
         block_on(async {
             let org = app.login_as("tuanwei", Role::Organiser).await;
-            let token = crate::api_token(&app, "tuanwei");
+            let token = super::api_token(&app, "tuanwei");
             let long = "大".repeat(MAX_BODY_BYTES / 3 + 1); // 3 bytes each: just over the limit
             let h = http(None);
 

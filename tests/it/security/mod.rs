@@ -27,17 +27,9 @@
 //!   scrutineers of other congresses (who see nothing of this one),
 //!   delegates and anonymous visitors (the full route-by-role table lives in `tests/authz`).
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
-#[allow(dead_code)]
-#[path = "../voting/fixture.rs"]
-mod fixture;
-#[path = "../packet/fixture.rs"]
-mod packet_fixture;
-#[allow(dead_code)]
-#[path = "../voting/phone.rs"]
-mod phone;
+use crate::common;
+use crate::packet::fixture as packet_fixture;
+use crate::voting::{fixture, phone};
 
 mod cards;
 mod cli;
@@ -142,18 +134,7 @@ pub fn entries(app: &TestApp, cid: &str, action: &str) -> Vec<audit_repo::AuditE
 #[derive(Debug)]
 pub struct Raw {
     pub status: u16,
-    /// Header lines, names lower-cased.
-    pub headers: Vec<(String, String)>,
     pub body: String,
-}
-
-impl Raw {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// Sends `GET {target}` exactly as written (no client normalises `..` or `\` away) over
@@ -173,19 +154,14 @@ pub fn raw_get(base: &str, target: &str, extra: &[(&str, &str)]) -> Raw {
     s.read_to_end(&mut bytes).expect("read");
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let mut lines = head.split("\r\n");
-    let status = lines
+    let status = head
+        .split("\r\n")
         .next()
         .and_then(|l| l.split(' ').nth(1))
         .and_then(|c| c.parse().ok())
         .unwrap_or_else(|| panic!("no status line in {text:?}"));
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
     Raw {
         status,
-        headers,
         body: body.to_string(),
     }
 }

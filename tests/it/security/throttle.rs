@@ -9,9 +9,9 @@ use congress::web::auth::MAX_TOKEN_FAILURES;
 use congress::web::routes::delegate::MAX_LOGIN_FAILURES;
 use serde_json::Value;
 
+use super::{block_on, fixture, http};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, fixture, http};
 
 /// Another loopback address: another client to the server.
 const OTHER: &str = "127.0.0.2";
@@ -28,9 +28,7 @@ async fn open_card(h: &reqwest::Client, app: &TestApp, token: &str) -> (u16, boo
 }
 
 both_backends!(card_tokens_cannot_be_guessed, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "card_token_guessing") else {
-        return;
-    };
+    let app = TestApp::start(kind, "card_token_guessing");
     let fx = fixture::for_app(&app, 3);
     block_on(async {
         let h = http(None);
@@ -99,11 +97,9 @@ async fn me(h: &reqwest::Client, app: &TestApp, token: &str) -> (u16, Option<Str
 }
 
 both_backends!(api_tokens_cannot_be_guessed, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "api_token_guessing") else {
-        return;
-    };
+    let app = TestApp::start(kind, "api_token_guessing");
     app.create_user("tuanwei", Role::Organiser);
-    let good = crate::api_token(&app, "tuanwei");
+    let good = super::api_token(&app, "tuanwei");
     block_on(async {
         let h = http(None);
         let (status, _, body) = me(&h, &app, &good).await;
@@ -135,7 +131,7 @@ both_backends!(api_tokens_cannot_be_guessed, |kind: Kind| {
         let r = h
             .post(app.url("/api/v1/congresses"))
             .bearer_auth(&good)
-            .json(&crate::congress_json("锁定期间创建的大会"))
+            .json(&super::congress_json("锁定期间创建的大会"))
             .send()
             .await
             .unwrap();
@@ -169,9 +165,7 @@ fn client_from(app: &TestApp, local: &str) -> crate::common::http::Client {
 }
 
 both_backends!(staff_passwords_cannot_be_guessed, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "password_guessing") else {
-        return;
-    };
+    let app = TestApp::start(kind, "password_guessing");
     let password = app.create_user("tuanwei", Role::Organiser);
     let other_password = app.create_user("jianpiao", Role::Scrutineer);
     block_on(async {

@@ -11,9 +11,9 @@ use std::process::Command;
 
 use congress::storage::repo::users::Role;
 
+use super::{block_on, entries, http, new_congress, raw_get, staff_cookie};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, entries, http, new_congress, raw_get, staff_cookie};
 
 /// What must never appear in a response: the repository's Cargo.toml, /etc/passwd, a
 /// private key, the SQLite file header.
@@ -51,11 +51,9 @@ fn check(app: &TestApp, target: &str, extra: &[(&str, &str)]) {
 }
 
 both_backends!(names_and_ids_in_urls_reach_no_file, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "url_traversal") else {
-        return;
-    };
+    let app = TestApp::start(kind, "url_traversal");
     let password = app.create_user("tuanwei", Role::Organiser);
-    let token = crate::api_token(&app, "tuanwei");
+    let token = super::api_token(&app, "tuanwei");
     block_on(async {
         let mut org = app.client();
         assert_eq!(org.login("tuanwei", &password).await.status(), 303);
@@ -130,9 +128,7 @@ fn names_under(dir: &Path, out: &mut Vec<String>) {
 }
 
 both_backends!(uploaded_file_names_are_never_paths, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "upload_names") else {
-        return;
-    };
+    let app = TestApp::start(kind, "upload_names");
     let sample = std::fs::read(format!(
         "{}/templates/sample/enrolment.csv",
         env!("CARGO_MANIFEST_DIR")
@@ -141,7 +137,7 @@ both_backends!(uploaded_file_names_are_never_paths, |kind: Kind| {
     let unique = format!("evil-{}", std::process::id());
     block_on(async {
         let org = app.login_as("tuanwei", Role::Organiser).await;
-        let token = crate::api_token(&app, "tuanwei");
+        let token = super::api_token(&app, "tuanwei");
         let cid = new_congress(&org, "示范大学第十次学生代表大会").await;
         // (name sent, name kept)
         let cases = [
@@ -208,9 +204,7 @@ both_backends!(uploaded_file_names_are_never_paths, |kind: Kind| {
 });
 
 both_backends!(export_refuses_ids_that_are_paths, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "export_ids") else {
-        return;
-    };
+    let app = TestApp::start(kind, "export_ids");
     let out = app.db.path().join("out");
     for id in ["../../etc", "..", "/tmp", "a/../../b", "..\\x"] {
         let o = Command::new(env!("CARGO_BIN_EXE_congress"))

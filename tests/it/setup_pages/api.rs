@@ -3,9 +3,9 @@
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
 
+use super::{block_on, new_congress};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, new_congress};
 
 fn token(app: &TestApp, username: &str) -> String {
     let mut c = app.db.db.conn().unwrap();
@@ -13,9 +13,7 @@ fn token(app: &TestApp, username: &str) -> String {
 }
 
 both_backends!(api_scrutineers_and_audit, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "api_scrutineers_and_audit") else {
-        return;
-    };
+    let app = TestApp::start(kind, "api_scrutineers_and_audit");
     block_on(async {
         let org = app.login_as("tuanwei_feng", Role::Organiser).await;
         let cid = new_congress(&org).await;

@@ -2,9 +2,9 @@
 
 use congress::storage::repo::users::Role;
 
+use super::{block_on, new_congress, XSS};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, new_congress, XSS};
 
 /// The part of a page from its first table on (after the filter form's suggestions).
 fn table_of(page: &str) -> String {
@@ -12,9 +12,7 @@ fn table_of(page: &str) -> String {
 }
 
 both_backends!(audit_pages_csv_and_escaping, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "audit_pages_csv_and_escaping") else {
-        return;
-    };
+    let app = TestApp::start(kind, "audit_pages_csv_and_escaping");
     block_on(async {
         let org = app.login_as("tuanwei_xu", Role::Organiser).await;
         let cid = new_congress(&org).await;

@@ -4,9 +4,9 @@ use congress::domain::settings::{Fraction, RuleProfile, ThresholdBase};
 use congress::domain::state::CongressState;
 use congress::storage::repo::{congress as congress_repo, users::Role};
 
+use super::{block_on, entries, new_congress, stored};
 use crate::common::http::TestApp;
 use crate::common::Kind;
-use crate::{block_on, entries, new_congress, stored};
 
 /// The settings form as the page would post it, with `changes` applied.
 fn settings_fields(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
@@ -37,9 +37,7 @@ fn settings_fields(changes: &[(&'static str, &'static str)]) -> Vec<(&'static st
 }
 
 both_backends!(details_and_settings_through_forms, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "details_and_settings_through_forms") else {
-        return;
-    };
+    let app = TestApp::start(kind, "details_and_settings_through_forms");
     block_on(async {
         let org = app.login_as("tuanwei_zhang", Role::Organiser).await;
         let cid = new_congress(&org).await;
@@ -161,9 +159,7 @@ both_backends!(details_and_settings_through_forms, |kind: Kind| {
 });
 
 both_backends!(settings_refused_once_roster_frozen, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "settings_refused_once_roster_frozen") else {
-        return;
-    };
+    let app = TestApp::start(kind, "settings_refused_once_roster_frozen");
     block_on(async {
         let org = app.login_as("tuanwei_li", Role::Organiser).await;
         let cid = new_congress(&org).await;

@@ -2,9 +2,7 @@
 //! the forms (`forms`), the scrutineer rules of G2 (`scrutineers`), the audit log pages, CSV
 //! and escaping (`audit`), and the API (`api`).
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod api;
 mod audit;

@@ -6,9 +6,9 @@ use congress::storage::repo::{congress as congress_repo, scrutineers, users::Rol
 use congress::storage::schema::{candidates, contests};
 use diesel::RunQueryDsl;
 
+use super::{block_on, entries, new_congress};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
-use crate::{block_on, entries, new_congress};
 
 /// A contest with one candidate, inserted directly (the contests pages are not ours).
 fn add_candidate(app: &TestApp, cid: &str, name: &str, student_no: &str) {
@@ -86,9 +86,7 @@ async fn add_scrutineer(
 }
 
 both_backends!(scrutineer_rules, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "scrutineer_rules") else {
-        return;
-    };
+    let app = TestApp::start(kind, "scrutineer_rules");
     block_on(async {
         let org = app.login_as("tuanwei_chen", Role::Organiser).await;
         let cid = new_congress(&org).await;

@@ -11,9 +11,7 @@ use congress::storage::repo::{audit as audit_repo, congress as congress_repo};
 use serde_json::{json, Value};
 
 both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "absences") else {
-        return;
-    };
+    let app = TestApp::start(kind, "absences");
     let fx = fixture::before_session(&app, 30);
     let cid = fx.congress_id.clone();
     {

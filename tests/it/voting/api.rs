@@ -9,9 +9,7 @@ use congress::storage::repo::users::Role;
 use serde_json::{json, Value};
 
 both_backends!(a_contest_run_through_the_api, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "voting_api") else {
-        return;
-    };
+    let app = TestApp::start(kind, "voting_api");
     let fx = fixture::before_session(&app, 30);
     let cid = fx.congress_id.clone();
     app.create_user("jianpiao", Role::Scrutineer);

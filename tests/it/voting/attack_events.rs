@@ -9,8 +9,8 @@ use congress::storage::DbConnection;
 use diesel::sql_types::{BigInt, Text};
 use diesel::{QueryableByName, RunQueryDsl};
 
-use crate::attack::{Event, Truth};
-use crate::sqlite_pages::{self, Row};
+use super::attack::{Event, Truth};
+use super::sqlite_pages::{self, Row};
 
 /// SQLite, from the WAL: each row's first appearance (commit, then place in its page: a
 /// lower offset is a later insert).

@@ -3,9 +3,9 @@
 //! delegate the scrutineers put on paper (signed by the server, not marked as paper; the board
 //! counts them), and nothing after the close.
 
+use super::phone::{self, confirmed, Phone};
 use super::*;
 use crate::common::Kind;
-use crate::phone::{self, confirmed, Phone};
 use congress::domain::ballot::{Ballot, Serial};
 use congress::domain::settings::TieRule;
 use congress::domain::tally::{self, CandidateRef, ContestSpec, ElectionSpec, Turnout};
@@ -32,9 +32,7 @@ pub async fn with_voters(
 }
 
 both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "invalid_warning") else {
-        return;
-    };
+    let app = TestApp::start(kind, "invalid_warning");
     let fx = fixture::for_app(&app, 6);
     let (cid, kid) = (fx.congress_id.clone(), fx.election.clone());
     block_on(async {
@@ -129,9 +127,7 @@ both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
 });
 
 both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "paper_ballots") else {
-        return;
-    };
+    let app = TestApp::start(kind, "paper_ballots");
     let fx = fixture::for_app(&app, 6);
     let (cid, kid) = (fx.congress_id.clone(), fx.election.clone());
     block_on(async {
@@ -257,9 +253,7 @@ both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
 });
 
 both_backends!(close_refuses_late_ballots, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "close_refuses") else {
-        return;
-    };
+    let app = TestApp::start(kind, "close_refuses");
     let fx = fixture::for_app(&app, 6);
     let (cid, kid) = (fx.congress_id.clone(), fx.charter.clone());
     block_on(async {

@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 use futures_util::FutureExt;
 use thirtyfour::prelude::*;
 
+use super::phone::{self, Phone};
 use super::*;
 use crate::common::browser::{self, arrive, screenshot_dir, Chromedriver};
 use crate::common::Kind;
-use crate::phone::{self, Phone};
 
 /// The largest phone page allowed on the wire: HTML, stylesheet and scripts, as served.
 const MAX_WIRE_BYTES: usize = 20 * 1024;
@@ -78,9 +78,7 @@ async fn phone_page(
 }
 
 both_backends!(phone_pages_are_small, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "phone_pages") else {
-        return;
-    };
+    let app = TestApp::start(kind, "phone_pages");
     let fx = fixture::for_app(&app, 6);
     let (cid, kid) = (fx.congress_id.clone(), fx.election.clone());
     block_on(async {
@@ -152,13 +150,9 @@ both_backends!(phone_pages_are_small, |kind: Kind| {
     });
 });
 
-both_backends!(phone_flow_in_headless_chromium, |kind: Kind| {
-    let Some((chromium, driver_bin)) = browser::tools("phone_flow_in_headless_chromium") else {
-        return;
-    };
-    let Some(app) = TestApp::start(kind, "browser") else {
-        return;
-    };
+both_backends!(phone_flow_in_headless_chromium, browser, |kind: Kind| {
+    let (chromium, driver_bin) = browser::tools("phone_flow_in_headless_chromium");
+    let app = TestApp::start(kind, "browser");
     let fx = fixture::for_app(&app, 6);
     let chromedriver = Chromedriver::start(&driver_bin);
     block_on(async {

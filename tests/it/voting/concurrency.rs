@@ -19,9 +19,9 @@ use std::time::Instant;
 use congress::sim::paper::{Paper, Pending};
 use futures_util::future::join_all;
 
+use super::phone::{self, Page, Phone};
 use super::*;
 use crate::common::Kind;
-use crate::phone::{self, Page, Phone};
 
 const DELEGATES: usize = 200;
 /// Setup requests in flight at once (login, papers); the submissions all go at once.
@@ -60,13 +60,11 @@ fn choices(fx: &fixture::Fixture, i: usize) -> (Marks, Marks) {
 }
 
 both_backends!(papers_are_issued_exactly_once, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "issue_once") else {
-        return;
-    };
+    let app = TestApp::start(kind, "issue_once");
     let fx = fixture::for_app(&app, 4);
     let (cid, kid) = (fx.congress_id.clone(), fx.election.clone());
     block_on(async {
-        let (_, phones) = crate::ballots::with_voters(&app, &fx, 4).await;
+        let (_, phones) = super::ballots::with_voters(&app, &fx, 4).await;
         let a = &phones[0];
         let key = a.contest_key(&cid, &kid).await;
         let csrf = a.csrf().await;
@@ -176,9 +174,7 @@ async fn set_up(app: &TestApp, fx: &fixture::Fixture, i: usize) -> Devices {
 }
 
 both_backends!(exactly_once_under_concurrent_submissions, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "exactly_once") else {
-        return;
-    };
+    let app = TestApp::start(kind, "exactly_once");
     raise_open_files_limit();
     let fx = fixture::for_app(&app, DELEGATES);
     let (cid, kid) = (fx.congress_id.clone(), fx.election.clone());
@@ -289,13 +285,11 @@ fn receipts_in_order(pages: &[Page]) -> Vec<String> {
 both_backends!(
     twelve_parallel_casts_with_one_paper_make_one_ballot,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "twelve_casts") else {
-            return;
-        };
+        let app = TestApp::start(kind, "twelve_casts");
         let fx = fixture::for_app(&app, 3);
         let (cid, kid) = (fx.congress_id.clone(), fx.charter.clone());
         block_on(async {
-            let (_, phones) = crate::ballots::with_voters(&app, &fx, 3).await;
+            let (_, phones) = super::ballots::with_voters(&app, &fx, 3).await;
             let paper = phones[0].take_paper(&cid, &kid).await;
             // Twelve connections (twelve devices the paper was copied to), half voting for, half
             // against, through the JSON cast the simulator uses.

@@ -2,15 +2,13 @@
 //! secrets get a clear 401 page and are throttled per address (never a right one); a reissued card revokes the
 //! old one and its session; a second device ends the first device's session.
 
+use super::phone::Phone;
 use super::*;
 use crate::common::Kind;
-use crate::phone::Phone;
 use reqwest::cookie::CookieStore;
 
 both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "token_login") else {
-        return;
-    };
+    let app = TestApp::start(kind, "token_login");
     let fx = fixture::for_app(&app, 12);
     block_on(async {
         let card = fx.card(3);
@@ -82,9 +80,7 @@ both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
 });
 
 both_backends!(wrong_secrets_get_401_then_429, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "wrong_secrets") else {
-        return;
-    };
+    let app = TestApp::start(kind, "wrong_secrets");
     let fx = fixture::for_app(&app, 6);
     block_on(async {
         let phone = Phone::new(&app.base);
@@ -125,9 +121,7 @@ both_backends!(wrong_secrets_get_401_then_429, |kind: Kind| {
 });
 
 both_backends!(reissue_revokes_the_old_card_and_session, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "reissue") else {
-        return;
-    };
+    let app = TestApp::start(kind, "reissue");
     let fx = fixture::for_app(&app, 6);
     block_on(async {
         let old = fx.card(5).clone();
@@ -181,9 +175,7 @@ both_backends!(reissue_revokes_the_old_card_and_session, |kind: Kind| {
 });
 
 both_backends!(second_device_ends_the_first, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "second_device") else {
-        return;
-    };
+    let app = TestApp::start(kind, "second_device");
     let fx = fixture::for_app(&app, 6);
     block_on(async {
         let card = fx.card(2);

@@ -10,9 +10,7 @@
 //! Every test builds its congress with `fixture` and talks HTTP to a real server on
 //! 127.0.0.1 (the secrecy and attack tests run the `congress serve` binary itself).
 
-#[macro_use]
-#[path = "../common/mod.rs"]
-mod common;
+use crate::common;
 
 mod absences;
 mod api;
@@ -21,11 +19,11 @@ mod attack_events;
 mod ballots;
 mod browser;
 mod concurrency;
-mod dump;
-mod fixture;
+pub mod dump;
+pub mod fixture;
 mod login;
 mod papers;
-mod phone;
+pub mod phone;
 mod presence;
 mod qr;
 mod receipts;

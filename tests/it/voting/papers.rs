@@ -4,16 +4,14 @@
 //! under `/box` works with no cookie and no CSRF token at all, and is the only place exempt
 //! from the CSRF guard; its public key is the one on the board.
 
+use super::phone::{self, attr_value, Phone};
 use super::*;
 use crate::common::Kind;
-use crate::phone::{self, attr_value, Phone};
 
 both_backends!(
     the_waiting_page_hands_the_script_the_contest_key,
     |kind: Kind| {
-        let Some(app) = TestApp::start(kind, "waiting_page") else {
-            return;
-        };
+        let app = TestApp::start(kind, "waiting_page");
         let fx = fixture::for_app(&app, 3);
         let (cid, kid) = (fx.congress_id.clone(), fx.election.clone());
         block_on(async {
@@ -89,13 +87,11 @@ both_backends!(
 );
 
 both_backends!(the_box_needs_no_cookie_and_no_csrf, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "box_anonymous") else {
-        return;
-    };
+    let app = TestApp::start(kind, "box_anonymous");
     let fx = fixture::for_app(&app, 3);
     let (cid, kid) = (fx.congress_id.clone(), fx.work_report.clone());
     block_on(async {
-        let (_, phones) = crate::ballots::with_voters(&app, &fx, 3).await;
+        let (_, phones) = super::ballots::with_voters(&app, &fx, 3).await;
         let paper = phones[0].take_paper(&cid, &kid).await;
         // A client that never logged in and holds no cookie at all: it has the paper.
         let stranger = Phone::new(&app.base);

@@ -3,15 +3,13 @@
 //! in later cannot take a paper in it (not even by posting directly, nor by casting another
 //! contest's paper in it), and checking out does not take a ballot back.
 
+use super::phone::{self, Phone};
 use super::*;
 use crate::common::Kind;
-use crate::phone::{self, Phone};
 use congress::storage::repo::contests::ContestState;
 
 both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "quorum") else {
-        return;
-    };
+    let app = TestApp::start(kind, "quorum");
     let fx = fixture::for_app(&app, 30);
     let cid = fx.congress_id.clone();
     block_on(async {
@@ -76,9 +74,7 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
 });
 
 both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "frozen_at_opening") else {
-        return;
-    };
+    let app = TestApp::start(kind, "frozen_at_opening");
     let fx = fixture::for_app(&app, 9);
     let cid = fx.congress_id.clone();
     block_on(async {

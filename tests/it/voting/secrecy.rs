@@ -11,18 +11,16 @@
 use congress::crypto::token::normalise_manual_code;
 use congress::web::Secrets;
 
+use super::dump;
+use super::phone::{self, Phone};
+use super::server::{staff_client, Server};
 use super::*;
 use crate::common::{test_db, Kind};
-use crate::dump;
-use crate::phone::{self, Phone};
-use crate::server::{staff_client, Server};
 
 const VOTERS: u32 = 12;
 
 both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
-    let Some(t) = test_db(kind, "secrecy") else {
-        return;
-    };
+    let t = test_db(kind, "secrecy");
     let secrets = Secrets::load(&t.config()).expect("server secrets");
     let fx = fixture::build(&t.db, &t.config().key_dir, &secrets.credential, 14);
     let cid = fx.congress_id.clone();

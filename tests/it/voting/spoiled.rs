@@ -7,9 +7,7 @@ use crate::common::Kind;
 use congress::service::{self, Actor};
 
 both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
-    let Some(app) = TestApp::start(kind, "spoiled_paper") else {
-        return;
-    };
+    let app = TestApp::start(kind, "spoiled_paper");
     let fx = fixture::for_app(&app, 6);
     let cid = fx.congress_id.clone();
     let actor = Actor::cli("test");

@@ -165,7 +165,7 @@ pub fn rows(number: u32, page: &[u8]) -> Vec<Row> {
     out
 }
 
-#[test]
+test!(varints_decode_as_sqlite_writes_them);
 fn varints_decode_as_sqlite_writes_them() {
     assert_eq!(varint(&[0x05], 0), Some((5, 1)));
     assert_eq!(varint(&[0x81, 0x00], 0), Some((128, 2)));
