@@ -10,8 +10,7 @@
 //! saying what is missing).
 
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use libtest_mimic::{Arguments, Completion, Trial};
 
@@ -155,13 +154,18 @@ impl Missing {
             browser: browser::find_tools().err(),
         }
     }
-}
 
-/// Counts of tests not run, by what they lacked.
-#[derive(Default)]
-struct NotRun {
-    postgres: AtomicUsize,
-    browser: AtomicUsize,
+    /// What a test with `needs` lacks here, as (what, why): PostgreSQL first, then the browser.
+    fn lacked(&self, needs: Needs) -> Vec<(&'static str, String)> {
+        let mut lacked = Vec::new();
+        if let (true, Some(why)) = (needs.postgres, &self.postgres) {
+            lacked.push(("PostgreSQL", why.clone()));
+        }
+        if let (true, Some(why)) = (needs.browser, &self.browser) {
+            lacked.push(("browser", why.clone()));
+        }
+        lacked
+    }
 }
 
 /// Runs `run` on a thread named after the test, so that a panic message says which test it
@@ -182,8 +186,9 @@ pub fn main() {
     // `--ignored` / `--include-ignored`: run the tests that lack something too (they fail
     // saying what); libtest-mimic then treats them as ignored tests.
     let forced = args.ignored || args.include_ignored;
-    let missing = Arc::new(Missing::detect());
-    let not_run = Arc::new(NotRun::default());
+    let missing = Missing::detect();
+    // Tests reported ignored, counted under the first thing each lacked: (what, why) -> count.
+    let not_run: Arc<Mutex<BTreeMap<(&str, String), usize>>> = Arc::default();
     let mut tests: BTreeMap<String, &'static Test> = BTreeMap::new();
     for test in inventory::iter::<Test> {
         let name = test.full_name();
@@ -194,53 +199,35 @@ pub fn main() {
     let trials = tests
         .into_iter()
         .map(|(name, test)| {
-            let lacks_postgres = test.needs.postgres && missing.postgres.is_some();
-            let lacks_browser = test.needs.browser && missing.browser.is_some();
-            let lacks = lacks_postgres || lacks_browser;
-            if !lacks || forced {
+            let lacked = missing.lacked(test.needs);
+            if lacked.is_empty() || forced {
                 let run = test.run;
                 let trial = Trial::test(name.clone(), move || {
                     run_named(name, run);
                     Ok(())
                 });
-                return trial.with_ignored_flag(lacks);
+                return trial.with_ignored_flag(!lacked.is_empty());
             }
-            let (missing, not_run) = (missing.clone(), not_run.clone());
+            let reason: Vec<&str> = lacked.iter().map(|(_, why)| why.as_str()).collect();
+            let reason = reason.join("; ");
+            let first = lacked[0].clone();
+            let not_run = not_run.clone();
             Trial::ignorable_test(name, move || {
-                // Counted once, under the first thing it lacks.
-                let counter = if lacks_postgres {
-                    &not_run.postgres
-                } else {
-                    &not_run.browser
-                };
-                counter.fetch_add(1, Ordering::Relaxed);
-                let reasons = [
-                    lacks_postgres.then_some(&missing.postgres),
-                    lacks_browser.then_some(&missing.browser),
-                ];
-                let reasons: Vec<&str> = reasons
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-                    .map(String::as_str)
-                    .collect();
-                Ok(Completion::ignored_with(reasons.join("; ")))
+                *not_run.lock().unwrap().entry(first).or_default() += 1;
+                Ok(Completion::ignored_with(reason))
             })
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
-    let mut parts = Vec::new();
-    for (count, what, reason) in [
-        (&not_run.postgres, "PostgreSQL", &missing.postgres),
-        (&not_run.browser, "browser", &missing.browser),
-    ] {
-        let n = count.load(Ordering::Relaxed);
-        if let (true, Some(reason)) = (n > 0, reason) {
-            let s = if n == 1 { "" } else { "s" };
-            parts.push(format!("{n} {what} test{s} ({reason})"));
-        }
-    }
-    if !parts.is_empty() {
+    let not_run = not_run.lock().unwrap();
+    if !not_run.is_empty() {
+        let parts: Vec<String> = not_run
+            .iter()
+            .map(|((what, why), n)| {
+                let s = if *n == 1 { "" } else { "s" };
+                format!("{n} {what} test{s} ({why})")
+            })
+            .collect();
         eprintln!("NOT RUN: {}", parts.join(", "));
     }
     conclusion.exit();
