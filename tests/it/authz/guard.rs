@@ -167,7 +167,7 @@ pub fn registered() -> Routes {
             "Files::new(",
         ] {
             // The one default service answers unknown paths with the 404 page; it serves no
-            // path of its own, so it needs no row (it is checked in tests/security/headers).
+            // path of its own, so it needs no row (it is checked in tests/it/security/headers).
             let text = text.replace(".default_service(web::to(routes::not_found))", "");
             assert!(
                 !text.contains(style),
@@ -301,7 +301,7 @@ fn every_route_has_a_row() {
     let missing: Vec<_> = code.union(&doc).filter(|r| !covered.contains(r)).collect();
     assert!(
         missing.is_empty(),
-        "routes without a row in tests/authz/table.rs (add one, or list it in PUBLIC with \
+        "routes without a row in tests/it/authz/table.rs (add one, or list it in PUBLIC with \
          the reason): {missing:#?}"
     );
     let stale: Vec<_> = covered.iter().filter(|r| !code.contains(r)).collect();

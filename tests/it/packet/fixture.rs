@@ -2,7 +2,7 @@
 //! presidium election (5 seats, 7 candidates, write-ins allowed, some over-voted ballots), a
 //! work-report motion and a charter amendment; random ballots from a seeded ChaCha RNG, each
 //! a v2 ballot whose token its contest's own RSA key signed; tallied, recorded, signed, with
-//! rolls, the contest keys, a roster summary and both addenda. Shared by `tests/packet.rs`,
+//! rolls, the contest keys, a roster summary and both addenda. Shared by `tests/it/packet/mod.rs`,
 //! the fuzz targets and `examples/verify_million.rs` (which caches the signed papers: a
 //! million RSA signatures take minutes, see `build_with`).
 

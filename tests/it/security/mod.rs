@@ -25,7 +25,7 @@
 //!   of a congress full of names starting with = + - @ tab CR: no cell runs a formula.
 //! - `roles`: a sample of organiser routes refused to scrutineers, other organisers,
 //!   scrutineers of other congresses (who see nothing of this one),
-//!   delegates and anonymous visitors (the full route-by-role table lives in `tests/authz`).
+//!   delegates and anonymous visitors (the full route-by-role table lives in `tests/it/authz`).
 
 use crate::common;
 use crate::packet::fixture as packet_fixture;

@@ -2,7 +2,7 @@
 //! named for the congress (read-only), a scrutineer named for none (nothing at all), another
 //! organiser, a delegate on their phone, an anonymous visitor, and the
 //! same through the API. The full table of every organiser route against every role is
-//! `tests/authz`; this one stands alone so the security suite covers the question by itself.
+//! `tests/it/authz`; this one stands alone so the security suite covers the question by itself.
 
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
