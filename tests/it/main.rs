@@ -35,7 +35,8 @@
 //!
 //! # Moving an old test binary in
 //!
-//! `tests/<area>.rs` or `tests/<area>/main.rs` becomes `tests/it/<area>.rs` or
+//! Cargo builds nothing else in `tests/` (`autotests = false`; a guard test fails while a file
+//! is left there). `tests/<area>.rs` or `tests/<area>/main.rs` becomes `tests/it/<area>.rs` or
 //! `tests/it/<area>/mod.rs` (`git mv`), declared below; then:
 //! - `#[macro_use] #[path = "../common/mod.rs"] mod common;` (or `mod common;`) becomes
 //!   `use crate::common;`; a module borrowed from another area with `#[path]` becomes a `use`

@@ -266,3 +266,31 @@ fn no_test_attributes_in_this_binary() {
     );
 }
 test!(no_test_attributes_in_this_binary);
+
+/// With `autotests = false` Cargo builds nothing else in `tests/`: this fails when a test file
+/// or directory is there (say, a test binary merged from a branch that predates this one), so
+/// that it is moved in here rather than never run.
+fn every_test_file_is_in_this_binary() {
+    let tests = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut stray: Vec<String> = std::fs::read_dir(&tests)
+        .expect("read tests/")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            let kept = ["it", "fixtures", "proptest-regressions"].contains(&name);
+            !kept && (path.is_dir() || path.extension().is_some_and(|e| e == "rs"))
+        })
+        .map(|path| path.display().to_string())
+        .collect();
+    stray.sort();
+    assert!(
+        stray.is_empty(),
+        "Cargo does not build these (autotests = false): make each a module of tests/it \
+         (see tests/it/main.rs, \"Moving an old test binary in\"):\n{}",
+        stray.join("\n")
+    );
+}
+test!(every_test_file_is_in_this_binary);
