@@ -4,7 +4,10 @@
 //! (5 seats, 7 candidates, over-voted ballots and write-ins among them).
 //! Run: `cargo bench --bench results` (set `RESULTS_SIZES=10000,100000` to choose sizes).
 //! Every ballot is signed; the signed papers are made once and cached under
-//! `target/verify-million/` (see `tests/it/packet/fixture.rs`, `cached_papers`).
+//! `target/verify-million/` (see `tests/it/packet/fixture.rs`, `cached_papers`). The limit of
+//! "verify the packet" is printed first, measured in the same run: OpenSSL's RSA-2048 PSS
+//! verifications per second on one core and on every core (`sim::calibrate`); the count
+//! itself checks no signature (the ballot box checked each at cast).
 
 #[path = "../tests/it/packet/fixture.rs"]
 mod fixture;
@@ -26,6 +29,20 @@ fn sizes() -> Vec<u64> {
 }
 
 fn bench(c: &mut Criterion) {
+    match congress::sim::calibrate::rsa_verify_rates() {
+        Ok((one, all, cores)) => {
+            eprintln!(
+                "limit: OpenSSL RSA-2048 PSS verifications {one:.0}/s on one core, {all:.0}/s on {cores} cores"
+            );
+            for n in sizes() {
+                eprintln!(
+                    "  verifying {n} signatures takes at least {:.3} s on {cores} cores",
+                    n as f64 / all
+                );
+            }
+        }
+        Err(e) => eprintln!("limit not measured: {e}"),
+    }
     for n in sizes() {
         let fx = fixture::build_with(
             fixture::Size {

@@ -5,9 +5,12 @@
 //!     cargo run --release --example verify_million -- --keep DIR    (write the packet to DIR)
 //!     cargo run --release --example verify_million -- --only DIR    (verify DIR, build nothing)
 //!
-//! It builds the packet with the same fixture as `tests/it/packet/mod.rs`, writes it to a
-//! temporary directory, verifies it once and prints the figures (and the load average, since the
-//! time depends on what else the machine is doing).
+//! It builds the packet with the same fixture as `tests/it/packet/mod.rs`, writes it to a temporary
+//! directory, verifies it once and prints the figures (and the load average, since the time
+//! depends on what else the machine is doing), beside the limit measured in the same run:
+//! OpenSSL's RSA-2048 PSS verifications per second on one core and on every core
+//! (`sim::calibrate`), so "N ballots in X s" reads as a multiple of what this machine
+//! allows. The peak RSS is that of the verification alone (the counter is reset before it).
 //!
 //! Every ballot carries a token signed by its contest's RSA-2048 key, as a real packet does.
 //! Signing a million tokens takes minutes even on every core (OpenSSL signs ~2,900 per second
@@ -50,17 +53,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             dir
         }
     };
+    let (one, all, cores) = congress::sim::calibrate::rsa_verify_rates()?;
     println!(
-        "threads: {}, load average before: {}",
-        rayon::current_num_threads(),
+        "limit: OpenSSL RSA-2048 PSS verifications {one:.0}/s on one core, {all:.0}/s on {cores} cores; load average before: {}",
         load().trim()
     );
+    let ballots = count_ballots(&dir);
+    // Resets the peak RSS (VmHWM) so the figure below is the verification's.
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
     let started = Instant::now();
     let list = verify_packet(&dir, None);
     let secs = started.elapsed().as_secs_f64();
+    let limit = ballots as f64 / all;
     println!(
-        "verify_packet: {:.2} s, {} checks, all ok: {}; load average after: {}",
-        secs,
+        "verify_packet: {ballots} ballots in {secs:.2} s = {:.2} × the limit ({limit:.2} s: every signature once on {cores} cores; goal ≤ 1.3 ×); peak RSS {} MiB (goal < 1024); {} checks, all ok: {}; load average after: {}",
+        secs / limit,
+        peak_rss_mib().map_or("?".to_string(), |m| format!("{m:.0}")),
         list.items.len(),
         list.all_ok(),
         load().trim()
@@ -72,6 +80,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     Ok(())
+}
+
+/// Signed ballots on the packet's boards (each carries one `"token_sig"`).
+fn count_ballots(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir.join("boards")) else {
+        return 0;
+    };
+    let key = b"\"token_sig\"";
+    entries
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path()).ok())
+        .map(|b| b.windows(key.len()).filter(|w| w == key).count())
+        .sum()
+}
+
+/// This process's peak resident set size (Linux `VmHWM`), MiB.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kib: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
+    Some(kib / 1024.0)
 }
 
 fn build(dir: &Path) -> Result<(), Box<dyn std::error::Error>> {

@@ -7,9 +7,11 @@
 //! whatever has queued up and commits the whole batch in one transaction (one fsync for many
 //! requests); each item gets its own answer. If the batch's transaction fails (a lost race
 //! with another server, a dropped connection), each item is retried in its own transaction,
-//! so one bad item never refuses the others. Log lines carry counts only.
+//! so one bad item never refuses the others. Log lines carry counts only, and the writer
+//! counts its batches (`Writer::stats`) for the benchmark's figures.
 
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use tokio::sync::oneshot;
@@ -43,15 +45,50 @@ struct Job<B: Batch> {
     reply: oneshot::Sender<B::Outcome>,
 }
 
+/// What a writer has done since it started: counts only.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    /// Transactions that committed a whole batch.
+    pub batches: u64,
+    /// Items answered from those batches.
+    pub items: u64,
+    /// Batches whose transaction failed, each item then retried in its own transaction.
+    pub failed_batches: u64,
+    /// Items retried in a transaction of their own after their batch failed.
+    pub retried_singly: u64,
+}
+
+impl Stats {
+    /// The counts since `earlier`.
+    pub fn since(&self, earlier: &Stats) -> Stats {
+        Stats {
+            batches: self.batches - earlier.batches,
+            items: self.items - earlier.items,
+            failed_batches: self.failed_batches - earlier.failed_batches,
+            retried_singly: self.retried_singly - earlier.retried_singly,
+        }
+    }
+}
+
+#[derive(Default)]
+struct Counters {
+    batches: AtomicU64,
+    items: AtomicU64,
+    failed_batches: AtomicU64,
+    retried_singly: AtomicU64,
+}
+
 /// Handle to a writer thread; cheap to clone.
 pub struct Writer<B: Batch> {
     tx: mpsc::Sender<Job<B>>,
+    counters: Arc<Counters>,
 }
 
 impl<B: Batch> Clone for Writer<B> {
     fn clone(&self) -> Self {
         Writer {
             tx: self.tx.clone(),
+            counters: self.counters.clone(),
         }
     }
 }
@@ -60,12 +97,25 @@ impl<B: Batch> Writer<B> {
     /// Starts the writer thread on `db`.
     pub fn spawn(db: Db) -> Writer<B> {
         let (tx, rx) = mpsc::channel::<Job<B>>();
+        let counters = Arc::new(Counters::default());
+        let c = counters.clone();
         std::thread::Builder::new()
             .name(B::NAME.to_string())
-            .spawn(move || run::<B>(db, rx))
+            .spawn(move || run::<B>(db, rx, &c))
             .map(|_| ())
             .unwrap_or_else(|e| tracing::error!(writer = B::NAME, error = %e, "cannot start"));
-        Writer { tx }
+        Writer { tx, counters }
+    }
+
+    /// The writer's counts so far.
+    pub fn stats(&self) -> Stats {
+        let c = &self.counters;
+        Stats {
+            batches: c.batches.load(Ordering::Relaxed),
+            items: c.items.load(Ordering::Relaxed),
+            failed_batches: c.failed_batches.load(Ordering::Relaxed),
+            retried_singly: c.retried_singly.load(Ordering::Relaxed),
+        }
     }
 
     /// Submits one item and waits for the durable answer.
@@ -89,7 +139,7 @@ impl<B: Batch> Writer<B> {
     }
 }
 
-fn run<B: Batch>(db: Db, rx: mpsc::Receiver<Job<B>>) {
+fn run<B: Batch>(db: Db, rx: mpsc::Receiver<Job<B>>, counters: &Counters) {
     let mut conn = None;
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -111,13 +161,21 @@ fn run<B: Batch>(db: Db, rx: mpsc::Receiver<Job<B>>) {
         };
         let items: Vec<&B::Item> = batch.iter().map(|j| &j.item).collect();
         let outcomes = match write_tx(c, |c| B::store(c, &items)) {
-            Ok(o) if o.len() == items.len() => o,
+            Ok(o) if o.len() == items.len() => {
+                counters.batches.fetch_add(1, Ordering::Relaxed);
+                counters.items.fetch_add(o.len() as u64, Ordering::Relaxed);
+                o
+            }
             Ok(_) => items
                 .iter()
                 .map(|_| B::unavailable("internal: outcome count".into()))
                 .collect(),
             Err(e) => {
                 tracing::warn!(writer = B::NAME, batch = items.len(), error = %e, "batch failed; retrying singly");
+                counters.failed_batches.fetch_add(1, Ordering::Relaxed);
+                counters
+                    .retried_singly
+                    .fetch_add(items.len() as u64, Ordering::Relaxed);
                 items
                     .iter()
                     .map(|item| {

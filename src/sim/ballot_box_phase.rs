@@ -18,7 +18,8 @@ use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
 use crate::service::{credentials, voting};
 
-use super::http::Phase;
+use super::http::{Kind, Phase};
+use super::process::self_cpu_seconds;
 use super::run::{all_choices, contests, open_all, take_papers};
 use super::simulate::setup;
 
@@ -49,6 +50,8 @@ pub fn measure(
         let public = Arc::new(key.public_key().clone());
         let papers = take_papers(&issuer, &key, p, &contest)?;
         let marked = all_choices(&mut conn, p, &contest, seats, &mut rng)?;
+        let stats = ballot_box.stats();
+        let client_cpu = self_cpu_seconds();
         let start = Instant::now();
         let outcomes: Vec<Result<std::time::Duration, String>> = runtime.block_on(async {
             let tasks: Vec<_> = papers
@@ -82,7 +85,7 @@ pub fn measure(
             out
         });
         let wall = start.elapsed();
-        phases.push(Phase::from(
+        let phase = Phase::from(
             &format!(
                 "选票箱直写 #{} ({}, 无HTTP, 验签+保存, 同时提交)",
                 i + 1,
@@ -90,7 +93,12 @@ pub fn measure(
             ),
             wall,
             &outcomes,
-        ));
+        );
+        phases.push(Phase {
+            client_cpu_ms: Some((self_cpu_seconds() - client_cpu) * 1000.0),
+            writers: [("ballot-box".to_string(), ballot_box.stats().since(&stats))].into(),
+            ..phase.of(Kind::BoxAlone)
+        });
     }
     Ok(phases)
 }

@@ -1,14 +1,18 @@
 //! `congress bench`: the simulated congress against the server running as its own process
-//! (`congress serve`), so the server's peak RSS can be read, with the whole hall at once by
-//! default: 2,000 delegates, each a separate HTTP client with its own connection and cookies.
-//! Reports each phase's wall time, throughput, latency percentiles and errors, the server's
-//! peak RSS, and the machine's conditions. Tests never assert on these figures.
+//! (`congress serve`), so the server's peak RSS and CPU time can be read, with the whole hall
+//! at once by default: 2,000 delegates, each a separate HTTP client with its own connection
+//! and cookies. Each run measures the machine's limits first (`calibrate`: RSA, fsync,
+//! commits, and the HTTP limit as the hall's first phase), then the hall, then the ballot box
+//! alone; `--runs N` repeats the whole and the report gives the median and the range
+//! (`bench_report`). Tests never assert on these figures.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use serde::Serialize;
 
+use super::calibrate::{self, Calibration};
+use super::counters::SERVER_LOG;
 use super::hall::{vote_over_http, Hall};
 use super::http::Phase;
 use super::process::{congress_exe, free_port, raise_fd_limit, ServerProcess};
@@ -24,6 +28,10 @@ pub struct Options {
     pub out: Option<PathBuf>,
     /// Each phone votes at a random moment within this window (see `Hall`).
     pub spread: std::time::Duration,
+    /// Whole runs (calibration, hall, ballot box alone), each on a fresh congress.
+    pub runs: usize,
+    /// Rounds of the HTTP calibration (every phone's `GET /health` at once).
+    pub health_rounds: usize,
 }
 
 /// The machine the figures were measured on.
@@ -32,13 +40,12 @@ pub struct Machine {
     pub cpus: usize,
     pub cpu_model: String,
     pub memory_mib: u64,
-    /// 1-minute load average before the run.
-    pub load_before: f64,
-    pub load_after: f64,
+    pub kernel: String,
     pub open_files_limit: u64,
 }
 
-fn load_avg() -> f64 {
+/// The 1-minute load average now.
+pub fn load_avg() -> f64 {
     std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
@@ -66,17 +73,21 @@ fn machine(fd_limit: u64) -> Machine {
             .and_then(|v| v.parse::<u64>().ok())
             .unwrap_or(0)
             / 1024,
-        load_before: load_avg(),
-        load_after: 0.0,
+        kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
         open_files_limit: fd_limit,
     }
 }
 
-/// The benchmark's result.
+/// One run: its calibration and figures.
 #[derive(Debug, Clone, Serialize)]
-pub struct BenchReport {
-    pub machine: Machine,
-    pub concurrency: usize,
+pub struct RunReport {
+    /// 1-minute load average before and after the run.
+    pub load_before: f64,
+    pub load_after: f64,
+    pub calibration: Calibration,
     /// The server process's peak resident set size, MiB.
     pub server_peak_rss_mib: f64,
     pub run: Report,
@@ -84,10 +95,34 @@ pub struct BenchReport {
     pub ballot_box: Vec<Phase>,
 }
 
-/// Runs the benchmark.
-pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
-    let fd_limit = raise_fd_limit();
-    let mut machine = machine(fd_limit);
+impl RunReport {
+    /// Every phase: the hall's, then the ballot box alone.
+    pub fn phases(&self) -> impl Iterator<Item = &Phase> {
+        self.run.phases.iter().chain(&self.ballot_box)
+    }
+
+    /// Whether nothing failed: no errors, every receipt on the board, the packet verified.
+    pub fn ok(&self) -> bool {
+        self.run.verified
+            && self.run.errors() == 0
+            && self.run.receipts == self.run.receipts_on_board
+            && self.ballot_box.iter().all(|p| p.errors == 0)
+    }
+}
+
+/// The benchmark's result.
+#[derive(Debug, Clone, Serialize)]
+pub struct BenchReport {
+    pub machine: Machine,
+    pub delegates: u64,
+    pub concurrency: usize,
+    pub spread_ms: u64,
+    pub runs: Vec<RunReport>,
+}
+
+/// One whole run on a fresh congress.
+fn run_once(opts: &Options, out: Option<PathBuf>) -> anyhow::Result<RunReport> {
+    let load_before = load_avg();
     let mut phases = Vec::new();
     let st = setup(
         opts.delegates,
@@ -95,18 +130,17 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
         opts.database_url.clone(),
         &mut phases,
     )?;
-    let out = match &opts.out {
-        Some(p) => p.clone(),
-        None => st.tmp.path().join("packet"),
-    };
+    let calibration = calibrate::measure(&st.config.database_url, &st.config.data_dir)?;
+    let out = out.unwrap_or_else(|| st.tmp.path().join("packet"));
     let port = free_port()?;
     let t = Instant::now();
-    let server = ServerProcess::start(
+    let server = ServerProcess::start_logging(
         &congress_exe()?,
         &st.config.data_dir,
         &st.config.key_dir,
         &st.config.database_url,
         port,
+        SERVER_LOG,
     )?;
     phases.push(Phase::step("启动服务器进程", t.elapsed()));
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -118,6 +152,8 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
         seed: opts.seed,
         spread: opts.spread,
         server_cpu: Some(&probe),
+        server_log: Some(&server.log_path),
+        health_rounds: opts.health_rounds,
     };
     let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     let rss = server.peak_rss_kib().unwrap_or(0) as f64 / 1024.0;
@@ -129,56 +165,47 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
         opts.seed.wrapping_add(1),
         opts.database_url.clone(),
     )?;
-    machine.load_after = load_avg();
-    Ok(BenchReport {
-        machine,
-        concurrency: opts.concurrency,
+    Ok(RunReport {
+        load_before,
+        load_after: load_avg(),
+        calibration,
         server_peak_rss_mib: rss,
         run: report,
         ballot_box,
     })
 }
 
-/// Prints the report as the README's performance table.
-pub fn print(r: &BenchReport) {
-    let m = &r.machine;
-    println!(
-        "机器: {} 核 {} , 内存 {} MiB, 负载 {:.2} -> {:.2}, 文件句柄上限 {}",
-        m.cpus, m.cpu_model, m.memory_mib, m.load_before, m.load_after, m.open_files_limit
-    );
-    println!(
-        "代表 {} 名, 并发 {}, 数据库 {}",
-        r.run.delegates, r.concurrency, r.run.database
-    );
-    println!(
-        "| phase | requests | errors | wall ms | per s | p50 ms | p95 ms | p99 ms | max ms | server CPU ms |"
-    );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    for p in r.run.phases.iter().chain(&r.ballot_box) {
-        println!(
-            "| {} | {} | {} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {} |",
-            p.name,
-            p.requests,
-            p.errors,
-            p.wall_ms,
-            p.throughput_per_s,
-            p.p50_ms,
-            p.p95_ms,
-            p.p99_ms,
-            p.max_ms,
-            p.server_cpu_ms
-                .map(|c| format!("{c:.0}"))
-                .unwrap_or_else(|| "-".to_string())
-        );
-        for e in &p.error_samples {
-            println!("    错误: {e}");
+/// Runs the benchmark `opts.runs` times (each printed as it ends, unless `quiet`).
+pub fn run(opts: &Options, quiet: bool) -> anyhow::Result<BenchReport> {
+    let fd_limit = raise_fd_limit();
+    let mut runs = Vec::new();
+    for i in 0..opts.runs.max(1) {
+        // The packet of the last run is kept where asked.
+        let out = opts.out.clone().filter(|_| i + 1 == opts.runs.max(1));
+        let r = run_once(opts, out)?;
+        if !quiet {
+            eprintln!(
+                "第 {} 次运行: 负载 {:.2} -> {:.2}, 错误 {}, 回执 {}/{} 在公示中, 核验 {}",
+                i + 1,
+                r.load_before,
+                r.load_after,
+                r.run.errors() + r.ballot_box.iter().map(|p| p.errors).sum::<usize>(),
+                r.run.receipts_on_board,
+                r.run.receipts,
+                if r.run.verified {
+                    "通过"
+                } else {
+                    "未通过"
+                }
+            );
         }
+        runs.push(r);
     }
-    println!("server peak RSS: {:.1} MiB", r.server_peak_rss_mib);
-    println!(
-        "receipts: {} (on the boards: {}); packet verified: {}",
-        r.run.receipts,
-        r.run.receipts_on_board,
-        if r.run.verified { "yes" } else { "NO" }
-    );
+    Ok(BenchReport {
+        machine: machine(fd_limit),
+        delegates: opts.delegates,
+        concurrency: opts.concurrency,
+        spread_ms: opts.spread.as_millis() as u64,
+        runs,
+    })
 }

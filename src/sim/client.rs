@@ -4,16 +4,30 @@
 //! the answer unblinded with `crypto::blind`), and casting it with the ballot to the
 //! anonymous box (`/box/{congress}/{contest}/cast`, the JSON variant), where the session
 //! cookie is not sent (its path is `/v`).
+//!
+//! The cookie jar is the phone's browser; the connection can be dropped and made again
+//! (`reconnect`), the same browser can talk to another app server (`on`: cookies are per host,
+//! not per port), and its cookies can be copied to another device (`copy_cookies`). A phone
+//! never reuses a connection idle for longer than [`IDLE_REUSE`], which is shorter than the
+//! server's keep-alive (`web::KEEP_ALIVE_SECS`): a request sent on a connection the server is
+//! closing at that moment fails ("error sending request"), which a benchmark must not count
+//! against the server.
 
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use rand::Rng;
-use rand_chacha::ChaCha8Rng;
+use reqwest::cookie::{CookieStore, Jar};
 use reqwest::redirect::Policy;
 use serde::Deserialize;
 
 use super::paper::{Paper, Pending};
 use crate::crypto::blind::ContestPublicKey;
+
+pub use super::marks::{choices, choices_json, parse_ballot_form, BallotForm};
+
+/// A phone reuses a kept-alive connection only if it has been idle for less than this: well
+/// under the server's keep-alive, so the server never closes a connection a phone is using.
+pub const IDLE_REUSE: Duration = Duration::from_secs(crate::web::KEEP_ALIVE_SECS * 4 / 5);
 
 /// Why a simulated delegate's request failed (any of these is an error in the report).
 #[derive(Debug, thiserror::Error)]
@@ -30,36 +44,10 @@ pub enum ClientError {
     Page(String),
 }
 
-/// What the ballot page says: the candidate ids in ballot order (elections), from the
-/// `m.<id>` fields.
-#[derive(Debug, Clone)]
-pub struct BallotForm {
-    pub candidates: Vec<String>,
-}
-
 fn attr_after(html: &str, marker: &str) -> Option<String> {
     let i = html.find(marker)? + marker.len();
     let rest = &html[i..];
     Some(rest[..rest.find('"')?].to_string())
-}
-
-/// Reads the candidate ids from a ballot page.
-pub fn parse_ballot_form(html: &str) -> Option<BallotForm> {
-    if !html.contains("<form") {
-        return None;
-    }
-    let mut candidates: Vec<String> = Vec::new();
-    let mut rest = html;
-    while let Some(i) = rest.find("name=\"m.") {
-        rest = &rest[i + "name=\"m.".len()..];
-        if let Some(end) = rest.find('"') {
-            let id = rest[..end].to_string();
-            if !candidates.contains(&id) {
-                candidates.push(id);
-            }
-        }
-    }
-    Some(BallotForm { candidates })
 }
 
 /// The delegate session's CSRF token on the waiting page.
@@ -82,30 +70,139 @@ struct CastAnswer {
 /// A simulated delegate.
 pub struct Phone {
     base: String,
-    http: reqwest::Client,
-    /// The delegate session's CSRF token, read from the waiting page once.
-    csrf: std::sync::OnceLock<String>,
+    jar: Arc<Jar>,
+    http: Mutex<reqwest::Client>,
+    /// The delegate session's CSRF token, read from the waiting page (shared by the same
+    /// browser on another server, `on`).
+    csrf: Arc<Mutex<Option<String>>>,
+}
+
+fn client(jar: &Arc<Jar>) -> Result<reqwest::Client, ClientError> {
+    Ok(reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(Policy::none())
+        .pool_max_idle_per_host(1)
+        .pool_idle_timeout(Some(IDLE_REUSE))
+        .timeout(Duration::from_secs(120))
+        .build()?)
 }
 
 impl Phone {
     pub fn new(base: &str) -> Result<Phone, ClientError> {
+        Self::with_jar(base, Arc::new(Jar::default()), Arc::default())
+    }
+
+    fn with_jar(
+        base: &str,
+        jar: Arc<Jar>,
+        csrf: Arc<Mutex<Option<String>>>,
+    ) -> Result<Phone, ClientError> {
         Ok(Phone {
             base: base.trim_end_matches('/').to_string(),
-            http: reqwest::Client::builder()
-                .cookie_store(true)
-                .redirect(Policy::none())
-                .pool_max_idle_per_host(1)
-                .timeout(Duration::from_secs(60))
-                .build()?,
-            csrf: std::sync::OnceLock::new(),
+            http: Mutex::new(client(&jar)?),
+            jar,
+            csrf,
         })
+    }
+
+    fn http(&self) -> reqwest::Client {
+        self.http
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_else(|e| e.into_inner().clone())
+    }
+
+    /// The server this phone talks to.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// Drops the phone's connection; the next request opens a new one (cookies kept).
+    pub fn reconnect(&self) -> Result<(), ClientError> {
+        let fresh = client(&self.jar)?;
+        match self.http.lock() {
+            Ok(mut c) => *c = fresh,
+            Err(e) => *e.into_inner() = fresh,
+        }
+        Ok(())
+    }
+
+    /// The same browser (cookies, CSRF token) talking to the app server at `base`.
+    pub fn on(&self, base: &str) -> Result<Phone, ClientError> {
+        Self::with_jar(base, self.jar.clone(), self.csrf.clone())
+    }
+
+    /// Another device holding a copy of this phone's cookies (as if they were captured or
+    /// copied), talking to `base`.
+    pub fn copy_cookies(&self, base: &str) -> Result<Phone, ClientError> {
+        let jar = Arc::new(Jar::default());
+        for (probe, path) in [("/v/", "/v"), ("/t/x", "/t")] {
+            let url: reqwest::Url = format!("{}{probe}", self.base)
+                .parse()
+                .map_err(|e| ClientError::Page(format!("{e}")))?;
+            let header = self.jar.cookies(&url);
+            let header = header.as_ref().and_then(|h| h.to_str().ok()).unwrap_or("");
+            for pair in header.split("; ").filter(|p| !p.is_empty()) {
+                jar.add_cookie_str(&format!("{pair}; Path={path}"), &url);
+            }
+        }
+        Self::with_jar(base, jar, Arc::new(Mutex::new(self.csrf_token())))
+    }
+
+    /// The session's CSRF token, once the waiting page has been read.
+    pub fn csrf_token(&self) -> Option<String> {
+        self.csrf.lock().ok().and_then(|c| c.clone())
+    }
+
+    /// The status code of a plain GET of `path` (e.g. `/v`, `/b/{cid}/screen`).
+    pub async fn get_status(&self, path: &str) -> Result<(u16, Duration), ClientError> {
+        let t = Instant::now();
+        let r = self
+            .http()
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await?;
+        let status = r.status().as_u16();
+        r.bytes().await?;
+        Ok((status, t.elapsed()))
+    }
+
+    /// `GET /health` (the calibration's trivial request); the time it took.
+    pub async fn health(&self) -> Result<Duration, ClientError> {
+        match self.get_status("/health").await? {
+            (200, d) => Ok(d),
+            (status, _) => Err(ClientError::Status {
+                what: "健康检查",
+                status,
+                expected: 200,
+            }),
+        }
+    }
+
+    /// Logs the delegate out (`POST /v/logout`): the session ends on the server.
+    pub async fn logout(&self) -> Result<(), ClientError> {
+        let csrf = self.csrf_token().unwrap_or_default();
+        let r = self
+            .http()
+            .post(format!("{}/v/logout", self.base))
+            .form(&[("csrf", csrf.as_str())])
+            .send()
+            .await?;
+        match r.status().as_u16() {
+            303 => Ok(()),
+            status => Err(ClientError::Status {
+                what: "退出登录",
+                status,
+                expected: 303,
+            }),
+        }
     }
 
     /// Opens the card's QR URL and presses the page's login button (the phone's two
     /// requests); returns the time both took.
     pub async fn login(&self, qr_url: &str) -> Result<Duration, ClientError> {
         let t = Instant::now();
-        let r = self.http.get(qr_url).send().await?;
+        let r = self.http().get(qr_url).send().await?;
         let status = r.status().as_u16();
         if status != 200 {
             return Err(ClientError::Status {
@@ -118,7 +215,7 @@ impl Phone {
         let csrf = attr_after(&page, "name=\"csrf\" value=\"")
             .ok_or_else(|| ClientError::Page("代表证页面没有 CSRF 令牌".to_string()))?;
         let r = self
-            .http
+            .http()
             .post(qr_url)
             .form(&[("csrf", csrf.as_str())])
             .send()
@@ -131,6 +228,10 @@ impl Phone {
                 expected: 303,
             });
         }
+        // A new session: its CSRF token is read from the waiting page next.
+        if let Ok(mut c) = self.csrf.lock() {
+            *c = None;
+        }
         Ok(t.elapsed())
     }
 
@@ -140,12 +241,14 @@ impl Phone {
         let t = Instant::now();
         let csrf = self.waiting_csrf().await?;
         let took = t.elapsed();
-        let _ = self.csrf.set(csrf);
+        if let Ok(mut c) = self.csrf.lock() {
+            *c = Some(csrf);
+        }
         Ok(took)
     }
 
     async fn waiting_csrf(&self) -> Result<String, ClientError> {
-        let r = self.http.get(format!("{}/v", self.base)).send().await?;
+        let r = self.http().get(format!("{}/v", self.base)).send().await?;
         let status = r.status().as_u16();
         let body = r.text().await?;
         if status != 200 {
@@ -165,7 +268,7 @@ impl Phone {
         contest: &str,
     ) -> Result<ContestPublicKey, ClientError> {
         let r = self
-            .http
+            .http()
             .get(format!("{}/box/{congress}/{contest}/key.pem", self.base))
             .send()
             .await?;
@@ -190,13 +293,13 @@ impl Phone {
         key: &ContestPublicKey,
         pending: &Pending,
     ) -> Result<(Paper, Duration), ClientError> {
-        if self.csrf.get().is_none() {
+        if self.csrf_token().is_none() {
             self.waiting().await?;
         }
-        let csrf = self.csrf.get().cloned().unwrap_or_default();
+        let csrf = self.csrf_token().unwrap_or_default();
         let t = Instant::now();
         let r = self
-            .http
+            .http()
             .post(format!("{}/v/{contest}/paper", self.base))
             .form(&[("csrf", csrf.as_str()), ("blinded", &pending.blinded_b64())])
             .send()
@@ -228,7 +331,7 @@ impl Phone {
     /// Loads the ballot page of a contest from the box.
     pub async fn ballot(&self, congress: &str, contest: &str) -> Result<BallotForm, ClientError> {
         let r = self
-            .http
+            .http()
             .get(format!("{}/box/{congress}/{contest}", self.base))
             .send()
             .await?;
@@ -259,7 +362,7 @@ impl Phone {
         });
         let t = Instant::now();
         let r = self
-            .http
+            .http()
             .post(format!("{}/box/{congress}/{contest}/cast", self.base))
             .json(&body)
             .send()
@@ -283,7 +386,7 @@ impl Phone {
     /// The signed receipt (JSON) of a ballot.
     pub async fn receipt(&self, contest: &str, hash: &str) -> Result<String, ClientError> {
         let r = self
-            .http
+            .http()
             .get(format!("{}/r/{contest}/{hash}/json", self.base))
             .send()
             .await?;
@@ -297,58 +400,4 @@ impl Phone {
         }
         Ok(r.text().await?)
     }
-}
-
-/// Random but realistic choices as form fields: an election ballot marks about 60% of
-/// candidates for (a few ballots mark them all: over-voted, invalid), some against, the rest
-/// unmarked (abstain); a motion ballot is mostly for.
-pub fn choices(
-    rng: &mut ChaCha8Rng,
-    form: &BallotForm,
-    seats: Option<u32>,
-) -> Vec<(String, String)> {
-    match seats {
-        Some(seats) => {
-            let overvote = rng.random_bool(0.02);
-            let mut fors = 0u32;
-            let mut out = Vec::new();
-            for id in &form.candidates {
-                let x: f64 = rng.random();
-                let mark = if overvote || (x < 0.6 && fors < seats) {
-                    fors += 1;
-                    "for"
-                } else if x < 0.8 {
-                    "against"
-                } else if x < 0.9 {
-                    "abstain"
-                } else {
-                    continue; // unmarked = abstain (E2)
-                };
-                out.push((format!("m.{id}"), mark.to_string()));
-            }
-            out
-        }
-        None => {
-            let x: f64 = rng.random();
-            let vote = if x < 0.85 {
-                "for"
-            } else if x < 0.93 {
-                "against"
-            } else {
-                "abstain"
-            };
-            vec![("vote".to_string(), vote.to_string())]
-        }
-    }
-}
-
-/// The same choices as the ballot's `choices` JSON (what the box's JSON cast takes): marked
-/// candidates by id (the unmarked become abstain), or the motion's vote.
-pub fn choices_json(fields: &[(String, String)]) -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    for (k, v) in fields {
-        let key = k.strip_prefix("m.").unwrap_or(k);
-        map.insert(key.to_string(), serde_json::Value::from(v.as_str()));
-    }
-    serde_json::Value::Object(map)
 }

@@ -1,22 +1,97 @@
 //! The hall over HTTP, as `congress simulate`, `congress bench` and the crash test drive it:
 //! check-in by QR login, the contests opened, the waiting pages loaded, then for each contest
 //! the issue burst (every phone takes its paper at once) and the vote burst (every phone casts
-//! to the anonymous box, at once or spread over a window).
+//! to the anonymous box, at once or spread over a window). Each phase is measured with what
+//! does not depend on the machine's load beside its times (`Meter`): the server's and the
+//! load generator's CPU time, the kernel's TCP counters and the writers' batches.
+
+use std::path::Path;
 
 use anyhow::anyhow;
 
-use super::http::{cast_all, load_ballots, load_waiting, login_all, take_all, Phase, Target};
+use super::counters::{LogCounter, Tcp};
+use super::http::{
+    cast_all, health_all, load_ballots, load_waiting, login_all, take_all, Phase, Target,
+};
+use super::process::self_cpu_seconds;
 use super::run::{contests, open_all};
 use super::simulate::Stage1;
 
 /// How the hall votes: requests in flight at most, the seed of the choices, the moment each
 /// phone votes within `spread` (the first motion always votes all at once, to measure
-/// throughput), and a probe of the server's CPU seconds (when it is a separate process).
+/// throughput), and, when the server is a separate process, a probe of its CPU seconds and
+/// its log (with one line per group-commit batch: `counters::SERVER_LOG`). `health_rounds`
+/// rounds of `GET /health` by every phone at once follow the check-in (the calibration).
 pub struct Hall<'a> {
     pub concurrency: usize,
     pub seed: u64,
     pub spread: std::time::Duration,
     pub server_cpu: Option<&'a (dyn Fn() -> Option<f64> + Sync)>,
+    pub server_log: Option<&'a Path>,
+    pub health_rounds: usize,
+}
+
+impl Hall<'_> {
+    /// The hall of `congress simulate` and the tests: no probes, no calibration.
+    pub fn plain(concurrency: usize, seed: u64) -> Hall<'static> {
+        Hall {
+            concurrency,
+            seed,
+            spread: std::time::Duration::ZERO,
+            server_cpu: None,
+            server_log: None,
+            health_rounds: 0,
+        }
+    }
+}
+
+/// Measures phases: what the probes say before and after.
+pub struct Meter<'a> {
+    server_cpu: Option<&'a (dyn Fn() -> Option<f64> + Sync)>,
+    log: Option<LogCounter>,
+}
+
+/// The probes' readings at the start of a phase.
+pub struct Mark {
+    server_cpu: Option<f64>,
+    client_cpu: f64,
+    tcp: Tcp,
+}
+
+impl<'a> Meter<'a> {
+    pub fn new(
+        server_cpu: Option<&'a (dyn Fn() -> Option<f64> + Sync)>,
+        server_log: Option<&Path>,
+    ) -> Meter<'a> {
+        Meter {
+            server_cpu,
+            log: server_log.map(LogCounter::new),
+        }
+    }
+
+    /// Readings before a phase.
+    pub fn mark(&mut self) -> Mark {
+        if let Some(l) = self.log.as_mut() {
+            l.take();
+        }
+        Mark {
+            server_cpu: self.server_cpu.and_then(|f| f()),
+            client_cpu: self_cpu_seconds(),
+            tcp: Tcp::now(),
+        }
+    }
+
+    /// The phase with what happened since `mark`.
+    pub fn done(&mut self, mark: Mark, phase: Phase) -> Phase {
+        let server = self.server_cpu.and_then(|f| f());
+        Phase {
+            server_cpu_ms: mark.server_cpu.zip(server).map(|(b, a)| (a - b) * 1000.0),
+            client_cpu_ms: Some((self_cpu_seconds() - mark.client_cpu) * 1000.0),
+            tcp: Some(Tcp::now().since(&mark.tcp)),
+            writers: self.log.as_mut().map(|l| l.take()).unwrap_or_default(),
+            ..phase
+        }
+    }
 }
 
 /// The hall: check-in by QR login, the contests opened, the waiting pages loaded; then for
@@ -29,14 +104,15 @@ pub async fn vote_over_http(
     phases: &mut Vec<Phase>,
 ) -> anyhow::Result<Vec<(String, String)>> {
     let p = &st.prepared;
-    let cpu = || hall.server_cpu.and_then(|f| f());
-    let timed = |phase: Phase, before: Option<f64>| Phase {
-        server_cpu_ms: before.zip(cpu()).map(|(b, a)| (a - b) * 1000.0),
-        ..phase
-    };
-    let before = cpu();
+    let mut meter = Meter::new(hall.server_cpu, hall.server_log);
+    let m = meter.mark();
     let (phones, phase) = login_all(base, &p.cards, hall.concurrency).await;
-    phases.push(timed(phase, before));
+    phases.push(meter.done(m, phase));
+    if hall.health_rounds > 0 {
+        let m = meter.mark();
+        let phase = health_all(&phones, hall.health_rounds, hall.concurrency).await;
+        phases.push(meter.done(m, phase));
+    }
     {
         let (db, actor, keys, p) = (st.db.clone(), st.actor.clone(), st.keys.clone(), p.clone());
         tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
@@ -45,9 +121,9 @@ pub async fn vote_over_http(
         })
         .await??;
     }
-    let before = cpu();
+    let m = meter.mark();
     let phase = load_waiting(&phones, hall.concurrency).await;
-    phases.push(timed(phase, before));
+    phases.push(meter.done(m, phase));
     let any = phones
         .iter()
         .flatten()
@@ -56,20 +132,18 @@ pub async fn vote_over_http(
     let mut trackers = Vec::new();
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
         let key = any.contest_key(&p.congress_id, &contest).await?;
-        let before = cpu();
         let title = format!("领票 #{} ({} 部手机同时)", i + 1, phones.len());
+        let m = meter.mark();
         let (papers, phase) = take_all(&phones, &contest, &key, hall.concurrency, &title).await;
-        phases.push(timed(phase, before));
-        let before = cpu();
+        phases.push(meter.done(m, phase));
+        let m = meter.mark();
         let (forms, phase) =
             load_ballots(&phones, &p.congress_id, &contest, hall.concurrency).await;
-        phases.push(timed(
-            Phase {
-                name: format!("{} #{}", phase.name, i + 1),
-                ..phase
-            },
-            before,
-        ));
+        let phase = Phase {
+            name: format!("{} #{}", phase.name, i + 1),
+            ..phase
+        };
+        phases.push(meter.done(m, phase));
         let spread = if i == 1 {
             std::time::Duration::ZERO
         } else {
@@ -90,7 +164,7 @@ pub async fn vote_over_http(
             contest: &contest,
             seats,
         };
-        let before = cpu();
+        let m = meter.mark();
         let (hashes, phase) = cast_all(
             &phones,
             &papers,
@@ -102,7 +176,7 @@ pub async fn vote_over_http(
             &title,
         )
         .await;
-        phases.push(timed(phase, before));
+        phases.push(meter.done(m, phase));
         trackers.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
     }
     Ok(trackers)

@@ -3,6 +3,7 @@
 //! and casting to the anonymous box (投票), with a bounded number in flight at once; each phase
 //! timed with every request's latency.
 
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use futures_util::{stream, StreamExt};
@@ -11,14 +12,65 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
 use super::client::{choices, choices_json, BallotForm, Phone};
+use super::counters::Tcp;
 use super::paper::{Paper, Pending};
 use crate::crypto::blind::ContestPublicKey;
 use crate::service::credentials::Card;
+use crate::service::group_commit::Stats;
+
+/// Something that may be a phone: the hall's `Option<Phone>` (None: its login failed), or a
+/// phone borrowed from elsewhere (the soak run's present delegates).
+pub trait PhoneRef: Sync {
+    fn phone(&self) -> Option<&Phone>;
+}
+
+impl PhoneRef for Option<Phone> {
+    fn phone(&self) -> Option<&Phone> {
+        self.as_ref()
+    }
+}
+
+impl PhoneRef for Phone {
+    fn phone(&self) -> Option<&Phone> {
+        Some(self)
+    }
+}
+
+impl PhoneRef for &Phone {
+    fn phone(&self) -> Option<&Phone> {
+        Some(self)
+    }
+}
+
+/// What a phase measures (the goals are computed from these, not from the names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// An in-process step (setup, count, export...).
+    Step,
+    /// Check-in: the card page and the login, each phone's first connection.
+    CheckIn,
+    /// The calibration: every phone asks `GET /health` at once, over its own connection.
+    Health,
+    /// Every phone loads the waiting page.
+    Waiting,
+    /// 领票: every phone takes its paper at once.
+    Issue,
+    /// Every phone loads the ballot page.
+    BallotPage,
+    /// 投票: every phone casts at once.
+    CastAtOnce,
+    /// 投票: every phone casts at a random moment within the spread.
+    CastSpread,
+    /// The ballot box alone, in process (no HTTP).
+    BoxAlone,
+}
 
 /// One phase of a run: wall time, requests, errors and latency percentiles.
 #[derive(Debug, Clone, Serialize)]
 pub struct Phase {
     pub name: String,
+    pub kind: Kind,
     pub requests: usize,
     pub errors: usize,
     pub wall_ms: f64,
@@ -31,6 +83,13 @@ pub struct Phase {
     pub error_samples: Vec<String>,
     /// CPU time the server process used during the phase (when it runs as its own process).
     pub server_cpu_ms: Option<f64>,
+    /// CPU time the load generator (this process, all threads) used during the phase.
+    pub client_cpu_ms: Option<f64>,
+    /// The kernel's TCP counters during the phase (whole machine).
+    pub tcp: Option<Tcp>,
+    /// The writers' group-commit batches during the phase, by writer (`ballot-box`,
+    /// `paper-issuer`): from the server's log, or from the writers in process.
+    pub writers: BTreeMap<String, Stats>,
 }
 
 impl Phase {
@@ -57,6 +116,7 @@ impl Phase {
         let wall_ms = wall.as_secs_f64() * 1000.0;
         Phase {
             name: name.to_string(),
+            kind: Kind::Step,
             requests: outcomes.len(),
             errors: errors.len(),
             wall_ms,
@@ -71,7 +131,15 @@ impl Phase {
             max_ms: lat.last().copied().unwrap_or(0.0),
             error_samples: errors.into_iter().take(5).collect(),
             server_cpu_ms: None,
+            client_cpu_ms: None,
+            tcp: None,
+            writers: BTreeMap::new(),
         }
+    }
+
+    /// The same phase, of kind `kind`.
+    pub fn of(self, kind: Kind) -> Phase {
+        Phase { kind, ..self }
     }
 
     /// A phase of one in-process step (no HTTP requests).
@@ -105,16 +173,43 @@ pub async fn login_all(
     let wall = start.elapsed();
     let outcomes: Vec<_> = results.iter().map(|(_, o)| o.clone()).collect();
     let phones = results.into_iter().map(|(p, _)| p).collect();
-    (phones, Phase::from("签到 (扫码登录)", wall, &outcomes))
+    (
+        phones,
+        Phase::from("签到 (打开代表证链接并登录)", wall, &outcomes).of(Kind::CheckIn),
+    )
+}
+
+/// The calibration: `rounds` times, every phone asks `GET /health` at once over its own
+/// connection (the same client, connections and concurrency as the phases): what the HTTP
+/// stack, the loopback and the load generator allow on this machine, with one trivial
+/// database query per request.
+pub async fn health_all<P: PhoneRef>(phones: &[P], rounds: usize, concurrency: usize) -> Phase {
+    let start = Instant::now();
+    let mut outcomes: Vec<Result<Duration, String>> = Vec::new();
+    for _ in 0..rounds {
+        let round: Vec<Result<Duration, String>> = stream::iter(phones.iter())
+            .map(|phone| async move {
+                match phone.phone() {
+                    Some(p) => p.health().await.map_err(|e| e.to_string()),
+                    None => Err("未登录".to_string()),
+                }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
+        outcomes.extend(round);
+    }
+    let title = format!("校准: GET /health ({rounds} 轮, 每轮所有手机同时)");
+    Phase::from(&title, start.elapsed(), &outcomes).of(Kind::Health)
 }
 
 /// Every phone loads the waiting page (as it does every few seconds while it waits), which
 /// also gives it its session's CSRF token.
-pub async fn load_waiting(phones: &[Option<Phone>], concurrency: usize) -> Phase {
+pub async fn load_waiting<P: PhoneRef>(phones: &[P], concurrency: usize) -> Phase {
     let start = Instant::now();
     let outcomes: Vec<Result<Duration, String>> = stream::iter(phones.iter())
         .map(|phone| async move {
-            match phone {
+            match phone.phone() {
                 Some(p) => p.waiting().await.map_err(|e| e.to_string()),
                 None => Err("未登录".to_string()),
             }
@@ -122,14 +217,14 @@ pub async fn load_waiting(phones: &[Option<Phone>], concurrency: usize) -> Phase
         .buffered(concurrency.max(1))
         .collect()
         .await;
-    Phase::from("打开投票事项页", start.elapsed(), &outcomes)
+    Phase::from("打开投票事项页", start.elapsed(), &outcomes).of(Kind::Waiting)
 }
 
 /// Every phone takes its paper for `contest` at once (领票, the issue burst): a fresh token,
 /// blinded, posted with the session; the blind signature unblinded. Returns each phone's
 /// paper (card order) and the phase.
-pub async fn take_all(
-    phones: &[Option<Phone>],
+pub async fn take_all<P: PhoneRef>(
+    phones: &[P],
     contest: &str,
     key: &ContestPublicKey,
     concurrency: usize,
@@ -141,7 +236,7 @@ pub async fn take_all(
     let mut results: Vec<(usize, Option<Paper>, Result<Duration, String>)> =
         stream::iter(phones.iter().zip(&pending).enumerate())
             .map(|(i, (phone, pending))| async move {
-                let (Some(phone), Some(pending)) = (phone, pending) else {
+                let (Some(phone), Some(pending)) = (phone.phone(), pending) else {
                     return (i, None, Err("未登录".to_string()));
                 };
                 match phone.take_paper(contest, key, pending).await {
@@ -157,13 +252,13 @@ pub async fn take_all(
     let outcomes: Vec<_> = results.iter().map(|(_, _, o)| o.clone()).collect();
     (
         results.into_iter().map(|(_, p, _)| p).collect(),
-        Phase::from(title, wall, &outcomes),
+        Phase::from(title, wall, &outcomes).of(Kind::Issue),
     )
 }
 
 /// Loads every phone's ballot page of `contest` from the box (the candidates' ids).
-pub async fn load_ballots(
-    phones: &[Option<Phone>],
+pub async fn load_ballots<P: PhoneRef>(
+    phones: &[P],
     congress: &str,
     contest: &str,
     concurrency: usize,
@@ -171,7 +266,7 @@ pub async fn load_ballots(
     let start = Instant::now();
     let results: Vec<(Option<BallotForm>, Result<Duration, String>)> = stream::iter(phones.iter())
         .map(|phone| async move {
-            let Some(phone) = phone else {
+            let Some(phone) = phone.phone() else {
                 return (None, Err("未登录".to_string()));
             };
             let t = Instant::now();
@@ -187,7 +282,7 @@ pub async fn load_ballots(
     let outcomes: Vec<_> = results.iter().map(|(_, o)| o.clone()).collect();
     (
         results.into_iter().map(|(f, _)| f).collect(),
-        Phase::from("打开选票", wall, &outcomes),
+        Phase::from("打开选票", wall, &outcomes).of(Kind::BallotPage),
     )
 }
 
@@ -204,8 +299,8 @@ pub struct Target<'a> {
 /// before sending ("everyone votes within the same second"); latency is measured from the
 /// send. Without, all are sent at once (up to `concurrency` in flight).
 #[allow(clippy::too_many_arguments)]
-pub async fn cast_all(
-    phones: &[Option<Phone>],
+pub async fn cast_all<P: PhoneRef>(
+    phones: &[P],
     papers: &[Option<Paper>],
     forms: &[Option<BallotForm>],
     target: Target<'_>,
@@ -215,10 +310,7 @@ pub async fn cast_all(
     title: &str,
 ) -> (Vec<Option<String>>, Phase) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let delays: Vec<Duration> = forms
-        .iter()
-        .map(|_| spread.mul_f64(rand::Rng::random::<f64>(&mut rng)))
-        .collect();
+    let delays = delays(&mut rng, forms.len(), spread);
     let marks: Vec<Option<serde_json::Value>> = forms
         .iter()
         .map(|f| {
@@ -226,11 +318,38 @@ pub async fn cast_all(
                 .map(|f| choices_json(&choices(&mut rng, f, target.seats)))
         })
         .collect();
+    cast_marked(phones, papers, marks, target, concurrency, delays, title).await
+}
+
+/// A random moment within `spread` for each of `n` phones.
+pub fn delays(rng: &mut ChaCha8Rng, n: usize, spread: Duration) -> Vec<Duration> {
+    (0..n)
+        .map(|_| spread.mul_f64(rand::Rng::random::<f64>(rng)))
+        .collect()
+}
+
+/// Every phone casts its paper with its `marks` (the box's JSON `choices`), each after its
+/// delay; returns the trackers in phone order and the phase (of kind `CastAtOnce` when no
+/// phone waits).
+pub async fn cast_marked<P: PhoneRef>(
+    phones: &[P],
+    papers: &[Option<Paper>],
+    marks: Vec<Option<serde_json::Value>>,
+    target: Target<'_>,
+    concurrency: usize,
+    delays: Vec<Duration>,
+    title: &str,
+) -> (Vec<Option<String>>, Phase) {
+    let kind = if delays.iter().all(Duration::is_zero) {
+        Kind::CastAtOnce
+    } else {
+        Kind::CastSpread
+    };
     let start = Instant::now();
     let mut results: Vec<(usize, Option<String>, Result<Duration, String>)> =
         stream::iter(phones.iter().zip(papers).zip(marks).zip(delays).enumerate())
             .map(|(i, (((phone, paper), marks), delay))| async move {
-                let (Some(phone), Some(paper), Some(marks)) = (phone, paper, marks) else {
+                let (Some(phone), Some(paper), Some(marks)) = (phone.phone(), paper, marks) else {
                     return (i, None, Err("没有选票".to_string()));
                 };
                 if !delay.is_zero() {
@@ -252,6 +371,6 @@ pub async fn cast_all(
     let outcomes: Vec<_> = results.iter().map(|(_, _, o)| o.clone()).collect();
     (
         results.into_iter().map(|(_, h, _)| h).collect(),
-        Phase::from(title, wall, &outcomes),
+        Phase::from(title, wall, &outcomes).of(kind),
     )
 }

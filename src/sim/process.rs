@@ -1,5 +1,6 @@
-//! The server as a separate process (`congress serve`), for the benchmark (its own peak RSS)
-//! and the crash test (kill -9 in the middle of a vote burst, then restart).
+//! The server as a separate process (`congress serve`), for the benchmark (its own peak RSS,
+//! CPU time and writer counts) and the crash tests (kill -9 in the middle of a vote burst,
+//! then restart; two servers on one database).
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -13,6 +14,8 @@ pub struct ServerProcess {
     child: Child,
     pub base: String,
     pub port: u16,
+    /// Where the server's log goes (`server-<port>.log` in its data directory).
+    pub log_path: PathBuf,
 }
 
 /// A free port on 127.0.0.1 (bound and released; the server binds it right after).
@@ -30,8 +33,26 @@ impl ServerProcess {
         database_url: &str,
         port: u16,
     ) -> anyhow::Result<ServerProcess> {
+        Self::start_logging(exe, data_dir, key_dir, database_url, port, "warn")
+    }
+
+    /// [`ServerProcess::start`] with the server's log filter (`RUST_LOG`); the log goes to
+    /// [`ServerProcess::log_path`].
+    pub fn start_logging(
+        exe: &Path,
+        data_dir: &Path,
+        key_dir: &Path,
+        database_url: &str,
+        port: u16,
+        rust_log: &str,
+    ) -> anyhow::Result<ServerProcess> {
         let base = format!("http://127.0.0.1:{port}");
-        let log = std::fs::File::create(data_dir.join(format!("server-{port}.log")))?;
+        let log_path = data_dir.join(format!("server-{port}.log"));
+        // Appended to: a restarted server keeps the first one's lines.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log_path)?;
         let child = Command::new(exe)
             .arg("--data-dir")
             .arg(data_dir)
@@ -44,12 +65,18 @@ impl ServerProcess {
             .arg(format!("127.0.0.1:{port}"))
             .arg("--public-url")
             .arg(&base)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", rust_log)
+            .env("NO_COLOR", "1")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
             .with_context(|| format!("无法启动 {}", exe.display()))?;
-        let mut me = ServerProcess { child, base, port };
+        let mut me = ServerProcess {
+            child,
+            base,
+            port,
+            log_path,
+        };
         me.wait_healthy(Duration::from_secs(60))?;
         Ok(me)
     }
@@ -88,12 +115,12 @@ impl ServerProcess {
 
     /// Peak resident set size of the server process so far, in KiB (Linux `VmHWM`).
     pub fn peak_rss_kib(&self) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
-        status
-            .lines()
-            .find(|l| l.starts_with("VmHWM:"))
-            .and_then(|l| l.split_whitespace().nth(1))
-            .and_then(|v| v.parse().ok())
+        proc_status_kib(self.pid(), "VmHWM:")
+    }
+
+    /// Resident set size of the server process now, in KiB (Linux `VmRSS`).
+    pub fn rss_kib(&self) -> Option<u64> {
+        proc_status_kib(self.pid(), "VmRSS:")
     }
 
     /// CPU seconds (user + system) the server process has used so far (Linux /proc).
@@ -121,6 +148,31 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// CPU seconds (user + system) this process has used so far, all threads: the load
+/// generator's own cost beside the server's.
+pub fn self_cpu_seconds() -> f64 {
+    // SAFETY: getrusage fills a local struct; no memory is shared.
+    let u = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut u) != 0 {
+            return 0.0;
+        }
+        u
+    };
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
+}
+
+/// A `/proc/<pid>/status` field in KiB.
+pub fn proc_status_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
 }
 
 /// The `congress` executable: the running one (the CLI), or `CONGRESS_EXE`.

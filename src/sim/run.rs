@@ -39,7 +39,8 @@ pub fn open_all(
     Ok(())
 }
 
-/// Closes, counts every contest, closes the congress and certifies; returns the record.
+/// Closes, counts every contest (declining any further round a count proposes), closes the
+/// congress and certifies; returns the record.
 pub fn close_count_certify(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -48,8 +49,30 @@ pub fn close_count_certify(
 ) -> anyhow::Result<Record> {
     for (id, _) in contests(p) {
         voting::close(conn, actor, &p.congress_id, &id)?;
-        results::finalise(conn, actor, &p.congress_id, &id, false)?;
+        let counted = results::finalise(conn, actor, &p.congress_id, &id, false)?;
+        // A further round the count proposes (再次投票, 另行选举) is declined with a reason,
+        // as an organiser may (F2, F3), so the congress can close: the machine's congress
+        // holds only its agenda (`sim::soak` holds them).
+        for round in counted.proposed {
+            crate::service::contests::not_held(
+                conn,
+                actor,
+                &p.congress_id,
+                &round.id,
+                "模拟运行只举行议程上的事项",
+            )?;
+        }
     }
+    close_and_certify(conn, actor, keys, p)
+}
+
+/// Closes the congress (every contest counted) and certifies; returns the record.
+pub fn close_and_certify(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    keys: &KeyStore,
+    p: &Prepared,
+) -> anyhow::Result<Record> {
     results::close_congress(conn, actor, &p.congress_id)?;
     let key = keys.load(&p.congress_id).map_err(|e| anyhow!("{e}"))?;
     let summary = service::roster::summary(conn, &p.congress_id)?;

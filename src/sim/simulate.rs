@@ -201,7 +201,20 @@ pub fn finish(
     let t = Instant::now();
     let record = close_count_certify(&mut *db.conn()?, &st.actor, &st.keys, p)?;
     phases.push(Phase::step("结束投票、计票、闭幕、签署", t.elapsed()));
+    report(st, out, receipts, phases, delegates, &record)
+}
 
+/// After the certified `record`: export to `out`, verify like an outsider; the report (with
+/// the receipts checked against the boards).
+pub fn report(
+    st: &Stage1,
+    out: &Path,
+    receipts: &[(String, String)],
+    mut phases: Vec<Phase>,
+    delegates: u64,
+    record: &crate::packet::format::Record,
+) -> anyhow::Result<Report> {
+    let (db, p) = (&st.db, &st.prepared);
     let t = Instant::now();
     let mut contents = record::packet(&mut *db.conn()?, &p.congress_id)?;
     fill_report(
@@ -257,12 +270,7 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    let hall = Hall {
-        concurrency: opts.concurrency,
-        seed: opts.seed,
-        spread: std::time::Duration::ZERO,
-        server_cpu: None,
-    };
+    let hall = Hall::plain(opts.concurrency, opts.seed);
     let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     drop(server);
     finish(&st, &opts.out, &receipts, phases, opts.delegates)

@@ -41,6 +41,16 @@ use session::Sessions;
 pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 /// Largest JSON or form body accepted elsewhere.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+/// How long an idle kept-alive connection stays open (actix's default is 5 s). Phones reload
+/// the waiting page every 5 s (`routes::vote::REFRESH_SECS`) and vote minutes apart: with
+/// 5 s every reload raced the server closing the connection, and a hall of phones reconnected
+/// all day. Clients that reuse a connection must not wait this long (`sim::client`).
+pub const KEEP_ALIVE_SECS: u64 = 75;
+/// Connections waiting to be accepted. `TcpListener::bind` listens with 128, and actix keeps
+/// the listener it is given: 2,000 phones connecting at once overflowed it, and each
+/// overflowed connection waited for the client's SYN retransmission, one second later
+/// (`docs/performance.md`). The kernel caps it at `net.core.somaxconn`.
+pub const LISTEN_BACKLOG: i32 = 4096;
 
 /// The server's secrets, kept in the data directory (generated on first start, never in git).
 #[derive(Clone)]
@@ -229,8 +239,24 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     routes::configure(cfg);
 }
 
+/// Widens the listen queue of a bound listener to [`LISTEN_BACKLOG`] (calling `listen` again
+/// on a listening socket only changes its backlog).
+fn widen_backlog(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: listen(2) on a socket this process owns; no memory is passed.
+        if unsafe { libc::listen(listener.as_raw_fd(), LISTEN_BACKLOG) } != 0 {
+            tracing::warn!(error = %std::io::Error::last_os_error(), "listen backlog unchanged");
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
+}
+
 /// Builds the HTTP server on an already bound listener.
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_web::dev::Server> {
+    widen_backlog(&listener);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = data.sessions.clone();
@@ -255,6 +281,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             .configure(configure)
             .default_service(web::to(routes::not_found))
     })
+    .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECS))
     .listen(listener)?
     .shutdown_timeout(5)
     .run();

@@ -6,6 +6,12 @@
 //! gets the same one again); a phone whose paper answer was lost asks again with the same
 //! blinded message and gets a paper that verifies; one ballot per paper; the packet verifies.
 //! On SQLite (synchronous=FULL) and, when configured, PostgreSQL.
+//!
+//! The moment of the crash does not depend on timing: a quarter of the phones get their
+//! answers first; then the test holds a lock the writers need to commit (`sim::stall`), sends
+//! the rest, waits until the server's writer is inside that batch, blocked on the lock, and
+//! kills it. Nothing sent after the lock can have been answered, on a fast or a loaded
+//! machine.
 
 use crate::common;
 
@@ -21,6 +27,7 @@ use congress::sim::paper::{Paper, Pending};
 use congress::sim::process::{raise_fd_limit, ServerProcess};
 use congress::sim::run::{contests, open_all};
 use congress::sim::simulate::{finish, setup, Stage1};
+use congress::sim::stall::{until_writer_busy, Stall};
 use congress::storage::repo::voting;
 use futures_util::future::join_all;
 use rand::SeedableRng;
@@ -52,15 +59,42 @@ fn counts(st: &Stage1, contest: &str) -> (i64, i64) {
     )
 }
 
-/// Waits until `enough` holds, then kills the server.
-async fn kill_when(server: &mut ServerProcess, enough: impl Fn() -> bool) {
-    loop {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-        if enough() {
-            break;
-        }
-    }
+/// Phones answered before the crash: the first quarter.
+const BEFORE: usize = (DELEGATES / 4) as usize;
+
+/// Once the server's writer `writer` is inside a batch blocked by `stall`, kills the server,
+/// then releases the lock.
+async fn kill_when_blocked(server: &mut ServerProcess, writer: &str, stall: Stall) {
+    until_writer_busy(server.pid(), writer, Duration::from_secs(300))
+        .await
+        .expect("the burst reaches the writer");
     server.kill9().expect("kill -9");
+    stall.release().expect("release the lock");
+}
+
+async fn cast_one(
+    p: &Phone,
+    cid: &str,
+    contest: &str,
+    paper: &Paper,
+    marks: &serde_json::Value,
+) -> Option<String> {
+    p.cast(cid, contest, paper, marks)
+        .await
+        .ok()
+        .map(|(h, _)| h)
+}
+
+async fn take_one(
+    p: &Phone,
+    contest: &str,
+    key: &ContestPublicKey,
+    pending: &Pending,
+) -> Option<Paper> {
+    p.take_paper(contest, key, pending)
+        .await
+        .ok()
+        .map(|(paper, _)| paper)
 }
 
 fn run(kind: Kind) {
@@ -116,34 +150,40 @@ fn run(kind: Kind) {
         .map(|f| choices_json(&choices(&mut rng, f, seats)))
         .collect();
 
-    // The vote burst, with the server killed while it is in flight.
-    let received: Vec<Option<String>> = rt.block_on(async {
+    // The vote burst: a quarter answered, then the server killed with the rest in flight.
+    let sends = phones.iter().zip(&papers).zip(&marks);
+    let mut received: Vec<Option<String>> = rt.block_on(join_all(
+        sends
+            .clone()
+            .take(BEFORE)
+            .map(|((p, paper), m)| cast_one(p, &cid, &election, paper, m)),
+    ));
+    assert!(
+        received.iter().all(Option::is_some),
+        "the first quarter is answered"
+    );
+    let stall = Stall::hold(&st.db, &election).expect("hold the writers' lock");
+    let rest: Vec<Option<String>> = rt.block_on(async {
         let burst = join_all(
-            phones
-                .iter()
-                .zip(&papers)
-                .zip(&marks)
-                .map(|((p, paper), m)| {
-                    let (cid, election) = (cid.clone(), election.clone());
-                    async move { p.cast(&cid, &election, paper, m).await.ok().map(|(h, _)| h) }
-                }),
+            sends
+                .skip(BEFORE)
+                .map(|((p, paper), m)| cast_one(p, &cid, &election, paper, m)),
         );
-        let killer = kill_when(&mut server, || {
-            counts(&st, &election).0 >= (DELEGATES / 4) as i64
-        });
-        let (r, ()) = tokio::join!(burst, killer);
+        let (r, ()) = tokio::join!(burst, kill_when_blocked(&mut server, "ballot-box", stall));
         r
     });
+    assert!(
+        rest.iter().all(Option::is_none),
+        "nothing sent while the writers were stalled got a receipt"
+    );
+    received.extend(rest);
     let got: Vec<&String> = received.iter().flatten().collect();
     let (ballots, roll) = counts(&st, &election);
     println!(
         "{kind:?}: {} receipts before the crash, {ballots} ballots stored",
         got.len()
     );
-    assert!(
-        got.len() < DELEGATES as usize,
-        "the crash came too late to test anything"
-    );
+    assert_eq!(got.len(), BEFORE);
     assert!(ballots <= roll, "a ballot without an issued paper");
     {
         let mut c = st.db.conn().unwrap();
@@ -191,30 +231,38 @@ fn run(kind: Kind) {
         .iter()
         .map(|_| Pending::new(&mkey).unwrap())
         .collect();
-    let first_try: Vec<Option<Paper>> = rt.block_on(async {
-        let burst = join_all(phones.iter().zip(&pending).map(|(p, pending)| {
-            let (motion, mkey) = (motion.clone(), mkey.clone());
-            async move {
-                p.take_paper(&motion, &mkey, pending)
-                    .await
-                    .ok()
-                    .map(|(paper, _)| paper)
-            }
-        }));
-        let killer = kill_when(&mut server, || {
-            counts(&st, &motion).1 >= (DELEGATES / 4) as i64
-        });
-        let (r, ()) = tokio::join!(burst, killer);
+    let both = phones.iter().zip(&pending);
+    let mut first_try: Vec<Option<Paper>> = rt.block_on(join_all(
+        both.clone()
+            .take(BEFORE)
+            .map(|(p, x)| take_one(p, &motion, &mkey, x)),
+    ));
+    assert!(
+        first_try.iter().all(Option::is_some),
+        "a quarter get papers"
+    );
+    let stall = Stall::hold(&st.db, &motion).expect("hold the writers' lock");
+    let rest: Vec<Option<Paper>> = rt.block_on(async {
+        let burst = join_all(
+            both.skip(BEFORE)
+                .map(|(p, x)| take_one(p, &motion, &mkey, x)),
+        );
+        let (r, ()) = tokio::join!(burst, kill_when_blocked(&mut server, "paper-issuer", stall));
         r
     });
+    assert!(
+        rest.iter().all(Option::is_none),
+        "no paper answered while stalled"
+    );
+    first_try.extend(rest);
     let issued_before = counts(&st, &motion).1;
     println!(
         "{kind:?}: {} papers answered before the crash, {issued_before} issues stored",
         first_try.iter().flatten().count()
     );
-    assert!(
-        first_try.iter().any(Option::is_none),
-        "the crash came too late"
+    assert_eq!(
+        issued_before, BEFORE as i64,
+        "no issue committed while stalled"
     );
     let server = start(&st, port);
     let papers2: Vec<Paper> = rt

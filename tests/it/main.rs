@@ -67,7 +67,9 @@ mod roster_web;
 mod security;
 mod setup_pages;
 mod simulate;
+mod soak;
 mod storage;
+mod two_servers;
 mod voting;
 
 fn main() {
