@@ -224,7 +224,7 @@ pub fn record(
     if let Some(f) = repo::filing_of_packet(conn, &school.id, &ex.packet_sha256)? {
         return Ok(Outcome::Duplicate(f));
     }
-    if let Err(reason) = key_allowed(conn, school, &ex)? {
+    if let Err(reason) = may_file(conn, school, &ex)? {
         let r = refused(&ex.packet, reason, Vec::new());
         return refuse(conn, actor, school, r, via);
     }
@@ -255,9 +255,10 @@ pub fn record(
     }
 }
 
-/// Whether the packet's key may be filed for this school (docs/registry.md, "Keys"):
-/// `Err(reason)` when not.
-fn key_allowed(
+/// Whether the packet may be filed for this school (docs/registry.md, "Keys"): the record
+/// names this school, its congress and key belong to no other school, and the key is the
+/// pinned or expected one. `Err(reason)` when not.
+fn may_file(
     conn: &mut DbConnection,
     school: &School,
     ex: &Examined,
@@ -304,6 +305,18 @@ fn key_allowed(
     Ok(Ok(()))
 }
 
+/// A school name compared without spaces and with full-width brackets as ASCII ones.
+fn same_name(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect()
+}
+
 /// How a pin came about, in Chinese.
 pub fn source_zh(source: &str) -> &'static str {
     match source {
@@ -321,7 +334,7 @@ fn accept(
     via: &str,
 ) -> ServiceResult<Result<Outcome, String>> {
     // Checked again inside the transaction: two uploads may race.
-    if let Err(reason) = key_allowed(c, school, ex)? {
+    if let Err(reason) = may_file(c, school, ex)? {
         return Ok(Err(reason));
     }
     if let Some(f) = repo::filing_of_packet(c, &school.id, &ex.packet_sha256)? {

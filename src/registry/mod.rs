@@ -6,7 +6,8 @@
 //! policies set, and exports them. The design of record is docs/registry.md.
 //!
 //! - [`indicators`]: the indicators of one congress from its packet (shared with the school's
-//!   own self-assessment, 自评表); [`facts`] builds their input from where a packet is.
+//!   own self-assessment, 自评表); [`facts`] builds their input from where a packet is;
+//!   [`assessment`] is the school's side (its congress's own database).
 //! - [`status`]: filed on time, late, pending, overdue or missing (pure date rules).
 //! - [`unpack`]: an upload unpacked safely (zip bombs, path traversal, limits).
 //! - [`ingest`]: examine (unpack + verify) then record (pins, store, filing or refusal).
@@ -15,14 +16,15 @@
 //! - [`table`] and [`xlsx`]: the province table and its export.
 //! - [`synth`] and [`bench`]: synthetic packets and the scale measurement.
 
-// pub mod bench;
+pub mod assessment;
+pub mod bench;
 pub mod facts;
 pub mod indicators;
 pub mod ingest;
 pub mod service;
 pub mod status;
 pub mod store;
-// pub mod synth;
+pub mod synth;
 pub mod table;
 pub mod unpack;
 pub mod xlsx;

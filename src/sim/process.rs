@@ -31,19 +31,34 @@ impl ServerProcess {
         port: u16,
     ) -> anyhow::Result<ServerProcess> {
         let base = format!("http://127.0.0.1:{port}");
+        let args: Vec<std::ffi::OsString> = vec![
+            "--key-dir".into(),
+            key_dir.into(),
+            "--database-url".into(),
+            database_url.into(),
+            "serve".into(),
+            "--bind".into(),
+            format!("127.0.0.1:{port}").into(),
+            "--public-url".into(),
+            base.into(),
+        ];
+        Self::start_with(exe, data_dir, port, &args)
+    }
+
+    /// Starts `exe --data-dir DATA_DIR ARGS...` (a server listening on `port`: `serve`, or
+    /// `registry serve`) and waits until `/health` answers.
+    pub fn start_with(
+        exe: &Path,
+        data_dir: &Path,
+        port: u16,
+        args: &[std::ffi::OsString],
+    ) -> anyhow::Result<ServerProcess> {
+        let base = format!("http://127.0.0.1:{port}");
         let log = std::fs::File::create(data_dir.join(format!("server-{port}.log")))?;
         let child = Command::new(exe)
             .arg("--data-dir")
             .arg(data_dir)
-            .arg("--key-dir")
-            .arg(key_dir)
-            .arg("--database-url")
-            .arg(database_url)
-            .arg("serve")
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--public-url")
-            .arg(&base)
+            .args(args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(log)

@@ -73,6 +73,8 @@ pub struct AppState {
     /// change), so a burst of submissions does not read them again for every ballot.
     papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
     pub ballot_box: BallotBox,
+    /// Set in registry mode (`congress registry serve`): the packet store and upload limits.
+    pub registry: Option<Arc<crate::registry::RegistryConfig>>,
 }
 
 impl AppState {
@@ -89,7 +91,14 @@ impl AppState {
             credential_key: Arc::new(secrets.credential.clone()),
             signing_keys: Arc::new(RwLock::new(HashMap::new())),
             papers: Arc::new(RwLock::new(HashMap::new())),
+            registry: None,
         }
+    }
+
+    /// The same state serving the filing office instead of congresses (registry mode).
+    pub fn with_registry(mut self, registry: crate::registry::RegistryConfig) -> AppState {
+        self.registry = Some(Arc::new(registry));
+        self
     }
 
     /// The congress's signing key, loaded from the key directory once and then cached.
@@ -161,8 +170,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     routes::configure(cfg);
 }
 
-/// Builds the HTTP server on an already bound listener.
+/// Builds the HTTP server on an already bound listener: the congress application, or the
+/// filing office when the state is in registry mode.
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_web::dev::Server> {
+    let urls: fn(&mut web::ServiceConfig) = if state.registry.is_some() {
+        routes::registry::registry_mode
+    } else {
+        configure
+    };
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = data.sessions.clone();
@@ -184,7 +199,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             .wrap(headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::NormalizePath::trim())
-            .configure(configure)
+            .configure(urls)
             .default_service(web::to(routes::not_found))
     })
     .listen(listener)?

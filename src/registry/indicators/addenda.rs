@@ -39,14 +39,19 @@ pub(super) fn notice(f: &Facts, item: &str) -> Judged {
                 (Some(s), None) => format!("已公示 ({s})"),
                 _ => "已公示".to_string(),
             };
-            judged(item, value, true)
+            judged(item, value, "已公示".to_string(), true)
         }
     }
 }
 
 pub(super) fn approval(f: &Facts, item: &str) -> Judged {
     match latest_addendum(&f.addenda, "approval") {
-        None => judged(item, "归档包中没有党委批准记录".to_string(), false),
+        None => judged(
+            item,
+            "归档包中没有党委批准记录".to_string(),
+            "未批准".to_string(),
+            false,
+        ),
         Some(a) => {
             let mut value = format!(
                 "{} {}",
@@ -56,7 +61,8 @@ pub(super) fn approval(f: &Facts, item: &str) -> Judged {
             if let Some(r) = text(a, "/reference") {
                 value.push_str(&format!(" {r}"));
             }
-            judged(item, value, true)
+            let date = text(a, "/date").unwrap_or("已批准").to_string();
+            judged(item, value, date, true)
         }
     }
 }

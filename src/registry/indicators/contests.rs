@@ -60,6 +60,7 @@ pub(super) fn presidium_size(f: &Facts) -> Judged {
         (Some(s), Some(e)) => judged(
             item,
             format!("应选 {s} 名, 当选 {e} 名"),
+            format!("{e}人"),
             s <= max && e <= max,
         ),
         _ => unknown(item, "记录中缺少应选名额或当选名单"),
@@ -75,6 +76,7 @@ pub(super) fn margin(f: &Facts, item: &str) -> Judged {
         return unknown(item, "记录中没有主席团选举");
     }
     let mut parts = Vec::new();
+    let mut figures = Vec::new();
     let mut ok = true;
     for c in contests {
         let (Some(seats), Some(cands)) = (
@@ -85,6 +87,7 @@ pub(super) fn margin(f: &Facts, item: &str) -> Judged {
         };
         let cands = cands as u64;
         let required = (seats + 1).max((seats * 6).div_ceil(5));
+        figures.push(format!("{cands}选{seats}"));
         let mut part = format!("候选人 {cands} 名, 应选 {seats} 名");
         if cands < required {
             ok = false;
@@ -95,7 +98,7 @@ pub(super) fn margin(f: &Facts, item: &str) -> Judged {
         }
         parts.push(part);
     }
-    judged(item, parts.join("; "), ok)
+    judged(item, parts.join("; "), figures.join(", "), ok)
 }
 
 pub(super) fn eligibility(f: &Facts, item: &str) -> Judged {
@@ -118,14 +121,20 @@ pub(super) fn eligibility(f: &Facts, item: &str) -> Judged {
         }
     }
     if overrides.is_empty() {
-        judged(item, format!("{total} 名候选人均符合资格条件"), true)
+        judged(
+            item,
+            format!("{total} 名候选人均符合资格条件"),
+            "均符合".to_string(),
+            true,
+        )
     } else {
         let value = format!(
             "{} 名候选人不符合资格条件, 由组织者记录理由后参选: {}",
             overrides.len(),
             overrides.join("; ")
         );
-        judged(item, value, false)
+        let figure = format!("{}人不符", overrides.len());
+        judged(item, value, figure, false)
     }
 }
 
@@ -168,7 +177,12 @@ pub(super) fn quorum(f: &Facts) -> Judged {
     if !failed.is_empty() {
         value.push_str(&format!("; 未达法定人数: {}", failed.join(", ")));
     }
-    judged(&item, value, failed.is_empty())
+    let figure = if failed.is_empty() {
+        super::percent(p, e)
+    } else {
+        format!("{}场不足", failed.len())
+    };
+    judged(&item, value, figure, failed.is_empty())
 }
 
 pub(super) fn work_report(f: &Facts, item: &str) -> Judged {
@@ -180,8 +194,18 @@ pub(super) fn work_report(f: &Facts, item: &str) -> Judged {
         .filter(|c| c.get("motion_kind").and_then(Value::as_str) == Some("work_report"))
         .collect();
     if reports.is_empty() {
-        return judged(item, "记录中没有工作报告的表决".to_string(), false);
+        return judged(
+            item,
+            "记录中没有工作报告的表决".to_string(),
+            "未表决".to_string(),
+            false,
+        );
     }
+    let passed_all = reports.iter().all(|c| {
+        c.pointer("/result/detail/motion/passed")
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
+    });
     let results: Vec<String> = reports
         .iter()
         .map(|c| {
@@ -196,5 +220,6 @@ pub(super) fn work_report(f: &Facts, item: &str) -> Judged {
             }
         })
         .collect();
-    judged(item, results.join("; "), true)
+    let figure = if passed_all { "通过" } else { "已表决" };
+    judged(item, results.join("; "), figure.to_string(), true)
 }

@@ -69,6 +69,8 @@ pub struct Indicator {
     pub item: String,
     /// What the packet shows, e.g. "普通同学 130/200 (65.0%)".
     pub value: String,
+    /// The short figure of a table cell, e.g. "65.0%".
+    pub figure: String,
     pub outcome: Outcome,
 }
 
@@ -145,7 +147,7 @@ pub fn assess(facts: &Facts, ctx: &Context) -> Vec<Indicator> {
     INDICATORS
         .iter()
         .map(|(id, short, item)| {
-            let (item, value, outcome) = match *id {
+            let (item, value, figure, outcome) = match *id {
                 "cycle" => cycle(facts, ctx, item),
                 "presidium_size" => presidium_size(facts),
                 "margin" => margin(facts, item),
@@ -163,21 +165,28 @@ pub fn assess(facts: &Facts, ctx: &Context) -> Vec<Indicator> {
                 short,
                 item,
                 value,
+                figure,
                 outcome,
             }
         })
         .collect()
 }
 
-type Judged = (String, String, Outcome);
+/// (requirement, value, figure, outcome)
+type Judged = (String, String, String, Outcome);
 
 fn unknown(item: &str, why: &str) -> Judged {
-    (item.to_string(), format!("未记录: {why}"), Outcome::Unknown)
+    (
+        item.to_string(),
+        format!("未记录: {why}"),
+        "未记录".to_string(),
+        Outcome::Unknown,
+    )
 }
 
-fn judged(item: &str, value: String, ok: bool) -> Judged {
+fn judged(item: &str, value: String, figure: String, ok: bool) -> Judged {
     let outcome = if ok { Outcome::Pass } else { Outcome::Fail };
-    (item.to_string(), value, outcome)
+    (item.to_string(), value, figure, outcome)
 }
 
 fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
@@ -186,6 +195,15 @@ fn text<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
 
 fn num(v: &Value, pointer: &str) -> Option<u64> {
     v.pointer(pointer).and_then(Value::as_u64)
+}
+
+/// `12.3%` of `part` in `whole` ("—" when whole is 0).
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "—".to_string()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
 }
 
 /// `part/whole (12.3%)`.
@@ -233,16 +251,16 @@ fn cycle(f: &Facts, ctx: &Context, item: &str) -> Judged {
     };
     let limit = prev.checked_add_months(chrono::Months::new(ctx.max_interval_months));
     let ok = limit.is_some_and(|l| date <= l);
+    let months = months_between(prev, date);
     let value = format!(
-        "距上一次大会 ({prev}) {} 个月{}",
-        months_between(prev, date),
+        "距上一次大会 ({prev}) {months} 个月{}",
         if ok {
             String::new()
         } else {
             format!(", 超过 {} 个月", ctx.max_interval_months)
         }
     );
-    judged(item, value, ok)
+    judged(item, value, format!("{months}个月"), ok)
 }
 
 #[cfg(test)]

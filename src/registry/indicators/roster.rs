@@ -37,7 +37,11 @@ pub(super) fn ordinary_share(f: &Facts, item: &str) -> Judged {
     if !short.is_empty() {
         value.push_str(&format!("; 不足60%的学院: {}", short.join(", ")));
     }
-    judged(item, value, whole_ok && short.is_empty())
+    let mut figure = super::percent(ordinary, total);
+    if !short.is_empty() {
+        figure.push_str(&format!(", {}院不足", short.len()));
+    }
+    judged(item, value, figure, whole_ok && short.is_empty())
 }
 
 pub(super) fn women_share(f: &Facts, item: &str) -> Judged {
@@ -48,6 +52,7 @@ pub(super) fn women_share(f: &Facts, item: &str) -> Judged {
         (Some(total), Some(women)) => judged(
             item,
             format!("女代表 {}", share(women, total)),
+            super::percent(women, total),
             women >= at_least(WOMEN_MIN_PCT, total),
         ),
         _ => unknown(item, "名册摘要中没有代表总数或女代表人数"),
@@ -107,8 +112,9 @@ pub(super) fn coverage(f: &Facts, item: &str) -> Judged {
             "{} 个学院、应覆盖的年级和 {societies} 个主要社团均有代表",
             colleges.len()
         );
-        judged(item, value, true)
+        judged(item, value, "全覆盖".to_string(), true)
     } else {
-        judged(item, problems.join("; "), false)
+        let figure = format!("{}项缺", problems.len());
+        judged(item, problems.join("; "), figure, false)
     }
 }

@@ -10,6 +10,7 @@ pub mod contests;
 pub mod files;
 pub mod openapi;
 pub mod record;
+pub mod registry;
 pub mod roster;
 pub mod scrutineers;
 

@@ -1,6 +1,7 @@
 //! Routes, one file per area. `configure` is the whole URL map of the application.
 
 pub mod account;
+pub mod assessment;
 pub mod assets;
 pub mod attendance;
 pub mod audit;
@@ -16,6 +17,7 @@ pub mod home;
 pub mod quota;
 pub mod record;
 pub mod record_files;
+pub mod registry;
 pub mod results;
 pub mod roll;
 pub mod roster;
@@ -59,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     audit::configure(cfg);
     record::configure(cfg);
     record_files::configure(cfg);
+    assessment::configure(cfg);
     // The fixed `/b/{cid}/check` and `/b/{cid}/screen` before `/b/{cid}/{contest}`.
     check::configure(cfg);
     results::configure(cfg);

@@ -1,0 +1,417 @@
+//! Synthetic filing packets for the filing office's tests and its scale measurement
+//! (`congress registry synth`): whole congresses built with the packet writer of
+//! `congress export` (boards from ballots, the tally, the signed record and addenda, rolls,
+//! the roster summary, the printed report, the zip), each school with its own key, so every
+//! packet passes `congress verify` exactly like a real one. Seeded: the same seed gives the
+//! same ballots (keys are always fresh).
+//!
+//! A school's congress: a presidium election (5 seats, 7 candidates), the work report and a
+//! charter amendment; `delegates` on the roster over 12 colleges, 95% present and voting; the
+//! ordinary students' and women's shares as asked (to make a school fail an indicator).
+
+use std::collections::BTreeMap;
+
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::crypto::{canonical, sha256_hex, to_canonical, SigningKey};
+use crate::domain::ballot::{Ballot, Choices, Mark};
+use crate::domain::roster::{CollegeSummary, RosterSummary};
+use crate::domain::settings::{RuleProfile, Threshold};
+use crate::domain::tally::{tally, ContestSpec, MotionSpec, Turnout};
+use crate::packet::format::*;
+use crate::packet::{
+    build_board, contest_spec, roll_csv, sign_addendum, sign_record, turnout, zip_packet,
+    PacketContents, PacketError,
+};
+
+/// One congress to make.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub school: String,
+    /// File-safe congress id.
+    pub congress_id: String,
+    /// YYYY-MM-DD
+    pub date: String,
+    pub session_no: u32,
+    /// Delegates on the roster (at least 24).
+    pub delegates: u64,
+    /// Ordinary students' share of the delegates, percent (each college alike).
+    pub ordinary_pct: u64,
+    pub women_pct: u64,
+    /// Record the Party committee's approval (addenda/approval.json).
+    pub approval: bool,
+    pub seed: u64,
+}
+
+impl Spec {
+    /// A typical congress of `school` on `date`.
+    pub fn new(school: &str, congress_id: &str, date: &str, delegates: u64, seed: u64) -> Spec {
+        Spec {
+            school: school.to_string(),
+            congress_id: congress_id.to_string(),
+            date: date.to_string(),
+            session_no: 12,
+            delegates,
+            ordinary_pct: 68,
+            women_pct: 46,
+            approval: true,
+            seed,
+        }
+    }
+}
+
+/// A packet and the key that signed it.
+pub struct Synthetic {
+    pub key: SigningKey,
+    pub contents: PacketContents,
+}
+
+impl Synthetic {
+    /// The packet as the record page downloads it.
+    pub fn zip(&self) -> Result<Vec<u8>, PacketError> {
+        zip_packet(&self.contents)
+    }
+}
+
+const COLLEGES: [&str; 12] = [
+    "计算机学院",
+    "外国语学院",
+    "机械工程学院",
+    "经济管理学院",
+    "文学院",
+    "数学与统计学院",
+    "化学化工学院",
+    "物理学院",
+    "生命科学学院",
+    "法学院",
+    "艺术学院",
+    "医学院",
+];
+const CANDIDATES: [(&str, &str); 7] = [
+    ("王芳", "文学院"),
+    ("李强", "物理学院"),
+    ("张伟", "法学院"),
+    ("刘洋", "经济管理学院"),
+    ("陈静", "外国语学院"),
+    ("杨帆", "计算机学院"),
+    ("赵磊", "医学院"),
+];
+const FOR_PER_MILLE: [u32; 7] = [780, 720, 660, 600, 560, 250, 150];
+const SURNAMES: [&str; 12] = [
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙",
+];
+const GIVEN: [&str; 10] = ["伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "杰"];
+
+fn person(n: u64) -> String {
+    format!(
+        "{}{}",
+        SURNAMES[(n % 12) as usize],
+        GIVEN[(n / 12 % 10) as usize]
+    )
+}
+
+fn mark(rng: &mut ChaCha8Rng, for_per_mille: u32) -> Mark {
+    if rng.random_ratio(for_per_mille, 1000) {
+        Mark::For
+    } else if rng.random_ratio(1, 2) {
+        Mark::Against
+    } else {
+        Mark::Abstain
+    }
+}
+
+fn choices(rng: &mut ChaCha8Rng, contest: &str) -> Choices {
+    match contest {
+        "presidium" => Choices::Election {
+            marks: (0..CANDIDATES.len())
+                .map(|i| (format!("k{}", i + 1), mark(rng, FOR_PER_MILLE[i])))
+                .collect(),
+            write_ins: Vec::new(),
+        },
+        "charter" => Choices::Motion {
+            vote: mark(rng, 800),
+        },
+        _ => Choices::Motion {
+            vote: mark(rng, 900),
+        },
+    }
+}
+
+/// The roster summary: `n` delegates over the colleges, shares as asked, every grade and the
+/// five main societies covered.
+fn summary(spec: &Spec) -> RosterSummary {
+    let n = spec.delegates;
+    let per = n / COLLEGES.len() as u64;
+    let mut colleges = Vec::new();
+    let (mut ordinary, mut women) = (0, 0);
+    for (i, c) in COLLEGES.iter().enumerate() {
+        let d = if i == 0 {
+            n - per * (COLLEGES.len() as u64 - 1)
+        } else {
+            per
+        };
+        let o = d * spec.ordinary_pct / 100;
+        let w = d * spec.women_pct / 100;
+        ordinary += o;
+        women += w;
+        let grades: Vec<String> = ["2022级", "2023级", "2024级", "2025级"]
+            .iter()
+            .map(|g| g.to_string())
+            .collect();
+        colleges.push(CollegeSummary {
+            college: c.to_string(),
+            quota: d,
+            delegates: d,
+            ordinary: o,
+            ordinary_required: (d * 60).div_ceil(100),
+            women: w,
+            grades_covered: grades.clone(),
+            grades_required: d.min(4),
+            grades,
+            ..CollegeSummary::default()
+        });
+    }
+    let societies: Vec<String> = [
+        "青年志愿者协会",
+        "大学生艺术团",
+        "学生科技协会",
+        "体育联合会",
+        "读书会",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    RosterSummary {
+        rows: n,
+        total: n,
+        elected: n,
+        ordinary,
+        ordinary_required: (n * 60).div_ceil(100),
+        women,
+        women_required: (n * 30).div_ceil(100),
+        colleges,
+        societies_required: societies.clone(),
+        societies_covered: societies,
+        ..RosterSummary::default()
+    }
+}
+
+/// Builds the packet of `spec`, signed with a fresh key.
+pub fn packet(spec: &Spec) -> Result<Synthetic, PacketError> {
+    packet_with_key(spec, SigningKey::generate()?)
+}
+
+/// Builds the packet of `spec`, signed with `key`.
+pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, PacketError> {
+    let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
+    let cid = spec.congress_id.as_str();
+    let roster = spec.delegates.max(24);
+    let present = roster * 95 / 100;
+    let settings = RuleProfile::default();
+    let summary = summary(&Spec {
+        delegates: roster,
+        ..spec.clone()
+    });
+    let summary_bytes = canonical(&summary)?;
+    let mut record = Record {
+        v: VERSION,
+        kind: RECORD_KIND.into(),
+        congress: RecordCongress {
+            id: cid.to_string(),
+            name: format!("{}第{}次学生代表大会", spec.school, spec.session_no),
+            school: spec.school.clone(),
+            level: "school".into(),
+            level_zh: "校级".into(),
+            session_no: spec.session_no,
+            date: spec.date.clone(),
+            place: "大学生活动中心报告厅".into(),
+        },
+        delegates: RecordDelegates {
+            roster,
+            absences: 0,
+            expected: roster,
+        },
+        quorum_rule: "超过2/3".into(),
+        contests: Vec::new(),
+        scrutineers: vec![RecordScrutineer {
+            role: "chief".into(),
+            role_zh: "总监票人".into(),
+            name: "周敏".into(),
+        }],
+        roster_summary_sha256: sha256_hex(&summary_bytes),
+        key_fingerprint: key.public_key().fingerprint(),
+        signed_at: format!("{}T17:00:00+08:00", spec.date),
+        settings,
+    };
+    let people: Vec<(u32, String, String)> = (1..=present)
+        .map(|n| (n as u32, person(n), COLLEGES[(n % 12) as usize].to_string()))
+        .collect();
+    let roll = roll_csv(&people)?;
+    let plans = [
+        (
+            "presidium",
+            ELECTION,
+            "主席团选举",
+            None,
+            record.settings.election_threshold,
+        ),
+        (
+            "work-report",
+            MOTION,
+            "关于学生会工作报告的决议",
+            Some("work_report"),
+            Threshold::ORDINARY,
+        ),
+        (
+            "charter",
+            MOTION,
+            "学生会章程修正案",
+            Some("charter"),
+            Threshold::CHARTER,
+        ),
+    ];
+    let (mut boards, mut rolls) = (BTreeMap::new(), BTreeMap::new());
+    for (order, (id, kind, title, motion_kind, threshold)) in plans.into_iter().enumerate() {
+        let bodies: Vec<String> = (0..present)
+            .map(|_| {
+                let ballot = Ballot {
+                    congress: cid.to_string(),
+                    contest: id.to_string(),
+                    id: format!("{:032x}", rng.random::<u128>()),
+                    choices: choices(&mut rng, id),
+                    paper: rng.random_ratio(2, 100),
+                };
+                String::from_utf8(to_canonical(&ballot.to_value())?)
+                    .map_err(|e| PacketError::Contents(e.to_string()))
+            })
+            .collect::<Result<_, PacketError>>()?;
+        let built = build_board(cid, id, present, bodies)?;
+        let mut c = RecordContest {
+            id: id.into(),
+            kind: kind.into(),
+            title: title.into(),
+            text: title.into(),
+            agenda_order: order as u32 + 1,
+            motion_kind: motion_kind.map(str::to_string),
+            round_kind: None,
+            parent: None,
+            seats: (kind == ELECTION).then_some(5),
+            allow_write_in: false,
+            candidates: if kind == ELECTION {
+                CANDIDATES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (name, college))| RecordCandidate {
+                        id: format!("k{}", i + 1),
+                        name: name.to_string(),
+                        college: college.to_string(),
+                        eligibility_override: None,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            margin_override: None,
+            threshold,
+            present_at_opening: present,
+            expected_at_opening: roster,
+            quorum_met: present * 3 > roster * 2,
+            board: BoardRef {
+                file: board_path(id),
+                sha256: sha256_hex(&built.bytes),
+                merkle_root: built.board.merkle_root.clone(),
+                issued: present,
+                cast: built.board.cast,
+                roll_file: roll_path(id),
+                roll_sha256: sha256_hex(&roll),
+                roll_count: people.len() as u64,
+            },
+            result: tally(
+                &ContestSpec::Motion(MotionSpec { threshold }),
+                Turnout {
+                    issued: 0,
+                    roster: 0,
+                },
+                &[],
+            ),
+        };
+        let marks: Vec<Choices> = built
+            .board
+            .ballots
+            .iter()
+            .map(|v| Ballot::from_value(v).map(|b| b.choices))
+            .collect::<Result<_, _>>()
+            .map_err(|e| PacketError::Contents(e.to_string()))?;
+        c.result = tally(&contest_spec(&c, &record.settings)?, turnout(&c), &marks);
+        record.contests.push(c);
+        boards.insert(id.to_string(), built.bytes);
+        rolls.insert(id.to_string(), roll.clone());
+    }
+    let signed = sign_record(&key, &record)?;
+    let mut addenda = BTreeMap::new();
+    if spec.approval {
+        let approval = Addendum {
+            v: VERSION,
+            kind: "approval".into(),
+            congress: cid.to_string(),
+            record_sha256: sha256_hex(&signed.bytes),
+            body: format!("中共{}委员会", spec.school),
+            reference: Some(format!(
+                "校党发〔{}〕{}号",
+                &spec.date[..4.min(spec.date.len())],
+                spec.seed % 90 + 10
+            )),
+            date: spec.date.clone(),
+            recorded_at: format!("{}T18:00:00+08:00", spec.date),
+        };
+        addenda.insert("approval".to_string(), sign_addendum(&key, &approval)?);
+    }
+    let mut contents = PacketContents {
+        record: signed,
+        public_key_pem: key.public_key().to_spki_pem(),
+        boards,
+        rolls,
+        roster_summary: summary_bytes,
+        report_html: Vec::new(),
+        addenda,
+    };
+    let url = crate::web::views::report::verify_url("https://xdh.example.edu.cn", cid);
+    crate::web::views::report::fill_report(&mut contents, &url)
+        .map_err(|e| PacketError::Contents(e.to_string()))?;
+    Ok(Synthetic { key, contents })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::packet::verify::verify_packet;
+    use crate::packet::write_packet;
+    use crate::registry::indicators::{assess, Context, Facts, Outcome};
+
+    #[test]
+    fn a_synthetic_packet_verifies_and_its_shares_are_as_asked() {
+        let mut spec = Spec::new("甲城大学", "jc2025", "2025-05-18", 240, 7);
+        spec.ordinary_pct = 55;
+        let s = packet(&spec).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("p");
+        write_packet(&out, &s.contents).unwrap();
+        let list = verify_packet(&out, None);
+        let failed: Vec<_> = list.failures().collect();
+        assert!(list.all_ok(), "{failed:#?}");
+        let facts = Facts::from_dir(&out).unwrap();
+        let ind = assess(&facts, &Context::default());
+        let ordinary = ind.iter().find(|i| i.id == "ordinary_share").unwrap();
+        assert_eq!(ordinary.outcome, Outcome::Fail, "{}", ordinary.value);
+        let women = ind.iter().find(|i| i.id == "women_share").unwrap();
+        assert_eq!(women.outcome, Outcome::Pass, "{}", women.value);
+        assert_eq!(
+            ind.iter().find(|i| i.id == "approval").unwrap().outcome,
+            Outcome::Pass
+        );
+        // The same seed gives the same ballots.
+        let again = packet(&spec).unwrap();
+        assert_eq!(again.contents.boards, s.contents.boards);
+    }
+}
