@@ -127,7 +127,7 @@ pub fn generate(o: &SynthOptions) -> anyhow::Result<Vec<Entry>> {
                 o.delegates,
                 o.seed.wrapping_add(i as u64),
             );
-            if o.short_every > 0 && (i + 1) % o.short_every == 0 {
+            if o.short_every > 0 && (i + 1).is_multiple_of(o.short_every) {
                 spec.ordinary_pct = 55;
             }
             let s = packet(&spec).map_err(|e| anyhow!("{code}: {e}"))?;
@@ -135,7 +135,7 @@ pub fn generate(o: &SynthOptions) -> anyhow::Result<Vec<Entry>> {
             let file = format!("{code}.zip");
             std::fs::write(o.out.join(&file), &zip)?;
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if n % 100 == 0 {
+            if n.is_multiple_of(100) {
                 eprintln!("已生成 {n}/{} 个归档包", o.count);
             }
             Ok(Entry {

@@ -264,6 +264,12 @@ fn may_file(
     ex: &Examined,
 ) -> ServiceResult<Result<(), String>> {
     let fp = &ex.key_fingerprint;
+    if same_name(&ex.school_in_record) != same_name(&school.name) {
+        return Ok(Err(format!(
+            "记录中的学校为“{}”, 不是本校“{}”: 不能为其他学校备案, 拒收 (如只是学校名称写法不同, 请联系上级学联核对登记的学校名称)",
+            ex.school_in_record, school.name
+        )));
+    }
     if let Some(other) =
         repo::other_schools_with_congress(conn, &school.id, &ex.congress_id)?.first()
     {
