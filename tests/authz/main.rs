@@ -29,6 +29,10 @@ mod dump;
 
 mod csrf;
 mod guard;
+mod registry;
+#[allow(dead_code)]
+#[path = "../registry/harness.rs"]
+mod registry_harness;
 mod table;
 mod throttle;
 mod walk;
