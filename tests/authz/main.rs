@@ -30,7 +30,6 @@ mod dump;
 mod csrf;
 mod guard;
 mod registry;
-#[allow(dead_code)]
 #[path = "../registry/harness.rs"]
 mod registry_harness;
 mod table;

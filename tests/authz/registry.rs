@@ -368,7 +368,7 @@ impl World {
     }
 
     async fn walk(&mut self, row: &Row) {
-        for i in 0..5 {
+        for (i, who) in WHO.iter().enumerate() {
             let before = snapshot(&self.r);
             let files = store_files(&self.r);
             let last = audit::list(&mut self.r.conn(), None)
@@ -417,7 +417,7 @@ impl World {
                     self.fail(row, i, format!("refused ({status}) but changed {d:?}"));
                 }
             } else if let Some(action) = row.audit {
-                if !new.iter().any(|e| e.action == action && e.actor == WHO[i]) {
+                if !new.iter().any(|e| e.action == action && e.actor == *who) {
                     self.fail(
                         row,
                         i,
