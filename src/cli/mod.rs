@@ -8,6 +8,7 @@ mod assess;
 mod bench;
 mod export;
 mod registry;
+mod registry_file;
 mod rules;
 mod serve;
 mod simulate;

@@ -14,10 +14,12 @@
 //! - [`store`]: the packet files, one immutable file per packet.
 //! - [`service`]: schools, accounts, keys entered by the office, settings.
 //! - [`table`] and [`xlsx`]: the province table and its export.
-//! - [`synth`] and [`bench`]: synthetic packets and the scale measurement.
+//! - [`synth`], [`corpus`] and [`bench`]: synthetic packets, many of them, and the scale
+//!   measurement.
 
 pub mod assessment;
 pub mod bench;
+pub mod corpus;
 pub mod facts;
 pub mod indicators;
 pub mod ingest;
