@@ -13,6 +13,7 @@ mod common;
 
 mod assess;
 mod browser;
+mod cli;
 mod flow;
 pub mod harness;
 mod keys;
