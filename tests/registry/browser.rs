@@ -120,6 +120,28 @@ async fn shots() {
             scroll <= client,
             "page {scroll} px wide on a {client} px screen"
         );
+        // A filing's page (its self-assessment form) and a school's page (upload forms,
+        // filings, keys), for looking at.
+        let other = if width == 1366 {
+            let link = driver.find(By::LinkText("丙县大学")).await.unwrap();
+            link.attr("href").await.unwrap().unwrap()
+        } else {
+            "/registry/schools/10004".to_string()
+        };
+        driver.goto(r.url(&other)).await.unwrap();
+        let name = if width == 1366 { "filing" } else { "school" };
+        if width == 1366 {
+            let t = driver.find(By::Css("table.indicators")).await.unwrap();
+            t.scroll_into_view().await.unwrap();
+            assert!(!driver
+                .find_all(By::Css("table.indicators tr.fail"))
+                .await
+                .unwrap()
+                .is_empty());
+        }
+        let png = driver.screenshot_as_png().await.unwrap();
+        std::fs::write(dir.join(format!("registry-{name}-{width}.png")), png).unwrap();
+        driver.goto(&table).await.unwrap();
         if width == 1366 {
             // On a desktop every column is in view without scrolling.
             let cells = driver
