@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use serde_json::json;
 
 use crate::crypto::{canonical, sha256_hex, to_canonical, SigningKey};
 use crate::domain::ballot::{Ballot, Choices, Mark};
@@ -202,6 +203,10 @@ pub fn packet(spec: &Spec) -> Result<Synthetic, PacketError> {
     packet_with_key(spec, SigningKey::generate()?)
 }
 
+fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, PacketError> {
+    serde_json::from_value(v).map_err(|e| PacketError::Contents(format!("合成归档包: {e}")))
+}
+
 /// Builds the packet of `spec`, signed with `key`.
 pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, PacketError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
@@ -214,36 +219,24 @@ pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, Packet
         ..spec.clone()
     });
     let summary_bytes = canonical(&summary)?;
-    let mut record = Record {
-        v: VERSION,
-        kind: RECORD_KIND.into(),
-        congress: RecordCongress {
-            id: cid.to_string(),
-            name: format!("{}第{}次学生代表大会", spec.school, spec.session_no),
-            school: spec.school.clone(),
-            level: "school".into(),
-            level_zh: "校级".into(),
-            session_no: spec.session_no,
-            date: spec.date.clone(),
-            place: "大学生活动中心报告厅".into(),
+    // Built as JSON and read into the format's types, so that fields the format adds later
+    // with a default need nothing here.
+    let mut record: Record = from_json(json!({
+        "v": VERSION, "kind": RECORD_KIND,
+        "congress": {
+            "id": cid, "name": format!("{}第{}次学生代表大会", spec.school, spec.session_no),
+            "school": spec.school, "level": "school", "level_zh": "校级",
+            "session_no": spec.session_no, "date": spec.date, "place": "大学生活动中心报告厅",
         },
-        delegates: RecordDelegates {
-            roster,
-            absences: 0,
-            expected: roster,
-        },
-        quorum_rule: "超过2/3".into(),
-        contests: Vec::new(),
-        scrutineers: vec![RecordScrutineer {
-            role: "chief".into(),
-            role_zh: "总监票人".into(),
-            name: "周敏".into(),
-        }],
-        roster_summary_sha256: sha256_hex(&summary_bytes),
-        key_fingerprint: key.public_key().fingerprint(),
-        signed_at: format!("{}T17:00:00+08:00", spec.date),
-        settings,
-    };
+        "settings": settings,
+        "delegates": {"roster": roster, "absences": 0, "expected": roster},
+        "quorum_rule": "超过2/3",
+        "contests": [],
+        "scrutineers": [{"role": "chief", "role_zh": "总监票人", "name": "周敏"}],
+        "roster_summary_sha256": sha256_hex(&summary_bytes),
+        "key_fingerprint": key.public_key().fingerprint(),
+        "signed_at": format!("{}T17:00:00+08:00", spec.date),
+    }))?;
     let people: Vec<(u32, String, String)> = (1..=present)
         .map(|n| (n as u32, person(n), COLLEGES[(n % 12) as usize].to_string()))
         .collect();
@@ -287,55 +280,42 @@ pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, Packet
             })
             .collect::<Result<_, PacketError>>()?;
         let built = build_board(cid, id, present, bodies)?;
-        let mut c = RecordContest {
-            id: id.into(),
-            kind: kind.into(),
-            title: title.into(),
-            text: title.into(),
-            agenda_order: order as u32 + 1,
-            motion_kind: motion_kind.map(str::to_string),
-            round_kind: None,
-            parent: None,
-            seats: (kind == ELECTION).then_some(5),
-            allow_write_in: false,
-            candidates: if kind == ELECTION {
-                CANDIDATES
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (name, college))| RecordCandidate {
-                        id: format!("k{}", i + 1),
-                        name: name.to_string(),
-                        college: college.to_string(),
-                        eligibility_override: None,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            margin_override: None,
-            threshold,
-            present_at_opening: present,
-            expected_at_opening: roster,
-            quorum_met: present * 3 > roster * 2,
-            board: BoardRef {
-                file: board_path(id),
-                sha256: sha256_hex(&built.bytes),
-                merkle_root: built.board.merkle_root.clone(),
-                issued: present,
-                cast: built.board.cast,
-                roll_file: roll_path(id),
-                roll_sha256: sha256_hex(&roll),
-                roll_count: people.len() as u64,
-            },
-            result: tally(
-                &ContestSpec::Motion(MotionSpec { threshold }),
-                Turnout {
-                    issued: 0,
-                    roster: 0,
-                },
-                &[],
-            ),
+        let candidates: Vec<serde_json::Value> = if kind == ELECTION {
+            CANDIDATES
+                .iter()
+                .enumerate()
+                .map(|(i, (name, college))| {
+                    json!({"id": format!("k{}", i + 1), "name": name, "college": college,
+                           "eligibility_override": null})
+                })
+                .collect()
+        } else {
+            Vec::new()
         };
+        let placeholder = tally(
+            &ContestSpec::Motion(MotionSpec { threshold }),
+            Turnout {
+                issued: 0,
+                roster: 0,
+            },
+            &[],
+        );
+        let mut c: RecordContest = from_json(json!({
+            "id": id, "kind": kind, "title": title, "text": title,
+            "agenda_order": order + 1, "motion_kind": motion_kind,
+            "round_kind": null, "parent": null,
+            "seats": (kind == ELECTION).then_some(5), "allow_write_in": false,
+            "candidates": candidates, "margin_override": null, "threshold": threshold,
+            "present_at_opening": present, "expected_at_opening": roster,
+            "quorum_met": present * 3 > roster * 2,
+            "board": {
+                "file": board_path(id), "sha256": sha256_hex(&built.bytes),
+                "merkle_root": built.board.merkle_root, "issued": present,
+                "cast": built.board.cast, "roll_file": roll_path(id),
+                "roll_sha256": sha256_hex(&roll), "roll_count": people.len(),
+            },
+            "result": placeholder,
+        }))?;
         let marks: Vec<Choices> = built
             .board
             .ballots
@@ -351,20 +331,13 @@ pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, Packet
     let signed = sign_record(&key, &record)?;
     let mut addenda = BTreeMap::new();
     if spec.approval {
-        let approval = Addendum {
-            v: VERSION,
-            kind: "approval".into(),
-            congress: cid.to_string(),
-            record_sha256: sha256_hex(&signed.bytes),
-            body: format!("中共{}委员会", spec.school),
-            reference: Some(format!(
-                "校党发〔{}〕{}号",
-                &spec.date[..4.min(spec.date.len())],
-                spec.seed % 90 + 10
-            )),
-            date: spec.date.clone(),
-            recorded_at: format!("{}T18:00:00+08:00", spec.date),
-        };
+        let approval: Addendum = from_json(json!({
+            "v": VERSION, "kind": "approval", "congress": cid,
+            "record_sha256": sha256_hex(&signed.bytes),
+            "body": format!("中共{}委员会", spec.school),
+            "reference": format!("校党发〔{}〕{}号", &spec.date[..4.min(spec.date.len())], spec.seed % 90 + 10),
+            "date": spec.date, "recorded_at": format!("{}T18:00:00+08:00", spec.date),
+        }))?;
         addenda.insert("approval".to_string(), sign_addendum(&key, &approval)?);
     }
     let mut contents = PacketContents {

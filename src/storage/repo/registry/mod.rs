@@ -409,3 +409,6 @@ pub fn set_setting(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;
