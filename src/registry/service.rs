@@ -143,6 +143,7 @@ pub fn enter_key(
         ));
     }
     write_tx(conn, |c| {
+        repo::lock_school(c, &school.id)?;
         if let Some(other) = repo::other_schools_with_key(c, &school.id, &fp)?.first() {
             let name = repo::school_by_id(c, other)?
                 .map(|s| s.name)

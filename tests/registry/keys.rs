@@ -155,3 +155,55 @@ async fn pinning(kind: Kind) {
 }
 
 both_backends!(keys_are_pinned_per_congress, |kind| block_on(pinning(kind)));
+
+/// Uploads racing each other: the same packet four times at once is one filing and one file;
+/// two packets of one congress signed with different keys at once: one is accepted and pins
+/// its key, the other is refused.
+async fn racing(kind: Kind) {
+    let Some(r) = Registry::start(kind, "racing_uploads") else {
+        return;
+    };
+    r.school("10001", "甲城大学");
+    r.account("jiacheng", Role::School, Some("10001"));
+    let token = r.token("jiacheng");
+    let spec = Spec::new("甲城大学", "jc2025", &days_ago(3), 60, 1);
+    let zip = signed_with(&spec, SigningKey::generate().unwrap())
+        .zip()
+        .unwrap();
+    let same =
+        futures_util::future::join_all((0..4).map(|_| api_file(&r, &token, "10001", zip.clone())))
+            .await;
+    let mut statuses: Vec<u16> = same.iter().map(|(s, _)| *s).collect();
+    statuses.sort();
+    assert_eq!(statuses, [200, 200, 200, 201], "{same:?}");
+    assert_eq!(r.stored_files().len(), 1);
+
+    let spec2 = Spec::new("甲城大学", "jc2026", &days_ago(2), 60, 2);
+    let a = signed_with(&spec2, SigningKey::generate().unwrap())
+        .zip()
+        .unwrap();
+    let b = signed_with(&spec2, SigningKey::generate().unwrap())
+        .zip()
+        .unwrap();
+    let (ra, rb) = tokio::join!(
+        api_file(&r, &token, "10001", a),
+        api_file(&r, &token, "10001", b)
+    );
+    let mut got = [ra.0, rb.0];
+    got.sort();
+    assert_eq!(got, [201, 422], "{ra:?} {rb:?}");
+    assert_eq!(r.stored_files().len(), 2);
+    let mut c = r.conn();
+    let s = repo::school_by_code(&mut c, "10001").unwrap().unwrap();
+    let pins = repo::keys_of_school(&mut c, &s.id).unwrap();
+    assert_eq!(
+        pins.iter()
+            .filter(|k| k.congress_id.as_deref() == Some("jc2026"))
+            .count(),
+        1
+    );
+}
+
+both_backends!(racing_uploads_are_decided_one_after_the_other, |kind| {
+    block_on(racing(kind))
+});

@@ -50,7 +50,7 @@ CREATE TABLE registry_keys (
     created_by TEXT NOT NULL,
     created_at BIGINT NOT NULL
 );
-CREATE INDEX registry_keys_school ON registry_keys (school_id, congress_id);
+CREATE UNIQUE INDEX registry_keys_congress ON registry_keys (school_id, congress_id);
 CREATE INDEX registry_keys_fingerprint ON registry_keys (fingerprint);
 
 -- Accepted packets. The packet itself is a file in the store (`stored_as`, relative to the

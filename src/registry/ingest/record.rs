@@ -33,20 +33,17 @@ pub fn record(
         return refuse(conn, actor, school, r, via);
     }
     let rel = Store::name(&school.code, ex.year, &ex.packet_sha256);
-    let wrote = store.put(&rel, &ex.packet).map_err(|e| {
-        ServiceError::Internal(format!(
-            "无法写入归档包存储 {}: {e}",
-            store.root().display()
-        ))
-    })?;
-    let result = write_tx(conn, |c| accept(c, actor, school, &ex, &rel, via));
+    // The file is written inside the transaction, after the school's row is locked, so two
+    // uploads for one school take turns: a second one sees the first's filing and pins, and
+    // a file removed by a failed transaction is written again by the next.
+    let mut wrote = false;
+    let result = write_tx(conn, |c| {
+        repo::lock_school(c, &school.id)?;
+        accept(c, store, actor, school, &ex, &rel, via, &mut wrote)
+    });
     match result {
         Ok(Ok(outcome)) => Ok(outcome),
         Ok(Err(reason)) => {
-            // The pins changed between the check and the transaction.
-            if wrote {
-                store.remove(&rel);
-            }
             let r = refused(&ex.packet, reason, Vec::new());
             refuse(conn, actor, school, r, via)
         }
@@ -135,21 +132,30 @@ pub fn source_zh(source: &str) -> &'static str {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn accept(
     c: &mut DbConnection,
+    store: &Store,
     actor: &Actor,
     school: &School,
     ex: &Examined,
     rel: &str,
     via: &str,
+    wrote: &mut bool,
 ) -> ServiceResult<Result<Outcome, String>> {
-    // Checked again inside the transaction: two uploads may race.
-    if let Err(reason) = may_file(c, school, ex)? {
-        return Ok(Err(reason));
-    }
+    // Checked again under the school's lock: another upload may have come first.
     if let Some(f) = repo::filing_of_packet(c, &school.id, &ex.packet_sha256)? {
         return Ok(Ok(Outcome::Duplicate(f)));
     }
+    if let Err(reason) = may_file(c, school, ex)? {
+        return Ok(Err(reason));
+    }
+    *wrote = store.put(rel, &ex.packet).map_err(|e| {
+        ServiceError::Internal(format!(
+            "无法写入归档包存储 {}: {e}",
+            store.root().display()
+        ))
+    })?;
     let mut pinned = false;
     if repo::key_of_congress(c, &school.id, &ex.congress_id)?.is_none() {
         match repo::pending_key(c, &school.id)? {

@@ -159,6 +159,18 @@ pub fn school_by_id(conn: &mut DbConnection, id: &str) -> StorageResult<Option<S
         .optional()?)
 }
 
+/// Takes the school's row lock until the transaction ends (PostgreSQL; SQLite's immediate
+/// transactions already take turns), so two filings of one school are decided one after the
+/// other.
+pub fn lock_school(conn: &mut DbConnection, id: &str) -> StorageResult<()> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SELECT id FROM registry_schools WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(id)
+            .execute(c)?;
+    }
+    Ok(())
+}
+
 /// Makes `user_id` a filing account of `school_id`.
 pub fn add_member(conn: &mut DbConnection, user_id: &str, school_id: &str) -> StorageResult<()> {
     diesel::insert_into(members::table)
