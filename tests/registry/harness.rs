@@ -122,6 +122,9 @@ impl Registry {
             base: self.base.clone(),
             http: reqwest::Client::builder()
                 .cookie_store(true)
+                // A fresh connection per request: a pooled one the server has closed after
+                // its keep-alive time (a long run of API rows in between) fails to send.
+                .pool_max_idle_per_host(0)
                 .redirect(Policy::none())
                 .build()
                 .expect("client"),
@@ -139,6 +142,7 @@ impl Registry {
     pub fn api(&self) -> reqwest::Client {
         reqwest::Client::builder()
             .redirect(Policy::none())
+            .pool_max_idle_per_host(0)
             .build()
             .expect("client")
     }

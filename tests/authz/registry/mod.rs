@@ -52,6 +52,7 @@ async fn anonymous(r: &Registry) -> Client {
         base: r.base.clone(),
         http: reqwest::Client::builder()
             .cookie_store(true)
+            .pool_max_idle_per_host(0)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap(),
