@@ -3,6 +3,8 @@
 //! record), and verifying a packet, at 10^4, 10^5 and 10^6 ballots of a presidium election
 //! (5 seats, 7 candidates, over-voted ballots and write-ins among them).
 //! Run: `cargo bench --bench results` (set `RESULTS_SIZES=10000,100000` to choose sizes).
+//! Every ballot is signed; the signed papers are made once and cached under
+//! `target/verify-million/` (see `tests/packet/fixture.rs`, `cached_papers`).
 
 #[path = "../tests/packet/fixture.rs"]
 mod fixture;
@@ -10,7 +12,7 @@ mod fixture;
 use std::hint::black_box;
 
 use congress::crypto::merkle;
-use congress::domain::tally::tally;
+use congress::domain::tally::tally_weighted;
 use congress::packet::{
     build_board, contest_spec, count_board, sign_record, turnout, verify_packet, write_packet,
 };
@@ -25,11 +27,14 @@ fn sizes() -> Vec<u64> {
 
 fn bench(c: &mut Criterion) {
     for n in sizes() {
-        let fx = fixture::build(fixture::Size {
-            seed: 7,
-            election_cast: n,
-            motion_cast: 0,
-        });
+        let fx = fixture::build_with(
+            fixture::Size {
+                seed: 7,
+                election_cast: n,
+                motion_cast: 0,
+            },
+            fixture::cached_papers,
+        );
         let rc = fx
             .record
             .contests
@@ -38,13 +43,9 @@ fn bench(c: &mut Criterion) {
             .expect("election")
             .clone();
         let bodies = fx.bodies["presidium"].clone();
-        let built = build_board(
-            &fx.record.congress.id,
-            &rc.id,
-            rc.present_at_opening,
-            bodies.clone(),
-        )
-        .expect("board");
+        let facts = fx.facts["presidium"].clone();
+        let built =
+            build_board(&fx.record.congress.id, &rc.id, &facts, bodies.clone()).expect("board");
         let spec = contest_spec(&rc, &fx.record.settings).expect("spec");
         let dir = tempfile::tempdir().expect("tmp");
         let packet = dir.path().join("packet");
@@ -57,13 +58,7 @@ fn bench(c: &mut Criterion) {
             b.iter_batched(
                 || bodies.clone(),
                 |bodies| {
-                    build_board(
-                        &fx.record.congress.id,
-                        &rc.id,
-                        rc.present_at_opening,
-                        bodies,
-                    )
-                    .expect("board")
+                    build_board(&fx.record.congress.id, &rc.id, &facts, bodies).expect("board")
                 },
                 BatchSize::LargeInput,
             )
@@ -72,20 +67,15 @@ fn bench(c: &mut Criterion) {
             b.iter(|| merkle::root(black_box(&built.hashes)))
         });
         g.bench_function("tally (count the board's choices)", |b| {
-            b.iter(|| tally(&spec, turnout(&rc), black_box(&built.choices)))
+            b.iter(|| tally_weighted(&spec, turnout(&rc), black_box(&built.choices)))
         });
         g.bench_function("count and certify: board + tally + signed record", |b| {
             b.iter_batched(
                 || bodies.clone(),
                 |bodies| {
-                    let counted = count_board(
-                        &fx.record.congress.id,
-                        &rc.id,
-                        rc.present_at_opening,
-                        bodies,
-                    )
-                    .expect("board");
-                    let result = tally(&spec, turnout(&rc), &counted.choices);
+                    let counted =
+                        count_board(&fx.record.congress.id, &rc.id, &facts, bodies).expect("board");
+                    let result = tally_weighted(&spec, turnout(&rc), &counted.choices);
                     let mut record = fx.record.clone();
                     record.contests[0].result = result;
                     sign_record(&fx.key, &record).expect("sign")

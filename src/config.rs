@@ -63,8 +63,8 @@ pub fn load_or_create_secret(path: &Path) -> std::io::Result<Vec<u8>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        crate::storage::create_private_dir(dir)?;
     }
     let mut secret = vec![0u8; 64];
     ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut secret)

@@ -201,6 +201,47 @@ fn write_roster_without(dir: &Path, drop_college: &str, drop: usize) -> PathBuf 
 }
 
 #[test]
+fn roster_check_reports_a_pasted_line_as_b6_with_every_other_violation() {
+    let dir = tempfile::tempdir().unwrap();
+    let roster = write_roster_without(dir.path(), "外国语学院", 2);
+    let text = std::fs::read_to_string(&roster).unwrap();
+    let first = text.lines().nth(1).unwrap().to_string();
+    std::fs::write(&roster, format!("{text}\n{first}\n")).unwrap();
+    let rows = text.lines().count() + 1;
+    let out = congress(&[
+        "roster",
+        "check",
+        "--enrolment",
+        &sample("enrolment.csv"),
+        "--roster",
+        roster.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v = json(&out);
+    let violations = v["violations"].as_array().unwrap();
+    let b6: Vec<&Value> = violations.iter().filter(|x| x["rule"] == "B6").collect();
+    assert_eq!(b6.len(), 1, "{violations:?}");
+    assert_eq!(b6[0]["college"], "计算机学院");
+    assert_eq!(
+        (b6[0]["required"].as_i64(), b6[0]["found"].as_i64()),
+        (Some(1), Some(2))
+    );
+    assert!(
+        b6[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("出现2次(第2行、第{rows}行)")),
+        "{}",
+        b6[0]
+    );
+    // The other violation (外国语学院 two short) is reported too.
+    assert!(violations
+        .iter()
+        .any(|x| x["rule"] == "B1" && x["college"] == "外国语学院"));
+}
+
+#[test]
 fn roster_check_reports_a_short_college_with_rule_college_and_figures() {
     let dir = tempfile::tempdir().unwrap();
     let roster = write_roster_without(dir.path(), "外国语学院", 2);

@@ -6,6 +6,8 @@
 #[path = "contests/api.rs"]
 mod api;
 mod common;
+#[path = "contests/kinds.rs"]
+mod kinds;
 #[path = "contests/rules.rs"]
 mod rules;
 #[path = "contests/upload.rs"]

@@ -171,13 +171,15 @@ fn a_removed_ballot_is_caught() {
 fn an_added_ballot_is_caught() {
     let (_tmp, dir, fx) = written();
     rewrite_board(&dir, Some(&fx.key), "charter", |b| {
+        // A second ballot on the first one's paper: its signature verifies, its token repeats.
         let mut extra = ballots(b)[0].clone();
-        extra["ballot"] = Value::from("f".repeat(32));
+        let vote = &mut extra["choices"]["vote"];
+        *vote = Value::from(if vote == "for" { "against" } else { "for" });
         ballots(b).push(extra);
     });
     let (code, failed) = verify(&dir, &[]);
     assert_eq!(code, 1);
-    for check in ["board.counts", "board.merkle_root", "tally"] {
+    for check in ["board.tokens", "board.counts", "board.merkle_root", "tally"] {
         assert!(
             failed.contains(&at(check, Some("charter"))),
             "{check}: {failed:?}"
@@ -192,6 +194,10 @@ fn an_added_ballot_is_caught() {
     let (_, failed) = verify(&dir, &[]);
     assert!(
         failed.contains(&at("board.sorted", Some("charter"))),
+        "{failed:?}"
+    );
+    assert!(
+        failed.contains(&at("board.tokens", Some("charter"))),
         "{failed:?}"
     );
 }

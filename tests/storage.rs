@@ -234,3 +234,71 @@ fn serve_refuses_a_missing_sqlite_file() {
     assert!(err.to_string().contains("congress init"));
     assert!(!path.exists(), "no empty database may be created");
 }
+
+/// Storage hygiene (docs/threat-model.md): the data directory is 0700 and the database, its
+/// WAL and shared-memory files 0600 from the moment they exist; deleted content is zeroed
+/// (`secure_delete`); the WAL is cut back when reset (`journal_size_limit`) and checkpointed
+/// to nothing by `scrub` (after a contest closes, and when the server stops).
+#[test]
+fn sqlite_files_are_private_from_creation_and_the_wal_is_scrubbed() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let path = data.join("congress.sqlite3");
+    let db =
+        congress::storage::Db::open(path.to_str().unwrap(), congress::storage::OpenMode::Create)
+            .unwrap();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    let mut conn = db.conn().unwrap();
+    let actor = Actor::cli("test");
+    for i in 0..50 {
+        service::accounts::create_user(
+            &mut conn,
+            &actor,
+            &format!("user{i}"),
+            users::Role::Scrutineer,
+            "pw-0123456789",
+            false,
+        )
+        .unwrap();
+    }
+    let wal = tmp.path().join("data/congress.sqlite3-wal");
+    let shm = tmp.path().join("data/congress.sqlite3-shm");
+    for p in [&path, &wal, &shm] {
+        assert_eq!(mode(p), 0o600, "{}", p.display());
+    }
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let pragma = |conn: &mut congress::storage::DbConnection, name: &str| -> i64 {
+        let congress::storage::DbConnection::Sqlite(c) = conn else {
+            panic!("sqlite")
+        };
+        let rows: Vec<N> = diesel::sql_query(format!("SELECT {name} AS n FROM pragma_{name}"))
+            .load(c)
+            .unwrap();
+        rows[0].n
+    };
+    assert_eq!(pragma(&mut conn, "secure_delete"), 1);
+    assert_eq!(pragma(&mut conn, "journal_size_limit"), 0);
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0);
+    drop(conn);
+    assert!(db.scrub().unwrap(), "checkpoint completed");
+    assert_eq!(std::fs::metadata(&wal).unwrap().len(), 0, "WAL truncated");
+    drop(db);
+
+    // A database file made before (0644) is narrowed when opened.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let _db = congress::storage::Db::open(
+        path.to_str().unwrap(),
+        congress::storage::OpenMode::Existing,
+    )
+    .unwrap();
+    assert_eq!(mode(&path), 0o600);
+    congress::storage::create_private_dir(&data).unwrap();
+    assert_eq!(mode(&data), 0o700);
+}

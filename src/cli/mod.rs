@@ -5,6 +5,7 @@
 
 mod admin;
 mod assess;
+mod attendance;
 mod bench;
 mod export;
 mod registry;
@@ -53,6 +54,9 @@ pub enum Command {
     /// Organiser and scrutineer accounts, API tokens.
     #[command(subcommand)]
     Admin(admin::AdminCommand),
+    /// Approved absences (请假, D1) and the attendance figures of a congress.
+    #[command(subcommand)]
+    Attendance(attendance::AttendanceCommand),
     /// Delegate quotas per college (rules A1-A4).
     Allocate(rules::AllocateArgs),
     /// Roster validation (B1-B6, B8) and generation (B7).
@@ -138,6 +142,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(&config, args),
         Command::Demo(args) => serve::demo(args, cli.database_url.clone()),
         Command::Admin(cmd) => admin::run(&config, cmd),
+        Command::Attendance(cmd) => attendance::run(&config, cmd),
         Command::Allocate(args) => rules::allocate(args),
         Command::Roster(cmd) => rules::roster(cmd),
         Command::Verify(args) => verify::run(args),

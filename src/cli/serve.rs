@@ -32,7 +32,7 @@ pub struct DemoArgs {
 }
 
 pub fn init(config: &Config) -> anyhow::Result<ExitCode> {
-    std::fs::create_dir_all(&config.data_dir)
+    crate::storage::create_private_dir(&config.data_dir)
         .with_context(|| format!("无法创建数据目录 {}", config.data_dir.display()))?;
     let db = Db::open(&config.database_url, OpenMode::Create)?;
     Secrets::load(config)
@@ -69,12 +69,21 @@ pub fn serve(config: &Config, args: ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs the server until Ctrl-C.
+/// Runs the server until Ctrl-C (or SIGTERM), then checkpoints and truncates the SQLite WAL
+/// (`storage::scrub`) so the frames of the session's commits do not stay on disk.
 pub fn run_server(listener: TcpListener, state: AppState) -> anyhow::Result<()> {
+    let db = state.db.clone();
     actix_web::rt::System::new().block_on(async move {
         let server = web::server(listener, state)?;
         server.await
     })?;
+    if db.backend().is_sqlite() {
+        match db.scrub() {
+            Ok(true) => tracing::info!("WAL checkpointed and truncated"),
+            Ok(false) => tracing::warn!("WAL checkpoint incomplete: a reader was still active"),
+            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+        }
+    }
     Ok(())
 }
 
@@ -98,8 +107,8 @@ pub fn demo(args: DemoArgs, database_url: Option<String>) -> anyhow::Result<Exit
         }
     };
     let config = Config::new(dir.join("data"), database_url, dir.join("keys"));
-    std::fs::create_dir_all(&config.data_dir)?;
-    std::fs::create_dir_all(&config.key_dir)?;
+    crate::storage::create_private_dir(&config.data_dir)?;
+    crate::storage::create_private_dir(&config.key_dir)?;
     let db = Db::open(&config.database_url, OpenMode::Create)?;
     let existing = crate::storage::repo::users::list(&mut *db.conn()?)?.len();
     if existing > 0 {

@@ -100,6 +100,42 @@ pub enum CryptoError {
     #[error("签名验证失败:内容已被改动,或不是由指纹为 {fingerprint} 的公钥签发")]
     BadSignature { fingerprint: String },
 
+    /// `KeyStore::create_contest_key` never overwrites a contest's ballot-paper key.
+    #[error("选票签发密钥文件 {} 已存在,拒绝覆盖(每个投票事项只在开始投票时生成一次密钥)", .path.display())]
+    ContestKeyFileExists { path: PathBuf },
+
+    /// `KeyStore::load_contest_key` of a contest whose key was never made.
+    #[error("找不到选票签发密钥文件 {}(该投票事项尚未开始投票,或密钥目录配置有误)", .path.display())]
+    ContestKeyFileMissing { path: PathBuf },
+
+    /// A contest id that cannot be used as a file name in the key directory.
+    #[error("投票事项编号“{id}”不能用作密钥文件名:只允许英文字母、数字、- 和 _,长度 1 到 64")]
+    BadContestKeyId { id: String },
+
+    /// A blinded message (领票) that is not `modulus_len` bytes or not below the modulus.
+    #[error("盲化消息无效: {reason}")]
+    BadBlindedMessage { reason: String },
+
+    /// RFC 9474 BlindSign: the private operation's result failed its own public check (a
+    /// hardware or memory fault); nothing is sent out.
+    #[error("盲签名自检失败:私钥运算结果未通过公钥验算,拒绝发出(可能是硬件或内存故障)")]
+    BlindSignFault,
+
+    /// The phone side could not blind a token (RFC 9474 Blind: input not coprime with n).
+    #[error("无法盲化选票凭证: {reason}")]
+    BlindInput { reason: String },
+
+    /// The phone side: a blind signature that does not unblind into a valid signature.
+    #[error("服务器返回的盲签名无效: {reason}")]
+    BadBlindSignature { reason: String },
+
+    /// An OpenSSL operation on a contest key that failed (out of memory, a broken library).
+    #[error("OpenSSL {action}失败: {reason}")]
+    Openssl {
+        action: &'static str,
+        reason: String,
+    },
+
     /// argon2 refused to hash (only with impossible parameters or an RNG failure).
     #[error("密码哈希失败: {0}")]
     PasswordHash(String),

@@ -1,5 +1,6 @@
 //! Cryptography of `docs/formats.md`: canonical JSON, SHA-256, RFC 6962 Merkle trees,
-//! Ed25519 keys and signatures (ring), random tokens and constant-time comparison.
+//! Ed25519 keys and signatures (ring), RSA blind signatures for ballot papers (OpenSSL),
+//! random tokens and constant-time comparison.
 //!
 //! Everything here follows the public verification format to the byte, because observers and
 //! the league office check our output with `sha256sum`, OpenSSL 3 and short scripts of their
@@ -7,6 +8,7 @@
 //! - [`mod@canonical`]: canonical JSON (RFC 8785 restricted to what we emit).
 //! - [`merkle`]: RFC 6962 Merkle Tree Hash, audit paths, RFC 9162 inclusion verification.
 //! - [`keys`]: Ed25519 signing and public keys, PEM, fingerprints, the key directory.
+//! - [`blind`]: RFC 9474 RSA blind signatures: the contests' ballot-paper keys (选票凭证).
 //! - [`receipt`]: the signed ballot receipt and signing of any JSON record.
 //! - [`token`]: OS-RNG secrets (credential tokens, manual codes, ballot ids, passwords).
 //! - [`password`]: argon2id password hashes.
@@ -14,6 +16,7 @@
 //!
 //! The only IO in this module is the key directory ([`keys::KeyStore`]).
 
+pub mod blind;
 pub mod canonical;
 pub mod derive;
 mod error;
@@ -24,6 +27,7 @@ mod pem;
 pub mod receipt;
 pub mod token;
 
+pub use blind::{ContestKey, ContestPublicKey};
 pub use canonical::{canonical, to_canonical};
 pub use error::CryptoError;
 pub use keys::{KeyStore, PublicKey, SigningKey};

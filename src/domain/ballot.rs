@@ -1,9 +1,11 @@
 //! Ballot content and validity (rules E2, E3, E5) and the ballot's public JSON
 //! (`docs/formats.md`, "Ballot").
 //!
-//! A ballot says nothing about who cast it (E1): congress, contest, a random id, the choices,
-//! and `"paper":true` on paper ballots entered by the scrutineers (E5). Canonical bytes and
-//! hashes belong to `crypto`; this module only builds and reads `serde_json::Value`s.
+//! A ballot says nothing about who cast it (E1): congress, contest, the choices, and its
+//! paper's serial (v2: the random token and the contest key's signature over it, the same on
+//! phone and paper ballots; v1, still read: a random id and `"paper":true` on paper ballots).
+//! Canonical bytes and hashes belong to `crypto`; this module only builds and reads
+//! `serde_json::Value`s and checks the serial's spelling, never its signature.
 //!
 //! Validity is decided here once, for the tally, the verifier and the voting page alike. An
 //! invalid ballot (废票) is never dropped: it is published and counted as invalid (E2).
@@ -12,6 +14,8 @@ mod json;
 mod paper;
 
 #[cfg(test)]
+mod paper_tests;
+#[cfg(test)]
 mod tests;
 
 use std::collections::BTreeMap;
@@ -19,10 +23,15 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+pub use json::is_canonical_base64;
 pub use paper::{ElectionPaper, PaperReader};
 
-/// The ballot format version (`"v"`).
-pub const FORMAT_VERSION: u64 = 1;
+/// The ballot format version written (`"v"`): 2, signed ballot papers.
+pub const FORMAT_VERSION: u64 = 2;
+/// The earlier format, still read (boards of packets made before signed ballot papers).
+pub const FORMAT_VERSION_1: u64 = 1;
+/// Hex characters of a v2 token (64 bytes: a 32-byte random prefix and a 32-byte message).
+pub const TOKEN_HEX_LEN: usize = 128;
 /// Key of the write-ins inside an election's `choices`; never a candidate id.
 pub const WRITE_IN_KEY: &str = "write_in";
 /// Key of a motion's vote inside `choices`; never a candidate id, so the two kinds of
@@ -91,6 +100,10 @@ pub enum Choices {
     },
     /// 表决.
     Motion { vote: Mark },
+    /// A paper motion ballot marked other than once, entered as it is (E5, issue 12.5): the
+    /// marks made, in [`Mark::ALL`] order, none for a blank paper; always 废票. Written as
+    /// `{"vote":[..]}`; a single mark is always [`Choices::Motion`].
+    MotionMarks { marks: Vec<Mark> },
 }
 
 /// One ballot as stored and published.
@@ -98,11 +111,56 @@ pub enum Choices {
 pub struct Ballot {
     pub congress: String,
     pub contest: String,
-    /// Random id (at least 128 bits, made by `crypto`).
-    pub id: String,
     pub choices: Choices,
-    /// Entered by the scrutineers from a paper ballot (E5).
-    pub paper: bool,
+    /// What makes it one of the ballots issued.
+    pub serial: Serial,
+}
+
+/// A ballot's serial: what distinguishes it from every other ballot of its contest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Serial {
+    /// v2: the paper's token (128 lower-case hex) and the contest key's RSASSA-PSS signature
+    /// over the token's 64 bytes (standard padded base64). Phone and paper ballots alike.
+    Signed { token: String, token_sig: String },
+    /// v1 (read only): a random id, and whether the scrutineers entered it from paper (E5).
+    Unsigned { id: String, paper: bool },
+}
+
+impl Ballot {
+    /// A v2 ballot.
+    pub fn signed(
+        congress: &str,
+        contest: &str,
+        choices: Choices,
+        token: &str,
+        token_sig: &str,
+    ) -> Ballot {
+        Ballot {
+            congress: congress.to_string(),
+            contest: contest.to_string(),
+            choices,
+            serial: Serial::Signed {
+                token: token.to_string(),
+                token_sig: token_sig.to_string(),
+            },
+        }
+    }
+
+    /// The format version of this ballot's JSON.
+    pub fn version(&self) -> u64 {
+        match self.serial {
+            Serial::Signed { .. } => FORMAT_VERSION,
+            Serial::Unsigned { .. } => FORMAT_VERSION_1,
+        }
+    }
+}
+
+/// Whether `token` is spelled as a v2 token: exactly 128 lower-case hex characters.
+pub fn is_token_hex(token: &str) -> bool {
+    token.len() == TOKEN_HEX_LEN
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 /// Whether a ballot counts.
@@ -140,6 +198,10 @@ pub enum InvalidReason {
     WriteInIsCandidate { name: String },
     /// A write-in that is empty, untrimmed, too long or repeated.
     WriteInMalformed { name: String },
+    /// A motion paper with no mark (空白票).
+    MotionBlank,
+    /// A motion paper with more than one mark, e.g. both 赞成 and 反对.
+    MotionMarkedTwice { marks: Vec<Mark> },
     /// More for-marks + write-ins than seats (E2).
     OverVoted {
         for_marks: u64,
@@ -159,6 +221,8 @@ impl InvalidReason {
             InvalidReason::WriteInNotAllowed => "本次选举不允许另选他人",
             InvalidReason::WriteInIsCandidate { .. } => "另选他人为已列候选人",
             InvalidReason::WriteInMalformed { .. } => "另选他人姓名无效",
+            InvalidReason::MotionBlank => "空白票",
+            InvalidReason::MotionMarkedTwice { .. } => "表决票标记多于一项",
             InvalidReason::OverVoted { .. } => "赞成及另选人数超过应选名额",
         }
     }
@@ -183,6 +247,17 @@ impl fmt::Display for InvalidReason {
                 f,
                 "另选他人 \"{name}\" 无效 (空白、首尾有空格、重复或超过 {MAX_WRITE_IN_CHARS} 字)"
             ),
+            InvalidReason::MotionBlank => {
+                write!(f, "表决票未作任何标记 (空白票), 为废票 (规则 E3)")
+            }
+            InvalidReason::MotionMarkedTwice { marks } => {
+                let names: Vec<&str> = marks.iter().map(|m| m.zh_motion()).collect();
+                write!(
+                    f,
+                    "表决票同时标记了{}, 无法确定表决意见, 为废票 (规则 E3)",
+                    names.join("和")
+                )
+            }
             InvalidReason::OverVoted {
                 for_marks,
                 write_ins,
@@ -209,7 +284,24 @@ impl From<InvalidReason> for Validity {
 pub fn read_motion(choices: &Choices) -> Result<Mark, InvalidReason> {
     match choices {
         Choices::Motion { vote } => Ok(*vote),
+        Choices::MotionMarks { marks } if marks.is_empty() => Err(InvalidReason::MotionBlank),
+        Choices::MotionMarks { marks } => Err(InvalidReason::MotionMarkedTwice {
+            marks: marks.clone(),
+        }),
         Choices::Election { .. } => Err(InvalidReason::NotMotion),
+    }
+}
+
+/// A motion paper as marked (E5): exactly one mark is an ordinary vote; none or several are
+/// kept as they are ([`Choices::MotionMarks`], 废票). Marks are put in [`Mark::ALL`] order.
+pub fn motion_as_marked(marks: &[Mark]) -> Choices {
+    let marks: Vec<Mark> = Mark::ALL
+        .into_iter()
+        .filter(|m| marks.contains(m))
+        .collect();
+    match marks.as_slice() {
+        [one] => Choices::Motion { vote: *one },
+        _ => Choices::MotionMarks { marks },
     }
 }
 
@@ -227,8 +319,12 @@ pub fn motion_validity(choices: &Choices) -> Validity {
 pub enum BallotError {
     #[error("选票应为 JSON 对象{place}")]
     NotObject { place: &'static str },
-    #[error("选票格式版本应为 1, 实为 {found}")]
+    #[error("选票格式版本应为 2 (或旧版 1), 实为 {found}")]
     Version { found: String },
+    #[error("选票的 token 应为 128 个小写十六进制字符, 实为 {found}")]
+    BadToken { found: String },
+    #[error("选票的 token_sig 应为标准 base64 (带填充) 编码的签名")]
+    BadTokenSig,
     #[error("选票缺少字段 \"{key}\"")]
     MissingKey { key: &'static str },
     #[error("选票含有未知字段 \"{key}\" ({place})")]
@@ -237,8 +333,10 @@ pub enum BallotError {
     WrongType { key: String, expected: &'static str },
     #[error("选票字段 \"{key}\" 不能为空")]
     Empty { key: &'static str },
-    #[error("\"paper\" 只能为 true (手机投票的选票不带此字段)")]
+    #[error("\"paper\" 只能为 true (v1 手机投票的选票不带此字段)")]
     PaperNotTrue,
+    #[error("表决票的 \"vote\" 列表应为不重复、按 for、against、abstain 顺序排列且不是恰好一项的标记 (恰好一项时写作字符串), 实为 {found}")]
+    BadMotionMarks { found: String },
     #[error("\"{key}\" 的标记 {found} 无效, 应为 for / against / abstain")]
     BadMark { key: String, found: String },
     #[error("候选人编号 {id} 不在本次选票上")]

@@ -4,12 +4,14 @@
 //! [`super::strokes`]).
 
 mod eligibility;
+mod kind;
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 pub use self::eligibility::{eligibility, Eligibility, PoliticalStatus};
+pub use self::kind::{check_seats_of, ElectionKind, MAX_SEATS_OTHER};
 use super::settings::RuleProfile;
 use super::strokes::compare_names;
 use super::types::{Gender, Level, Violation};
@@ -169,12 +171,40 @@ pub fn check_contest(
     scrutineer_student_nos: &[String],
     profile: &RuleProfile,
 ) -> Vec<Violation> {
+    check_contest_of(
+        ElectionKind::Presidium,
+        level,
+        seats,
+        candidates,
+        margin_override,
+        scrutineer_student_nos,
+        profile,
+    )
+}
+
+/// [`check_contest`] for any kind of election: C1 by kind ([`check_seats_of`]), C3 only for
+/// the presidium; C2, G2 and B6 for every kind.
+pub fn check_contest_of(
+    kind: ElectionKind,
+    level: Level,
+    seats: u32,
+    candidates: &[Candidate],
+    margin_override: Option<&str>,
+    scrutineer_student_nos: &[String],
+    profile: &RuleProfile,
+) -> Vec<Violation> {
     let mut out = Vec::new();
-    out.extend(check_seats(level, seats, profile).err());
+    out.extend(check_seats_of(kind, level, seats, profile).err());
 
     let mut standing = HashSet::new();
     let mut c3 = Vec::new();
     for c in candidates {
+        if !kind.checks_eligibility() {
+            if !c.student_no.trim().is_empty() {
+                standing.insert(c.student_no.trim());
+            }
+            continue;
+        }
         let e = eligibility(c, profile);
         if (e.eligible || e.overridden) && !c.student_no.trim().is_empty() {
             standing.insert(c.student_no.trim());

@@ -163,6 +163,40 @@ impl Threshold {
     }
 }
 
+/// D2: the quorum fractions the rules allow (each strict or inclusive).
+pub const QUORUM_FRACTIONS: [(u32, u32); 2] = [(2, 3), (4, 5)];
+
+/// F1: an election is won with for-votes 超过半数 of its base; only the base is a setting.
+pub const ELECTION_FRACTIONS: [Fraction; 1] = [Fraction::new(1, 2, true)];
+
+/// F4: a motion passes with 超过半数, or (charter amendments) 三分之二以上, of its base.
+pub const MOTION_FRACTIONS: [Fraction; 2] = [Fraction::new(1, 2, true), Fraction::new(2, 3, false)];
+
+/// Whether `f` is a quorum the rules allow (D2).
+pub fn quorum_allowed(f: &Fraction) -> bool {
+    QUORUM_FRACTIONS.contains(&(f.num, f.den))
+}
+
+/// Why `t` is not a threshold the rules allow for an election (F1) or a motion (F4), in
+/// Chinese naming the rule; `None` when it is allowed. Every base (实到, 有效票, 应到) is.
+pub fn threshold_problem(t: &Threshold, election: bool) -> Option<String> {
+    if election {
+        (!ELECTION_FRACTIONS.contains(&t.fraction)).then(|| {
+            format!(
+                "规则F1: 当选须赞成票超过半数(超过1/2), 不能为“{}”; 可选的只有基数(实到代表数、有效票数或应到代表数)",
+                t.fraction.zh()
+            )
+        })
+    } else {
+        (!MOTION_FRACTIONS.contains(&t.fraction)).then(|| {
+            format!(
+                "规则F4: 表决通过标准只能为“超过1/2”或(章程修正案)“达到2/3(含)”, 不能为“{}”",
+                t.fraction.zh()
+            )
+        })
+    }
+}
+
 /// What happens when candidates tie for the last seat(s) (F2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "snake_case")]
@@ -260,15 +294,22 @@ impl RuleProfile {
         if self.max_seats_school == 0 || self.max_seats_college == 0 {
             errs.push("主席团名额上限至少为1".to_string());
         }
+        if self.max_seats_school > 5 || self.max_seats_college > 3 {
+            errs.push(format!(
+                "规则C1: 主席团成员校级不超过5人、院级不超过3人, 上限不能设为校级{}人、院级{}人",
+                self.max_seats_school, self.max_seats_college
+            ));
+        }
         if self.eligibility_rank_pct == 0 || self.eligibility_rank_pct > 100 {
             errs.push("学业排名要求应在1%到100%之间".to_string());
         }
-        if !self.quorum.is_valid() {
-            errs.push("法定人数比例无效".to_string());
+        if !quorum_allowed(&self.quorum) {
+            errs.push(format!(
+                "规则D2: 法定人数只能为实到超过(或达到)应到的2/3或4/5, 不能为{}/{}",
+                self.quorum.num, self.quorum.den
+            ));
         }
-        if !self.election_threshold.fraction.is_valid() {
-            errs.push("当选票数比例无效".to_string());
-        }
+        errs.extend(threshold_problem(&self.election_threshold, true));
         if errs.is_empty() {
             Ok(())
         } else {
@@ -299,45 +340,4 @@ pub fn ceil_pct(n: u64, pct: u32) -> u64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn fraction_strict_and_inclusive() {
-        let half = Fraction::new(1, 2, true);
-        assert!(!half.met(50, 100));
-        assert!(half.met(51, 100));
-        assert_eq!(half.min_count(100), 51);
-        assert_eq!(half.min_count(99), 50);
-        let two_thirds = Fraction::new(2, 3, false);
-        assert!(two_thirds.met(200, 300));
-        assert!(!two_thirds.met(199, 300));
-        assert_eq!(two_thirds.min_count(300), 200);
-        assert_eq!(two_thirds.min_count(301), 201);
-    }
-
-    #[test]
-    fn college_minimum_is_ceil_of_one_percent() {
-        let p = RuleProfile::default();
-        assert_eq!(p.college_minimum(1), 1);
-        assert_eq!(p.college_minimum(100), 1);
-        assert_eq!(p.college_minimum(101), 2);
-        assert_eq!(p.college_minimum(1234), 13);
-        assert_eq!(p.ordinary_required(10), 6);
-        assert_eq!(p.ordinary_required(11), 7);
-        assert_eq!(p.women_required(10), 3);
-    }
-
-    #[test]
-    fn profile_roundtrips_and_fills_defaults() {
-        let p = RuleProfile::default();
-        let json = serde_json::to_string(&p).unwrap();
-        let back: RuleProfile = serde_json::from_str(&json).unwrap();
-        assert_eq!(p, back);
-        assert!(p.validate().is_ok());
-        let partial: RuleProfile = serde_json::from_str(r#"{"women_min_pct":25}"#).unwrap();
-        assert_eq!(partial.women_min_pct, 25);
-        assert_eq!(partial.ordinary_min_pct, 60);
-        assert!(serde_json::from_str::<RuleProfile>(r#"{"nonsense":1}"#).is_err());
-    }
-}
+mod tests;

@@ -101,6 +101,23 @@ pub struct Turnout {
 /// Counts a contest's ballots under its rules (E2-E4, F1-F5). The result does not depend on
 /// the order of `ballots`.
 pub fn tally(spec: &ContestSpec, turnout: Turnout, ballots: &[Choices]) -> ContestResult {
+    let each: Vec<(&Choices, u64)> = ballots.iter().map(|c| (c, 1)).collect();
+    tally_each(spec, turnout, &each)
+}
+
+/// [`tally`] of ballots given as each distinct `Choices` with the number of ballots that say
+/// it (a million ballots repeat a few thousand choices): the same result as `tally` of the
+/// ballots written out.
+pub fn tally_weighted(
+    spec: &ContestSpec,
+    turnout: Turnout,
+    distinct: &[(Choices, u64)],
+) -> ContestResult {
+    let each: Vec<(&Choices, u64)> = distinct.iter().map(|(c, n)| (c, *n)).collect();
+    tally_each(spec, turnout, &each)
+}
+
+fn tally_each(spec: &ContestSpec, turnout: Turnout, ballots: &[(&Choices, u64)]) -> ContestResult {
     match spec {
         ContestSpec::Election(e) => election::tally_election(e, turnout, ballots),
         ContestSpec::Motion(m) => motion::tally_motion(m, turnout, ballots),

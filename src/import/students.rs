@@ -24,6 +24,7 @@ pub fn parse_nominees(table: &Table) -> Result<Vec<Nominee>, ImportErrors> {
     parse_rows(
         table,
         &map,
+        true,
         |row| {
             cell(
                 table,
@@ -43,11 +44,16 @@ pub fn parse_nominees(table: &Table) -> Result<Vec<Nominee>, ImportErrors> {
 /// Reads the same student columns as [`parse_nominees`] without 得票, plus an optional
 /// 代表类别 (选举产生 / 当然代表 / 社团代表; blank = 选举产生). This is the format
 /// [`write_roster_csv`](super::write_roster_csv) writes, so a generated roster reads back.
+///
+/// A duplicate 学号 is *not* an import error here: a roster is read to be judged, and one row
+/// per student is rule B6, which `domain::roster::validate` reports with every other violation
+/// (both rows and the college), so a hand-edited roster gets the full report.
 pub fn parse_roster(table: &Table) -> Result<Vec<RosterEntry>, ImportErrors> {
     let map = ColumnMap::new(table, FileKind::Roster)?;
     parse_rows(
         table,
         &map,
+        false,
         |row| {
             cell(
                 table,
@@ -70,10 +76,12 @@ fn cell<V>(table: &Table, row: &Row, field: Field, r: Result<V, String>) -> Resu
 }
 
 /// Parses the student columns and the file's own column (`extra`) of every row, collects
-/// every error, checks 学号 are unique, and builds the entries only if nothing was wrong.
+/// every error, checks 学号 are unique when `unique_numbers`, and builds the entries only if
+/// nothing was wrong.
 fn parse_rows<X, T>(
     table: &Table,
     map: &ColumnMap,
+    unique_numbers: bool,
     extra: impl Fn(&Row) -> Result<X, ImportError>,
     build: impl Fn(Student, X, &Row) -> T,
 ) -> Result<Vec<T>, ImportErrors> {
@@ -84,7 +92,7 @@ fn parse_rows<X, T>(
         let student = parse_student(table, map, row, &mut errors);
         let extra = extra(row).map_err(|e| errors.push(e)).ok();
         let no = map.get(row, Field::StudentNo);
-        if !no.is_empty() {
+        if unique_numbers && !no.is_empty() {
             if let Some(&first) = first_line.get(no) {
                 errors.push(ImportError::cell(
                     &table.file,
@@ -237,5 +245,19 @@ mod tests {
         let text = "姓名,学号,学院,年级,性别\n周敏,2022030011,外国语学院,2022级,女\n";
         let e = parse_roster(&read_table("roster.csv", text.as_bytes()).unwrap()).unwrap_err();
         assert!(e.0[0].message.starts_with("缺少必需的列“学生会职务”"));
+    }
+
+    #[test]
+    fn a_roster_keeps_a_duplicate_for_the_rules_a_nominee_file_refuses_it() {
+        let body =
+            "周敏,2022030011,外国语学院,2022级,女,,\n周敏,2022030011,外国语学院,2022级,女,,\n";
+        let roster = format!("姓名,学号,学院,年级,性别,学生会职务,代表类别\n{body}");
+        let got = parse_roster(&read_table("roster.csv", roster.as_bytes()).unwrap()).unwrap();
+        assert_eq!(
+            got.iter().map(|e| e.row).collect::<Vec<_>>(),
+            [Some(2), Some(3)]
+        );
+        let e = nominees(&body.replace(",,\n", ",,,,3\n")).unwrap_err();
+        assert!(e.0[0].message.contains("重复: 第2行和第3行"), "{e:?}");
     }
 }

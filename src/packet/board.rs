@@ -4,18 +4,51 @@
 //! The board file is canonical JSON, so `sha256sum` of it is stable and the record can bind it
 //! by hash. Because canonical JSON sorts keys and `"ballots"` sorts first, the file is
 //! `{"ballots":[` + the ballots' canonical bytes joined by `,` + `]` + `,` + the canonical
-//! header (cast, congress, contest, issued, kind, merkle_root, v) without its `{`. The
+//! header (cast, congress, contest, contest_key, contest_key_fingerprint, issued, kind,
+//! merkle_root, paper, v; v1 boards lack the contest key and paper) without its `{`. The
 //! verifier relies on the same shape to check a million-ballot board without re-encoding it.
+//!
+//! Boards are built from the ballot box when a contest is counted: every ballot must be a v2
+//! (signed) ballot of this contest. Signatures are not checked again here: the ballot box
+//! checked each one at cast, and the verifier checks them all from the board.
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::format::{is_file_safe_id, Board, BOARD_KIND, VERSION};
+use super::format::{is_file_safe_id, Board, BOARD_KIND, BOARD_VERSION};
+use super::verify::ballots::{read_all, Signatures};
 use super::PacketError;
 use crate::crypto::merkle::{self, Hash};
 use crate::crypto::{sha256, to_canonical};
-use crate::domain::ballot::{Ballot, Choices};
+use crate::domain::ballot::{Ballot, Choices, Serial};
+
+/// What a board says besides its ballots: known when the contest is counted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BoxFacts {
+    /// Ballots issued = delegates entitled to vote and present when the contest opened.
+    pub issued: u64,
+    /// Paper ballots the scrutineers entered (how many, never which).
+    pub paper: u64,
+    /// The contest's public ballot-paper key, SubjectPublicKeyInfo PEM.
+    pub key_pem: String,
+    /// SHA-256 of its DER, hex.
+    pub key_fingerprint: String,
+}
+
+/// A board's header: every field but the ballots. `paper` and `key` (PEM, fingerprint) are
+/// present on v2 boards only.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Header<'a> {
+    pub v: u32,
+    pub congress: &'a str,
+    pub contest: &'a str,
+    pub issued: u64,
+    pub cast: u64,
+    pub merkle_root: &'a str,
+    pub paper: Option<u64>,
+    pub key: Option<(&'a str, &'a str)>,
+}
 
 /// The opening bytes of every board file.
 pub(crate) const BOARD_HEAD: &[u8] = b"{\"ballots\":[";
@@ -28,9 +61,9 @@ pub struct BuiltBoard {
     pub bytes: Vec<u8>,
     /// The ballot hashes in board order (ascending), for audit paths.
     pub hashes: Vec<Hash>,
-    /// Each ballot's choices in board order, read while the board was checked, so the count
-    /// need not parse the ballots again.
-    pub choices: Vec<Choices>,
+    /// Each distinct choices with its number of ballots, read while the board was checked, so
+    /// the count need not parse the ballots again (`tally_weighted`).
+    pub choices: Vec<(Choices, u64)>,
 }
 
 /// An RFC 6962 inclusion proof of one ballot on a board, as served to a delegate.
@@ -46,27 +79,30 @@ pub struct Proof {
     pub root: String,
 }
 
-/// Builds the board of `contest_id` from the stored ballots (each the canonical JSON the
-/// delegate's receipt hashed). Every body is read as a v1 ballot of this congress and contest
+/// Builds the (v2) board of `contest_id` from the stored ballots (each the canonical JSON the
+/// voter's receipt hashed). Every body is read as a v2 ballot of this congress and contest
 /// and must be exactly its canonical JSON; the ballots are sorted by hash (a duplicate is
 /// refused) and the RFC 6962 root is computed over the hashes. `cast` is the number of
 /// ballots, even above `issued` (rule E4 makes such a contest void; the board still shows it).
 pub fn build_board(
     congress_id: &str,
     contest_id: &str,
-    issued: u64,
+    facts: &BoxFacts,
     ballot_bodies: Vec<String>,
 ) -> Result<BuiltBoard, PacketError> {
-    let (counted, ballots) = assemble(congress_id, contest_id, issued, ballot_bodies, true)?;
+    let (counted, ballots) = assemble(congress_id, contest_id, facts, ballot_bodies, true)?;
     let board = Board {
-        v: VERSION,
+        v: BOARD_VERSION,
         kind: BOARD_KIND.to_string(),
         congress: congress_id.to_string(),
         contest: contest_id.to_string(),
         ballots,
-        issued,
+        issued: facts.issued,
         cast: counted.cast,
+        paper: Some(facts.paper),
         merkle_root: counted.merkle_root,
+        contest_key: Some(facts.key_pem.clone()),
+        contest_key_fingerprint: Some(facts.key_fingerprint.clone()),
     };
     Ok(BuiltBoard {
         board,
@@ -85,8 +121,8 @@ pub struct CountedBoard {
     pub bytes: Vec<u8>,
     /// The ballot hashes in board order (ascending).
     pub hashes: Vec<Hash>,
-    /// Each ballot's choices in board order.
-    pub choices: Vec<Choices>,
+    /// Each distinct choices with its number of ballots.
+    pub choices: Vec<(Choices, u64)>,
     pub cast: u64,
     pub merkle_root: String,
 }
@@ -95,18 +131,21 @@ pub struct CountedBoard {
 pub fn count_board(
     congress_id: &str,
     contest_id: &str,
-    issued: u64,
+    facts: &BoxFacts,
     ballot_bodies: Vec<String>,
 ) -> Result<CountedBoard, PacketError> {
-    Ok(assemble(congress_id, contest_id, issued, ballot_bodies, false)?.0)
+    Ok(assemble(congress_id, contest_id, facts, ballot_bodies, false)?.0)
 }
 
-type Entry = (Hash, usize, Option<Value>, Choices);
-
+/// Reads and checks every stored ballot, sorts them by hash and lays out the board file.
+/// The ballots go through the verifier's reading (`verify::ballots`: one parse of the top
+/// level, each distinct `choices` text read once, in parallel; no signature checked, the
+/// ballot box checked each one at cast); any ballot it does not accept is read again the
+/// reference way for the precise error.
 fn assemble(
     congress_id: &str,
     contest_id: &str,
-    issued: u64,
+    facts: &BoxFacts,
     ballot_bodies: Vec<String>,
     keep_values: bool,
 ) -> Result<(CountedBoard, Vec<Value>), PacketError> {
@@ -116,19 +155,25 @@ fn assemble(
             id: contest_id.to_string(),
         });
     }
-    // Each ballot is read on a worker thread; a value not kept is freed on that thread too.
-    let read: Vec<Result<Entry, PacketError>> = ballot_bodies
-        .par_iter()
-        .enumerate()
-        .map(|(i, body)| {
-            read_body(congress_id, contest_id, i + 1, body)
-                .map(|(hash, value, choices)| (hash, i, keep_values.then_some(value), choices))
-        })
-        .collect();
-    let mut entries = Vec::with_capacity(read.len());
-    for item in read {
-        entries.push(item?);
+    let texts: Vec<&str> = ballot_bodies.iter().map(String::as_str).collect();
+    let all = read_all(&texts, congress_id, contest_id, Signatures::Skip);
+    let mut entries: Vec<(Hash, usize)> = Vec::with_capacity(texts.len());
+    for (i, r) in all.reads.iter().enumerate() {
+        match r.hash {
+            Some(hash) if r.canonical && r.fault().is_none() && r.version == Some(2) => {
+                entries.push((hash, i));
+            }
+            _ => {
+                read_body(congress_id, contest_id, i + 1, texts[i])?;
+                return Err(PacketError::BadBallot {
+                    position: i + 1,
+                    reason: r.fault().unwrap_or("无法读取").to_string(),
+                });
+            }
+        }
     }
+    let choices = all.weighted().unwrap_or_default();
+    drop(all);
     entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     if let Some(pair) = entries.windows(2).find(|w| w[0].0 == w[1].0) {
         return Err(PacketError::DuplicateBallot {
@@ -138,23 +183,38 @@ fn assemble(
     let hashes: Vec<Hash> = entries.iter().map(|e| e.0).collect();
     let root = merkle::hash_to_hex(&merkle::root(&hashes));
     let cast = hashes.len() as u64;
-    let tail = board_tail(congress_id, contest_id, issued, cast, &root)?;
+    let tail = board_tail(&Header {
+        v: BOARD_VERSION,
+        congress: congress_id,
+        contest: contest_id,
+        issued: facts.issued,
+        cast,
+        merkle_root: &root,
+        paper: Some(facts.paper),
+        key: Some((&facts.key_pem, &facts.key_fingerprint)),
+    })?;
     let body_len: usize = ballot_bodies.iter().map(|b| b.len() + 1).sum();
     let mut bytes = Vec::with_capacity(BOARD_HEAD.len() + body_len + tail.len());
     bytes.extend_from_slice(BOARD_HEAD);
-    for (n, (_, i, _, _)) in entries.iter().enumerate() {
+    for (n, (_, i)) in entries.iter().enumerate() {
         if n > 0 {
             bytes.push(b',');
         }
         bytes.extend_from_slice(ballot_bodies[*i].as_bytes());
     }
     bytes.extend_from_slice(&tail);
-    let mut values = Vec::with_capacity(if keep_values { entries.len() } else { 0 });
-    let mut choices = Vec::with_capacity(entries.len());
-    for (_, _, value, c) in entries {
-        values.extend(value);
-        choices.push(c);
-    }
+    let values = if keep_values {
+        entries
+            .par_iter()
+            .map(|(_, i)| serde_json::from_str(&ballot_bodies[*i]))
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|e| PacketError::BadBallot {
+                position: 0,
+                reason: e.to_string(),
+            })?
+    } else {
+        Vec::new()
+    };
     Ok((
         CountedBoard {
             bytes,
@@ -181,24 +241,26 @@ pub fn proof(board_hashes: &[Hash], ballot_hash: &Hash) -> Option<Proof> {
 }
 
 /// Everything after the last ballot: `]` then the canonical header without its `{`
-/// (`,"cast":..,"congress":..,"contest":..,"issued":..,"kind":"board","merkle_root":..,"v":1}`).
+/// (`,"cast":..,"congress":..,"contest":..,"contest_key":..,"contest_key_fingerprint":..,
+/// "issued":..,"kind":"board","merkle_root":..,"paper":..,"v":2}`).
 /// Written by the general canonicaliser, so the key order is never hand-maintained.
-pub(crate) fn board_tail(
-    congress: &str,
-    contest: &str,
-    issued: u64,
-    cast: u64,
-    merkle_root: &str,
-) -> Result<Vec<u8>, PacketError> {
-    let header = json!({
-        "v": VERSION,
+pub(crate) fn board_tail(h: &Header<'_>) -> Result<Vec<u8>, PacketError> {
+    let mut header = json!({
+        "v": h.v,
         "kind": BOARD_KIND,
-        "congress": congress,
-        "contest": contest,
-        "issued": issued,
-        "cast": cast,
-        "merkle_root": merkle_root,
+        "congress": h.congress,
+        "contest": h.contest,
+        "issued": h.issued,
+        "cast": h.cast,
+        "merkle_root": h.merkle_root,
     });
+    if let Some(paper) = h.paper {
+        header["paper"] = json!(paper);
+    }
+    if let Some((pem, fingerprint)) = h.key {
+        header["contest_key"] = json!(pem);
+        header["contest_key_fingerprint"] = json!(fingerprint);
+    }
     let canonical = to_canonical(&header)?;
     let mut tail = Vec::with_capacity(canonical.len() + 1);
     tail.extend_from_slice(b"],");
@@ -207,7 +269,8 @@ pub(crate) fn board_tail(
     Ok(tail)
 }
 
-/// One stored ballot: parsed, checked, hashed.
+/// One stored ballot read the reference way: parsed, checked, hashed (for the precise error
+/// about a ballot the fast reading did not accept).
 fn read_body(
     congress: &str,
     contest: &str,
@@ -220,6 +283,9 @@ fn read_body(
         return Err(PacketError::BallotNotCanonical { position });
     }
     let ballot = Ballot::from_value(&value).map_err(|e| bad(e.to_string()))?;
+    if !matches!(ballot.serial, Serial::Signed { .. }) {
+        return Err(bad("不是 v2 签名选票 (没有 token 和 token_sig)".to_string()));
+    }
     if ballot.congress != congress || ballot.contest != contest {
         return Err(PacketError::ForeignBallot {
             position,

@@ -8,8 +8,12 @@ use serde::{Deserialize, Serialize};
 use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::tally::ContestResult;
 
-/// Format version of boards, records and addenda.
+/// Format version of records and addenda.
 pub const VERSION: u32 = 1;
+/// Format version of the boards written: 2, signed ballots and the contest key on the board.
+pub const BOARD_VERSION: u32 = 2;
+/// The earlier board format (unsigned v1 ballots), still verified.
+pub const BOARD_VERSION_1: u32 = 1;
 
 /// Files of the filing packet (relative paths).
 pub const RECORD_FILE: &str = "record.json";
@@ -23,6 +27,8 @@ pub const VERIFY_SCRIPT_FILE: &str = "verify_packet.py";
 pub const BOARDS_DIR: &str = "boards";
 pub const ROLLS_DIR: &str = "rolls";
 pub const ADDENDA_DIR: &str = "addenda";
+/// Each contest's public ballot-paper key, `keys/<contest>.pub.pem` (v2 packets).
+pub const KEYS_DIR: &str = "keys";
 
 /// `kind` of a board.
 pub const BOARD_KIND: &str = "board";
@@ -54,8 +60,15 @@ pub fn roll_path(contest_id: &str) -> String {
     format!("{ROLLS_DIR}/{contest_id}.csv")
 }
 
+/// `keys/<contest>.pub.pem`
+pub fn contest_key_path(contest_id: &str) -> String {
+    format!("{KEYS_DIR}/{contest_id}.pub.pem")
+}
+
 /// The public board of one contest (公示). `ballots` are the ballot objects exactly as
 /// stored, sorted by their hash; `merkle_root` is the RFC 6962 root over those hashes.
+/// Version 2 adds how many of the ballots the scrutineers entered from paper (never which)
+/// and the contest's public ballot-paper key, which signed every ballot's token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Board {
@@ -66,7 +79,16 @@ pub struct Board {
     pub ballots: Vec<serde_json::Value>,
     pub issued: u64,
     pub cast: u64,
+    /// v2: paper ballots among `cast`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<u64>,
     pub merkle_root: String,
+    /// v2: the contest key, SubjectPublicKeyInfo PEM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contest_key: Option<String>,
+    /// v2: SHA-256 of the contest key's SubjectPublicKeyInfo DER, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contest_key_fingerprint: Option<String>,
 }
 
 /// A candidate as the record names them (ballot order).
@@ -120,13 +142,37 @@ pub struct RecordContest {
     pub candidates: Vec<RecordCandidate>,
     /// The 等额 / reduced-margin reason recorded by the organiser (rule C2).
     pub margin_override: Option<String>,
+    /// presidium | committee | standing | other (elections; absent in records before issue 12,
+    /// which were all presidium elections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub election_kind: Option<String>,
     pub threshold: Threshold,
+    /// The organiser's reason for a threshold other than the rules' default (F1 setting, F4
+    /// default); absent when the default applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold_reason: Option<String>,
     /// 实到 when the contest opened (= ballots issued) and 应到 then.
     pub present_at_opening: u64,
     pub expected_at_opening: u64,
     pub quorum_met: bool,
     pub board: BoardRef,
     pub result: ContestResult,
+    /// The further rounds this contest's count proposed that the organiser decided not to
+    /// hold (F2, F3), with the reason and the seats left empty; absent when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rounds_not_held: Vec<RoundNotHeld>,
+}
+
+/// A proposed 再次投票 / 另行选举 not held (F2, F3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoundNotHeld {
+    /// runoff | supplementary
+    pub round_kind: String,
+    pub title: String,
+    /// The round's seats, left empty.
+    pub seats_left_empty: u32,
+    pub reason: String,
 }
 
 /// A scrutineer named by the organiser (rule G2).
@@ -208,14 +254,46 @@ pub struct Addendum {
     pub date: String,
     /// When the organiser recorded it, RFC 3339.
     pub recorded_at: String,
+    /// A correction: SHA-256 of the addendum file of the same kind that it replaces (the
+    /// previous one in sequence). Absent on the first addendum of a kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrects: Option<String>,
+    /// A correction's reason (required with `corrects`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
-/// `addenda/<kind>.json`
-pub fn addendum_path(kind: &str) -> String {
-    format!("{ADDENDA_DIR}/{kind}.json")
+/// The packet name of the `n`-th addendum of `kind` (1-based): `approval`, then
+/// `approval-2`, `approval-3`... for corrections.
+pub fn addendum_name(kind: &str, n: usize) -> String {
+    if n <= 1 {
+        kind.to_string()
+    } else {
+        format!("{kind}-{n}")
+    }
 }
 
-/// `addenda/<kind>.sig`
-pub fn addendum_sig_path(kind: &str) -> String {
-    format!("{ADDENDA_DIR}/{kind}.sig")
+/// The kind and sequence number of an addendum name (`filing-2` -> (`filing`, 2)); `None`
+/// for anything else.
+pub fn parse_addendum_name(name: &str) -> Option<(&'static str, usize)> {
+    ADDENDUM_KINDS.iter().find_map(|k| {
+        let rest = name.strip_prefix(k)?;
+        if rest.is_empty() {
+            return Some((*k, 1));
+        }
+        let n = rest.strip_prefix('-')?;
+        let ok = !n.is_empty() && !n.starts_with('0') && n.len() <= 4;
+        let n: usize = n.parse().ok().filter(|_| ok)?;
+        (n >= 2).then_some((*k, n))
+    })
+}
+
+/// `addenda/<name>.json`
+pub fn addendum_path(name: &str) -> String {
+    format!("{ADDENDA_DIR}/{name}.json")
+}
+
+/// `addenda/<name>.sig`
+pub fn addendum_sig_path(name: &str) -> String {
+    format!("{ADDENDA_DIR}/{name}.sig")
 }

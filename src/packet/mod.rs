@@ -19,7 +19,7 @@ pub mod write;
 #[cfg(test)]
 pub(crate) mod test_data;
 
-pub use board::{build_board, count_board, proof, BuiltBoard, CountedBoard, Proof};
+pub use board::{build_board, count_board, proof, BoxFacts, BuiltBoard, CountedBoard, Proof};
 pub use error::PacketError;
 pub use record::{contest_spec, sign_addendum, sign_record, turnout, Signed};
 pub use verify::{verify_packet, Check, Checklist};

@@ -118,6 +118,8 @@ mod tests {
             reference: Some("校党发〔2025〕12号".into()),
             date: "2025-05-20".into(),
             recorded_at: "2025-05-21T09:00:00+08:00".into(),
+            corrects: None,
+            reason: None,
         };
         let signed = sign_addendum(&key, &addendum).unwrap();
         assert!(key.public_key().verify(&signed.bytes, &signed.sig));

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-# Independent check of a filing packet (verification format v1), Python 3 standard library only.
-# 独立核验归档包(验证格式 v1),只用 Python 3 标准库。  Usage: python3 verify_packet.py [DIR]
-import csv, hashlib, io, json, os, sys
+# Independent check of a filing packet (verification format v2; v1 packets too), Python 3
+# standard library only: hashes, order, Merkle roots, counts, and every ballot's RSA-PSS
+# signature. 独立核验归档包(验证格式 v2,兼容 v1),只用 Python 3 标准库。
+# Usage: python3 verify_packet.py [DIR]
+import base64, csv, hashlib, io, json, os, sys
 
 D = sys.argv[1] if len(sys.argv) > 1 else "."
 failed = []
@@ -27,6 +29,51 @@ def mth(h):  # RFC 6962 Merkle Tree Hash over 32-byte ballot hashes
     k = 1 << ((len(h) - 1).bit_length() - 1)
     return hashlib.sha256(b"\x01" + mth(h[:k]) + mth(h[k:])).digest()
 
+def tlv(d, i):  # one DER element at i: (start, end) of its contents
+    n, i = d[i + 1], i + 2
+    if n > 127:
+        n, i = int.from_bytes(d[i:i + n - 128], "big"), i + n - 128
+    return i, i + n
+
+def rsa_key(pem):  # SubjectPublicKeyInfo PEM -> (DER, n, e)
+    d = base64.b64decode("".join(l for l in pem.splitlines() if not l.startswith("-----")))
+    i = tlv(d, tlv(d, 0)[0])[1]  # skip the AlgorithmIdentifier
+    i = tlv(d, tlv(d, i)[0] + 1)[0]  # BIT STRING (unused-bits byte), RSAPublicKey
+    a, b = tlv(d, i)
+    c, e = tlv(d, b)
+    return d, int.from_bytes(d[a:b], "big"), int.from_bytes(d[c:e], "big")
+
+def mgf1(seed, n):  # MGF1 with SHA-384
+    return b"".join(hashlib.sha384(seed + c.to_bytes(4, "big")).digest() for c in range(n // 48 + 1))[:n]
+
+def pss_ok(n, e, msg, sig):  # RSASSA-PSS-VERIFY, SHA-384, MGF1-SHA-384, salt 48 (RFC 8017 8.1.2)
+    bits = n.bit_length() - 1
+    L = (bits + 7) // 8
+    if len(sig) != (n.bit_length() + 7) // 8 or int.from_bytes(sig, "big") >= n or L < 98:
+        return False
+    em = pow(int.from_bytes(sig, "big"), e, n)
+    if em.bit_length() > bits:
+        return False
+    em = em.to_bytes(L, "big")
+    h, db = em[L - 49:L - 1], bytes(x ^ y for x, y in zip(em[:L - 49], mgf1(em[L - 49:L - 1], L - 49)))
+    db = bytes([db[0] & (0xFF >> (8 * L - bits))]) + db[1:]
+    ok = em[-1] == 0xBC and db[:L - 98] == bytes(L - 98) and db[L - 98] == 1
+    return ok and hashlib.sha384(bytes(8) + hashlib.sha384(msg).digest() + db[L - 97:]).digest() == h
+
+def signed(cid, b):  # v2: the contest key, every ballot's signature, each token once
+    der, n, e = rsa_key(b["contest_key"])
+    check(sha(der) == b["contest_key_fingerprint"] and read("keys/%s.pub.pem" % cid) == b["contest_key"].encode(),
+          cid + ": contest key fingerprint " + sha(der) + ", keys/%s.pub.pem the same" % cid)
+    def ok(x):  # an unsigned (v1) ballot, or one whose signature does not verify, is bad
+        try:
+            return x["v"] == 2 and pss_ok(n, e, bytes.fromhex(x["token"]), base64.b64decode(x["token_sig"]))
+        except (KeyError, ValueError):
+            return False
+    bad = [i for i, x in enumerate(b["ballots"]) if not ok(x)]
+    check(not bad, cid + ": every ballot signed by the contest key" + (" (bad: %s)" % bad[:5] if bad else ""))
+    tokens = [x.get("token") for x in b["ballots"]]
+    check(len(set(tokens)) == len(tokens) and b["paper"] <= b["cast"], cid + ": tokens unique; paper %d <= cast" % b["paper"])
+
 def main():
     raw = read("record.json")
     rec = json.loads(raw)
@@ -37,8 +84,10 @@ def main():
         data = read("boards/%s.board.json" % cid)
         b = json.loads(data)
         check(sha(data) == ref["sha256"] and canon(b) == data, cid + ": board sha256 as recorded, canonical")
-        check([b["v"], b["kind"], b["congress"], b["contest"]] == [1, "board", rec["congress"]["id"], cid], cid + ": board header")
+        check([b["v"] in (1, 2), b["kind"], b["congress"], b["contest"]] == [True, "board", rec["congress"]["id"], cid], cid + ": board header")
         check(all(x["congress"] == b["congress"] and x["contest"] == cid for x in b["ballots"]), cid + ": every ballot names this congress and contest")
+        if b["v"] == 2:
+            signed(cid, b)
         h = [hashlib.sha256(canon(x)).digest() for x in b["ballots"]]
         check(all(h[i] < h[i + 1] for i in range(len(h) - 1)), cid + ": ballots sorted by hash, unique")
         check(b["cast"] == len(h) <= b["issued"], cid + ": cast = %d ballots <= issued %d" % (len(h), b["issued"]))

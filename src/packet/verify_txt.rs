@@ -2,8 +2,22 @@
 //! check the packet with standard tools only (OpenSSL 3, sha256sum, Python 3), in Chinese and
 //! English, with the standalone verifier `verify_packet.py` printed in full.
 
+/// The shell loop of VERIFY.txt that checks every ballot's signature of one contest with
+/// OpenSSL (`$C` is the contest id); `tests/packet.rs` runs exactly these lines.
+pub const OPENSSL_BALLOT_LOOP: &str = r#"python3 -c 'import base64,json,sys
+for i, x in enumerate(json.load(open(sys.argv[1]))["ballots"]):
+    open("t%d.bin" % i, "wb").write(bytes.fromhex(x["token"]))
+    open("s%d.bin" % i, "wb").write(base64.b64decode(x["token_sig"]))' boards/$C.board.json
+for t in t*.bin; do i=${t#t}; i=${i%.bin}
+  openssl dgst -sha384 -binary "$t" > "d$i.bin"
+  openssl pkeyutl -verify -pubin -inkey keys/$C.pub.pem -in "d$i.bin" -sigfile "s$i.bin" \
+    -pkeyopt digest:sha384 -pkeyopt rsa_padding_mode:pss -pkeyopt rsa_pss_saltlen:48 \
+    > /dev/null || echo "FAIL ballot $i / 第 $i 张选票签名无效"
+done"#;
+
 /// `verify_packet.py`: recomputes every ballot hash, the sort order, cast <= issued, the
-/// RFC 6962 roots, the file hashes and roll counts, and compares them with `record.json`.
+/// RFC 6962 roots, the file hashes and roll counts, checks every v2 ballot's RSA-PSS signature
+/// with the contest key and that no token repeats, and compares them with `record.json`.
 pub const VERIFY_SCRIPT: &str = include_str!("verify_packet.py");
 
 /// The text of VERIFY.txt for a packet signed by the key with `fingerprint`.
@@ -14,7 +28,8 @@ pub fn verify_txt(fingerprint: &str) -> String {
 
 本归档包可以不依赖本系统的任何代码,只用 OpenSSL 3、sha256sum 和 Python 3 核验。
 This packet can be checked without any of our code: OpenSSL 3, sha256sum and Python 3 suffice.
-格式说明见 verification format v1 / The format is "verification format v1".
+格式说明见 verification format v2 / The format is "verification format v2" (boards and
+ballots v2: every ballot carries a token signed by its contest's key; record v1 unchanged).
 
 签名公钥指纹 / Signing key fingerprint (SHA-256 of the 32 raw Ed25519 public-key bytes):
     {fingerprint}
@@ -40,8 +55,16 @@ the packet whatever the steps below say. With this system, pin the key:
                        Each contest's public board: every ballot, sorted by hash, anonymous.
   rolls/<场次>.csv     每场领票代表名单(代表编号、姓名、学院;UTF-8 带 BOM),与选票无任何对应。
                        个人信息,仅供本届代表、监票人和备案机关查阅,请勿公开上网。
-                       Roll of delegates handed a ballot; never linked to ballots. Personal
-                       data: for delegates, scrutineers and the filing body only.
+                       Roll of delegates who took a ballot paper (phone or paper); never
+                       linked to ballots. Personal data: for delegates, scrutineers and the
+                       filing body only.
+  keys/<场次>.pub.pem  每场的选票签发公钥(RSA-2048,SubjectPublicKeyInfo PEM),与公示中的
+                       "contest_key" 相同。每张选票的 token 都由它签名(盲签名),所以公示中
+                       每张选票都是发给某位有投票权代表的选票,却看不出是谁的。
+                       Each contest's ballot-paper key, the same as the board's
+                       "contest_key". It signed (blindly) every ballot's token: each ballot
+                       on the board was issued to an entitled delegate, and nobody can tell
+                       to whom.
   roster-summary.json  代表名册摘要(名额、各学院人数、普通同学和女代表比例等)。
                        Roster summary (quota compliance).
   report.html          可打印的选举结果报告单。 The printable form of the record.
@@ -50,6 +73,10 @@ the packet whatever the steps below say. With this system, pin the key:
                        Party committee approval, separately signed, referencing record.json.
   addenda/filing.json, addenda/filing.sig
                        上级学联/团委备案(接收机关、日期),同上。 Filing, likewise.
+  addenda/approval-2.json, addenda/filing-2.json ...
+                       更正(如有): 新的签名附件, "corrects" 为被更正文件的 sha256, 并写明 "reason"。
+                       Corrections, if any: a new signed addendum whose "corrects" is the
+                       sha256 of the one it corrects, with its "reason".
   verify_packet.py     下文第四步的核验脚本(与本文末尾所印完全相同)。
                        The script of step 4 (identical to the copy printed at the end).
 
@@ -62,6 +89,8 @@ the packet whatever the steps below say. With this system, pin the key:
   附加文件同样核对 / The addenda likewise:
   openssl pkeyutl -verify -pubin -inkey congress.pub.pem -rawin -in addenda/approval.json -sigfile addenda/approval.sig
   sha256sum record.json      应等于附加文件中的 "record_sha256"。 Must equal their "record_sha256".
+  sha256sum addenda/approval.json   应等于 approval-2.json 中的 "corrects"(如有更正)。
+                             Must equal "corrects" in approval-2.json (if corrected).
 
 三、核对文件哈希 / CHECK THE FILE HASHES
   sha256sum boards/*.json rolls/*.csv roster-summary.json
@@ -70,24 +99,41 @@ the packet whatever the steps below say. With this system, pin the key:
       Each board's hash must equal that contest's "board"."sha256" in record.json, each roll's
       its "roll_sha256" (and its rows "roll_count"), the summary's "roster_summary_sha256".
 
-四、复算每张选票的哈希和默克尔根 / RECOMPUTE EVERY BALLOT HASH AND THE MERKLE ROOTS
+四、复算每张选票的哈希、签名和默克尔根 / RECOMPUTE EVERY BALLOT HASH, SIGNATURE, MERKLE ROOT
   python3 verify_packet.py .
       对每场:每张选票的哈希 = SHA-256(该选票的规范 JSON);选票按哈希升序且不重复;
-      cast = 选票张数 ≤ issued;RFC 6962 默克尔根复算后等于公示文件和 record.json 中的值。
-      全部通过时输出 "ALL CHECKS PASSED" 并以 0 退出。
+      cast = 选票张数 ≤ issued;RFC 6962 默克尔根复算后等于公示文件和 record.json 中的值;
+      (v2)每张选票的 token_sig 是该场公钥对 token 的有效签名,token 互不重复,
+      paper(纸质选票张数)≤ cast。全部通过时输出 "ALL CHECKS PASSED" 并以 0 退出。
       For each contest: ballot hash = SHA-256 of its canonical JSON; ballots sorted by hash and
       unique; cast = number of ballots <= issued; the RFC 6962 root recomputes and equals the
-      board's and the record's. Prints "ALL CHECKS PASSED" and exits 0 when everything holds.
+      board's and the record's; (v2) every token_sig is the contest key's valid signature of
+      its token, no token repeats, paper (paper ballots) <= cast. Prints "ALL CHECKS PASSED"
+      and exits 0 when everything holds.
+  用 OpenSSL 逐张核对签名(在归档包目录中运行,C=<场次>;每核对完一场,删除生成的
+  t*.bin s*.bin d*.bin 再核对下一场)/ Each signature with OpenSSL (RSASSA-PSS, SHA-384,
+  MGF1-SHA-384, salt length 48 = RFC 9474 RSABSSA-SHA384-PSS). Run it in the packet
+  directory with C=<contest id>; delete the t*.bin s*.bin d*.bin it writes before the next:
+    openssl pkey -pubin -in keys/$C.pub.pem -outform DER | sha256sum
+        应等于公示中的 "contest_key_fingerprint",并与投票时会场公布的指纹一致。
+        Must equal the board's "contest_key_fingerprint" (and the one announced in the hall).
+{OPENSSL_BALLOT_LOOP}
+        每张都应无输出地通过(openssl 对每张说 "Signature Verified Successfully");
+        任何一行 FAIL 即该张选票没有有效签名。Any FAIL line is a ballot without a valid
+        signature.
   规范 JSON / canonical JSON:
       json.dumps(x, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
   RFC 6962: leaf = SHA-256(0x00 || hash), node = SHA-256(0x01 || left || right),
       split at the largest power of two below n; empty board: SHA-256 of the empty string.
 
 五、代表本人核对回执 / A DELEGATE CHECKS THEIR RECEIPT
-  投票回执中的 ballot_hash 应出现在该场公示中(即某张选票的规范 JSON 的 SHA-256)。
-  回执签名由本公钥签发;有签名回执而公示中找不到该哈希,即证明已接受的选票被丢弃。
-  The receipt's ballot_hash must be the hash of a ballot on that contest's board. A signed
-  receipt whose hash is missing from the board proves an accepted ballot was dropped.
+  投票回执(保存在投票手机的浏览器中)中的 ballot_hash 应出现在该场公示中(即某张选票的
+  规范 JSON 的 SHA-256)。回执签名由大会公钥签发;有签名回执而公示中找不到该哈希,即证明
+  已接受的选票被丢弃。回执能证明自己投了哪张票:请勿出示给他人。
+  The receipt (kept in the voting phone's browser) has a ballot_hash that must be the hash of
+  a ballot on that contest's board. A signed receipt whose hash is missing from the board
+  proves an accepted ballot was dropped. A receipt proves how its holder voted: do not show
+  it to anyone.
 
 六、计票复核 / RECOUNT
   record.json 中每场的 "result" 可由公示选票按该场规则("threshold"、"seats"、候选人、
@@ -116,6 +162,8 @@ mod tests {
             "sha256sum boards/*.json rolls/*.csv roster-summary.json",
             "python3 verify_packet.py .",
             "congress verify --expect-key <大会公布的指纹> <本目录>",
+            "openssl pkey -pubin -in keys/$C.pub.pem -outform DER | sha256sum",
+            "-pkeyopt digest:sha384 -pkeyopt rsa_padding_mode:pss -pkeyopt rsa_pss_saltlen:48",
         ] {
             assert!(text.contains(line), "VERIFY.txt lacks: {line}");
         }
@@ -125,11 +173,11 @@ mod tests {
     #[test]
     fn the_script_is_short_and_standard_library_only() {
         let lines = VERIFY_SCRIPT.lines().count();
-        assert!((40..=70).contains(&lines), "{lines} lines");
+        assert!((40..=120).contains(&lines), "{lines} lines");
         let imports: Vec<&str> = VERIFY_SCRIPT
             .lines()
             .filter(|l| l.starts_with("import ") || l.starts_with("from "))
             .collect();
-        assert_eq!(imports, ["import csv, hashlib, io, json, os, sys"]);
+        assert_eq!(imports, ["import base64, csv, hashlib, io, json, os, sys"]);
     }
 }

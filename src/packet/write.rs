@@ -1,6 +1,6 @@
 //! The filing packet on disk and as a zip: the signed record, the public key, the boards, the
-//! rolls, the roster summary, the printable report, the signed addenda, VERIFY.txt and the
-//! standalone Python verifier, in the layout of `format`.
+//! rolls, the contests' ballot-paper keys, the roster summary, the printable report, the
+//! signed addenda, VERIFY.txt and the standalone Python verifier, in the layout of `format`.
 //!
 //! Writing is all or nothing: the files go into a fresh staging directory beside `dir`, which
 //! is then renamed into place, so a reader never sees half a packet. `dir` must be missing,
@@ -18,9 +18,10 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::format::{
-    addendum_path, addendum_sig_path, board_path, is_file_safe_id, roll_path, ADDENDA_DIR,
-    ADDENDUM_KINDS, BOARDS_DIR, PUBLIC_KEY_FILE, RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE,
-    ROLLS_DIR, ROSTER_SUMMARY_FILE, VERIFY_FILE, VERIFY_SCRIPT_FILE,
+    addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id,
+    parse_addendum_name, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE,
+    RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERIFY_FILE,
+    VERIFY_SCRIPT_FILE,
 };
 use super::record::Signed;
 use super::verify_txt::{verify_txt, VERIFY_SCRIPT};
@@ -44,11 +45,15 @@ pub struct PacketContents {
     pub boards: BTreeMap<String, Vec<u8>>,
     /// `rolls/<contest>.csv`: see [`roll_csv`].
     pub rolls: BTreeMap<String, Vec<u8>>,
+    /// `keys/<contest>.pub.pem`: each contest's public ballot-paper key (SPKI PEM, the same
+    /// as on its v2 board), for the OpenSSL commands of VERIFY.txt. Empty for v1 packets.
+    pub contest_keys: BTreeMap<String, String>,
     /// `roster-summary.json`.
     pub roster_summary: Vec<u8>,
     /// `report.html`: the printable form (选举结果报告单).
     pub report_html: Vec<u8>,
-    /// `addenda/<kind>.json` + `.sig`, keyed by kind (approval, filing).
+    /// `addenda/<name>.json` + `.sig`, keyed by name (approval, filing; approval-2... for
+    /// corrections, see [`addendum_name`](crate::packet::format::addendum_name)).
     pub addenda: BTreeMap<String, Signed>,
 }
 
@@ -98,10 +103,19 @@ impl PacketContents {
                 });
             }
         }
+        if let Some(bad) = self
+            .contest_keys
+            .keys()
+            .find(|id| !contests.contains(&id.as_str()))
+        {
+            return Err(PacketError::Contents(format!(
+                "选票签发公钥对应的选举/表决 {bad} 不在记录中"
+            )));
+        }
         if let Some(kind) = self
             .addenda
             .keys()
-            .find(|k| !ADDENDUM_KINDS.contains(&k.as_str()))
+            .find(|k| parse_addendum_name(k).is_none())
         {
             return Err(PacketError::Contents(format!(
                 "附加文件类型“{kind}”未知,只能为 approval(党委批准)或 filing(备案)"
@@ -128,6 +142,11 @@ impl PacketContents {
                 .map(|(id, b)| borrowed(board_path(id), b)),
         );
         out.extend(self.rolls.iter().map(|(id, r)| borrowed(roll_path(id), r)));
+        out.extend(
+            self.contest_keys
+                .iter()
+                .map(|(id, pem)| borrowed(contest_key_path(id), pem.as_bytes())),
+        );
         for (kind, signed) in &self.addenda {
             out.push(borrowed(addendum_path(kind), &signed.bytes));
             out.push((addendum_sig_path(kind), Cow::Owned(signed.sig.to_vec())));
@@ -169,7 +188,7 @@ pub fn write_packet(dir: &Path, contents: &PacketContents) -> Result<(), PacketE
         .prefix(".packet-writing-")
         .tempdir_in(&parent)
         .map_err(PacketError::io("创建临时目录于", &parent))?;
-    for sub in [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR] {
+    for sub in [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR] {
         let path = staging.path().join(sub);
         fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
     }
@@ -282,7 +301,7 @@ fn inspect_target(dir: &Path, congress: &str) -> Result<bool, PacketError> {
         if kind.is_symlink() {
             return Err(PacketError::Symlink { path });
         }
-        let sub = [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR].contains(&name.as_str());
+        let sub = [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR].contains(&name.as_str());
         if kind.is_file() && top_files.contains(&name.as_str()) {
             continue;
         }
@@ -300,6 +319,7 @@ fn inspect_target(dir: &Path, congress: &str) -> Result<bool, PacketError> {
             let expected = match name.as_str() {
                 BOARDS_DIR => inner.ends_with(".board.json"),
                 ROLLS_DIR => inner.ends_with(".csv"),
+                KEYS_DIR => inner.ends_with(".pub.pem"),
                 _ => inner.ends_with(".json") || inner.ends_with(".sig"),
             };
             if !(inner_kind.is_file() && expected) {

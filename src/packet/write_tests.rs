@@ -198,7 +198,7 @@ fn zip_is_deterministic_and_unpacks_to_a_verifiable_packet() {
     let zip = zip_packet(&sample.contents).unwrap();
     assert_eq!(zip, zip_packet(&sample.contents).unwrap());
     let mut archive = zip::ZipArchive::new(Cursor::new(zip)).unwrap();
-    assert_eq!(archive.len(), 13);
+    assert_eq!(archive.len(), 15);
     let mut names: Vec<&str> = archive.file_names().collect();
     names.sort();
     assert_eq!(names[0], "xdh12-packet/VERIFY.txt");

@@ -1,5 +1,6 @@
 //! The synthetic corpus of the scale measurement (`congress registry synth`): N packets of D
-//! delegates written in parallel, one school and one key each, with a manifest
+//! delegates written in parallel, one school and one record key each (the ballot papers, signed
+//! once, are shared), with a manifest
 //! (`schools.json`) that `congress registry bench` reads. Every 20th school (by default) has
 //! too few ordinary students, so the province table has failures to show.
 
@@ -9,8 +10,9 @@ use anyhow::{anyhow, Context};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::synth::{packet, Spec};
+use super::synth::{packet_with, voters, PaperSet, Spec};
 use crate::crypto::sha256_hex;
+use crate::crypto::SigningKey;
 
 /// The manifest `synth` writes beside the packets (`schools.json`).
 pub const MANIFEST: &str = "schools.json";
@@ -104,6 +106,9 @@ pub struct SynthOptions {
 /// Writes the packets and the manifest; returns the manifest.
 pub fn generate(o: &SynthOptions) -> anyhow::Result<Vec<Entry>> {
     std::fs::create_dir_all(&o.out).with_context(|| format!("无法创建 {}", o.out.display()))?;
+    // The ballot papers are signed once (3 x voters RSA signatures) and shared by every
+    // packet: a paper's signature covers only its token.
+    let papers = PaperSet::new(voters(o.delegates), o.seed).map_err(|e| anyhow!("{e}"))?;
     let done = std::sync::atomic::AtomicUsize::new(0);
     let entries: Vec<Entry> = (0..o.count)
         .into_par_iter()
@@ -121,7 +126,8 @@ pub fn generate(o: &SynthOptions) -> anyhow::Result<Vec<Entry>> {
             if o.short_every > 0 && (i + 1).is_multiple_of(o.short_every) {
                 spec.ordinary_pct = 55;
             }
-            let s = packet(&spec).map_err(|e| anyhow!("{code}: {e}"))?;
+            let key = SigningKey::generate().map_err(|e| anyhow!("{e}"))?;
+            let s = packet_with(&spec, key, &papers).map_err(|e| anyhow!("{code}: {e}"))?;
             let zip = s.zip().map_err(|e| anyhow!("{code}: {e}"))?;
             let file = format!("{code}.zip");
             std::fs::write(o.out.join(&file), &zip)?;

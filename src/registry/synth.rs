@@ -15,6 +15,7 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
+use crate::crypto::blind::{ContestKey, TOKEN_LEN};
 use crate::crypto::{canonical, sha256_hex, to_canonical, SigningKey};
 use crate::domain::ballot::{Ballot, Choices, Mark};
 use crate::domain::roster::{CollegeSummary, RosterSummary};
@@ -22,7 +23,7 @@ use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::tally::{tally, ContestSpec, MotionSpec, Turnout};
 use crate::packet::format::*;
 use crate::packet::{
-    build_board, contest_spec, roll_csv, sign_addendum, sign_record, turnout, zip_packet,
+    build_board, contest_spec, roll_csv, sign_addendum, sign_record, turnout, zip_packet, BoxFacts,
     PacketContents, PacketError,
 };
 
@@ -198,21 +199,87 @@ fn summary(spec: &Spec) -> RosterSummary {
     }
 }
 
-/// Builds the packet of `spec`, signed with a fresh key.
+/// The contests of every synthetic congress.
+pub const CONTESTS: [&str; 3] = ["presidium", "work-report", "charter"];
+
+/// One contest's signed ballot papers: its RSA key (SPKI PEM, fingerprint) and the papers as
+/// (token hex, signature base64).
+#[derive(Debug, Clone)]
+pub struct Papers {
+    pub key_pem: String,
+    pub fingerprint: String,
+    pub serials: Vec<(String, String)>,
+}
+
+/// The signed papers of the three contests, `n` each. A paper's signature covers only its
+/// token, so one set serves any number of synthetic congresses of up to `n` voters: the RSA
+/// signatures (3n of them, the slow part of making a packet) are made once per corpus.
+#[derive(Debug, Clone)]
+pub struct PaperSet {
+    pub contests: BTreeMap<String, Papers>,
+}
+
+impl PaperSet {
+    /// Fresh contest keys and `n` papers of each contest, tokens from `seed`.
+    pub fn new(n: u64, seed: u64) -> Result<PaperSet, PacketError> {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut contests = BTreeMap::new();
+        for id in CONTESTS {
+            let key = ContestKey::generate()?;
+            let tokens: Vec<[u8; TOKEN_LEN]> = (0..n)
+                .map(|_| {
+                    let mut t = [0u8; TOKEN_LEN];
+                    rng.fill(&mut t[..]);
+                    t
+                })
+                .collect();
+            let serials = crate::sim::paper::sign_tokens(&key, &tokens)
+                .map_err(|e| PacketError::Contents(e.to_string()))?;
+            contests.insert(
+                id.to_string(),
+                Papers {
+                    key_pem: key.public_key().to_spki_pem(),
+                    fingerprint: key.public_key().fingerprint(),
+                    serials,
+                },
+            );
+        }
+        Ok(PaperSet { contests })
+    }
+}
+
+/// Voters of a congress of `delegates` (95% present, at least 24 on the roster).
+pub fn voters(delegates: u64) -> u64 {
+    delegates.max(24) * 95 / 100
+}
+
+/// Builds the packet of `spec`, signed with a fresh key, with papers of its own.
 pub fn packet(spec: &Spec) -> Result<Synthetic, PacketError> {
-    packet_with_key(spec, SigningKey::generate()?)
+    let papers = PaperSet::new(voters(spec.delegates), spec.seed)?;
+    packet_with(spec, SigningKey::generate()?, &papers)
+}
+
+/// Builds the packet of `spec`, signed with `key`, with papers of its own.
+pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, PacketError> {
+    let papers = PaperSet::new(voters(spec.delegates), spec.seed)?;
+    packet_with(spec, key, &papers)
 }
 
 fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> Result<T, PacketError> {
     serde_json::from_value(v).map_err(|e| PacketError::Contents(format!("合成归档包: {e}")))
 }
 
-/// Builds the packet of `spec`, signed with `key`.
-pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, PacketError> {
+/// Builds the packet of `spec`, signed with `key`, its ballots on `papers` (which must hold
+/// at least `voters(spec.delegates)` papers per contest).
+pub fn packet_with(
+    spec: &Spec,
+    key: SigningKey,
+    papers: &PaperSet,
+) -> Result<Synthetic, PacketError> {
     let mut rng = ChaCha8Rng::seed_from_u64(spec.seed);
     let cid = spec.congress_id.as_str();
     let roster = spec.delegates.max(24);
-    let present = roster * 95 / 100;
+    let present = voters(spec.delegates);
     let settings = RuleProfile::default();
     let summary = summary(&Spec {
         delegates: roster,
@@ -264,22 +331,29 @@ pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, Packet
             Threshold::CHARTER,
         ),
     ];
-    let (mut boards, mut rolls) = (BTreeMap::new(), BTreeMap::new());
+    let (mut boards, mut rolls, mut keys) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
     for (order, (id, kind, title, motion_kind, threshold)) in plans.into_iter().enumerate() {
-        let bodies: Vec<String> = (0..present)
-            .map(|_| {
-                let ballot = Ballot {
-                    congress: cid.to_string(),
-                    contest: id.to_string(),
-                    id: format!("{:032x}", rng.random::<u128>()),
-                    choices: choices(&mut rng, id),
-                    paper: rng.random_ratio(2, 100),
-                };
+        let signed = papers
+            .contests
+            .get(id)
+            .filter(|p| p.serials.len() as u64 >= present)
+            .ok_or_else(|| PacketError::Contents(format!("{id}: 已签名的选票不足 {present} 张")))?;
+        let bodies: Vec<String> = signed.serials[..present as usize]
+            .iter()
+            .map(|(token, sig)| {
+                let ballot = Ballot::signed(cid, id, choices(&mut rng, id), token, sig);
                 String::from_utf8(to_canonical(&ballot.to_value())?)
                     .map_err(|e| PacketError::Contents(e.to_string()))
             })
             .collect::<Result<_, PacketError>>()?;
-        let built = build_board(cid, id, present, bodies)?;
+        let facts = BoxFacts {
+            issued: present,
+            paper: present / 50,
+            key_pem: signed.key_pem.clone(),
+            key_fingerprint: signed.fingerprint.clone(),
+        };
+        let built = build_board(cid, id, &facts, bodies)?;
+        keys.insert(id.to_string(), signed.key_pem.clone());
         let candidates: Vec<serde_json::Value> = if kind == ELECTION {
             CANDIDATES
                 .iter()
@@ -345,6 +419,7 @@ pub fn packet_with_key(spec: &Spec, key: SigningKey) -> Result<Synthetic, Packet
         public_key_pem: key.public_key().to_spki_pem(),
         boards,
         rolls,
+        contest_keys: keys,
         roster_summary: summary_bytes,
         report_html: Vec::new(),
         addenda,

@@ -82,6 +82,12 @@ pub fn set_present(
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
         let at = now_ms();
         let changed = cred_repo::set_present(c, &d.id, present, at)?;
+        // A delegate on approved leave who arrives after all is present: the absence lapses,
+        // so they are not both counted out of 应到 and into 实到 (D1).
+        let lapsed = present && d.absence_approved;
+        if lapsed {
+            cred_repo::set_absence_approved(c, &d.id, false, None)?;
+        }
         if changed {
             card_events::record(
                 c,
@@ -106,7 +112,7 @@ pub fn set_present(
                 },
                 Some(&format!("代表{delegate_no}")),
                 None,
-                None,
+                lapsed.then(|| r#"{"absence":"lapsed"}"#.to_string()),
             )?;
         }
         let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
@@ -142,23 +148,51 @@ pub fn open_session(
     })
 }
 
-/// Records or withdraws an approved absence (请假) before the session.
+/// Longest absence reason accepted (characters).
+pub const MAX_ABSENCE_REASON_CHARS: usize = 200;
+
+/// Records (`approved`) or withdraws an approved absence (请假, rule D1) of delegate
+/// `delegate_no`, with the organiser's reason, between freezing the roster and opening the
+/// session. Refused for a delegate already checked in. Returns the delegate as it now is and
+/// whether anything changed; every change is audited with its reason.
 pub fn set_absence(
     conn: &mut DbConnection,
     actor: &Actor,
     congress_id: &str,
     delegate_no: u32,
     approved: bool,
-) -> ServiceResult<()> {
+    reason: &str,
+) -> ServiceResult<(Delegate, bool)> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ServiceError::invalid(if approved {
+            "请填写请假理由(规则D1: 请假须经批准并记录理由)"
+        } else {
+            "请填写撤销请假的理由"
+        }));
+    }
+    if reason.chars().count() > MAX_ABSENCE_REASON_CHARS {
+        return Err(ServiceError::invalid(format!(
+            "理由过长(最多{MAX_ABSENCE_REASON_CHARS}个字符)"
+        )));
+    }
     write_tx(conn, |c| {
         let congress = congress_repo::get(c, congress_id)?
             .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
-        Action::IssueCredentials
-            .check(congress.state)
-            .or_else(|_| Action::OpenSession.check(congress.state))?;
+        Action::RecordAbsence.check(congress.state)?;
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
-        cred_repo::set_absence_approved(c, &d.id, approved)?;
+        if approved && d.present {
+            return Err(ServiceError::Conflict(format!(
+                "{} (代表编号 {delegate_no}) 已签到, 不能登记请假",
+                d.student.name
+            )));
+        }
+        if d.absence_approved == approved {
+            return Ok((d, false));
+        }
+        let stored = approved.then_some(reason);
+        cred_repo::set_absence_approved(c, &d.id, approved, stored)?;
         actor.audit(
             c,
             Some(congress_id),
@@ -168,10 +202,13 @@ pub fn set_absence(
                 "attendance.absence_withdrawn"
             },
             Some(&format!("代表{delegate_no}")),
-            None,
-            None,
+            d.absence_reason
+                .as_ref()
+                .map(|r| serde_json::json!({ "reason": r }).to_string()),
+            Some(serde_json::json!({ "approved": approved, "reason": reason }).to_string()),
         )?;
-        Ok(())
+        let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        Ok((d, true))
     })
 }
 
@@ -203,6 +240,7 @@ mod tests {
                 present: i < present,
                 checked_in_at: None,
                 absence_approved: i >= n - absent,
+                absence_reason: None,
             })
             .collect()
     }

@@ -9,6 +9,8 @@
 mod agenda;
 mod candidates;
 mod readiness;
+mod rounds;
+mod write_ins;
 
 use serde::Serialize;
 
@@ -20,8 +22,10 @@ pub use self::candidates::{
 pub use self::readiness::{
     agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
 };
-use crate::domain::candidates::check_seats;
-use crate::domain::settings::{RuleProfile, Threshold};
+pub use self::rounds::{not_held, round_zh};
+pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
+use crate::domain::candidates::check_seats_of;
+use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
 use crate::domain::state::Action;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests::{
@@ -126,21 +130,40 @@ pub fn validate(
             "等额或减少差额的理由过长(最多{MAX_REASON_CHARS}个字符)"
         ));
     }
-    let f = def.threshold.fraction;
-    if f.den == 0 || f.num == 0 || f.num > f.den || f.den > 100 {
+    let threshold_reason = reason(def.threshold_reason.as_deref());
+    if threshold_reason
+        .as_ref()
+        .is_some_and(|r| r.chars().count() > MAX_REASON_CHARS)
+    {
         problems.push(format!(
-            "通过标准的比例{}/{}无效：分子、分母应为1到100之间的整数且分子不大于分母",
-            f.num, f.den
+            "改变通过标准的理由过长(最多{MAX_REASON_CHARS}个字符)"
         ));
-    } else if f.strict && f.num == f.den {
-        problems.push("“超过全部”的标准永远无法达到，请改为“达到全部(含)”".to_string());
     }
+    problems.extend(threshold_problem(
+        &def.threshold,
+        kind == ContestKind::Election,
+    ));
+    let default = default_threshold(kind, def, &congress.settings);
+    if def.threshold != default && threshold_reason.is_none() {
+        let rule = if kind == ContestKind::Election {
+            "F1"
+        } else {
+            "F4"
+        };
+        problems.push(format!(
+            "规则{rule}: 本事项的通过标准“{}”与规则默认的“{}”不同, 须填写理由(写入结果报告)",
+            def.threshold.zh(),
+            default.zh()
+        ));
+    }
+    let threshold_reason = threshold_reason.filter(|_| def.threshold != default);
     let out = match kind {
         ContestKind::Election => {
             match def.seats {
                 None => problems.push("选举须填写应选名额".to_string()),
                 Some(seats) => {
-                    if let Err(v) = check_seats(congress.level, seats, &congress.settings) {
+                    let ek = def.election_kind.unwrap_or_default();
+                    if let Err(v) = check_seats_of(ek, congress.level, seats, &congress.settings) {
                         problems.push(format!("规则{}：{}", v.rule, v.message));
                     }
                 }
@@ -153,6 +176,8 @@ pub fn validate(
                 allow_write_in: def.allow_write_in,
                 threshold: def.threshold,
                 margin_override,
+                election_kind: Some(def.election_kind.unwrap_or_default()),
+                threshold_reason,
             }
         }
         ContestKind::Motion => {
@@ -167,6 +192,8 @@ pub fn validate(
                 allow_write_in: false,
                 threshold: def.threshold,
                 margin_override: None,
+                election_kind: None,
+                threshold_reason,
             }
         }
     };
@@ -190,6 +217,12 @@ pub fn load(
 
 /// Refuses to change a contest that is no longer a draft.
 pub(crate) fn ensure_draft(contest: &Contest) -> ServiceResult<()> {
+    if let Some(why) = &contest.not_held_reason {
+        return Err(ServiceError::Conflict(format!(
+            "“{}”已决定不举行(理由: {why}), 不能再修改或开始投票",
+            contest.def.title
+        )));
+    }
     if contest.state == ContestState::Draft {
         Ok(())
     } else {

@@ -6,11 +6,14 @@
 //! (`web::auth`); services trust their `Actor`.
 
 pub mod accounts;
+pub mod addenda;
 pub mod attendance;
 pub mod ballot_box;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod group_commit;
+pub mod papers;
 pub mod publish;
 pub mod record;
 pub mod results;

@@ -12,16 +12,16 @@ use crate::crypto::{sha256_hex, SigningKey};
 use crate::domain::roster::RosterSummary;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{
-    board_path, roll_path, Addendum, BoardRef, Record, RecordCandidate, RecordCongress,
-    RecordContest, RecordDelegates, RecordScrutineer, RECORD_KIND, VERSION,
+    addendum_name, board_path, roll_path, BoardRef, Record, RecordCandidate, RecordCongress,
+    RecordContest, RecordDelegates, RecordScrutineer, RoundNotHeld, RECORD_KIND, VERSION,
 };
-use crate::packet::record::{sign_addendum, sign_record, Signed};
+use crate::packet::record::{sign_record, Signed};
 use crate::packet::write::{roll_csv, PacketContents};
 use crate::service::attendance;
-use crate::storage::models::{AddendumRow, RecordRow};
+use crate::storage::models::RecordRow;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{self as contests_repo, ContestKind, ContestState};
-use crate::storage::repo::{new_id, records, scrutineers, voting};
+use crate::storage::repo::{records, scrutineers, voting};
 use crate::storage::{now_ms, write_tx, DbConnection};
 
 use super::{results, Actor, ServiceError, ServiceResult};
@@ -37,7 +37,7 @@ pub fn now_cst() -> String {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> ServiceError {
+pub(crate) fn internal(e: impl std::fmt::Display) -> ServiceError {
     ServiceError::Internal(e.to_string())
 }
 
@@ -55,10 +55,23 @@ fn build(
     let roster_summary = crate::crypto::canonical(summary).map_err(internal)?;
     let (fig, _) = attendance::attendance(conn, &congress.id)?;
     let mut contests = Vec::new();
-    for contest in contests_repo::list(conn, &congress.id)? {
+    let all = contests_repo::list(conn, &congress.id)?;
+    for contest in all.iter().cloned() {
         if contest.state != ContestState::Final {
             continue;
         }
+        let rounds_not_held = all
+            .iter()
+            .filter(|k| k.parent_id.as_deref() == Some(contest.id.as_str()))
+            .filter_map(|k| {
+                Some(RoundNotHeld {
+                    round_kind: k.round_kind.clone()?,
+                    title: k.def.title.clone(),
+                    seats_left_empty: k.def.seats.unwrap_or(0),
+                    reason: k.not_held_reason.clone()?,
+                })
+            })
+            .collect();
         let result = results::result(&contest)?
             .ok_or_else(|| internal(format!("contest {} is final without a result", contest.id)))?;
         let board = results::counted(conn, &contest)?;
@@ -96,6 +109,12 @@ fn build(
                 })
                 .collect(),
             margin_override: contest.def.margin_override.clone(),
+            election_kind: contest
+                .def
+                .kind_of_election()
+                .map(|k| k.as_str().to_string()),
+            threshold_reason: contest.def.threshold_reason.clone(),
+            rounds_not_held,
             threshold: contest.def.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,
@@ -156,6 +175,18 @@ fn build(
         record,
         roster_summary,
     })
+}
+
+/// The record as certifying would sign it now, without signing or storing anything (the
+/// organiser's preview before certifying; `signed_at` is the time of the preview).
+pub fn preview(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    summary: &RosterSummary,
+) -> ServiceResult<Record> {
+    let congress = super::congress::load(conn, congress_id)?;
+    Action::Certify.check(congress.state)?;
+    Ok(build(conn, &congress, summary)?.record)
 }
 
 /// Certifies a closed congress: builds, signs and stores the record; the congress is
@@ -221,121 +252,7 @@ pub fn stored(
     Ok(Some((row, signed)))
 }
 
-/// What an addendum says.
-#[derive(Debug, Clone)]
-pub struct AddendumInput {
-    /// approval (党委批准) | filing (备案)
-    pub kind: String,
-    /// approval: the approving Party committee; filing: the receiving 学联 / 团委.
-    pub body: String,
-    /// approval: 文号 (reference number).
-    pub reference: Option<String>,
-    /// YYYY-MM-DD
-    pub date: String,
-}
-
-/// Records a signed addendum referencing the record's hash; filing moves the congress to
-/// `filed`. Each kind is recorded once; the record never changes.
-pub fn add_addendum(
-    conn: &mut DbConnection,
-    actor: &Actor,
-    congress_id: &str,
-    key: &SigningKey,
-    input: &AddendumInput,
-) -> ServiceResult<Addendum> {
-    let action = match input.kind.as_str() {
-        "approval" => Action::RecordApproval,
-        "filing" => Action::RecordFiling,
-        other => {
-            return Err(ServiceError::invalid(format!(
-                "附件类别应为 approval 或 filing, 现为 {other}"
-            )))
-        }
-    };
-    let mut problems = Vec::new();
-    if input.body.trim().is_empty() {
-        problems.push(
-            if action == Action::RecordApproval {
-                "“批准机关”不能为空"
-            } else {
-                "“备案机关”不能为空"
-            }
-            .to_string(),
-        );
-    }
-    if action == Action::RecordApproval
-        && input
-            .reference
-            .as_deref()
-            .is_none_or(|r| r.trim().is_empty())
-    {
-        problems.push("“文号”不能为空".to_string());
-    }
-    if chrono::NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d").is_err() {
-        problems.push(format!("“日期”应为 YYYY-MM-DD, 现为“{}”", input.date));
-    }
-    if !problems.is_empty() {
-        return Err(ServiceError::Invalid {
-            message: "登记内容有误".to_string(),
-            details: problems,
-        });
-    }
-    write_tx(conn, |c| {
-        let congress = super::congress::load(c, congress_id)?;
-        action.check(congress.state)?;
-        let (row, _) =
-            stored(c, congress_id)?.ok_or_else(|| ServiceError::invalid("尚未签署结果报告"))?;
-        if records::addenda(c, congress_id)?
-            .iter()
-            .any(|a| a.kind == input.kind)
-        {
-            return Err(ServiceError::Conflict(format!("{}已经登记过", action.zh())));
-        }
-        let addendum = Addendum {
-            v: VERSION,
-            kind: input.kind.clone(),
-            congress: congress_id.to_string(),
-            record_sha256: row.record_hash.clone(),
-            body: input.body.trim().to_string(),
-            reference: input
-                .reference
-                .as_ref()
-                .map(|r| r.trim().to_string())
-                .filter(|r| !r.is_empty()),
-            date: input.date.trim().to_string(),
-            recorded_at: now_cst(),
-        };
-        let signed = sign_addendum(key, &addendum).map_err(internal)?;
-        records::insert_addendum(
-            c,
-            &AddendumRow {
-                id: new_id("a"),
-                congress_id: congress_id.to_string(),
-                kind: input.kind.clone(),
-                body_json: String::from_utf8(signed.bytes).map_err(internal)?,
-                sig: base64::engine::general_purpose::STANDARD.encode(signed.sig),
-                created_at: now_ms(),
-            },
-        )?;
-        if action == Action::RecordFiling {
-            congress_repo::transition(
-                c,
-                congress_id,
-                CongressState::Certified,
-                CongressState::Filed,
-            )?;
-        }
-        actor.audit(
-            c,
-            Some(congress_id),
-            &format!("record.{}", input.kind),
-            None,
-            None,
-            serde_json::to_string(&addendum).ok(),
-        )?;
-        Ok(addendum)
-    })
-}
+pub use super::addenda::{add_addendum, AddendumInput};
 
 /// The filing packet's contents, except `report.html`, which the caller renders from the
 /// record (the web layer owns the printable form).
@@ -346,8 +263,12 @@ pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Packe
     let record: Record = serde_json::from_slice(&signed.bytes).map_err(internal)?;
     let mut boards = BTreeMap::new();
     let mut rolls = BTreeMap::new();
+    let mut contest_keys = BTreeMap::new();
     for rc in &record.contests {
         let contest = super::voting::contest(conn, congress_id, &rc.id)?;
+        if let Some(bb) = voting::ballot_box(conn, &rc.id)? {
+            contest_keys.insert(rc.id.clone(), bb.public_key_pem);
+        }
         boards.insert(rc.id.clone(), results::counted(conn, &contest)?.bytes);
         rolls.insert(
             rc.id.clone(),
@@ -358,7 +279,7 @@ pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Packe
     for a in records::addenda(conn, congress_id)? {
         let sig = signature_from_base64(&a.sig).map_err(internal)?;
         addenda.insert(
-            a.kind,
+            addendum_name(&a.kind, usize::try_from(a.seq).unwrap_or(1)),
             Signed {
                 bytes: a.body_json.into_bytes(),
                 sig,
@@ -370,6 +291,7 @@ pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Packe
         public_key_pem: congress.public_key_pem.unwrap_or_default(),
         boards,
         rolls,
+        contest_keys,
         roster_summary: row.roster_summary.into_bytes(),
         report_html: Vec::new(),
         addenda,

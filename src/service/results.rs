@@ -6,10 +6,10 @@
 
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
-    tally, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec, MotionSpec,
-    Turnout,
+    tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
+    MotionSpec, Turnout,
 };
-use crate::packet::board::{build_board, count_board, BuiltBoard, CountedBoard};
+use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{
@@ -54,28 +54,34 @@ pub fn turnout(contest: &Contest) -> Turnout {
     }
 }
 
+/// What the board of an opened contest states besides its ballots: ballots issued, paper
+/// ballots entered, the contest key.
+pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
+    let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
+        ServiceError::Internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
+    })?;
+    Ok(BoxFacts {
+        issued: contest.issued.unwrap_or(0) as u64,
+        paper: bb.paper_entered.max(0) as u64,
+        key_pem: bb.public_key_pem,
+        key_fingerprint: bb.key_fingerprint,
+    })
+}
+
 /// The board of a closed or final contest, rebuilt from the ballot box (deterministic).
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
+    let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    build_board(
-        &contest.congress_id,
-        &contest.id,
-        contest.issued.unwrap_or(0) as u64,
-        bodies,
-    )
-    .map_err(|e| ServiceError::Internal(e.to_string()))
+    build_board(&contest.congress_id, &contest.id, &facts, bodies)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
+    let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    count_board(
-        &contest.congress_id,
-        &contest.id,
-        contest.issued.unwrap_or(0) as u64,
-        bodies,
-    )
-    .map_err(|e| ServiceError::Internal(e.to_string()))
+    count_board(&contest.congress_id, &contest.id, &facts, bodies)
+        .map_err(|e| ServiceError::Internal(e.to_string()))
 }
 
 /// The stored result of a final contest.
@@ -130,7 +136,7 @@ pub fn finalise(
         }
         let built = counted(c, &contest)?;
         let candidates = contests_repo::candidates(c, contest_id)?;
-        let result = tally(
+        let result = tally_weighted(
             &spec(&congress, &contest, &candidates),
             turnout(&contest),
             &built.choices,
@@ -164,7 +170,8 @@ pub fn finalise(
     })
 }
 
-/// Creates the draft contest of a proposed 再次投票 or 另行选举 among listed candidates.
+/// Creates the draft contest of a proposed 再次投票 or 另行选举 among its contenders: listed
+/// candidates with their details, write-in persons by name, to be confirmed by the organiser.
 fn propose_rounds(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -193,6 +200,8 @@ fn propose_rounds(
             ),
             seats: Some(seats),
             margin_override: None,
+            // 再次投票 is among the tied only (F2); 另行选举 keeps the first round's ballot.
+            allow_write_in: kind != "runoff" && parent.def.allow_write_in,
             ..parent.def.clone()
         };
         let child = contests_service::create(
@@ -205,6 +214,15 @@ fn propose_rounds(
         write_tx(conn, |c| {
             voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
         })?;
+        for w in contenders.iter().filter(|x| x.id.is_none()) {
+            contests_service::add_write_in_person(
+                conn,
+                actor,
+                &parent.congress_id,
+                &child.id,
+                &w.name,
+            )?;
+        }
         for k in contenders.iter().filter_map(|x| x.id.as_ref()) {
             if let Some(cand) = parent_candidates.iter().find(|p| &p.id == k) {
                 let data = CandidateData {
@@ -254,6 +272,23 @@ pub fn close_congress(
             return Err(ServiceError::Invalid {
                 message: "还有未完成计票的事项, 不能闭幕".to_string(),
                 details: running,
+            });
+        }
+        let undecided: Vec<String> = contests
+            .iter()
+            .filter(|k| {
+                k.parent_id.is_some()
+                    && k.state == ContestState::Draft
+                    && k.not_held_reason.is_none()
+            })
+            .map(|k| format!("“{}”: 请开始投票, 或选择“不举行”并说明理由", k.def.title))
+            .collect();
+        if !undecided.is_empty() {
+            return Err(ServiceError::Invalid {
+                message:
+                    "计票后提出的再次投票或另行选举尚未举行, 也未决定不举行 (规则F2、F3), 不能闭幕"
+                        .to_string(),
+                details: undecided,
             });
         }
         if !contests.iter().any(|k| k.state == ContestState::Final) {

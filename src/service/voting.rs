@@ -1,13 +1,19 @@
-//! The vote: opening a contest (quorum; ballots issued frozen at opening, rule D2), the ballot
-//! paper a delegate sees, preparing a phone ballot for the ballot box, paper ballots (E5), and
-//! closing (no ballot accepted after it).
+//! The vote: opening a contest (quorum; ballots issued frozen at opening, rule D2; the
+//! contest's own RSA key for its ballot papers), the ballot paper a delegate sees, preparing a
+//! signed ballot for the ballot box, paper ballots (E5), and closing (no ballot accepted after
+//! it; what the storage keeps of the vote's order scrubbed).
 //!
-//! Secrecy (E1): a phone ballot goes through `ballot_box`, which writes the ballot and the
-//! roll entry in one transaction and links them nowhere. A paper ballot is entered without any
-//! delegate: the roll entry was made when the delegate was handed the paper.
+//! Secrecy (E1, `docs/threat-model.md`): a delegate's phone takes a blindly signed paper
+//! (`papers`, roll entry written by the paper issuer) and later casts it anonymously
+//! (`ballot_box`, ballot written by the box); the two are never in one transaction and share
+//! nothing but the contest. A paper ballot is entered without any delegate: the roll entry was
+//! made when the delegate was handed the paper, and its token is made and signed here.
 
-use crate::crypto::{canonical, sha256_hex, token::new_ballot_id};
-use crate::domain::ballot::{Ballot, Choices, ElectionPaper};
+use base64::Engine;
+
+use crate::crypto::blind::{self, ContestKey, ContestPublicKey};
+use crate::crypto::{canonical, sha256_hex, KeyStore};
+use crate::domain::ballot::{is_canonical_base64, is_token_hex, Ballot, Choices, ElectionPaper};
 use crate::domain::candidates::Candidate;
 use crate::domain::state::Action;
 use crate::service::attendance;
@@ -65,19 +71,35 @@ pub fn ballot_paper(
 
 /// Opens a draft contest: the congress is in session, the contest is ready (C1-C3, G2), and
 /// 实到 meets the quorum (D2). The delegates present now are frozen as its voters and their
-/// number is the ballots issued.
+/// number is the ballots issued. The contest's ballot-paper key is made first (outside the
+/// transaction: generating an RSA key takes a moment and must not hold the write lock); a key
+/// left by an earlier attempt that failed is used again.
 pub fn open(
     conn: &mut DbConnection,
     actor: &Actor,
+    keys: &KeyStore,
     congress_id: &str,
     contest_id: &str,
 ) -> ServiceResult<Contest> {
+    let draft = contest(conn, congress_id, contest_id)?;
+    if draft.state != ContestState::Draft {
+        return Err(ServiceError::Conflict(format!(
+            "“{}”当前状态为“{}”, 不能再次开始投票",
+            draft.def.title,
+            draft.state.zh()
+        )));
+    }
+    let key = contest_key(keys, congress_id, contest_id, true)?;
+    let public = key.public_key();
     write_tx(conn, |c| {
         // Serialises with contest edits (which take the same lock) on PostgreSQL.
         scrutineers::lock_congress(c, congress_id)?;
         let congress = super::congress::load(c, congress_id)?;
         Action::OpenContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
+        if contest.not_held_reason.is_some() {
+            super::contests::ensure_draft(&contest)?;
+        }
         if contest.state != ContestState::Draft {
             return Err(ServiceError::Conflict(format!(
                 "“{}”当前状态为“{}”, 不能再次开始投票",
@@ -98,6 +120,7 @@ pub fn open(
         }
         let present = cred_repo::present_ids(c, congress_id)?;
         voting::freeze_voters(c, contest_id, &present)?;
+        voting::create_ballot_box(c, contest_id, &public.to_spki_pem(), &public.fingerprint())?;
         voting::set_open(c, contest_id, present.len() as u32, fig.expected as u32)?;
         actor.audit(
             c,
@@ -106,13 +129,31 @@ pub fn open(
             Some(contest_id),
             None,
             Some(format!(
-                "{{\"issued\":{},\"expected\":{}}}",
+                "{{\"issued\":{},\"expected\":{},\"contest_key\":\"{}\"}}",
                 present.len(),
-                fig.expected
+                fig.expected,
+                public.fingerprint()
             )),
         )?;
         contest_or_gone(c, contest_id)
     })
+}
+
+/// The contest's private ballot-paper key from the key directory; with `create`, made when
+/// missing (opening).
+pub fn contest_key(
+    keys: &KeyStore,
+    congress_id: &str,
+    contest_id: &str,
+    create: bool,
+) -> ServiceResult<ContestKey> {
+    match keys.load_contest_key(congress_id, contest_id) {
+        Ok(k) => Ok(k),
+        Err(crate::crypto::CryptoError::ContestKeyFileMissing { .. }) if create => keys
+            .create_contest_key(congress_id, contest_id)
+            .map_err(|e| ServiceError::Internal(e.to_string())),
+        Err(e) => Err(ServiceError::Internal(e.to_string())),
+    }
 }
 
 fn contest_or_gone(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Contest> {
@@ -120,15 +161,17 @@ fn contest_or_gone(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Cont
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
-/// Closes an open contest: from this moment the ballot box refuses its ballots, and its
-/// stored ballots and roll no longer show the order in which they arrived.
+/// Closes an open contest: from this moment the ballot box refuses its ballots, its stored
+/// ballots and roll no longer show the order in which they arrived, and (after the commit)
+/// the storage drops what it kept of that order (`storage::scrub`: the SQLite WAL truncated,
+/// PostgreSQL's dead row versions vacuumed).
 pub fn close(
     conn: &mut DbConnection,
     actor: &Actor,
     congress_id: &str,
     contest_id: &str,
 ) -> ServiceResult<Contest> {
-    write_tx(conn, |c| {
+    let closed = write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;
         Action::CloseContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
@@ -151,11 +194,29 @@ pub fn close(
             Some(format!("{{\"ballots\":{cast}}}")),
         )?;
         contest_or_gone(c, contest_id)
-    })
+    })?;
+    match crate::storage::scrub(conn) {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!("scrub after close incomplete: a reader was still active"),
+        Err(e) => tracing::warn!(error = %e, "scrub after close failed"),
+    }
+    Ok(closed)
 }
 
-/// Why a delegate cannot vote in a contest now (checked before the ballot box, for a clear
-/// page; the ballot box re-checks what matters inside its transaction).
+/// Where a delegate stands in a contest, as the phone's waiting page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Standing {
+    /// Open, entitled, no paper yet: the phone may take one (领票).
+    MayTakePaper,
+    /// Open, and a paper was issued to a phone (this one, or another device of the card):
+    /// the server cannot tell whether it has been cast.
+    PaperTaken,
+    /// Cannot take a paper now, and why.
+    Cannot(CannotVote),
+}
+
+/// Why a delegate cannot take a paper in a contest now (checked before the paper issuer for a
+/// clear page; the issuer re-checks what matters inside its transaction).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CannotVote {
     #[error("本项尚未开始投票")]
@@ -164,28 +225,25 @@ pub enum CannotVote {
     Closed,
     #[error("本项投票开始时您尚未签到, 按规则不能参加本项投票 (发出选票数在开始投票时确定)")]
     NotPresentAtOpening,
-    #[error("您已经在本项投过票, 或已登记使用纸质选票")]
-    AlreadyOnRoll,
+    #[error("监票人已为您登记纸质选票, 请用纸质选票投票")]
+    OnPaper,
 }
 
-/// Whether `delegate_id` may vote in `contest` now.
-pub fn may_vote(
+/// Where `delegate_id` stands in `contest` now.
+pub fn standing(
     conn: &mut DbConnection,
     contest: &Contest,
     delegate_id: &str,
-) -> ServiceResult<Result<(), CannotVote>> {
+) -> ServiceResult<Standing> {
     Ok(match contest.state {
-        ContestState::Draft => Err(CannotVote::NotOpen),
-        ContestState::Closed | ContestState::Final => Err(CannotVote::Closed),
-        ContestState::Open => {
-            if !voting::is_voter(conn, &contest.id, delegate_id)? {
-                Err(CannotVote::NotPresentAtOpening)
-            } else if voting::on_roll(conn, &contest.id, delegate_id)? {
-                Err(CannotVote::AlreadyOnRoll)
-            } else {
-                Ok(())
-            }
-        }
+        ContestState::Draft => Standing::Cannot(CannotVote::NotOpen),
+        ContestState::Closed | ContestState::Final => Standing::Cannot(CannotVote::Closed),
+        ContestState::Open => match voting::roll_entry(conn, &contest.id, delegate_id)? {
+            Some(r) if r.kind == super::papers::PHONE => Standing::PaperTaken,
+            Some(_) => Standing::Cannot(CannotVote::OnPaper),
+            None if voting::is_voter(conn, &contest.id, delegate_id)? => Standing::MayTakePaper,
+            None => Standing::Cannot(CannotVote::NotPresentAtOpening),
+        },
     })
 }
 
@@ -197,44 +255,52 @@ pub fn seal(ballot: &Ballot) -> ServiceResult<(String, String)> {
     Ok((body, hash))
 }
 
-/// A phone ballot ready for the ballot box. `ballot_id` comes from the form the delegate
-/// was shown (fresh randomness per form), so a retried submission carries the same id.
+/// Why a cast was refused before the ballot box (the request itself is wrong).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadPaper {
+    #[error("本机没有本项的电子选票 (缺少选票凭证), 请返回投票事项页面领取")]
+    Missing,
+    #[error("选票凭证格式不对 (token 应为 128 个小写十六进制字符, 签名应为 base64)")]
+    Malformed,
+    #[error("选票凭证的签名无效: 不是本项投票的选票, 或已被改动")]
+    BadSignature,
+}
+
+/// A signed ballot ready for the ballot box: the token and its signature checked against the
+/// contest's public key, the v2 ballot sealed. No delegate is involved.
 pub fn prepare(
     congress_id: &str,
     contest_id: &str,
-    delegate_id: &str,
-    ballot_id: &str,
+    key: &ContestPublicKey,
     choices: Choices,
-) -> ServiceResult<Submission> {
-    if ballot_id.len() != 32
-        || !ballot_id
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
-        return Err(ServiceError::invalid(
-            "选票编号无效, 请刷新投票页面后重新填写",
-        ));
+    token: &str,
+    token_sig: &str,
+) -> Result<Submission, BadPaper> {
+    if token.is_empty() || token_sig.is_empty() {
+        return Err(BadPaper::Missing);
     }
-    let ballot = Ballot {
-        congress: congress_id.to_string(),
-        contest: contest_id.to_string(),
-        id: ballot_id.to_string(),
-        choices,
-        paper: false,
-    };
-    let (body, ballot_hash) = seal(&ballot)?;
+    if !is_token_hex(token) || !is_canonical_base64(token_sig) {
+        return Err(BadPaper::Malformed);
+    }
+    let token_bytes = hex::decode(token).map_err(|_| BadPaper::Malformed)?;
+    let sig = base64::engine::general_purpose::STANDARD
+        .decode(token_sig)
+        .map_err(|_| BadPaper::Malformed)?;
+    key.verify(&token_bytes, &sig)
+        .map_err(|_| BadPaper::BadSignature)?;
+    let ballot = Ballot::signed(congress_id, contest_id, choices, token, token_sig);
+    let (body, ballot_hash) = seal(&ballot).map_err(|_| BadPaper::Malformed)?;
     Ok(Submission {
         contest_id: contest_id.to_string(),
-        delegate_id: delegate_id.to_string(),
-        ballot_id: ballot_id.to_string(),
+        token: token.to_string(),
         body,
         ballot_hash,
     })
 }
 
 /// A scrutineer records that delegate `delegate_no` votes on paper in this contest: the
-/// delegate goes on the roll (their phone can no longer vote here) and one more paper ballot
-/// is issued.
+/// delegate goes on the roll (their phone can no longer take a paper here) and one more paper
+/// ballot is issued.
 pub fn assign_paper(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -258,8 +324,10 @@ pub fn assign_paper(
             )));
         }
         if !voting::assign_paper(c, contest_id, &d.id)? {
+            // Never two ballots: a delegate whose phone took a paper cannot be handed a paper
+            // ballot too, even if the phone is lost (docs/rules.md, Decisions).
             return Err(ServiceError::Conflict(format!(
-                "{} (代表编号 {delegate_no}) 已经投过票或已领取纸质选票",
+                "{} (代表编号 {delegate_no}) 已领取本项的电子选票 (手机) 或纸质选票, 每位代表只能领一张",
                 d.student.name
             )));
         }
@@ -277,21 +345,22 @@ pub fn assign_paper(
 
 /// Enters the marks of one paper ballot from the ballot box (no delegate is named). Allowed
 /// while the contest is open or closed (not yet counted), up to the number issued on paper.
-/// Returns the ballot's hash.
+/// The server makes the ballot's token and signs it with the contest key (`sign_token`): the
+/// stored and published ballot looks like any other. Returns the ballot's hash.
 pub fn enter_paper(
     conn: &mut DbConnection,
     actor: &Actor,
+    key: &ContestKey,
     congress_id: &str,
     contest_id: &str,
     choices: Choices,
 ) -> ServiceResult<String> {
-    let ballot = Ballot {
-        congress: congress_id.to_string(),
-        contest: contest_id.to_string(),
-        id: new_ballot_id(),
-        choices,
-        paper: true,
-    };
+    let token = hex::encode(blind::new_token());
+    let sig = key
+        .sign_token(&hex::decode(&token).unwrap_or_default())
+        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let sig = base64::engine::general_purpose::STANDARD.encode(sig);
+    let ballot = Ballot::signed(congress_id, contest_id, choices, &token, &sig);
     let (body, hash) = seal(&ballot)?;
     write_tx(conn, |c| {
         let contest = contest(c, congress_id, contest_id)?;
@@ -313,10 +382,9 @@ pub fn enter_paper(
             c,
             &BallotRow {
                 contest_id: contest_id.to_string(),
-                id: ballot.id.clone(),
+                token: token.clone(),
                 ballot_hash: hash.clone(),
                 body: body.clone(),
-                paper: true,
             },
         )?;
         // The audit says that a paper ballot was entered and by whom, never its marks.

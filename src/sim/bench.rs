@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use super::hall::{vote_over_http, Hall};
 use super::http::Phase;
 use super::process::{congress_exe, free_port, raise_fd_limit, ServerProcess};
-use super::simulate::{finish, setup, vote_over_http, Hall, Report};
+use super::simulate::{finish, setup, Report};
 
 /// What to measure.
 #[derive(Debug, Clone)]
@@ -119,14 +120,7 @@ pub fn run(opts: &Options) -> anyhow::Result<BenchReport> {
         spread: opts.spread,
         server_cpu: Some(&probe),
     };
-    let receipts = runtime.block_on(vote_over_http(
-        &server.base,
-        &st.db,
-        &st.actor,
-        &st.prepared,
-        &hall,
-        &mut phases,
-    ))?;
+    let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     let rss = server.peak_rss_kib().unwrap_or(0) as f64 / 1024.0;
     drop(server);
     drop(runtime);

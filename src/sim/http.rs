@@ -1,6 +1,7 @@
 //! The hall over HTTP: every delegate a separate client (own connection and cookies) logging
-//! in with their card's QR URL, loading the ballot page and casting, with a bounded number in
-//! flight at once; each phase timed with every request's latency.
+//! in with their card's QR URL, taking each contest's paper (领票), loading the ballot page
+//! and casting to the anonymous box (投票), with a bounded number in flight at once; each phase
+//! timed with every request's latency.
 
 use std::time::{Duration, Instant};
 
@@ -9,7 +10,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::client::{choices, BallotForm, Phone};
+use super::client::{choices, choices_json, BallotForm, Phone};
+use super::paper::{Paper, Pending};
+use crate::crypto::blind::ContestPublicKey;
 use crate::service::credentials::Card;
 
 /// One phase of a run: wall time, requests, errors and latency percentiles.
@@ -105,9 +108,63 @@ pub async fn login_all(
     (phones, Phase::from("签到 (扫码登录)", wall, &outcomes))
 }
 
-/// Loads every phone's ballot page of `contest` (forms with CSRF token and ballot id).
+/// Every phone loads the waiting page (as it does every few seconds while it waits), which
+/// also gives it its session's CSRF token.
+pub async fn load_waiting(phones: &[Option<Phone>], concurrency: usize) -> Phase {
+    let start = Instant::now();
+    let outcomes: Vec<Result<Duration, String>> = stream::iter(phones.iter())
+        .map(|phone| async move {
+            match phone {
+                Some(p) => p.waiting().await.map_err(|e| e.to_string()),
+                None => Err("未登录".to_string()),
+            }
+        })
+        .buffered(concurrency.max(1))
+        .collect()
+        .await;
+    Phase::from("打开投票事项页", start.elapsed(), &outcomes)
+}
+
+/// Every phone takes its paper for `contest` at once (领票, the issue burst): a fresh token,
+/// blinded, posted with the session; the blind signature unblinded. Returns each phone's
+/// paper (card order) and the phase.
+pub async fn take_all(
+    phones: &[Option<Phone>],
+    contest: &str,
+    key: &ContestPublicKey,
+    concurrency: usize,
+    title: &str,
+) -> (Vec<Option<Paper>>, Phase) {
+    // Tokens are made and blinded before the clock starts: that is the phones' own work.
+    let pending: Vec<Option<Pending>> = phones.iter().map(|_| Pending::new(key).ok()).collect();
+    let start = Instant::now();
+    let mut results: Vec<(usize, Option<Paper>, Result<Duration, String>)> =
+        stream::iter(phones.iter().zip(&pending).enumerate())
+            .map(|(i, (phone, pending))| async move {
+                let (Some(phone), Some(pending)) = (phone, pending) else {
+                    return (i, None, Err("未登录".to_string()));
+                };
+                match phone.take_paper(contest, key, pending).await {
+                    Ok((paper, d)) => (i, Some(paper), Ok(d)),
+                    Err(e) => (i, None, Err(e.to_string())),
+                }
+            })
+            .buffer_unordered(concurrency.max(1))
+            .collect()
+            .await;
+    let wall = start.elapsed();
+    results.sort_by_key(|r| r.0);
+    let outcomes: Vec<_> = results.iter().map(|(_, _, o)| o.clone()).collect();
+    (
+        results.into_iter().map(|(_, p, _)| p).collect(),
+        Phase::from(title, wall, &outcomes),
+    )
+}
+
+/// Loads every phone's ballot page of `contest` from the box (the candidates' ids).
 pub async fn load_ballots(
     phones: &[Option<Phone>],
+    congress: &str,
     contest: &str,
     concurrency: usize,
 ) -> (Vec<Option<BallotForm>>, Phase) {
@@ -118,7 +175,7 @@ pub async fn load_ballots(
                 return (None, Err("未登录".to_string()));
             };
             let t = Instant::now();
-            match phone.ballot(contest).await {
+            match phone.ballot(congress, contest).await {
                 Ok(f) => (Some(f), Ok(t.elapsed())),
                 Err(e) => (None, Err(e.to_string())),
             }
@@ -134,16 +191,24 @@ pub async fn load_ballots(
     )
 }
 
-/// Every phone casts its ballot of `contest` (seeded choices); returns the trackers in the
-/// order the answers came back. With a `spread`, each phone waits a random moment within it
+/// Where the hall votes: the congress and one contest, with its seats (None for a motion).
+#[derive(Debug, Clone, Copy)]
+pub struct Target<'a> {
+    pub congress: &'a str,
+    pub contest: &'a str,
+    pub seats: Option<u32>,
+}
+
+/// Every phone casts its paper of `target` with seeded choices to the anonymous box; returns
+/// the trackers in card order. With a `spread`, each phone waits a random moment within it
 /// before sending ("everyone votes within the same second"); latency is measured from the
 /// send. Without, all are sent at once (up to `concurrency` in flight).
 #[allow(clippy::too_many_arguments)]
 pub async fn cast_all(
     phones: &[Option<Phone>],
+    papers: &[Option<Paper>],
     forms: &[Option<BallotForm>],
-    contest: &str,
-    seats: Option<u32>,
+    target: Target<'_>,
     seed: u64,
     concurrency: usize,
     spread: Duration,
@@ -154,36 +219,39 @@ pub async fn cast_all(
         .iter()
         .map(|_| spread.mul_f64(rand::Rng::random::<f64>(&mut rng)))
         .collect();
-    let fields: Vec<Vec<(String, String)>> = forms
+    let marks: Vec<Option<serde_json::Value>> = forms
         .iter()
         .map(|f| {
             f.as_ref()
-                .map(|f| choices(&mut rng, f, seats))
-                .unwrap_or_default()
+                .map(|f| choices_json(&choices(&mut rng, f, target.seats)))
         })
         .collect();
     let start = Instant::now();
-    let results: Vec<(Option<String>, Result<Duration, String>)> =
-        stream::iter(phones.iter().zip(forms).zip(fields).zip(delays))
-            .map(|(((phone, form), fields), delay)| async move {
-                let (Some(phone), Some(form)) = (phone, form) else {
-                    return (None, Err("没有选票".to_string()));
+    let mut results: Vec<(usize, Option<String>, Result<Duration, String>)> =
+        stream::iter(phones.iter().zip(papers).zip(marks).zip(delays).enumerate())
+            .map(|(i, (((phone, paper), marks), delay))| async move {
+                let (Some(phone), Some(paper), Some(marks)) = (phone, paper, marks) else {
+                    return (i, None, Err("没有选票".to_string()));
                 };
                 if !delay.is_zero() {
                     tokio::time::sleep(delay).await;
                 }
-                match phone.cast(contest, form, &fields).await {
-                    Ok((hash, d)) => (Some(hash), Ok(d)),
-                    Err(e) => (None, Err(e.to_string())),
+                match phone
+                    .cast(target.congress, target.contest, paper, &marks)
+                    .await
+                {
+                    Ok((hash, d)) => (i, Some(hash), Ok(d)),
+                    Err(e) => (i, None, Err(e.to_string())),
                 }
             })
             .buffer_unordered(concurrency.max(1))
             .collect()
             .await;
     let wall = start.elapsed();
-    let outcomes: Vec<_> = results.iter().map(|(_, o)| o.clone()).collect();
+    results.sort_by_key(|r| r.0);
+    let outcomes: Vec<_> = results.iter().map(|(_, _, o)| o.clone()).collect();
     (
-        results.into_iter().map(|(h, _)| h).collect(),
+        results.into_iter().map(|(_, h, _)| h).collect(),
         Phase::from(title, wall, &outcomes),
     )
 }

@@ -4,7 +4,9 @@
 pub mod ballot_box_phase;
 pub mod bench;
 pub mod client;
+pub mod hall;
 pub mod http;
+pub mod paper;
 pub mod process;
 pub mod run;
 pub mod scenario;

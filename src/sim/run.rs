@@ -5,14 +5,18 @@
 use anyhow::anyhow;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 use crate::crypto::KeyStore;
+use crate::domain::ballot::Choices;
 use crate::packet::format::Record;
-use crate::service::ballot_box::{BallotBox, Submission};
+use crate::service::ballot_box::BallotBox;
+use crate::service::papers::PaperIssuer;
 use crate::service::{self, credentials, results, voting, Actor};
 use crate::storage::{Db, DbConnection};
 
 use super::client::{choices, BallotForm};
+use super::paper::{cast_in_process, take_in_process, Paper};
 use super::scenario::Prepared;
 
 /// The contests in agenda order with their seats (None for motions).
@@ -22,10 +26,15 @@ pub fn contests(p: &Prepared) -> Vec<(String, Option<u32>)> {
     out
 }
 
-/// Opens every contest of the prepared congress (the quorum must hold).
-pub fn open_all(conn: &mut DbConnection, actor: &Actor, p: &Prepared) -> anyhow::Result<()> {
+/// Opens every contest of the prepared congress (the quorum must hold); each gets its key.
+pub fn open_all(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    keys: &KeyStore,
+    p: &Prepared,
+) -> anyhow::Result<()> {
     for (id, _) in contests(p) {
-        voting::open(conn, actor, &p.congress_id, &id)?;
+        voting::open(conn, actor, keys, &p.congress_id, &id)?;
     }
     Ok(())
 }
@@ -54,8 +63,8 @@ pub fn close_count_certify(
 }
 
 /// The whole vote in process (no HTTP): every delegate logs in with their card (checking
-/// in), every contest opens, every delegate votes with seeded random choices through the
-/// ballot box, then close, count and certify.
+/// in), every contest opens, every delegate takes a paper (领票) and casts it (投票) through
+/// the real issuer and ballot box, then close, count and certify.
 pub fn vote_in_process(
     db: &Db,
     actor: &Actor,
@@ -67,46 +76,58 @@ pub fn vote_in_process(
     for card in &p.cards {
         credentials::login_with_token(&mut conn, &card.token).map_err(|e| anyhow!("{e}"))?;
     }
-    open_all(&mut conn, actor, p)?;
+    open_all(&mut conn, actor, keys, p)?;
+    let issuer = PaperIssuer::spawn(db.clone());
     let ballot_box = BallotBox::spawn(db.clone());
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for (contest, seats) in contests(p) {
-        for sub in submissions(&mut conn, p, &contest, seats, &mut rng)? {
-            ballot_box
-                .submit_blocking(sub)
-                .map_err(|e| anyhow!("{e}"))?;
+        let key = voting::contest_key(keys, &p.congress_id, &contest, false)?;
+        let papers = take_papers(&issuer, &key, p, &contest)?;
+        let marked = all_choices(&mut conn, p, &contest, seats, &mut rng)?;
+        for (paper, choices) in papers.iter().zip(marked) {
+            cast_in_process(
+                &ballot_box,
+                &p.congress_id,
+                &contest,
+                key.public_key(),
+                choices,
+                paper,
+            )?;
         }
     }
     close_count_certify(&mut conn, actor, keys, p)
 }
 
-/// Every delegate's ballot in `contest`, with seeded random choices, sealed and ready for
-/// the ballot box (as the server prepares a phone's submission).
-pub fn submissions(
+/// Every delegate's paper in `contest`, taken in process, signed in parallel (card order).
+pub fn take_papers(
+    issuer: &PaperIssuer,
+    key: &crate::crypto::blind::ContestKey,
+    p: &Prepared,
+    contest: &str,
+) -> anyhow::Result<Vec<Paper>> {
+    p.cards
+        .par_iter()
+        .map(|card| take_in_process(issuer, key, contest, &card.delegate.id))
+        .collect()
+}
+
+/// Every delegate's seeded random choices in `contest` (card order), as the phones mark them.
+pub fn all_choices(
     conn: &mut DbConnection,
     p: &Prepared,
     contest: &str,
     seats: Option<u32>,
     rng: &mut ChaCha8Rng,
-) -> anyhow::Result<Vec<Submission>> {
+) -> anyhow::Result<Vec<Choices>> {
     let paper = voting::ballot_paper(conn, &p.congress_id, contest)?;
     let form = BallotForm {
-        csrf: String::new(),
-        ballot_id: String::new(),
         candidates: paper.candidates.iter().map(|c| c.id.clone()).collect(),
     };
-    let mut out = Vec::with_capacity(p.cards.len());
-    for card in &p.cards {
-        let fields = choices(rng, &form, seats);
-        let parsed = crate::web::ballot_form::parse(&paper, &fields).map_err(|e| anyhow!(e))?;
-        let id = crate::crypto::token::new_ballot_id();
-        out.push(voting::prepare(
-            &p.congress_id,
-            contest,
-            &card.delegate.id,
-            &id,
-            parsed,
-        )?);
-    }
-    Ok(out)
+    p.cards
+        .iter()
+        .map(|_| {
+            let fields = choices(rng, &form, seats);
+            crate::web::ballot_form::parse(&paper, &fields).map_err(|e| anyhow!(e))
+        })
+        .collect()
 }

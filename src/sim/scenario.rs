@@ -110,6 +110,8 @@ pub fn prepare(
             allow_write_in: true,
             threshold: congress.settings.election_threshold,
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
         },
     )?;
     let candidates: Vec<CandidateData> = match files.candidates {
@@ -193,6 +195,8 @@ pub fn prepare(
                     Threshold::ORDINARY
                 },
                 margin_override: None,
+                election_kind: None,
+                threshold_reason: None,
             },
         )?;
         motion_ids.push(m.id);

@@ -1,8 +1,9 @@
 //! A whole congress in one command (`congress simulate`): a synthetic school on a fresh
 //! database, the real HTTP server on 127.0.0.1, every delegate a separate HTTP client logging
-//! in with its card's QR URL and voting (seeded random choices, a few over-voted ballots and
-//! abstentions) in a presidium election and two motions; then close, count, certify, export
-//! the filing packet and verify it like an outsider. Each phase is timed; `congress bench`
+//! in with its card's QR URL, taking a ballot paper for each contest as it opens (领票) and
+//! casting it to the anonymous ballot box (投票; seeded random choices, a few over-voted
+//! ballots and abstentions) in a presidium election and two motions; then close, count,
+//! certify, export the filing packet and verify it like an outsider. Each phase is timed; `congress bench`
 //! builds on the same run.
 
 use std::net::TcpListener;
@@ -12,8 +13,9 @@ use std::time::Instant;
 use anyhow::{anyhow, Context};
 use serde::Serialize;
 
-use super::http::{cast_all, load_ballots, login_all, Phase};
-use super::run::{close_count_certify, contests, open_all};
+use super::hall::{vote_over_http, Hall};
+use super::http::Phase;
+use super::run::close_count_certify;
 use super::scenario::{organiser, prepare, Files, Prepared, Stage};
 use super::school::school;
 use crate::config::Config;
@@ -139,7 +141,7 @@ pub fn setup(
         database_url,
         tmp.path().join("keys"),
     );
-    std::fs::create_dir_all(&config.data_dir)?;
+    crate::storage::create_private_dir(&config.data_dir)?;
     let db = Db::open(&config.database_url, OpenMode::Create)?;
     let secrets = Secrets::load(&config)?;
     let keys = KeyStore::new(config.key_dir.clone());
@@ -261,96 +263,9 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
         spread: std::time::Duration::ZERO,
         server_cpu: None,
     };
-    let receipts = runtime.block_on(vote_over_http(
-        &server.base,
-        &st.db,
-        &st.actor,
-        &st.prepared,
-        &hall,
-        &mut phases,
-    ))?;
+    let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     drop(server);
     finish(&st, &opts.out, &receipts, phases, opts.delegates)
-}
-
-/// How the hall votes: requests in flight at most, the seed of the choices, the moment each
-/// phone votes within `spread` (the first motion always votes all at once, to measure
-/// throughput), and a probe of the server's CPU seconds (when it is a separate process).
-pub struct Hall<'a> {
-    pub concurrency: usize,
-    pub seed: u64,
-    pub spread: std::time::Duration,
-    pub server_cpu: Option<&'a (dyn Fn() -> Option<f64> + Sync)>,
-}
-
-/// The hall: check-in by QR login, then for each contest: open, load the ballot pages, and
-/// the vote burst. Returns the (contest, tracker) of every receipt received.
-pub async fn vote_over_http(
-    base: &str,
-    db: &Db,
-    actor: &Actor,
-    p: &Prepared,
-    hall: &Hall<'_>,
-    phases: &mut Vec<Phase>,
-) -> anyhow::Result<Vec<(String, String)>> {
-    let cpu = || hall.server_cpu.and_then(|f| f());
-    let timed = |phase: Phase, before: Option<f64>| Phase {
-        server_cpu_ms: before.zip(cpu()).map(|(b, a)| (a - b) * 1000.0),
-        ..phase
-    };
-    let before = cpu();
-    let (phones, phase) = login_all(base, &p.cards, hall.concurrency).await;
-    phases.push(timed(phase, before));
-    {
-        let (db, actor, p) = (db.clone(), actor.clone(), p.clone());
-        tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut conn = db.conn()?;
-            open_all(&mut conn, &actor, &p)
-        })
-        .await??;
-    }
-    let mut trackers = Vec::new();
-    for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
-        let before = cpu();
-        let (forms, phase) = load_ballots(&phones, &contest, hall.concurrency).await;
-        phases.push(timed(
-            Phase {
-                name: format!("{} #{}", phase.name, i + 1),
-                ..phase
-            },
-            before,
-        ));
-        let spread = if i == 1 {
-            std::time::Duration::ZERO
-        } else {
-            hall.spread
-        };
-        let title = format!(
-            "投票 #{} ({}, {})",
-            i + 1,
-            if seats.is_some() { "选举" } else { "表决" },
-            if spread.is_zero() {
-                "同时提交".to_string()
-            } else {
-                format!("{}ms内提交", spread.as_millis())
-            }
-        );
-        let before = cpu();
-        let (hashes, phase) = cast_all(
-            &phones,
-            &forms,
-            &contest,
-            seats,
-            hall.seed + i as u64,
-            hall.concurrency,
-            spread,
-            &title,
-        )
-        .await;
-        phases.push(timed(phase, before));
-        trackers.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
-    }
-    Ok(trackers)
 }
 
 /// Prints the phases as a table.

@@ -130,14 +130,96 @@ impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for SqlitePragmas {
 }
 
 /// Per-connection settings. SQLite: WAL, a busy timeout so writers queue instead of failing,
-/// foreign keys, and synchronous=FULL so a committed ballot survives power loss.
+/// foreign keys, synchronous=FULL so a committed ballot survives power loss, `secure_delete`
+/// so that deleted content is overwritten with zeros rather than left in free pages, and
+/// `journal_size_limit = 0` so that the WAL file is cut back to nothing each time it is
+/// reset (old frames are not left at its end). See `docs/threat-model.md`.
 fn configure(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     if let DbConnection::Sqlite(c) = conn {
         c.batch_execute(
             "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
-             PRAGMA foreign_keys = ON;",
+             PRAGMA foreign_keys = ON; PRAGMA secure_delete = ON; PRAGMA journal_size_limit = 0;",
         )?;
     }
+    Ok(())
+}
+
+/// Removes what the database keeps of rows that are gone, outside any transaction: after a
+/// contest closes, and (SQLite) when the server stops. SQLite: the WAL is checkpointed into
+/// the database file and truncated to zero bytes (`wal_checkpoint(TRUNCATE)`), so the frames
+/// that recorded each commit of the vote are gone from disk. PostgreSQL: `VACUUM` of the roll
+/// and the ballots, so the row versions the close rewrote (`voting::rewrite_in_key_order`) are
+/// no longer on their pages. Returns whether it completed (a checkpoint cannot finish while
+/// another connection is reading an older snapshot; it is then tried again next time).
+pub fn scrub(conn: &mut DbConnection) -> StorageResult<bool> {
+    #[derive(diesel::QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        busy: i32,
+    }
+    match conn {
+        DbConnection::Sqlite(c) => {
+            let rows: Vec<Checkpoint> =
+                diesel::RunQueryDsl::load(diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)"), c)?;
+            Ok(rows.first().is_some_and(|r| r.busy == 0))
+        }
+        DbConnection::Pg(c) => {
+            c.batch_execute("VACUUM roll, ballots")?;
+            Ok(true)
+        }
+    }
+}
+
+/// Creates `dir` (and missing parents) readable only by its owner (0700), or narrows an
+/// existing one to 0700: the data directory holds the database, its WAL and the secrets.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+        builder.mode(0o700);
+        builder.create(dir)?;
+        let meta = std::fs::metadata(dir)?;
+        if meta.permissions().mode() & 0o077 != 0 {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        Ok(())
+    }
+    #[cfg(not(unix))]
+    builder.create(dir)
+}
+
+/// Creates the SQLite file empty with mode 0600 before SQLite opens it (SQLite gives the
+/// `-wal` and `-shm` files the database file's mode), or narrows an existing database file
+/// and its `-wal`/`-shm` to 0600.
+fn private_sqlite_files(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e),
+        }
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = path.as_os_str().to_owned();
+            p.push(suffix);
+            let p = PathBuf::from(p);
+            if let Ok(meta) = std::fs::metadata(&p) {
+                if meta.permissions().mode() & 0o077 != 0 {
+                    std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600))?;
+                }
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
     Ok(())
 }
 
@@ -165,16 +247,18 @@ impl Db {
                         OpenMode::Existing => return Err(StorageError::Missing(path.clone())),
                         OpenMode::Create => {
                             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                                std::fs::create_dir_all(dir).map_err(|e| {
-                                    StorageError::Connect {
-                                        url: backend.display(),
-                                        reason: format!("无法创建目录 {}: {e}", dir.display()),
-                                    }
+                                create_private_dir(dir).map_err(|e| StorageError::Connect {
+                                    url: backend.display(),
+                                    reason: format!("无法创建目录 {}: {e}", dir.display()),
                                 })?;
                             }
                         }
                     }
                 }
+                private_sqlite_files(path).map_err(|e| StorageError::Connect {
+                    url: backend.display(),
+                    reason: format!("无法设置 {} 的权限为 0600: {e}", path.display()),
+                })?;
                 path.to_string_lossy().into_owned()
             }
             Backend::Postgres(u) => u.clone(),
@@ -206,6 +290,11 @@ impl Db {
 
     pub fn backend(&self) -> &Backend {
         &self.backend
+    }
+
+    /// [`scrub`] on a connection of the pool: when the server stops.
+    pub fn scrub(&self) -> StorageResult<bool> {
+        scrub(&mut *self.conn()?)
     }
 
     /// A connection from the pool (blocking).

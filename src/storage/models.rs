@@ -114,6 +114,7 @@ pub struct DelegateRow {
     pub present: bool,
     pub checked_in_at: Option<i64>,
     pub absence_approved: bool,
+    pub absence_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -157,6 +158,11 @@ pub struct ContestRow {
     pub result: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// presidium | committee | standing | other (elections only).
+    pub election_kind: Option<String>,
+    pub threshold_reason: Option<String>,
+    /// Why a proposed further round is not held (F2, F3).
+    pub not_held_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -189,16 +195,34 @@ pub struct ContestVoterRow {
 pub struct RollRow {
     pub contest_id: String,
     pub delegate_id: String,
+    /// `phone` (a blind signature was issued) or `paper` (handed a paper ballot).
+    pub kind: String,
+    /// SHA-256 of the blinded message (hex), phone papers only.
+    pub blinded_sha256: Option<String>,
+    /// The blind signature (standard base64), phone papers only.
+    pub blind_sig: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = ballot_boxes)]
+pub struct BallotBoxRow {
+    pub contest_id: String,
+    /// The contest key's public half, SubjectPublicKeyInfo PEM.
+    pub public_key_pem: String,
+    /// SHA-256 of the SubjectPublicKeyInfo DER, hex.
+    pub key_fingerprint: String,
+    pub paper_entered: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = ballots)]
 pub struct BallotRow {
     pub contest_id: String,
-    pub id: String,
+    /// The paper's token, 128 lower-case hex characters.
+    pub token: String,
     pub ballot_hash: String,
+    /// Canonical JSON of the v2 ballot (`docs/formats.md`).
     pub body: String,
-    pub paper: bool,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -222,6 +246,8 @@ pub struct AddendumRow {
     pub body_json: String,
     pub sig: String,
     pub created_at: i64,
+    /// 1 for the first addendum of its kind, 2, 3... for corrections.
+    pub seq: i32,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -107,6 +107,7 @@ diesel::table! {
         present -> Bool,
         checked_in_at -> Nullable<BigInt>,
         absence_approved -> Bool,
+        absence_reason -> Nullable<Text>,
     }
 }
 
@@ -148,6 +149,9 @@ diesel::table! {
         result -> Nullable<Text>,
         created_at -> BigInt,
         updated_at -> BigInt,
+        election_kind -> Nullable<Text>,
+        threshold_reason -> Nullable<Text>,
+        not_held_reason -> Nullable<Text>,
     }
 }
 
@@ -179,16 +183,27 @@ diesel::table! {
     roll (contest_id, delegate_id) {
         contest_id -> Text,
         delegate_id -> Text,
+        kind -> Text,
+        blinded_sha256 -> Nullable<Text>,
+        blind_sig -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    ballots (contest_id, id) {
+    ballot_boxes (contest_id) {
         contest_id -> Text,
-        id -> Text,
+        public_key_pem -> Text,
+        key_fingerprint -> Text,
+        paper_entered -> Integer,
+    }
+}
+
+diesel::table! {
+    ballots (contest_id, token) {
+        contest_id -> Text,
+        token -> Text,
         ballot_hash -> Text,
         body -> Text,
-        paper -> Bool,
     }
 }
 
@@ -211,6 +226,7 @@ diesel::table! {
         body_json -> Text,
         sig -> Text,
         created_at -> BigInt,
+        seq -> Integer,
     }
 }
 
@@ -256,6 +272,7 @@ diesel::joinable!(contest_voters -> delegates (delegate_id));
 diesel::joinable!(roll -> contests (contest_id));
 diesel::joinable!(roll -> delegates (delegate_id));
 diesel::joinable!(ballots -> contests (contest_id));
+diesel::joinable!(ballot_boxes -> contests (contest_id));
 diesel::joinable!(records -> congresses (congress_id));
 diesel::joinable!(addenda -> congresses (congress_id));
 
@@ -274,6 +291,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     candidates,
     contest_voters,
     roll,
+    ballot_boxes,
     ballots,
     records,
     addenda,

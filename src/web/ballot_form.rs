@@ -129,6 +129,10 @@ pub fn hidden(paper: &BallotPaper, choices: &Choices) -> Markup {
         Choices::Motion { vote } => {
             html! { input type="hidden" name="vote" value=(vote.as_str()); }
         }
+        Choices::MotionMarks { marks } => html! {
+            input type="hidden" name="as_marked" value="1";
+            @for m in marks { input type="hidden" name={"mark." (m.as_str())} value="1"; }
+        },
     }
 }
 
@@ -146,5 +150,8 @@ pub fn summary(paper: &BallotPaper, choices: &Choices) -> Markup {
             }
         },
         Choices::Motion { vote } => html! { p { "您的表决: " strong { (vote.zh_motion()) } } },
+        Choices::MotionMarks { marks } => html! {
+            p { "表决: " strong { (crate::web::views::board::motion_marks_text(marks)) } " (废票)" }
+        },
     }
 }

@@ -6,6 +6,11 @@
 //! case), the `csrf` query parameter (multipart upload forms put it in their `action`), or an
 //! `X-CSRF-Token` header. Checking here rather than in each handler means a new form cannot
 //! forget it.
+//!
+//! The one other exemption is the anonymous ballot box: exactly the routes whose pattern
+//! starts with `/box/` ([`is_ballot_box`]). They read no cookie and no session, so a forged
+//! request has nothing to ride on, and the phone must be able to post there without any token
+//! the server could tie to a delegate.
 
 use std::future::{ready, Ready};
 use std::rc::Rc;
@@ -63,6 +68,12 @@ fn is_state_changing(m: &Method) -> bool {
     !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// Whether a route pattern is the anonymous ballot box's (exempt from CSRF): decided on the
+/// pattern the router matched, not on the raw path, so `/box/../x` or `/boxes` is not exempt.
+pub fn is_ballot_box(pattern: Option<&str>) -> bool {
+    pattern.is_some_and(|p| p.starts_with("/box/"))
+}
+
 /// Finds `csrf=...` in a url-encoded string.
 fn token_in_urlencoded(s: &[u8]) -> Option<String> {
     url_pairs(s).find(|(k, _)| k == "csrf").map(|(_, v)| v)
@@ -98,7 +109,11 @@ where
         let service = Rc::clone(&self.service);
         let sessions = self.sessions.clone();
         Box::pin(async move {
-            if !is_state_changing(req.method()) || req.path().starts_with("/api/") {
+            let pattern = req.request().match_pattern();
+            if !is_state_changing(req.method())
+                || req.path().starts_with("/api/")
+                || is_ballot_box(pattern.as_deref())
+            {
                 return service
                     .call(req)
                     .await
@@ -159,6 +174,15 @@ mod tests {
             Some("abc+d")
         );
         assert_eq!(token_in_urlencoded(b"a=1"), None);
+    }
+
+    #[test]
+    fn only_ballot_box_patterns_are_exempt() {
+        assert!(is_ballot_box(Some("/box/{congress}/{contest}/cast")));
+        assert!(!is_ballot_box(Some("/v/{contest}/paper")));
+        assert!(!is_ballot_box(Some("/boxes/{x}")));
+        assert!(!is_ballot_box(Some("/c/{cid}/box/x")));
+        assert!(!is_ballot_box(None));
     }
 
     #[test]

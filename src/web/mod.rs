@@ -13,6 +13,7 @@ pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod nul;
+pub mod paper_form;
 pub mod routes;
 pub mod session;
 pub mod upload;
@@ -26,8 +27,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use crate::config::Config;
+use crate::crypto::blind::{ContestKey, ContestPublicKey};
 use crate::crypto::{KeyStore, SigningKey};
 use crate::service::ballot_box::BallotBox;
+use crate::service::papers::PaperIssuer;
 use crate::service::voting::BallotPaper;
 use crate::storage::repo::contests::ContestState;
 use crate::storage::{Db, DbConnection};
@@ -72,9 +75,16 @@ pub struct AppState {
     /// Ballot papers of contests past their draft (their text and candidates can no longer
     /// change), so a burst of submissions does not read them again for every ballot.
     papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
+    /// Contests' private ballot-paper keys (领票 and paper ballots), loaded once.
+    contest_keys: Arc<RwLock<HashMap<String, Arc<ContestKey>>>>,
+    /// Contests' public ballot-paper keys (the ballot box checks every cast with one).
+    contest_public: Arc<RwLock<HashMap<String, Arc<ContestPublicKey>>>>,
+    /// The ballot box (投票): stores signed ballots, anonymously.
     pub ballot_box: BallotBox,
     /// Set in registry mode (`congress registry serve`): the packet store and upload limits.
     pub registry: Option<Arc<crate::registry::RegistryConfig>>,
+    /// The paper issuer (领票): records each blind signature in the roll.
+    pub issuer: PaperIssuer,
 }
 
 impl AppState {
@@ -83,6 +93,9 @@ impl AppState {
         let secure = public_url.starts_with("https://");
         AppState {
             ballot_box: BallotBox::spawn(db.clone()),
+            issuer: PaperIssuer::spawn(db.clone()),
+            contest_keys: Arc::new(RwLock::new(HashMap::new())),
+            contest_public: Arc::new(RwLock::new(HashMap::new())),
             db,
             keys: KeyStore::new(config.key_dir.clone()),
             config,
@@ -147,6 +160,61 @@ impl AppState {
             }
         }
         Ok(paper)
+    }
+
+    /// The private ballot-paper key of an opened contest, from the key directory (cached).
+    pub fn contest_key(
+        &self,
+        congress_id: &str,
+        contest_id: &str,
+    ) -> Result<Arc<ContestKey>, WebError> {
+        if let Some(k) = self
+            .contest_keys
+            .read()
+            .ok()
+            .and_then(|m| m.get(contest_id).cloned())
+        {
+            return Ok(k);
+        }
+        let key = Arc::new(crate::service::voting::contest_key(
+            &self.keys,
+            congress_id,
+            contest_id,
+            false,
+        )?);
+        if let Ok(mut m) = self.contest_keys.write() {
+            m.insert(contest_id.to_string(), key.clone());
+        }
+        Ok(key)
+    }
+
+    /// The public ballot-paper key of an opened contest (from its ballot box row, cached);
+    /// `None` before the contest has opened.
+    pub async fn contest_public_key(
+        &self,
+        contest_id: &str,
+    ) -> Result<Option<Arc<ContestPublicKey>>, WebError> {
+        if let Some(k) = self
+            .contest_public
+            .read()
+            .ok()
+            .and_then(|m| m.get(contest_id).cloned())
+        {
+            return Ok(Some(k));
+        }
+        let kid = contest_id.to_string();
+        let pem = self
+            .run(move |c| Ok(crate::storage::repo::voting::ballot_box(c, &kid)?))
+            .await?
+            .map(|b| b.public_key_pem);
+        let Some(pem) = pem else {
+            return Ok(None);
+        };
+        let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
+        if let Ok(mut m) = self.contest_public.write() {
+            m.insert(contest_id.to_string(), key.clone());
+        }
+        Ok(Some(key))
     }
 
     /// Runs blocking database work on actix's blocking pool.

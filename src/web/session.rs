@@ -8,7 +8,9 @@
 //!   account ends on every app server, and a cookie captured before is refused).
 //! - `congress_vote` (SameSite=Lax, because the QR link arrives as a cross-site navigation): a
 //!   delegate, with the session epoch; logging in on a second device, or logging out, bumps
-//!   the epoch in the database and so ends the earlier session.
+//!   the epoch in the database and so ends the earlier session. Its `Path` is `/v`
+//!   ([`VOTE_PATH`]): the browser never sends it to the anonymous ballot box under `/box`, so
+//!   the server never receives a delegate's identity with their ballot.
 //! - `congress_pre` (Strict): the CSRF token of an anonymous visitor (the login forms).
 //!
 //! A fourth, `congress_flash`, carries a one-shot message across a POST-redirect-GET.
@@ -21,6 +23,25 @@ pub const STAFF_COOKIE: &str = "congress_staff";
 pub const VOTE_COOKIE: &str = "congress_vote";
 pub const PRE_COOKIE: &str = "congress_pre";
 pub const FLASH_COOKIE: &str = "congress_flash";
+
+/// The path of the delegate's session cookie: the delegate pages (`/v`, `/v/...`) and nothing
+/// else (not `/box`, not `/r`).
+pub const VOTE_PATH: &str = "/v";
+
+/// The same delegate session again, for the card's link pages (`/t/<token>`) only, so that the
+/// card page can say "本机已登录" on a second tap. Never sent to `/box` either.
+pub const CARD_COOKIE: &str = "congress_card";
+/// Its path.
+pub const CARD_PATH: &str = "/t";
+
+/// The `Path` each cookie is set with.
+fn cookie_path(name: &str) -> &'static str {
+    match name {
+        VOTE_COOKIE => VOTE_PATH,
+        CARD_COOKIE => CARD_PATH,
+        _ => "/",
+    }
+}
 
 /// How long a staff session lasts without logging in again.
 pub const STAFF_SESSION_MS: i64 = 12 * 3600 * 1000;
@@ -98,7 +119,7 @@ impl Sessions {
         let mut c = Cookie::new(name, json);
         c.set_http_only(true);
         c.set_same_site(same_site);
-        c.set_path("/");
+        c.set_path(cookie_path(name));
         c.set_secure(self.secure);
         jar.private_mut(&self.key).add(c);
         jar.get(name)
@@ -109,7 +130,7 @@ impl Sessions {
     /// A cookie that deletes `name` in the browser.
     pub fn removal(&self, name: &'static str) -> Cookie<'static> {
         let mut c = Cookie::new(name, "");
-        c.set_path("/");
+        c.set_path(cookie_path(name));
         c.set_http_only(true);
         c.set_secure(self.secure);
         c.set_max_age(CookieDuration::ZERO);
@@ -125,13 +146,21 @@ impl Sessions {
         self.build(STAFF_COOKIE, s, SameSite::Strict)
     }
 
+    /// The delegate session: from the `/v` cookie, or on the card's pages from its `/t` copy.
     pub fn vote(&self, req: &HttpRequest) -> Option<VoteSession> {
-        let s: VoteSession = self.read(req, VOTE_COOKIE)?;
+        let s: VoteSession = self
+            .read(req, VOTE_COOKIE)
+            .or_else(|| self.read(req, CARD_COOKIE))?;
         (s.exp > crate::storage::now_ms()).then_some(s)
     }
 
-    pub fn vote_cookie(&self, s: &VoteSession) -> Cookie<'static> {
-        self.build(VOTE_COOKIE, s, SameSite::Lax)
+    /// The delegate session's cookies: `Path=/v` for the delegate pages and a copy with
+    /// `Path=/t` for the card's link pages; neither reaches the anonymous box.
+    pub fn vote_cookies(&self, s: &VoteSession) -> [Cookie<'static>; 2] {
+        [
+            self.build(VOTE_COOKIE, s, SameSite::Lax),
+            self.build(CARD_COOKIE, s, SameSite::Lax),
+        ]
     }
 
     pub fn pre(&self, req: &HttpRequest) -> Option<PreSession> {

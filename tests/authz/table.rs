@@ -618,6 +618,16 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("contest.move"),
         ),
+        // Only a round proposed by a count can be declined (issue 12.6).
+        Walk(
+            post(
+                "/c/{cid}/contests/{id}/not-held",
+                "/c/$cid/contests/$motion1/not-held",
+                Body::Form(&[("reason", "不举行")]),
+                [L, 403, 403, 403, 409],
+            )
+            .says("不是计票后提出的再次投票或另行选举"),
+        ),
         Walk(
             post(
                 "/c/{cid}/contests/{id}/candidates",
@@ -939,6 +949,12 @@ pub fn html_steps() -> Vec<Step> {
         // Closing, the record and its addenda.
         Walk(get("/c/{cid}/record", "/c/$cid/record", READ)),
         Walk(post("/c/{cid}/close", "/c/$cid/close", Body::Empty, OWN).audit("congress.close")),
+        // The printed form previewed before certifying (issue 12.8).
+        Walk(get(
+            "/c/{cid}/record/preview",
+            "/c/$cid/record/preview",
+            READ,
+        )),
         Walk(
             post(
                 "/c/{cid}/record/certify",
@@ -948,6 +964,8 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("record.certify"),
         ),
+        // Addenda are dated, never in the future (issue 12.7): today.
+        Db(|_, v| v.set("today", congress::service::addenda::today_cst().to_string())),
         Walk(
             post(
                 "/c/{cid}/record/addenda",
@@ -956,7 +974,7 @@ pub fn html_steps() -> Vec<Step> {
                     ("kind", "approval"),
                     ("body", "中共甲城大学委员会"),
                     ("reference", "甲大党字〔2026〕15号"),
-                    ("date", "2026-12-10"),
+                    ("date", "$today"),
                 ]),
                 OWN,
             )
@@ -1218,6 +1236,15 @@ pub fn api_steps() -> Vec<Step> {
         ),
         Walk(
             post(
+                "/api/v1/congresses/{cid}/contests/{id}/not-held",
+                "/api/v1/congresses/$aid/contests/$amotion/not-held",
+                Body::Json(r#"{"reason": "不举行"}"#),
+                [401, 403, 403, 403, 409],
+            )
+            .says("不是计票后提出的再次投票或另行选举"),
+        ),
+        Walk(
+            post(
                 "/api/v1/congresses/{cid}/contests/{id}/candidates",
                 "/api/v1/congresses/$aid/contests/$aelection/candidates",
                 Body::Json(
@@ -1347,32 +1374,132 @@ pub fn api_steps() -> Vec<Step> {
             "/api/v1/congresses/$aid/record",
             [401, 404, 403, 403, 404],
         )),
-        // Cards, session, quorum and one counted motion, through the owner's pages.
-        Owner(post(
-            "/c/{cid}/credentials/issue",
-            "/c/$aid/credentials/issue",
-            Body::Empty,
-            OWN,
+        // Cards, session, quorum and one counted motion, through the API (issue 12.10).
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/credentials/issue",
+                "/api/v1/congresses/$aid/credentials/issue",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("credentials.issue"),
+        ),
+        // The cards carry login secrets: the owner only, as on the page.
+        Walk(get(
+            "/api/v1/congresses/{cid}/credentials",
+            "/api/v1/congresses/$aid/credentials?college=计算机学院",
+            A_OWN,
         )),
-        Owner(post(
-            "/c/{cid}/session/open",
-            "/c/$aid/session/open",
-            Body::Empty,
-            OWN,
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/credentials/reissue",
+                "/api/v1/congresses/$aid/credentials/reissue",
+                Body::Json(r#"{"delegate_no": 5}"#),
+                A_OWN,
+            )
+            .audit("credentials.reissue"),
+        ),
+        Walk(get(
+            "/api/v1/congresses/{cid}/attendance",
+            "/api/v1/congresses/$aid/attendance",
+            A_READ,
         )),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/absences",
+                "/api/v1/congresses/$aid/absences",
+                Body::Json(r#"{"delegate_no": 7, "approved": true, "reason": "病假"}"#),
+                A_OWN,
+            )
+            .audit("attendance.absence_approved"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/attendance/absence",
+                "/c/$aid/attendance/absence",
+                Body::Form(&[
+                    ("delegate_no", "7"),
+                    ("approved", "0"),
+                    ("reason", "已销假"),
+                ]),
+                OWN,
+            )
+            .audit("attendance.absence_withdrawn"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/session/open",
+                "/api/v1/congresses/$aid/session/open",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("congress.open_session"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/attendance",
+                "/api/v1/congresses/$aid/attendance",
+                Body::Json(r#"{"delegate_no": $p, "present": true}"#),
+                A_READ,
+            )
+            .audit("attendance.check_in"),
+        ),
         Db(|app, v| check_in_many(app, v, "aid")),
-        Owner(post(
-            "/c/{cid}/contests/{kid}/voting/open",
-            "/c/$aid/contests/$amotion/voting/open",
-            Body::Empty,
-            OWN,
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/open",
+                "/api/v1/congresses/$aid/contests/$amotion/open",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("contest.open"),
+        ),
+        Walk(get(
+            "/api/v1/congresses/{cid}/contests/{id}/voting",
+            "/api/v1/congresses/$aid/contests/$amotion/voting",
+            A_READ,
         )),
-        Owner(post(
-            "/c/{cid}/contests/{kid}/voting/close",
-            "/c/$aid/contests/$amotion/voting/close",
-            Body::Empty,
-            OWN,
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/paper/assign",
+                "/api/v1/congresses/$aid/contests/$amotion/paper/assign",
+                Body::Json(r#"{"delegate_no": $p}"#),
+                A_READ,
+            )
+            .audit("paper.assign"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/paper",
+                "/api/v1/congresses/$aid/contests/$amotion/paper",
+                Body::Json(r#"{"marks": ["for"]}"#),
+                [401, 201, 403, 403, 201],
+            )
+            .audit("paper.enter"),
+        ),
+        Walk(get(
+            "/api/v1/congresses/{cid}/contests/{id}/roll",
+            "/api/v1/congresses/$aid/contests/$amotion/roll",
+            A_READ,
         )),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/close",
+                "/api/v1/congresses/$aid/contests/$amotion/close",
+                Body::Empty,
+                A_OWN,
+            )
+            .audit("contest.close"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/contests/{id}/count",
+                "/api/v1/congresses/$aid/contests/$amotion/count",
+                Body::Json(r#"{"missing_paper_ok": false}"#),
+                [401, 403, 403, 403, 409],
+            )
+            .says("结束投票后才能计票"),
+        ),
         Walk(
             post(
                 "/api/v1/congresses/{cid}/close",
@@ -1391,13 +1518,14 @@ pub fn api_steps() -> Vec<Step> {
             )
             .audit("record.certify"),
         ),
+        Db(|_, v| v.set("today", congress::service::addenda::today_cst().to_string())),
         Walk(
             post(
                 "/api/v1/congresses/{cid}/addenda",
                 "/api/v1/congresses/$aid/addenda",
                 Body::Json(
                     r#"{"kind": "approval", "body": "中共甲城大学委员会",
-                    "reference": "甲大党字〔2027〕3号", "date": "2027-12-10"}"#,
+                    "reference": "甲大党字〔2027〕3号", "date": "$today"}"#,
                 ),
                 A_CREATED,
             )
@@ -1430,6 +1558,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("GET", "/static/app.css", "static asset"),
     ("GET", "/static/print.css", "static asset"),
     ("GET", "/static/cards.css", "static asset"),
+    (
+        "GET",
+        "/static/paper.js",
+        "static asset (the phone's ballot-paper script)",
+    ),
     (
         "GET",
         "/templates/{name}",
@@ -1474,21 +1607,40 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "/v",
         "delegate phone pages, delegate session only (tests/voting)",
     ),
-    ("GET", "/v/{contest}", "delegate ballot (tests/voting)"),
     (
         "POST",
-        "/v/{contest}/review",
-        "delegate ballot (tests/voting)",
+        "/v/{contest}/paper",
+        "taking a ballot paper (领票), delegate session + CSRF only (tests/voting/papers.rs)",
+    ),
+    (
+        "GET",
+        "/static/vote.js",
+        "static asset: the phone pages' ballot-paper glue",
+    ),
+    (
+        "GET",
+        "/box/{congress}/{contest}",
+        "anonymous ballot box: the ballot form, no session (tests/voting/papers.rs)",
+    ),
+    (
+        "GET",
+        "/box/{congress}/{contest}/key.pem",
+        "anonymous ballot box: the contest's public key (tests/voting/papers.rs)",
     ),
     (
         "POST",
-        "/v/{contest}/edit",
-        "delegate ballot (tests/voting)",
+        "/box/{congress}/{contest}/review",
+        "anonymous ballot box, no session, CSRF-exempt (tests/voting/papers.rs)",
     ),
     (
         "POST",
-        "/v/{contest}/cast",
-        "delegate ballot (tests/voting)",
+        "/box/{congress}/{contest}/edit",
+        "anonymous ballot box, no session, CSRF-exempt (tests/voting/papers.rs)",
+    ),
+    (
+        "POST",
+        "/box/{congress}/{contest}/cast",
+        "anonymous ballot box: signed ballots only (tests/voting/exactly_once.rs)",
     ),
     (
         "GET",

@@ -209,18 +209,23 @@ both_backends!(motion_threshold_presets, |kind: Kind| {
         )
         .await;
         let report = location(&r).rsplit('/').next().unwrap().to_string();
+        // A custom threshold keeps F4's fractions; another base is a deviation with a reason.
         let custom = vec![
             ("threshold_preset", "custom"),
             ("threshold_base", "valid_ballots"),
-            ("threshold_num", "3"),
-            ("threshold_den", "5"),
-            ("threshold_mode", "inclusive"),
+            ("threshold_num", "1"),
+            ("threshold_den", "2"),
+            ("threshold_mode", "strict"),
+            ("threshold_reason", "本提案按有效票计算, 经主席团会议决定"),
         ];
         let r = motion(&org, &cid, "表决提案", "other", custom).await;
+        assert_eq!(r.status(), 303);
         let other = location(&r).rsplit('/').next().unwrap().to_string();
 
         assert_eq!(contest(&app, &charter).def.threshold, Threshold::CHARTER);
-        // The 2/3 preset chosen for another kind of motion: allowed, with an F4 warning.
+        assert_eq!(contest(&app, &charter).def.threshold_reason, None);
+        // The 2/3 preset chosen for another kind of motion: refused without a reason (F4), then
+        // allowed with one, shown with an F4 warning.
         let r = motion(
             &org,
             &cid,
@@ -229,14 +234,36 @@ both_backends!(motion_threshold_presets, |kind: Kind| {
             vec![("threshold_preset", "charter")],
         )
         .await;
+        assert_eq!(r.status(), 422);
+        let page = r.text().await.unwrap();
+        assert!(
+            page.contains("规则F4: 本事项的通过标准“赞成票达到2/3(含)实到代表数”与规则默认的“赞成票超过1/2实到代表数”不同, 须填写理由"),
+            "{page}"
+        );
+        let r = motion(
+            &org,
+            &cid,
+            "表决罢免提案",
+            "other",
+            vec![
+                ("threshold_preset", "charter"),
+                ("threshold_reason", "罢免须三分之二以上同意"),
+            ],
+        )
+        .await;
         let strict = location(&r).rsplit('/').next().unwrap().to_string();
         assert_eq!(contest(&app, &strict).def.threshold, Threshold::CHARTER);
+        assert_eq!(
+            contest(&app, &strict).def.threshold_reason.as_deref(),
+            Some("罢免须三分之二以上同意")
+        );
         let (_, page) = org.get_text(&format!("/c/{cid}/contests/{strict}")).await;
         assert!(page.contains("本事项（其他）的通过标准为“赞成票达到2/3(含)实到代表数”"));
+        assert!(page.contains("理由：罢免须三分之二以上同意"), "{page}");
         assert_eq!(contest(&app, &report).def.threshold, Threshold::ORDINARY);
         let t = contest(&app, &other).def.threshold;
         assert_eq!(t.base, ThresholdBase::ValidBallots);
-        assert_eq!(t.fraction, Fraction::new(3, 5, false));
+        assert_eq!(t.fraction, Fraction::new(1, 2, true));
 
         let (_, page) = org.get_text(&format!("/c/{cid}/contests/{charter}")).await;
         assert!(page.contains("赞成票达到2/3(含)实到代表数"));
@@ -244,18 +271,29 @@ both_backends!(motion_threshold_presets, |kind: Kind| {
         let (_, page) = org.get_text(&format!("/c/{cid}/contests/{report}")).await;
         assert!(page.contains("赞成票超过1/2实到代表数"));
         let (_, page) = org.get_text(&format!("/c/{cid}/contests/{other}")).await;
-        assert!(page.contains("赞成票达到3/5(含)有效票数"));
+        assert!(page.contains("赞成票超过1/2有效票数"));
         assert!(page.contains("规则F4的默认标准为“赞成票超过1/2实到代表数”"));
 
-        let bad = vec![
-            ("threshold_preset", "custom"),
-            ("threshold_base", "present"),
-            ("threshold_num", "1"),
-            ("threshold_den", "1"),
-            ("threshold_mode", "strict"),
-        ];
-        let r = motion(&org, &cid, "无法通过的表决", "other", bad).await;
-        assert_eq!(r.status(), 422);
-        assert!(r.text().await.unwrap().contains("永远无法达到"));
+        for (num, den, mode) in [
+            ("1", "1", "strict"),
+            ("3", "5", "inclusive"),
+            ("1", "100", "inclusive"),
+        ] {
+            let bad = vec![
+                ("threshold_preset", "custom"),
+                ("threshold_base", "present"),
+                ("threshold_num", num),
+                ("threshold_den", den),
+                ("threshold_mode", mode),
+                ("threshold_reason", "试试"),
+            ];
+            let r = motion(&org, &cid, "无法通过的表决", "other", bad).await;
+            assert_eq!(r.status(), 422);
+            let page = r.text().await.unwrap();
+            assert!(
+                page.contains("规则F4: 表决通过标准只能为“超过1/2”或(章程修正案)“达到2/3(含)”"),
+                "{page}"
+            );
+        }
     });
 });

@@ -1,8 +1,10 @@
-//! A synthetic congress built entirely from `domain` and `crypto`, the way the lead's export
-//! will: a presidium election (5 seats, 7 candidates, write-ins allowed, some over-voted
-//! ballots), a work-report motion and a charter amendment; random ballots from a seeded
-//! ChaCha RNG; tallied, recorded, signed, with rolls, a roster summary and both addenda.
-//! Shared by `tests/packet.rs` and `examples/verify_million.rs`.
+//! A synthetic congress built entirely from `domain` and `crypto`, the way the export does: a
+//! presidium election (5 seats, 7 candidates, write-ins allowed, some over-voted ballots), a
+//! work-report motion and a charter amendment; random ballots from a seeded ChaCha RNG, each
+//! a v2 ballot whose token its contest's own RSA key signed; tallied, recorded, signed, with
+//! rolls, the contest keys, a roster summary and both addenda. Shared by `tests/packet.rs`,
+//! the fuzz targets and `examples/verify_million.rs` (which caches the signed papers: a
+//! million RSA signatures take minutes, see `build_with`).
 
 #![allow(dead_code)]
 
@@ -13,13 +15,15 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::json;
 
+use congress::crypto::blind::ContestKey;
 use congress::crypto::{sha256_hex, to_canonical, SigningKey};
-use congress::domain::ballot::{Ballot, Choices, Mark};
+use congress::domain::ballot::{Ballot, Choices, Mark, Serial};
 use congress::domain::settings::{RuleProfile, Threshold};
 use congress::domain::tally::{tally, ContestResult, ContestSpec, MotionSpec, Turnout};
 use congress::packet::format::*;
 use congress::packet::{
-    build_board, contest_spec, roll_csv, sign_addendum, sign_record, turnout, PacketContents,
+    build_board, contest_spec, roll_csv, sign_addendum, sign_record, turnout, BoxFacts,
+    PacketContents,
 };
 
 pub const CONGRESS: &str = "xdh2025";
@@ -65,22 +69,53 @@ impl Size {
 /// The packet, its signing key and each contest's stored ballot bodies.
 pub struct Fixture {
     pub key: SigningKey,
+    /// What each board states besides its ballots (issued, paper, contest key).
+    pub facts: BTreeMap<String, BoxFacts>,
     pub record: Record,
     pub contents: PacketContents,
     pub bodies: BTreeMap<String, Vec<String>>,
 }
 
-fn random_id(rng: &mut ChaCha8Rng) -> String {
-    format!("{:032x}", rng.random::<u128>())
+/// One contest's signed papers: its public key (SPKI PEM) and fingerprint, and the papers
+/// as (token hex, signature base64).
+#[derive(Debug, Clone)]
+pub struct Papers {
+    pub key_pem: String,
+    pub fingerprint: String,
+    pub serials: Vec<(String, String)>,
 }
 
-fn ballot(rng: &mut ChaCha8Rng, contest: &str, choices: Choices) -> String {
+/// `n` papers of `contest` signed by a fresh contest key, tokens from `seed` (signed in
+/// parallel).
+pub fn sign_papers(seed: u64, contest: &str, n: u64) -> Papers {
+    let key = ContestKey::generate().expect("contest key");
+    let stream = contest
+        .bytes()
+        .fold(seed, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    let mut rng = ChaCha8Rng::seed_from_u64(stream);
+    let tokens: Vec<[u8; 64]> = (0..n)
+        .map(|_| {
+            let mut t = [0u8; 64];
+            rng.fill(&mut t[..]);
+            t
+        })
+        .collect();
+    Papers {
+        key_pem: key.public_key().to_spki_pem(),
+        fingerprint: key.public_key().fingerprint(),
+        serials: congress::sim::paper::sign_tokens(&key, &tokens).expect("sign"),
+    }
+}
+
+fn ballot(contest: &str, choices: Choices, serial: &(String, String)) -> String {
     let b = Ballot {
         congress: CONGRESS.into(),
         contest: contest.into(),
-        id: random_id(rng),
         choices,
-        paper: rng.random_ratio(3, 100),
+        serial: Serial::Signed {
+            token: serial.0.clone(),
+            token_sig: serial.1.clone(),
+        },
     };
     String::from_utf8(to_canonical(&b.to_value()).expect("ballot JSON")).expect("UTF-8")
 }
@@ -158,8 +193,64 @@ struct Plan {
     cast: u64,
 }
 
-/// Builds the whole packet.
+/// `n` signed papers of `contest`: read from `target/verify-million/`, or signed (in parallel)
+/// and written there.
+pub fn cached_papers(seed: u64, contest: &str, n: u64) -> Papers {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/verify-million");
+    let path = dir.join(format!("{contest}-{n}-{seed}.papers"));
+    if let Some(p) = std::fs::read_to_string(&path)
+        .ok()
+        .and_then(|t| parse(&t, n))
+    {
+        return p;
+    }
+    let started = std::time::Instant::now();
+    let papers = sign_papers(seed, contest, n);
+    println!(
+        "signed {n} papers of {contest} in {:.1} s; cached in {}",
+        started.elapsed().as_secs_f64(),
+        path.display()
+    );
+    let mut text = format!("{}{}\n", papers.key_pem, papers.fingerprint);
+    for (token, sig) in &papers.serials {
+        text.push_str(token);
+        text.push(' ');
+        text.push_str(sig);
+        text.push('\n');
+    }
+    if std::fs::create_dir_all(&dir).is_ok() {
+        let _ = std::fs::write(&path, text);
+    }
+    papers
+}
+
+/// Reads a cache file written by `cached_papers` (None if it is not complete).
+fn parse(text: &str, n: u64) -> Option<Papers> {
+    let end = "-----END PUBLIC KEY-----\n";
+    let (pem, rest) = text.split_at(text.find(end)? + end.len());
+    let mut lines = rest.lines();
+    let fingerprint = lines.next()?.to_string();
+    let serials: Vec<(String, String)> = lines
+        .map(|l| {
+            l.split_once(' ')
+                .map(|(t, s)| (t.to_string(), s.to_string()))
+        })
+        .collect::<Option<_>>()?;
+    (serials.len() as u64 == n).then(|| Papers {
+        key_pem: pem.to_string(),
+        fingerprint,
+        serials,
+    })
+}
+
+/// Builds the whole packet, signing its papers with fresh keys.
 pub fn build(size: Size) -> Fixture {
+    build_with(size, sign_papers)
+}
+
+/// Builds the whole packet with the papers `papers(seed, contest, n)` gives (the million-ballot
+/// example caches them on disk).
+pub fn build_with(size: Size, papers: impl Fn(u64, &str, u64) -> Papers) -> Fixture {
     let mut rng = ChaCha8Rng::seed_from_u64(size.seed);
     let key = SigningKey::generate().expect("key");
     let most = size.election_cast.max(size.motion_cast);
@@ -245,21 +336,37 @@ pub fn build(size: Size) -> Fixture {
         signed_at: "2025-05-18T17:05:00+08:00".into(),
     };
 
-    let (mut boards, mut rolls, mut all_bodies) =
-        (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+    let (mut boards, mut rolls, mut all_bodies, mut keys, mut all_facts) = (
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+        BTreeMap::new(),
+    );
     for (order, plan) in plans.iter().enumerate() {
         let issued = plan.cast + 4; // four delegates took a ballot and did not hand it in
-        let bodies: Vec<String> = (0..plan.cast)
-            .map(|_| {
+        let signed = papers(size.seed, plan.id, plan.cast);
+        let bodies: Vec<String> = signed
+            .serials
+            .iter()
+            .map(|serial| {
                 let choices = match plan.motion_kind {
                     None => election_choices(&mut rng),
                     Some("charter") => motion_choices(&mut rng, 760),
                     Some(_) => motion_choices(&mut rng, 880),
                 };
-                ballot(&mut rng, plan.id, choices)
+                ballot(plan.id, choices, serial)
             })
             .collect();
-        let built = build_board(CONGRESS, plan.id, issued, bodies.clone()).expect("board");
+        let facts = BoxFacts {
+            issued,
+            paper: plan.cast / 33, // about 3% entered from paper
+            key_pem: signed.key_pem.clone(),
+            key_fingerprint: signed.fingerprint.clone(),
+        };
+        let built = build_board(CONGRESS, plan.id, &facts, bodies.clone()).expect("board");
+        keys.insert(plan.id.to_string(), signed.key_pem);
+        all_facts.insert(plan.id.to_string(), facts);
         let mut on_roll = delegates.clone();
         on_roll.shuffle(&mut rng);
         on_roll.truncate((plan.cast + 2) as usize);
@@ -289,6 +396,9 @@ pub fn build(size: Size) -> Fixture {
                 Vec::new()
             },
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
+            rounds_not_held: Vec::new(),
             threshold: plan.threshold,
             present_at_opening: issued,
             expected_at_opening: expected,
@@ -343,6 +453,8 @@ pub fn build(size: Size) -> Fixture {
             reference: reference.map(str::to_string),
             date: date.into(),
             recorded_at: format!("{date}T10:00:00+08:00"),
+            corrects: None,
+            reason: None,
         };
         addenda.insert(kind.to_string(), sign_addendum(&key, &a).expect("addendum"));
     }
@@ -351,12 +463,14 @@ pub fn build(size: Size) -> Fixture {
         public_key_pem: key.public_key().to_spki_pem(),
         boards,
         rolls,
+        contest_keys: keys,
         roster_summary: summary,
         report_html: "<!doctype html><meta charset=utf-8><title>某某大学第二十次学生代表大会 选举结果报告单</title>".as_bytes().to_vec(),
         addenda,
     };
     Fixture {
         key,
+        facts: all_facts,
         record,
         contents,
         bodies: all_bodies,

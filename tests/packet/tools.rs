@@ -79,6 +79,70 @@ fn openssl_verifies_the_record_signature_and_the_fingerprint() {
     assert!(String::from_utf8_lossy(&bad.stdout).contains("Signature Verification Failure"));
 }
 
+/// Runs VERIFY.txt's OpenSSL loop for contest `c` in `dir`: (its output, ballots checked).
+fn openssl_loop(dir: &Path, c: &str) -> (String, usize) {
+    for f in fs::read_dir(dir).unwrap().flatten() {
+        let name = f.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".bin") {
+            fs::remove_file(f.path()).unwrap();
+        }
+    }
+    let out = Command::new("bash")
+        .current_dir(dir)
+        .env("C", c)
+        .args(["-c", congress::packet::verify_txt::OPENSSL_BALLOT_LOOP])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let digests = fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|f| f.file_name().to_string_lossy().starts_with('d'))
+        .count();
+    (String::from_utf8(out.stdout).unwrap(), digests)
+}
+
+#[test]
+fn openssl_verifies_every_ballot_signature_with_the_commands_of_verify_txt() {
+    let (_tmp, dir, fx) = written();
+    let text = fs::read_to_string(dir.join("VERIFY.txt")).unwrap();
+    assert!(text.contains(congress::packet::verify_txt::OPENSSL_BALLOT_LOOP));
+    for c in &fx.record.contests {
+        let (out, checked) = openssl_loop(&dir, &c.id);
+        assert_eq!(out, "", "{}", c.id);
+        assert_eq!(checked as u64, c.board.cast, "{}", c.id);
+        let fp = Command::new("sh")
+            .current_dir(&dir)
+            .env("C", &c.id)
+            .args([
+                "-c",
+                "openssl pkey -pubin -in keys/$C.pub.pem -outform DER | sha256sum",
+            ])
+            .output()
+            .unwrap();
+        let board: Value =
+            serde_json::from_slice(&fs::read(dir.join(&c.board.file)).unwrap()).unwrap();
+        assert_eq!(
+            String::from_utf8(fp.stdout).unwrap(),
+            format!(
+                "{}  -\n",
+                board["contest_key_fingerprint"].as_str().unwrap()
+            )
+        );
+    }
+    // Ballot 3 carries ballot 4's signature: OpenSSL names it.
+    rewrite_board(&dir, None, "charter", |b| {
+        let sig = ballots(b)[4]["token_sig"].clone();
+        ballots(b)[3]["token_sig"] = sig;
+    });
+    let (out, _) = openssl_loop(&dir, "charter");
+    assert_eq!(out, "FAIL ballot 3 / 第 3 张选票签名无效\n");
+}
+
 fn python(script: &Path, dir: &Path) -> Output {
     Command::new("python3")
         .arg(script)
@@ -129,6 +193,34 @@ fn the_python_script_passes_the_good_packet_and_fails_a_tampered_one() {
         "{text}"
     );
     assert!(text.contains("OK   work-report: Merkle root"), "{text}");
+
+    // A wrong signature, a repeated token, an unsigned ballot: each fails by name.
+    rewrite_board(&dir, None, "charter", |b| {
+        let sig = ballots(b)[4]["token_sig"].clone();
+        ballots(b)[3]["token_sig"] = sig;
+    });
+    let text = String::from_utf8(python(&copy, &dir).stdout).unwrap();
+    assert!(
+        text.contains("FAIL charter: every ballot signed by the contest key (bad: [3])"),
+        "{text}"
+    );
+    rewrite_board(&dir, None, "work-report", |b| {
+        let token = ballots(b)[1]["token"].clone();
+        ballots(b)[2]["token"] = token;
+        let mut unsigned = ballots(b)[5].clone();
+        let o = unsigned.as_object_mut().unwrap();
+        o.remove("token");
+        o.remove("token_sig");
+        o.insert("v".into(), Value::from(1));
+        o.insert("ballot".into(), Value::from("ab".repeat(16)));
+        ballots(b)[5] = unsigned;
+    });
+    let text = String::from_utf8(python(&copy, &dir).stdout).unwrap();
+    assert!(
+        text.contains("FAIL work-report: every ballot signed by the contest key (bad: [2, 5])"),
+        "{text}"
+    );
+    assert!(text.contains("FAIL work-report: tokens unique"), "{text}");
 
     fs::remove_file(dir.join("boards/charter.board.json")).unwrap();
     let out = python(&copy, &dir);

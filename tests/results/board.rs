@@ -43,7 +43,7 @@ both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
         assert_eq!(ct, "application/json");
         let board: Value = serde_json::from_slice(&bytes).unwrap();
         assert_eq!(String::from_utf8(bytes.clone()).unwrap(), canonical(&board));
-        assert_eq!(board["v"], 1);
+        assert_eq!(board["v"], 2);
         assert_eq!(board["kind"], "board");
         assert_eq!(board["congress"], w.cid.as_str());
         assert_eq!(board["contest"], w.election.as_str());
@@ -53,22 +53,24 @@ both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
         assert_eq!(hs.len(), 10);
         assert!(hs.windows(2).all(|p| p[0] < p[1]), "sorted and unique");
         assert_eq!(board["merkle_root"], hex::encode(mth(&hs)).as_str());
-        // Every tracker handed out is on it, the paper ballot marked as such.
+        // Every tracker handed out is on it; the board says one was on paper, never which:
+        // every ballot is a v2 ballot with a token and a signature, and nothing more.
         let hex: Vec<String> = hs.iter().map(hex::encode).collect();
         for t in w.election_trackers.iter().chain([&w.paper_tracker]) {
             assert!(hex.contains(t), "{t} missing");
         }
-        let papers: Vec<&Value> = board["ballots"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|b| b["paper"] == true)
-            .collect();
-        assert_eq!(papers.len(), 1);
-        assert_eq!(
-            hex::encode(sha256(canonical(papers[0]).as_bytes())),
-            w.paper_tracker
-        );
+        assert_eq!(board["paper"], 1);
+        for b in board["ballots"].as_array().unwrap() {
+            let keys: Vec<&String> = b.as_object().unwrap().keys().collect();
+            assert_eq!(
+                keys,
+                ["choices", "congress", "contest", "token", "token_sig", "v"],
+                "{b}"
+            );
+        }
+        let pem = board["contest_key"].as_str().unwrap();
+        let key = congress::crypto::blind::ContestPublicKey::from_spki_pem(pem).unwrap();
+        assert_eq!(board["contest_key_fingerprint"], key.fingerprint().as_str());
         // The stored root is the one published, and the motion's board has its 9 ballots.
         let mut c = w.conn();
         let contest = congress::storage::repo::contests::get(&mut c, &w.election)
@@ -244,11 +246,15 @@ both_backends!(public_pages_carry_no_personal_data, |kind: Kind| {
                 assert!(!page.contains(word), "{word} on {path}");
             }
         }
-        // The board page shows the ballots: 10 rows, one 废票 and one paper ballot.
+        // The board page shows the ballots: 10 rows, one 废票; one paper ballot, not which.
         let (_, board_page) = &pages[1];
         assert_eq!(board_page.matches("<tr id=\"b").count(), 10);
         assert_eq!(board_page.matches("废票: ").count(), 1);
-        assert_eq!(board_page.matches("<td>纸质</td>").count(), 1);
+        assert!(
+            board_page.contains("<dt>其中纸质选票</dt><dd>1 张"),
+            "{board_page}"
+        );
+        assert!(!board_page.contains("<td>纸质</td>"));
         assert_eq!(board_page.matches("<td>赞成: ").count(), 10);
         assert!(
             board_page.contains("不赞成: 王芳"),

@@ -11,7 +11,7 @@ use crate::block_on;
 use crate::common::Kind;
 use crate::fixture::{certified, counted, World};
 
-fn congress(w: &World, args: &[&str]) -> Output {
+pub fn congress(w: &World, args: &[&str]) -> Output {
     let data = w.app.db.path().join("data");
     let keys = w.app.db.path().join("keys");
     Command::new(env!("CARGO_BIN_EXE_congress"))
@@ -92,6 +92,14 @@ both_backends!(export_then_verify_and_a_tamper_fails, |kind: Kind| {
     assert!(report.contains("<style>"));
     assert!(report.contains(&format!("http://192.168.1.10:8080/b/{}", w.cid)));
     assert!(report.contains("王芳"));
+    assert!(report.contains(&format!(
+        "通过标准与规则默认标准不同 (规则 F1/F4), 组织方记录的理由: {}",
+        crate::fixture::MOTION_THRESHOLD_REASON
+    )));
+    assert!(
+        report.contains("主席团选举"),
+        "the election's kind is printed"
+    );
     // The summary shows the roster's quota compliance: 12 delegates, 3 ordinary per college.
     let summary: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("roster-summary.json")).unwrap()).unwrap();

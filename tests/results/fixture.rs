@@ -24,7 +24,6 @@
 
 use std::collections::BTreeMap;
 
-use congress::crypto::token::new_ballot_id;
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
@@ -34,6 +33,7 @@ use congress::domain::types::{
 use congress::service::contests::CandidateData;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
+use congress::sim::paper::{cast_in_process, take_in_process};
 use congress::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::users::Role;
@@ -69,6 +69,9 @@ pub const ELECTION_TITLE: &str = "选举第十届学生会主席团成员";
 pub const MOTION_TITLE: &str = "关于学生会工作报告的决议";
 
 /// Student number of delegate `i` (0-based).
+/// The organiser's reason for the motion's threshold (过半数 of 应到 instead of 实到).
+pub const MOTION_THRESHOLD_REASON: &str = "工作报告须经应到代表过半数通过(主席团会议决定)";
+
 pub fn student_no(i: usize) -> String {
     format!("2023{:04}", 101 + i)
 }
@@ -245,6 +248,8 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
             allow_write_in: false,
             threshold: Threshold::ORDINARY,
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
         },
     )
     .unwrap()
@@ -279,8 +284,14 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
             motion_kind: Some(MotionKind::WorkReport),
             seats: None,
             allow_write_in: false,
-            threshold: Threshold::ORDINARY,
+            // A deviation the rules allow (F4: base per motion), with its reason.
+            threshold: Threshold {
+                base: congress::domain::settings::ThresholdBase::Roster,
+                ..Threshold::ORDINARY
+            },
             margin_override: None,
+            election_kind: None,
+            threshold_reason: Some(MOTION_THRESHOLD_REASON.into()),
         },
     )
     .unwrap()
@@ -290,24 +301,26 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
     for no in 1..=10 {
         service::attendance::set_present(&mut c, &a, &cid, no, true).unwrap();
     }
-    service::voting::open(&mut c, &a, &cid, &election).unwrap();
-    service::voting::open(&mut c, &a, &cid, &motion).unwrap();
+    let keys = &app.state.keys;
+    service::voting::open(&mut c, &a, keys, &cid, &election).unwrap();
+    service::voting::open(&mut c, &a, keys, &cid, &motion).unwrap();
     let delegates = roster_repo::delegates(&mut c, &cid).unwrap();
 
+    // Each delegate takes a paper (领票) and casts it (投票), in process.
     let submit = |delegate: usize, contest: &str, choices: Choices| -> String {
-        let sub = service::voting::prepare(
+        let key = app.state.contest_key(&cid, contest).unwrap();
+        let paper =
+            take_in_process(&app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
+        cast_in_process(
+            &app.state.ballot_box,
             &cid,
             contest,
-            &delegates[delegate].id,
-            &new_ballot_id(),
+            key.public_key(),
             choices,
+            &paper,
         )
-        .unwrap();
-        app.state
-            .ballot_box
-            .submit_blocking(sub)
-            .unwrap()
-            .ballot_hash
+        .unwrap()
+        .ballot_hash
     };
     let mut ballots = election_ballots(&candidate);
     let over_voted = ballots.pop().unwrap();
@@ -319,7 +332,9 @@ pub fn voted(kind: Kind, test: &str) -> Option<World> {
         .collect();
     election_trackers.push(submit(8, &election, over_voted));
     service::voting::assign_paper(&mut c, &a, &cid, &election, 10).unwrap();
-    let paper_tracker = service::voting::enter_paper(&mut c, &a, &cid, &election, paper).unwrap();
+    let election_key = app.state.contest_key(&cid, &election).unwrap();
+    let paper_tracker =
+        service::voting::enter_paper(&mut c, &a, &election_key, &cid, &election, paper).unwrap();
 
     let votes = [
         Mark::For,
@@ -380,10 +395,34 @@ pub fn counted(kind: Kind, test: &str) -> Option<World> {
     Some(w)
 }
 
-/// Counted, the congress closed and the record certified through the staff pages.
+/// The organiser's reason for not holding the proposed runoff.
+pub const RUNOFF_NOT_HELD: &str = "经主席团会议研究, 空缺名额待下次学代会补选";
+
+/// The draft runoff the election's count proposed.
+pub fn runoff(w: &World) -> String {
+    let mut c = w.conn();
+    congress::storage::repo::contests::list(&mut c, &w.cid)
+        .unwrap()
+        .into_iter()
+        .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
+        .expect("the tie proposed a runoff")
+        .id
+}
+
+/// Counted, the proposed runoff not held (with a reason), the congress closed and the record
+/// certified through the staff pages.
 pub fn certified(kind: Kind, test: &str) -> Option<World> {
     let w = counted(kind, test)?;
+    let runoff = runoff(&w);
     block_on(async {
+        let r = w
+            .org
+            .post_form(
+                &format!("/c/{}/contests/{runoff}/not-held", w.cid),
+                &[("reason", RUNOFF_NOT_HELD)],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let r = w.org.post_form(&format!("/c/{}/close", w.cid), &[]).await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let r = w

@@ -18,6 +18,7 @@ mod export;
 mod fixture;
 mod pages;
 mod record;
+mod record_api;
 
 use sha2::{Digest, Sha256};
 

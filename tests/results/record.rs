@@ -7,17 +7,24 @@ use std::process::Command;
 use base64::Engine;
 use ed25519_dalek::pkcs8::DecodePublicKey;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use congress::service::{self, Actor};
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 
 use crate::common::Kind;
-use crate::fixture::{certified, counted, voted, World, ELECTION_TITLE};
+use crate::fixture::{
+    certified, runoff, voted, World, ELECTION_TITLE, MOTION_THRESHOLD_REASON, RUNOFF_NOT_HELD,
+};
 use crate::{block_on, sha256};
 
-fn public_key_pem(w: &World) -> String {
+/// Today in China Standard Time, the latest date an addendum may carry.
+pub fn today() -> String {
+    congress::service::addenda::today_cst().to_string()
+}
+
+pub fn public_key_pem(w: &World) -> String {
     let mut c = w.conn();
     congress_repo::get(&mut c, &w.cid)
         .unwrap()
@@ -26,7 +33,7 @@ fn public_key_pem(w: &World) -> String {
         .unwrap()
 }
 
-fn dalek_verifies(pem: &str, bytes: &[u8], sig: &[u8]) -> bool {
+pub fn dalek_verifies(pem: &str, bytes: &[u8], sig: &[u8]) -> bool {
     let key = VerifyingKey::from_public_key_pem(pem).unwrap();
     let sig = Signature::from_slice(sig).unwrap();
     key.verify(bytes, &sig).is_ok()
@@ -107,7 +114,23 @@ both_backends!(
             assert_eq!(record["delegates"]["expected"], 12);
             let contests = record["contests"].as_array().unwrap();
             assert_eq!(contests.len(), 2, "the runoff draft was never held");
+            let not_held = &contests[0]["rounds_not_held"];
+            assert_eq!(not_held[0]["round_kind"], "runoff");
+            assert_eq!(not_held[0]["seats_left_empty"], 1);
+            assert_eq!(not_held[0]["reason"], RUNOFF_NOT_HELD);
+            assert!(contests[1].get("rounds_not_held").is_none());
+            let (_, print) = w.org.get_text(&format!("/c/{}/record/print", w.cid)).await;
+            assert!(
+                print.contains(&format!(
+                    "未举行 (规则 F2/F3), 空缺名额 1 名; 组织方记录的理由: {RUNOFF_NOT_HELD}"
+                )),
+                "{print}"
+            );
             assert_eq!(contests[0]["title"], ELECTION_TITLE);
+            assert_eq!(contests[0]["election_kind"], "presidium");
+            assert!(contests[0].get("threshold_reason").is_none());
+            assert_eq!(contests[1]["threshold_reason"], MOTION_THRESHOLD_REASON);
+            assert_eq!(contests[1]["threshold"]["base"], "roster");
             assert_eq!(contests[0]["result"]["valid"], 9);
             assert_eq!(contests[0]["result"]["invalid"], 1);
             let elected: Vec<&str> = contests[0]["result"]["detail"]["election"]["elected"]
@@ -128,70 +151,83 @@ both_backends!(
             let (_, page) = w.org.get_text(&format!("/c/{}/record", w.cid)).await;
             assert!(page.contains(&record_hash));
 
-            // Approval, then filing, through the page forms.
+            // The filing follows the approval (G3): refused before it.
             let addenda = format!("/c/{}/record/addenda", w.cid);
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "approval"),
-                        ("body", "中共示范大学委员会"),
-                        ("reference", "示大党字〔2026〕15号"),
-                        ("date", "2026-12-10"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 303);
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "approval"),
-                        ("body", "中共示范大学委员会"),
-                        ("reference", "x"),
-                        ("date", "2026-12-11"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 409, "approval twice");
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "filing"),
-                        ("body", "省学生联合会"),
-                        ("date", "2026-13-01"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 422, "bad date");
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "filing"),
-                        ("body", "省学生联合会"),
-                        ("date", "2026-12-20"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 303);
-            let r = w
-                .org
-                .post_form(
-                    &addenda,
-                    &[
-                        ("kind", "filing"),
-                        ("body", "省学生联合会"),
-                        ("date", "2026-12-21"),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), 409, "filing twice");
+            let today = today();
+            let post = |fields: Vec<(&'static str, String)>| {
+                let org = &w.org;
+                let addenda = addenda.clone();
+                async move {
+                    let f: Vec<(&str, &str)> =
+                        fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    let r = org.post_form(&addenda, &f).await;
+                    let status = r.status().as_u16();
+                    (status, r.text().await.unwrap())
+                }
+            };
+            let filing = |date: &str, reason: Option<&str>| {
+                let mut f = vec![
+                    ("kind", "filing".to_string()),
+                    ("body", "省学生联合会".to_string()),
+                    ("date", date.to_string()),
+                ];
+                if let Some(r) = reason {
+                    f.push(("reason", r.to_string()));
+                }
+                f
+            };
+            let approval = |reference: &str, date: &str, reason: Option<&str>| {
+                let mut f = vec![
+                    ("kind", "approval".to_string()),
+                    ("body", "中共示范大学委员会".to_string()),
+                    ("reference", reference.to_string()),
+                    ("date", date.to_string()),
+                ];
+                if let Some(r) = reason {
+                    f.push(("reason", r.to_string()));
+                }
+                f
+            };
+            let (s, body) = post(filing(&today, None)).await;
+            assert_eq!(s, 409);
+            assert!(body.contains("须先登记党委批准, 才能登记备案"), "{body}");
+            // A date in the future is refused.
+            let tomorrow = (chrono::NaiveDate::parse_from_str(&today, "%Y-%m-%d").unwrap()
+                + chrono::Days::new(1))
+            .to_string();
+            let (s, body) = post(approval("示大党字〔2026〕15号", &tomorrow, None)).await;
+            assert_eq!(s, 422);
+            assert!(
+                body.contains(&format!("“日期”{tomorrow} 晚于今天")),
+                "{body}"
+            );
+            let (s, _) = post(approval("示大党字〔2026〕51号", &today, None)).await;
+            assert_eq!(s, 303);
+            // Recorded once; a second one without a reason is refused, with one it corrects.
+            let (s, body) = post(approval("示大党字〔2026〕15号", &today, None)).await;
+            assert_eq!(s, 409, "approval twice");
+            assert!(body.contains("如需更正, 请填写更正理由"), "{body}");
+            let (s, _) = post(approval(
+                "示大党字〔2026〕15号",
+                &today,
+                Some("文号录入错误: 51号应为15号"),
+            ))
+            .await;
+            assert_eq!(s, 303);
+            let (s, _) = post(filing("2026-13-01", None)).await;
+            assert_eq!(s, 422, "bad date");
+            let (s, _) = post(filing(&today, None)).await;
+            assert_eq!(s, 303);
+            let (s, _) = post(filing(&today, None)).await;
+            assert_eq!(s, 409, "filing twice");
+            let (s, _) = post(filing(&today, Some("备案机关名称应为省学联"))).await;
+            assert_eq!(s, 303, "a filing is corrected after the congress is filed");
+            let (_, page) = w.org.get_text(&format!("/c/{}/record", w.cid)).await;
+            assert!(
+                page.contains("更正前一份登记, 理由: 文号录入错误: 51号应为15号"),
+                "{page}"
+            );
+            assert!(page.contains("更正备案"));
 
             let after = w
                 .org
@@ -204,7 +240,59 @@ both_backends!(
             assert_eq!(after, bytes, "the record never changes");
             let mut c = w.conn();
             let rows = congress::storage::repo::records::addenda(&mut c, &w.cid).unwrap();
-            assert_eq!(rows.len(), 2);
+            assert_eq!(rows.len(), 4);
+            // Each correction names the addendum it corrects by its SHA-256, with the reason.
+            for pair in rows.windows(2).filter(|p| p[0].kind == p[1].kind) {
+                let later: Value = serde_json::from_str(&pair[1].body_json).unwrap();
+                assert_eq!(
+                    later["corrects"],
+                    hex::encode(sha256(pair[0].body_json.as_bytes()))
+                );
+                assert!(later["reason"].as_str().is_some_and(|r| !r.is_empty()));
+                assert_eq!(pair[1].seq, pair[0].seq + 1);
+            }
+            // The packet carries every addendum (approval-2.json is the correction) and an
+            // outsider's verification checks the chain.
+            let dir = tempfile::tempdir().unwrap();
+            let out_dir = dir.path().join("packet");
+            let out = crate::export::congress(
+                &w,
+                &[
+                    "export",
+                    "--congress",
+                    &w.cid,
+                    "--out",
+                    out_dir.to_str().unwrap(),
+                    "--public-url",
+                    "http://192.168.1.10:8080",
+                ],
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for f in [
+                "approval.json",
+                "approval-2.json",
+                "filing.json",
+                "filing-2.sig",
+            ] {
+                assert!(out_dir.join("addenda").join(f).exists(), "{f}");
+            }
+            let verify = crate::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
+            let text = String::from_utf8_lossy(&verify.stdout).to_string();
+            assert_eq!(verify.status.code(), Some(0), "{text}");
+            assert!(text.contains("approval-2"), "{text}");
+            // A correction that no longer names the one before it fails.
+            let f = out_dir.join("addenda/filing-2.json");
+            let bad = std::fs::read_to_string(&f)
+                .unwrap()
+                .replace("\"corrects\":\"", "\"corrects\":\"0");
+            std::fs::write(&f, bad).unwrap();
+            let verify = crate::export::congress(&w, &["verify", out_dir.to_str().unwrap()]);
+            assert_eq!(verify.status.code(), Some(1));
             for row in rows {
                 let a: Value = serde_json::from_str(&row.body_json).unwrap();
                 assert_eq!(a["record_sha256"], record_hash.as_str());
@@ -250,7 +338,7 @@ both_backends!(state_machine_refusals, |kind: Kind| {
                     ("kind", "approval"),
                     ("body", "党委"),
                     ("reference", "1号"),
-                    ("date", "2026-12-10"),
+                    ("date", &today()),
                 ],
             )
             .await;
@@ -273,6 +361,19 @@ both_backends!(state_machine_refusals, |kind: Kind| {
         service::voting::close(&mut c, &Actor::cli("test"), &w.cid, k).unwrap();
         service::results::finalise(&mut c, &Actor::cli("test"), &w.cid, k, true).unwrap();
     }
+    // The proposed runoff must be held or declined with a reason before the congress closes.
+    let e = service::results::close_congress(&mut c, &Actor::cli("test"), &w.cid).unwrap_err();
+    assert!(
+        e.full().contains("尚未举行, 也未决定不举行"),
+        "{}",
+        e.full()
+    );
+    let k = runoff(&w);
+    let e = service::contests::delete(&mut c, &Actor::cli("test"), &w.cid, &k).unwrap_err();
+    assert!(e.to_string().contains("不能删除; 如不举行"), "{e}");
+    let e = service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, " ").unwrap_err();
+    assert!(e.to_string().contains("请填写不举行的理由"), "{e}");
+    service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, "名额空缺").unwrap();
     service::results::close_congress(&mut c, &Actor::cli("test"), &w.cid).unwrap();
     drop(c);
     block_on(async {
@@ -287,115 +388,11 @@ both_backends!(state_machine_refusals, |kind: Kind| {
             .org
             .post_form(
                 &format!("/c/{cid}/record/addenda"),
-                &[
-                    ("kind", "filing"),
-                    ("body", "省学联"),
-                    ("date", "2026-12-10"),
-                ],
+                &[("kind", "filing"), ("body", "省学联"), ("date", &today())],
             )
             .await;
         assert_eq!(r.status(), 409);
         let (_, page) = w.org.get_text(&format!("/c/{cid}/record")).await;
         assert!(page.contains("签署选举结果报告"));
-    });
-});
-
-both_backends!(record_through_the_api, |kind: Kind| {
-    let Some(w) = counted(kind, "record_api") else {
-        return;
-    };
-    let token = |user: &str| {
-        let mut c = w.conn();
-        service::accounts::create_token(&mut c, &Actor::cli("test"), user, "测试").unwrap()
-    };
-    let owner = token("zuzhi");
-    let pem = public_key_pem(&w);
-    block_on(async {
-        let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
-        w.link_scrutineer("jianpiao");
-        drop(scrutineer);
-        let scrut = token("jianpiao");
-        let http = reqwest::Client::new();
-        let url = |p: &str| format!("{}/api/v1/congresses/{}{p}", w.app.base, w.cid);
-        let post = |p: &str, t: &str, body: Option<Value>| {
-            let mut rb = http.post(url(p)).bearer_auth(t);
-            if let Some(b) = body {
-                rb = rb.json(&b);
-            }
-            rb.send()
-        };
-        assert_eq!(post("/certify", &owner, None).await.unwrap().status(), 409);
-        assert_eq!(
-            http.get(url("/record"))
-                .bearer_auth(&owner)
-                .send()
-                .await
-                .unwrap()
-                .status(),
-            404
-        );
-        assert_eq!(post("/close", &scrut, None).await.unwrap().status(), 403);
-        let r = post("/close", &owner, None).await.unwrap();
-        assert_eq!(r.status(), 200);
-        assert_eq!(r.json::<Value>().await.unwrap()["state"], "closed");
-        assert_eq!(post("/certify", &scrut, None).await.unwrap().status(), 403);
-        let r = post("/certify", &owner, None).await.unwrap();
-        assert_eq!(r.status(), 201);
-        let body: Value = r.json().await.unwrap();
-        let json_text = body["record"]["json"].as_str().unwrap();
-        let sig = base64::engine::general_purpose::STANDARD
-            .decode(body["record"]["sig"].as_str().unwrap())
-            .unwrap();
-        assert!(dalek_verifies(&pem, json_text.as_bytes(), &sig));
-        let hash = hex::encode(sha256(json_text.as_bytes()));
-        assert_eq!(body["record"]["sha256"], hash.as_str());
-        assert_eq!(body["record"]["document"]["congress"]["id"], w.cid.as_str());
-        assert_eq!(
-            post("/certify", &owner, None).await.unwrap().status(),
-            409,
-            "certified once"
-        );
-
-        let r = post(
-            "/addenda",
-            &owner,
-            Some(json!({"kind": "approval", "body": "中共示范大学委员会", "reference": "示大党字〔2026〕15号", "date": "2026-12-10"})),
-        )
-        .await
-        .unwrap();
-        assert_eq!(r.status(), 201);
-        let a: Value = r.json().await.unwrap();
-        assert_eq!(a["document"]["record_sha256"], hash.as_str());
-        let asig = base64::engine::general_purpose::STANDARD
-            .decode(a["sig"].as_str().unwrap())
-            .unwrap();
-        assert!(dalek_verifies(
-            &pem,
-            a["json"].as_str().unwrap().as_bytes(),
-            &asig
-        ));
-        let r = post(
-            "/addenda",
-            &owner,
-            Some(json!({"kind": "approval", "body": "", "date": "x"})),
-        )
-        .await
-        .unwrap();
-        assert_eq!(r.status(), 422);
-        let err: Value = r.json().await.unwrap();
-        assert_eq!(err["details"].as_array().unwrap().len(), 3, "{err}");
-
-        let r = http
-            .get(url("/record"))
-            .bearer_auth(&scrut)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
-        let got: Value = r.json().await.unwrap();
-        assert_eq!(got["record"]["json"].as_str().unwrap(), json_text);
-        assert_eq!(got["addenda"].as_array().unwrap().len(), 1);
-        let r = http.get(url("/packet.zip")).send().await.unwrap();
-        assert_eq!(r.status(), 401, "the packet holds the rolls");
     });
 });

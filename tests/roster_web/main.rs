@@ -8,6 +8,7 @@
 mod common;
 
 mod api;
+mod duplicates;
 mod files;
 mod quota;
 mod roster;

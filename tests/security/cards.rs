@@ -264,7 +264,8 @@ both_backends!(logout_ends_the_session_on_the_server, |kind: Kind| {
         phone.login(&fx.card(1).token).await;
         let home = phone.get("/v").await;
         assert_eq!(home.status, 200);
-        let url: reqwest::Url = app.base.parse().unwrap();
+        // The session cookie's path is /v (never sent to the anonymous box).
+        let url: reqwest::Url = app.url("/v").parse().unwrap();
         let captured = reqwest::cookie::CookieStore::cookies(phone.jar.as_ref(), &url)
             .unwrap()
             .to_str()

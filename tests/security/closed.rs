@@ -1,5 +1,6 @@
-//! A closed contest takes no more ballots: not from a phone that opened the ballot before the
-//! close, not from a phone that opens it after, not from the scrutineers' paper-ballot desk.
+//! A closed contest takes no more ballots: not from a phone that took its paper before the
+//! close, not from a phone that opens the ballot after, not from the scrutineers' paper-ballot
+//! desk.
 //! The refused ballot is not on the published board and the counts stay as they were.
 
 use congress::storage::repo::voting as voting_repo;
@@ -39,19 +40,23 @@ both_backends!(a_closed_contest_refuses_ballots, |kind: Kind| {
         let base = format!("/c/{cid}/contests/{kid}/voting");
         let (status, body) = staff_post(&staff, &format!("{base}/open"), &[]).await;
         assert_eq!(status, 303, "{body}");
-        let first = phones[0].ballot(&kid).await;
-        let accepted = phones[0].cast(&kid, &first, &phone::vote("for")).await;
+        let first = phones[0].take_paper(&cid, &kid).await;
+        let accepted = phones[0]
+            .cast(&cid, &kid, &first, &phone::vote("for"))
+            .await;
         assert_eq!(accepted.status, 303, "{}", accepted.body);
-        // Delegate 2 has the ballot open when the contest closes.
-        let late = phones[1].ballot(&kid).await;
+        // Delegate 2 holds a paper when the contest closes.
+        let late = phones[1].take_paper(&cid, &kid).await;
         let (status, body) = staff_post(&staff, &format!("{base}/close"), &[]).await;
         assert_eq!(status, 303, "{body}");
-        assert_eq!(counts(&app, &kid), (1, 1));
+        assert_eq!(counts(&app, &kid), (1, 2));
 
-        let r = phones[1].cast(&kid, &late, &phone::vote("against")).await;
+        let r = phones[1]
+            .cast(&cid, &kid, &late, &phone::vote("against"))
+            .await;
         assert_eq!(r.status, 409, "{}", r.body);
         assert!(r.body.contains("这张选票没有被接收"), "{}", r.body);
-        let r = phones[2].get(&format!("/v/{kid}")).await;
+        let r = phones[2].ballot(&cid, &kid).await;
         assert_eq!(r.status, 409);
         assert!(r.body.contains("本项投票已经结束"), "{}", r.body);
         // The paper-ballot desk: no ballot was issued on paper, so none can be entered.
@@ -69,7 +74,7 @@ both_backends!(a_closed_contest_refuses_ballots, |kind: Kind| {
         )
         .await;
         assert_eq!(status, 409, "{body}");
-        assert_eq!(counts(&app, &kid), (1, 1), "nothing stored after the close");
+        assert_eq!(counts(&app, &kid), (1, 2), "nothing stored after the close");
 
         // The published board holds the one ballot cast in time and not the refused one.
         let r = reqwest::get(app.url(&format!(
@@ -81,14 +86,11 @@ both_backends!(a_closed_contest_refuses_ballots, |kind: Kind| {
         let board: serde_json::Value = r.json().await.unwrap();
         let ballots = board["ballots"].as_array().expect("ballots");
         assert_eq!(ballots.len(), 1, "{board}");
-        assert_eq!(ballots[0]["ballot"], first.ballot_id.as_str(), "{board}");
-        assert!(!board.to_string().contains(&late.ballot_id));
+        assert_eq!(ballots[0]["token"], first.token.as_str(), "{board}");
+        assert!(!board.to_string().contains(&late.token));
         let (status, page) = staff.get_text(&format!("/b/{cid}/{kid}")).await;
         assert_eq!(status, 200);
-        assert!(!page.contains(&late.ballot_id));
-        assert!(
-            page.contains(&first.ballot_id)
-                || page.contains(accepted.receipt_hash().unwrap().as_str())
-        );
+        assert!(!page.contains(&late.token));
+        assert!(page.contains(accepted.receipt_hash().unwrap().as_str()));
     });
 });

@@ -161,15 +161,33 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
         let k = &fx.election;
         post(&org, &format!("/c/{cid}/contests/{k}/voting/open"), &[]).await;
         for (i, p) in phones.iter().enumerate() {
-            let form = p.ballot(k).await;
+            let paper = p.take_paper(&cid, k).await;
             let mut marks = phone::marks(&fx.candidates, &["for", "against", "abstain", "for"]);
             if i == 0 {
                 marks.push(("w1".to_string(), WRITE_IN.to_string()));
             }
-            let r = p.cast(k, &form, &marks).await;
+            let r = p.cast(&cid, k, &paper, &marks).await;
             assert_eq!(r.status, 303, "{}", r.body);
         }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/close"), &[]).await;
+        // The count proposes a further round for the seats left empty; it is not held (F3).
+        let rounds: Vec<String> = {
+            let mut c = app.db.db.conn().unwrap();
+            congress::storage::repo::contests::list(&mut c, &cid)
+                .unwrap()
+                .into_iter()
+                .filter(|x| x.parent_id.as_deref() == Some(k.as_str()))
+                .map(|x| x.id)
+                .collect()
+        };
+        for round in rounds {
+            post(
+                &org,
+                &format!("/c/{cid}/contests/{round}/not-held"),
+                &[("reason", "减少名额")],
+            )
+            .await;
+        }
         post(&org, &format!("/c/{cid}/close"), &[]).await;
         post(&org, &format!("/c/{cid}/record/certify"), &[]).await;
         let roster = download(&org, &format!("/c/{cid}/roster.csv")).await;

@@ -1,5 +1,6 @@
 //! Cookies and headers. Every session cookie is HttpOnly with Path=/ and SameSite=Strict,
-//! except the delegate's (Lax: the QR link arrives as a navigation from the camera app);
+//! except the delegate's (Lax: the QR link arrives as a navigation from the camera app; and
+//! Path=/v, so the browser never sends it to the anonymous ballot box under /box);
 //! Secure when the public URL is https, not over plain http (where a Secure cookie would not
 //! come back; the README says to serve https in production). Every kind of response (pages,
 //! redirects, JSON, errors 401/403/404/413/429, CSS, downloads, the phone pages) carries the
@@ -34,9 +35,13 @@ fn attributes(cookie: &str) -> Vec<String> {
 }
 
 fn assert_cookie(cookie: &str, same_site: &str, secure: bool) {
+    assert_cookie_at(cookie, "/", same_site, secure)
+}
+
+fn assert_cookie_at(cookie: &str, path: &str, same_site: &str, secure: bool) {
     let a = attributes(cookie);
     assert!(a.contains(&"httponly".to_string()), "{cookie}");
-    assert!(a.contains(&"path=/".to_string()), "{cookie}");
+    assert!(a.contains(&format!("path={path}")), "{cookie}");
     assert!(a.contains(&format!("samesite={same_site}")), "{cookie}");
     assert_eq!(a.contains(&"secure".to_string()), secure, "{cookie}");
     assert!(
@@ -68,7 +73,12 @@ async fn check_cookies(base: &str, token: &str, secure: bool) {
 
     let r = crate::common::http::card_login_raw(&h, base, token).await;
     assert_eq!(r.status(), 303);
-    assert_cookie(&set_cookie(r.headers(), "congress_vote"), "lax", secure);
+    assert_cookie_at(
+        &set_cookie(r.headers(), "congress_vote"),
+        "/v",
+        "lax",
+        secure,
+    );
 }
 
 both_backends!(session_cookies_over_http, |kind: Kind| {

@@ -10,6 +10,7 @@ mod api;
 mod audit;
 mod forms;
 mod scrutineers;
+mod within_rules;
 
 use common::http::{Client, TestApp};
 use congress::storage::repo::{audit as audit_repo, congress as congress_repo};

@@ -29,6 +29,7 @@ fn add_candidate(app: &TestApp, cid: &str, name: &str, student_no: &str) {
             margin_override: None,
             parent_id: None,
             round_kind: None,
+            not_held_reason: None,
             state: "draft".to_string(),
             issued: None,
             expected: None,
@@ -40,6 +41,8 @@ fn add_candidate(app: &TestApp, cid: &str, name: &str, student_no: &str) {
             result: None,
             created_at: 0,
             updated_at: 0,
+            election_kind: None,
+            threshold_reason: None,
         })
         .execute(&mut c)
         .unwrap();

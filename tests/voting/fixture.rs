@@ -95,8 +95,23 @@ pub fn for_app(app: &TestApp, n: usize) -> Fixture {
     )
 }
 
+/// The same congress with its cards issued but the session not yet open (absences, D1).
+pub fn before_session(app: &TestApp, n: usize) -> Fixture {
+    build_with(
+        &app.db.db,
+        &app.state.config.key_dir,
+        &app.state.credential_key,
+        n,
+        false,
+    )
+}
+
 /// Builds the congress on `db`, its signing key in `key_dir`, cards derived from `key`.
 pub fn build(db: &Db, key_dir: &Path, key: &[u8], n: usize) -> Fixture {
+    build_with(db, key_dir, key, n, true)
+}
+
+fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixture {
     assert!(n <= 400, "the name generator makes 400 unique names");
     let mut c = db.conn().expect("conn");
     let owner = service::accounts::create_user(
@@ -135,6 +150,8 @@ pub fn build(db: &Db, key_dir: &Path, key: &[u8], n: usize) -> Fixture {
         allow_write_in: motion.is_none(),
         threshold: motion.map_or(profile.election_threshold, MotionKind::default_threshold),
         margin_override: None,
+        election_kind: None,
+        threshold_reason: None,
     };
     let create = |c: &mut _, kind, d: ContestDefinition| {
         service::contests::create(c, &actor, &cid, kind, &d)
@@ -201,7 +218,9 @@ pub fn build(db: &Db, key_dir: &Path, key: &[u8], n: usize) -> Fixture {
     .expect("roster frozen");
     let issued = credentials::issue(&mut c, &actor, &cid, key).expect("cards issued");
     assert_eq!(issued, n);
-    service::attendance::open_session(&mut c, &actor, &cid).expect("session open");
+    if open {
+        service::attendance::open_session(&mut c, &actor, &cid).expect("session open");
+    }
 
     let candidates = congress::storage::repo::contests::candidates(&mut c, &election)
         .expect("candidates")

@@ -24,12 +24,26 @@ both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
         let cookies = phone
             .jar
             .as_ref()
-            .cookies(&app.base.parse().expect("url"))
+            .cookies(&format!("{}/v", app.base).parse().expect("url"))
             .expect("a cookie was set");
         assert!(cookies
             .to_str()
             .unwrap_or_default()
             .contains("congress_vote="));
+        // Path=/v: the phone never sends the session to the ballot box or the receipts.
+        for elsewhere in ["/box/c/k/cast", "/r/k/h", "/"] {
+            let sent = phone
+                .jar
+                .as_ref()
+                .cookies(&format!("{}{elsewhere}", app.base).parse().expect("url"));
+            assert!(
+                !sent
+                    .and_then(|c| c.to_str().ok().map(str::to_string))
+                    .unwrap_or_default()
+                    .contains("congress_vote="),
+                "the session cookie goes to {elsewhere}"
+            );
+        }
 
         let home = phone.get("/v").await;
         assert_eq!(home.status, 200);
@@ -184,7 +198,7 @@ both_backends!(second_device_ends_the_first, |kind: Kind| {
         assert_eq!(r.status, 401);
         assert!(r.body.contains("已在另一台设备上登录"), "{}", r.body);
         // Every delegate page of device A says so, not only the home page.
-        let r = a.get(&format!("/v/{}", fx.election)).await;
+        let r = a.get(&format!("/v/roll/{}", fx.election)).await;
         assert_eq!(r.status, 401);
         assert!(r.body.contains("已在另一台设备上登录"));
         assert_eq!(b.get("/v").await.status, 200);

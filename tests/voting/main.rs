@@ -1,28 +1,39 @@
 //! The delegate side end to end, through the real interfaces, on SQLite and PostgreSQL:
 //! logging in with the card (`login`), quorum and ballots issued frozen at opening
-//! (`presence`), the invalid-ballot warning, paper ballots and closing (`ballots`), exactly
-//! once under concurrent submissions (`concurrency`), secrecy of the stored data and of the
-//! server's log (`secrecy`), receipts and QR codes checked with independent tools
-//! (`receipts`, `qr`), and the phone flow in headless Chromium (`browser`).
+//! (`presence`), the waiting page and the anonymous ballot box (`papers`), the invalid-ballot
+//! warning, paper ballots and closing (`ballots`), exactly once for papers and ballots under
+//! concurrent requests (`concurrency`), secrecy of the stored data and of the server's log
+//! (`secrecy`) and against an attacker who reads the database's files (`attack`), receipts
+//! and QR codes checked with independent tools (`receipts`, `qr`), and the phone flow in
+//! headless Chromium (`browser`).
 //!
 //! Every test builds its congress with `fixture` and talks HTTP to a real server on
-//! 127.0.0.1 (the secrecy test runs the `congress serve` binary itself).
+//! 127.0.0.1 (the secrecy and attack tests run the `congress serve` binary itself).
 
 #[macro_use]
 #[path = "../common/mod.rs"]
 mod common;
 
+mod absences;
+mod api;
+mod attack;
+mod attack_events;
 mod ballots;
 mod browser;
 mod concurrency;
 mod dump;
 mod fixture;
 mod login;
+mod papers;
 mod phone;
 mod presence;
 mod qr;
 mod receipts;
 mod secrecy;
+mod server;
+mod spoiled;
+mod sqlite_pages;
+mod write_ins;
 
 use common::http::{Client, TestApp};
 use congress::storage::models::BallotRow;

@@ -1,7 +1,7 @@
 //! Presence (rule D2): a contest opens only with a quorum, and the delegates present at that
 //! moment are its voters for good: their number is the ballots issued, a delegate who checks
-//! in later cannot vote in it (not even by posting the form directly), and checking out does
-//! not take a ballot back.
+//! in later cannot take a paper in it (not even by posting directly, nor by casting another
+//! contest's paper in it), and checking out does not take a ballot back.
 
 use super::*;
 use crate::common::Kind;
@@ -32,12 +32,27 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         let mut conn = app.db.db.conn().expect("conn");
         let d1 = delegate(&app, &cid, 1);
         assert!(!voting_repo::is_voter(&mut conn, &fx.election, &d1.id).expect("voter"));
-        // A delegate cannot get at the ballot either.
+        // A delegate cannot get at the ballot or a paper either.
         let p = Phone::new(&app.base);
         p.login(&fx.card(1).token).await;
-        let r = p.get(&format!("/v/{}", fx.election)).await;
+        let r = p.ballot(&cid, &fx.election).await;
         assert_eq!(r.status, 409);
         assert!(r.body.contains("本项尚未开始投票"), "{}", r.body);
+        let csrf = p.csrf().await;
+        let r = p
+            .post(
+                &format!("/v/{}/paper", fx.election),
+                &[("csrf".into(), csrf), ("blinded".into(), "AAAA".into())],
+            )
+            .await;
+        assert_eq!(r.status, 409, "{}", r.body);
+        assert!(r.body.contains("本项尚未开始投票"), "{}", r.body);
+        assert_eq!(
+            p.get(&format!("/box/{cid}/{}/key.pem", fx.election))
+                .await
+                .status,
+            404
+        );
 
         // Delegate 1's login changed nothing (already checked in at the desk); no. 21 arrives.
         desk_check_in(&staff, &cid, 21).await;
@@ -87,33 +102,34 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
             "{}",
             home.body
         );
-        let r = late.get(&format!("/v/{}", fx.election)).await;
-        assert_eq!(r.status, 409);
-        assert!(r
-            .body
+        // Posting for a paper directly is refused too.
+        let key = late.contest_key(&cid, &fx.election).await;
+        let csrf = late.csrf().await;
+        let pending = congress::sim::paper::Pending::new(&key).unwrap();
+        let (r, paper) = late.ask_paper(&fx.election, &csrf, &key, &pending).await;
+        assert_eq!((r.status, paper.is_some()), (409, false), "{}", r.body);
+        assert!(r.json()["error"]
+            .as_str()
+            .unwrap()
             .contains("本项投票开始时您尚未签到, 按规则不能参加本项投票"));
 
-        // The work report opens now, with 8 present: delegate 8 votes there, and uses that
-        // form's session token to post an election ballot directly. It must be refused.
+        // The work report opens now, with 8 present: delegate 8 takes a paper there, and
+        // casts it in the election instead. It must be refused: another contest's key.
         assert_eq!(open_contest(&staff, &cid, &fx.work_report).await.0, 303);
         assert_eq!(contest(&app, &fx.work_report).issued, Some(8));
-        let form = late.ballot(&fx.work_report).await;
-        let forged = phone::BallotForm {
-            csrf: form.csrf.clone(),
-            ballot_id: "0123456789abcdef0123456789abcdef".to_string(),
-        };
+        let paper = late.take_paper(&cid, &fx.work_report).await;
         let all_for = phone::marks(&fx.candidates, &["for"; 5]);
-        let r = late.review(&fx.election, &forged, &all_for).await;
-        assert_eq!(r.status, 409, "{}", r.body);
-        let r = late.cast(&fx.election, &forged, &all_for).await;
+        let r = late.cast(&cid, &fx.election, &paper, &all_for).await;
         assert_eq!(
-            r.status, 409,
+            r.status, 400,
             "a late delegate's ballot was accepted: {:?}",
             r.location
         );
-        assert!(r.body.contains("尚未签到"), "{}", r.body);
+        assert!(r.body.contains("选票凭证的签名无效"), "{}", r.body);
         assert_eq!(counts(&app, &fx.election), (0, 0));
-        let r = late.cast(&fx.work_report, &form, &phone::vote("for")).await;
+        let r = late
+            .cast(&cid, &fx.work_report, &paper, &phone::vote("for"))
+            .await;
         assert_eq!(r.status, 303, "{}", r.body);
 
         // Checking delegate 1 out does not take back the ballot issued to them.
@@ -126,12 +142,12 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
         assert_eq!(status, 303);
         assert!(!delegate(&app, &cid, 1).present);
         for (i, p) in phones.iter().take(7).enumerate() {
-            let f = p.ballot(&fx.election).await;
+            let paper = p.take_paper(&cid, &fx.election).await;
             let m = phone::marks(
                 &fx.candidates,
                 &["for", "for", "against", "abstain", "for", "against", "for"],
             );
-            let r = p.cast(&fx.election, &f, &m).await;
+            let r = p.cast(&cid, &fx.election, &paper, &m).await;
             assert_eq!(r.status, 303, "delegate {}: {}", i + 1, r.body);
         }
         close_contest(&staff, &cid, &fx.election).await;

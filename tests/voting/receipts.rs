@@ -137,8 +137,8 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
             (&fx.charter, phone::vote("against")),
         ] {
             assert_eq!(open_contest(&staff, &cid, kid).await.0, 303);
-            let form = p.ballot(kid).await;
-            let r = p.cast(kid, &form, &marks).await;
+            let paper = p.take_paper(&cid, kid).await;
+            let r = p.cast(&cid, kid, &paper, &marks).await;
             assert_eq!(r.status, 303, "{}", r.body);
             receipts.push((kid.clone(), r.receipt_hash().expect("hash")));
         }
@@ -184,11 +184,12 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
             assert_eq!(&sha256_hex(row.body.as_bytes()), hash);
             let body: Value = serde_json::from_str(&row.body).expect("ballot JSON");
             assert_eq!(canonical(&body), row.body);
-            assert_eq!(body["v"], 1);
+            assert_eq!(body["v"], 2);
             assert_eq!(body["congress"], cid.as_str());
             assert_eq!(body["contest"], kid.as_str());
-            assert_eq!(body["ballot"].as_str().map(str::len), Some(32));
-            assert_eq!(body.as_object().expect("object").len(), 5, "{}", row.body);
+            assert_eq!(body["token"].as_str().map(str::len), Some(128));
+            assert_eq!(body["token_sig"].as_str().map(str::len), Some(344));
+            assert_eq!(body.as_object().expect("object").len(), 6, "{}", row.body);
             match python_hash(&row.body) {
                 Some(h) => {
                     assert_eq!(&h, hash, "Python's canonical encoding differs");

@@ -3,6 +3,7 @@ DROP FUNCTION audit_log_append_only();
 DROP TABLE addenda;
 DROP TABLE records;
 DROP TABLE ballots;
+DROP TABLE ballot_boxes;
 DROP TABLE roll;
 DROP TABLE contest_voters;
 DROP TABLE candidates;

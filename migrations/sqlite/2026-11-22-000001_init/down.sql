@@ -2,6 +2,7 @@ DROP TABLE audit_log;
 DROP TABLE addenda;
 DROP TABLE records;
 DROP TABLE ballots;
+DROP TABLE ballot_boxes;
 DROP TABLE roll;
 DROP TABLE contest_voters;
 DROP TABLE candidates;

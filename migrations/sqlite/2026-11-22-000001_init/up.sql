@@ -1,8 +1,10 @@
 -- The whole congress lifecycle. Times are Unix milliseconds (BIGINT); ids are text generated
 -- by the application (random, so app servers need no shared sequence).
--- Secrecy (rule E1): `ballots` has no delegate, no time and no rowid (WITHOUT ROWID, keyed by the
--- random ballot id), so neither its columns nor its physical order say who voted or when.
--- `roll` says who voted, never how. The two are written in one transaction.
+-- Secrecy (rule E1, docs/threat-model.md): `roll` says who took a ballot paper (领票), never
+-- how they voted; `ballots` holds each ballot under its paper's random token, with no delegate,
+-- no time and no rowid (WITHOUT ROWID on SQLite). A roll entry and a ballot are never written
+-- in the same transaction: the paper is issued with a blind signature, and the ballot comes
+-- back to an anonymous ballot box with the unblinded signature.
 
 CREATE TABLE users (
     id TEXT PRIMARY KEY NOT NULL,
@@ -165,21 +167,36 @@ CREATE TABLE contest_voters (
     PRIMARY KEY (contest_id, delegate_id)
 ) WITHOUT ROWID;
 
--- Who has voted (phone) or been handed a paper ballot; never how.
+-- Who took a ballot paper (领票) in a contest, and how: `phone` (a blind signature was
+-- issued: the hash of the blinded message and the blind signature are kept, so that the same
+-- request gets the same answer; neither says anything about the token) or `paper` (handed a
+-- paper ballot by the scrutineers). Never how anyone voted.
 CREATE TABLE roll (
     contest_id TEXT NOT NULL REFERENCES contests(id) ON DELETE CASCADE,
     delegate_id TEXT NOT NULL REFERENCES delegates(id),
+    kind TEXT NOT NULL CHECK (kind IN ('phone', 'paper')),
+    blinded_sha256 TEXT,
+    blind_sig TEXT,
     PRIMARY KEY (contest_id, delegate_id)
 ) WITHOUT ROWID;
 
--- The ballot box. No delegate, no time, no insertion order.
+-- Each contest's ballot box once it opens: the public half of its RSA key (the private half
+-- is a file in the key directory) and the number of paper ballots the scrutineers entered.
+CREATE TABLE ballot_boxes (
+    contest_id TEXT PRIMARY KEY NOT NULL REFERENCES contests(id) ON DELETE CASCADE,
+    public_key_pem TEXT NOT NULL,
+    key_fingerprint TEXT NOT NULL,
+    paper_entered INTEGER NOT NULL DEFAULT 0
+);
+
+-- The ballots, keyed by their paper's token (128 hex characters; the token and its signature
+-- are also inside `body`, the canonical JSON that `ballot_hash` covers). No delegate, no time.
 CREATE TABLE ballots (
     contest_id TEXT NOT NULL REFERENCES contests(id) ON DELETE CASCADE,
-    id TEXT NOT NULL,
+    token TEXT NOT NULL,
     ballot_hash TEXT NOT NULL UNIQUE,
     body TEXT NOT NULL,
-    paper BOOLEAN NOT NULL DEFAULT 0,
-    PRIMARY KEY (contest_id, id)
+    PRIMARY KEY (contest_id, token)
 ) WITHOUT ROWID;
 
 -- The certified record (选举结果报告), written once.

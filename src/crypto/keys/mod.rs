@@ -3,6 +3,7 @@
 //! (SubjectPublicKeyInfo PEM), the key fingerprint, signatures and their base64 form, and the
 //! key directory ([`KeyStore`]).
 
+mod contest;
 mod store;
 
 use base64::engine::general_purpose::STANDARD;

@@ -114,7 +114,7 @@ impl KeyStore {
 
 /// Congress ids become file names: ASCII letters, digits, `-` and `_` only, so no id can
 /// climb out of the directory (`..`, `/`) or collide by case folding tricks in other scripts.
-fn checked_id(id: &str) -> Result<&str, CryptoError> {
+pub(super) fn checked_id(id: &str) -> Result<&str, CryptoError> {
     let ok = (1..=64).contains(&id.len())
         && id
             .bytes()
@@ -126,7 +126,7 @@ fn checked_id(id: &str) -> Result<&str, CryptoError> {
     }
 }
 
-fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> CryptoError {
+pub(super) fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> CryptoError {
     CryptoError::KeyFileIo {
         action,
         path: path.to_path_buf(),
@@ -134,7 +134,7 @@ fn io_error(action: &'static str, path: &Path, source: std::io::Error) -> Crypto
     }
 }
 
-fn create_private_dir(dir: &Path) -> Result<(), CryptoError> {
+pub(super) fn create_private_dir(dir: &Path) -> Result<(), CryptoError> {
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -146,7 +146,7 @@ fn create_private_dir(dir: &Path) -> Result<(), CryptoError> {
 
 /// Writes a file that must not exist yet, with `mode` from the start (no window in which a
 /// private key is world-readable), and syncs it to disk.
-fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), CryptoError> {
+pub(super) fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), CryptoError> {
     let mut options = OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
@@ -168,7 +168,7 @@ fn write_new(path: &Path, contents: &[u8], mode: u32) -> Result<(), CryptoError>
 }
 
 #[cfg(unix)]
-fn check_private_mode(path: &Path, meta: &fs::Metadata) -> Result<(), CryptoError> {
+pub(super) fn check_private_mode(path: &Path, meta: &fs::Metadata) -> Result<(), CryptoError> {
     use std::os::unix::fs::PermissionsExt;
     let mode = meta.permissions().mode() & 0o777;
     if mode & 0o077 != 0 {
@@ -181,7 +181,7 @@ fn check_private_mode(path: &Path, meta: &fs::Metadata) -> Result<(), CryptoErro
 }
 
 #[cfg(not(unix))]
-fn check_private_mode(_path: &Path, _meta: &fs::Metadata) -> Result<(), CryptoError> {
+pub(super) fn check_private_mode(_path: &Path, _meta: &fs::Metadata) -> Result<(), CryptoError> {
     Ok(())
 }
 

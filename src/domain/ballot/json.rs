@@ -1,17 +1,22 @@
 //! The ballot's JSON, exactly as `docs/formats.md` ("Ballot") writes it, and its strict
 //! reading. Strict because a board is checked by hash: a ballot must have one spelling only,
 //! so anything `to_value` would not have written (unknown keys, `"paper":false`, an empty
-//! write-in list, an untrimmed name) is refused rather than tolerated.
+//! write-in list, an untrimmed name, an upper-case token, non-canonical base64) is refused
+//! rather than tolerated. Version 2 is written; version 1 is still read.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
+use base64::Engine;
+
 use super::{
-    Ballot, BallotError, Choices, Mark, FORMAT_VERSION, MAX_WRITE_IN_CHARS, VOTE_KEY, WRITE_IN_KEY,
+    is_token_hex, Ballot, BallotError, Choices, Mark, Serial, FORMAT_VERSION, FORMAT_VERSION_1,
+    MAX_WRITE_IN_CHARS, VOTE_KEY, WRITE_IN_KEY,
 };
 
-const TOP_KEYS: [&str; 6] = ["v", "congress", "contest", "ballot", "choices", "paper"];
+const TOP_KEYS_V2: [&str; 6] = ["v", "congress", "contest", "choices", "token", "token_sig"];
+const TOP_KEYS_V1: [&str; 6] = ["v", "congress", "contest", "ballot", "choices", "paper"];
 
 impl Choices {
     /// The `choices` object: `{"<candidate id>":"for"|.., "write_in":[..]}` (write-ins only
@@ -31,6 +36,10 @@ impl Choices {
             Choices::Motion { vote } => {
                 map.insert(VOTE_KEY.to_string(), Value::from(vote.as_str()));
             }
+            Choices::MotionMarks { marks } => {
+                let list = marks.iter().map(|m| Value::from(m.as_str())).collect();
+                map.insert(VOTE_KEY.to_string(), Value::Array(list));
+            }
         }
         Value::Object(map)
     }
@@ -49,6 +58,9 @@ impl Choices {
                     key: other.clone(),
                     place: "表决票的 choices",
                 });
+            }
+            if let Value::Array(items) = vote {
+                return read_motion_marks(items);
             }
             return Ok(Choices::Motion {
                 vote: read_mark(VOTE_KEY, vote)?,
@@ -72,44 +84,81 @@ impl Choices {
 }
 
 impl Ballot {
-    /// `{"v":1,"congress":..,"contest":..,"ballot":<id>,"choices":{..}}`, plus `"paper":true`
-    /// on a paper ballot (E5). Canonical bytes and the hash are `crypto`'s job.
+    /// v2: `{"v":2,"congress":..,"contest":..,"choices":{..},"token":..,"token_sig":..}`;
+    /// v1: `{"v":1,"congress":..,"contest":..,"ballot":<id>,"choices":{..}}` plus
+    /// `"paper":true` on a paper ballot (E5). Canonical bytes and the hash are `crypto`'s job.
     pub fn to_value(&self) -> Value {
         let mut map = Map::new();
-        map.insert("v".into(), Value::from(FORMAT_VERSION));
+        map.insert("v".into(), Value::from(self.version()));
         map.insert("congress".into(), Value::from(self.congress.as_str()));
         map.insert("contest".into(), Value::from(self.contest.as_str()));
-        map.insert("ballot".into(), Value::from(self.id.as_str()));
         map.insert("choices".into(), self.choices.to_value());
-        if self.paper {
-            map.insert("paper".into(), Value::Bool(true));
+        match &self.serial {
+            Serial::Signed { token, token_sig } => {
+                map.insert("token".into(), Value::from(token.as_str()));
+                map.insert("token_sig".into(), Value::from(token_sig.as_str()));
+            }
+            Serial::Unsigned { id, paper } => {
+                map.insert("ballot".into(), Value::from(id.as_str()));
+                if *paper {
+                    map.insert("paper".into(), Value::Bool(true));
+                }
+            }
         }
         Value::Object(map)
     }
 
-    /// Reads a published ballot strictly: `v` must be 1, no unknown keys, ids non-empty
-    /// strings, marks valid, `paper` absent or `true`. Validity against the contest's paper
-    /// (E2) is a separate question: see `ElectionPaper::validity`.
+    /// Reads a published ballot strictly: `v` 2 (or 1), no unknown keys, ids non-empty
+    /// strings, marks valid; v2: `token` 128 lower-case hex, `token_sig` canonical padded
+    /// base64; v1: `paper` absent or `true`. Whether the signature is right, and validity
+    /// against the contest's paper (E2), are separate questions (the verifier, and
+    /// `ElectionPaper::validity`).
     pub fn from_value(value: &Value) -> Result<Ballot, BallotError> {
         let map = value
             .as_object()
             .ok_or(BallotError::NotObject { place: "" })?;
-        if let Some(key) = map.keys().find(|k| !TOP_KEYS.contains(&k.as_str())) {
+        let v = map.get("v").ok_or(BallotError::MissingKey { key: "v" })?;
+        let version = v
+            .as_u64()
+            .filter(|n| *n == FORMAT_VERSION || *n == FORMAT_VERSION_1);
+        let Some(version) = version else {
+            return Err(BallotError::Version {
+                found: v.to_string(),
+            });
+        };
+        let keys = if version == FORMAT_VERSION {
+            &TOP_KEYS_V2
+        } else {
+            &TOP_KEYS_V1
+        };
+        if let Some(key) = map.keys().find(|k| !keys.contains(&k.as_str())) {
             return Err(BallotError::UnknownKey {
                 key: key.clone(),
                 place: "选票顶层",
             });
         }
-        let v = map.get("v").ok_or(BallotError::MissingKey { key: "v" })?;
-        if v.as_u64() != Some(FORMAT_VERSION) {
-            return Err(BallotError::Version {
-                found: v.to_string(),
-            });
-        }
-        let paper = match map.get("paper") {
-            None => false,
-            Some(Value::Bool(true)) => true,
-            Some(_) => return Err(BallotError::PaperNotTrue),
+        let serial = if version == FORMAT_VERSION {
+            let token = read_id(map, "token")?;
+            if !is_token_hex(&token) {
+                return Err(BallotError::BadToken {
+                    found: token.chars().take(140).collect(),
+                });
+            }
+            let token_sig = read_id(map, "token_sig")?;
+            if !is_canonical_base64(&token_sig) {
+                return Err(BallotError::BadTokenSig);
+            }
+            Serial::Signed { token, token_sig }
+        } else {
+            let paper = match map.get("paper") {
+                None => false,
+                Some(Value::Bool(true)) => true,
+                Some(_) => return Err(BallotError::PaperNotTrue),
+            };
+            Serial::Unsigned {
+                id: read_id(map, "ballot")?,
+                paper,
+            }
         };
         let choices = map
             .get("choices")
@@ -117,11 +166,18 @@ impl Ballot {
         Ok(Ballot {
             congress: read_id(map, "congress")?,
             contest: read_id(map, "contest")?,
-            id: read_id(map, "ballot")?,
             choices: Choices::from_value(choices)?,
-            paper,
+            serial,
         })
     }
+}
+
+/// Whether `text` is standard base64 with padding that decodes to at least one byte and is
+/// the only spelling of those bytes (no stray trailing bits).
+pub fn is_canonical_base64(text: &str) -> bool {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .is_ok_and(|b| !b.is_empty())
 }
 
 fn read_id(map: &Map<String, Value>, key: &'static str) -> Result<String, BallotError> {
@@ -143,6 +199,23 @@ fn read_mark(key: &str, v: &Value) -> Result<Mark, BallotError> {
             key: key.to_string(),
             found: v.to_string(),
         })
+}
+
+/// `{"vote":[..]}`: a paper motion ballot as marked; one spelling only (distinct marks in
+/// `Mark::ALL` order, and never exactly one, which is written as a string).
+fn read_motion_marks(items: &[Value]) -> Result<Choices, BallotError> {
+    let bad = || BallotError::BadMotionMarks {
+        found: Value::Array(items.to_vec()).to_string(),
+    };
+    let marks = items
+        .iter()
+        .map(|v| v.as_str().and_then(Mark::parse).ok_or_else(bad))
+        .collect::<Result<Vec<Mark>, _>>()?;
+    let ordered = marks.windows(2).all(|w| w[0].index() < w[1].index());
+    if marks.len() == 1 || !ordered {
+        return Err(bad());
+    }
+    Ok(Choices::MotionMarks { marks })
 }
 
 fn read_write_ins(v: &Value) -> Result<Vec<String>, BallotError> {

@@ -93,6 +93,50 @@ impl ElectionPaper {
         })
     }
 
+    /// Builds the choices of a paper ballot as it was marked (E5, issue 12.5): like
+    /// [`ElectionPaper::fill`], except that a write-in naming a listed candidate is kept as
+    /// written, so the ballot is published and counted as 废票 (E2) instead of being refused.
+    pub fn fill_as_marked(
+        &self,
+        marked: &BTreeMap<String, Mark>,
+        write_ins: &[String],
+    ) -> Result<Choices, BallotError> {
+        let listed: Vec<String> = write_ins
+            .iter()
+            .map(|w| w.trim().to_string())
+            .filter(|w| self.is_candidate_name(w))
+            .collect();
+        if listed.is_empty() {
+            return self.fill(marked, write_ins);
+        }
+        let others: Vec<String> = write_ins
+            .iter()
+            .filter(|w| !listed.contains(&w.trim().to_string()))
+            .cloned()
+            .collect();
+        match self.fill(marked, &others)? {
+            Choices::Election { marks, .. } => {
+                // Every write-in, in the order written; duplicates are still refused.
+                let mut names: Vec<String> = Vec::with_capacity(write_ins.len());
+                for (i, raw) in write_ins.iter().enumerate() {
+                    let name = raw.trim();
+                    check_write_in(name, i + 1)?;
+                    if names.iter().any(|n| n == name) {
+                        return Err(BallotError::WriteInDuplicate {
+                            name: name.to_string(),
+                        });
+                    }
+                    names.push(name.to_string());
+                }
+                Ok(Choices::Election {
+                    marks,
+                    write_ins: names,
+                })
+            }
+            other => Ok(other),
+        }
+    }
+
     /// Whether a ballot counts (E2): more for-marks + write-ins than seats is 废票. So is a
     /// ballot missing a candidate, naming an unknown one, or with write-ins the contest does
     /// not allow or that name a listed candidate: `fill` never builds those, so they can only
@@ -142,7 +186,9 @@ impl<'a> PaperReader<'a> {
     ) -> Result<&'c [String], InvalidReason> {
         let (given, write_ins) = match choices {
             Choices::Election { marks, write_ins } => (marks, write_ins),
-            Choices::Motion { .. } => return Err(InvalidReason::NotElection),
+            Choices::Motion { .. } | Choices::MotionMarks { .. } => {
+                return Err(InvalidReason::NotElection)
+            }
         };
         let mut for_marks = 0u64;
         let mut expected = self.by_id.iter();

@@ -44,6 +44,15 @@ fn unmarked_candidates_become_abstain() {
     );
 }
 
+/// A token as the phone makes it (128 hex) and a signature-shaped base64 string.
+fn token() -> String {
+    "0123456789abcdef".repeat(8)
+}
+
+fn sig() -> String {
+    "AAEC".repeat(86)
+}
+
 #[test]
 fn ballot_json_is_exactly_the_published_shape() {
     let choices = paper()
@@ -52,12 +61,25 @@ fn ballot_json_is_exactly_the_published_shape() {
             &names(&[" 陈静 "]),
         )
         .unwrap();
+    let signed = Ballot::signed("xdh-2025", "zxt", choices.clone(), &token(), &sig());
+    assert_eq!(
+        signed.to_value(),
+        json!({"v":2,"congress":"xdh-2025","contest":"zxt",
+               "choices":{"c1":"for","c2":"against","c3":"abstain","c4":"abstain",
+                          "write_in":["陈静"]},
+               "token":token(),"token_sig":sig()})
+    );
+    assert_eq!(Ballot::from_value(&signed.to_value()).unwrap(), signed);
+
+    // Version 1 is still read and written back byte for byte (old packets).
     let phone = Ballot {
         congress: "xdh-2025".into(),
         contest: "zxt".into(),
-        id: "7f3a9c".into(),
-        choices: choices.clone(),
-        paper: false,
+        choices,
+        serial: Serial::Unsigned {
+            id: "7f3a9c".into(),
+            paper: false,
+        },
     };
     assert_eq!(
         phone.to_value(),
@@ -66,7 +88,10 @@ fn ballot_json_is_exactly_the_published_shape() {
                           "write_in":["陈静"]}})
     );
     let on_paper = Ballot {
-        paper: true,
+        serial: Serial::Unsigned {
+            id: "7f3a9c".into(),
+            paper: true,
+        },
         ..phone.clone()
     };
     assert_eq!(on_paper.to_value()["paper"], json!(true));
@@ -83,18 +108,68 @@ fn ballot_json_is_exactly_the_published_shape() {
 
 #[test]
 fn motion_json_roundtrips() {
-    let b = Ballot {
-        congress: "xdh-2025".into(),
-        contest: "gzbg".into(),
-        id: "a1".into(),
-        choices: Choices::Motion {
+    let b = Ballot::signed(
+        "xdh-2025",
+        "gzbg",
+        Choices::Motion {
             vote: Mark::Against,
         },
-        paper: false,
-    };
+        &token(),
+        &sig(),
+    );
     let v = b.to_value();
     assert_eq!(v["choices"], json!({"vote":"against"}));
     assert_eq!(Ballot::from_value(&v).unwrap(), b);
+}
+
+#[test]
+fn v2_serial_is_strict() {
+    let good = json!({"v":2,"congress":"x","contest":"y","choices":{"vote":"for"},
+                      "token":token(),"token_sig":sig()});
+    assert!(Ballot::from_value(&good).is_ok());
+    let with = |key: &str, val: serde_json::Value| {
+        let mut v = good.clone();
+        v[key] = val;
+        Ballot::from_value(&v)
+    };
+    for bad in [
+        token().to_uppercase(),
+        token()[..126].to_string(),
+        format!("{}0", token()),
+        token().replace('a', "g"),
+    ] {
+        assert!(
+            matches!(with("token", json!(bad)), Err(BallotError::BadToken { .. })),
+            "{bad}"
+        );
+    }
+    // Unpadded, URL-safe alphabet, stray trailing bits, empty: one spelling only.
+    for bad in [
+        "AAEC".repeat(85) + "AA",
+        "-_8=".repeat(3),
+        "AB==".into(),
+        "".into(),
+    ] {
+        assert!(with("token_sig", json!(bad)).is_err(), "{bad}");
+    }
+    assert!(matches!(
+        with("ballot", json!("z")),
+        Err(BallotError::UnknownKey { .. })
+    ));
+    assert!(matches!(
+        with("paper", json!(true)),
+        Err(BallotError::UnknownKey { .. })
+    ));
+    let mut unsigned = good.clone();
+    unsigned.as_object_mut().unwrap().remove("token_sig");
+    assert_eq!(
+        Ballot::from_value(&unsigned),
+        Err(BallotError::MissingKey { key: "token_sig" })
+    );
+    assert!(matches!(
+        with("v", json!(3)),
+        Err(BallotError::Version { .. })
+    ));
 }
 
 #[test]
@@ -107,9 +182,13 @@ fn from_value_is_strict() {
         Ballot::from_value(&v)
     };
     assert_eq!(
-        with("v", json!(2)),
-        Err(BallotError::Version { found: "2".into() })
+        with("v", json!(3)),
+        Err(BallotError::Version { found: "3".into() })
     );
+    assert!(matches!(
+        with("v", json!(2)),
+        Err(BallotError::UnknownKey { .. })
+    ));
     assert!(matches!(
         with("v", json!("1")),
         Err(BallotError::Version { .. })

@@ -20,8 +20,9 @@ pub(super) struct ElectionCount {
     pub write_ins: BTreeMap<String, u64>,
 }
 
-/// Counts an election's ballots against its paper.
-pub(super) fn count_election(paper: &ElectionPaper, ballots: &[Choices]) -> ElectionCount {
+/// Counts an election's ballots (each distinct choices with its number of ballots) against
+/// its paper.
+pub(super) fn count_election(paper: &ElectionPaper, ballots: &[(&Choices, u64)]) -> ElectionCount {
     let reader = PaperReader::new(paper);
     let n = paper.candidates.len();
     let mut out = ElectionCount {
@@ -31,25 +32,25 @@ pub(super) fn count_election(paper: &ElectionPaper, ballots: &[Choices]) -> Elec
     // Headings are &'static str while counting; turned into Strings once at the end.
     let mut reasons: BTreeMap<&'static str, u64> = BTreeMap::new();
     let mut buf = vec![Mark::Abstain; n];
-    for choices in ballots {
+    for &(choices, n) in ballots {
         match reader.read(choices, &mut buf) {
             Ok(write_ins) => {
-                out.valid += 1;
+                out.valid += n;
                 for (row, mark) in out.marks.iter_mut().zip(&buf) {
-                    row[mark.index()] += 1;
+                    row[mark.index()] += n;
                 }
                 for name in write_ins {
                     match out.write_ins.get_mut(name) {
-                        Some(n) => *n += 1,
+                        Some(count) => *count += n,
                         None => {
-                            out.write_ins.insert(name.clone(), 1);
+                            out.write_ins.insert(name.clone(), n);
                         }
                     }
                 }
             }
             Err(reason) => {
-                out.invalid += 1;
-                *reasons.entry(reason.category()).or_default() += 1;
+                out.invalid += n;
+                *reasons.entry(reason.category()).or_default() += n;
             }
         }
     }
@@ -66,17 +67,17 @@ pub(super) struct MotionCount {
     pub votes: MarkCounts,
 }
 
-/// Counts a motion's ballots (E3).
-pub(super) fn count_motion(ballots: &[Choices]) -> MotionCount {
+/// Counts a motion's ballots (E3), each distinct choices with its number of ballots.
+pub(super) fn count_motion(ballots: &[(&Choices, u64)]) -> MotionCount {
     let mut by_mark = [0u64; 3];
     let mut invalid = 0;
     let mut reasons: BTreeMap<&'static str, u64> = BTreeMap::new();
-    for choices in ballots {
+    for &(choices, n) in ballots {
         match read_motion(choices) {
-            Ok(vote) => by_mark[vote.index()] += 1,
+            Ok(vote) => by_mark[vote.index()] += n,
             Err(reason) => {
-                invalid += 1;
-                *reasons.entry(reason.category()).or_default() += 1;
+                invalid += n;
+                *reasons.entry(reason.category()).or_default() += n;
             }
         }
     }

@@ -15,10 +15,10 @@ use super::{applied, ElectionSpec, Turnout};
 pub(super) fn tally_election(
     spec: &ElectionSpec,
     turnout: Turnout,
-    ballots: &[Choices],
+    ballots: &[(&Choices, u64)],
 ) -> ContestResult {
     let count = count_election(&spec.paper(), ballots);
-    let cast = ballots.len() as u64;
+    let cast = ballots.iter().map(|(_, n)| n).sum();
     let void = cast > turnout.issued;
     let (threshold, words) = applied("F1", spec.threshold, turnout, count.valid);
 

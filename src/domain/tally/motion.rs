@@ -10,10 +10,10 @@ use super::{applied, MotionSpec, Turnout};
 pub(super) fn tally_motion(
     spec: &MotionSpec,
     turnout: Turnout,
-    ballots: &[Choices],
+    ballots: &[(&Choices, u64)],
 ) -> ContestResult {
     let count = count_motion(ballots);
-    let cast = ballots.len() as u64;
+    let cast = ballots.iter().map(|(_, n)| n).sum();
     let void = cast > turnout.issued;
     let (threshold, words) = applied("F4", spec.threshold, turnout, count.valid);
     let v = count.votes;

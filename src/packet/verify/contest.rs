@@ -7,12 +7,14 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::board::{self, BoardFacts};
-use super::{read_file, show, Checklist, LARGE_LIMIT};
+use super::{read_file, show, Checklist, LARGE_LIMIT, SMALL_LIMIT};
 use crate::crypto::merkle::Hash;
 use crate::crypto::sha256_hex;
 use crate::domain::ballot::Choices;
-use crate::domain::tally::tally;
-use crate::packet::format::{board_path, is_file_safe_id, roll_path, Record, RecordContest};
+use crate::domain::tally::tally_weighted;
+use crate::packet::format::{
+    board_path, contest_key_path, is_file_safe_id, roll_path, Record, RecordContest,
+};
 use crate::packet::record::{contest_spec, turnout};
 use crate::packet::write::ROLL_HEADER;
 
@@ -97,8 +99,30 @@ fn check_board(
             for (code, name, outcome) in outcomes {
                 list.push(code, Some(id), name, outcome);
             }
+            if raw.is_v2() {
+                list.push(
+                    "board.key_file",
+                    Some(id),
+                    "公钥文件 contest key file",
+                    key_file(dir, id, raw.contest_key_pem()),
+                );
+            }
             Some(facts)
         }
+    }
+}
+
+/// `keys/<contest>.pub.pem` (what the OpenSSL commands of VERIFY.txt use) is exactly the
+/// contest key on the board.
+fn key_file(dir: &Path, id: &str, on_board: Option<&str>) -> Result<String, String> {
+    let file = contest_key_path(id);
+    let bytes = read_file(dir, &file, SMALL_LIMIT)?;
+    match on_board {
+        Some(pem) if pem.as_bytes() == bytes.as_slice() => {
+            Ok(format!("{file} 与公示中的 contest_key 逐字节相同"))
+        }
+        Some(_) => Err(format!("{file} 与公示中的 contest_key 不同")),
+        None => Err("公示中没有 contest_key".to_string()),
     }
 }
 
@@ -238,11 +262,11 @@ fn roll_rows(bytes: &[u8]) -> Result<u64, String> {
 fn recount(
     record: &Record,
     c: &RecordContest,
-    choices: Option<Vec<Choices>>,
+    choices: Option<Vec<(Choices, u64)>>,
 ) -> Result<String, String> {
     let choices = choices.ok_or("有选票无法读取,无法复算计票".to_string())?;
     let spec = contest_spec(c, &record.settings).map_err(|e| e.to_string())?;
-    let result = tally(&spec, turnout(c), &choices);
+    let result = tally_weighted(&spec, turnout(c), &choices);
     drop(choices);
     if result == c.result {
         return Ok(format!(

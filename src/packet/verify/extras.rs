@@ -14,11 +14,12 @@ use crate::crypto::{
 };
 use crate::packet::board::proof;
 use crate::packet::format::{
-    addendum_path, addendum_sig_path, board_path, roll_path, Addendum, Record, ADDENDA_DIR,
-    ADDENDUM_KINDS, BOARDS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
+    addendum_name, addendum_path, addendum_sig_path, board_path, contest_key_path,
+    parse_addendum_name, roll_path, Addendum, Record, ADDENDA_DIR, ADDENDUM_KINDS, BOARDS_DIR,
+    KEYS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
 };
 
-/// `boards/` and `rolls/` hold exactly the files of the record's contests: a board left out
+/// `boards/`, `rolls/` and `keys/` hold only files of the record's contests: a board left out
 /// of the record would be a contest hidden from the certified result.
 pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Record) {
     let mut stray = Vec::new();
@@ -35,6 +36,14 @@ pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Recor
             ROLLS_DIR,
             record.contests.iter().map(|c| roll_path(&c.id)).collect(),
         ),
+        (
+            KEYS_DIR,
+            record
+                .contests
+                .iter()
+                .map(|c| contest_key_path(&c.id))
+                .collect(),
+        ),
     ] {
         let Ok(entries) = fs::read_dir(dir.join(sub)) else {
             continue; // a missing directory already fails the contest checks
@@ -47,7 +56,7 @@ pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Recor
         }
     }
     let outcome = if stray.is_empty() {
-        Ok("boards/ 与 rolls/ 中只有记录所列场次的文件".to_string())
+        Ok("boards/、rolls/ 与 keys/ 中只有记录所列场次的文件".to_string())
     } else {
         Err(format!("记录未列出的文件: {}", stray.join(", ")))
     };
@@ -100,13 +109,15 @@ pub(super) fn check_addenda(
             return;
         }
     };
-    let known: Vec<String> = ADDENDUM_KINDS
-        .iter()
-        .flat_map(|k| [format!("{k}.json"), format!("{k}.sig")])
-        .collect();
+    let name_of = |e: &str| {
+        e.strip_suffix(".json")
+            .or_else(|| e.strip_suffix(".sig"))
+            .filter(|n| parse_addendum_name(n).is_some())
+            .map(str::to_string)
+    };
     let unknown: Vec<String> = entries
         .iter()
-        .filter(|e| !known.contains(e))
+        .filter(|e| name_of(e).is_none())
         .map(|e| show(e))
         .collect();
     if !unknown.is_empty() {
@@ -114,29 +125,37 @@ pub(super) fn check_addenda(
         list.push("addenda", None, "附加文件 addenda", Err(detail));
     }
     let record_hash = sha256_hex(record_bytes);
-    for kind in ADDENDUM_KINDS {
-        let present = |ext: &str| entries.contains(&format!("{kind}.{ext}"));
-        if !present("json") && !present("sig") {
-            continue;
-        }
-        let outcome = addendum(dir, kind, key, &record_hash, record);
+    let mut names: Vec<(&str, usize)> = entries
+        .iter()
+        .filter_map(|e| name_of(e))
+        .filter_map(|n| parse_addendum_name(&n))
+        .collect();
+    names.sort_by_key(|(k, n)| (ADDENDUM_KINDS.iter().position(|x| x == k), *n));
+    names.dedup();
+    for (kind, n) in names {
+        let name = addendum_name(kind, n);
+        let outcome = addendum(dir, kind, n, key, &record_hash, record);
         list.push(
             "addendum",
             None,
-            &format!("附加文件 {kind} addendum"),
+            &format!("附加文件 {name} addendum"),
             outcome,
         );
     }
 }
 
+/// Addendum number `n` of `kind`: as [`check_addenda`] says; a correction (n >= 2) also names
+/// the SHA-256 of addendum n - 1 of the same kind and gives its reason.
 fn addendum(
     dir: &Path,
     kind: &str,
+    n: usize,
     key: Option<&PublicKey>,
     record_hash: &str,
     record: Option<&Record>,
 ) -> Result<String, String> {
-    let (file, sig_file) = (addendum_path(kind), addendum_sig_path(kind));
+    let name = addendum_name(kind, n);
+    let (file, sig_file) = (addendum_path(&name), addendum_sig_path(&name));
     let bytes = read_file(dir, &file, SMALL_LIMIT)?;
     let sig = read_file(dir, &sig_file, SMALL_LIMIT)?;
     let key = key.ok_or("没有可用的公钥,无法核对签名".to_string())?;
@@ -173,6 +192,21 @@ fn addendum(
             "{file} 引用的记录哈希为 {},record.json 的 sha256 为 {record_hash}",
             show(&a.record_sha256)
         ));
+    }
+    if n >= 2 {
+        let previous = addendum_path(&addendum_name(kind, n - 1));
+        let prev_hash = sha256_hex(&read_file(dir, &previous, SMALL_LIMIT)?);
+        if a.corrects.as_deref() != Some(prev_hash.as_str()) {
+            return Err(format!(
+                "{file} 是更正, 应引用 {previous}(sha256 {prev_hash}),实为 {}",
+                show(a.corrects.as_deref().unwrap_or("(无)"))
+            ));
+        }
+        if a.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+            return Err(format!("{file} 是更正, 但没有写明理由"));
+        }
+    } else if a.corrects.is_some() {
+        return Err(format!("{file} 是第一份 {kind},不应引用被更正的文件"));
     }
     Ok(format!(
         "签名有效,引用本记录(sha256 {record_hash}),{} {}",

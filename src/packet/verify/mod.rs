@@ -14,12 +14,15 @@
 //! summary, addenda, the receipt), [`pin`] the comparison of the key with the fingerprint
 //! announced in the hall (`--expect-key`).
 
-mod ballots;
+pub(crate) mod ballots;
 mod board;
 mod contest;
 mod extras;
 pub mod pin;
+mod signed;
 
+#[cfg(test)]
+mod signed_tests;
 #[cfg(test)]
 mod tests;
 

@@ -10,7 +10,7 @@ use crate::packet::record::sign_record;
 use crate::packet::test_data::{sample_packet, Sample};
 use crate::packet::write::write_packet;
 
-fn written() -> (tempfile::TempDir, PathBuf, Sample) {
+pub(super) fn written() -> (tempfile::TempDir, PathBuf, Sample) {
     let sample = sample_packet();
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("packet");
@@ -19,19 +19,19 @@ fn written() -> (tempfile::TempDir, PathBuf, Sample) {
 }
 
 /// (code, contest) of every failed check.
-fn failed(list: &Checklist) -> Vec<(String, Option<String>)> {
+pub(super) fn failed(list: &Checklist) -> Vec<(String, Option<String>)> {
     list.failures()
         .map(|c| (c.code.clone(), c.contest.clone()))
         .collect()
 }
 
-fn at(code: &str, contest: Option<&str>) -> (String, Option<String>) {
+pub(super) fn at(code: &str, contest: Option<&str>) -> (String, Option<String>) {
     (code.to_string(), contest.map(str::to_string))
 }
 
 /// Rewrites record.json through `f` and signs it again with the congress's own key: the
 /// insider's forgery, which only the checks below the signature can catch.
-fn resign(dir: &Path, key: &SigningKey, f: impl FnOnce(&mut Record)) {
+pub(super) fn resign(dir: &Path, key: &SigningKey, f: impl FnOnce(&mut Record)) {
     let mut record: Record =
         serde_json::from_slice(&fs::read(dir.join("record.json")).unwrap()).unwrap();
     f(&mut record);
@@ -41,7 +41,12 @@ fn resign(dir: &Path, key: &SigningKey, f: impl FnOnce(&mut Record)) {
 }
 
 /// Rewrites a board (canonically) through `f`, and the record's hash of it, re-signed.
-fn rewrite_board(dir: &Path, key: &SigningKey, contest: &str, f: impl FnOnce(&mut Value)) {
+pub(super) fn rewrite_board(
+    dir: &Path,
+    key: &SigningKey,
+    contest: &str,
+    f: impl FnOnce(&mut Value),
+) {
     let path = dir.join(format!("boards/{contest}.board.json"));
     let mut board: Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
     f(&mut board);
@@ -64,11 +69,15 @@ fn the_sample_packet_passes_every_check() {
         "board.file",
         "board.sha256",
         "board.format",
+        "board.key",
         "board.canonical",
         "board.ballots",
+        "board.signatures",
+        "board.tokens",
         "board.sorted",
         "board.counts",
         "board.merkle_root",
+        "board.key_file",
         "roll.sha256",
         "roll.count",
         "tally",

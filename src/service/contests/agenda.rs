@@ -25,6 +25,7 @@ pub fn delete(
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let (_, before) = editable(c, congress_id, contest_id)?;
+        super::rounds::refuse_delete(&before)?;
         let candidates = repo::candidates(c, contest_id)?;
         repo::delete(c, contest_id)?;
         for (i, rest) in repo::list(c, congress_id)?.iter().enumerate() {

@@ -67,6 +67,15 @@ impl CandidateData {
     }
 }
 
+/// Whether rule C3 applies to the contest's candidates (presidium elections only).
+fn checks_c3(contest: &Contest) -> bool {
+    contest
+        .def
+        .kind_of_election()
+        .unwrap_or_default()
+        .checks_eligibility()
+}
+
 /// Every reason to refuse `c` in a contest that already lists `others` (B6, G2, C3, field
 /// lengths), each naming the candidate.
 fn problems(
@@ -74,6 +83,7 @@ fn problems(
     others: &[Candidate],
     scrutineers: &[Scrutineer],
     profile: &RuleProfile,
+    c3: bool,
 ) -> Vec<String> {
     let who = format!("候选人{}（学号{}）", c.name, c.student_no);
     let mut out = Vec::new();
@@ -108,7 +118,7 @@ fn problems(
     }
     out.extend(scrutineer_conflict(c, &who, scrutineers));
     let e = eligibility(c, profile);
-    if !e.eligible && !e.overridden {
+    if c3 && !e.eligible && !e.overridden {
         out.push(format!(
             "规则C3：{who}未通过资格审查：{}。不得提名；如确需提名，须填写特批理由",
             e.reasons.join("；")
@@ -143,7 +153,7 @@ fn scrutineer_conflict(c: &Candidate, who: &str, scrutineers: &[Scrutineer]) -> 
 }
 
 /// The election `contest_id`, editable now, with the congress's rule profile.
-fn editable_election(
+pub(super) fn editable_election(
     c: &mut DbConnection,
     congress_id: &str,
     contest_id: &str,
@@ -159,7 +169,10 @@ fn editable_election(
 }
 
 /// Computes the ballot order (C4) of the contest's candidates and stores it.
-fn store_ballot_order(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Vec<Candidate>> {
+pub(super) fn store_ballot_order(
+    c: &mut DbConnection,
+    contest_id: &str,
+) -> ServiceResult<Vec<Candidate>> {
     let list = repo::candidates(c, contest_id)?;
     let order = ballot_order(&list);
     let mut out = Vec::with_capacity(list.len());
@@ -225,7 +238,13 @@ pub fn add_candidate(
         let scrutineers = scrutineers::list(c, congress_id)?;
         let order = repo::next_organiser_order(c, contest_id)?;
         let cand = data.candidate(new_id("k"), order, &profile);
-        let found = problems(&cand, &existing, &scrutineers, &profile);
+        let found = problems(
+            &cand,
+            &existing,
+            &scrutineers,
+            &profile,
+            checks_c3(&contest),
+        );
         if !found.is_empty() {
             return Err(invalid(&format!("不能添加候选人{}", cand.name), found));
         }
@@ -272,7 +291,7 @@ pub fn add_candidates(
         let mut found = Vec::new();
         for ((i, data), order) in rows.iter().enumerate().zip(first..) {
             let cand = data.candidate(new_id("k"), order, &profile);
-            let problems = problems(&cand, &listed, &scrutineers, &profile);
+            let problems = problems(&cand, &listed, &scrutineers, &profile, checks_c3(&contest));
             found.extend(
                 problems
                     .into_iter()
@@ -317,7 +336,7 @@ pub fn update_candidate(
     data: &CandidateData,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
-        let (profile, _) = editable_election(c, congress_id, contest_id)?;
+        let (profile, contest) = editable_election(c, congress_id, contest_id)?;
         let before = repo::candidate(c, contest_id, candidate_id)?
             .ok_or_else(|| ServiceError::NotFound(format!("候选人 {candidate_id} 不存在")))?;
         let others: Vec<Candidate> = repo::candidates(c, contest_id)?
@@ -326,7 +345,7 @@ pub fn update_candidate(
             .collect();
         let scrutineers = scrutineers::list(c, congress_id)?;
         let cand = data.candidate(before.id.clone(), before.organiser_order, &profile);
-        let found = problems(&cand, &others, &scrutineers, &profile);
+        let found = problems(&cand, &others, &scrutineers, &profile, checks_c3(&contest));
         if !found.is_empty() {
             return Err(invalid(&format!("不能修改候选人{}", before.name), found));
         }

@@ -5,8 +5,9 @@
 
 use serde::Serialize;
 
+use super::write_ins::{unconfirmed, UNCONFIRMED};
 use super::{invalid, load};
-use crate::domain::candidates::{check_contest, Candidate};
+use crate::domain::candidates::{check_contest_of, Candidate};
 use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
@@ -28,7 +29,11 @@ pub fn readiness_of(
     let threshold = contest.def.threshold;
     match contest.kind {
         ContestKind::Election => {
-            let mut out = check_contest(
+            // A write-in person awaiting confirmation is reported once, clearly, instead of
+            // through the rules their placeholder details break.
+            let pending: Vec<&Candidate> = candidates.iter().filter(|c| unconfirmed(c)).collect();
+            let mut out = check_contest_of(
+                contest.def.kind_of_election().unwrap_or_default(),
                 congress.level,
                 contest.def.seats.unwrap_or(0),
                 candidates,
@@ -36,13 +41,34 @@ pub fn readiness_of(
                 scrutineers,
                 profile,
             );
+            if !pending.is_empty() {
+                out.retain(|v| !v.message.contains(UNCONFIRMED));
+                for p in pending {
+                    out.push(Violation {
+                        rule: "E2".to_string(),
+                        college: None,
+                        required: 1,
+                        found: 0,
+                        message: format!(
+                            "另选他人“{}”进入本轮投票: 请在候选人列表中“修改”, 填写其学号、学院等信息并确认后才能开始投票",
+                            p.name
+                        ),
+                        warning: false,
+                    });
+                }
+            }
             if threshold != profile.election_threshold {
                 out.push(warning(
                     "F1",
                     format!(
-                        "本选举的当选标准为“{}”，与大会规则设置“{}”不同",
+                        "本选举的当选标准为“{}”，与大会规则设置“{}”不同；理由：{}",
                         threshold.zh(),
-                        profile.election_threshold.zh()
+                        profile.election_threshold.zh(),
+                        contest
+                            .def
+                            .threshold_reason
+                            .as_deref()
+                            .unwrap_or("(未填写)")
                     ),
                 ));
             }
@@ -66,10 +92,15 @@ pub fn readiness_of(
                 vec![warning(
                     "F4",
                     format!(
-                        "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”",
+                        "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”；理由：{}",
                         kind.zh(),
                         threshold.zh(),
-                        default.zh()
+                        default.zh(),
+                        contest
+                            .def
+                            .threshold_reason
+                            .as_deref()
+                            .unwrap_or("(未填写)")
                     ),
                 )]
             }
@@ -226,10 +257,13 @@ mod tests {
                 allow_write_in: false,
                 threshold: Threshold::ORDINARY,
                 margin_override: None,
+                election_kind: None,
+                threshold_reason: None,
             },
             agenda_order: 1,
             parent_id: None,
             round_kind: None,
+            not_held_reason: None,
             state: ContestState::Draft,
             issued: None,
             expected: None,

@@ -68,9 +68,20 @@ pub struct UploadedRoster {
     pub rows: usize,
     /// What the importer ignored.
     pub warnings: Vec<ImportError>,
-    /// The stored roster checked against the rules (it is stored even when invalid, so the
+    /// The roster checked against the rules (it is stored even when invalid, so the
     /// organiser sees every violation at once; it cannot be frozen until it is valid).
     pub report: RosterReport,
+    /// Whether the roster replaced the stored one. A roster with a student number on two rows
+    /// (B6) is judged and reported in full but not stored: the roster holds one row per student.
+    pub stored: bool,
+}
+
+/// Whether two entries share a student number (B6).
+fn has_duplicate_numbers(roster: &[crate::domain::types::RosterEntry]) -> bool {
+    let mut seen = std::collections::HashSet::with_capacity(roster.len());
+    roster
+        .iter()
+        .any(|e| !seen.insert(e.student.student_no.trim()))
 }
 
 /// Stores an uploaded roster file, replacing the previous roster, validates it and stores the
@@ -95,6 +106,20 @@ pub fn upload_roster(
         return Err(reject(&file_name, Some(table), e.into()));
     }
     let warnings = import::warnings(FileKind::Roster, &table);
+    if has_duplicate_numbers(&roster) {
+        let report = write_tx(conn, |c| -> ServiceResult<RosterReport> {
+            let congress = load(c, cid)?;
+            Action::EditRoster.check(congress.state)?;
+            Ok(validate(&roster, &inputs(c, &congress)?.rules()))
+        })?;
+        return Ok(UploadedRoster {
+            file_name,
+            rows: roster.len(),
+            warnings,
+            report,
+            stored: false,
+        });
+    }
     let report = write_tx(conn, |c| -> ServiceResult<RosterReport> {
         let congress = load(c, cid)?;
         Action::EditRoster.check(congress.state)?;
@@ -120,6 +145,7 @@ pub fn upload_roster(
         rows: roster.len(),
         warnings,
         report,
+        stored: true,
     })
 }
 

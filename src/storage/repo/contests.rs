@@ -13,6 +13,7 @@ pub use self::candidates::{
     candidate, candidates, delete_candidate, insert_candidate, next_organiser_order,
     set_ballot_order, update_candidate,
 };
+use crate::domain::candidates::ElectionKind;
 use crate::domain::settings::Threshold;
 use crate::storage::models::ContestRow;
 use crate::storage::schema::contests;
@@ -167,6 +168,20 @@ pub struct ContestDefinition {
     pub threshold: Threshold,
     /// The organiser's reason for 等额 or a reduced margin (rule C2; elections only).
     pub margin_override: Option<String>,
+    /// What the election fills (elections only; `None` = 主席团, as before issue 12).
+    #[serde(default)]
+    pub election_kind: Option<ElectionKind>,
+    /// The organiser's reason for a threshold other than the rules' default for this contest
+    /// (the congress's F1 setting for an election, the motion kind's F4 default).
+    #[serde(default)]
+    pub threshold_reason: Option<String>,
+}
+
+impl ContestDefinition {
+    /// The election's kind (主席团 when none was recorded); `None` for a motion.
+    pub fn kind_of_election(&self) -> Option<ElectionKind> {
+        self.seats.map(|_| self.election_kind.unwrap_or_default())
+    }
 }
 
 /// A contest as the rest of the system sees it.
@@ -181,6 +196,10 @@ pub struct Contest {
     /// The contest this one follows up (再次投票 / 另行选举), if any.
     pub parent_id: Option<String>,
     pub round_kind: Option<String>,
+    /// A proposed round the organiser decided not to hold, with the reason (F2, F3): it stays
+    /// a draft that can no longer open.
+    #[serde(default)]
+    pub not_held_reason: Option<String>,
     pub state: ContestState,
     /// 实到 frozen at opening = ballots issued (rule D2).
     pub issued: Option<u32>,
@@ -238,10 +257,18 @@ impl TryFrom<ContestRow> for Contest {
                 allow_write_in: r.allow_write_in,
                 threshold,
                 margin_override: r.margin_override,
+                election_kind: match &r.election_kind {
+                    None => None,
+                    Some(k) => {
+                        Some(ElectionKind::parse(k).ok_or_else(|| corrupt("election_kind", k))?)
+                    }
+                },
+                threshold_reason: r.threshold_reason,
             },
             agenda_order: to_u32("agenda_order", &r.id, r.agenda_order)?,
             parent_id: r.parent_id,
             round_kind: r.round_kind,
+            not_held_reason: r.not_held_reason,
             state,
             issued: opt_u32("issued", &r.id, r.issued)?,
             expected: opt_u32("expected", &r.id, r.expected)?,
@@ -294,6 +321,9 @@ pub fn insert(
         result: None,
         created_at: now,
         updated_at: now,
+        election_kind: def.election_kind.map(|k| k.as_str().to_string()),
+        threshold_reason: def.threshold_reason.clone(),
+        not_held_reason: None,
     };
     diesel::insert_into(contests::table)
         .values(&row)
@@ -347,6 +377,19 @@ pub fn update_definition(
             contests::allow_write_in.eq(def.allow_write_in),
             contests::threshold.eq(threshold_json(&def.threshold)),
             contests::margin_override.eq(def.margin_override.as_deref()),
+            contests::election_kind.eq(def.election_kind.map(|k| k.as_str())),
+            contests::threshold_reason.eq(def.threshold_reason.as_deref()),
+            contests::updated_at.eq(now_ms()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records that proposed round `id` is not held, with the reason.
+pub fn set_not_held(conn: &mut DbConnection, id: &str, reason: &str) -> StorageResult<()> {
+    diesel::update(contests::table.find(id))
+        .set((
+            contests::not_held_reason.eq(reason),
             contests::updated_at.eq(now_ms()),
         ))
         .execute(conn)?;

@@ -111,9 +111,13 @@ pub fn set_absence_approved(
     conn: &mut DbConnection,
     delegate_id: &str,
     approved: bool,
+    reason: Option<&str>,
 ) -> StorageResult<()> {
     diesel::update(delegates::table.find(delegate_id))
-        .set(delegates::absence_approved.eq(approved))
+        .set((
+            delegates::absence_approved.eq(approved),
+            delegates::absence_reason.eq(reason),
+        ))
         .execute(conn)?;
     Ok(())
 }

@@ -29,11 +29,11 @@ pub fn insert_addendum(conn: &mut DbConnection, row: &AddendumRow) -> StorageRes
     Ok(())
 }
 
-/// The addenda of a congress, by kind.
+/// The addenda of a congress, each kind in sequence (the first, then its corrections).
 pub fn addenda(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<AddendumRow>> {
     Ok(addenda::table
         .filter(addenda::congress_id.eq(congress_id))
-        .order(addenda::created_at)
+        .order((addenda::kind, addenda::seq))
         .select(AddendumRow::as_select())
         .load(conn)?)
 }

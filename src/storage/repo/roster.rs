@@ -216,6 +216,8 @@ pub struct Delegate {
     pub present: bool,
     pub checked_in_at: Option<i64>,
     pub absence_approved: bool,
+    /// Why the absence was approved (请假理由), while it is.
+    pub absence_reason: Option<String>,
 }
 
 impl TryFrom<DelegateRow> for Delegate {
@@ -241,6 +243,7 @@ impl TryFrom<DelegateRow> for Delegate {
             present: r.present,
             checked_in_at: r.checked_in_at,
             absence_approved: r.absence_approved,
+            absence_reason: r.absence_reason,
         })
     }
 }
@@ -276,6 +279,7 @@ pub fn replace_roster(
                 present: false,
                 checked_in_at: None,
                 absence_approved: false,
+                absence_reason: None,
             })
             .execute(conn)?;
     }

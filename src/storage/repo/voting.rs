@@ -1,12 +1,14 @@
 //! The vote itself: opening and closing contests, who may vote (frozen at opening), the roll
-//! of who voted, paper ballots, the ballot box's contents, and the final result.
+//! of who took a ballot paper (领票), each contest's ballot box (its key and paper count),
+//! paper ballots, the ballot box's contents, and the final result.
 //!
-//! Nothing here joins ballots to delegates: `ballots` and `roll` share only the contest.
+//! Nothing here joins ballots to delegates: `ballots` and `roll` share only the contest, and
+//! no function writes both.
 
 use diesel::prelude::*;
 
-use crate::storage::models::{BallotRow, ContestVoterRow, RollRow};
-use crate::storage::schema::{ballots, contest_voters, contests, delegates, roll};
+use crate::storage::models::{BallotBoxRow, BallotRow, ContestVoterRow, RollRow};
+use crate::storage::schema::{ballot_boxes, ballots, contest_voters, contests, delegates, roll};
 use crate::storage::{now_ms, DbConnection, StorageResult};
 
 /// Marks a draft contest open with `issued` ballots (实到) and `expected` (应到) frozen;
@@ -65,18 +67,94 @@ pub fn is_voter(
     Ok(n == 1)
 }
 
-/// Whether the delegate is on the roll of the contest (voted, or was handed a paper ballot).
+/// Whether the delegate is on the roll of the contest (took a phone paper, or was handed a
+/// paper ballot).
 pub fn on_roll(
     conn: &mut DbConnection,
     contest_id: &str,
     delegate_id: &str,
 ) -> StorageResult<bool> {
-    let n: i64 = roll::table
-        .filter(roll::contest_id.eq(contest_id))
-        .filter(roll::delegate_id.eq(delegate_id))
-        .count()
-        .get_result(conn)?;
+    Ok(roll_entry(conn, contest_id, delegate_id)?.is_some())
+}
+
+/// The delegate's roll entry in the contest, if any.
+pub fn roll_entry(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_id: &str,
+) -> StorageResult<Option<RollRow>> {
+    Ok(roll::table
+        .find((contest_id, delegate_id))
+        .select(RollRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Inserts a roll entry unless the delegate already has one; returns whether it was
+/// inserted (the caller's transaction decides what an existing entry means).
+pub fn insert_roll(conn: &mut DbConnection, row: &RollRow) -> StorageResult<bool> {
+    let n = match conn {
+        DbConnection::Pg(c) => diesel::insert_into(roll::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+        DbConnection::Sqlite(c) => diesel::insert_into(roll::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c)?,
+    };
     Ok(n == 1)
+}
+
+/// Creates the contest's ballot box with the public half of its key (at opening).
+pub fn create_ballot_box(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    public_key_pem: &str,
+    key_fingerprint: &str,
+) -> StorageResult<()> {
+    diesel::insert_into(ballot_boxes::table)
+        .values(BallotBoxRow {
+            contest_id: contest_id.to_string(),
+            public_key_pem: public_key_pem.to_string(),
+            key_fingerprint: key_fingerprint.to_string(),
+            paper_entered: 0,
+        })
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The contest's ballot box (its public key and paper count), once it has opened.
+pub fn ballot_box(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> StorageResult<Option<BallotBoxRow>> {
+    Ok(ballot_boxes::table
+        .find(contest_id)
+        .select(BallotBoxRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The hash of the ballot stored under `token` in the contest, if any.
+pub fn ballot_hash_by_token(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    token: &str,
+) -> StorageResult<Option<String>> {
+    Ok(ballots::table
+        .find((contest_id, token))
+        .select(ballots::ballot_hash)
+        .first(conn)
+        .optional()?)
+}
+
+/// Stores one ballot (the ballot box's batch, or a paper ballot's entry).
+pub fn insert_ballot(conn: &mut DbConnection, row: &BallotRow) -> StorageResult<()> {
+    diesel::insert_into(ballots::table)
+        .values(row)
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Moves an open contest to closed (no further phone ballots); false if it was not open.
@@ -96,24 +174,42 @@ pub fn set_closed(conn: &mut DbConnection, contest_id: &str) -> StorageResult<bo
     Ok(n == 1)
 }
 
-/// Rewrites a contest's ballots and roll entries in key order, inside the caller's
-/// transaction (the close). PostgreSQL keeps a table's rows in the order they were written and
-/// stamps each with the id of the transaction that wrote it (`xmin`), and the ballot box
-/// writes a delegate's roll entry and ballot in one transaction: left alone, the two tables
-/// could be paired up row by row (E1). Afterwards every row of the contest carries the
-/// closing transaction's id and sits in hash (ballots) or delegate-id (roll) order. SQLite
-/// keeps these `WITHOUT ROWID` tables in key order and records no writer: nothing to do.
+/// Rewrites a contest's roll entries (and, on PostgreSQL, its ballots) in key order, inside
+/// the caller's transaction (the close). Roll entries and ballots are never written in one
+/// transaction, so nothing stored pairs them; but where the rows physically sit still says in
+/// which order papers were issued and ballots cast, and a delegate who took a paper and voted
+/// at once could be picked out by the two being adjacent (`docs/threat-model.md`). So:
+/// - PostgreSQL keeps a table's rows in the order they were written and stamps each with the
+///   id of the transaction that wrote it (`xmin`): both tables' rows of the contest are
+///   deleted and inserted again in hash (ballots) or delegate-id (roll) order, so every live
+///   row carries the closing transaction's id; the dead versions go with the `VACUUM` after
+///   the close (`storage::scrub`).
+/// - SQLite keeps these `WITHOUT ROWID` tables in key order, but a cell's place inside its
+///   page follows insertion order: the roll's entries are deleted (zeroed: `secure_delete`)
+///   and inserted again in delegate-id order. The ballots are left as they are: their cells
+///   show the order of casting and nothing about who (rewriting a million ballots would hold
+///   the write lock for seconds while other contests vote).
 pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> StorageResult<()> {
     let DbConnection::Pg(c) = conn else {
+        let mut rows: Vec<RollRow> = roll::table
+            .filter(roll::contest_id.eq(contest_id))
+            .select(RollRow::as_select())
+            .load(conn)?;
+        rows.sort_by(|a, b| a.delegate_id.cmp(&b.delegate_id));
+        diesel::delete(roll::table.filter(roll::contest_id.eq(contest_id))).execute(conn)?;
+        for row in &rows {
+            diesel::insert_into(roll::table).values(row).execute(conn)?;
+        }
         return Ok(());
     };
     for sql in [
         "WITH gone AS (DELETE FROM ballots WHERE contest_id = $1 RETURNING *) \
-         INSERT INTO ballots (contest_id, id, ballot_hash, body, paper) \
-         SELECT contest_id, id, ballot_hash, body, paper FROM gone ORDER BY ballot_hash",
+         INSERT INTO ballots (contest_id, token, ballot_hash, body) \
+         SELECT contest_id, token, ballot_hash, body FROM gone ORDER BY ballot_hash",
         "WITH gone AS (DELETE FROM roll WHERE contest_id = $1 RETURNING *) \
-         INSERT INTO roll (contest_id, delegate_id) \
-         SELECT contest_id, delegate_id FROM gone ORDER BY delegate_id",
+         INSERT INTO roll (contest_id, delegate_id, kind, blinded_sha256, blind_sig) \
+         SELECT contest_id, delegate_id, kind, blinded_sha256, blind_sig FROM gone \
+         ORDER BY delegate_id",
     ] {
         diesel::sql_query(sql)
             .bind::<diesel::sql_types::Text, _>(contest_id)
@@ -147,40 +243,44 @@ pub fn set_final(
 }
 
 /// Puts a delegate on the roll as voting on paper and counts one more paper ballot issued;
-/// false if the delegate was already on the roll (voted by phone, or already handed one).
+/// false if the delegate was already on the roll (took a phone paper, or already handed one).
 pub fn assign_paper(
     conn: &mut DbConnection,
     contest_id: &str,
     delegate_id: &str,
 ) -> StorageResult<bool> {
-    if on_roll(conn, contest_id, delegate_id)? {
+    let row = RollRow {
+        contest_id: contest_id.to_string(),
+        delegate_id: delegate_id.to_string(),
+        kind: "paper".to_string(),
+        blinded_sha256: None,
+        blind_sig: None,
+    };
+    if !insert_roll(conn, &row)? {
         return Ok(false);
     }
-    diesel::insert_into(roll::table)
-        .values(RollRow {
-            contest_id: contest_id.to_string(),
-            delegate_id: delegate_id.to_string(),
-        })
-        .execute(conn)?;
     diesel::update(contests::table.find(contest_id))
         .set(contests::paper_issued.eq(contests::paper_issued + 1))
         .execute(conn)?;
     Ok(true)
 }
 
-/// Paper ballots entered so far.
+/// Paper ballots entered so far (0 before the contest opened).
 pub fn paper_entered(conn: &mut DbConnection, contest_id: &str) -> StorageResult<i64> {
-    Ok(ballots::table
-        .filter(ballots::contest_id.eq(contest_id))
-        .filter(ballots::paper.eq(true))
-        .count()
-        .get_result(conn)?)
+    let n: Option<i32> = ballot_boxes::table
+        .find(contest_id)
+        .select(ballot_boxes::paper_entered)
+        .first(conn)
+        .optional()?;
+    Ok(i64::from(n.unwrap_or(0)))
 }
 
-/// Stores a paper ballot (no delegate: it comes out of the ballot box anonymously).
+/// Stores a paper ballot and counts it (no delegate: it comes out of the ballot box
+/// anonymously; the ballot itself does not say it was on paper).
 pub fn insert_paper_ballot(conn: &mut DbConnection, row: &BallotRow) -> StorageResult<()> {
-    diesel::insert_into(ballots::table)
-        .values(row)
+    insert_ballot(conn, row)?;
+    diesel::update(ballot_boxes::table.find(&row.contest_id))
+        .set(ballot_boxes::paper_entered.eq(ballot_boxes::paper_entered + 1))
         .execute(conn)?;
     Ok(())
 }

@@ -145,6 +145,45 @@ pub async fn delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// Why a proposed round is not held.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotHeldBody {
+    /// Required; written into the record with the seats left empty.
+    pub reason: String,
+}
+
+/// Records that a proposed 再次投票 / 另行选举 (a draft with a parent) is not held (F2, F3:
+/// e.g. the seats are reduced instead), with the reason; it stays on the agenda and can no
+/// longer open. A proposed round cannot be deleted (409); this is how it is abandoned.
+#[utoipa::path(post, path = "/api/v1/congresses/{cid}/contests/{id}/not-held", tag = "contests",
+    request_body = NotHeldBody,
+    params(("cid" = String, Path, description = "congress id"), ("id" = String, Path, description = "contest id")),
+    responses((status = 200, body = ContestJson), (status = 403, body = ApiErrorBody),
+        (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn not_held(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    u: ApiUser,
+    path: web::Path<(String, String)>,
+    body: web::Json<NotHeldBody>,
+) -> ApiResult<HttpResponse> {
+    let (cid, id) = path.into_inner();
+    let congress = load(&state, &u, &cid, Need::Own).await?;
+    let actor = api_actor(&u, &req);
+    let reason = body.into_inner().reason;
+    let profile = congress.settings;
+    let v = state
+        .run(move |c| {
+            svc::not_held(c, &actor, &cid, &id, &reason)?;
+            Ok(svc::view(c, &congress, &id)?)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(contest_json(&v, &profile)))
+}
+
 /// Moves a draft contest up or down the agenda; returns the agenda.
 #[utoipa::path(post, path = "/api/v1/congresses/{cid}/contests/{id}/move", tag = "contests",
     request_body = MoveBody,
@@ -187,6 +226,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(one, web::put().to(update))
         .route(one, web::delete().to(delete))
         .route(&format!("{one}/move"), web::post().to(move_contest))
+        .route(&format!("{one}/not-held"), web::post().to(not_held))
         .route(
             &format!("{one}/candidates"),
             web::post().to(candidates::add_candidate),

@@ -3,16 +3,19 @@
 //! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
+pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod congresses;
 pub mod contests;
+pub mod credentials;
 pub mod files;
 pub mod openapi;
 pub mod record;
 pub mod registry;
 pub mod roster;
 pub mod scrutineers;
+pub mod voting;
 
 use actix_web::web;
 
@@ -21,7 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .configure(congresses::configure)
+            .configure(attendance::configure)
             .configure(contests::configure)
+            .configure(voting::configure)
+            .configure(credentials::configure)
             .configure(scrutineers::configure)
             .configure(files::configure)
             .configure(roster::configure)

@@ -8,7 +8,10 @@ use serde_json::Value;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{audit, board, congresses, contests, files, record, registry, roster, scrutineers};
+use super::{
+    attendance, audit, board, congresses, contests, credentials, files, record, registry, roster,
+    scrutineers, voting,
+};
 
 struct BearerAuth;
 
@@ -42,6 +45,7 @@ impl Modify for BearerAuth {
         contests::update,
         contests::delete,
         contests::move_contest,
+        contests::not_held,
         contests::candidates::add_candidate,
         contests::candidates::update_candidate,
         contests::candidates::remove_candidate,
@@ -56,6 +60,20 @@ impl Modify for BearerAuth {
         roster::check,
         roster::freeze,
         roster::unfreeze,
+        credentials::issue,
+        credentials::cards,
+        credentials::reissue,
+        voting::get,
+        voting::open,
+        voting::close,
+        voting::count,
+        voting::assign,
+        voting::enter,
+        voting::roll,
+        attendance::get,
+        attendance::absence,
+        attendance::check,
+        attendance::open_session,
         audit::list,
         board::board_json,
         board::proof,
@@ -81,6 +99,9 @@ impl Modify for BearerAuth {
         (name = "contests", description = "选举与表决事项"),
         (name = "scrutineers", description = "监票人员"),
         (name = "roster", description = "名单导入、名额分配与代表名单"),
+        (name = "credentials", description = "代表证"),
+        (name = "attendance", description = "签到、请假与法定人数"),
+        (name = "voting", description = "投票、纸质选票与计票"),
         (name = "audit", description = "操作日志"),
         (name = "board", description = "公示 (无需登录)"),
         (name = "record", description = "选举结果报告、党委批准与备案"),

@@ -50,8 +50,11 @@ pub struct AddendumBody {
     pub body: String,
     /// approval: 文号 (reference number).
     pub reference: Option<String>,
-    /// YYYY-MM-DD
+    /// YYYY-MM-DD, not in the future; a filing not before the approval.
     pub date: String,
+    /// Required to correct an approval or filing already recorded (a new signed addendum that
+    /// names the one it corrects); refused (409) without it.
+    pub reason: Option<String>,
 }
 
 fn signed(json: String, sig: String) -> WebResult<SignedJson> {
@@ -135,7 +138,9 @@ pub async fn certify(
 }
 
 /// Records the Party committee's approval or the filing as a signed addendum referencing the
-/// record's hash (owner only; each once; filing moves the congress to `filed`).
+/// record's hash (owner only; filing moves the congress to `filed`). The filing only after
+/// the approval (409); dates not in the future (422); a recorded one is corrected by posting
+/// the same kind again with a `reason` (a new signed addendum naming the one it corrects).
 #[utoipa::path(post, path = "/api/v1/congresses/{cid}/addenda", tag = "record",
     request_body = AddendumBody, params(("cid" = String, Path, description = "congress id")),
     responses((status = 201, body = SignedJson), (status = 403, body = ApiErrorBody),
@@ -157,13 +162,15 @@ pub async fn add_addendum(
         body: b.body,
         reference: b.reference,
         date: b.date,
+        reason: b.reason,
     };
     let out = state
         .run(move |c| {
             let added = record::add_addendum(c, &actor, &congress.id, &key, &input)?;
             let row = records::addenda(c, &congress.id)?
                 .into_iter()
-                .find(|a| a.kind == added.kind)
+                .filter(|a| a.kind == added.kind)
+                .max_by_key(|a| a.seq)
                 .ok_or_else(|| WebError::internal("addendum not stored"))?;
             signed(row.body_json, row.sig)
         })

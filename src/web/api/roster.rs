@@ -188,7 +188,9 @@ pub struct UploadJson {
 }
 
 /// Uploads a roster file (owner, set-up only), replacing the stored roster, and validates it.
-/// 422 when the file has errors (nothing stored); 200 with `report.valid` otherwise.
+/// 422 when the file has errors, or when a student number is on two rows (B6: then `details`
+/// lists every violation of the file, the duplicate with both rows and its college); nothing
+/// is stored then. 200 with `report.valid` otherwise.
 #[utoipa::path(put, path = "/api/v1/congresses/{cid}/roster", tag = "roster",
     params(("cid" = String, Path, description = "congress id"), FileName),
     request_body(content = String, content_type = "application/octet-stream",
@@ -214,6 +216,21 @@ pub async fn upload(
                 .map_err(|f| ServiceError::from(f).into())
         })
         .await?;
+    if !out.stored {
+        let errors = out.report.violations.iter().filter(|v| !v.warning).count();
+        return Err(ServiceError::Invalid {
+            message: format!(
+                "代表名单有学号重复(规则B6), 未保存; 这份名单共有{errors}处不符合规则"
+            ),
+            details: out
+                .report
+                .violations
+                .iter()
+                .map(roster_svc::violation_line)
+                .collect(),
+        }
+        .into());
+    }
     Ok(HttpResponse::Ok().json(UploadJson {
         file: out.file_name,
         delegates: out.rows,

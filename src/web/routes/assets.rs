@@ -1,4 +1,5 @@
-//! Static files embedded in the binary: CSS and the import templates organisers download.
+//! Static files embedded in the binary: CSS, the phone's ballot-paper script (`paper.js`) and
+//! the import templates organisers download.
 
 use actix_web::{http::header, web, HttpResponse};
 
@@ -7,6 +8,11 @@ use crate::web::error::WebError;
 const APP_CSS: &str = include_str!("../../../templates/app.css");
 const PRINT_CSS: &str = include_str!("../../../templates/print.css");
 const CARDS_CSS: &str = include_str!("../../../templates/cards.css");
+/// The phone's half of the RFC 9474 blind signatures (`window.CongressPaper`).
+const PAPER_JS: &str = include_str!("../../../templates/static/paper.js");
+/// The phone pages' glue around the ballot-paper crypto (`paper.js`): taking papers on the
+/// waiting page, filling the cast form, keeping papers and receipts in `localStorage`.
+const VOTE_JS: &str = include_str!("../../../templates/static/vote.js");
 
 /// The downloadable import templates (UTF-8 with BOM, Chinese headers, one sample row each).
 pub const IMPORT_TEMPLATES: &[(&str, &str, &[u8])] = &[
@@ -56,6 +62,20 @@ async fn cards_css() -> HttpResponse {
     css(CARDS_CSS)
 }
 
+async fn paper_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(PAPER_JS)
+}
+
+async fn vote_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(VOTE_JS)
+}
+
 async fn template(name: web::Path<String>) -> Result<HttpResponse, WebError> {
     let name = name.into_inner();
     let name = name.trim_end_matches(".csv");
@@ -77,5 +97,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/static/app.css", web::get().to(app_css))
         .route("/static/print.css", web::get().to(print_css))
         .route("/static/cards.css", web::get().to(cards_css))
+        .route("/static/paper.js", web::get().to(paper_js))
+        .route("/static/vote.js", web::get().to(vote_js))
         .route("/templates/{name}", web::get().to(template));
 }

@@ -108,6 +108,24 @@ async fn show(
                 h3 { "法定人数" }
                 @if fig.quorum_met { p { span.badge.ok { "已达到" } } } @else { p { span.badge.bad { "未达到" } } }
                 p.muted { "实到须" (fig.quorum_rule) "应到, 即至少 " (fig.quorum_needed) " 人" }
+                @if fig.absences > 0 {
+                    p.muted { @if congress.settings.subtract_approved_absences { "应到已扣除请假 " (fig.absences) " 人 (规则 D1)" } @else { "按规则设置, 请假代表仍计入应到 (规则 D1)" } }
+                }
+            }
+        }
+        @if owner && matches!(congress.state, CongressState::RosterFrozen | CongressState::CredentialsIssued) {
+            h2 { "请假 (规则 D1)" }
+            p.muted { "宣布开会前登记经批准的请假或撤销请假, 均须填写理由并记入操作日志。" }
+            form.stack method="post" action={"/c/" (id) "/attendance/absence"} {
+                (csrf_field(staff.csrf()))
+                label for="absence_no" { "代表编号" }
+                input #absence_no type="number" min="1" name="delegate_no" required;
+                label for="absence_reason" { "理由" }
+                input #absence_reason type="text" name="reason" required maxlength="200";
+                div.actions {
+                    button type="submit" name="approved" value="1" { "登记请假" }
+                    button.secondary type="submit" name="approved" value="0" { "撤销请假" }
+                }
             }
         }
         @match congress.state {
@@ -149,7 +167,10 @@ async fn show(
                             td.num { (d.delegate_no) }
                             td { (d.student.name) }
                             td { (d.student.college) }
-                            td { (status(d)) }
+                            td {
+                                (status(d))
+                                @if !d.present && d.absence_approved { @if let Some(r) = &d.absence_reason { " (" (r) ")" } }
+                            }
                             td { @if let Some(t) = d.checked_in_at { (datetime(t)) } }
                             td { @if d.present { (u.check_in.as_deref().unwrap_or("—")) } }
                             td.num {
@@ -259,6 +280,58 @@ async fn check(
     ))
 }
 
+#[derive(Deserialize)]
+struct AbsenceForm {
+    delegate_no: String,
+    approved: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn absence(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<String>,
+    form: web::Form<AbsenceForm>,
+) -> WebResult<HttpResponse> {
+    let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    let no: u32 = form.delegate_no.trim().parse().map_err(|_| {
+        WebError::BadRequest(format!("代表编号应为正整数, 现为“{}”", form.delegate_no))
+    })?;
+    let approved = form.approved == "1";
+    let (actor, cid, reason) = (
+        actor(&staff, &req),
+        congress.id.clone(),
+        form.reason.clone(),
+    );
+    let (d, changed) = state
+        .run(move |c| {
+            Ok(attendance::set_absence(
+                c, &actor, &cid, no, approved, &reason,
+            )?)
+        })
+        .await?;
+    let msg = match (approved, changed) {
+        (true, true) => format!("已登记{} (代表编号 {no}) 请假。", d.student.name),
+        (false, true) => format!("已撤销{} (代表编号 {no}) 的请假。", d.student.name),
+        (true, false) => format!(
+            "{} (代表编号 {no}) 此前已登记请假, 未作改动。",
+            d.student.name
+        ),
+        (false, false) => format!(
+            "{} (代表编号 {no}) 没有登记请假, 未作改动。",
+            d.student.name
+        ),
+    };
+    Ok(redirect_with(
+        &state,
+        &format!("/c/{}/attendance", congress.id),
+        true,
+        msg,
+    ))
+}
+
 async fn open_session(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -283,5 +356,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{cid}/attendance", web::get().to(show))
         .route("/c/{cid}/attendance.csv", web::get().to(download))
         .route("/c/{cid}/attendance", web::post().to(check))
+        .route("/c/{cid}/attendance/absence", web::post().to(absence))
         .route("/c/{cid}/session/open", web::post().to(open_session));
 }

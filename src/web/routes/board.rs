@@ -156,6 +156,12 @@ async fn board(
         dl.facts {
             dt { "发出选票 (开始投票时实到)" } dd { (built.board.issued) }
             dt { "收回选票" } dd { (built.board.cast) }
+            @if let Some(paper) = built.board.paper {
+                dt { "其中纸质选票" } dd { (paper) " 张 (不标明是哪几张)" }
+            }
+            @if let Some(fp) = &built.board.contest_key_fingerprint {
+                dt { "选票签发公钥指纹" } dd { code { (fp) } }
+            }
             dt { "默克尔根 (RFC 6962)" } dd { code { (built.board.merkle_root) } }
             dt { "公示文件 SHA-256" } dd { code { (sha256_hex(&built.bytes)) } }
         }
@@ -165,7 +171,7 @@ async fn board(
             a href={"/b/" (cid) "/check"} { "核对追踪码" }
         }
         p.muted {
-            "选票按追踪码 (选票规范化 JSON 的 SHA-256) 升序排列, 不含任何代表信息。废票照样公示, 计为废票 (规则 E2)。"
+            "选票按追踪码 (选票规范化 JSON 的 SHA-256) 升序排列, 不含任何代表信息。每张选票的凭证 (token) 都有本场公钥的盲签名, 证明它是发给某位有投票权代表的选票, 却看不出是谁的。废票照样公示, 计为废票 (规则 E2)。"
         }
         h2 { "选票 (第 " (page_no) "/" (pages) " 页, 共 " (total) " 张)" }
         (ballots_table(&lines))

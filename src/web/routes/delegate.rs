@@ -169,9 +169,11 @@ async fn finish(
                 csrf: new_token(),
                 exp: now_ms() + VOTE_SESSION_MS,
             };
+            let [vote, card] = state.sessions.vote_cookies(&session);
             Ok(HttpResponse::SeeOther()
                 .insert_header(("Location", "/v"))
-                .cookie(state.sessions.vote_cookie(&session))
+                .cookie(vote)
+                .cookie(card)
                 .finish())
         }
         Err(LoginError::Unknown) => {
@@ -293,6 +295,7 @@ async fn logout(state: web::Data<AppState>, voter: Option<Voter>) -> WebResult<H
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/login/code"))
         .cookie(state.sessions.removal(crate::web::session::VOTE_COOKIE))
+        .cookie(state.sessions.removal(crate::web::session::CARD_COOKIE))
         .finish())
 }
 

@@ -18,8 +18,8 @@ use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::account::{page, redirect_with};
 use crate::web::routes::home::{actor, congress_ctx, load_congress};
-use crate::web::views::components::datetime;
 use crate::web::views::csrf_field;
+use crate::web::views::report::{zh_date, zh_datetime};
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
 
@@ -27,7 +27,6 @@ use crate::web::AppState;
 struct Signed {
     record: Record,
     hash: String,
-    signed_at_ms: i64,
     addenda: Vec<(Addendum, String)>,
 }
 
@@ -97,32 +96,45 @@ fn close_form(cid: &str, csrf: &str, contests: &[Contest]) -> Markup {
     }
 }
 
+/// The approval and filing forms: the first of each, or a correction (with its reason) once
+/// recorded; the filing only after the approval (rule G3).
 fn addendum_forms(cid: &str, csrf: &str, state: CongressState, done: &[&str]) -> Markup {
-    html! {
-        @if !done.contains(&"approval") {
-            h3 { "登记党委批准" }
-            form.stack method="post" action={"/c/" (cid) "/record/addenda"} {
-                (csrf_field(csrf))
-                input type="hidden" name="kind" value="approval";
-                label for="a-body" { "批准机关 (同级党委)" }
-                input #a-body type="text" name="body" required;
-                label for="a-ref" { "文号" }
-                input #a-ref type="text" name="reference" required;
-                label for="a-date" { "批准日期" }
-                input #a-date type="date" name="date" required;
-                div.actions { button type="submit" { "登记党委批准" } }
-            }
+    let approved = done.contains(&"approval");
+    let filed = done.contains(&"filing");
+    let today = crate::service::addenda::today_cst().to_string();
+    let reason = |id: &str| {
+        html! {
+            label for=(id) { "更正理由 (已登记的内容不修改, 更正作为新的签名附件登记)" }
+            textarea id=(id) name="reason" rows="2" maxlength="500" required {}
         }
-        @if state == CongressState::Certified && !done.contains(&"filing") {
-            h3 { "登记备案" }
+    };
+    html! {
+        h3 { @if approved { "更正党委批准" } @else { "登记党委批准" } }
+        form.stack method="post" action={"/c/" (cid) "/record/addenda"} {
+            (csrf_field(csrf))
+            input type="hidden" name="kind" value="approval";
+            label for="a-body" { "批准机关 (同级党委)" }
+            input #a-body type="text" name="body" required;
+            label for="a-ref" { "文号" }
+            input #a-ref type="text" name="reference" required;
+            label for="a-date" { "批准日期 (不晚于今天)" }
+            input #a-date type="date" name="date" max=(today) required;
+            @if approved { (reason("a-reason")) }
+            div.actions { button type="submit" { @if approved { "登记更正" } @else { "登记党委批准" } } }
+        }
+        @if !approved {
+            p.muted { "备案须在登记党委批准之后 (规则 G3)。" }
+        } @else if state == CongressState::Certified || filed {
+            h3 { @if filed { "更正备案" } @else { "登记备案" } }
             form.stack method="post" action={"/c/" (cid) "/record/addenda"} {
                 (csrf_field(csrf))
                 input type="hidden" name="kind" value="filing";
                 label for="f-body" { "备案机关 (上级学联、学生会组织或团委)" }
                 input #f-body type="text" name="body" required;
-                label for="f-date" { "备案日期" }
-                input #f-date type="date" name="date" required;
-                div.actions { button type="submit" { "登记备案" } }
+                label for="f-date" { "备案日期 (不早于批准日期, 不晚于今天)" }
+                input #f-date type="date" name="date" max=(today) required;
+                @if filed { (reason("f-reason")) }
+                div.actions { button type="submit" { @if filed { "登记更正" } @else { "登记备案" } } }
             }
         }
     }
@@ -132,7 +144,7 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
     html! {
         h2 { "已签署的选举结果报告" }
         dl.facts {
-            dt { "签署时间" } dd { (s.record.signed_at) " (入库 " (datetime(s.signed_at_ms)) ")" }
+            dt { "签署时间" } dd { (zh_datetime(&s.record.signed_at)) }
             dt { "数字指纹 (record.json 的 SHA-256)" } dd { code { (s.hash) } }
             dt { "签名公钥指纹" } dd { code { (s.record.key_fingerprint) } }
             dt { "写入的事项" } dd { (s.record.contests.len()) " 项" }
@@ -153,16 +165,17 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
             p.muted { "尚未登记。" }
         } @else {
             table.addenda {
-                thead { tr { th { "类别" } th { "机关" } th { "文号" } th { "日期" } th { "登记时间" } th { "所引用报告指纹" } } }
+                thead { tr { th { "类别" } th { "机关" } th { "文号" } th { "日期" } th { "登记时间" } th { "所引用报告指纹" } th { "更正" } } }
                 tbody {
                     @for (a, _) in &s.addenda {
                         tr {
                             td { (addendum_zh(&a.kind)) }
                             td { (a.body) }
                             td { (a.reference.as_deref().unwrap_or("—")) }
-                            td { (a.date) }
-                            td { (a.recorded_at) }
+                            td { (zh_date(&a.date)) }
+                            td { (zh_datetime(&a.recorded_at)) }
                             td { code { (&a.record_sha256[..16.min(a.record_sha256.len())]) "…" } }
+                            td { @if let Some(r) = &a.reason { "更正前一份登记, 理由: " (r) } @else { "—" } }
                         }
                     }
                 }
@@ -197,7 +210,6 @@ async fn show(
                     Some(Signed {
                         record,
                         hash: row.record_hash,
-                        signed_at_ms: row.signed_at,
                         addenda,
                     })
                 }
@@ -218,6 +230,7 @@ async fn show(
         @if congress.state == CongressState::Closed {
             h2 { "签署选举结果报告" }
             p { "签署时, 系统以本大会的密钥 (Ed25519) 对结果报告签名, 其中包括每项选举和表决的票数、结果、公示的默克尔根、监票计票人员和代表名单构成。签署后报告不能再修改。" }
+            p { a.button.secondary href={"/c/" (cid) "/record/preview"} { "预览结果报告单" } " 签署前请与监票人一起核对预览。" }
             @if owner {
                 form method="post" action={"/c/" (cid) "/record/certify"} {
                     (csrf_field(csrf))
@@ -302,6 +315,8 @@ struct AddendumForm {
     body: String,
     reference: Option<String>,
     date: String,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
 async fn add_addendum(
@@ -321,6 +336,7 @@ async fn add_addendum(
         body: form.body,
         reference: form.reference,
         date: form.date,
+        reason: form.reason,
     };
     let c2 = cid.clone();
     let added = state

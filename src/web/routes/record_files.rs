@@ -5,14 +5,15 @@
 
 use actix_web::{web, HttpResponse};
 
-use crate::packet::format::Record;
+use crate::packet::format::{Addendum, Record};
 use crate::packet::{zip_packet, PacketContents};
 use crate::service::record;
+use crate::storage::repo::records;
 use crate::storage::DbConnection;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::home::load_congress;
-use crate::web::views::report::{fill_report, report_html, verify_url};
+use crate::web::views::report::{fill_report, report_html_with, verify_url, ReportExtras};
 use crate::web::AppState;
 
 fn not_signed() -> WebError {
@@ -104,20 +105,68 @@ async fn print(
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
     let c2 = cid.clone();
-    let (row, signed) = state
-        .run(move |c| Ok(record::stored(c, &c2)?))
-        .await?
-        .ok_or_else(not_signed)?;
+    let (stored, addenda) = state
+        .run(move |c| {
+            let stored = record::stored(c, &c2)?;
+            let addenda = records::addenda(c, &c2)?;
+            Ok((stored, addenda))
+        })
+        .await?;
+    let (row, signed) = stored.ok_or_else(not_signed)?;
     let record: Record = serde_json::from_slice(&signed.bytes).map_err(WebError::internal)?;
     let summary = serde_json::from_str(&row.roster_summary).map_err(WebError::internal)?;
-    let html = report_html(
+    let addenda: Vec<Addendum> = addenda
+        .iter()
+        .map(|a| serde_json::from_str(&a.body_json))
+        .collect::<Result<_, _>>()
+        .map_err(WebError::internal)?;
+    let extras = ReportExtras {
+        addenda: &addenda,
+        preview: false,
+    };
+    let html = report_html_with(
         &record,
         &summary,
         &verify_url(&state.public_url, &cid),
         false,
+        extras,
     );
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
+        .body(html))
+}
+
+/// The form as certifying would sign it now (closed congress, not yet certified): for the
+/// organiser and the scrutineers to check before the record is signed for good.
+async fn preview(
+    state: web::Data<AppState>,
+    staff: Staff,
+    path: web::Path<String>,
+) -> WebResult<HttpResponse> {
+    let cid = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Read).await?;
+    let c2 = cid.clone();
+    let (record, summary) = state
+        .run(move |c| {
+            let summary = crate::service::roster::summary(c, &c2)?;
+            let record = record::preview(c, &c2, &summary)?;
+            Ok((record, summary))
+        })
+        .await?;
+    let extras = ReportExtras {
+        addenda: &[],
+        preview: true,
+    };
+    let html = report_html_with(
+        &record,
+        &summary,
+        &verify_url(&state.public_url, &cid),
+        false,
+        extras,
+    );
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
         .body(html))
 }
 
@@ -125,5 +174,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{cid}/record/record.json", web::get().to(record_json))
         .route("/c/{cid}/record/record.sig", web::get().to(record_sig))
         .route("/c/{cid}/record/packet.zip", web::get().to(packet_zip))
-        .route("/c/{cid}/record/print", web::get().to(print));
+        .route("/c/{cid}/record/print", web::get().to(print))
+        .route("/c/{cid}/record/preview", web::get().to(preview));
 }

@@ -1,7 +1,8 @@
-//! The roll of who voted in a contest (names and delegate numbers, never linked to a ballot),
-//! so that the number of ballots can be checked against people. It is personal data: shown to
-//! the congress's logged-in staff (owner and scrutineers) once the contest has opened, and to
-//! its logged-in delegates once voting in the contest has ended; never on a public page.
+//! The roll of who took a ballot paper in a contest (names and delegate numbers, never linked
+//! to a ballot), so that the number of ballots can be checked against people. Personal data:
+//! shown to the congress's logged-in staff (owner and scrutineers) once the contest has
+//! opened, and to its logged-in delegates once voting in the contest has ended; never on a
+//! public page.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
@@ -22,10 +23,10 @@ fn roll_table(contest: &Contest, cast: i64, rows: &[RollLine]) -> Markup {
     html! {
         dl.facts {
             dt { "发出选票 (开始投票时实到)" } dd { (contest.issued.unwrap_or(0)) }
-            dt { "投票人 (含领取纸质选票)" } dd { (rows.len()) }
+            dt { "领票人 (手机或纸质)" } dd { (rows.len()) }
             dt { "收回选票" } dd { (cast) }
         }
-        p.muted { "名单只记录谁领取或投出了选票, 与任何一张选票都没有关联 (无记名投票, 规则 E1)。" }
+        p.muted { "名单只记录谁领取了选票 (手机或纸质), 与任何一张选票都没有关联 (无记名投票, 规则 E1); 领票而未投出的选票算作未收回。" }
         table.roll {
             thead { tr { th.num { "代表编号" } th { "姓名" } th { "学院" } } }
             tbody {

@@ -148,8 +148,13 @@ async fn upload(
         .await?;
     match res {
         Ok(u) => {
+            let status = if u.stored {
+                StatusCode::OK
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
             let n = Some(Notice::Uploaded(u));
-            render(&state, &req, &staff, &congress, n, StatusCode::OK).await
+            render(&state, &req, &staff, &congress, n, status).await
         }
         Err(ImportFailure::Rejected(r)) => {
             let n = Some(Notice::Rejected(r));

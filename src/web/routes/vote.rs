@@ -1,425 +1,185 @@
-//! Voting on the phone: the delegate's home (contests open now, receipts kept on this phone),
-//! the ballot form, a review step (with an explicit confirmation when the ballot would be
-//! invalid), the submission through the ballot box, and the receipt page.
+//! The delegate's waiting page (`/v`) and taking ballot papers (领票, `POST /v/{contest}/paper`).
 //!
-//! Exactly once: the form carries a fresh random ballot id, so a double tap or a retry after a
-//! lost response re-submits the same ballot and gets the same receipt; a second device gets a
-//! clear "already voted" page. The receipt's tracker is also kept in a cookie on this phone.
+//! The waiting page lists the congress's contests that have opened, reloads itself every few
+//! seconds, and carries for each open contest what the phone's script needs to take a paper
+//! as soon as the contest opens: the contest key's modulus and exponent. The script makes a
+//! random token, blinds it, keeps token and blinding in `localStorage`, and posts the blinded
+//! message here with the delegate session; the answer is the blind signature, which the
+//! script unblinds into the paper (token + signature) it will cast at `/box`, where this
+//! session's cookie (`Path=/v`) is never sent. Taking papers at opening, not at voting time,
+//! means the order of issue says nothing about the order of casting.
+//!
+//! Without JavaScript the page says to ask a scrutineer for a paper ballot (纸质选票).
 
-use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
-use actix_web::{web, HttpRequest, HttpResponse};
-use maud::{html, Markup};
+use actix_web::{web, HttpResponse};
+use base64::Engine;
+use maud::html;
+use serde::{Deserialize, Serialize};
 
-use crate::crypto::sign_receipt;
-use crate::crypto::token::new_ballot_id;
-use crate::domain::ballot::{motion_validity, Choices, Validity};
-use crate::service::ballot_box::Refusal;
-use crate::service::voting::{self, BallotPaper};
-use crate::storage::repo::contests::{self as contests_repo, ContestState};
-use crate::storage::repo::voting as voting_repo;
-use crate::web::ballot_form::{self, Fields};
-use crate::web::error::{WebError, WebResult};
+use crate::service::papers::{self, IssueRefusal};
+use crate::service::voting::{self, CannotVote, Standing};
+use crate::storage::repo::contests::{self as contests_repo, Contest, ContestState};
+use crate::web::error::WebResult;
 use crate::web::routes::delegate::Voter;
-use crate::web::views::{csrf_field, phone_layout};
+use crate::web::views::phone::{phone_page, PageOptions};
 use crate::web::AppState;
 
-/// The cookie keeping this phone's trackers: `contest:hash` pairs.
-pub const RECEIPTS_COOKIE: &str = "congress_receipts";
+/// Seconds between reloads of the waiting page.
+pub const REFRESH_SECS: u32 = 5;
 
-fn html_page(status: u16, title: &str, congress: &str, body: Markup) -> HttpResponse {
-    HttpResponse::build(
-        actix_web::http::StatusCode::from_u16(status).unwrap_or(actix_web::http::StatusCode::OK),
-    )
-    .content_type("text/html; charset=utf-8")
-    .insert_header(("Cache-Control", "no-store"))
-    .body(phone_layout(title, Some(congress), body).into_string())
+/// One contest on the waiting page, with the public key of an open one.
+struct Row {
+    contest: Contest,
+    standing: Standing,
+    key: Option<(String, u32)>,
 }
 
-/// This phone's receipts: (contest id, ballot hash).
-fn receipts(req: &HttpRequest) -> Vec<(String, String)> {
-    req.cookie(RECEIPTS_COOKIE)
-        .map(|c| {
-            c.value()
-                .split(',')
-                .filter_map(|p| p.split_once(':'))
-                .filter(|(c, h)| c.len() <= 64 && h.len() == 64)
-                .map(|(c, h)| (c.to_string(), h.to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
+/// `data-state` for the script: `take` (take a paper now), `taken` (a paper went to a phone
+/// of this card: this one if its storage has it), `closed`, `no` (cannot: the text says why).
+fn state_attr(s: &Standing) -> &'static str {
+    match s {
+        Standing::MayTakePaper => "take",
+        Standing::PaperTaken => "taken",
+        Standing::Cannot(CannotVote::Closed) => "closed",
+        Standing::Cannot(_) => "no",
+    }
 }
 
-fn receipts_cookie(mut list: Vec<(String, String)>, contest: &str, hash: &str) -> Cookie<'static> {
-    list.retain(|(c, _)| c != contest);
-    list.push((contest.to_string(), hash.to_string()));
-    let value = list
-        .iter()
-        .map(|(c, h)| format!("{c}:{h}"))
-        .collect::<Vec<_>>()
-        .join(",");
-    let mut c = Cookie::new(RECEIPTS_COOKIE, value);
-    c.set_path("/");
-    c.set_http_only(true);
-    c.set_same_site(SameSite::Lax);
-    c.set_max_age(CookieDuration::days(30));
-    c
-}
-
-async fn home(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    voter: Voter,
-) -> WebResult<HttpResponse> {
+async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpResponse> {
     let (cid, did) = (voter.congress.id.clone(), voter.delegate.id.clone());
-    let rows = state
+    let listed = state
         .run(move |c| {
             let mut out = Vec::new();
             for contest in contests_repo::list(c, &cid)? {
-                let status = match contest.state {
-                    ContestState::Draft => continue,
-                    ContestState::Open => voting::may_vote(c, &contest, &did)?.err(),
-                    _ => Some(voting::CannotVote::Closed),
-                };
-                out.push((contest, status));
+                if contest.state == ContestState::Draft {
+                    continue;
+                }
+                let standing = voting::standing(c, &contest, &did)?;
+                out.push((contest, standing));
             }
             Ok(out)
         })
         .await?;
-    let mine = receipts(&req);
     let card_events = crate::web::routes::delegate::card_events_of(&state, &voter).await?;
+    let mut rows = Vec::with_capacity(listed.len());
+    for (contest, standing) in listed {
+        let key = match contest.state {
+            ContestState::Open => state
+                .contest_public_key(&contest.id)
+                .await?
+                .map(|k| (k.modulus_hex(), k.exponent())),
+            _ => None,
+        };
+        rows.push(Row {
+            contest,
+            standing,
+            key,
+        });
+    }
     let d = &voter.delegate;
+    let cid = &voter.congress.id;
     let body = html! {
         p { (d.student.name) " · 代表编号 " (d.delegate_no) " · " (d.student.college) }
         p { @if d.present { span.badge.ok { "已签到" } } @else { span.badge.bad { "未签到" } " 大会开始后请扫码签到或找会务人员签到" } }
+        noscript { p.error { "本机浏览器没有启用 JavaScript, 不能领取和投出电子选票。请向监票人领取纸质选票, 或换用启用了 JavaScript 的浏览器。" } }
         h1 { "投票事项" }
-        @if rows.is_empty() { p.muted { "现在没有进行中的投票。投票开始后请刷新本页。" } }
-        @for (contest, status) in &rows {
-            div.card {
-                h3 { (contest.def.title) }
-                @match status {
-                    None => a.button.big href={"/v/" (contest.id)} { "去投票" },
-                    Some(why) => p.muted { (why.to_string()) },
+        @if rows.is_empty() { p.muted { "现在没有进行中的投票。投票开始后本页会自动领取选票。" } }
+        div #contests data-csrf=(voter.session.csrf) data-congress=(cid) {
+            @for r in &rows {
+                div.card.contest data-contest=(r.contest.id) data-state=(state_attr(&r.standing))
+                    data-n=[r.key.as_ref().map(|k| k.0.as_str())] data-e=[r.key.as_ref().map(|k| k.1)] {
+                    h3 { (r.contest.def.title) }
+                    @match &r.standing {
+                        Standing::MayTakePaper => p.status { "本项正在投票。" },
+                        Standing::PaperTaken => p.status { "选票已领取。" },
+                        Standing::Cannot(why) => p.status.muted { (why.to_string()) },
+                    }
+                    @if r.contest.state == ContestState::Open {
+                        a.button.big.vote hidden href={"/box/" (cid) "/" (r.contest.id)} { "去投票" }
+                    }
                 }
             }
         }
-        @if !mine.is_empty() {
-            h2 { "本机保存的投票回执" }
-            ul { @for (contest, hash) in &mine {
-                li { a href={"/r/" (contest) "/" (hash)} { code { (&hash[..16]) "…" } } }
-            } }
-        }
+        h2 #mine hidden { "本机保存的投票回执" }
+        ul #receipts {}
+        p.muted { "本页每 " (REFRESH_SECS) " 秒自动刷新。选票和回执只保存在本机浏览器中, 请不要清除浏览器数据, 投票结束前不要换手机。" }
         (crate::web::views::card_use::history(&card_events, crate::storage::now_ms(), 5))
         p { a href="/v" { "刷新" } }
         (crate::web::views::card_use::logout_button(&voter.session.csrf))
     };
-    Ok(html_page(200, "投票事项", &voter.congress.name, body))
-}
-
-/// Loads the contest's paper and checks the voter may vote in it now.
-async fn paper_for(
-    state: &AppState,
-    voter: &Voter,
-    contest_id: &str,
-) -> WebResult<Result<BallotPaper, String>> {
-    let (cid, did, kid) = (
-        voter.congress.id.clone(),
-        voter.delegate.id.clone(),
-        contest_id.to_string(),
-    );
-    state
-        .run(move |c| {
-            let paper = voting::ballot_paper(c, &cid, &kid)?;
-            Ok(match voting::may_vote(c, &paper.contest, &did)? {
-                Ok(()) => Ok(paper),
-                Err(why) => Err(why.to_string()),
-            })
-        })
-        .await
-}
-
-fn cannot_vote_page(voter: &Voter, why: &str) -> HttpResponse {
-    let body = html! {
-        h1 { "不能投票" }
-        p.error { (why) }
-        p { a.button.big href="/v" { "返回投票事项" } }
+    let opts = PageOptions {
+        refresh_secs: Some(REFRESH_SECS),
+        scripts: true,
     };
-    html_page(409, "不能投票", &voter.congress.name, body)
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(phone_page("投票事项", Some(&voter.congress.name), &opts, body).into_string()))
 }
 
-fn ballot_page(
-    voter: &Voter,
-    paper: &BallotPaper,
-    current: Option<&Choices>,
-    error: Option<&str>,
-    ballot_id: &str,
-) -> HttpResponse {
-    let body = html! {
-        h1 { (paper.contest.def.title) }
-        @if !paper.contest.def.body.is_empty() { p { (paper.contest.def.body) } }
-        @if let Some(e) = error { p.error role="alert" { (e) } }
-        form method="post" action={"/v/" (paper.contest.id) "/review"} {
-            (csrf_field(&voter.session.csrf))
-            input type="hidden" name="ballot_id" value=(ballot_id);
-            (ballot_form::fields(paper, current))
-            p { button.big type="submit" { "下一步: 核对选票" } }
-        }
-        p { a href="/v" { "返回" } }
-    };
-    html_page(
-        if error.is_some() { 422 } else { 200 },
-        &paper.contest.def.title,
-        &voter.congress.name,
-        body,
+/// The phone's request for a paper: the blinded message, standard base64.
+#[derive(Deserialize)]
+struct PaperRequest {
+    blinded: String,
+}
+
+/// The answer: the blind signature (standard base64), or why not.
+#[derive(Serialize)]
+struct PaperAnswer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    blind_sig: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> HttpResponse {
+    HttpResponse::build(
+        actix_web::http::StatusCode::from_u16(status)
+            .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
     )
+    .insert_header(("Cache-Control", "no-store"))
+    .json(PaperAnswer { blind_sig, error })
 }
 
-async fn ballot(
+async fn take_paper(
     state: web::Data<AppState>,
     voter: Voter,
     path: web::Path<String>,
-) -> WebResult<HttpResponse> {
-    match paper_for(&state, &voter, &path).await? {
-        Ok(paper) => Ok(ballot_page(&voter, &paper, None, None, &new_ballot_id())),
-        Err(why) => Ok(cannot_vote_page(&voter, &why)),
-    }
-}
-
-fn ballot_id(fields: &Fields) -> String {
-    fields
-        .iter()
-        .find(|(k, _)| k == "ballot_id")
-        .map(|(_, v)| v.clone())
-        .unwrap_or_default()
-}
-
-fn validity(paper: &BallotPaper, choices: &Choices) -> Validity {
-    match &paper.election {
-        Some(e) => e.validity(choices),
-        None => motion_validity(choices),
-    }
-}
-
-fn review_page(
-    voter: &Voter,
-    paper: &BallotPaper,
-    choices: &Choices,
-    id: &str,
-    status: u16,
-) -> HttpResponse {
-    let validity = validity(paper, choices);
-    let body = html! {
-        h1 { "核对选票" }
-        p { (paper.contest.def.title) }
-        (ballot_form::summary(paper, choices))
-        form method="post" action={"/v/" (paper.contest.id) "/cast"} {
-            (csrf_field(&voter.session.csrf))
-            input type="hidden" name="ballot_id" value=(id);
-            (ballot_form::hidden(paper, choices))
-            @if let Validity::Invalid { reason } = &validity {
-                div.error role="alert" {
-                    p { strong { "注意: 这张选票将作为废票。" } }
-                    p { (reason) }
-                    label { input type="checkbox" name="confirm_invalid" value="1"; " 我确认按此投出废票" }
-                }
-            }
-            p { button.big type="submit" { "确认投票" } }
-        }
-        form method="post" action={"/v/" (paper.contest.id) "/edit"} {
-            (csrf_field(&voter.session.csrf))
-            input type="hidden" name="ballot_id" value=(id);
-            (ballot_form::hidden(paper, choices))
-            p { button.big.secondary type="submit" { "返回修改" } }
-        }
-    };
-    html_page(status, "核对选票", &voter.congress.name, body)
-}
-
-async fn review(
-    state: web::Data<AppState>,
-    voter: Voter,
-    path: web::Path<String>,
-    form: web::Form<Fields>,
-) -> WebResult<HttpResponse> {
-    let paper = match paper_for(&state, &voter, &path).await? {
-        Ok(p) => p,
-        Err(why) => return Ok(cannot_vote_page(&voter, &why)),
-    };
-    let fields = form.into_inner();
-    let id = ballot_id(&fields);
-    match ballot_form::parse(&paper, &fields) {
-        Ok(choices) => Ok(review_page(&voter, &paper, &choices, &id, 200)),
-        Err(e) => Ok(ballot_page(&voter, &paper, None, Some(&e), &id)),
-    }
-}
-
-async fn edit(
-    state: web::Data<AppState>,
-    voter: Voter,
-    path: web::Path<String>,
-    form: web::Form<Fields>,
-) -> WebResult<HttpResponse> {
-    let paper = match paper_for(&state, &voter, &path).await? {
-        Ok(p) => p,
-        Err(why) => return Ok(cannot_vote_page(&voter, &why)),
-    };
-    let fields = form.into_inner();
-    let choices = ballot_form::parse(&paper, &fields).ok();
-    Ok(ballot_page(
-        &voter,
-        &paper,
-        choices.as_ref(),
-        None,
-        &ballot_id(&fields),
-    ))
-}
-
-async fn cast(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    voter: Voter,
-    path: web::Path<String>,
-    form: web::Form<Fields>,
+    form: web::Form<PaperRequest>,
 ) -> WebResult<HttpResponse> {
     let contest_id = path.into_inner();
-    // The paper is read without the may-vote check: a retry of an accepted ballot must still
-    // get its receipt; the ballot box decides (whether the contest is open, whether this
-    // delegate may vote, whether they already did).
-    let paper = state.ballot_paper(&voter.congress.id, &contest_id).await?;
-    let fields = form.into_inner();
-    let id = ballot_id(&fields);
-    let choices = match ballot_form::parse(&paper, &fields) {
-        Ok(c) => c,
-        Err(e) => return Ok(ballot_page(&voter, &paper, None, Some(&e), &id)),
+    let cid = voter.congress.id.clone();
+    let Ok(blinded) = base64::engine::general_purpose::STANDARD.decode(form.blinded.trim()) else {
+        return Ok(answer(400, None, Some("盲化消息应为 base64 编码".into())));
     };
-    let confirmed = fields
-        .iter()
-        .any(|(k, v)| k == "confirm_invalid" && v == "1");
-    if !validity(&paper, &choices).is_valid() && !confirmed {
-        return Ok(review_page(&voter, &paper, &choices, &id, 422));
-    }
-    let sub = voting::prepare(
-        &voter.congress.id,
-        &contest_id,
-        &voter.delegate.id,
-        &id,
-        choices,
-    )?;
-    match state.ballot_box.submit(sub).await {
-        Ok(accepted) => {
-            let to = format!("/r/{contest_id}/{}", accepted.ballot_hash);
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", to))
-                .cookie(receipts_cookie(
-                    receipts(&req),
-                    &contest_id,
-                    &accepted.ballot_hash,
-                ))
-                .finish())
-        }
-        Err(Refusal::Unavailable(detail)) => {
-            tracing::warn!(detail = %detail, "ballot box unavailable");
-            // Not stored: the same ballot (same id) can be submitted again safely.
-            let body = html! {
-                h1 { "选票尚未保存" }
-                p.error { "系统繁忙, 您的选票还没有保存。请点击下面的按钮重新提交 (不会重复计票)。" }
-                form method="post" action={"/v/" (contest_id) "/cast"} {
-                    (csrf_field(&voter.session.csrf))
-                    input type="hidden" name="ballot_id" value=(id);
-                    @for (k, v) in fields.iter().filter(|(k, _)| k != "csrf" && k != "ballot_id") {
-                        input type="hidden" name=(k) value=(v);
-                    }
-                    p { button.big type="submit" { "重新提交" } }
-                }
-            };
-            Ok(html_page(503, "选票尚未保存", &voter.congress.name, body))
-        }
-        Err(refusal) => {
-            let body = html! {
-                h1 { "选票未被接收" }
-                p.error { (refusal.to_string()) }
-                @if matches!(refusal, Refusal::AlreadyVoted) {
-                    p { "如果您在另一台设备上投过票, 回执保存在那台设备上。" }
-                }
-                p { a.button.big href="/v" { "返回投票事项" } }
-            };
-            Ok(html_page(409, "选票未被接收", &voter.congress.name, body))
-        }
-    }
-}
-
-/// The receipt of an accepted ballot: the tracker and the signed receipt to keep. Anyone who
-/// knows the hash may see it (it reveals nothing but that the ballot is in the box).
-async fn receipt(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> WebResult<HttpResponse> {
-    let (contest_id, hash) = path.into_inner();
-    let (json, congress_name) = signed_receipt(&state, &contest_id, &hash).await?;
-    let body = html! {
-        h1 { "投票成功" }
-        p { "您的选票已保存。下面是选票的追踪码 (选票哈希), 投票结束后可在公示中查到它:" }
-        p.tracker { (hash) }
-        p { "签名回执 (可截图或下载保存):" }
-        pre.tracker { (json) }
-        p { a.button.big href={"/r/" (contest_id) "/" (hash) "/json"} { "下载回执" } }
-        p { a href="/v" { "返回投票事项" } }
-    };
-    Ok(html_page(200, "投票回执", &congress_name, body))
-}
-
-async fn signed_receipt(
-    state: &AppState,
-    contest_id: &str,
-    hash: &str,
-) -> WebResult<(String, String)> {
-    if hash.len() != 64
-        || !hash
-            .bytes()
-            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
-    {
-        return Err(WebError::NotFound("回执不存在".to_string()));
-    }
-    let (kid, h) = (contest_id.to_string(), hash.to_string());
-    let found = state
-        .run(move |c| {
-            let Some(contest) = contests_repo::get(c, &kid)? else {
-                return Ok(None);
-            };
-            if !voting_repo::has_ballot(c, &kid, &h)? {
-                return Ok(None);
-            }
-            let congress = crate::storage::repo::congress::get(c, &contest.congress_id)?;
-            Ok(congress.map(|g| (contest.congress_id, g.name)))
-        })
+    // The contest must be this congress's and opened (its key exists); the issuer checks
+    // the rest (open now, entitled, not on the roll) inside its transaction.
+    let (c2, k2) = (cid.clone(), contest_id.clone());
+    let contest = state
+        .run(move |c| Ok(voting::contest(c, &c2, &k2)?))
         .await?;
-    let (congress_id, name) =
-        found.ok_or_else(|| WebError::NotFound("没有这张选票的回执".to_string()))?;
-    let key = state.signing_key(&congress_id)?;
-    let r = sign_receipt(&key, &congress_id, contest_id, hash).map_err(WebError::internal)?;
-    Ok((r.to_json_string(), name))
-}
-
-async fn receipt_json(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> WebResult<HttpResponse> {
-    let (contest_id, hash) = path.into_inner();
-    let (json, _) = signed_receipt(&state, &contest_id, &hash).await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/json")
-        .insert_header((
-            "Content-Disposition",
-            format!("attachment; filename=\"receipt-{}.json\"", &hash[..16]),
-        ))
-        .body(json))
+    if contest.state == ContestState::Draft {
+        return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
+    }
+    let key = state.contest_key(&cid, &contest_id)?;
+    let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
+    let signed = web::block(move || papers::sign(&key, &kid, &did, &blinded)).await?;
+    let issue = match signed {
+        Ok(i) => i,
+        Err(e) => return Ok(answer(400, None, Some(e.to_string()))),
+    };
+    Ok(match state.issuer.submit(issue).await {
+        Ok(issued) => answer(200, Some(issued.blind_sig), None),
+        Err(IssueRefusal::Unavailable(detail)) => {
+            tracing::warn!(detail = %detail, "paper issuer unavailable");
+            let busy = "投票系统暂时无法发出选票, 本页会自动重试 (不会重复领取)";
+            answer(503, None, Some(busy.to_string()))
+        }
+        Err(refusal) => answer(409, None, Some(refusal.to_string())),
+    })
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v", web::get().to(home))
-        .route("/v/{contest}", web::get().to(ballot))
-        .route("/v/{contest}/review", web::post().to(review))
-        .route("/v/{contest}/edit", web::post().to(edit))
-        .route("/v/{contest}/cast", web::post().to(cast))
-        .route("/r/{contest}/{hash}/json", web::get().to(receipt_json))
-        .route("/r/{contest}/{hash}", web::get().to(receipt));
+        .route("/v/{contest}/paper", web::post().to(take_paper));
 }

@@ -11,8 +11,9 @@ use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo, ContestState};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
-use crate::web::ballot_form::{self, Fields};
+use crate::web::ballot_form::Fields;
 use crate::web::error::{WebError, WebResult};
+use crate::web::paper_form;
 use crate::web::routes::account::{page, redirect_with};
 use crate::web::routes::count::{self, counted_message};
 use crate::web::routes::home::{actor, congress_ctx, load_congress};
@@ -61,7 +62,7 @@ async fn show(
                 dt { "应到" } dd { (contest.expected.unwrap_or(0)) }
                 dt { "发出选票 (开始时实到)" } dd { (issued) }
                 dt { "已收回选票" } dd { (cast) }
-                dt { "已投票/已领纸质票代表" } dd { (roll) }
+                dt { "已领票代表 (手机或纸质)" } dd { (roll) }
                 dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
             }
         }
@@ -81,7 +82,7 @@ async fn show(
                     }
                 }
                 h2 { "纸质选票: 登记代表" }
-                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机投本项。" }
+                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机领取本项选票。手机已领取电子选票的代表不能再领纸质选票 (每人只有一张选票)。" }
                 form.stack method="post" action={(back(&cid, &kid)) "/paper/assign"} {
                     (csrf_field(csrf))
                     label for="delegate_no" { "代表编号" }
@@ -96,7 +97,7 @@ async fn show(
             p.muted { "开箱后逐张录入, 不记录是哪位代表的选票。还可录入 " ((contest.paper_issued as i64) - paper_entered) " 张。" }
             form method="post" action={(back(&cid, &kid)) "/paper/enter"} {
                 (csrf_field(csrf))
-                (ballot_form::fields(&paper, None))
+                (paper_form::fields(&paper))
                 p { button type="submit" { "录入这张纸质选票" } }
             }
         }
@@ -123,8 +124,9 @@ async fn open(
     load_congress(&state, &staff, &cid, Need::Own).await?;
     let actor = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
+    let keys = state.keys.clone();
     let contest = state
-        .run(move |c| Ok(voting::open(c, &actor, &c2, &k2)?))
+        .run(move |c| Ok(voting::open(c, &actor, &keys, &c2, &k2)?))
         .await?;
     Ok(redirect_with(
         &state,
@@ -224,12 +226,13 @@ async fn enter_paper(
     let paper = state
         .run(move |c| Ok(voting::ballot_paper(c, &c2, &k2)?))
         .await?;
-    let choices = ballot_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
+    let choices = paper_form::parse(&paper, &form.into_inner()).map_err(WebError::BadRequest)?;
     let who = actor(&staff, &req);
+    let key = state.contest_key(&cid, &kid)?;
     let (c2, k2) = (cid.clone(), kid.clone());
     let (hash, last_after_close) = state
         .run(move |c| {
-            let hash = voting::enter_paper(c, &who, &c2, &k2, choices)?;
+            let hash = voting::enter_paper(c, &who, &key, &c2, &k2, choices)?;
             let contest = voting::contest(c, &c2, &k2)?;
             let entered = voting_repo::paper_entered(c, &k2)?;
             let last =

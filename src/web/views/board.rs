@@ -1,5 +1,6 @@
-//! How a published board reads: one row per ballot (its tracker, what it says, paper or phone,
-//! valid or 废票 with the reason), and the steps of checking one ballot's audit path.
+//! How a published board reads: one row per ballot (its tracker, what it says, valid or 废票
+//! with the reason; never whether it was cast on paper or by phone: a board says only how
+//! many were on paper), and the steps of checking one ballot's audit path.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,6 @@ pub struct BallotLine {
     pub hash: String,
     /// What the ballot says, in words.
     pub text: String,
-    pub paper: bool,
     /// `Some(reason)` for 废票.
     pub invalid: Option<String>,
 }
@@ -36,7 +36,6 @@ pub fn ballot_line(
                 position,
                 hash,
                 text: format!("无法读取: {e}"),
-                paper: false,
                 invalid: Some(e.to_string()),
             }
         }
@@ -58,7 +57,6 @@ pub fn ballot_line(
         position,
         hash,
         text: choices_text(&ballot.choices, &names),
-        paper: ballot.paper,
         invalid: match validity {
             crate::domain::ballot::Validity::Valid => None,
             crate::domain::ballot::Validity::Invalid { reason } => Some(reason),
@@ -70,6 +68,7 @@ pub fn ballot_line(
 pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
     match choices {
         Choices::Motion { vote } => vote.zh_motion().to_string(),
+        Choices::MotionMarks { marks } => motion_marks_text(marks),
         Choices::Election { marks, write_ins } => {
             let mut parts = Vec::new();
             for mark in Mark::ALL {
@@ -90,18 +89,27 @@ pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
     }
 }
 
+/// A motion paper marked other than once: "空白 (未作标记)" or "赞成、反对 (同时标记)".
+pub fn motion_marks_text(marks: &[Mark]) -> String {
+    if marks.is_empty() {
+        "空白 (未作标记)".to_string()
+    } else {
+        let names: Vec<&str> = marks.iter().map(|m| m.zh_motion()).collect();
+        format!("{} (同时标记)", names.join("、"))
+    }
+}
+
 /// The ballots table of one page of a board.
 pub fn ballots_table(lines: &[BallotLine]) -> Markup {
     html! {
         table.ballots {
-            thead { tr { th.num { "序号" } th { "追踪码 (选票哈希)" } th { "选票内容" } th { "方式" } th { "有效性" } } }
+            thead { tr { th.num { "序号" } th { "追踪码 (选票哈希)" } th { "选票内容" } th { "有效性" } } }
             tbody {
                 @for l in lines {
                     tr id={"b" (l.position)} class=(if l.invalid.is_some() { "warning" } else { "" }) {
                         td.num { (l.position) }
                         td { code.tracker-inline { (l.hash) } }
                         td { (l.text) }
-                        td { (if l.paper { "纸质" } else { "手机" }) }
                         td {
                             @match &l.invalid {
                                 Some(reason) => { "废票: " (reason) },
@@ -155,7 +163,8 @@ mod tests {
         if !write_in.is_empty() {
             choices["write_in"] = json!(write_in);
         }
-        json!({"v":1,"congress":"c","contest":"k","ballot":"ab","choices":choices})
+        json!({"v":2,"congress":"c","contest":"k","choices":choices,
+               "token":"ab".repeat(64),"token_sig":"AAEC".repeat(86)})
     }
 
     #[test]
@@ -168,7 +177,6 @@ mod tests {
         );
         assert_eq!(l.text, "赞成: 王芳 · 不赞成: 李强");
         assert_eq!(l.invalid, None);
-        assert!(!l.paper);
 
         let l = ballot_line(
             4,
@@ -182,7 +190,7 @@ mod tests {
 
         let motion = json!({"v":1,"congress":"c","contest":"m","ballot":"cd","choices":{"vote":"against"},"paper":true});
         let l = ballot_line(1, "h".into(), &motion, None);
-        assert_eq!((l.text.as_str(), l.paper, l.invalid), ("反对", true, None));
+        assert_eq!((l.text.as_str(), l.invalid), ("反对", None));
     }
 
     #[test]
@@ -191,12 +199,12 @@ mod tests {
             position: 7,
             hash: "ab".repeat(32),
             text: "<i>x</i>".into(),
-            paper: true,
             invalid: Some("废".into()),
         }];
         let html = ballots_table(&lines).into_string();
         assert!(html.contains("<tr id=\"b7\" class=\"warning\"><td class=\"num\">7</td>"));
         assert!(html.contains("&lt;i&gt;x&lt;/i&gt;"));
-        assert!(html.contains("<td>纸质</td><td>废票: 废</td>"));
+        assert!(html.contains("<td>&lt;i&gt;x&lt;/i&gt;</td><td>废票: 废</td>"));
+        assert!(!html.contains("纸质") && !html.contains("手机"));
     }
 }

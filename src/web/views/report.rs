@@ -11,6 +11,9 @@
 
 mod contest;
 mod roster;
+mod zh_time;
+
+pub use zh_time::{zh_date, zh_datetime};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use qrcode::render::svg;
@@ -18,7 +21,7 @@ use qrcode::{EcLevel, QrCode};
 
 use crate::crypto::{canonical, sha256_hex};
 use crate::domain::roster::RosterSummary;
-use crate::packet::format::{Record, RecordScrutineer};
+use crate::packet::format::{Addendum, Record, RecordScrutineer};
 use crate::packet::PacketContents;
 
 /// A blank date to fill by hand; ideographic spaces, which HTML does not collapse.
@@ -42,6 +45,16 @@ pub fn verify_url(public_url: &str, congress_id: &str) -> String {
     format!("{}/b/{congress_id}", public_url.trim_end_matches('/'))
 }
 
+/// What the form prints besides the record and the roster summary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportExtras<'a> {
+    /// The signed addenda (党委批准, 备案, and their corrections), in sequence per kind; the
+    /// latest of each kind is printed in section 六, with the corrections noted.
+    pub addenda: &'a [Addendum],
+    /// A preview before certifying: the record is not signed yet.
+    pub preview: bool,
+}
+
 /// The whole printable form as an HTML document. `standalone`: the stylesheet is embedded
 /// (for `report.html` in the packet, opened from disk); otherwise it links `/static/print.css`
 /// (the served page, whose CSP allows no inline style).
@@ -51,8 +64,29 @@ pub fn report_html(
     verify_url: &str,
     standalone: bool,
 ) -> String {
+    report_html_with(
+        record,
+        summary,
+        verify_url,
+        standalone,
+        ReportExtras::default(),
+    )
+}
+
+/// [`report_html`] with the addenda recorded so far, or as a preview.
+pub fn report_html_with(
+    record: &Record,
+    summary: &RosterSummary,
+    verify_url: &str,
+    standalone: bool,
+    extras: ReportExtras<'_>,
+) -> String {
     let c = &record.congress;
-    let title = format!("{} 选举结果报告单", c.name);
+    let title = if extras.preview {
+        format!("{} 选举结果报告单 (预览)", c.name)
+    } else {
+        format!("{} 选举结果报告单", c.name)
+    };
     let doc = html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -68,21 +102,27 @@ pub fn report_html(
             }
             body.report {
                 div.sheet {
+                    @if extras.preview {
+                        p.preview { "预览: 结果报告尚未签署。签署后内容不再改变; 签署时间与数字指纹以签署时为准。请核对无误后再签署。" }
+                    }
                     p.screen-only { "本页为 A4 打印格式: 请使用浏览器的“打印”(Ctrl+P) 打印或存为 PDF。" }
                     h1 { (c.name) }
-                    h2 { "选举结果报告单" }
+                    h2 { "选举结果报告单" @if extras.preview { " (预览)" } }
                     p.meta {
                         (c.school) " · " (c.level_zh) "学生代表大会 · 第" (c.session_no) "次 · "
-                        (c.date) " · " (c.place)
+                        (zh_date(&c.date)) " · " (c.place)
                     }
                     (attendance(record))
                     h3 { "二、选举与表决结果" }
                     @for (i, rc) in record.contests.iter().enumerate() {
                         (contest::contest(i + 1, rc, record))
                     }
+                    (contest::presidium(record))
                     (roster::summary(summary))
-                    (verification(record, verify_url))
+                    (verification(record, extras.preview))
                     (signatures(&record.scrutineers))
+                    (approval_and_filing(extras.addenda))
+                    (last_page(record, verify_url, extras.preview))
                 }
             }
         }
@@ -96,7 +136,25 @@ pub fn fill_report(contents: &mut PacketContents, verify_url: &str) -> Result<()
         .map_err(|e| ReportError::Record(e.to_string()))?;
     let summary: RosterSummary = serde_json::from_slice(&contents.roster_summary)
         .map_err(|e| ReportError::Summary(e.to_string()))?;
-    contents.report_html = report_html(&record, &summary, verify_url, true).into_bytes();
+    // In sequence per kind (approval, approval-2, ... approval-10 by number, not by name).
+    let mut named: Vec<(Option<(&str, usize)>, &crate::packet::Signed)> = contents
+        .addenda
+        .iter()
+        .map(|(name, signed)| (crate::packet::format::parse_addendum_name(name), signed))
+        .collect();
+    named.sort_by_key(|(n, _)| *n);
+    let mut addenda = Vec::new();
+    for (_, signed) in named {
+        let a: Addendum = serde_json::from_slice(&signed.bytes)
+            .map_err(|e| ReportError::Record(e.to_string()))?;
+        addenda.push(a);
+    }
+    let extras = ReportExtras {
+        addenda: &addenda,
+        preview: false,
+    };
+    contents.report_html =
+        report_html_with(&record, &summary, verify_url, true, extras).into_bytes();
     Ok(())
 }
 
@@ -131,34 +189,102 @@ fn attendance(record: &Record) -> Markup {
     }
 }
 
-/// 四、核验: key fingerprint, record hash, signing time, and the QR code of the public page.
-fn verification(record: &Record, verify_url: &str) -> Markup {
+/// 四、电子签名: the record's hash and when it was signed, and how to check them.
+fn verification(record: &Record, preview: bool) -> Markup {
     let record_hash = canonical(record)
         .map(|b| sha256_hex(&b))
         .unwrap_or_else(|_| "—".to_string());
     html! {
-        h3 { "四、电子签名与核验" }
-        div.verify {
+        h3 { "四、电子签名" }
+        dl {
+            dt { "结果报告数字指纹 (record.json 的 SHA-256)" }
+            dd.hash { @if preview { "(签署时生成)" } @else { (record_hash) } }
+            dt { "签署时间" }
+            dd { @if preview { "(尚未签署)" } @else { (zh_datetime(&record.signed_at)) } }
+        }
+        p.small {
+            "本报告单由选举系统以大会密钥 (Ed25519) 签名。核验方法: 用 OpenSSL 以 congress.pub.pem 核对 record.json 与 "
+            "record.sig; 按备案材料中的 VERIFY.txt 逐项核对各公示文件的默克尔根与计票结果; 或扫描末页二维码查看网上公示。"
+        }
+    }
+}
+
+/// The last page's verification block: the QR code, the online verification URL and the
+/// key fingerprint together, kept on one page.
+fn last_page(record: &Record, verify_url: &str, preview: bool) -> Markup {
+    html! {
+        div.verify.last {
             @match qr_svg(verify_url) {
                 Some(svg) => div.qr { (PreEscaped(svg)) },
                 None => {},
             }
             dl {
-                dt { "结果报告数字指纹 (record.json 的 SHA-256)" } dd.hash { (record_hash) }
-                dt { "签名公钥指纹 (Ed25519)" } dd.hash { (record.key_fingerprint) }
-                dt { "签署时间" } dd { (record.signed_at) }
                 dt { "在线核验" } dd { (verify_url) }
+                dt { "签名公钥指纹 (Ed25519, 公钥 SHA-256)" } dd.hash { (record.key_fingerprint) }
+                @if !preview {
+                    dt { "签署时间" } dd { (zh_datetime(&record.signed_at)) }
+                }
+            }
+            p.small.pin {
+                strong { "请核对公钥指纹: " }
+                "上面的签名公钥指纹应与大会当场公布的指纹一致。备案机关核验归档包时请运行 "
+                code { "congress verify --expect-key " (record.key_fingerprint) " <归档包目录>" }
+                "; 归档包的公钥指纹与本报告单不同, 即说明归档包不是用本次大会的密钥签署的 (可能被整体替换后重新签名), 不论其他检查是否通过。"
             }
         }
-        p.small {
-            "本报告单由选举系统以大会密钥 (Ed25519) 签名。核验方法: 用 OpenSSL 以 congress.pub.pem 核对 record.json 与 "
-            "record.sig; 按备案材料中的 VERIFY.txt 逐项核对各公示文件的默克尔根与计票结果; 或扫描二维码查看网上公示。"
-        }
-        p.small.pin {
-            strong { "请核对公钥指纹: " }
-            "上面的签名公钥指纹应与大会当场公布的指纹一致。备案机关核验归档包时请运行 "
-            code { "congress verify --expect-key " (record.key_fingerprint) " <归档包目录>" }
-            "; 归档包的公钥指纹与本报告单不同, 即说明归档包不是用本次大会的密钥签署的 (可能被整体替换后重新签名), 不论其他检查是否通过。"
+    }
+}
+
+/// 六、审批与备案: the recorded approval (批准机关, 文号, 日期) and filing (备案机关, 日期), the
+/// latest of each with its corrections noted; blank lines to fill by hand where none is
+/// recorded yet.
+fn approval_and_filing(addenda: &[Addendum]) -> Markup {
+    let latest = |kind: &str| addenda.iter().rev().find(|a| a.kind == kind);
+    let corrections = |kind: &str| {
+        addenda
+            .iter()
+            .filter(|a| a.kind == kind && a.corrects.is_some())
+            .count()
+    };
+    html! {
+        h3 { "六、审批与备案" }
+        div.signatures {
+            div.sign {
+                p { strong { "同级党委批准" } }
+                @match latest("approval") {
+                    Some(a) => {
+                        p { "批准机关: " (a.body) }
+                        p { "文号: " (a.reference.as_deref().unwrap_or("—")) }
+                        p { "批准日期: " (zh_date(&a.date)) }
+                        p.small { "登记于 " (zh_datetime(&a.recorded_at)) " (签名附件)" }
+                        @if corrections("approval") > 0 {
+                            p.small { "已更正 " (corrections("approval")) " 次, 最近理由: " (a.reason.as_deref().unwrap_or("")) }
+                        }
+                    },
+                    None => {
+                        p.sign-line { "批准机关:" }
+                        p.sign-line { "文号:" }
+                        p.sign-date { (DATE_LINE) " (盖章)" }
+                    },
+                }
+            }
+            div.sign {
+                p { strong { "报上级学联、学生会组织备案" } }
+                @match latest("filing") {
+                    Some(a) => {
+                        p { "备案机关: " (a.body) }
+                        p { "备案日期: " (zh_date(&a.date)) }
+                        p.small { "登记于 " (zh_datetime(&a.recorded_at)) " (签名附件)" }
+                        @if corrections("filing") > 0 {
+                            p.small { "已更正 " (corrections("filing")) " 次, 最近理由: " (a.reason.as_deref().unwrap_or("")) }
+                        }
+                    },
+                    None => {
+                        p.sign-line { "备案机关:" }
+                        p.sign-date { (DATE_LINE) " (盖章)" }
+                    },
+                }
+            }
         }
     }
 }
@@ -193,20 +319,6 @@ fn signatures(scrutineers: &[RecordScrutineer]) -> Markup {
                     p.sign-line { "签字:" }
                     p.sign-date { (DATE_LINE) }
                 }
-            }
-        }
-        h3 { "六、审批与备案" }
-        div.signatures {
-            div.sign {
-                p { strong { "同级党委批准" } }
-                p.sign-line { "批准机关:" }
-                p.sign-line { "文号:" }
-                p.sign-date { (DATE_LINE) " (盖章)" }
-            }
-            div.sign {
-                p { strong { "报上级学联、学生会组织备案" } }
-                p.sign-line { "备案机关:" }
-                p.sign-date { (DATE_LINE) " (盖章)" }
             }
         }
     }

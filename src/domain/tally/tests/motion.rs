@@ -114,3 +114,30 @@ fn nothing_passes_on_zero_for_votes() {
     assert_eq!((r.valid, r.threshold.min_for), (0, 1));
     assert!(!outcome(&r).passed);
 }
+
+/// Paper motion ballots entered as they are (E5): blank and double-marked papers are 废票 with
+/// their reasons, counted in 收回 and never as a vote.
+#[test]
+fn blank_and_double_marked_papers_are_invalid_with_their_reasons() {
+    let mut b = times(6, Choices::Motion { vote: Mark::For });
+    b.extend(times(2, Choices::MotionMarks { marks: vec![] }));
+    b.push(Choices::MotionMarks {
+        marks: vec![Mark::For, Mark::Against],
+    });
+    let spec = ContestSpec::Motion(MotionSpec {
+        threshold: Threshold::ORDINARY,
+    });
+    let r = tally(
+        &spec,
+        Turnout {
+            issued: 10,
+            roster: 10,
+        },
+        &b,
+    );
+    assert_eq!((r.cast, r.valid, r.invalid), (9, 6, 3));
+    assert_eq!(r.invalid_reasons.get("空白票"), Some(&2));
+    assert_eq!(r.invalid_reasons.get("表决票标记多于一项"), Some(&1));
+    assert_eq!(outcome(&r).votes.for_votes, 6);
+    assert!(outcome(&r).passed, "6 of 10 present is more than half");
+}

@@ -74,7 +74,36 @@ fn arb_motion_ballots() -> impl Strategy<Value = Vec<Choices>> {
     proptest::collection::vec(one, 0..200)
 }
 
+/// The ballots as distinct choices with their counts (what the verifier hands the tally).
+fn weighted(ballots: &[Choices]) -> Vec<(Choices, u64)> {
+    let mut out: Vec<(Choices, u64)> = Vec::new();
+    for b in ballots {
+        match out.iter_mut().find(|(c, _)| c == b) {
+            Some((_, n)) => *n += 1,
+            None => out.push((b.clone(), 1)),
+        }
+    }
+    out
+}
+
 proptest! {
+    #[test]
+    fn weighted_counts_give_the_same_result(
+        (spec, turnout, ballots) in arb_election(),
+        motions in arb_motion_ballots(),
+    ) {
+        let spec = ContestSpec::Election(spec);
+        prop_assert_eq!(
+            tally_weighted(&spec, turnout, &weighted(&ballots)),
+            tally(&spec, turnout, &ballots)
+        );
+        let motion = ContestSpec::Motion(MotionSpec { threshold: Threshold::ORDINARY });
+        prop_assert_eq!(
+            tally_weighted(&motion, turnout, &weighted(&motions)),
+            tally(&motion, turnout, &motions)
+        );
+    }
+
     #[test]
     fn result_does_not_depend_on_ballot_order(
         (case, shuffled) in arb_election().prop_flat_map(|(spec, turnout, ballots)| {

@@ -23,7 +23,7 @@ fn an_eligible_candidate_passes_and_drops_an_unneeded_reason() {
     let c = d.candidate("k1".into(), 1, &p);
     assert_eq!(c.name, "林晓");
     assert_eq!(c.eligibility_override, None);
-    assert!(problems(&c, &[], &[], &p).is_empty());
+    assert!(problems(&c, &[], &[], &p, true).is_empty());
 }
 
 #[test]
@@ -32,7 +32,7 @@ fn failing_c3_needs_a_reason() {
     let mut d = data("周宁", "2022030102");
     d.failed_courses = 1;
     let c = d.candidate("k1".into(), 1, &p);
-    let found = problems(&c, &[], &[], &p);
+    let found = problems(&c, &[], &[], &p, true);
     assert_eq!(
         found,
         vec![
@@ -47,7 +47,7 @@ fn failing_c3_needs_a_reason() {
         c.eligibility_override.as_deref(),
         Some("该课程已重修通过，经学院党委研究同意")
     );
-    assert!(problems(&c, &[], &[], &p).is_empty());
+    assert!(problems(&c, &[], &[], &p, true).is_empty());
 }
 
 fn scrutineer(name: &str, no: Option<&str>) -> Scrutineer {
@@ -71,7 +71,7 @@ fn duplicates_scrutineers_and_blank_fields_are_refused() {
     let again = data("林小", "２０２２０３０１０１").candidate("k2".into(), 2, &p);
     assert_eq!(again.student_no, "2022030101");
     let s = [scrutineer("林小", Some("2022030101"))];
-    let found = problems(&again, &[first], &s, &p);
+    let found = problems(&again, &[first], &s, &p, true);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("规则B6：学号2022030101已是本事项的候选人（林晓）"));
     assert_eq!(
@@ -81,11 +81,11 @@ fn duplicates_scrutineers_and_blank_fields_are_refused() {
     // A scrutineer without 学号 of the same name.
     let s = [scrutineer("郑强", None)];
     let zheng = data("郑强", "2022030109").candidate("k3".into(), 3, &p);
-    let found = problems(&zheng, &[], &s, &p);
+    let found = problems(&zheng, &[], &s, &p, true);
     assert_eq!(found.len(), 1);
     assert!(found[0].starts_with("规则G2：监票人员中有同名的计票人“郑强”且未填写学号"));
     let blank = data("", "").candidate("k4".into(), 4, &p);
-    let found = problems(&blank, &[], &[], &p);
+    let found = problems(&blank, &[], &[], &p, true);
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].contains("“姓名”不能为空"));
     assert!(found[1].contains("“学号”不能为空"));

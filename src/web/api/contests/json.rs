@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::candidates::ElectionKind;
 use crate::domain::candidates::{eligibility, Candidate};
 use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::describe_char;
@@ -142,6 +143,17 @@ pub struct ContestJson {
     pub threshold_text: String,
     /// The organiser's reason for 等额 or a reduced margin (C2).
     pub margin_override: Option<String>,
+    /// presidium | committee | standing | other (elections only).
+    pub election_kind: Option<String>,
+    /// 主席团 | 委员会 | 常任代表 | 其他
+    pub election_kind_zh: Option<String>,
+    /// The organiser's reason for a threshold other than the rules' default.
+    pub threshold_reason: Option<String>,
+    /// runoff (再次投票) | supplementary (另行选举): a round proposed by `parent`'s count.
+    pub round_kind: Option<String>,
+    pub parent: Option<String>,
+    /// A proposed round not held, and why (F2, F3).
+    pub not_held_reason: Option<String>,
     /// draft | open | closed | final
     pub state: String,
     pub state_zh: String,
@@ -165,6 +177,12 @@ pub fn contest_json(v: &ContestView, profile: &RuleProfile) -> ContestJson {
         threshold: c.def.threshold.into(),
         threshold_text: c.def.threshold.zh(),
         margin_override: c.def.margin_override.clone(),
+        election_kind: c.def.kind_of_election().map(|k| k.as_str().to_string()),
+        election_kind_zh: c.def.kind_of_election().map(|k| k.zh().to_string()),
+        threshold_reason: c.def.threshold_reason.clone(),
+        round_kind: c.round_kind.clone(),
+        parent: c.parent_id.clone(),
+        not_held_reason: c.not_held_reason.clone(),
         state: c.state.as_str().to_string(),
         state_zh: c.state.zh().to_string(),
         candidates: v
@@ -202,6 +220,14 @@ pub struct ContestBody {
     pub threshold: Option<ThresholdJson>,
     /// Reason for 等额 or a reduced margin (C2, elections).
     pub margin_override: Option<String>,
+    /// presidium (主席团, default; rule C1 caps its seats) | committee (委员会) | standing
+    /// (常任代表) | other (其他): elections only.
+    #[schema(value_type = Option<String>)]
+    pub election_kind: Option<ElectionKind>,
+    /// Required when the threshold differs from the rules' default for this contest (the
+    /// congress's F1 setting for an election, F4's default for the motion's kind); shown in the
+    /// record.
+    pub threshold_reason: Option<String>,
 }
 
 impl ContestBody {
@@ -219,6 +245,8 @@ impl ContestBody {
             allow_write_in: self.allow_write_in,
             threshold: Threshold::ORDINARY,
             margin_override: self.margin_override.clone(),
+            election_kind: self.election_kind,
+            threshold_reason: self.threshold_reason.clone(),
         };
         def.threshold = match (self.threshold_preset.as_deref(), self.threshold) {
             (Some("custom") | None, Some(t)) => t.into(),

@@ -33,12 +33,18 @@ pub(super) struct Sticky {
 fn margin(v: &ContestView, profile: &crate::domain::settings::RuleProfile) -> Markup {
     let seats = v.contest.def.seats.unwrap_or(0);
     let required = required_candidates(seats);
+    let c3 = v
+        .contest
+        .def
+        .kind_of_election()
+        .unwrap_or_default()
+        .checks_eligibility();
     let standing: HashSet<&str> = v
         .candidates
         .iter()
         .filter(|c| {
             let e = eligibility(c, profile);
-            e.eligible || e.overridden
+            !c3 || e.eligible || e.overridden
         })
         .map(|c| c.student_no.as_str())
         .collect();
@@ -91,10 +97,17 @@ pub(super) async fn render(
     let v = state.run(move |c| Ok(svc::view(c, &c2, &id)?)).await?;
     let profile = &congress.settings;
     let base = format!("/c/{}/contests/{}", congress.id, v.contest.id);
-    let refusal = edit_refusal(staff, congress).or_else(|| {
-        (v.contest.state != ContestState::Draft)
-            .then(|| format!("本事项{}，已锁定，不能再修改。", v.contest.state.zh()))
-    });
+    let refusal = edit_refusal(staff, congress)
+        .or_else(|| {
+            v.contest
+                .not_held_reason
+                .as_ref()
+                .map(|why| format!("本事项已决定不举行（理由：{why}），不能再修改或开始投票。"))
+        })
+        .or_else(|| {
+            (v.contest.state != ContestState::Draft)
+                .then(|| format!("本事项{}，已锁定，不能再修改。", v.contest.state.zh()))
+        });
     let csrf = staff.csrf();
     let kind = v.contest.kind;
     let (edit_form, edit_errors) = sticky.edit.unwrap_or_else(|| {
@@ -146,11 +159,23 @@ pub(super) async fn render(
                 (contest_fields(kind, &edit_form, profile))
                 div.actions { button type="submit" { "保存" } }
             }
-            h2 { "删除事项" }
-            form.stack method="post" action={(base) "/delete"} {
-                (csrf_field(csrf))
-                p.hint { "删除后不可恢复（操作日志中保留记录）。" }
-                button.danger type="submit" { "删除“" (v.contest.def.title) "”" }
+            @if v.contest.parent_id.is_some() {
+                @let round = svc::round_zh(v.contest.round_kind.as_deref());
+                h2 { "不举行本次" (round) }
+                form.stack method="post" action={(base) "/not-held"} {
+                    (csrf_field(csrf))
+                    p.hint { "计票后提出的" (round) "不能删除。如决定不举行（例如另行选举改为减少名额，规则F3），请说明理由；决定和空缺的名额写入结果报告。" }
+                    label for="not_held_reason" { "理由" }
+                    textarea #not_held_reason name="reason" rows="2" maxlength="500" required {}
+                    button.danger type="submit" { "不举行“" (v.contest.def.title) "”" }
+                }
+            } @else {
+                h2 { "删除事项" }
+                form.stack method="post" action={(base) "/delete"} {
+                    (csrf_field(csrf))
+                    p.hint { "删除后不可恢复（操作日志中保留记录）。" }
+                    button.danger type="submit" { "删除“" (v.contest.def.title) "”" }
+                }
             }
         }
     };
@@ -239,6 +264,38 @@ async fn delete(
 }
 
 #[derive(Deserialize)]
+pub struct NotHeldForm {
+    #[serde(default)]
+    pub reason: String,
+}
+
+async fn not_held(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    form: web::Form<NotHeldForm>,
+) -> WebResult<HttpResponse> {
+    let (cid, id) = path.into_inner();
+    load_congress(&state, &staff, &cid, Need::Own).await?;
+    let actor = actor(&staff, &req);
+    let (c2, id2, reason) = (cid.clone(), id.clone(), form.into_inner().reason);
+    let k = state
+        .run(move |c| Ok(svc::not_held(c, &actor, &c2, &id2, &reason)?))
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &format!("/c/{cid}/contests/{id}"),
+        true,
+        format!(
+            "已记录: 不举行“{}”，空缺名额 {} 名。",
+            k.def.title,
+            k.def.seats.unwrap_or(0)
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
 pub struct MoveForm {
     pub direction: String,
 }
@@ -272,5 +329,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{cid}/contests/{id}", web::get().to(show))
         .route("/c/{cid}/contests/{id}/edit", web::post().to(edit))
         .route("/c/{cid}/contests/{id}/delete", web::post().to(delete))
+        .route("/c/{cid}/contests/{id}/not-held", web::post().to(not_held))
         .route("/c/{cid}/contests/{id}/move", web::post().to(move_contest));
 }

@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use crate::domain::candidates::Candidate;
+use crate::domain::candidates::{Candidate, ElectionKind};
 use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
 use crate::domain::types::Gender;
 use crate::service::contests::{default_threshold, CandidateData, ThresholdPreset};
@@ -28,6 +28,10 @@ pub struct ContestForm {
     pub threshold_den: String,
     /// strict | inclusive
     pub threshold_mode: String,
+    /// Why the threshold differs from the rules' default (F1 setting / F4 default).
+    pub threshold_reason: String,
+    /// presidium | committee | standing | other (elections).
+    pub election_kind: String,
 }
 
 fn base_str(b: ThresholdBase) -> &'static str {
@@ -79,6 +83,8 @@ impl ContestForm {
             allow_write_in: false,
             threshold: Threshold::ORDINARY,
             margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
         };
         let mut form = ContestForm::from_definition(kind, &def, profile);
         match kind {
@@ -118,6 +124,12 @@ impl ContestForm {
                 "inclusive"
             }
             .to_string(),
+            threshold_reason: def.threshold_reason.clone().unwrap_or_default(),
+            election_kind: def
+                .kind_of_election()
+                .unwrap_or_default()
+                .as_str()
+                .to_string(),
         }
     }
 
@@ -177,6 +189,19 @@ impl ContestForm {
                 m
             }
         };
+        let election_kind = match (kind, self.election_kind.trim()) {
+            (ContestKind::Motion, _) => None,
+            (ContestKind::Election, "") => Some(ElectionKind::Presidium),
+            (ContestKind::Election, k) => {
+                let ek = ElectionKind::parse(k);
+                if ek.is_none() {
+                    problems.push(format!(
+                        "“选举类别”应为主席团、委员会、常任代表或其他，现为“{k}”"
+                    ));
+                }
+                ek
+            }
+        };
         let mut def = ContestDefinition {
             title: self.title.clone(),
             body: self.body.clone(),
@@ -185,6 +210,8 @@ impl ContestForm {
             allow_write_in: kind == ContestKind::Election && self.allow_write_in.is_some(),
             threshold: Threshold::ORDINARY,
             margin_override: (kind == ContestKind::Election).then(|| self.margin_override.clone()),
+            election_kind,
+            threshold_reason: Some(self.threshold_reason.clone()),
         };
         let threshold = match self.threshold_preset.trim() {
             "" | "kind" => Some(default_threshold(kind, &def, profile)),

@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::forms::{CandidateForm, ContestForm};
-use crate::domain::candidates::eligibility;
+use crate::domain::candidates::{eligibility, ElectionKind};
 use crate::domain::settings::{RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::{compare_chars, describe_char, stroke_count};
 use crate::domain::types::Violation;
@@ -47,7 +47,9 @@ fn threshold_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile) -
                 }))
             }
             (radio("threshold_preset", "ordinary", p, html! { "过半数：" (Threshold::ORDINARY.zh()) }))
-            (radio("threshold_preset", "charter", p, html! { "三分之二以上（章程修正案）：" (Threshold::CHARTER.zh()) }))
+            @if kind == ContestKind::Motion {
+                (radio("threshold_preset", "charter", p, html! { "三分之二以上（章程修正案）：" (Threshold::CHARTER.zh()) }))
+            }
             (radio("threshold_preset", "custom", p, html! { "自定义：" }))
             div.custom-threshold {
                 label for="threshold_mode" { "赞成票" }
@@ -66,7 +68,10 @@ fn threshold_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile) -
                         option value=(v) selected[base == v] { (b.zh()) }
                     }
                 }
+                p.hint { @if kind == ContestKind::Election { "规则F1：当选须赞成票超过1/2，只有计算基数可选。" } @else { "规则F4：只能为超过1/2或达到2/3(含)。" } }
             }
+            label for="threshold_reason" { "改变通过标准的理由（与规则默认标准不同时必填，写入结果报告）" }
+            textarea #threshold_reason name="threshold_reason" rows="2" maxlength="500" { (f.threshold_reason) }
         }
     }
 }
@@ -78,9 +83,15 @@ pub fn contest_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile)
         input #title type="text" name="title" required maxlength="100" value=(f.title)
             placeholder=(if kind == ContestKind::Election { "例: 选举第十届学生会主席团成员" } else { "例: 审议学生会工作报告" });
         @if kind == ContestKind::Election {
+            label for="election_kind" { "选举类别" }
+            select #election_kind name="election_kind" {
+                @for k in ElectionKind::ALL {
+                    option value=(k.as_str()) selected[f.election_kind == k.as_str()] { (k.zh()) }
+                }
+            }
             label for="seats" { "应选名额" }
             input #seats type="number" min="1" name="seats" required value=(f.seats);
-            p.hint { "规则C1：校级学代会主席团不超过" (profile.max_seats_school) "名，院级不超过" (profile.max_seats_college) "名。" }
+            p.hint { "规则C1：校级学代会主席团不超过" (profile.max_seats_school) "名，院级不超过" (profile.max_seats_college) "名；委员会、常任代表和其他选举不受此限，候选人资格条件（规则C3）只适用于主席团。" }
             label.checkbox {
                 input type="checkbox" name="allow_write_in" checked[f.allow_write_in.is_some()];
                 " 选票上设“另选他人”栏"
@@ -214,18 +225,25 @@ pub fn candidates_table(
     profile: &RuleProfile,
     edit: Option<&str>,
 ) -> Markup {
+    let c3 = v
+        .contest
+        .def
+        .kind_of_election()
+        .unwrap_or_default()
+        .checks_eligibility();
     html! {
         p.hint { "选票上候选人按姓氏笔画排列（规则C4）：笔画少者在前；笔画数相同的，按起笔笔形横、竖、撇、点、折排列；姓氏相同的再依次比较名字各字；笔画无法区分时按录入顺序。" }
         table.candidates {
             thead { tr {
                 th.num { "选票顺序" } th { "姓名" } th { "姓氏笔画" } th { "排序依据（与上一位比较）" }
                 th { "学号" } th { "学院" } th { "性别" } th { "政治面貌" } th.num { "专业排名" } th.num { "不及格门数" }
-                th { "资格审查（规则C3）" }
+                th { @if c3 { "资格审查（规则C3）" } @else { "资格审查（仅主席团）" } }
                 @if edit.is_some() { th { "操作" } }
             } }
             tbody {
                 @for (i, c) in v.candidates.iter().enumerate() {
                     @let e = eligibility(c, profile);
+                    @let e = if c3 { e } else { crate::domain::candidates::Eligibility { eligible: true, ..e } };
                     tr class=(if e.eligible { "ok" } else if e.overridden { "warning" } else { "error" }) {
                         td.num { (i + 1) }
                         td { (c.name) }
@@ -238,7 +256,8 @@ pub fn candidates_table(
                         td.num { @if let Some(p) = c.rank_pct { "前" (p) "%" } @else { "—" } }
                         td.num { (c.failed_courses) }
                         td {
-                            @if e.eligible { "符合" }
+                            @if !c3 { "不适用" }
+                            @else if e.eligible { "符合" }
                             @else {
                                 @if e.overridden { strong { "特批" } } @else { strong { "不符合" } }
                                 ul { @for r in &e.reasons { li { (r) } } }

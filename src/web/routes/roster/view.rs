@@ -40,6 +40,12 @@ fn notice(n: &Notice) -> Markup {
                 p.muted { "可请相关学院补充推荐人选后重新导入“推荐人选”, 或直接上传代表名单。" }
             },
             Notice::Rejected(r) => (rejected_view(r, FileKind::Roster)),
+            Notice::Uploaded(u) if !u.stored => div role="alert" {
+                p.error { "“" (u.file_name) "”未保存: 名单中有学号重复(规则B6, 每名学生只能有一行), \
+                    当前名单未改变。这份文件的全部校验结果如下:" }
+                (violations_table(&u.report.violations))
+                (warnings_list(&u.warnings))
+            },
             Notice::Uploaded(u) => div role="status" {
                 p.flash.ok { "已上传“" (u.file_name) "”: " (u.rows) "名代表, 校验结果见下方。" }
                 (warnings_list(&u.warnings))

@@ -4,7 +4,10 @@
 
 use serde::Deserialize;
 
-use crate::domain::settings::{Fraction, QuotaMethod, RuleProfile, ThresholdBase, TieRule};
+use crate::domain::settings::{
+    Fraction, QuotaMethod, RuleProfile, ThresholdBase, TieRule, ELECTION_FRACTIONS,
+    QUORUM_FRACTIONS,
+};
 use crate::domain::types::Level;
 use crate::service::scrutineers::normalise;
 use crate::service::ServiceError;
@@ -27,6 +30,14 @@ impl FieldError {
             field,
             given: given.to_string(),
             expected: expected.into(),
+        }
+    }
+
+    /// The same error with the rule named after what is expected, e.g. "1到5之间的整数(规则C1)".
+    fn rule(self, rule: &str) -> FieldError {
+        FieldError {
+            expected: format!("{}(规则{rule})", self.expected),
+            ..self
         }
     }
 
@@ -179,9 +190,10 @@ impl SettingsForm {
         }
     }
 
-    /// Parses every field; `current` is the stored profile, whose quorum fraction stays
-    /// acceptable even when it is not one of the two the page offers (set through the API).
-    pub fn parse(&self, current: &RuleProfile) -> Result<RuleProfile, Vec<FieldError>> {
+    /// Parses every field. Only what the rules allow is accepted (D2 quorum 2/3 or 4/5, F1
+    /// 超过半数 of any listed base, C1 limits of at most 5 / 3); `_current`, the stored
+    /// profile, no longer widens that.
+    pub fn parse(&self, _current: &RuleProfile) -> Result<RuleProfile, Vec<FieldError>> {
         let mut errs = Vec::new();
         let mut ok = |r: Result<(), FieldError>| {
             if let Err(e) = r {
@@ -204,13 +216,15 @@ impl SettingsForm {
             &[("0", 0, "不设"), ("25", 25, "25%"), ("30", 30, "30%")],
         )
         .map(|v| p.women_min_pct = v));
-        ok(count("校级主席团名额上限", &self.max_seats_school, 1, 50)
+        ok(count("校级主席团名额上限", &self.max_seats_school, 1, 5)
+            .map_err(|e| e.rule("C1"))
             .map(|v| p.max_seats_school = v));
-        ok(count("院级主席团名额上限", &self.max_seats_college, 1, 50)
+        ok(count("院级主席团名额上限", &self.max_seats_college, 1, 3)
+            .map_err(|e| e.rule("C1"))
             .map(|v| p.max_seats_college = v));
         ok(percent_int("学业排名要求", &self.eligibility_rank_pct, 1)
             .map(|v| p.eligibility_rank_pct = v));
-        let quorum = quorum_fraction(&self.quorum_fraction, &current.quorum);
+        let quorum = quorum_fraction(&self.quorum_fraction);
         let quorum_strict = strict_field("法定人数比较方式", &self.quorum_strict);
         match (quorum, quorum_strict) {
             (Ok((num, den)), Ok(strict)) => p.quorum = Fraction::new(num, den, strict),
@@ -237,7 +251,16 @@ impl SettingsForm {
         let strict = strict_field("当选票数比较方式", &self.election_strict);
         match (frac, strict) {
             (Ok((num, den)), Ok(strict)) => {
-                p.election_threshold.fraction = Fraction::new(num, den, strict)
+                let f = Fraction::new(num, den, strict);
+                if ELECTION_FRACTIONS.contains(&f) {
+                    p.election_threshold.fraction = f;
+                } else {
+                    ok(Err(FieldError::new(
+                        "当选票数比例",
+                        &format!("{}{}", strict_zh(strict), self.election_fraction.trim()),
+                        "超过1/2(过半数, 规则F1)",
+                    )));
+                }
             }
             (f, s) => {
                 ok(f.map(|_| ()));
@@ -383,10 +406,18 @@ fn fraction(field: &'static str, s: &str) -> Result<(u32, u32), FieldError> {
     parsed.ok_or_else(|| FieldError::new(field, s, "形如“1/2”的分数(分子不大于分母)"))
 }
 
-/// The quorum is 2/3 or 4/5 (rule D2), or the congress's current value.
-fn quorum_fraction(s: &str, current: &Fraction) -> Result<(u32, u32), FieldError> {
+fn strict_zh(strict: bool) -> &'static str {
+    if strict {
+        "超过"
+    } else {
+        "达到(含)"
+    }
+}
+
+/// The quorum is 2/3 or 4/5 (rule D2).
+fn quorum_fraction(s: &str) -> Result<(u32, u32), FieldError> {
     let field = "法定人数比例";
-    let allowed = [(2, 3), (4, 5), (current.num, current.den)];
+    let allowed = QUORUM_FRACTIONS;
     let expected = "“2/3”或“4/5”(规则D2)";
     let v = fraction(field, s).map_err(|e| FieldError {
         expected: expected.to_string(),

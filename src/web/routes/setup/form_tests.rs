@@ -54,7 +54,7 @@ fn error_names_field_given_and_expected() {
     );
     assert_eq!(
         msgs[1],
-        "“校级主席团名额上限”填写的是“0”, 应为1到50之间的整数"
+        "“校级主席团名额上限”填写的是“0”, 应为1到5之间的整数(规则C1)"
     );
     assert_eq!(
         msgs[2],
@@ -72,29 +72,32 @@ fn quorum_and_threshold_variants() {
     f.quorum_fraction = "4/5".to_string();
     f.quorum_strict = "inclusive".to_string();
     f.election_base = "valid_ballots".to_string();
-    f.election_fraction = "2/3".to_string();
-    f.election_strict = "以上(含)".to_string();
     f.total_seats = "120".to_string();
     f.women_min_pct = "25".to_string();
     f.tie_rule = "vacant".to_string();
     let p = f.parse(&RuleProfile::default()).unwrap();
     assert_eq!(p.quorum, Fraction::new(4, 5, false));
     assert_eq!(p.election_threshold.base, ThresholdBase::ValidBallots);
-    assert_eq!(p.election_threshold.fraction, Fraction::new(2, 3, false));
+    assert_eq!(p.election_threshold.fraction, Fraction::new(1, 2, true));
     assert_eq!(p.total_seats, Some(120));
     assert_eq!(p.women_min_pct, 25);
     assert_eq!(p.tie_rule, TieRule::Vacant);
-    // A quorum set through the API (3/4) stays acceptable when the page is saved again.
+    // Only 2/3 and 4/5 (D2), whatever the stored profile says; the election fraction is
+    // 超过1/2 (F1), only its base is a setting.
     let current = RuleProfile {
         quorum: Fraction::new(3, 4, true),
         ..RuleProfile::default()
     };
     f.quorum_fraction = "3/4".to_string();
+    assert!(f.parse(&current).is_err());
+    f.quorum_fraction = "4/5".to_string();
+    f.election_fraction = "2/3".to_string();
+    f.election_strict = "以上(含)".to_string();
+    let errs = f.parse(&current).unwrap_err();
     assert_eq!(
-        f.parse(&current).unwrap().quorum,
-        Fraction::new(3, 4, false)
+        errs[0].message(),
+        "“当选票数比例”填写的是“达到(含)2/3”, 应为超过1/2(过半数, 规则F1)"
     );
-    assert!(f.parse(&RuleProfile::default()).is_err());
 }
 
 #[test]
@@ -156,7 +159,7 @@ proptest! {
         bp in 0u32..=10_000, min in 0u32..=1000, total in proptest::option::of(1u32..=100_000),
         ord in 0u32..=100, women in prop::sample::select(vec![0u32, 25, 30]),
         quorum in prop::sample::select(vec![(2u32, 3u32), (4, 5)]), qs: bool,
-        en in 1u32..=10, ed in 10u32..=20, es: bool, surplus: bool, absences: bool,
+        surplus: bool, absences: bool,
     ) {
         let p = RuleProfile {
             quota_ratio_bp: bp,
@@ -167,7 +170,7 @@ proptest! {
             quorum: Fraction::new(quorum.0, quorum.1, qs),
             election_threshold: crate::domain::settings::Threshold {
                 base: ThresholdBase::Roster,
-                fraction: Fraction::new(en, ed, es),
+                fraction: Fraction::new(1, 2, true),
             },
             allow_surplus: surplus,
             subtract_approved_absences: absences,

@@ -4,16 +4,19 @@
 
 use maud::{html, Markup};
 
+use crate::domain::candidates::ElectionKind;
 use crate::domain::tally::{ContestDetail, Status};
 use crate::packet::format::{Record, RecordContest};
 use crate::web::views::results::status_zh;
 
 /// "选举" / "表决", with the round when it is one.
 fn kind_zh(rc: &RecordContest, record: &Record) -> String {
-    let kind = if rc.kind == "election" {
-        "选举"
-    } else {
-        "表决"
+    let kind = match (rc.kind.as_str(), rc.election_kind.as_deref()) {
+        ("election", Some(k)) => {
+            ElectionKind::parse(k).map_or("选举".to_string(), |k| format!("{}选举", k.zh()))
+        }
+        ("election", None) => "选举".to_string(),
+        _ => "表决".to_string(),
     };
     let parent = rc
         .parent
@@ -48,6 +51,9 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                 }
             }
             p { "当选/通过标准: " (r.threshold.text) }
+            @if let Some(why) = &rc.threshold_reason {
+                p { "通过标准与规则默认标准不同 (规则 F1/F4), 组织方记录的理由: " (why) }
+            }
             @if r.void {
                 p { strong { "本次投票无效: 收回选票多于发出选票 (规则 E4), 须重新投票。" } }
             }
@@ -115,6 +121,12 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                     }
                 }
             }
+            @for r in &rc.rounds_not_held {
+                p {
+                    "提出的" (crate::service::contests::round_zh(Some(r.round_kind.as_str())))
+                    "“" (r.title) "”未举行 (规则 F2/F3), 空缺名额 " (r.seats_left_empty) " 名; 组织方记录的理由: " (r.reason)
+                }
+            }
             @if let Some(why) = &rc.margin_override {
                 p { "差额要求的例外 (规则 C2), 组织方记录的理由: " (why) }
             }
@@ -125,6 +137,49 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
             p.small {
                 "公示文件 " (rc.board.file) ": 收回选票 " (rc.board.cast) " 张, 投票人名单 "
                 (rc.board.roll_count) " 人; 默克尔根 " span.hash { (rc.board.merkle_root) }
+            }
+        }
+    }
+}
+
+/// Whether `rc` elects presidium members: an election of kind presidium, or an election of a
+/// record made before elections had kinds (all were presidium elections).
+fn is_presidium(rc: &RecordContest) -> bool {
+    rc.kind == "election" && rc.election_kind.as_deref().is_none_or(|k| k == "presidium")
+}
+
+/// 新当选主席团成员: one list across the first round and every further round (再次投票,
+/// 另行选举), in agenda order, each with the round that elected them and their for-votes.
+pub(super) fn presidium(record: &Record) -> Markup {
+    let mut rows = Vec::new();
+    for rc in record.contests.iter().filter(|rc| is_presidium(rc)) {
+        if let ContestDetail::Election(e) = &rc.result.detail {
+            for who in &e.elected {
+                let college = who
+                    .id
+                    .as_deref()
+                    .and_then(|id| rc.candidates.iter().find(|c| c.id == id))
+                    .map_or("(另选他人)", |c| c.college.as_str());
+                rows.push((who.name.as_str(), college, rc.title.as_str(), who.for_votes));
+            }
+        }
+    }
+    html! {
+        @if !rows.is_empty() {
+            h4 { "新当选主席团成员 (各轮合计 " (rows.len()) " 名)" }
+            table {
+                thead { tr { th.num { "序号" } th { "姓名" } th { "学院" } th { "当选于" } th.num { "赞成票" } } }
+                tbody {
+                    @for (i, (name, college, round, votes)) in rows.iter().enumerate() {
+                        tr {
+                            td.num { (i + 1) }
+                            td { (name) }
+                            td { (college) }
+                            td { (round) }
+                            td.num { (votes) }
+                        }
+                    }
+                }
             }
         }
     }

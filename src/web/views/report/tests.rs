@@ -82,6 +82,9 @@ fn record() -> Record {
             allow_write_in: false,
             candidates: Vec::new(),
             margin_override: Some("经研究同意等额".into()),
+            election_kind: None,
+            threshold_reason: None,
+            rounds_not_held: Vec::new(),
             threshold: Threshold::ORDINARY,
             present_at_opening: 8,
             expected_at_opening: 9,
@@ -154,11 +157,13 @@ fn states_the_figures_the_rules_and_the_signatories() {
     for needle in [
         "示范大学第十次学生代表大会",
         "选举结果报告单",
-        "校级学生代表大会 · 第10次 · 2026-12-01 · 大学生活动中心",
+        "校级学生代表大会 · 第10次 · 2026年12月1日 · 大学生活动中心",
         // 应到 9, 发出 8, 收回 8, 有效 7, 废票 1
         "<th>应到</th><td class=\"num\">9</td><th>发出选票</th><td class=\"num\">8</td><th>收回选票</th><td class=\"num\">8</td><th>有效票</th><td class=\"num\">7</td><th>废票</th><td class=\"num\">1</td>",
         "<td>王芳</td><td class=\"num\">5</td><td class=\"num\">2</td><td class=\"num\">0</td><td>当选</td>",
         "1. 王芳 (赞成 5 票)",
+        "新当选主席团成员 (各轮合计",
+        "<td class=\"num\">1</td><td>王芳</td>",
         "即至少 5 票",
         "赞成及另选人数超过应选名额 1 张",
         "组织方记录的理由: 经研究同意等额",
@@ -184,6 +189,74 @@ fn states_the_figures_the_rules_and_the_signatories() {
     assert!(html.contains("李强&lt;b&gt;"));
     assert!(!html.contains("<style>"));
     assert!(!html.contains("<script"));
+    // Section 六 has blank lines to fill by hand while nothing is recorded.
+    assert!(html.contains("<p class=\"sign-line\">文号:</p>"));
+    // The URL and the key fingerprint close the form together.
+    let last = html.rfind("class=\"verify last\"").expect("the last block");
+    assert!(html[last..].contains("http://10.0.0.2:8080/b/c1"));
+    assert!(html[last..].contains(&record().key_fingerprint));
+    assert!(last > html.find("六、审批与备案").unwrap());
+}
+
+#[test]
+fn section_six_prints_the_recorded_approval_and_filing_and_times_are_chinese() {
+    let rec = record();
+    let addendum = |kind: &str, body: &str, reference: Option<&str>, date: &str| Addendum {
+        v: 1,
+        kind: kind.into(),
+        congress: rec.congress.id.clone(),
+        record_sha256: "ab".repeat(32),
+        body: body.into(),
+        reference: reference.map(str::to_string),
+        date: date.into(),
+        recorded_at: "2026-12-05T09:30:12+08:00".into(),
+        corrects: None,
+        reason: None,
+    };
+    let first = addendum(
+        "approval",
+        "中共示范大学委员会",
+        Some("示大党字〔2026〕51号"),
+        "2026-12-04",
+    );
+    let mut fix = addendum(
+        "approval",
+        "中共示范大学委员会",
+        Some("示大党字〔2026〕15号"),
+        "2026-12-04",
+    );
+    fix.corrects = Some("cd".repeat(32));
+    fix.reason = Some("文号录入错误".into());
+    let filing = addendum("filing", "示范省学生联合会", None, "2026-12-05");
+    let extras = ReportExtras {
+        addenda: &[first, fix, filing],
+        preview: false,
+    };
+    let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, extras);
+    for needle in [
+        "批准机关: 中共示范大学委员会",
+        "文号: 示大党字〔2026〕15号",
+        "批准日期: 2026年12月4日",
+        "已更正 1 次, 最近理由: 文号录入错误",
+        "备案机关: 示范省学生联合会",
+        "备案日期: 2026年12月5日",
+        "登记于 2026年12月5日 09:30",
+    ] {
+        assert!(html.contains(needle), "{needle} missing");
+    }
+    assert!(
+        !html.contains("51号"),
+        "the corrected reference is not printed as in force"
+    );
+    assert!(html.contains(&zh_datetime(&rec.signed_at)));
+    // A preview says so and prints no hash.
+    let preview = ReportExtras {
+        addenda: &[],
+        preview: true,
+    };
+    let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, preview);
+    assert!(html.contains("预览: 结果报告尚未签署"));
+    assert!(!html.contains(&sha256_hex(&canonical(&rec).unwrap())));
 }
 
 #[test]
@@ -229,6 +302,7 @@ fn fill_report_reads_what_the_packet_carries() {
         public_key_pem: String::new(),
         boards: Default::default(),
         rolls: Default::default(),
+        contest_keys: Default::default(),
         roster_summary: canonical(&summary()).unwrap(),
         report_html: Vec::new(),
         addenda: Default::default(),

@@ -1,0 +1,78 @@
+//! The settings: fractions, minimums, and only what the rules allow (issue 12.3).
+
+use super::*;
+
+#[test]
+fn fraction_strict_and_inclusive() {
+    let half = Fraction::new(1, 2, true);
+    assert!(!half.met(50, 100));
+    assert!(half.met(51, 100));
+    assert_eq!(half.min_count(100), 51);
+    assert_eq!(half.min_count(99), 50);
+    let two_thirds = Fraction::new(2, 3, false);
+    assert!(two_thirds.met(200, 300));
+    assert!(!two_thirds.met(199, 300));
+    assert_eq!(two_thirds.min_count(300), 200);
+    assert_eq!(two_thirds.min_count(301), 201);
+}
+
+#[test]
+fn college_minimum_is_ceil_of_one_percent() {
+    let p = RuleProfile::default();
+    assert_eq!(p.college_minimum(1), 1);
+    assert_eq!(p.college_minimum(100), 1);
+    assert_eq!(p.college_minimum(101), 2);
+    assert_eq!(p.college_minimum(1234), 13);
+    assert_eq!(p.ordinary_required(10), 6);
+    assert_eq!(p.ordinary_required(11), 7);
+    assert_eq!(p.women_required(10), 3);
+}
+
+#[test]
+fn profile_roundtrips_and_fills_defaults() {
+    let p = RuleProfile::default();
+    let json = serde_json::to_string(&p).unwrap();
+    let back: RuleProfile = serde_json::from_str(&json).unwrap();
+    assert_eq!(p, back);
+    assert!(p.validate().is_ok());
+    let partial: RuleProfile = serde_json::from_str(r#"{"women_min_pct":25}"#).unwrap();
+    assert_eq!(partial.women_min_pct, 25);
+    assert_eq!(partial.ordinary_min_pct, 60);
+    assert!(serde_json::from_str::<RuleProfile>(r#"{"nonsense":1}"#).is_err());
+}
+
+#[test]
+fn only_the_quorums_and_thresholds_of_the_rules_validate() {
+    for (num, den) in QUORUM_FRACTIONS {
+        for strict in [true, false] {
+            let p = RuleProfile {
+                quorum: Fraction::new(num, den, strict),
+                ..RuleProfile::default()
+            };
+            assert!(p.validate().is_ok());
+        }
+    }
+    for (num, den) in [(1, 2), (1, 100), (0, 1), (3, 4)] {
+        let p = RuleProfile {
+            quorum: Fraction::new(num, den, true),
+            ..RuleProfile::default()
+        };
+        let e = p.validate().unwrap_err();
+        assert_eq!(
+            e,
+            [format!(
+                "规则D2: 法定人数只能为实到超过(或达到)应到的2/3或4/5, 不能为{num}/{den}"
+            )]
+        );
+    }
+    let mut p = RuleProfile::default();
+    p.election_threshold.base = ThresholdBase::ValidBallots;
+    assert!(p.validate().is_ok());
+    p.election_threshold.fraction = Fraction::new(1, 100, false);
+    assert!(p.validate().unwrap_err()[0].starts_with("规则F1: 当选须赞成票超过半数"));
+    p.election_threshold = Threshold::ORDINARY;
+    p.max_seats_school = 7;
+    assert!(p.validate().unwrap_err()[0].starts_with("规则C1"));
+    assert!(threshold_problem(&Threshold::CHARTER, false).is_none());
+    assert!(threshold_problem(&Threshold::CHARTER, true).is_some());
+}
