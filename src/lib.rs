@@ -9,6 +9,8 @@
 //! - [`import`]: the organisers' files (CSV in UTF-8/GBK, .xlsx) into domain types.
 //! - [`storage`]: diesel over SQLite and PostgreSQL.
 //! - [`packet`]: the certified record, the filing packet and its verification.
+//! - [`registry`]: the filing office (`congress registry`): packets filed by many schools,
+//!   verified on arrival, and the indicators the policies set, per school and per year.
 //! - [`web`]: actix-web handlers and maud views.
 //! - [`cli`]: the `congress` command.
 
@@ -20,6 +22,7 @@ pub mod demo;
 pub mod domain;
 pub mod import;
 pub mod packet;
+pub mod registry;
 pub mod service;
 pub mod sim;
 pub mod storage;

@@ -4,9 +4,12 @@
 //! action, 2 unreadable input or a usage error.
 
 mod admin;
+mod assess;
 mod attendance;
 mod bench;
 mod export;
+mod registry;
+mod registry_file;
 mod rules;
 mod serve;
 mod simulate;
@@ -71,6 +74,12 @@ pub enum Command {
     /// Write a certified congress's filing packet into a directory (exit 0 written, 1 refused,
     /// 2 database or disk unusable).
     Export(export::ExportArgs),
+    /// A certified congress's self-assessment (学代会自评表): the filing office's indicators.
+    Assess(assess::AssessArgs),
+    /// The filing office (备案登记): serve it, register schools and accounts, file packets,
+    /// the province table, and the scale measurement (docs/registry.md).
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
 }
 
 impl Cli {
@@ -119,6 +128,11 @@ pub fn main() -> ExitCode {
     if !matches!(
         cli.command,
         Command::Serve(_) | Command::Demo(_) | Command::Simulate(_) | Command::Bench(_)
+    ) && !matches!(
+        cli.command,
+        Command::Registry(
+            registry::RegistryCommand::Serve { .. } | registry::RegistryCommand::Bench { .. }
+        )
     ) {
         restore_sigpipe();
     }
@@ -135,6 +149,8 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::simulate(args, cli.database_url.clone()),
         Command::Bench(args) => bench::bench(args),
         Command::Export(args) => export::run(&config, args),
+        Command::Assess(args) => assess::run(&config, args),
+        Command::Registry(cmd) => registry::run(&config, cmd),
     };
     match result {
         Ok(code) => code,

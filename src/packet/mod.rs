@@ -17,7 +17,7 @@ pub mod verify_txt;
 pub mod write;
 
 #[cfg(test)]
-mod test_data;
+pub(crate) mod test_data;
 
 pub use board::{build_board, count_board, proof, BoxFacts, BuiltBoard, CountedBoard, Proof};
 pub use error::PacketError;

@@ -52,7 +52,8 @@ pub fn load_avg() -> f64 {
         .unwrap_or(-1.0)
 }
 
-fn machine(fd_limit: u64) -> Machine {
+/// The machine's conditions now (the load after the run is the caller's to fill in).
+pub fn machine(fd_limit: u64) -> Machine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
     Machine {

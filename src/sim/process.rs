@@ -47,6 +47,30 @@ impl ServerProcess {
         rust_log: &str,
     ) -> anyhow::Result<ServerProcess> {
         let base = format!("http://127.0.0.1:{port}");
+        let args: Vec<std::ffi::OsString> = vec![
+            "--key-dir".into(),
+            key_dir.into(),
+            "--database-url".into(),
+            database_url.into(),
+            "serve".into(),
+            "--bind".into(),
+            format!("127.0.0.1:{port}").into(),
+            "--public-url".into(),
+            base.into(),
+        ];
+        Self::start_with(exe, data_dir, port, &args, rust_log)
+    }
+
+    /// Starts `exe --data-dir DATA_DIR ARGS...` (a server listening on `port`: `serve`, or
+    /// `registry serve`) with the log filter `rust_log`, and waits until `/health` answers.
+    pub fn start_with(
+        exe: &Path,
+        data_dir: &Path,
+        port: u16,
+        args: &[std::ffi::OsString],
+        rust_log: &str,
+    ) -> anyhow::Result<ServerProcess> {
+        let base = format!("http://127.0.0.1:{port}");
         let log_path = data_dir.join(format!("server-{port}.log"));
         // Appended to: a restarted server keeps the first one's lines.
         let log = std::fs::OpenOptions::new()
@@ -56,15 +80,7 @@ impl ServerProcess {
         let child = Command::new(exe)
             .arg("--data-dir")
             .arg(data_dir)
-            .arg("--key-dir")
-            .arg(key_dir)
-            .arg("--database-url")
-            .arg(database_url)
-            .arg("serve")
-            .arg("--bind")
-            .arg(format!("127.0.0.1:{port}"))
-            .arg("--public-url")
-            .arg(&base)
+            .args(args)
             .env("RUST_LOG", rust_log)
             .env("NO_COLOR", "1")
             .stdout(Stdio::null())

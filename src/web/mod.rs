@@ -91,6 +91,8 @@ pub struct AppState {
     contest_public: Arc<RwLock<HashMap<String, Arc<ContestPublicKey>>>>,
     /// The ballot box (投票): stores signed ballots, anonymously.
     pub ballot_box: BallotBox,
+    /// Set in registry mode (`congress registry serve`): the packet store and upload limits.
+    pub registry: Option<Arc<crate::registry::RegistryConfig>>,
     /// The paper issuer (领票): records each blind signature in the roll.
     pub issuer: PaperIssuer,
 }
@@ -112,7 +114,14 @@ impl AppState {
             credential_key: Arc::new(secrets.credential.clone()),
             signing_keys: Arc::new(RwLock::new(HashMap::new())),
             papers: Arc::new(RwLock::new(HashMap::new())),
+            registry: None,
         }
+    }
+
+    /// The same state serving the filing office instead of congresses (registry mode).
+    pub fn with_registry(mut self, registry: crate::registry::RegistryConfig) -> AppState {
+        self.registry = Some(Arc::new(registry));
+        self
     }
 
     /// The congress's signing key, loaded from the key directory once and then cached.
@@ -254,8 +263,14 @@ fn widen_backlog(listener: &TcpListener) {
     let _ = listener;
 }
 
-/// Builds the HTTP server on an already bound listener.
+/// Builds the HTTP server on an already bound listener: the congress application, or the
+/// filing office when the state is in registry mode.
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_web::dev::Server> {
+    let urls: fn(&mut web::ServiceConfig) = if state.registry.is_some() {
+        routes::registry::registry_mode
+    } else {
+        configure
+    };
     widen_backlog(&listener);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -278,7 +293,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             .wrap(headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::NormalizePath::trim())
-            .configure(configure)
+            .configure(urls)
             .default_service(web::to(routes::not_found))
     })
     .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECS))

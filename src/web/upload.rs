@@ -30,7 +30,7 @@ pub fn too_large() -> WebError {
 
 /// Reads `stream` into memory, or `None` when it is longer than `limit` (then it is drained
 /// up to [`DRAIN_BYTES`]).
-async fn collect<S, E>(stream: &mut S, limit: usize) -> Result<Option<Vec<u8>>, WebError>
+pub(crate) async fn collect<S, E>(stream: &mut S, limit: usize) -> Result<Option<Vec<u8>>, WebError>
 where
     S: Stream<Item = Result<Bytes, E>> + Unpin,
     E: std::fmt::Display,

@@ -62,6 +62,7 @@ mod organiser_browser;
 mod packet;
 mod paper_js;
 mod properties;
+mod registry;
 mod results;
 mod roster_web;
 mod security;

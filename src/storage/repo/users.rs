@@ -19,6 +19,10 @@ pub enum Role {
     Organiser,
     /// 监票人: read-only everywhere, plus the scrutineer actions (check-in, paper ballots).
     Scrutineer,
+    /// 上级学联 / 团委 filing office (`congress registry`): every school's filings.
+    Office,
+    /// A school's filing account (`congress registry`): its own school's filings only.
+    School,
 }
 
 impl Role {
@@ -26,12 +30,16 @@ impl Role {
         match self {
             Role::Organiser => "organiser",
             Role::Scrutineer => "scrutineer",
+            Role::Office => "office",
+            Role::School => "school",
         }
     }
     pub fn parse(s: &str) -> Option<Role> {
         match s {
             "organiser" | "organizer" => Some(Role::Organiser),
             "scrutineer" => Some(Role::Scrutineer),
+            "office" => Some(Role::Office),
+            "school" => Some(Role::School),
             _ => None,
         }
     }
@@ -39,6 +47,8 @@ impl Role {
         match self {
             Role::Organiser => "组织者",
             Role::Scrutineer => "监票人",
+            Role::Office => "上级学联",
+            Role::School => "学校备案",
         }
     }
 }

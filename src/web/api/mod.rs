@@ -12,6 +12,7 @@ pub mod credentials;
 pub mod files;
 pub mod openapi;
 pub mod record;
+pub mod registry;
 pub mod roster;
 pub mod scrutineers;
 pub mod voting;

@@ -9,7 +9,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    attendance, audit, board, congresses, contests, credentials, files, record, roster,
+    attendance, audit, board, congresses, contests, credentials, files, record, registry, roster,
     scrutineers, voting,
 };
 
@@ -82,6 +82,14 @@ impl Modify for BearerAuth {
         record::certify,
         record::add_addendum,
         record::packet,
+        registry::list,
+        registry::create,
+        registry::get,
+        registry::enter_key,
+        registry::table,
+        registry::filings::upload,
+        registry::filings::get,
+        registry::filings::packet,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
@@ -97,6 +105,7 @@ impl Modify for BearerAuth {
         (name = "audit", description = "操作日志"),
         (name = "board", description = "公示 (无需登录)"),
         (name = "record", description = "选举结果报告、党委批准与备案"),
+        (name = "registry", description = "备案登记 (上级学联, `congress registry serve` 模式)"),
     )
 )]
 pub struct ApiDoc;

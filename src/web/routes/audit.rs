@@ -291,6 +291,7 @@ async fn global_audit(
         @match staff.user.role {
             Role::Scrutineer => p.muted { "监票人可查看自己担任监票人员的大会的操作记录, 以及本账户和这些大会组织者账户的登录、退出、修改密码等记录。" },
             Role::Organiser => p.muted { "组织者可查看自己创建的大会的操作记录, 以及本账户(" (staff.user.username) ")的登录、退出、修改密码等记录; 看不到其他账户的登录记录。" },
+            Role::Office | Role::School => p.muted { "本账户(" (staff.user.username) ")的登录、退出、修改密码等记录; 备案登记的操作记录见备案登记的“操作日志”。" },
         }
         (filter_form("/audit", &filter, &p.actions))
         (pager("/audit", &filter, &p))

@@ -1,6 +1,7 @@
 //! Routes, one file per area. `configure` is the whole URL map of the application.
 
 pub mod account;
+pub mod assessment;
 pub mod assets;
 pub mod attendance;
 pub mod audit;
@@ -18,6 +19,7 @@ pub mod quota;
 pub mod receipts;
 pub mod record;
 pub mod record_files;
+pub mod registry;
 pub mod results;
 pub mod roll;
 pub mod roster;
@@ -63,6 +65,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     audit::configure(cfg);
     record::configure(cfg);
     record_files::configure(cfg);
+    assessment::configure(cfg);
     // The fixed `/b/{cid}/check` and `/b/{cid}/screen` before `/b/{cid}/{contest}`.
     check::configure(cfg);
     results::configure(cfg);

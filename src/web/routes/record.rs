@@ -157,6 +157,7 @@ fn signed_section(cid: &str, s: &Signed) -> Markup {
             a.button.secondary href={"/c/" (cid) "/record/record.json"} { "record.json" }
             a.button.secondary href={"/c/" (cid) "/record/record.sig"} { "record.sig" }
             a.button.secondary href={"/c/" (cid) "/record/packet.zip"} { "备案材料 (zip)" }
+            a.button.secondary href={"/c/" (cid) "/self-assessment"} { "学代会自评表" }
         }
         p.muted { "结果报告签署后不再改变; 党委批准和备案作为单独签名的附件登记, 引用报告的数字指纹。" }
         h2 { "党委批准与备案" }

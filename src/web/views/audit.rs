@@ -28,6 +28,14 @@ const LABELS: &[(&str, &str)] = &[
     ("auth.password_changed", "修改密码"),
     ("account.create", "创建账户"),
     ("account.token_create", "创建API令牌"),
+    ("registry.school_add", "登记学校"),
+    ("registry.account_add", "创建备案登记账户"),
+    ("registry.key_enter", "登记公钥指纹"),
+    ("registry.filing_accepted", "接收备案"),
+    ("registry.filing_refused", "拒收归档包"),
+    ("registry.settings", "修改备案设置"),
+    ("registry.table_export", "导出备案情况表"),
+    ("registry.packet_download", "下载归档包"),
 ];
 
 /// Areas, for action names without an exact label (shown as "area: name").
@@ -52,6 +60,7 @@ const AREAS: &[(&str, &str)] = &[
     ("record.", "选举结果报告单"),
     ("approval.", "党委批准"),
     ("filing.", "备案"),
+    ("registry.", "备案登记"),
 ];
 
 /// The Chinese label of an action name: exact when known, else its area and the name.
@@ -73,6 +82,8 @@ pub fn role_zh(role: &str) -> &str {
         "system" => "系统(命令行)",
         "anonymous" => "未登录",
         "delegate" => "代表",
+        "office" => "上级学联",
+        "school" => "学校备案",
         other => other,
     }
 }

@@ -37,8 +37,12 @@ pub fn layout(ctx: &PageCtx, title: &str, body: Markup) -> Markup {
                     a.brand href="/" { "学代会选举系统" }
                     @if let Some((name, role)) = &ctx.user {
                         nav {
-                            a href="/" { "我的大会" }
-                            a href="/audit" { "操作日志" }
+                            @if matches!(role, Role::Office | Role::School) {
+                                (super::registry::nav(*role))
+                            } @else {
+                                a href="/" { "我的大会" }
+                                a href="/audit" { "操作日志" }
+                            }
                             a href="/account" { (name) " (" (role.zh()) ")" }
                             form.inline method="post" action="/logout" {
                                 (csrf_field(&ctx.csrf))

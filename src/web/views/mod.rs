@@ -1,6 +1,7 @@
 //! maud views: functions returning `Markup`. `layout` wraps every staff page; components are
 //! small functions. Views never touch the database.
 
+pub mod assessment;
 pub mod audit;
 pub mod board;
 pub mod card_use;
@@ -9,6 +10,7 @@ pub mod import;
 pub mod layout;
 pub mod phone;
 pub mod public;
+pub mod registry;
 pub mod report;
 pub mod results;
 pub mod roster;

@@ -273,6 +273,16 @@ pub fn tabled() -> (Routes, Routes) {
             );
         }
     }
+    // The filing office's routes (registry mode), walked by `registry`.
+    for r in super::registry::rows() {
+        walked.insert((r.method.to_string(), normalise(r.route)));
+        assert!(
+            path_fits(r.route, r.path),
+            "registry row {} {}",
+            r.method,
+            r.path
+        );
+    }
     let public = PUBLIC
         .iter()
         .map(|(m, p, reason)| {

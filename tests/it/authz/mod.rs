@@ -25,6 +25,7 @@ use crate::voting::dump;
 
 mod csrf;
 mod guard;
+mod registry;
 mod table;
 mod throttle;
 mod walk;

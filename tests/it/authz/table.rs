@@ -996,6 +996,11 @@ pub fn html_steps() -> Vec<Step> {
             READ,
         )),
         Walk(get("/c/{cid}/record/print", "/c/$cid/record/print", READ)),
+        Walk(get(
+            "/c/{cid}/self-assessment",
+            "/c/$cid/self-assessment",
+            READ,
+        )),
         Walk(get("/c/{cid}/audit", "/c/$cid/audit", READ).says("record.certify")),
         Walk(get("/c/{cid}/audit.csv", "/c/$cid/audit.csv", READ)),
         // Last: logging out ends the session.

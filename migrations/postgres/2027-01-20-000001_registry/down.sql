@@ -1,0 +1,10 @@
+DROP TABLE registry_settings;
+DROP TABLE registry_refusals;
+DROP TABLE registry_filings;
+DROP TABLE registry_keys;
+DROP TABLE registry_members;
+DROP TABLE registry_schools;
+DELETE FROM api_tokens WHERE user_id IN (SELECT id FROM users WHERE role IN ('office', 'school'));
+DELETE FROM users WHERE role IN ('office', 'school');
+ALTER TABLE users DROP CONSTRAINT users_role_check;
+ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('organiser', 'scrutineer'));
