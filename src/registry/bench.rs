@@ -50,6 +50,9 @@ pub struct Run {
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub machine: Machine,
+    /// The 1-minute load average before and after the runs.
+    pub load_before: f64,
+    pub load_after: f64,
     pub database: String,
     pub concurrency: usize,
     pub packets: usize,
@@ -90,7 +93,8 @@ fn dir_bytes(dir: &Path) -> u64 {
 /// Runs the benchmark.
 pub fn run(o: &BenchOptions) -> anyhow::Result<Report> {
     let fd = raise_fd_limit();
-    let mut m = machine(fd);
+    let m = machine(fd);
+    let load_before = load_avg();
     let manifest: Vec<Entry> =
         serde_json::from_slice(&std::fs::read(o.packets.join(MANIFEST)).with_context(|| {
             format!(
@@ -103,9 +107,10 @@ pub fn run(o: &BenchOptions) -> anyhow::Result<Report> {
         eprintln!("第 {} 次运行 ({} 个归档包)…", i + 1, manifest.len());
         runs.push(one_run(o, &manifest)?);
     }
-    m.load_after = load_avg();
     Ok(Report {
         machine: m,
+        load_before,
+        load_after: load_avg(),
         database: if o.database.is_some() {
             "postgres".into()
         } else {
@@ -315,7 +320,7 @@ pub fn print(r: &Report) {
     let m = &r.machine;
     println!(
         "机器: {} 核 {}, 内存 {} MiB, 运行前负载 {:.2}, 运行后 {:.2}",
-        m.cpus, m.cpu_model, m.memory_mib, m.load_before, m.load_after
+        m.cpus, m.cpu_model, m.memory_mib, r.load_before, r.load_after
     );
     println!(
         "{} 个归档包 (共 {:.1} MiB), 数据库 {}, 并发上传 {}",

@@ -7,9 +7,9 @@ use congress::storage::repo::users::Role;
 use thirtyfour::prelude::*;
 
 use super::block_on;
+use super::harness::{api_file, congress, congress_with, days_ago, Registry};
 use crate::common::browser::{capabilities, log_in, screenshot_dir, tools, Chromedriver};
 use crate::common::Kind;
-use super::harness::{api_file, congress, congress_with, days_ago, Registry};
 
 async fn shots() {
     let (chromium, driver_bin) = tools("registry_table_screenshots");

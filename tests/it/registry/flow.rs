@@ -16,8 +16,8 @@ use congress::storage::repo::users::Role;
 use serde_json::Value;
 
 use super::block_on;
-use crate::common::Kind;
 use super::harness::{api_file, api_get, congress, congress_with, days_ago, Registry};
+use crate::common::Kind;
 
 fn year_of(date: &str) -> i32 {
     chrono::Datelike::year(&parse_date(date).expect("date"))

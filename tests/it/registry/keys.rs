@@ -10,8 +10,8 @@ use congress::storage::repo::registry as repo;
 use congress::storage::repo::users::Role;
 
 use super::block_on;
-use crate::common::Kind;
 use super::harness::{api_file, api_get, days_ago, signed_with, Registry};
+use crate::common::Kind;
 
 async fn pinning(kind: Kind) {
     let r = Registry::start(kind, "key_pinning");

@@ -10,8 +10,8 @@ use congress::storage::repo::users::Role;
 use zip::write::SimpleFileOptions;
 
 use super::block_on;
-use crate::common::Kind;
 use super::harness::{api_file, congress, Registry};
+use crate::common::Kind;
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);

@@ -7,8 +7,6 @@
 //! uploads refused; the school's own self-assessment equal to the office's view of its packet;
 //! and screenshots of the province table at 1366 and 390 px.
 
-use crate::common;
-
 mod assess;
 mod browser;
 mod cli;

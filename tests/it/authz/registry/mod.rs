@@ -15,10 +15,10 @@ use congress::storage::repo::audit;
 use congress::storage::repo::users::Role;
 use reqwest::Method;
 
+use super::{block_on, diff};
 use crate::common::http::{csrf_in, Client};
 use crate::common::Kind;
 use crate::registry::harness::{days_ago, Registry};
-use super::{block_on, diff};
 
 mod table;
 
