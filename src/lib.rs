@@ -3,7 +3,7 @@
 //!
 //! Layers, imports pointing downwards only:
 //! - [`domain`]: the rules of `docs/rules.md` as pure functions (quota, roster, candidates,
-//!   ballots, tally, the congress state machine).
+//!   ballots, tally, the congress and the contest as state machines).
 //! - [`crypto`]: canonical JSON, SHA-256, RFC 6962 Merkle trees, Ed25519 keys, tokens.
 //! - [`csv_out`]: every CSV the system writes (BOM, CRLF, no formula cells).
 //! - [`import`]: the organisers' files (CSV in UTF-8/GBK, .xlsx) into domain types.

@@ -249,11 +249,11 @@ pub mod ballot {
 
     use congress::domain::ballot::Choices;
     use congress::domain::candidates::Candidate;
-    use congress::domain::settings::Threshold;
-    use congress::service::voting::BallotPaper;
-    use congress::storage::repo::contests::{
+    use congress::domain::contest::{
         Contest, ContestDefinition, ContestKind, ContestState, MotionKind,
     };
+    use congress::domain::settings::Threshold;
+    use congress::service::voting::BallotPaper;
     use congress::web::ballot_form::{self, Fields};
 
     /// Candidate ids on the election paper.

@@ -3,6 +3,8 @@
 
 pub mod ballot;
 pub mod candidates;
+pub mod codes;
+pub mod contest;
 pub mod generate;
 pub mod quota;
 pub mod roster;

@@ -21,6 +21,7 @@ pub mod roster;
 pub mod scrutineers;
 pub mod voting;
 
+use crate::domain::contest::ContestRefusal;
 use crate::domain::state::StateError;
 use crate::storage::repo::audit;
 use crate::storage::{DbConnection, StorageError};
@@ -89,6 +90,13 @@ pub enum ServiceError {
     Storage(#[from] StorageError),
     #[error("{0}")]
     Internal(String),
+}
+
+/// A contest refusing an action (`domain::contest`) is a conflict with its state.
+impl From<ContestRefusal> for ServiceError {
+    fn from(r: ContestRefusal) -> Self {
+        ServiceError::Conflict(r.message)
+    }
 }
 
 impl From<diesel::result::Error> for ServiceError {

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 
 use base64::Engine;
 
-use super::ballot_box::contest_open;
+use super::ballot_box::accepts_ballots;
 use super::group_commit::{Batch, Writer};
 use crate::crypto::blind::ContestKey;
 use crate::crypto::sha256_hex;
@@ -127,7 +127,7 @@ fn store_batch(
         let is_open = match open.get(it.contest_id.as_str()) {
             Some(v) => *v,
             None => {
-                let v = contest_open(conn, &it.contest_id)?;
+                let v = accepts_ballots(conn, &it.contest_id)?;
                 open.insert(&it.contest_id, v);
                 v
             }

@@ -7,8 +7,9 @@
 
 use crate::crypto::hash_from_hex;
 use crate::crypto::merkle::{hash_children, hash_leaf, hash_to_hex, Hash};
+use crate::domain::contest::{Contest, ContestAction, ContestState};
 use crate::packet::{proof, BuiltBoard, Proof};
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting;
 use crate::storage::DbConnection;
 
@@ -57,13 +58,10 @@ pub fn final_contest(
     contest_id: &str,
 ) -> ServiceResult<Contest> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
-    if contest.state != ContestState::Final {
-        return Err(ServiceError::NotFound(format!(
-            "“{}”当前状态为“{}”, 计票完成后才公示",
-            contest.def.title,
-            contest.state.zh()
-        )));
-    }
+    // Not counted yet: not there to show (404), like any page that does not exist yet.
+    contest
+        .check(ContestAction::Publish)
+        .map_err(|r| ServiceError::NotFound(r.message))?;
     Ok(contest)
 }
 
@@ -117,7 +115,7 @@ pub fn find(
         if !voting::has_ballot(conn, &contest.id, hex)? {
             continue;
         }
-        if contest.state == ContestState::Final {
+        if contest.allows(ContestAction::Publish) {
             if let Some(found) = proof_on(conn, congress_id, &contest.id, hash)? {
                 return Ok(Ok(found));
             }
@@ -139,12 +137,9 @@ pub fn roll(
     contest_id: &str,
 ) -> ServiceResult<(Contest, Vec<RollLine>)> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
-    if contest.state == ContestState::Draft {
-        return Err(ServiceError::NotFound(format!(
-            "“{}”尚未开始投票, 还没有投票人名单",
-            contest.def.title
-        )));
-    }
+    contest
+        .check(ContestAction::ShowRoll)
+        .map_err(|r| ServiceError::NotFound(r.message))?;
     let rows = voting::roll_rows(conn, contest_id)?;
     Ok((contest, rows))
 }

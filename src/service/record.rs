@@ -20,7 +20,7 @@ use crate::packet::write::{roll_csv, PacketContents};
 use crate::service::attendance;
 use crate::storage::models::RecordRow;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
-use crate::storage::repo::contests::{self as contests_repo, ContestKind, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::{records, scrutineers, voting};
 use crate::storage::{now_ms, write_tx, DbConnection};
 
@@ -57,7 +57,7 @@ fn build(
     let mut contests = Vec::new();
     let all = contests_repo::list(conn, &congress.id)?;
     for contest in all.iter().cloned() {
-        if contest.state != ContestState::Final {
+        if !contest.state.is_counted() {
             continue;
         }
         let rounds_not_held = all
@@ -65,7 +65,7 @@ fn build(
             .filter(|k| k.parent_id.as_deref() == Some(contest.id.as_str()))
             .filter_map(|k| {
                 Some(RoundNotHeld {
-                    round_kind: k.round_kind.clone()?,
+                    round_kind: k.round_kind?.as_str().to_string(),
                     title: k.def.title.clone(),
                     seats_left_empty: k.def.seats.unwrap_or(0),
                     reason: k.not_held_reason.clone()?,
@@ -87,15 +87,12 @@ fn build(
         let expected = contest.expected.unwrap_or(0) as u64;
         contests.push(RecordContest {
             id: contest.id.clone(),
-            kind: match contest.kind {
-                ContestKind::Election => "election".to_string(),
-                ContestKind::Motion => "motion".to_string(),
-            },
+            kind: contest.kind.as_str().to_string(),
             title: contest.def.title.clone(),
             text: contest.def.body.clone(),
             agenda_order: contest.agenda_order,
             motion_kind: contest.def.motion_kind.map(|m| m.as_str().to_string()),
-            round_kind: contest.round_kind.clone(),
+            round_kind: contest.round_kind.map(|r| r.as_str().to_string()),
             parent: contest.parent_id.clone(),
             seats: contest.def.seats,
             allow_write_in: contest.def.allow_write_in,

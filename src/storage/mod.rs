@@ -5,6 +5,7 @@
 //! Repositories (`storage::repo::*`) convert rows to domain types; nothing above this module
 //! writes SQL. All calls are blocking: the web layer runs them on `web::block`.
 
+pub(crate) mod codes;
 pub mod models;
 pub mod repo;
 pub mod schema;
@@ -45,6 +46,9 @@ pub enum StorageError {
     Pool(String),
     #[error("数据损坏: {0}")]
     Corrupt(String),
+    /// A count or position too large for its column (never clamped).
+    #[error("value {value} does not fit column {column}")]
+    OutOfRange { column: &'static str, value: String },
 }
 
 impl StorageError {

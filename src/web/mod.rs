@@ -32,7 +32,7 @@ use crate::crypto::{KeyStore, SigningKey};
 use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
 use crate::service::voting::BallotPaper;
-use crate::storage::repo::contests::ContestState;
+
 use crate::storage::{Db, DbConnection};
 use error::WebError;
 use session::Sessions;
@@ -145,7 +145,7 @@ impl AppState {
             self.run(move |c| Ok(crate::service::voting::ballot_paper(c, &cid, &kid)?))
                 .await?,
         );
-        if paper.contest.state != ContestState::Draft {
+        if paper.contest.state.has_opened() {
             if let Ok(mut m) = self.papers.write() {
                 m.insert(contest_id.to_string(), paper.clone());
             }

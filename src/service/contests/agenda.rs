@@ -3,10 +3,11 @@
 
 use serde::Serialize;
 
-use super::{editable, ensure_draft, json};
+use super::{editable, json};
 use crate::domain::candidates::Candidate;
+use crate::domain::contest::{Contest, ContestAction};
 use crate::service::{Actor, ServiceError, ServiceResult};
-use crate::storage::repo::contests::{self as repo, Contest};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::{write_tx, DbConnection};
 
 /// The audit record of a deleted contest: the contest and its candidates.
@@ -25,7 +26,7 @@ pub fn delete(
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let (_, before) = editable(c, congress_id, contest_id)?;
-        super::rounds::refuse_delete(&before)?;
+        before.check(ContestAction::Delete)?;
         let candidates = repo::candidates(c, contest_id)?;
         repo::delete(c, contest_id)?;
         for (i, rest) in repo::list(c, congress_id)?.iter().enumerate() {
@@ -106,7 +107,7 @@ pub fn move_contest(
             }
         };
         let other = &agenda[j];
-        ensure_draft(other)?;
+        other.check(ContestAction::Edit)?;
         // Positions come from the list order, so equal or gapped numbers are repaired too.
         let (pos_i, pos_j) = (position(i), position(j));
         repo::set_agenda_order(c, &contest.id, pos_j)?;

@@ -9,11 +9,12 @@ use serde::{Deserialize, Serialize};
 
 use super::{editable, invalid, json, reason, MAX_REASON_CHARS};
 use crate::domain::candidates::{ballot_order, eligibility, Candidate};
+use crate::domain::contest::{Contest, ContestKind};
 use crate::domain::settings::RuleProfile;
 use crate::domain::types::Gender;
 use crate::service::scrutineers::normalise;
 use crate::service::{Actor, ServiceError, ServiceResult};
-use crate::storage::repo::contests::{self as repo, Contest, ContestKind};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::repo::new_id;
 use crate::storage::repo::scrutineers::{self, Scrutineer};
 use crate::storage::{write_tx, DbConnection, StorageError};

@@ -9,9 +9,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::crypto::merkle::{path_from_hex, verify_inclusion};
+use crate::domain::contest::ContestKind;
 use crate::service::publish::{self, inclusion_steps, NotPublished};
 use crate::service::{self, voting};
-use crate::storage::repo::contests::ContestKind;
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::board::{public_page, PAGE_SIZE};
 use crate::web::views::board::{ballot_line, ballots_table, steps_table};

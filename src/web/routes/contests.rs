@@ -20,10 +20,10 @@ use serde::Deserialize;
 
 use self::forms::ContestForm;
 use self::views::{contest_fields, errors, readiness_badge};
+use crate::domain::contest::ContestKind;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{ContestKind, ContestState};
 use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::routes::account::{page, redirect_with};
@@ -107,7 +107,7 @@ async fn agenda(
                             }
                             td { (readiness_badge(v)) }
                             @if refusal.is_none() {
-                                td { @if c.state == ContestState::Draft {
+                                td { @if !c.state.has_opened() {
                                     (move_button(&base, &c.id, "up", "上移", i == 0, staff.csrf()))
                                     " "
                                     (move_button(&base, &c.id, "down", "下移", i + 1 == agenda.len(), staff.csrf()))

@@ -8,10 +8,10 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::contest::{Contest, ContestAction};
 use crate::domain::tally::ContestResult;
 use crate::service::results::{self, Finalised};
 use crate::service::Actor;
-use crate::storage::repo::contests::{Contest, ContestState};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::WebResult;
 use crate::web::routes::account::redirect_with;
@@ -68,7 +68,7 @@ pub fn section(
 ) -> Markup {
     let kid = &contest.id;
     html! {
-        @if contest.state == ContestState::Closed {
+        @if contest.allows(ContestAction::Count) {
             h2 { "计票" }
             @if owner {
                 form.stack method="post" action={(voting_url(cid, kid)) "/finalise"} {
@@ -86,7 +86,7 @@ pub fn section(
                 p.muted { "等待组织者计票。" }
             }
         }
-        @if let (ContestState::Final, Some(r)) = (contest.state, result) {
+        @if let (true, Some(r)) = (contest.state.is_counted(), result) {
             h2 { "计票结果" }
             p {
                 a href={"/b/" (cid) "/" (kid) "/result"} { "公开的计票结果" } " · "

@@ -7,12 +7,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::contest::Contest;
 use crate::domain::state::CongressState;
 use crate::packet::format::{Addendum, Record};
 use crate::service::record::{self, AddendumInput};
 use crate::service::results;
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
@@ -72,12 +73,9 @@ fn contests_table(cid: &str, contests: &[Contest]) -> WebResult<Markup> {
 fn close_form(cid: &str, csrf: &str, contests: &[Contest]) -> Markup {
     let running: Vec<&Contest> = contests
         .iter()
-        .filter(|k| matches!(k.state, ContestState::Open | ContestState::Closed))
+        .filter(|k| k.state.awaiting_count())
         .collect();
-    let drafts: Vec<&Contest> = contests
-        .iter()
-        .filter(|k| k.state == ContestState::Draft)
-        .collect();
+    let drafts: Vec<&Contest> = contests.iter().filter(|k| !k.state.has_opened()).collect();
     html! {
         h2 { "大会闭幕" }
         @if !running.is_empty() {

@@ -7,8 +7,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
+use crate::domain::contest::ContestAction;
 use crate::service::{results, voting};
-use crate::storage::repo::contests::{self as contests_repo, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::ballot_form::Fields;
@@ -66,16 +67,15 @@ async fn show(
                 dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
             }
         }
-        @if contest.state == ContestState::Draft && owner {
+        @if !contest.state.has_opened() && owner {
             p { "开始投票时将检查法定人数, 并以当时的实到人数作为发出选票数; 之后签到的代表不能参加本项投票。" }
             form method="post" action={(back(&cid, &kid)) "/open"} {
                 (csrf_field(csrf))
                 button type="submit" { "开始投票" }
             }
         }
-        @match contest.state {
-            ContestState::Open => {
-                @if owner {
+        @if contest.allows(ContestAction::AssignPaper) {
+                @if owner && contest.allows(ContestAction::Close) {
                     form method="post" action={(back(&cid, &kid)) "/close"} {
                         (csrf_field(csrf))
                         button.danger type="submit" { "结束投票" }
@@ -89,10 +89,8 @@ async fn show(
                     input #delegate_no type="number" min="1" name="delegate_no" required;
                     div.actions { button type="submit" { "登记纸质选票" } }
                 }
-            },
-            _ => {},
         }
-        @if matches!(contest.state, ContestState::Open | ContestState::Closed) && (contest.paper_issued as i64) > paper_entered {
+        @if contest.allows(ContestAction::EnterPaper) && (contest.paper_issued as i64) > paper_entered {
             h2 { "录入纸质选票" }
             p.muted { "开箱后逐张录入, 不记录是哪位代表的选票。还可录入 " ((contest.paper_issued as i64) - paper_entered) " 张。" }
             form method="post" action={(back(&cid, &kid)) "/paper/enter"} {
@@ -236,7 +234,7 @@ async fn enter_paper(
             let contest = voting::contest(c, &c2, &k2)?;
             let entered = voting_repo::paper_entered(c, &k2)?;
             let last =
-                contest.state == ContestState::Closed && entered >= contest.paper_issued as i64;
+                contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             Ok((hash, last))
         })
         .await?;

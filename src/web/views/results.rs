@@ -5,10 +5,10 @@
 
 use maud::{html, Markup};
 
+use crate::domain::contest::ContestState;
 use crate::domain::tally::{
     AppliedThreshold, ContestDetail, ContestResult, ElectionResult, MotionResult, Status,
 };
-use crate::storage::repo::contests::ContestState;
 
 /// 当选 / 未当选 / ... for a contender's status.
 pub fn status_zh(s: Status) -> &'static str {
