@@ -231,7 +231,7 @@ pub fn standing(
         }));
     }
     Ok(match voting::roll_entry(conn, &contest.id, delegate_id)? {
-        Some(r) if r.kind == super::papers::PHONE => Standing::PaperTaken,
+        Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
         Some(_) => Standing::Cannot(CannotVote::OnPaper),
         None if voting::is_voter(conn, &contest.id, delegate_id)? => Standing::MayTakePaper,
         None => Standing::Cannot(CannotVote::NotPresentAtOpening),

@@ -329,6 +329,12 @@ pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<()> {
     res.map_err(|e| StorageError::Migration(e.to_string()))
 }
 
+/// Whether the database answers a query (the health check).
+pub fn ping(conn: &mut DbConnection) -> StorageResult<()> {
+    diesel::RunQueryDsl::execute(diesel::sql_query("SELECT 1"), conn)?;
+    Ok(())
+}
+
 /// Runs `f` in a write transaction. On SQLite the transaction is `BEGIN IMMEDIATE`, so it
 /// takes the write lock up front and waits on `busy_timeout` instead of failing with
 /// SQLITE_BUSY when a read inside it later upgrades to a write.

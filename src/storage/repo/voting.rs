@@ -39,6 +39,11 @@ pub fn contest_state_locked(
         .transpose()
 }
 
+/// `roll.kind` of a delegate who took a paper on the phone.
+pub const ROLL_PHONE: &str = "phone";
+/// `roll.kind` of a delegate handed a paper ballot by the scrutineers.
+pub const ROLL_PAPER: &str = "paper";
+
 /// Marks a draft contest open with `issued` ballots (实到) and `expected` (应到) frozen;
 /// returns false if it was not a draft.
 pub fn set_open(
@@ -280,7 +285,7 @@ pub fn assign_paper(
     let row = RollRow {
         contest_id: contest_id.to_string(),
         delegate_id: delegate_id.to_string(),
-        kind: "paper".to_string(),
+        kind: ROLL_PAPER.to_string(),
         blinded_sha256: None,
         blind_sig: None,
     };

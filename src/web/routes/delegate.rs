@@ -9,7 +9,7 @@
 //! ends the session on the server.
 //!
 //! Throttling never refuses a right secret: the token or code is checked first, and only a
-//! failed attempt counts; past [`MAX_LOGIN_FAILURES`] failures from one address in the window
+//! failed attempt counts; past `credentials::MAX_LOGIN_FAILURES` failures from one address in the window
 //! a failed attempt is answered 429 after [`FAILURE_DELAY_MS`]. So a guesser behind the hall's
 //! NAT slows only their own wrong guesses, and every delegate's right card keeps working.
 
@@ -26,20 +26,14 @@ use crate::storage::now_ms;
 use crate::storage::repo::card_events;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
-use crate::storage::repo::users;
 use crate::web::auth::client_addr;
 use crate::web::error::{WebError, WebResult};
 use crate::web::session::{PreSession, VoteSession, VOTE_SESSION_MS};
 use crate::web::views::{card_use, csrf_field, phone_layout};
 use crate::web::AppState;
 
-/// Wrong tokens or codes answered at once per address in the window (401); past it a wrong
-/// one is answered 429 after [`FAILURE_DELAY_MS`]. A right one is never refused. A hall's
-/// Wi-Fi puts hundreds of phones behind one address, so this is generous; a 130-bit token or
-/// 49-bit code cannot be guessed anyway.
-pub const MAX_LOGIN_FAILURES: i64 = 30;
-pub const WINDOW_MS: i64 = 10 * 60 * 1000;
-/// How long a failed attempt past the allowance waits for its answer.
+/// How long a failed attempt past the allowance (`credentials::MAX_LOGIN_FAILURES` wrong
+/// tokens or codes per address in the window, each answered 401) waits for its 429.
 pub const FAILURE_DELAY_MS: u64 = 2000;
 
 /// A logged-in delegate whose session is still the current one for their card.
@@ -139,17 +133,9 @@ fn login_failed_page(message: &str, status: u16) -> HttpResponse {
 
 /// Records a failed attempt from `addr`; returns whether the address is past its allowance.
 async fn failed(state: &AppState, addr: &str) -> WebResult<bool> {
-    let bucket = format!("delegate-login:addr:{addr}");
-    let since = now_ms() - WINDOW_MS;
+    let addr = addr.to_string();
     state
-        .run(move |c| {
-            let before = users::failures_since(c, &bucket, since)?;
-            // Past the allowance the bucket is full anyway: no row per further guess.
-            if before <= MAX_LOGIN_FAILURES {
-                users::record_failure(c, &bucket)?;
-            }
-            Ok(before >= MAX_LOGIN_FAILURES)
-        })
+        .run(move |c| Ok(credentials::record_failed_login(c, &addr)?))
         .await
 }
 
