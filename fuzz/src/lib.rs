@@ -254,7 +254,7 @@ pub mod ballot {
     };
     use congress::domain::settings::Threshold;
     use congress::service::voting::BallotPaper;
-    use congress::web::ballot_form::{self, Fields};
+    use congress::web::forms::ballot::{self as ballot_form, Fields};
 
     /// Candidate ids on the election paper.
     pub const CANDIDATE_IDS: [&str; 4] = ["k1", "k2", "k3", "k4"];

@@ -186,6 +186,17 @@ pub fn preview(
     Ok(build(conn, &congress, summary)?.record)
 }
 
+/// [`certify`] with the roster summary computed now (read before the write transaction).
+pub fn certify_now(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    key: &SigningKey,
+) -> ServiceResult<Record> {
+    let summary = super::roster::summary(conn, congress_id)?;
+    certify(conn, actor, congress_id, key, &summary)
+}
+
 /// Certifies a closed congress: builds, signs and stores the record; the congress is
 /// `certified`. `summary` is the roster summary (quota compliance) that goes with it.
 pub fn certify(

@@ -8,12 +8,12 @@
 
 pub mod api;
 pub mod auth;
-pub mod ballot_form;
 pub mod csrf;
 pub mod error;
+pub mod forms;
 pub mod headers;
 pub mod nul;
-pub mod paper_form;
+pub mod page;
 pub mod routes;
 pub mod session;
 pub mod upload;
@@ -120,6 +120,24 @@ impl AppState {
             m.insert(congress_id.to_string(), key.clone());
         }
         Ok(key)
+    }
+
+    /// The login URL printed in a card's QR code.
+    pub fn card_url(&self, token: &str) -> String {
+        format!("{}/t/{}", self.public_url, token)
+    }
+
+    /// Signs congress `congress_id`'s record with its key (cached), the roster summary computed
+    /// now (`service::record::certify_now`): the record page and the API.
+    pub async fn certify(
+        &self,
+        congress_id: &str,
+        who: crate::service::Actor,
+    ) -> Result<crate::packet::format::Record, WebError> {
+        let key = self.signing_key(congress_id)?;
+        let cid = congress_id.to_string();
+        self.run(move |c| Ok(crate::service::record::certify_now(c, &who, &cid, &key)?))
+            .await
     }
 
     /// The ballot paper of contest `contest_id` of congress `congress_id`, read once the

@@ -15,7 +15,6 @@ use crate::storage::repo::records;
 use crate::storage::DbConnection;
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult, WebError, WebResult};
-use crate::web::routes::record::certify_now;
 use crate::web::routes::record_files::packet_with_report;
 use crate::web::AppState;
 
@@ -132,7 +131,7 @@ pub async fn certify(
     cid: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
-    certify_now(&state, &congress, api_actor(&u, &req)).await?;
+    state.certify(&congress.id, api_actor(&u, &req)).await?;
     let out = state.run(move |c| record_json(c, &congress.id)).await?;
     Ok(HttpResponse::Created().json(out))
 }

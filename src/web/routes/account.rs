@@ -12,6 +12,7 @@ use crate::service::ServiceError;
 use crate::storage::now_ms;
 use crate::web::auth::{client_addr, Staff};
 use crate::web::error::WebResult;
+use crate::web::page::{page, redirect_with, staff_ctx};
 use crate::web::session::{password_version, Flash, PreSession, StaffSession, STAFF_SESSION_MS};
 use crate::web::views::{csrf_field, layout, PageCtx};
 use crate::web::AppState;
@@ -27,42 +28,6 @@ pub struct PasswordForm {
     pub current: String,
     pub new: String,
     pub confirm: String,
-}
-
-/// The page context for a logged-in staff member (no congress).
-pub fn staff_ctx(state: &AppState, req: &HttpRequest, staff: &Staff) -> PageCtx {
-    PageCtx {
-        user: Some((staff.user.username.clone(), staff.user.role)),
-        csrf: staff.csrf().to_string(),
-        flash: state.sessions.flash(req),
-        ..PageCtx::default()
-    }
-}
-
-/// Sends a flash message with a 303 redirect to `to`.
-pub fn redirect_with(
-    state: &AppState,
-    to: &str,
-    ok: bool,
-    message: impl Into<String>,
-) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", to.to_string()))
-        .cookie(state.sessions.flash_cookie(&Flash {
-            ok,
-            message: message.into(),
-        }))
-        .finish()
-}
-
-/// Renders a page, clearing any flash it showed.
-pub fn page(state: &AppState, ctx: &PageCtx, title: &str, body: maud::Markup) -> HttpResponse {
-    let mut resp = HttpResponse::Ok();
-    resp.content_type("text/html; charset=utf-8");
-    if ctx.flash.is_some() {
-        resp.cookie(state.sessions.removal(crate::web::session::FLASH_COOKIE));
-    }
-    resp.body(layout(ctx, title, body).into_string())
 }
 
 fn login_page(

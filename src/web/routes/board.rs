@@ -14,20 +14,14 @@ use crate::service::{self, publish, results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::error::{WebError, WebResult};
+use crate::web::page::public_page;
 use crate::web::views::board::{ballot_line, ballots_table};
 use crate::web::views::results::{outcome_line, state_badge};
-use crate::web::views::{public_layout, PublicPage};
+use crate::web::views::PublicPage;
 use crate::web::AppState;
 
 /// Ballots per page of a board.
 pub const PAGE_SIZE: usize = 100;
-
-/// An HTML response of a public page.
-pub fn public_page(p: &PublicPage, body: maud::Markup) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(public_layout(p, body).into_string())
-}
 
 /// "选举" / "表决", or the further round it is.
 pub fn kind_label(c: &Contest) -> String {

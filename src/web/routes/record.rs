@@ -12,13 +12,11 @@ use crate::domain::state::CongressState;
 use crate::packet::format::{Addendum, Record};
 use crate::service::record::{self, AddendumInput};
 use crate::service::results;
-use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::csrf_field;
 use crate::web::views::report::{zh_date, zh_datetime};
 use crate::web::views::results::{outcome_line, state_badge};
@@ -269,22 +267,6 @@ async fn close(
     ))
 }
 
-/// Signs the record with the congress's key, with the roster summary computed now.
-pub async fn certify_now(
-    state: &AppState,
-    congress: &Congress,
-    who: crate::service::Actor,
-) -> WebResult<Record> {
-    let key = state.signing_key(&congress.id)?;
-    let cid = congress.id.clone();
-    state
-        .run(move |c| {
-            let summary = crate::service::roster::summary(c, &cid)?;
-            Ok(record::certify(c, &who, &cid, &key, &summary)?)
-        })
-        .await
-}
-
 async fn certify(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -293,7 +275,7 @@ async fn certify(
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
-    let record = certify_now(&state, &congress, actor(&staff, &req)).await?;
+    let record = state.certify(&congress.id, actor(&staff, &req)).await?;
     Ok(redirect_with(
         &state,
         &back(&cid),

@@ -12,7 +12,7 @@ use crate::storage::repo::records;
 use crate::storage::DbConnection;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::home::load_congress;
+use crate::web::page::load_congress;
 use crate::web::views::report::{fill_report, report_html_with, verify_url, ReportExtras};
 use crate::web::AppState;
 

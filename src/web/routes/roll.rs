@@ -10,11 +10,10 @@ use maud::{html, Markup};
 use crate::domain::contest::{Contest, ContestAction};
 use crate::service::publish::{self, RollLine};
 use crate::storage::repo::voting as voting_repo;
+use crate::web::auth::Voter;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::page;
-use crate::web::routes::delegate::Voter;
-use crate::web::routes::home::{congress_ctx, load_congress};
+use crate::web::page::{congress_ctx, load_congress, page};
 use crate::web::views::phone_layout;
 use crate::web::AppState;
 

@@ -20,8 +20,8 @@ use crate::domain::contest::{Contest, ContestAction};
 use crate::service::papers::{self, IssueRefusal};
 use crate::service::voting::{self, CannotVote, Standing};
 use crate::storage::repo::contests::{self as contests_repo};
+use crate::web::auth::Voter;
 use crate::web::error::WebResult;
-use crate::web::routes::delegate::Voter;
 use crate::web::views::phone::{phone_page, PageOptions};
 use crate::web::AppState;
 

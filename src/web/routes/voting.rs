@@ -12,12 +12,11 @@ use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
-use crate::web::ballot_form::Fields;
 use crate::web::error::{WebError, WebResult};
-use crate::web::paper_form;
-use crate::web::routes::account::{page, redirect_with};
+use crate::web::forms::ballot::Fields;
+use crate::web::forms::paper as paper_form;
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::routes::count::{self, counted_message};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 

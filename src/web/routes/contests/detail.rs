@@ -7,8 +7,6 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::forms::{CandidateForm, ContestForm};
-use super::views::{candidate_fields, candidates_table, contest_fields, errors, readiness_block};
 use super::{edit_refusal, form_errors, unprocessable};
 use crate::domain::candidates::{check_margin, eligibility, required_candidates, MarginCheck};
 use crate::domain::contest::ContestKind;
@@ -16,8 +14,11 @@ use crate::service::contests::{self as svc, ContestView, Direction};
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::forms::contests::{CandidateForm, ContestForm};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::views::contests::{
+    candidate_fields, candidates_table, contest_fields, errors, readiness_block,
+};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 

@@ -3,13 +3,13 @@
 
 use maud::{html, Markup};
 
-use super::forms::{CandidateForm, ContestForm};
 use crate::domain::candidates::{eligibility, ElectionKind};
 use crate::domain::contest::{ContestKind, MotionKind};
 use crate::domain::settings::{RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::{compare_chars, describe_char, stroke_count};
 use crate::domain::types::Violation;
 use crate::service::contests::{is_ready, ContestView};
+use crate::web::forms::contests::{CandidateForm, ContestForm};
 use crate::web::views::{csrf_field, violations_table};
 
 /// A list of form errors.
