@@ -262,9 +262,20 @@ pub fn stored(
 
 pub use super::addenda::{add_addendum, AddendumInput};
 
-/// The filing packet's contents, except `report.html`, which the caller renders from the
-/// record (the web layer owns the printable form).
-pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
+/// The whole filing packet of a certified congress (`packet::assemble`, with the printable
+/// report whose QR code points at `public_url`): the staff download, the API, `congress
+/// export` and `congress simulate` all call this.
+pub fn filing_packet(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    public_url: &str,
+) -> ServiceResult<PacketContents> {
+    let parts = packet_parts(conn, congress_id)?;
+    crate::packet::assemble(parts, public_url, congress_id).map_err(internal)
+}
+
+/// What the packet holds as stored: everything but `report.html`.
+fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
     let congress = super::congress::load(conn, congress_id)?;
     let (row, signed) = stored(conn, congress_id)?
         .ok_or_else(|| ServiceError::invalid("尚未签署结果报告, 没有可导出的备案材料"))?;

@@ -15,7 +15,6 @@ use crate::storage::repo::records;
 use crate::storage::DbConnection;
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult, WebError, WebResult};
-use crate::web::routes::record_files::packet_with_report;
 use crate::web::AppState;
 
 /// A signed document: its exact bytes as text, parsed, its signature and hash.
@@ -196,7 +195,7 @@ pub async fn packet(
     let id = congress.id.clone();
     let bytes = state
         .run(move |c| {
-            let contents = packet_with_report(c, &id, &url)?;
+            let contents = record::filing_packet(c, &id, &url)?;
             zip_packet(&contents).map_err(WebError::internal)
         })
         .await?;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::domain::contest::Contest;
 use crate::domain::state::CongressState;
 use crate::packet::format::{Addendum, Record};
+use crate::packet::report::{zh_date, zh_datetime};
 use crate::service::record::{self, AddendumInput};
 use crate::service::results;
 use crate::storage::repo::contests::{self as contests_repo};
@@ -18,7 +19,6 @@ use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::csrf_field;
-use crate::web::views::report::{zh_date, zh_datetime};
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
 

@@ -18,7 +18,7 @@ use crate::storage::repo::voting as voting_repo;
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{attachment, public_page};
 use crate::web::routes::board::kind_label;
-use crate::web::views::results::{full, state_badge, status_zh};
+use crate::web::views::results::{full, state_badge};
 use crate::web::views::PublicPage;
 use crate::web::AppState;
 
@@ -103,7 +103,7 @@ async fn result_csv(
                     c.votes.for_votes.to_string(),
                     c.votes.against.to_string(),
                     c.votes.abstain.to_string(),
-                    status_zh(c.status).to_string(),
+                    c.status.zh().to_string(),
                 ])
                 .map_err(e)?;
             }
@@ -114,7 +114,7 @@ async fn result_csv(
                     x.for_votes.to_string(),
                     String::new(),
                     String::new(),
-                    status_zh(x.status).to_string(),
+                    x.status.zh().to_string(),
                 ])
                 .map_err(e)?;
             }

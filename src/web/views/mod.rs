@@ -10,7 +10,6 @@ pub mod import;
 pub mod layout;
 pub mod phone;
 pub mod public;
-pub mod report;
 pub mod results;
 pub mod roster;
 pub mod setup;

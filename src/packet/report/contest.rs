@@ -9,7 +9,6 @@ use crate::domain::codes::Coded;
 use crate::domain::contest::{round_zh, RoundKind};
 use crate::domain::tally::{ContestDetail, Status};
 use crate::packet::format::{Record, RecordContest};
-use crate::web::views::results::status_zh;
 
 /// "选举" / "表决", with the round when it is one.
 fn kind_zh(rc: &RecordContest, record: &Record) -> String {
@@ -72,14 +71,14 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                                     td.num { (c.votes.for_votes) }
                                     td.num { (c.votes.against) }
                                     td.num { (c.votes.abstain) }
-                                    td { (status_zh(c.status)) }
+                                    td { (c.status.zh()) }
                                 }
                             }
                             @for w in &e.write_ins {
                                 tr {
                                     td { "另选他人: " (w.name) }
                                     td.num { (w.for_votes) } td.num { "—" } td.num { "—" }
-                                    td { (status_zh(w.status)) }
+                                    td { (w.status.zh()) }
                                 }
                             }
                         }
