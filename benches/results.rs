@@ -4,9 +4,9 @@
 //! (5 seats, 7 candidates, over-voted ballots and write-ins among them).
 //! Run: `cargo bench --bench results` (set `RESULTS_SIZES=10000,100000` to choose sizes).
 //! Every ballot is signed; the signed papers are made once and cached under
-//! `target/verify-million/` (see `tests/packet/fixture.rs`, `cached_papers`).
+//! `target/verify-million/` (see `tests/it/packet/fixture.rs`, `cached_papers`).
 
-#[path = "../tests/packet/fixture.rs"]
+#[path = "../tests/it/packet/fixture.rs"]
 mod fixture;
 
 use std::hint::black_box;

@@ -5,9 +5,9 @@
 //!     cargo run --release --example verify_million -- --keep DIR    (write the packet to DIR)
 //!     cargo run --release --example verify_million -- --only DIR    (verify DIR, build nothing)
 //!
-//! It builds the packet with the same fixture as `tests/packet.rs`, writes it to a temporary
-//! directory, verifies it once and prints the figures (and the load average, since the time
-//! depends on what else the machine is doing).
+//! It builds the packet with the same fixture as `tests/it/packet/mod.rs`, writes it to a
+//! temporary directory, verifies it once and prints the figures (and the load average, since the
+//! time depends on what else the machine is doing).
 //!
 //! Every ballot carries a token signed by its contest's RSA-2048 key, as a real packet does.
 //! Signing a million tokens takes minutes even on every core (OpenSSL signs ~2,900 per second
@@ -16,7 +16,7 @@
 //! `token signature` line per paper); later runs read them back. Delete the directory to sign
 //! afresh. Verification is timed on its own and never reads the cache.
 
-#[path = "../tests/packet/fixture.rs"]
+#[path = "../tests/it/packet/fixture.rs"]
 mod fixture;
 
 use std::path::{Path, PathBuf};

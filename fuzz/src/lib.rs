@@ -1,5 +1,5 @@
 //! The entry points shared by the fuzz targets (`fuzz/fuzz_targets/`) and the property tests
-//! (`tests/properties/`): each takes untrusted bytes the way the server or the verifier gets
+//! (`tests/it/properties/`): each takes untrusted bytes the way the server or the verifier gets
 //! them, runs the real code on them and checks what must hold whatever the input (no panic is
 //! checked by running at all). The property tests include this file with `#[path]`, so both
 //! run exactly the same code.
@@ -12,7 +12,7 @@
 
 #![allow(dead_code)]
 
-#[path = "../../tests/packet/fixture.rs"]
+#[path = "../../tests/it/packet/fixture.rs"]
 pub mod packet_fixture;
 
 /// Reads a little-endian u16 from the start of `data` (0 when shorter).

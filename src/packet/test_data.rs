@@ -3,7 +3,7 @@
 //! recorded, signed, with rolls, the contests' keys, a roster summary and an approval
 //! addendum; every ballot a v2 ballot whose token the contest key signed. The same packet with
 //! v1 (unsigned) boards checks that old packets stay readable. The larger synthetic congress
-//! of the CLI tests lives in `tests/packet/fixture.rs`.
+//! of the CLI tests lives in `tests/it/packet/fixture.rs`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};

@@ -3,7 +3,7 @@
 //! English, with the standalone verifier `verify_packet.py` printed in full.
 
 /// The shell loop of VERIFY.txt that checks every ballot's signature of one contest with
-/// OpenSSL (`$C` is the contest id); `tests/packet.rs` runs exactly these lines.
+/// OpenSSL (`$C` is the contest id); `tests/it/packet/mod.rs` runs exactly these lines.
 pub const OPENSSL_BALLOT_LOOP: &str = r#"python3 -c 'import base64,json,sys
 for i, x in enumerate(json.load(open(sys.argv[1]))["ballots"]):
     open("t%d.bin" % i, "wb").write(bytes.fromhex(x["token"]))
