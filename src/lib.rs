@@ -18,6 +18,7 @@ pub mod crypto;
 pub mod csv_out;
 pub mod demo;
 pub mod domain;
+pub mod errors;
 pub mod import;
 pub mod packet;
 pub mod service;

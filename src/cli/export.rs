@@ -40,11 +40,15 @@ pub fn run(config: &Config, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let contents = match record::filing_packet(&mut conn, &args.congress, &args.public_url) {
         Ok(c) => c,
         Err(e @ (ServiceError::NotFound(_) | ServiceError::Invalid { .. })) => {
-            eprintln!("错误: {e}");
+            eprintln!("错误: {}", super::describe::service(&e));
             return Ok(ExitCode::from(REFUSED));
         }
         Err(e) => {
-            eprintln!("错误: 读取大会 {} 的备案材料失败: {e}", args.congress);
+            eprintln!(
+                "错误: 读取大会 {} 的备案材料失败: {}",
+                args.congress,
+                super::describe::service(&e)
+            );
             return Ok(ExitCode::from(UNUSABLE));
         }
     };

@@ -6,6 +6,7 @@
 mod admin;
 mod attendance;
 mod bench;
+mod describe;
 mod export;
 mod rules;
 mod serve;
@@ -139,10 +140,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            match e.downcast_ref::<crate::service::ServiceError>() {
-                Some(se) => eprintln!("错误: {}", se.full()),
-                None => eprintln!("错误: {e:#}"),
-            }
+            eprintln!("错误: {}", describe::error(&e));
             ExitCode::from(2)
         }
     }

@@ -25,7 +25,7 @@ const UNREADABLE: u8 = 2;
 pub struct QuotaOpts {
     /// Congress total T (default: the sum of the colleges' minimums).
     #[arg(long)]
-    pub total: Option<u64>,
+    pub total: Option<u32>,
     /// hamilton (default), dhondt, webster or huntington-hill.
     #[arg(long, default_value = "hamilton")]
     pub method: String,
@@ -110,7 +110,7 @@ impl QuotaOpts {
         Ok(QuotaParams {
             ratio_bp: parse_ratio(&self.ratio)?,
             min_seats: self.min_seats,
-            total: self.total,
+            total: self.total.map(u64::from),
             method,
         })
     }
@@ -120,7 +120,7 @@ impl QuotaOpts {
         RuleProfile {
             quota_ratio_bp: params.ratio_bp,
             min_seats: params.min_seats,
-            total_seats: params.total.map(|t| t.min(u32::MAX as u64) as u32),
+            total_seats: self.total,
             quota_method: params.method,
             ..RuleProfile::default()
         }
@@ -149,10 +149,17 @@ fn read<T>(
     })
 }
 
-fn colleges(enrolment: &[CollegeEnrolment]) -> Vec<(String, i64)> {
+/// (college, enrolment) pairs for the allocation, or exit 2 when a figure is too large.
+fn colleges(enrolment: &[CollegeEnrolment]) -> Result<Vec<(String, i64)>, ExitCode> {
     enrolment
         .iter()
-        .map(|c| (c.college.clone(), c.total().min(i64::MAX as u64) as i64))
+        .map(|c| match i64::try_from(c.total()) {
+            Ok(n) => Ok((c.college.clone(), n)),
+            Err(_) => {
+                eprintln!("错误: {}的在校生人数 {} 过大", c.college, c.total());
+                Err(ExitCode::from(UNREADABLE))
+            }
+        })
         .collect()
 }
 
@@ -182,7 +189,11 @@ pub fn allocate(args: AllocateArgs) -> anyhow::Result<ExitCode> {
         Ok(e) => e,
         Err(code) => return Ok(code),
     };
-    match allocate_quotas(&colleges(&enrolment), &params) {
+    let colleges = match colleges(&enrolment) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    match allocate_quotas(&colleges, &params) {
         Ok(a) => {
             if args.json {
                 print_json(&a);
@@ -275,7 +286,11 @@ pub fn roster(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
         },
         None => Vec::new(),
     };
-    let allocation = match allocate_quotas(&colleges(&enrolment), &params) {
+    let colleges = match colleges(&enrolment) {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let allocation = match allocate_quotas(&colleges, &params) {
         Ok(a) => a,
         Err(e) => {
             eprintln!("错误: {e}");
@@ -319,7 +334,7 @@ pub fn roster(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
             };
             match generate::generate(&nominees, &rules) {
                 Ok(g) => {
-                    std::fs::write(&out, import::write_roster_csv(&g.roster))?;
+                    std::fs::write(&out, import::write_roster_csv(&g.roster)?)?;
                     if json {
                         print_json(&serde_json::json!({
                             "valid": g.report.valid,

@@ -53,7 +53,7 @@ pub fn create_user(
             "密码太短: 至少需要{MIN_PASSWORD_CHARS}个字符"
         )));
     }
-    let hash = hash_password(password).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let hash = hash_password(password).map_err(ServiceError::internal)?;
     write_tx(conn, |c| {
         if users::by_username(c, username)?.is_some() {
             return Err(ServiceError::Conflict(format!("用户名“{username}”已存在")));
@@ -223,7 +223,7 @@ pub fn change_password(
     if !verify_password(current, &user.password_hash) {
         return Err(ServiceError::invalid("当前密码不正确。"));
     }
-    let new_hash = hash_password(new).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let new_hash = hash_password(new).map_err(ServiceError::internal)?;
     let actor = Actor {
         username: user.username.clone(),
         role: user.role.as_str().to_string(),

@@ -12,8 +12,6 @@ mod readiness;
 mod rounds;
 mod write_ins;
 
-use serde::Serialize;
-
 pub use self::agenda::{delete, move_contest, Direction};
 pub use self::candidates::{
     add_candidate, add_candidates, remove_candidate, update_candidate, CandidateData,
@@ -34,7 +32,7 @@ use crate::storage::repo::new_id;
 use crate::storage::repo::scrutineers;
 use crate::storage::{write_tx, DbConnection};
 
-use super::{congress, Actor, ServiceError, ServiceResult};
+use super::{audit_json, congress, Actor, ServiceError, ServiceResult};
 
 /// Longest title (characters).
 pub const MAX_TITLE_CHARS: usize = 100;
@@ -88,10 +86,6 @@ fn invalid(message: &str, details: Vec<String>) -> ServiceError {
         message: message.to_string(),
         details,
     }
-}
-
-fn json<T: Serialize>(v: &T) -> Option<String> {
-    serde_json::to_string(v).ok()
 }
 
 /// Trimmed text, `None` when blank.
@@ -252,7 +246,7 @@ pub fn create(
             "contest.create",
             Some(&id),
             None,
-            json(&contest),
+            audit_json(&contest)?,
         )?;
         Ok(contest)
     })
@@ -276,8 +270,8 @@ pub fn update(
             Some(congress_id),
             "contest.edit",
             Some(contest_id),
-            json(&before),
-            json(&after),
+            audit_json(&before)?,
+            audit_json(&after)?,
         )?;
         Ok(after)
     })

@@ -76,7 +76,7 @@ pub fn board(
     let contest = final_contest(conn, congress_id, contest_id)?;
     let built = results::board(conn, &contest)?;
     if contest.merkle_root.as_deref() != Some(built.board.merkle_root.as_str()) {
-        return Err(ServiceError::Internal(format!(
+        return Err(ServiceError::internal(format!(
             "“{}”的选票与计票时的默克尔根不一致 (计票时 {}, 现在 {})",
             contest.def.title,
             contest.merkle_root.as_deref().unwrap_or("无"),

@@ -37,8 +37,8 @@ pub fn now_cst() -> String {
     }
 }
 
-pub(crate) fn internal(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Internal(e.to_string())
+pub(crate) fn internal(e: impl Into<crate::errors::BoxError>) -> ServiceError {
+    ServiceError::internal(e)
 }
 
 /// Everything the record is built from, besides the contests' stored results.

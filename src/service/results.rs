@@ -10,12 +10,13 @@ use crate::domain::tally::{
     tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
     MotionSpec, Turnout,
 };
+use crate::errors::context;
 use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting;
-use crate::storage::{write_tx, DbConnection};
+use crate::storage::{write_tx, DbConnection, StorageError};
 
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -57,11 +58,16 @@ pub fn turnout(contest: &Contest) -> Turnout {
 /// ballots entered, the contest key.
 pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
     let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
-        ServiceError::Internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
+        ServiceError::internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
     })?;
     Ok(BoxFacts {
         issued: contest.issued.unwrap_or(0) as u64,
-        paper: bb.paper_entered.max(0) as u64,
+        paper: u64::try_from(bb.paper_entered).map_err(|_| {
+            StorageError::corrupt(format!(
+                "ballot_boxes {}: paper_entered {}",
+                contest.id, bb.paper_entered
+            ))
+        })?,
         key_pem: bb.public_key_pem,
         key_fingerprint: bb.key_fingerprint,
     })
@@ -71,16 +77,14 @@ pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Bo
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    build_board(&contest.congress_id, &contest.id, &facts, bodies)
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    build_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
     let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    count_board(&contest.congress_id, &contest.id, &facts, bodies)
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    count_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
 }
 
 /// The stored result of a final contest.
@@ -89,8 +93,9 @@ pub fn result(contest: &Contest) -> ServiceResult<Option<ContestResult>> {
         .result
         .as_deref()
         .map(|r| {
-            serde_json::from_str(r)
-                .map_err(|e| ServiceError::Internal(format!("result of {}: {e}", contest.id)))
+            serde_json::from_str(r).map_err(|e| {
+                ServiceError::internal(context(format!("result of {}", contest.id), e))
+            })
         })
         .transpose()
 }
@@ -134,9 +139,8 @@ pub fn finalise(
             turnout(&contest),
             &built.choices,
         );
-        let json =
-            serde_json::to_string(&result).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !voting::set_final(c, contest_id, built.cast as u32, &built.merkle_root, &json)? {
+        let json = serde_json::to_string(&result).map_err(ServiceError::internal)?;
+        if !voting::set_final(c, contest_id, built.cast, &built.merkle_root, &json)? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
         }
         actor.audit(

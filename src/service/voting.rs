@@ -106,7 +106,7 @@ pub fn open(
         let present = cred_repo::present_ids(c, congress_id)?;
         voting::freeze_voters(c, contest_id, &present)?;
         voting::create_ballot_box(c, contest_id, &public.to_spki_pem(), &public.fingerprint())?;
-        voting::set_open(c, contest_id, present.len() as u32, fig.expected as u32)?;
+        voting::set_open(c, contest_id, present.len(), fig.expected)?;
         actor.audit(
             c,
             Some(congress_id),
@@ -136,8 +136,8 @@ pub fn contest_key(
         Ok(k) => Ok(k),
         Err(crate::crypto::CryptoError::ContestKeyFileMissing { .. }) if create => keys
             .create_contest_key(congress_id, contest_id)
-            .map_err(|e| ServiceError::Internal(e.to_string())),
-        Err(e) => Err(ServiceError::Internal(e.to_string())),
+            .map_err(ServiceError::internal),
+        Err(e) => Err(ServiceError::internal(e)),
     }
 }
 
@@ -186,7 +186,7 @@ pub fn close(
     match crate::storage::scrub(conn) {
         Ok(true) => {}
         Ok(false) => tracing::warn!("scrub after close incomplete: a reader was still active"),
-        Err(e) => tracing::warn!(error = %e, "scrub after close failed"),
+        Err(e) => tracing::warn!(error = %crate::errors::chain(&e), "scrub after close failed"),
     }
     Ok(closed)
 }
@@ -240,9 +240,9 @@ pub fn standing(
 
 /// The stored form of a ballot: canonical JSON and its SHA-256 (the tracker).
 pub fn seal(ballot: &Ballot) -> ServiceResult<(String, String)> {
-    let bytes = canonical(&ballot.to_value()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let bytes = canonical(&ballot.to_value()).map_err(ServiceError::internal)?;
     let hash = sha256_hex(&bytes);
-    let body = String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let body = String::from_utf8(bytes).map_err(ServiceError::internal)?;
     Ok((body, hash))
 }
 
@@ -341,10 +341,9 @@ pub fn enter_paper(
     contest_id: &str,
     choices: Choices,
 ) -> ServiceResult<String> {
-    let token = hex::encode(blind::new_token());
-    let sig = key
-        .sign_token(&hex::decode(&token).unwrap_or_default())
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let raw = blind::new_token();
+    let token = hex::encode(raw);
+    let sig = key.sign_token(&raw).map_err(ServiceError::internal)?;
     let sig = base64::engine::general_purpose::STANDARD.encode(sig);
     let ballot = Ballot::signed(congress_id, contest_id, choices, &token, &sig);
     let (body, hash) = seal(&ballot)?;

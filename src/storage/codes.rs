@@ -41,6 +41,22 @@ pub(crate) fn count_opt(
     v.map(|v| count(table, id, column, v)).transpose()
 }
 
+/// A stored non-negative 64-bit figure (students enrolled, votes).
+pub(crate) fn count64(table: &str, id: &str, column: &str, v: i64) -> StorageResult<u64> {
+    u64::try_from(v).map_err(|_| corrupt(table, id, column, &v.to_string()))
+}
+
+/// A 64-bit figure as stored (a `BIGINT` column): refused when it does not fit.
+pub(crate) fn to_big_column(
+    column: &'static str,
+    v: impl TryInto<i64> + Copy + ToString,
+) -> StorageResult<i64> {
+    v.try_into().map_err(|_| StorageError::OutOfRange {
+        column,
+        value: v.to_string(),
+    })
+}
+
 /// A count or position as stored (an `INTEGER` column): refused when it does not fit.
 pub(crate) fn to_column(
     column: &'static str,
@@ -53,5 +69,5 @@ pub(crate) fn to_column(
 }
 
 fn corrupt(table: &str, id: &str, column: &str, value: &str) -> StorageError {
-    StorageError::Corrupt(format!("{table} {id}: {column} {value}"))
+    StorageError::corrupt(format!("{table} {id}: {column} {value}"))
 }

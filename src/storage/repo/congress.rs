@@ -51,8 +51,9 @@ impl TryFrom<CongressRow> for Congress {
         let level = decode("congress", &r.id, "level", &r.level)?;
         let state = decode("congress", &r.id, "state", &r.state)?;
         let session_no = count("congress", &r.id, "session_no", r.session_no)?;
-        let settings: RuleProfile = serde_json::from_str(&r.settings)
-            .map_err(|e| StorageError::Corrupt(format!("congress {}: settings: {e}", r.id)))?;
+        let settings: RuleProfile = serde_json::from_str(&r.settings).map_err(|e| {
+            StorageError::corrupt_because(format!("congress {}: settings", r.id), e)
+        })?;
         Ok(Congress {
             id: r.id,
             name: r.name,

@@ -33,7 +33,7 @@ impl TryFrom<ContestRow> for Contest {
     fn try_from(r: ContestRow) -> StorageResult<Contest> {
         let id = r.id.as_str();
         let threshold: Threshold = serde_json::from_str(&r.threshold).map_err(|e| {
-            StorageError::Corrupt(format!("{TABLE} {id}: threshold {}: {e}", r.threshold))
+            StorageError::corrupt_because(format!("{TABLE} {id}: threshold {}", r.threshold), e)
         })?;
         Ok(Contest {
             kind: decode(TABLE, id, "kind", &r.kind)?,

@@ -49,8 +49,8 @@ pub const ROLL_PAPER: &str = "paper";
 pub fn set_open(
     conn: &mut DbConnection,
     contest_id: &str,
-    issued: u32,
-    expected: u32,
+    issued: usize,
+    expected: u64,
 ) -> StorageResult<bool> {
     let now = now_ms();
     let n = diesel::update(
@@ -255,7 +255,7 @@ pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> Storag
 pub fn set_final(
     conn: &mut DbConnection,
     contest_id: &str,
-    cast: u32,
+    cast: u64,
     merkle_root: &str,
     result_json: &str,
 ) -> StorageResult<bool> {

@@ -258,13 +258,14 @@ async fn download(
     let entries = state
         .run(move |c| Ok(roster_repo::roster_entries(c, &cid)?))
         .await?;
+    let csv = crate::import::write_roster_csv(&entries).map_err(WebError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(attachment(
             &format!("roster-{}.csv", congress.id),
             &format!("代表名单-{}.csv", congress.name),
         ))
-        .body(crate::import::write_roster_csv(&entries)))
+        .body(csv))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -169,7 +169,11 @@ async fn close(
         Ok(done) => (true, counted_message(&done)),
         Err(e) => (
             false,
-            format!("“{}”投票已结束, 但计票未完成: {e}", contest.def.title),
+            format!(
+                "“{}”投票已结束, 但计票未完成: {}",
+                contest.def.title,
+                e.notice()
+            ),
         ),
     };
     Ok(redirect_with(
@@ -245,7 +249,7 @@ async fn enter_paper(
             Ok(done) => message = format!("{message} {}", counted_message(&done)),
             Err(e) => {
                 ok = false;
-                message = format!("{message} 计票未完成: {e}");
+                message = format!("{message} 计票未完成: {}", e.notice());
             }
         }
     }
