@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
-use congress::domain::generate::generate;
+use congress::domain::roster::generate::generate;
 use congress::domain::roster::{validate, RosterRules};
 use congress::domain::settings::RuleProfile;
 use congress::domain::types::{

@@ -5,7 +5,6 @@ pub mod ballot;
 pub mod candidates;
 pub mod codes;
 pub mod contest;
-pub mod generate;
 pub mod quota;
 pub mod roster;
 pub mod settings;

@@ -4,7 +4,7 @@
 //! `server()` builds the app from a bound `TcpListener` (port 0 in tests). Handlers are thin:
 //! gather input, call the domain and storage (on the blocking pool via `AppState::run`), pick
 //! a view. Every response carries the security headers; every state-changing form passes the
-//! CSRF guard; no NUL reaches a handler as text (`nul`).
+//! CSRF guard; no NUL reaches a handler as text (`nul_guard`).
 
 pub mod api;
 pub mod auth;
@@ -12,7 +12,7 @@ pub mod csrf;
 pub mod error;
 pub mod forms;
 pub mod headers;
-pub mod nul;
+pub mod nul_guard;
 pub mod page;
 pub mod routes;
 pub mod session;
@@ -266,7 +266,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             )
             .app_data(web::PayloadConfig::default().limit(MAX_UPLOAD_BYTES))
             .wrap(csrf::CsrfGuard::new(sessions))
-            .wrap(middleware::from_fn(nul::reject_nul))
+            .wrap(middleware::from_fn(nul_guard::reject_nul))
             .wrap(headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::NormalizePath::trim())

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::generate::Substitution;
+use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::RosterReport;
 use crate::storage::repo::congress as congress_repo;
 use crate::storage::{now_ms, DbConnection, StorageError};

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod congresses;
+pub mod console;
 pub mod contests;
 pub mod credentials;
 pub mod files;
@@ -14,7 +15,6 @@ pub mod openapi;
 pub mod record;
 pub mod roster;
 pub mod scrutineers;
-pub mod voting;
 
 use actix_web::web;
 
@@ -25,7 +25,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(congresses::configure)
             .configure(attendance::configure)
             .configure(contests::configure)
-            .configure(voting::configure)
+            .configure(console::configure)
             .configure(credentials::configure)
             .configure(scrutineers::configure)
             .configure(files::configure)

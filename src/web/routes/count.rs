@@ -1,7 +1,7 @@
-//! Counting from the staff voting page: once a contest is closed and no paper ballot is
-//! outstanding it is counted and published at once (`service::results::finalise`); while paper
-//! ballots handed out are not all entered, the organiser counts with a "计票并公示" button
-//! that asks to confirm the unreturned ballots. A counted contest shows its result, its public
+//! Counting from the staff console (`console`, a contest's voting page): once a contest is
+//! closed and no paper ballot is outstanding it is counted and published at once
+//! (`service::results::finalise`); while paper ballots handed out are not all entered, the
+//! organiser counts with a "计票并公示" button that asks to confirm the unreturned ballots. A counted contest shows its result, its public
 //! pages, its roll and the further rounds proposed (再次投票 / 另行选举, rules F2, F3).
 
 use actix_web::{web, HttpRequest, HttpResponse};

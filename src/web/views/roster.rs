@@ -6,8 +6,8 @@
 use maud::{html, Markup};
 
 use super::components::{csrf_field, datetime, percent, violations_table};
-use crate::domain::generate::Infeasible;
-use crate::domain::generate::Substitution;
+use crate::domain::roster::generate::Infeasible;
+use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::{is_ordinary, RosterReport, RosterSummary};
 use crate::import::FileKind;
 use crate::service::roster::StoredReport;

@@ -1,8 +1,8 @@
-//! `/api/v1/congresses/{cid}/contests/{id}/...`: running a contest as the staff voting page
-//! does: its figures, opening (quorum, ballots issued), closing (counted at once when no paper
-//! ballot is outstanding), counting with unreturned paper ballots confirmed, putting a delegate
-//! on paper, entering a returned paper ballot as it is marked (E5), and the roll. Same
-//! services and the same authorisation as the pages.
+//! `/api/v1/congresses/{cid}/contests/{id}/...`: running a contest as the staff console
+//! (`routes::console`) does: its figures, opening (quorum, ballots issued), closing (counted
+//! at once when no paper ballot is outstanding), counting with unreturned paper ballots
+//! confirmed, putting a delegate on paper, entering a returned paper ballot as it is marked
+//! (E5), and the roll. Same services and the same authorisation as the pages.
 
 use std::collections::BTreeMap;
 

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 
-use crate::domain::generate;
 use crate::domain::quota::{allocate as allocate_quotas, Allocation, QuotaParams};
+use crate::domain::roster::generate;
 use crate::domain::roster::{self, RosterReport, RosterRules};
 use crate::domain::settings::{QuotaMethod, RuleProfile};
 use crate::domain::types::{CollegeEnrolment, Society, Violation};

@@ -1,7 +1,8 @@
-//! Running a contest from the platform: open it (quorum check, ballots issued frozen), watch
-//! the count of ballots cast, close it, record delegates voting on paper and enter the paper
-//! ballots' marks (scrutineers), then count and publish (`count`): at once when the contest
-//! closes with no paper ballot outstanding, or when the last one is entered after closing.
+//! The staff console of a contest (its voting page): open it (quorum check, ballots issued
+//! frozen), watch the count of ballots cast, close it, record delegates voting on paper and
+//! enter the paper ballots' marks (scrutineers), then count and publish (`count`): at once
+//! when the contest closes with no paper ballot outstanding, or when the last one is entered
+//! after closing. The delegates' side of the vote is `phone` and `ballot_box`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;

@@ -1,4 +1,6 @@
-//! The delegate's waiting page (`/v`) and taking ballot papers (领票, `POST /v/{contest}/paper`).
+//! The delegate's phone: the waiting page (`/v`) and taking ballot papers (领票,
+//! `POST /v/{contest}/paper`). Logging in is `delegate`, casting `ballot_box`, the receipts
+//! `receipts`.
 //!
 //! The waiting page lists the congress's contests that have opened, reloads itself every few
 //! seconds, and carries for each open contest what the phone's script needs to take a paper
