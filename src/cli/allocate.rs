@@ -1,25 +1,23 @@
-//! `congress allocate` (rules A1-A4) and `congress roster check|generate` (B1-B8) on files,
-//! without a database: what a school's IT scripts around.
+//! `congress allocate` (rules A1-A4) on a file, without a database: what a school's IT
+//! scripts around. The options and helpers `congress roster` shares (`cli::roster`) are here.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
+use clap::Args;
 
 use crate::domain::quota::{allocate as allocate_quotas, Allocation, QuotaParams};
-use crate::domain::roster::generate;
-use crate::domain::roster::{self, RosterReport, RosterRules};
 use crate::domain::settings::{QuotaMethod, RuleProfile};
-use crate::domain::types::{CollegeEnrolment, Society, Violation};
+use crate::domain::types::CollegeEnrolment;
 use crate::import::{self, ImportErrors};
 
 /// Exit status: valid / success.
-const OK: u8 = 0;
+pub(super) const OK: u8 = 0;
 /// Exit status: rule violations.
-const VIOLATIONS: u8 = 1;
+pub(super) const VIOLATIONS: u8 = 1;
 /// Exit status: unreadable input.
-const UNREADABLE: u8 = 2;
+pub(super) const UNREADABLE: u8 = 2;
 
 #[derive(Args, Debug)]
 pub struct QuotaOpts {
@@ -49,39 +47,6 @@ pub struct AllocateArgs {
     pub json: bool,
 }
 
-#[derive(Subcommand, Debug)]
-pub enum RosterCommand {
-    /// Validate a roster: exit 0 valid, 1 rule violations, 2 unreadable input.
-    Check {
-        #[arg(long)]
-        enrolment: PathBuf,
-        #[arg(long)]
-        roster: PathBuf,
-        #[arg(long)]
-        societies: Option<PathBuf>,
-        #[command(flatten)]
-        quota: QuotaOpts,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Generate a roster from ranked nominees that `roster check` accepts, or explain why none exists.
-    Generate {
-        #[arg(long)]
-        enrolment: PathBuf,
-        #[arg(long)]
-        nominees: PathBuf,
-        #[arg(long)]
-        societies: Option<PathBuf>,
-        #[command(flatten)]
-        quota: QuotaOpts,
-        /// Where to write the roster CSV (UTF-8 with BOM).
-        #[arg(long)]
-        out: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 /// Parses "0.01", "1%" or "0.5%" into basis points.
 pub fn parse_ratio(s: &str) -> Result<u32, String> {
     let t = s.trim();
@@ -100,7 +65,7 @@ pub fn parse_ratio(s: &str) -> Result<u32, String> {
 }
 
 impl QuotaOpts {
-    fn params(&self) -> Result<QuotaParams, String> {
+    pub(super) fn params(&self) -> Result<QuotaParams, String> {
         let method = QuotaMethod::parse(&self.method).ok_or_else(|| {
             format!(
                 "--method “{}” 无效, 应为 hamilton, dhondt, webster 或 huntington-hill",
@@ -116,7 +81,7 @@ impl QuotaOpts {
     }
 
     /// The rule profile these options describe (the roster rules take the other defaults).
-    fn profile(&self, params: &QuotaParams) -> RuleProfile {
+    pub(super) fn profile(&self, params: &QuotaParams) -> RuleProfile {
         RuleProfile {
             quota_ratio_bp: params.ratio_bp,
             min_seats: params.min_seats,
@@ -128,7 +93,7 @@ impl QuotaOpts {
 }
 
 /// Reads and parses one file, or prints every error (file, row, column) and gives exit 2.
-fn read<T>(
+pub(super) fn read<T>(
     path: &Path,
     parse: fn(&import::Table) -> Result<T, ImportErrors>,
 ) -> Result<T, ExitCode> {
@@ -150,7 +115,7 @@ fn read<T>(
 }
 
 /// (college, enrolment) pairs for the allocation, or exit 2 when a figure is too large.
-fn colleges(enrolment: &[CollegeEnrolment]) -> Result<Vec<(String, i64)>, ExitCode> {
+pub(super) fn colleges(enrolment: &[CollegeEnrolment]) -> Result<Vec<(String, i64)>, ExitCode> {
     enrolment
         .iter()
         .map(|c| match i64::try_from(c.total()) {
@@ -163,14 +128,14 @@ fn colleges(enrolment: &[CollegeEnrolment]) -> Result<Vec<(String, i64)>, ExitCo
         .collect()
 }
 
-fn quota_map(a: &Allocation) -> BTreeMap<String, u64> {
+pub(super) fn quota_map(a: &Allocation) -> BTreeMap<String, u64> {
     a.colleges
         .iter()
         .map(|c| (c.college.clone(), c.quota))
         .collect()
 }
 
-fn print_json<T: serde::Serialize>(v: &T) {
+pub(super) fn print_json<T: serde::Serialize>(v: &T) {
     match serde_json::to_string_pretty(v) {
         Ok(s) => println!("{s}"),
         Err(e) => eprintln!("错误: {e}"),
@@ -228,148 +193,6 @@ fn print_allocation(a: &Allocation) {
         );
     }
     println!("并列规则: {}", a.tie_break);
-}
-
-fn print_violations(vs: &[Violation]) {
-    for v in vs {
-        let level = if v.warning { "提醒" } else { "违反" };
-        println!(
-            "{level} 规则{} [{}] 应为 {} 实际 {}: {}",
-            v.rule,
-            v.college.as_deref().unwrap_or("全体代表"),
-            v.required,
-            v.found,
-            v.message
-        );
-    }
-}
-
-fn print_report(r: &RosterReport) {
-    if r.valid {
-        println!("代表名单符合全部规则。");
-    } else {
-        println!("代表名单不符合规则:");
-    }
-    print_violations(&r.violations);
-}
-
-pub fn roster(cmd: RosterCommand) -> anyhow::Result<ExitCode> {
-    let (enrolment_path, societies_path, quota_opts) = match &cmd {
-        RosterCommand::Check {
-            enrolment,
-            societies,
-            quota,
-            ..
-        }
-        | RosterCommand::Generate {
-            enrolment,
-            societies,
-            quota,
-            ..
-        } => (enrolment, societies, quota),
-    };
-    let params = match quota_opts.params() {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("错误: {e}");
-            return Ok(ExitCode::from(UNREADABLE));
-        }
-    };
-    let enrolment = match read(enrolment_path, import::parse_enrolment) {
-        Ok(e) => e,
-        Err(code) => return Ok(code),
-    };
-    let societies: Vec<Society> = match societies_path {
-        Some(p) => match read(p, import::parse_societies) {
-            Ok(s) => s,
-            Err(code) => return Ok(code),
-        },
-        None => Vec::new(),
-    };
-    let colleges = match colleges(&enrolment) {
-        Ok(c) => c,
-        Err(code) => return Ok(code),
-    };
-    let allocation = match allocate_quotas(&colleges, &params) {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("错误: {e}");
-            return Ok(ExitCode::from(VIOLATIONS));
-        }
-    };
-    let quotas = quota_map(&allocation);
-    let profile = quota_opts.profile(&params);
-    let rules = RosterRules {
-        profile: &profile,
-        enrolment: &enrolment,
-        quotas: &quotas,
-        societies: &societies,
-        cadre_roles: None,
-    };
-    match cmd {
-        RosterCommand::Check {
-            roster: path, json, ..
-        } => {
-            let entries = match read(&path, import::parse_roster) {
-                Ok(e) => e,
-                Err(code) => return Ok(code),
-            };
-            let report = roster::validate(&entries, &rules);
-            if json {
-                print_json(&report);
-            } else {
-                print_report(&report);
-            }
-            Ok(ExitCode::from(if report.valid { OK } else { VIOLATIONS }))
-        }
-        RosterCommand::Generate {
-            nominees: path,
-            out,
-            json,
-            ..
-        } => {
-            let nominees = match read(&path, import::parse_nominees) {
-                Ok(n) => n,
-                Err(code) => return Ok(code),
-            };
-            match generate::generate(&nominees, &rules) {
-                Ok(g) => {
-                    std::fs::write(&out, import::write_roster_csv(&g.roster)?)?;
-                    if json {
-                        print_json(&serde_json::json!({
-                            "valid": g.report.valid,
-                            "out": out.display().to_string(),
-                            "delegates": g.roster.len(),
-                            "substitutions": g.substitutions,
-                            "report": g.report,
-                        }));
-                    } else {
-                        println!(
-                            "已生成代表名单 {} ({} 名代表)。",
-                            out.display(),
-                            g.roster.len()
-                        );
-                        for s in &g.substitutions {
-                            println!("调整 [{}] 规则{}: {}", s.college, s.rule, s.reason);
-                        }
-                        print_report(&g.report);
-                    }
-                    Ok(ExitCode::from(if g.report.valid { OK } else { VIOLATIONS }))
-                }
-                Err(inf) => {
-                    if json {
-                        print_json(
-                            &serde_json::json!({ "valid": false, "violations": inf.violations }),
-                        );
-                    } else {
-                        println!("无法生成符合规则的代表名单:");
-                        print_violations(&inf.violations);
-                    }
-                    Ok(ExitCode::from(VIOLATIONS))
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod attendance;
 mod bench;
 mod describe;
 mod export;
+mod roster;
 mod serve;
 mod simulate;
 mod verify;
@@ -59,7 +60,7 @@ pub enum Command {
     Allocate(allocate::AllocateArgs),
     /// Roster validation (B1-B6, B8) and generation (B7).
     #[command(subcommand)]
-    Roster(allocate::RosterCommand),
+    Roster(roster::RosterCommand),
     /// A whole congress in one command: a synthetic school, the real HTTP server, every
     /// delegate voting from their own client; counted, certified, exported and verified.
     Simulate(simulate::SimulateArgs),
@@ -131,7 +132,7 @@ pub fn main() -> ExitCode {
         Command::Admin(cmd) => admin::run(&config, cmd),
         Command::Attendance(cmd) => attendance::run(&config, cmd),
         Command::Allocate(args) => allocate::allocate(args),
-        Command::Roster(cmd) => allocate::roster(cmd),
+        Command::Roster(cmd) => roster::roster(cmd),
         Command::Verify(args) => verify::run(args),
         Command::Simulate(args) => simulate::simulate(args, cli.database_url.clone()),
         Command::Bench(args) => bench::bench(args),
