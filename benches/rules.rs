@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
-use congress::domain::generate::generate;
+use congress::domain::roster::generate::generate;
 use congress::domain::roster::{validate, RosterRules};
 use congress::domain::settings::RuleProfile;
 use congress::domain::types::{
@@ -94,7 +94,7 @@ fn csv_bytes(ns: &[Nominee]) -> Vec<u8> {
         })
         .collect();
     // The roster writer has the nominee columns but 得票; add the votes column.
-    let text = String::from_utf8_lossy(&write_roster_csv(&roster)).into_owned();
+    let text = String::from_utf8_lossy(&write_roster_csv(&roster).unwrap()).into_owned();
     let mut out = String::with_capacity(text.len() + ROWS * 5);
     for (i, line) in text.lines().enumerate() {
         out.push_str(line);

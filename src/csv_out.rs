@@ -69,7 +69,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_starts_are_guarded_and_read_back_by_the_importers() {
+    fn formula_starts_are_guarded() {
         for s in ["=1+1", "+86 138", "-2", "@SUM(A1)", "\tx", "\rx"] {
             let c = cell(s);
             assert_eq!(c, format!("'{s}"));
@@ -77,10 +77,8 @@ mod tests {
         for s in ["王芳", "1+1", "", "'plain", "a=b"] {
             assert_eq!(cell(s), s);
         }
-        // Read back by the importers as it was (tab and CR are trimmed there anyway).
-        for s in ["=1+1", "+86 138", "-2", "@SUM(A1)"] {
-            assert_eq!(crate::import::normalize_cell(&cell(s)), s);
-        }
+        // The importers read a guarded cell back as it was: `import::normalize` tests it
+        // (csv_out imports nothing of the crate).
     }
 
     #[test]

@@ -249,12 +249,12 @@ pub mod ballot {
 
     use congress::domain::ballot::Choices;
     use congress::domain::candidates::Candidate;
-    use congress::domain::settings::Threshold;
-    use congress::service::voting::BallotPaper;
-    use congress::storage::repo::contests::{
+    use congress::domain::contest::{
         Contest, ContestDefinition, ContestKind, ContestState, MotionKind,
     };
-    use congress::web::ballot_form::{self, Fields};
+    use congress::domain::settings::Threshold;
+    use congress::service::voting::BallotPaper;
+    use congress::web::forms::ballot::{self as ballot_form, Fields};
 
     /// Candidate ids on the election paper.
     pub const CANDIDATE_IDS: [&str; 4] = ["k1", "k2", "k3", "k4"];

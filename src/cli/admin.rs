@@ -65,7 +65,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("错误: {e}");
+                    eprintln!("错误: {}", super::describe::service(&e));
                     Ok(ExitCode::from(1))
                 }
             }
@@ -78,7 +78,7 @@ pub fn run(config: &Config, cmd: AdminCommand) -> anyhow::Result<ExitCode> {
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("错误: {e}");
+                    eprintln!("错误: {}", super::describe::service(&e));
                     Ok(ExitCode::from(1))
                 }
             }

@@ -61,7 +61,7 @@ pub fn run(config: &Config, cmd: AttendanceCommand) -> anyhow::Result<ExitCode> 
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(e) => {
-                    eprintln!("错误: {}", e.full());
+                    eprintln!("错误: {}", super::describe::service(&e));
                     Ok(ExitCode::from(1))
                 }
             }

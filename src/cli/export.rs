@@ -15,7 +15,6 @@ use crate::config::Config;
 use crate::packet::{write_packet, PacketError};
 use crate::service::{record, ServiceError};
 use crate::storage::{Db, OpenMode};
-use crate::web::views::report::{fill_report, verify_url};
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
@@ -38,18 +37,21 @@ const UNUSABLE: u8 = 2;
 pub fn run(config: &Config, args: ExportArgs) -> anyhow::Result<ExitCode> {
     let db = Db::open(&config.database_url, OpenMode::Existing)?;
     let mut conn = db.conn()?;
-    let mut contents = match record::packet(&mut conn, &args.congress) {
+    let contents = match record::filing_packet(&mut conn, &args.congress, &args.public_url) {
         Ok(c) => c,
         Err(e @ (ServiceError::NotFound(_) | ServiceError::Invalid { .. })) => {
-            eprintln!("错误: {e}");
+            eprintln!("错误: {}", super::describe::service(&e));
             return Ok(ExitCode::from(REFUSED));
         }
         Err(e) => {
-            eprintln!("错误: 读取大会 {} 的备案材料失败: {e}", args.congress);
+            eprintln!(
+                "错误: 读取大会 {} 的备案材料失败: {}",
+                args.congress,
+                super::describe::service(&e)
+            );
             return Ok(ExitCode::from(UNUSABLE));
         }
     };
-    fill_report(&mut contents, &verify_url(&args.public_url, &args.congress))?;
     match write_packet(&args.out, &contents) {
         Ok(()) => {}
         Err(e @ (PacketError::DirNotEmpty { .. } | PacketError::Symlink { .. })) => {

@@ -4,13 +4,15 @@
 //! action, 2 unreadable input or a usage error.
 
 mod admin;
+mod allocate;
 mod assess;
 mod attendance;
 mod bench;
+mod describe;
 mod export;
 mod registry;
 mod registry_file;
-mod rules;
+mod roster;
 mod serve;
 mod simulate;
 mod verify;
@@ -58,10 +60,10 @@ pub enum Command {
     #[command(subcommand)]
     Attendance(attendance::AttendanceCommand),
     /// Delegate quotas per college (rules A1-A4).
-    Allocate(rules::AllocateArgs),
+    Allocate(allocate::AllocateArgs),
     /// Roster validation (B1-B6, B8) and generation (B7).
     #[command(subcommand)]
-    Roster(rules::RosterCommand),
+    Roster(roster::RosterCommand),
     /// A whole congress in one command: a synthetic school, the real HTTP server, every
     /// delegate voting from their own client; counted, certified, exported and verified.
     Simulate(simulate::SimulateArgs),
@@ -143,8 +145,8 @@ pub fn main() -> ExitCode {
         Command::Demo(args) => serve::demo(args, cli.database_url.clone()),
         Command::Admin(cmd) => admin::run(&config, cmd),
         Command::Attendance(cmd) => attendance::run(&config, cmd),
-        Command::Allocate(args) => rules::allocate(args),
-        Command::Roster(cmd) => rules::roster(cmd),
+        Command::Allocate(args) => allocate::allocate(args),
+        Command::Roster(cmd) => roster::roster(cmd),
         Command::Verify(args) => verify::run(args),
         Command::Simulate(args) => simulate::simulate(args, cli.database_url.clone()),
         Command::Bench(args) => bench::bench(args),
@@ -155,10 +157,7 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            match e.downcast_ref::<crate::service::ServiceError>() {
-                Some(se) => eprintln!("错误: {}", se.full()),
-                None => eprintln!("错误: {e:#}"),
-            }
+            eprintln!("错误: {}", describe::error(&e));
             ExitCode::from(2)
         }
     }

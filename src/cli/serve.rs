@@ -81,7 +81,7 @@ pub fn run_server(listener: TcpListener, state: AppState) -> anyhow::Result<()> 
         match db.scrub() {
             Ok(true) => tracing::info!("WAL checkpointed and truncated"),
             Ok(false) => tracing::warn!("WAL checkpoint incomplete: a reader was still active"),
-            Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+            Err(e) => tracing::warn!(error = %crate::errors::chain(&e), "WAL checkpoint failed"),
         }
     }
     Ok(())

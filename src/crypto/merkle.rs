@@ -112,6 +112,31 @@ pub fn root_from_inclusion(
     tree_size: usize,
     path: &[Hash],
 ) -> Option<Hash> {
+    walk_inclusion(leaf_hash, index, tree_size, path, |_| {})
+}
+
+/// One step of an audit path walked up to the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PathStep {
+    /// The path's next hash.
+    pub sibling: Hash,
+    /// Whether it goes on the left: SHA-256(0x01 || sibling || node), else (node || sibling).
+    pub sibling_on_left: bool,
+    /// The node this step computes.
+    pub node: Hash,
+}
+
+/// The RFC 9162 section 2.1.3.2 walk of `path` from `leaf_hash` (leaf `index` of a tree of
+/// `tree_size` leaves), telling `on_step` each node it computes. Returns the root reached, or
+/// `None` when the path has the wrong length. The one walk: the check of a proof and the
+/// steps shown to whoever checks a tracker are the same computation.
+pub fn walk_inclusion(
+    leaf_hash: &Hash,
+    index: usize,
+    tree_size: usize,
+    path: &[Hash],
+    mut on_step: impl FnMut(&PathStep),
+) -> Option<Hash> {
     if index >= tree_size {
         return None;
     }
@@ -123,7 +148,8 @@ pub fn root_from_inclusion(
         if snode == 0 {
             return None; // path longer than the tree is tall
         }
-        if fnode & 1 == 1 || fnode == snode {
+        let sibling_on_left = fnode & 1 == 1 || fnode == snode;
+        if sibling_on_left {
             r = hash_children(p, &r);
             while fnode & 1 == 0 && fnode != 0 {
                 fnode >>= 1;
@@ -134,8 +160,42 @@ pub fn root_from_inclusion(
         }
         fnode >>= 1;
         snode >>= 1;
+        on_step(&PathStep {
+            sibling: *p,
+            sibling_on_left,
+            node: r,
+        });
     }
     (snode == 0).then_some(r)
+}
+
+/// A ballot hash's inclusion proof laid out for a person: the leaf hash, every step up the
+/// path, and whether the walk ends at `root`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inclusion {
+    /// SHA-256(0x00 || ballot hash).
+    pub leaf: Hash,
+    pub steps: Vec<PathStep>,
+    pub verified: bool,
+}
+
+/// Checks that `ballot_hash` is leaf `index` of a tree of `tree_size` leaves with root `root`
+/// (like [`verify_inclusion`]), keeping the steps.
+pub fn explain_inclusion(
+    ballot_hash: &Hash,
+    index: usize,
+    tree_size: usize,
+    path: &[Hash],
+    root: &Hash,
+) -> Inclusion {
+    let leaf = hash_leaf32(ballot_hash);
+    let mut steps = Vec::with_capacity(path.len());
+    let reached = walk_inclusion(&leaf, index, tree_size, path, |s| steps.push(*s));
+    Inclusion {
+        leaf,
+        steps,
+        verified: reached.as_ref() == Some(root),
+    }
 }
 
 /// Lower-case hex of a hash, as written in our JSON.

@@ -308,3 +308,42 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn explained_steps_end_at_the_root_for_every_leaf_of_small_trees() {
+    for n in 1..=17usize {
+        let hashes: Vec<Hash> = (0..n).map(|i| crate::crypto::sha256(&[i as u8])).collect();
+        let expected = root(&hashes);
+        for i in 0..n {
+            let path = audit_path(&hashes, i).unwrap();
+            let shown = explain_inclusion(&hashes[i], i, n, &path, &expected);
+            assert!(shown.verified, "n={n} i={i}");
+            assert_eq!(shown.leaf, hash_leaf(&hashes[i]));
+            assert_eq!(shown.steps.len(), path.len(), "n={n} i={i}");
+            let last = shown.steps.last().map_or(shown.leaf, |s| s.node);
+            assert_eq!(last, expected, "n={n} i={i}");
+            // Another root is not reached by the same steps.
+            assert!(!explain_inclusion(&hashes[i], i, n, &path, &[0; 32]).verified);
+        }
+    }
+}
+
+#[test]
+fn a_two_leaf_tree_explained_by_hand() {
+    // Leaves a, b: root = H(0x01 || H(0x00||a) || H(0x00||b)). Leaf 1's path is [H(0x00||a)],
+    // which goes on the left.
+    let (a, b) = ([1u8; 32], [2u8; 32]);
+    let (la, lb) = (hash_leaf(&a), hash_leaf(&b));
+    let root = hash_children(&la, &lb);
+    let shown = explain_inclusion(&b, 1, 2, &[la], &root);
+    assert_eq!(shown.leaf, lb);
+    assert!(shown.verified);
+    assert_eq!(
+        shown.steps,
+        vec![PathStep {
+            sibling: la,
+            sibling_on_left: true,
+            node: root,
+        }]
+    );
+}

@@ -3,7 +3,8 @@
 
 pub mod ballot;
 pub mod candidates;
-pub mod generate;
+pub mod codes;
+pub mod contest;
 pub mod quota;
 pub mod roster;
 pub mod settings;

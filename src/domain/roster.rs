@@ -1,4 +1,5 @@
-//! Roster (代表名单) validation: rules B1-B6 and B8 of `docs/rules.md`, as data.
+//! Roster (代表名单) validation: rules B1-B6 and B8 of `docs/rules.md`, as data. Generating a
+//! roster from ranked nominees (B7) is [`generate`].
 //!
 //! [`validate`] reads a roster against the colleges' enrolment, their quotas (computed by
 //! `domain::quota`) and the main societies, and returns a [`RosterReport`]: every violation with
@@ -28,6 +29,7 @@
 
 #[cfg(test)]
 pub(crate) mod fixtures;
+pub mod generate;
 pub(crate) mod index;
 #[cfg(test)]
 mod proptests;

@@ -24,45 +24,15 @@ pub enum CongressState {
     Filed,
 }
 
-impl CongressState {
-    pub const ALL: [CongressState; 7] = [
-        CongressState::Setup,
-        CongressState::RosterFrozen,
-        CongressState::CredentialsIssued,
-        CongressState::InSession,
-        CongressState::Closed,
-        CongressState::Certified,
-        CongressState::Filed,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CongressState::Setup => "setup",
-            CongressState::RosterFrozen => "roster_frozen",
-            CongressState::CredentialsIssued => "credentials_issued",
-            CongressState::InSession => "in_session",
-            CongressState::Closed => "closed",
-            CongressState::Certified => "certified",
-            CongressState::Filed => "filed",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s)
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            CongressState::Setup => "筹备中",
-            CongressState::RosterFrozen => "代表名单已冻结",
-            CongressState::CredentialsIssued => "代表证已发放",
-            CongressState::InSession => "大会进行中",
-            CongressState::Closed => "大会已闭幕",
-            CongressState::Certified => "结果已签署",
-            CongressState::Filed => "已备案",
-        }
-    }
-}
+crate::coded! { CongressState {
+    Setup => "setup", "筹备中";
+    RosterFrozen => "roster_frozen", "代表名单已冻结";
+    CredentialsIssued => "credentials_issued", "代表证已发放";
+    InSession => "in_session", "大会进行中";
+    Closed => "closed", "大会已闭幕";
+    Certified => "certified", "结果已签署";
+    Filed => "filed", "已备案";
+} }
 
 /// Things an organiser (or scrutineer) does that depend on the congress's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,8 +162,9 @@ mod tests {
 
     #[test]
     fn states_roundtrip() {
+        use crate::domain::codes::Coded;
         for s in CongressState::ALL {
-            assert_eq!(CongressState::parse(s.as_str()), Some(s));
+            assert_eq!(CongressState::from_code(s.as_str()), Some(s));
         }
     }
 

@@ -134,26 +134,4 @@ pub enum Level {
     College,
 }
 
-impl Level {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::School => "school",
-            Level::College => "college",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Level> {
-        match s.trim() {
-            "school" | "校级" => Some(Level::School),
-            "college" | "院级" => Some(Level::College),
-            _ => None,
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            Level::School => "校级",
-            Level::College => "院级",
-        }
-    }
-}
+crate::coded! { Level { School => "school", "校级"; College => "college", "院级"; } }

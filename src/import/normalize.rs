@@ -139,6 +139,14 @@ mod tests {
     }
 
     #[test]
+    fn a_cell_guarded_against_formulas_reads_back_as_it_was() {
+        // Tab and CR are trimmed here anyway.
+        for s in ["=1+1", "+86 138", "-2", "@SUM(A1)"] {
+            assert_eq!(normalize_cell(&crate::csv_out::cell(s)), s);
+        }
+    }
+
+    #[test]
     fn headers_match_loosely() {
         assert_eq!(normalize_header("Student ID"), "studentid");
         assert_eq!(normalize_header("student_no"), "studentno");

@@ -381,7 +381,7 @@ proptest! {
         for (i, e) in entries.iter_mut().enumerate() {
             e.student.student_no = format!("{}{i:03}", e.student.student_no);
         }
-        let back = parse_roster(&read_table("r.csv", &write_roster_csv(&entries)).unwrap()).unwrap();
+        let back = parse_roster(&read_table("r.csv", &write_roster_csv(&entries).unwrap()).unwrap()).unwrap();
         prop_assert_eq!(back.len(), entries.len());
         for (a, b) in entries.iter().zip(&back) {
             prop_assert_eq!(&a.student, &b.student);

@@ -7,15 +7,14 @@ use crate::domain::types::RosterEntry;
 /// A roster as CSV (`csv_out`: UTF-8 with a BOM, CRLF line ends, formula cells guarded), with
 /// the Chinese headers of [`FileKind::Roster`] (the columns [`parse_roster`](super::parse_roster)
 /// reads), societies joined with `;`. Reading the bytes back gives the same students and kinds.
-pub fn write_roster_csv(entries: &[RosterEntry]) -> Vec<u8> {
+/// Writing into memory fails only on a bug in `csv`; the error is passed on all the same.
+pub fn write_roster_csv(entries: &[RosterEntry]) -> Result<Vec<u8>, csv::Error> {
     let mut out = crate::csv_out::CsvOut::new();
-    // Writing into a Vec cannot fail; a failure would be a bug in csv, so it is ignored
-    // rather than unwrapped, and the round-trip tests would catch a short file.
-    let _ = out.row(FileKind::Roster.headers());
+    out.row(FileKind::Roster.headers())?;
     for e in entries {
         let s = &e.student;
         let societies = s.societies.join(";");
-        let _ = out.row([
+        out.row([
             s.name.as_str(),
             s.student_no.as_str(),
             s.college.as_str(),
@@ -25,9 +24,9 @@ pub fn write_roster_csv(entries: &[RosterEntry]) -> Vec<u8> {
             s.political_status.as_deref().unwrap_or(""),
             societies.as_str(),
             e.kind.zh(),
-        ]);
+        ])?;
     }
-    out.finish().unwrap_or_default()
+    out.finish()
 }
 
 #[cfg(test)]
@@ -84,7 +83,7 @@ mod tests {
                 DelegateKind::Society,
             ),
         ];
-        let bytes = write_roster_csv(&entries);
+        let bytes = write_roster_csv(&entries).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF\xE5\xA7\x93\xE5\x90\x8D,")); // BOM + 姓名,
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
         assert!(text.starts_with("姓名,学号,学院,年级,性别,学生会职务,政治面貌,社团,代表类别\r\n"));
@@ -109,7 +108,8 @@ mod tests {
             DelegateKind::Elected,
         );
         e.student.societies = vec!["书法、绘画协会".into()];
-        let back = parse_roster(&read_table("r.csv", &write_roster_csv(&[e])).unwrap()).unwrap();
+        let back =
+            parse_roster(&read_table("r.csv", &write_roster_csv(&[e]).unwrap()).unwrap()).unwrap();
         assert_eq!(back[0].student.societies, vec!["书法", "绘画协会"]);
     }
 }

@@ -4,6 +4,8 @@
 //! - [`format`]: the types and file layout (the contract of `docs/formats.md`).
 //! - [`board`]: a contest's board from its stored ballots; audit paths.
 //! - [`record`]: signing the record and addenda; the tally rules a record states.
+//! - [`report`]: the printable certified record (选举结果报告单), on paper and as the packet's
+//!   `report.html`; [`assemble`] puts the whole packet together.
 //! - [`write`]: the packet on disk and as a zip; the rolls.
 //! - [`verify`]: every check an observer makes, reading only the packet.
 //! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
@@ -12,6 +14,7 @@ pub mod board;
 mod error;
 pub mod format;
 pub mod record;
+pub mod report;
 pub mod verify;
 pub mod verify_txt;
 pub mod write;
@@ -22,5 +25,6 @@ pub(crate) mod test_data;
 pub use board::{build_board, count_board, proof, BoxFacts, BuiltBoard, CountedBoard, Proof};
 pub use error::PacketError;
 pub use record::{contest_spec, sign_addendum, sign_record, turnout, Signed};
+pub use report::assemble;
 pub use verify::{verify_packet, Check, Checklist};
 pub use write::{roll_csv, write_packet, zip_packet, PacketContents};

@@ -10,7 +10,7 @@ use base64::Engine;
 use chrono::NaiveDate;
 
 use super::record::{internal, now_cst, stored};
-use super::{Actor, ServiceError, ServiceResult};
+use super::{audit_json, Actor, ServiceError, ServiceResult};
 use crate::crypto::{sha256_hex, SigningKey};
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{Addendum, VERSION};
@@ -227,7 +227,7 @@ pub fn add_addendum(
             &format!("record.{}", input.kind),
             previous.is_some().then_some("correction"),
             None,
-            serde_json::to_string(&addendum).ok(),
+            audit_json(&addendum)?,
         )?;
         Ok(addendum)
     })

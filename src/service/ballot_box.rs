@@ -21,12 +21,10 @@
 
 use std::collections::HashMap;
 
-use diesel::prelude::*;
-
 use super::group_commit::{Batch, Writer};
+use crate::domain::contest::ContestAction;
 use crate::storage::models::BallotRow;
 use crate::storage::repo::voting;
-use crate::storage::schema::contests;
 use crate::storage::{DbConnection, StorageError};
 
 /// A signed ballot ready to store (its signature already checked).
@@ -85,25 +83,14 @@ impl Batch for BoxWriter {
     }
 }
 
-/// Whether the contest is open, share-locking its row on PostgreSQL.
-pub(crate) fn contest_open(
+/// Whether ballots may go into the contest's box now (the model decides: `ContestAction::Vote`),
+/// share-locking its row on PostgreSQL (`voting::contest_state_locked`).
+pub(crate) fn accepts_ballots(
     conn: &mut DbConnection,
     contest_id: &str,
 ) -> Result<bool, StorageError> {
-    let state: Option<String> = match conn {
-        DbConnection::Pg(c) => contests::table
-            .find(contest_id)
-            .select(contests::state)
-            .for_share()
-            .first(c)
-            .optional()?,
-        DbConnection::Sqlite(_) => contests::table
-            .find(contest_id)
-            .select(contests::state)
-            .first(conn)
-            .optional()?,
-    };
-    Ok(state.as_deref() == Some("open"))
+    Ok(voting::contest_state_locked(conn, contest_id)?
+        .is_some_and(|state| ContestAction::Vote.allows(state)))
 }
 
 fn store_batch(
@@ -135,7 +122,7 @@ fn store_batch(
         let is_open = match open.get(s.contest_id.as_str()) {
             Some(v) => *v,
             None => {
-                let v = contest_open(conn, &s.contest_id)?;
+                let v = accepts_ballots(conn, &s.contest_id)?;
                 open.insert(&s.contest_id, v);
                 v
             }

@@ -3,11 +3,12 @@
 use crate::crypto::KeyStore;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::Action;
+use crate::errors::context;
 use crate::storage::repo::congress::{self, Congress, CongressDetails};
 use crate::storage::repo::new_id;
 use crate::storage::{write_tx, DbConnection};
 
-use super::{Actor, ServiceError, ServiceResult};
+use super::{audit_json, Actor, ServiceError, ServiceResult};
 
 /// Checks the details a form or API call supplies; every problem in one error.
 pub fn validate_details(d: &CongressDetails) -> ServiceResult<()> {
@@ -77,11 +78,12 @@ pub fn create(
     let details = trimmed(details);
     let id = new_id("c");
     std::fs::create_dir_all(&keys.dir).map_err(|e| {
-        ServiceError::Internal(format!("无法创建密钥目录 {}: {e}", keys.dir.display()))
+        ServiceError::internal(context(
+            format!("无法创建密钥目录 {}", keys.dir.display()),
+            e,
+        ))
     })?;
-    let key = keys
-        .create(&id)
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let key = keys.create(&id).map_err(ServiceError::internal)?;
     let public = key.public_key();
     let result = write_tx(conn, |c| {
         congress::create(c, &id, &details, owner_id, settings)?;
@@ -92,7 +94,7 @@ pub fn create(
             "congress.create",
             Some(&id),
             None,
-            serde_json::to_string(&details).ok(),
+            audit_json(&details)?,
         )?;
         load(c, &id)
     });
@@ -138,8 +140,8 @@ pub fn update_details(
             Some(id),
             "congress.edit_details",
             Some(id),
-            serde_json::to_string(&old).ok(),
-            serde_json::to_string(&details).ok(),
+            audit_json(&old)?,
+            audit_json(&details)?,
         )?;
         load(c, id)
     })
@@ -166,8 +168,8 @@ pub fn update_settings(
             Some(id),
             "congress.edit_settings",
             Some(id),
-            serde_json::to_string(&before.settings).ok(),
-            serde_json::to_string(settings).ok(),
+            audit_json(&before.settings)?,
+            audit_json(settings)?,
         )?;
         load(c, id)
     })

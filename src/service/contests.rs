@@ -12,8 +12,6 @@ mod readiness;
 mod rounds;
 mod write_ins;
 
-use serde::Serialize;
-
 pub use self::agenda::{delete, move_contest, Direction};
 pub use self::candidates::{
     add_candidate, add_candidates, remove_candidate, update_candidate, CandidateData,
@@ -22,20 +20,19 @@ pub use self::candidates::{
 pub use self::readiness::{
     agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
 };
-pub use self::rounds::{not_held, round_zh};
+pub use self::rounds::not_held;
 pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
 use crate::domain::candidates::check_seats_of;
+use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind};
 use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
 use crate::domain::state::Action;
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{
-    self as repo, Contest, ContestDefinition, ContestKind, ContestState,
-};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::repo::new_id;
 use crate::storage::repo::scrutineers;
 use crate::storage::{write_tx, DbConnection};
 
-use super::{congress, Actor, ServiceError, ServiceResult};
+use super::{audit_json, congress, Actor, ServiceError, ServiceResult};
 
 /// Longest title (characters).
 pub const MAX_TITLE_CHARS: usize = 100;
@@ -89,10 +86,6 @@ fn invalid(message: &str, details: Vec<String>) -> ServiceError {
         message: message.to_string(),
         details,
     }
-}
-
-fn json<T: Serialize>(v: &T) -> Option<String> {
-    serde_json::to_string(v).ok()
 }
 
 /// Trimmed text, `None` when blank.
@@ -215,27 +208,8 @@ pub fn load(
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
-/// Refuses to change a contest that is no longer a draft.
-pub(crate) fn ensure_draft(contest: &Contest) -> ServiceResult<()> {
-    if let Some(why) = &contest.not_held_reason {
-        return Err(ServiceError::Conflict(format!(
-            "“{}”已决定不举行(理由: {why}), 不能再修改或开始投票",
-            contest.def.title
-        )));
-    }
-    if contest.state == ContestState::Draft {
-        Ok(())
-    } else {
-        Err(ServiceError::Conflict(format!(
-            "“{}”{}，已经不能修改：选举和表决事项只能在开始投票前修改",
-            contest.def.title,
-            contest.state.zh()
-        )))
-    }
-}
-
-/// The congress and the contest, checked to be editable now (congress state and contest
-/// state).
+/// The congress and the contest, checked to be editable now (congress state and
+/// `ContestAction::Edit`).
 pub(crate) fn editable(
     conn: &mut DbConnection,
     congress_id: &str,
@@ -247,7 +221,7 @@ pub(crate) fn editable(
     let congress = congress::load(conn, congress_id)?;
     Action::EditContests.check(congress.state)?;
     let contest = load(conn, congress_id, contest_id)?;
-    ensure_draft(&contest)?;
+    contest.check(ContestAction::Edit)?;
     Ok((congress, contest))
 }
 
@@ -272,7 +246,7 @@ pub fn create(
             "contest.create",
             Some(&id),
             None,
-            json(&contest),
+            audit_json(&contest)?,
         )?;
         Ok(contest)
     })
@@ -296,8 +270,8 @@ pub fn update(
             Some(congress_id),
             "contest.edit",
             Some(contest_id),
-            json(&before),
-            json(&after),
+            audit_json(&before)?,
+            audit_json(&after)?,
         )?;
         Ok(after)
     })

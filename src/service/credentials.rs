@@ -13,6 +13,10 @@
 //! (`storage::repo::card_events`), shown to the delegate on their phone and to the
 //! scrutineers; printing and reissuing are also in the audit log.
 
+mod throttle;
+
+pub use self::throttle::{record_failed_login, MAX_LOGIN_FAILURES, WINDOW_MS};
+
 use crate::crypto::derive::{derive_code, derive_token};
 use crate::crypto::sha256_hex;
 use crate::crypto::token::normalise_manual_code;

@@ -16,6 +16,7 @@ use std::time::Duration;
 
 use tokio::sync::oneshot;
 
+use crate::errors::chain;
 use crate::storage::{write_tx, Db, DbConnection, StorageError};
 
 /// Most items committed in one transaction.
@@ -150,13 +151,21 @@ fn run<B: Batch>(db: Db, rx: mpsc::Receiver<Job<B>>, counters: &Counters) {
             }
         }
         if conn.is_none() {
-            conn = db.conn().ok();
+            match db.conn() {
+                Ok(c) => conn = Some(c),
+                Err(e) => {
+                    let why = format!("database unreachable: {}", chain(&e));
+                    tracing::warn!(writer = B::NAME, error = %why, "no connection");
+                    for j in batch {
+                        // A caller that gave up waiting has nobody to tell.
+                        let _ = j.reply.send(B::unavailable(why.clone()));
+                    }
+                    std::thread::sleep(Duration::from_millis(100));
+                    continue;
+                }
+            }
         }
         let Some(c) = conn.as_mut() else {
-            for j in batch {
-                let _ = j.reply.send(B::unavailable("database unreachable".into()));
-            }
-            std::thread::sleep(Duration::from_millis(100));
             continue;
         };
         let items: Vec<&B::Item> = batch.iter().map(|j| &j.item).collect();
@@ -171,7 +180,7 @@ fn run<B: Batch>(db: Db, rx: mpsc::Receiver<Job<B>>, counters: &Counters) {
                 .map(|_| B::unavailable("internal: outcome count".into()))
                 .collect(),
             Err(e) => {
-                tracing::warn!(writer = B::NAME, batch = items.len(), error = %e, "batch failed; retrying singly");
+                tracing::warn!(writer = B::NAME, batch = items.len(), error = %chain(&e), "batch failed; retrying singly");
                 counters.failed_batches.fetch_add(1, Ordering::Relaxed);
                 counters
                     .retried_singly
@@ -179,6 +188,8 @@ fn run<B: Batch>(db: Db, rx: mpsc::Receiver<Job<B>>, counters: &Counters) {
                 items
                     .iter()
                     .map(|item| {
+                        // The batch's error is logged above; an item's own error is not
+                        // (its text can quote the item's values).
                         write_tx(c, |c| B::store(c, &[*item]))
                             .ok()
                             .and_then(|mut v| v.pop())

@@ -21,7 +21,9 @@ pub mod roster;
 pub mod scrutineers;
 pub mod voting;
 
+use crate::domain::contest::ContestRefusal;
 use crate::domain::state::StateError;
+use crate::errors::BoxError;
 use crate::storage::repo::audit;
 use crate::storage::{DbConnection, StorageError};
 
@@ -87,8 +89,17 @@ pub enum ServiceError {
     Conflict(String),
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("{0}")]
-    Internal(String),
+    /// Not the user's doing: a broken invariant, unreadable stored data, a failing key store.
+    /// The cause is kept; the caller words it.
+    #[error(transparent)]
+    Internal(BoxError),
+}
+
+/// A contest refusing an action (`domain::contest`) is a conflict with its state.
+impl From<ContestRefusal> for ServiceError {
+    fn from(r: ContestRefusal) -> Self {
+        ServiceError::Conflict(r.message)
+    }
 }
 
 impl From<diesel::result::Error> for ServiceError {
@@ -98,14 +109,20 @@ impl From<diesel::result::Error> for ServiceError {
 }
 
 impl ServiceError {
-    /// The message with every detail, one per line (for the command line).
+    /// The message with every detail, one per line, and an internal error's causes (for the
+    /// command line).
     pub fn full(&self) -> String {
         match self {
             ServiceError::Invalid { message, details } if !details.is_empty() => {
                 format!("{message}:\n  {}", details.join("\n  "))
             }
-            other => other.to_string(),
+            other => crate::errors::chain(other),
         }
+    }
+
+    /// An internal error with its cause (an error, or a sentence saying what broke).
+    pub fn internal(cause: impl Into<BoxError>) -> ServiceError {
+        ServiceError::Internal(cause.into())
     }
 
     pub fn invalid(message: impl Into<String>) -> ServiceError {
@@ -117,3 +134,20 @@ impl ServiceError {
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
+
+/// `v` as JSON for an audit entry's before / after: a value that cannot be written is an
+/// internal error, never an entry silently missing its detail.
+pub(crate) fn audit_json<T: serde::Serialize + ?Sized>(v: &T) -> ServiceResult<Option<String>> {
+    serde_json::to_string(v)
+        .map(Some)
+        .map_err(|e| ServiceError::internal(crate::errors::context("audit detail as JSON", e)))
+}
+
+/// The 1-based position of the item at `index` (agenda order, ballot order): checked, never
+/// clamped.
+pub(crate) fn position(index: usize) -> ServiceResult<u32> {
+    index
+        .checked_add(1)
+        .and_then(|p| u32::try_from(p).ok())
+        .ok_or_else(|| ServiceError::internal(format!("position {index} + 1 does not fit u32")))
+}

@@ -22,18 +22,13 @@ use std::collections::HashMap;
 
 use base64::Engine;
 
-use super::ballot_box::contest_open;
+use super::ballot_box::accepts_ballots;
 use super::group_commit::{Batch, Writer};
 use crate::crypto::blind::ContestKey;
 use crate::crypto::sha256_hex;
 use crate::storage::models::RollRow;
-use crate::storage::repo::voting;
+use crate::storage::repo::voting::{self, ROLL_PHONE};
 use crate::storage::{DbConnection, StorageError};
-
-/// `roll.kind` of a delegate who took a paper on the phone.
-pub const PHONE: &str = "phone";
-/// `roll.kind` of a delegate handed a paper ballot by the scrutineers.
-pub const PAPER: &str = "paper";
 
 /// A signed paper ready to record and hand out.
 #[derive(Debug, Clone)]
@@ -127,7 +122,7 @@ fn store_batch(
         let is_open = match open.get(it.contest_id.as_str()) {
             Some(v) => *v,
             None => {
-                let v = contest_open(conn, &it.contest_id)?;
+                let v = accepts_ballots(conn, &it.contest_id)?;
                 open.insert(&it.contest_id, v);
                 v
             }
@@ -151,7 +146,7 @@ fn record(conn: &mut DbConnection, it: &Issue) -> Result<IssueOutcome, StorageEr
     let row = RollRow {
         contest_id: it.contest_id.clone(),
         delegate_id: it.delegate_id.clone(),
-        kind: PHONE.to_string(),
+        kind: ROLL_PHONE.to_string(),
         blinded_sha256: Some(it.blinded_sha256.clone()),
         blind_sig: Some(it.blind_sig.clone()),
     };
@@ -170,11 +165,11 @@ fn record(conn: &mut DbConnection, it: &Issue) -> Result<IssueOutcome, StorageEr
             existing.blinded_sha256,
             existing.blind_sig,
         ) {
-            (PHONE, Some(h), Some(sig)) if h == it.blinded_sha256 => Ok(Issued {
+            (ROLL_PHONE, Some(h), Some(sig)) if h == it.blinded_sha256 => Ok(Issued {
                 blind_sig: sig,
                 replayed: true,
             }),
-            (PHONE, _, _) => Err(IssueRefusal::OtherDevice),
+            (ROLL_PHONE, _, _) => Err(IssueRefusal::OtherDevice),
             _ => Err(IssueRefusal::OnPaper),
         },
     )

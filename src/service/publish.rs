@@ -6,9 +6,10 @@
 //! ballots are being entered, and a published root must never change afterwards.
 
 use crate::crypto::hash_from_hex;
-use crate::crypto::merkle::{hash_children, hash_leaf, hash_to_hex, Hash};
+use crate::crypto::merkle::Hash;
+use crate::domain::contest::{Contest, ContestAction, ContestState};
 use crate::packet::{proof, BuiltBoard, Proof};
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting;
 use crate::storage::DbConnection;
 
@@ -57,13 +58,10 @@ pub fn final_contest(
     contest_id: &str,
 ) -> ServiceResult<Contest> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
-    if contest.state != ContestState::Final {
-        return Err(ServiceError::NotFound(format!(
-            "“{}”当前状态为“{}”, 计票完成后才公示",
-            contest.def.title,
-            contest.state.zh()
-        )));
-    }
+    // Not counted yet: not there to show (404), like any page that does not exist yet.
+    contest
+        .check(ContestAction::Publish)
+        .map_err(|r| ServiceError::NotFound(r.message))?;
     Ok(contest)
 }
 
@@ -78,7 +76,7 @@ pub fn board(
     let contest = final_contest(conn, congress_id, contest_id)?;
     let built = results::board(conn, &contest)?;
     if contest.merkle_root.as_deref() != Some(built.board.merkle_root.as_str()) {
-        return Err(ServiceError::Internal(format!(
+        return Err(ServiceError::internal(format!(
             "“{}”的选票与计票时的默克尔根不一致 (计票时 {}, 现在 {})",
             contest.def.title,
             contest.merkle_root.as_deref().unwrap_or("无"),
@@ -117,7 +115,7 @@ pub fn find(
         if !voting::has_ballot(conn, &contest.id, hex)? {
             continue;
         }
-        if contest.state == ContestState::Final {
+        if contest.allows(ContestAction::Publish) {
             if let Some(found) = proof_on(conn, congress_id, &contest.id, hash)? {
                 return Ok(Ok(found));
             }
@@ -139,101 +137,16 @@ pub fn roll(
     contest_id: &str,
 ) -> ServiceResult<(Contest, Vec<RollLine>)> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
-    if contest.state == ContestState::Draft {
-        return Err(ServiceError::NotFound(format!(
-            "“{}”尚未开始投票, 还没有投票人名单",
-            contest.def.title
-        )));
-    }
+    contest
+        .check(ContestAction::ShowRoll)
+        .map_err(|r| ServiceError::NotFound(r.message))?;
     let rows = voting::roll_rows(conn, contest_id)?;
     Ok((contest, rows))
-}
-
-/// One step of walking an audit path up to the root, as shown to whoever checks a tracker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Step {
-    /// The path's next hash.
-    pub sibling: String,
-    /// Whether it goes on the left: SHA-256(0x01 || sibling || node), else (node || sibling).
-    pub sibling_on_left: bool,
-    /// The node this step computes.
-    pub result: String,
-}
-
-/// The leaf hash SHA-256(0x00 || ballot hash) and each step from it to the root (RFC 9162
-/// 2.1.3.2, the same walk as `crypto::merkle::root_from_inclusion`, which decides the check;
-/// this only lays it out). The last step's `result` is the root the path leads to.
-pub fn inclusion_steps(
-    ballot_hash: &Hash,
-    index: usize,
-    tree_size: usize,
-    path: &[Hash],
-) -> (String, Vec<Step>) {
-    let leaf = hash_leaf(ballot_hash);
-    let mut steps = Vec::with_capacity(path.len());
-    let (mut fnode, mut snode) = (index, tree_size.saturating_sub(1));
-    let mut r = leaf;
-    for p in path {
-        let left = fnode & 1 == 1 || fnode == snode;
-        if left {
-            r = hash_children(p, &r);
-            while fnode & 1 == 0 && fnode != 0 {
-                fnode >>= 1;
-                snode >>= 1;
-            }
-        } else {
-            r = hash_children(&r, p);
-        }
-        fnode >>= 1;
-        snode >>= 1;
-        steps.push(Step {
-            sibling: hash_to_hex(p),
-            sibling_on_left: left,
-            result: hash_to_hex(&r),
-        });
-    }
-    (hash_to_hex(&leaf), steps)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::crypto::merkle::{audit_path, root, verify_inclusion};
-
-    #[test]
-    fn steps_end_at_the_root_for_every_leaf_of_small_trees() {
-        for n in 1..=17usize {
-            let hashes: Vec<Hash> = (0..n).map(|i| crate::crypto::sha256(&[i as u8])).collect();
-            let expected = hash_to_hex(&root(&hashes));
-            for i in 0..n {
-                let path = audit_path(&hashes, i).unwrap();
-                assert!(verify_inclusion(&hashes[i], i, n, &path, &root(&hashes)));
-                let (leaf, steps) = inclusion_steps(&hashes[i], i, n, &path);
-                assert_eq!(leaf, hash_to_hex(&hash_leaf(&hashes[i])));
-                assert_eq!(steps.len(), path.len(), "n={n} i={i}");
-                let last = steps.last().map(|s| s.result.clone()).unwrap_or(leaf);
-                assert_eq!(last, expected, "n={n} i={i}");
-            }
-        }
-    }
-
-    #[test]
-    fn a_two_leaf_tree_by_hand() {
-        // Leaves a, b: root = H(0x01 || H(0x00||a) || H(0x00||b)). Leaf 1's path is [H(0x00||a)],
-        // which goes on the left.
-        let (a, b) = ([1u8; 32], [2u8; 32]);
-        let (la, lb) = (hash_leaf(&a), hash_leaf(&b));
-        let (leaf, steps) = inclusion_steps(&b, 1, 2, &[la]);
-        assert_eq!(leaf, hash_to_hex(&lb));
-        assert_eq!(
-            steps,
-            vec![Step {
-                sibling: hash_to_hex(&la),
-                sibling_on_left: true,
-                result: hash_to_hex(&hash_children(&la, &lb)),
-            }]
-        );
-    }
 
     #[test]
     fn trackers_are_read_leniently_and_checked_strictly() {

@@ -20,7 +20,7 @@ use crate::packet::write::{roll_csv, PacketContents};
 use crate::service::attendance;
 use crate::storage::models::RecordRow;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
-use crate::storage::repo::contests::{self as contests_repo, ContestKind, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::{records, scrutineers, voting};
 use crate::storage::{now_ms, write_tx, DbConnection};
 
@@ -37,8 +37,8 @@ pub fn now_cst() -> String {
     }
 }
 
-pub(crate) fn internal(e: impl std::fmt::Display) -> ServiceError {
-    ServiceError::Internal(e.to_string())
+pub(crate) fn internal(e: impl Into<crate::errors::BoxError>) -> ServiceError {
+    ServiceError::internal(e)
 }
 
 /// Everything the record is built from, besides the contests' stored results.
@@ -57,7 +57,7 @@ fn build(
     let mut contests = Vec::new();
     let all = contests_repo::list(conn, &congress.id)?;
     for contest in all.iter().cloned() {
-        if contest.state != ContestState::Final {
+        if !contest.state.is_counted() {
             continue;
         }
         let rounds_not_held = all
@@ -65,7 +65,7 @@ fn build(
             .filter(|k| k.parent_id.as_deref() == Some(contest.id.as_str()))
             .filter_map(|k| {
                 Some(RoundNotHeld {
-                    round_kind: k.round_kind.clone()?,
+                    round_kind: k.round_kind?.as_str().to_string(),
                     title: k.def.title.clone(),
                     seats_left_empty: k.def.seats.unwrap_or(0),
                     reason: k.not_held_reason.clone()?,
@@ -87,15 +87,12 @@ fn build(
         let expected = contest.expected.unwrap_or(0) as u64;
         contests.push(RecordContest {
             id: contest.id.clone(),
-            kind: match contest.kind {
-                ContestKind::Election => "election".to_string(),
-                ContestKind::Motion => "motion".to_string(),
-            },
+            kind: contest.kind.as_str().to_string(),
             title: contest.def.title.clone(),
             text: contest.def.body.clone(),
             agenda_order: contest.agenda_order,
             motion_kind: contest.def.motion_kind.map(|m| m.as_str().to_string()),
-            round_kind: contest.round_kind.clone(),
+            round_kind: contest.round_kind.map(|r| r.as_str().to_string()),
             parent: contest.parent_id.clone(),
             seats: contest.def.seats,
             allow_write_in: contest.def.allow_write_in,
@@ -189,6 +186,17 @@ pub fn preview(
     Ok(build(conn, &congress, summary)?.record)
 }
 
+/// [`certify`] with the roster summary computed now (read before the write transaction).
+pub fn certify_now(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    congress_id: &str,
+    key: &SigningKey,
+) -> ServiceResult<Record> {
+    let summary = super::roster::summary(conn, congress_id)?;
+    certify(conn, actor, congress_id, key, &summary)
+}
+
 /// Certifies a closed congress: builds, signs and stores the record; the congress is
 /// `certified`. `summary` is the roster summary (quota compliance) that goes with it.
 pub fn certify(
@@ -254,9 +262,20 @@ pub fn stored(
 
 pub use super::addenda::{add_addendum, AddendumInput};
 
-/// The filing packet's contents, except `report.html`, which the caller renders from the
-/// record (the web layer owns the printable form).
-pub fn packet(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
+/// The whole filing packet of a certified congress (`packet::assemble`, with the printable
+/// report whose QR code points at `public_url`): the staff download, the API, `congress
+/// export` and `congress simulate` all call this.
+pub fn filing_packet(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    public_url: &str,
+) -> ServiceResult<PacketContents> {
+    let parts = packet_parts(conn, congress_id)?;
+    crate::packet::assemble(parts, public_url, congress_id).map_err(internal)
+}
+
+/// What the packet holds as stored: everything but `report.html`.
+fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
     let congress = super::congress::load(conn, congress_id)?;
     let (row, signed) = stored(conn, congress_id)?
         .ok_or_else(|| ServiceError::invalid("尚未签署结果报告, 没有可导出的备案材料"))?;

@@ -4,19 +4,19 @@
 //! a shortfall creates the proposed further round (再次投票 / 另行选举) as a draft contest for
 //! the organiser to open (F2, F3). When every contest is final the congress can close.
 
+use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind, RoundKind};
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
     tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
     MotionSpec, Turnout,
 };
+use crate::errors::context;
 use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
-use crate::storage::repo::contests::{
-    self as contests_repo, Contest, ContestDefinition, ContestKind, ContestState,
-};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting;
-use crate::storage::{write_tx, DbConnection};
+use crate::storage::{write_tx, DbConnection, StorageError};
 
 use super::{Actor, ServiceError, ServiceResult};
 
@@ -58,11 +58,16 @@ pub fn turnout(contest: &Contest) -> Turnout {
 /// ballots entered, the contest key.
 pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
     let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
-        ServiceError::Internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
+        ServiceError::internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
     })?;
     Ok(BoxFacts {
         issued: contest.issued.unwrap_or(0) as u64,
-        paper: bb.paper_entered.max(0) as u64,
+        paper: u64::try_from(bb.paper_entered).map_err(|_| {
+            StorageError::corrupt(format!(
+                "ballot_boxes {}: paper_entered {}",
+                contest.id, bb.paper_entered
+            ))
+        })?,
         key_pem: bb.public_key_pem,
         key_fingerprint: bb.key_fingerprint,
     })
@@ -72,16 +77,14 @@ pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Bo
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    build_board(&contest.congress_id, &contest.id, &facts, bodies)
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    build_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
     let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    count_board(&contest.congress_id, &contest.id, &facts, bodies)
-        .map_err(|e| ServiceError::Internal(e.to_string()))
+    count_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
 }
 
 /// The stored result of a final contest.
@@ -90,8 +93,9 @@ pub fn result(contest: &Contest) -> ServiceResult<Option<ContestResult>> {
         .result
         .as_deref()
         .map(|r| {
-            serde_json::from_str(r)
-                .map_err(|e| ServiceError::Internal(format!("result of {}: {e}", contest.id)))
+            serde_json::from_str(r).map_err(|e| {
+                ServiceError::internal(context(format!("result of {}", contest.id), e))
+            })
         })
         .transpose()
 }
@@ -117,13 +121,7 @@ pub fn finalise(
     let (contest, result) = write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;
         let contest = super::voting::contest(c, congress_id, contest_id)?;
-        if contest.state != ContestState::Closed {
-            return Err(ServiceError::Conflict(format!(
-                "“{}”当前状态为“{}”; 结束投票后才能计票",
-                contest.def.title,
-                contest.state.zh()
-            )));
-        }
+        contest.check(ContestAction::Count)?;
         let entered = voting::paper_entered(c, contest_id)?;
         if entered < contest.paper_issued as i64 && !missing_paper_ok {
             return Err(ServiceError::Invalid {
@@ -141,9 +139,8 @@ pub fn finalise(
             turnout(&contest),
             &built.choices,
         );
-        let json =
-            serde_json::to_string(&result).map_err(|e| ServiceError::Internal(e.to_string()))?;
-        if !voting::set_final(c, contest_id, built.cast as u32, &built.merkle_root, &json)? {
+        let json = serde_json::to_string(&result).map_err(ServiceError::internal)?;
+        if !voting::set_final(c, contest_id, built.cast, &built.merkle_root, &json)? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
         }
         actor.audit(
@@ -185,13 +182,14 @@ fn propose_rounds(
     let rounds = [
         e.runoff
             .as_ref()
-            .map(|r| ("runoff", "再次投票", r.seats, r.candidates.clone())),
+            .map(|r| (RoundKind::Runoff, r.seats, r.candidates.clone())),
         e.supplementary
             .as_ref()
-            .map(|s| ("supplementary", "另行选举", s.seats, s.candidates.clone())),
+            .map(|s| (RoundKind::Supplementary, s.seats, s.candidates.clone())),
     ];
     let parent_candidates = contests_repo::candidates(conn, &parent.id)?;
-    for (kind, zh, seats, contenders) in rounds.into_iter().flatten() {
+    for (kind, seats, contenders) in rounds.into_iter().flatten() {
+        let zh = kind.zh();
         let def = ContestDefinition {
             title: format!("{} ({zh})", parent.def.title),
             body: format!(
@@ -201,7 +199,7 @@ fn propose_rounds(
             seats: Some(seats),
             margin_override: None,
             // 再次投票 is among the tied only (F2); 另行选举 keeps the first round's ballot.
-            allow_write_in: kind != "runoff" && parent.def.allow_write_in,
+            allow_write_in: kind != RoundKind::Runoff && parent.def.allow_write_in,
             ..parent.def.clone()
         };
         let child = contests_service::create(
@@ -265,7 +263,7 @@ pub fn close_congress(
         let contests = contests_repo::list(c, congress_id)?;
         let running: Vec<String> = contests
             .iter()
-            .filter(|k| matches!(k.state, ContestState::Open | ContestState::Closed))
+            .filter(|k| k.state.awaiting_count())
             .map(|k| format!("“{}”{}", k.def.title, k.state.zh()))
             .collect();
         if !running.is_empty() {
@@ -276,11 +274,7 @@ pub fn close_congress(
         }
         let undecided: Vec<String> = contests
             .iter()
-            .filter(|k| {
-                k.parent_id.is_some()
-                    && k.state == ContestState::Draft
-                    && k.not_held_reason.is_none()
-            })
+            .filter(|k| k.is_undecided_round())
             .map(|k| format!("“{}”: 请开始投票, 或选择“不举行”并说明理由", k.def.title))
             .collect();
         if !undecided.is_empty() {
@@ -291,7 +285,7 @@ pub fn close_congress(
                 details: undecided,
             });
         }
-        if !contests.iter().any(|k| k.state == ContestState::Final) {
+        if !contests.iter().any(|k| k.state.is_counted()) {
             return Err(ServiceError::invalid("还没有完成任何选举或表决, 不能闭幕"));
         }
         congress_repo::transition(
@@ -300,10 +294,7 @@ pub fn close_congress(
             CongressState::InSession,
             CongressState::Closed,
         )?;
-        let skipped = contests
-            .iter()
-            .filter(|k| k.state == ContestState::Draft)
-            .count();
+        let skipped = contests.iter().filter(|k| !k.state.has_opened()).count();
         actor.audit(
             c,
             Some(congress_id),

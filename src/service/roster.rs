@@ -62,14 +62,14 @@ impl Inputs {
 }
 
 /// (college, enrolment) pairs for `domain::quota::allocate`.
-fn colleges(enrolment: &[CollegeEnrolment]) -> Vec<(String, i64)> {
+fn colleges(enrolment: &[CollegeEnrolment]) -> ServiceResult<Vec<(String, i64)>> {
     enrolment
         .iter()
         .map(|c| {
-            (
-                c.college.clone(),
-                i64::try_from(c.total()).unwrap_or(i64::MAX),
-            )
+            let total = i64::try_from(c.total()).map_err(|_| {
+                ServiceError::invalid(format!("{}的在校生人数 {} 过大", c.college, c.total()))
+            })?;
+            Ok((c.college.clone(), total))
         })
         .collect()
 }
@@ -81,11 +81,13 @@ fn allocation(congress: &Congress, enrolment: &[CollegeEnrolment]) -> ServiceRes
             "尚未导入学生人数表: 请先在“名单导入”页面上传各学院、各年级的学生人数",
         ));
     }
-    allocate(&colleges(enrolment), &QuotaParams::from(&congress.settings)).map_err(|e| {
-        ServiceError::Invalid {
-            message: "按当前规则设置无法分配代表名额".to_string(),
-            details: vec![e.to_string()],
-        }
+    allocate(
+        &colleges(enrolment)?,
+        &QuotaParams::from(&congress.settings),
+    )
+    .map_err(|e| ServiceError::Invalid {
+        message: "按当前规则设置无法分配代表名额".to_string(),
+        details: vec![e.to_string()],
     })
 }
 
@@ -243,6 +245,6 @@ mod tests {
             college: "文学院".into(),
             grades: vec![("2022级".into(), 372), ("2023级".into(), 385)],
         }];
-        assert_eq!(colleges(&e), vec![("文学院".to_string(), 757)]);
+        assert_eq!(colleges(&e).unwrap(), vec![("文学院".to_string(), 757)]);
     }
 }

@@ -38,15 +38,14 @@ struct AuditView<'a> {
     username: Option<&'a str>,
 }
 
-fn audit_json(s: &Scrutineer) -> Option<String> {
-    serde_json::to_string(&AuditView {
+fn audit_view(s: &Scrutineer) -> ServiceResult<Option<String>> {
+    crate::service::audit_json(&AuditView {
         id: &s.id,
         role: s.role.as_str(),
         name: &s.name,
         student_no: s.student_no.as_deref(),
         username: s.username.as_deref(),
     })
-    .ok()
 }
 
 /// Full-width ASCII (common when typing with a Chinese IME) to half-width, then trimmed;
@@ -179,14 +178,14 @@ pub fn add(
             },
         )?;
         let added = scrutineers::get(c, congress_id, &id)?
-            .ok_or_else(|| ServiceError::Internal(format!("scrutineer {id} vanished")))?;
+            .ok_or_else(|| ServiceError::internal(format!("scrutineer {id} vanished")))?;
         actor.audit(
             c,
             Some(congress_id),
             "scrutineer.add",
             Some(&id),
             None,
-            audit_json(&added),
+            audit_view(&added)?,
         )?;
         Ok(added)
     })
@@ -244,7 +243,7 @@ pub fn remove(
             Some(congress_id),
             "scrutineer.remove",
             Some(id),
-            audit_json(&before),
+            audit_view(&before)?,
             None,
         )?;
         Ok(before)

@@ -15,11 +15,12 @@ use crate::crypto::blind::{self, ContestKey, ContestPublicKey};
 use crate::crypto::{canonical, sha256_hex, KeyStore};
 use crate::domain::ballot::{is_canonical_base64, is_token_hex, Ballot, Choices, ElectionPaper};
 use crate::domain::candidates::Candidate;
+use crate::domain::contest::{Contest, ContestAction, ContestKind};
 use crate::domain::state::Action;
 use crate::service::attendance;
 use crate::service::ballot_box::Submission;
 use crate::storage::models::BallotRow;
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestKind, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::credentials as cred_repo;
 use crate::storage::repo::roster as roster_repo;
 use crate::storage::repo::scrutineers;
@@ -81,14 +82,8 @@ pub fn open(
     congress_id: &str,
     contest_id: &str,
 ) -> ServiceResult<Contest> {
-    let draft = contest(conn, congress_id, contest_id)?;
-    if draft.state != ContestState::Draft {
-        return Err(ServiceError::Conflict(format!(
-            "“{}”当前状态为“{}”, 不能再次开始投票",
-            draft.def.title,
-            draft.state.zh()
-        )));
-    }
+    // Checked before the key is made, and again under the lock.
+    contest(conn, congress_id, contest_id)?.check(ContestAction::Open)?;
     let key = contest_key(keys, congress_id, contest_id, true)?;
     let public = key.public_key();
     write_tx(conn, |c| {
@@ -96,17 +91,7 @@ pub fn open(
         scrutineers::lock_congress(c, congress_id)?;
         let congress = super::congress::load(c, congress_id)?;
         Action::OpenContest.check(congress.state)?;
-        let contest = contest(c, congress_id, contest_id)?;
-        if contest.not_held_reason.is_some() {
-            super::contests::ensure_draft(&contest)?;
-        }
-        if contest.state != ContestState::Draft {
-            return Err(ServiceError::Conflict(format!(
-                "“{}”当前状态为“{}”, 不能再次开始投票",
-                contest.def.title,
-                contest.state.zh()
-            )));
-        }
+        contest(c, congress_id, contest_id)?.check(ContestAction::Open)?;
         super::contests::ensure_ready(c, congress_id, contest_id)?;
         let (fig, _) = attendance::attendance(c, congress_id)?;
         if !fig.quorum_met {
@@ -121,7 +106,7 @@ pub fn open(
         let present = cred_repo::present_ids(c, congress_id)?;
         voting::freeze_voters(c, contest_id, &present)?;
         voting::create_ballot_box(c, contest_id, &public.to_spki_pem(), &public.fingerprint())?;
-        voting::set_open(c, contest_id, present.len() as u32, fig.expected as u32)?;
+        voting::set_open(c, contest_id, present.len(), fig.expected)?;
         actor.audit(
             c,
             Some(congress_id),
@@ -151,8 +136,8 @@ pub fn contest_key(
         Ok(k) => Ok(k),
         Err(crate::crypto::CryptoError::ContestKeyFileMissing { .. }) if create => keys
             .create_contest_key(congress_id, contest_id)
-            .map_err(|e| ServiceError::Internal(e.to_string())),
-        Err(e) => Err(ServiceError::Internal(e.to_string())),
+            .map_err(ServiceError::internal),
+        Err(e) => Err(ServiceError::internal(e)),
     }
 }
 
@@ -175,11 +160,14 @@ pub fn close(
         let congress = super::congress::load(c, congress_id)?;
         Action::CloseContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
+        contest.check(ContestAction::Close)?;
         if !voting::set_closed(c, contest_id)? {
+            // Closed by another request meanwhile (PostgreSQL): refused as the contest is now.
+            let now = contest_or_gone(c, contest_id)?;
+            now.check(ContestAction::Close)?;
             return Err(ServiceError::Conflict(format!(
-                "“{}”当前状态为“{}”, 不在投票中",
-                contest.def.title,
-                contest.state.zh()
+                "“{}”当前状态已改变, 请刷新后重试",
+                now.def.title
             )));
         }
         // Nothing about arrival may outlive the vote (E1): see `rewrite_in_key_order`.
@@ -198,7 +186,7 @@ pub fn close(
     match crate::storage::scrub(conn) {
         Ok(true) => {}
         Ok(false) => tracing::warn!("scrub after close incomplete: a reader was still active"),
-        Err(e) => tracing::warn!(error = %e, "scrub after close failed"),
+        Err(e) => tracing::warn!(error = %crate::errors::chain(&e), "scrub after close failed"),
     }
     Ok(closed)
 }
@@ -235,23 +223,26 @@ pub fn standing(
     contest: &Contest,
     delegate_id: &str,
 ) -> ServiceResult<Standing> {
-    Ok(match contest.state {
-        ContestState::Draft => Standing::Cannot(CannotVote::NotOpen),
-        ContestState::Closed | ContestState::Final => Standing::Cannot(CannotVote::Closed),
-        ContestState::Open => match voting::roll_entry(conn, &contest.id, delegate_id)? {
-            Some(r) if r.kind == super::papers::PHONE => Standing::PaperTaken,
-            Some(_) => Standing::Cannot(CannotVote::OnPaper),
-            None if voting::is_voter(conn, &contest.id, delegate_id)? => Standing::MayTakePaper,
-            None => Standing::Cannot(CannotVote::NotPresentAtOpening),
-        },
+    if let Err(refusal) = contest.check(ContestAction::Vote) {
+        return Ok(Standing::Cannot(if refusal.not_yet {
+            CannotVote::NotOpen
+        } else {
+            CannotVote::Closed
+        }));
+    }
+    Ok(match voting::roll_entry(conn, &contest.id, delegate_id)? {
+        Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
+        Some(_) => Standing::Cannot(CannotVote::OnPaper),
+        None if voting::is_voter(conn, &contest.id, delegate_id)? => Standing::MayTakePaper,
+        None => Standing::Cannot(CannotVote::NotPresentAtOpening),
     })
 }
 
 /// The stored form of a ballot: canonical JSON and its SHA-256 (the tracker).
 pub fn seal(ballot: &Ballot) -> ServiceResult<(String, String)> {
-    let bytes = canonical(&ballot.to_value()).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let bytes = canonical(&ballot.to_value()).map_err(ServiceError::internal)?;
     let hash = sha256_hex(&bytes);
-    let body = String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let body = String::from_utf8(bytes).map_err(ServiceError::internal)?;
     Ok((body, hash))
 }
 
@@ -309,12 +300,7 @@ pub fn assign_paper(
     delegate_no: u32,
 ) -> ServiceResult<String> {
     write_tx(conn, |c| {
-        let contest = contest(c, congress_id, contest_id)?;
-        if contest.state != ContestState::Open {
-            return Err(ServiceError::Conflict(
-                "只能在投票进行中登记纸质选票".to_string(),
-            ));
-        }
+        contest(c, congress_id, contest_id)?.check(ContestAction::AssignPaper)?;
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
         if !voting::is_voter(c, contest_id, &d.id)? {
@@ -355,22 +341,15 @@ pub fn enter_paper(
     contest_id: &str,
     choices: Choices,
 ) -> ServiceResult<String> {
-    let token = hex::encode(blind::new_token());
-    let sig = key
-        .sign_token(&hex::decode(&token).unwrap_or_default())
-        .map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let raw = blind::new_token();
+    let token = hex::encode(raw);
+    let sig = key.sign_token(&raw).map_err(ServiceError::internal)?;
     let sig = base64::engine::general_purpose::STANDARD.encode(sig);
     let ballot = Ballot::signed(congress_id, contest_id, choices, &token, &sig);
     let (body, hash) = seal(&ballot)?;
     write_tx(conn, |c| {
         let contest = contest(c, congress_id, contest_id)?;
-        if !matches!(contest.state, ContestState::Open | ContestState::Closed) {
-            return Err(ServiceError::Conflict(format!(
-                "“{}”当前状态为“{}”, 不能录入纸质选票",
-                contest.def.title,
-                contest.state.zh()
-            )));
-        }
+        contest.check(ContestAction::EnterPaper)?;
         let entered = voting::paper_entered(c, contest_id)?;
         if entered >= contest.paper_issued as i64 {
             return Err(ServiceError::Conflict(format!(

@@ -75,13 +75,11 @@ pub fn close_and_certify(
 ) -> anyhow::Result<Record> {
     results::close_congress(conn, actor, &p.congress_id)?;
     let key = keys.load(&p.congress_id).map_err(|e| anyhow!("{e}"))?;
-    let summary = service::roster::summary(conn, &p.congress_id)?;
-    Ok(service::record::certify(
+    Ok(service::record::certify_now(
         conn,
         actor,
         &p.congress_id,
         &key,
-        &summary,
     )?)
 }
 
@@ -150,7 +148,7 @@ pub fn all_choices(
         .iter()
         .map(|_| {
             let fields = choices(rng, &form, seats);
-            crate::web::ballot_form::parse(&paper, &fields).map_err(|e| anyhow!(e))
+            crate::web::forms::ballot::parse(&paper, &fields).map_err(|e| anyhow!(e))
         })
         .collect()
 }

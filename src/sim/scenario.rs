@@ -6,6 +6,7 @@
 use anyhow::{anyhow, Context};
 
 use crate::crypto::KeyStore;
+use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::types::Level;
 use crate::service::contests::{self as contests_service, CandidateData};
@@ -14,7 +15,6 @@ use crate::service::roster::{self as roster_service, ImportKind};
 use crate::service::scrutineers::{self, ScrutineerInput};
 use crate::service::{self, Actor};
 use crate::storage::repo::congress::CongressDetails;
-use crate::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 use crate::storage::repo::scrutineers::ScrutineerRole;
 use crate::storage::repo::users::{self, Role};
 use crate::storage::DbConnection;

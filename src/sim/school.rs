@@ -166,8 +166,8 @@ pub fn school(delegates: u64, seed: u64) -> School {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::generate::generate;
     use crate::domain::quota::{allocate, QuotaParams};
+    use crate::domain::roster::generate::generate;
     use crate::domain::roster::RosterRules;
     use crate::domain::settings::RuleProfile;
     use crate::import::{parse_enrolment, parse_nominees, parse_societies, read_table};

@@ -24,7 +24,6 @@ use crate::packet::verify::verify_packet;
 use crate::packet::write_packet;
 use crate::service::{record, Actor};
 use crate::storage::{Db, OpenMode};
-use crate::web::views::report::{fill_report, verify_url};
 use crate::web::{self, AppState, Secrets};
 
 /// What to simulate.
@@ -216,11 +215,7 @@ pub fn report(
 ) -> anyhow::Result<Report> {
     let (db, p) = (&st.db, &st.prepared);
     let t = Instant::now();
-    let mut contents = record::packet(&mut *db.conn()?, &p.congress_id)?;
-    fill_report(
-        &mut contents,
-        &verify_url("http://127.0.0.1", &p.congress_id),
-    )?;
+    let contents = record::filing_packet(&mut *db.conn()?, &p.congress_id, "http://127.0.0.1")?;
     write_packet(out, &contents).with_context(|| format!("写入 {}", out.display()))?;
     phases.push(Phase::step("导出备案材料", t.elapsed()));
 

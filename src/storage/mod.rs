@@ -5,6 +5,8 @@
 //! Repositories (`storage::repo::*`) convert rows to domain types; nothing above this module
 //! writes SQL. All calls are blocking: the web layer runs them on `web::block`.
 
+pub(crate) mod codes;
+mod error;
 pub mod models;
 pub mod repo;
 pub mod schema;
@@ -19,6 +21,9 @@ use diesel::sqlite::SqliteConnection;
 use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
+use crate::errors::context;
+pub use error::{StorageError, StorageResult};
+
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
@@ -28,39 +33,6 @@ pub enum DbConnection {
     Sqlite(SqliteConnection),
     Pg(PgConnection),
 }
-
-/// Storage errors. Constraint violations are surfaced separately so callers can turn
-/// "already exists" into a domain answer instead of a 500.
-#[derive(Debug, thiserror::Error)]
-pub enum StorageError {
-    #[error("数据库错误: {0}")]
-    Diesel(#[from] diesel::result::Error),
-    #[error("无法连接数据库 {url}: {reason}")]
-    Connect { url: String, reason: String },
-    #[error("数据库文件 {0} 不存在; 请先运行 `congress init` 创建")]
-    Missing(PathBuf),
-    #[error("数据库迁移失败: {0}")]
-    Migration(String),
-    #[error("连接池错误: {0}")]
-    Pool(String),
-    #[error("数据损坏: {0}")]
-    Corrupt(String),
-}
-
-impl StorageError {
-    /// Whether the error is a unique / primary-key violation.
-    pub fn is_unique_violation(&self) -> bool {
-        matches!(
-            self,
-            StorageError::Diesel(diesel::result::Error::DatabaseError(
-                diesel::result::DatabaseErrorKind::UniqueViolation,
-                _
-            ))
-        )
-    }
-}
-
-pub type StorageResult<T> = Result<T, StorageError>;
 
 /// Which backend a URL names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +221,10 @@ impl Db {
                             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                                 create_private_dir(dir).map_err(|e| StorageError::Connect {
                                     url: backend.display(),
-                                    reason: format!("无法创建目录 {}: {e}", dir.display()),
+                                    cause: context(
+                                        format!("creating directory {}", dir.display()),
+                                        e,
+                                    ),
                                 })?;
                             }
                         }
@@ -257,7 +232,7 @@ impl Db {
                 }
                 private_sqlite_files(path).map_err(|e| StorageError::Connect {
                     url: backend.display(),
-                    reason: format!("无法设置 {} 的权限为 0600: {e}", path.display()),
+                    cause: context(format!("making {} private (0600)", path.display()), e),
                 })?;
                 path.to_string_lossy().into_owned()
             }
@@ -283,7 +258,7 @@ impl Db {
         }
         let pool = builder.build(manager).map_err(|e| StorageError::Connect {
             url: backend.display(),
-            reason: e.to_string(),
+            cause: e.into(),
         })?;
         Ok(Db { pool, backend })
     }
@@ -299,9 +274,7 @@ impl Db {
 
     /// A connection from the pool (blocking).
     pub fn conn(&self) -> StorageResult<PooledConn> {
-        self.pool
-            .get()
-            .map_err(|e| StorageError::Pool(e.to_string()))
+        self.pool.get().map_err(StorageError::Pool)
     }
 }
 
@@ -312,7 +285,7 @@ fn establish(backend: &Backend, url: &str) -> StorageResult<DbConnection> {
     };
     res.map_err(|e| StorageError::Connect {
         url: backend.display(),
-        reason: e.to_string(),
+        cause: e.into(),
     })
 }
 
@@ -322,7 +295,13 @@ pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<()> {
         DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
         DbConnection::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS).map(|_| ()),
     };
-    res.map_err(|e| StorageError::Migration(e.to_string()))
+    res.map_err(StorageError::Migration)
+}
+
+/// Whether the database answers a query (the health check).
+pub fn ping(conn: &mut DbConnection) -> StorageResult<()> {
+    diesel::RunQueryDsl::execute(diesel::sql_query("SELECT 1"), conn)?;
+    Ok(())
 }
 
 /// Runs `f` in a write transaction. On SQLite the transaction is `BEGIN IMMEDIATE`, so it

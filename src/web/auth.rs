@@ -6,6 +6,10 @@
 //! there only when the owner named it among that congress's scrutineers (总监票人, 监票人 or
 //! 计票人 linked to the account); other congresses are closed to it like to another organiser.
 
+mod voter;
+
+pub use self::voter::{Voter, VoterError};
+
 use std::future::Future;
 use std::pin::Pin;
 

@@ -18,6 +18,7 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Serialize;
 
 use crate::domain::state::StateError;
+use crate::errors::{chain, BoxError};
 use crate::storage::StorageError;
 
 #[derive(Debug, thiserror::Error)]
@@ -45,13 +46,24 @@ pub enum WebError {
     Csrf,
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// The user sees a generic sentence; the cause is logged with its chain.
     #[error("服务器内部错误, 请稍后重试; 如持续出现请联系管理员")]
-    Internal(String),
+    Internal(#[source] BoxError),
 }
 
 impl WebError {
-    pub fn internal(e: impl std::fmt::Display) -> WebError {
-        WebError::Internal(e.to_string())
+    /// An internal error with its cause (an error, or a sentence saying what broke).
+    pub fn internal(cause: impl Into<BoxError>) -> WebError {
+        WebError::Internal(cause.into())
+    }
+
+    /// The sentence for a notice on the next page (a flash), for an error that does not
+    /// become the response; an internal error's cause is logged here, as the response would.
+    pub fn notice(&self) -> String {
+        if let WebError::Internal(cause) = self {
+            tracing::error!(detail = %chain(cause.as_ref()), "internal error (notice)");
+        }
+        self.to_string()
     }
 
     /// A stable machine-readable code for API clients.
@@ -81,19 +93,19 @@ impl WebError {
 
 impl From<StorageError> for WebError {
     fn from(e: StorageError) -> Self {
-        WebError::Internal(e.to_string())
+        WebError::internal(e)
     }
 }
 
 impl From<diesel::result::Error> for WebError {
     fn from(e: diesel::result::Error) -> Self {
-        WebError::Internal(e.to_string())
+        WebError::internal(StorageError::from(e))
     }
 }
 
 impl From<actix_web::error::BlockingError> for WebError {
     fn from(e: actix_web::error::BlockingError) -> Self {
-        WebError::Internal(e.to_string())
+        WebError::internal(e)
     }
 }
 
@@ -113,8 +125,8 @@ impl ResponseError for WebError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let WebError::Internal(detail) = self {
-            tracing::error!(detail = %detail, "internal error");
+        if let WebError::Internal(cause) = self {
+            tracing::error!(detail = %chain(cause.as_ref()), "internal error");
         }
         if let WebError::Unauthorized = self {
             // Browsers go to the login page; the status stays 303 so forms re-post nothing.
@@ -178,8 +190,8 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let WebError::Internal(detail) = &self.0 {
-            tracing::error!(detail = %detail, "internal error (api)");
+        if let WebError::Internal(cause) = &self.0 {
+            tracing::error!(detail = %chain(cause.as_ref()), "internal error (api)");
         }
         let message = match self.0 {
             WebError::Unauthorized => {
@@ -244,8 +256,8 @@ impl From<crate::service::ServiceError> for WebError {
             S::State(s) => WebError::State(s),
             S::Invalid { message, details } => WebError::Unprocessable { message, details },
             S::Conflict(m) => WebError::Conflict(m),
-            S::Storage(s) => WebError::Internal(s.to_string()),
-            S::Internal(m) => WebError::Internal(m),
+            S::Storage(s) => WebError::internal(s),
+            S::Internal(cause) => WebError::Internal(cause),
         }
     }
 }

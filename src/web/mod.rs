@@ -4,16 +4,16 @@
 //! `server()` builds the app from a bound `TcpListener` (port 0 in tests). Handlers are thin:
 //! gather input, call the domain and storage (on the blocking pool via `AppState::run`), pick
 //! a view. Every response carries the security headers; every state-changing form passes the
-//! CSRF guard; no NUL reaches a handler as text (`nul`).
+//! CSRF guard; no NUL reaches a handler as text (`nul_guard`).
 
 pub mod api;
 pub mod auth;
-pub mod ballot_form;
 pub mod csrf;
 pub mod error;
+pub mod forms;
 pub mod headers;
-pub mod nul;
-pub mod paper_form;
+pub mod nul_guard;
+pub mod page;
 pub mod routes;
 pub mod session;
 pub mod upload;
@@ -32,7 +32,7 @@ use crate::crypto::{KeyStore, SigningKey};
 use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
 use crate::service::voting::BallotPaper;
-use crate::storage::repo::contests::ContestState;
+
 use crate::storage::{Db, DbConnection};
 use error::WebError;
 use session::Sessions;
@@ -141,6 +141,24 @@ impl AppState {
         Ok(key)
     }
 
+    /// The login URL printed in a card's QR code.
+    pub fn card_url(&self, token: &str) -> String {
+        format!("{}/t/{}", self.public_url, token)
+    }
+
+    /// Signs congress `congress_id`'s record with its key (cached), the roster summary computed
+    /// now (`service::record::certify_now`): the record page and the API.
+    pub async fn certify(
+        &self,
+        congress_id: &str,
+        who: crate::service::Actor,
+    ) -> Result<crate::packet::format::Record, WebError> {
+        let key = self.signing_key(congress_id)?;
+        let cid = congress_id.to_string();
+        self.run(move |c| Ok(crate::service::record::certify_now(c, &who, &cid, &key)?))
+            .await
+    }
+
     /// The ballot paper of contest `contest_id` of congress `congress_id`, read once the
     /// contest has opened and then kept (an opened contest's paper is immutable). The
     /// contest's `state` in a cached paper is the state when it was read: callers deciding
@@ -164,7 +182,7 @@ impl AppState {
             self.run(move |c| Ok(crate::service::voting::ballot_paper(c, &cid, &kid)?))
                 .await?,
         );
-        if paper.contest.state != ContestState::Draft {
+        if paper.contest.state.has_opened() {
             if let Ok(mut m) = self.papers.write() {
                 m.insert(contest_id.to_string(), paper.clone());
             }
@@ -289,7 +307,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             )
             .app_data(web::PayloadConfig::default().limit(MAX_UPLOAD_BYTES))
             .wrap(csrf::CsrfGuard::new(sessions))
-            .wrap(middleware::from_fn(nul::reject_nul))
+            .wrap(middleware::from_fn(nul_guard::reject_nul))
             .wrap(headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::NormalizePath::trim())

@@ -2,7 +2,7 @@
 // a ballot paper for every open contest as soon as it opens (领票) and offer "去投票" once it is
 // here; at the box (/box) fill the cast form with the paper; on the receipt page keep the
 // receipt. Papers and receipts live in localStorage, never in cookies. See
-// src/web/routes/vote.rs, ballot_box.rs, receipts.rs and docs/formats.md ("Ballot papers").
+// src/web/routes/phone.rs, ballot_box.rs, receipts.rs and docs/formats.md ("Ballot papers").
 (function () {
   'use strict';
   var P = window.CongressPaper;

@@ -58,6 +58,7 @@ mod authz;
 mod cli;
 mod contests;
 mod crash;
+mod layers;
 mod organiser_browser;
 mod packet;
 mod paper_js;

@@ -20,40 +20,14 @@ pub enum ElectionKind {
     Other,
 }
 
+crate::coded! { ElectionKind {
+    Presidium => "presidium", "主席团";
+    Committee => "committee", "委员会";
+    Standing => "standing", "常任代表";
+    Other => "other", "其他";
+} }
+
 impl ElectionKind {
-    pub const ALL: [ElectionKind; 4] = [
-        ElectionKind::Presidium,
-        ElectionKind::Committee,
-        ElectionKind::Standing,
-        ElectionKind::Other,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ElectionKind::Presidium => "presidium",
-            ElectionKind::Committee => "committee",
-            ElectionKind::Standing => "standing",
-            ElectionKind::Other => "other",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<ElectionKind> {
-        let s = s.trim();
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s || k.zh() == s)
-    }
-
-    /// 主席团 / 委员会 / 常任代表 / 其他
-    pub fn zh(self) -> &'static str {
-        match self {
-            ElectionKind::Presidium => "主席团",
-            ElectionKind::Committee => "委员会",
-            ElectionKind::Standing => "常任代表",
-            ElectionKind::Other => "其他",
-        }
-    }
-
     /// Whether rule C3 (political status, ranking, no failed course) applies to candidates.
     pub fn checks_eligibility(self) -> bool {
         self == ElectionKind::Presidium

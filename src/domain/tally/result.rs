@@ -115,6 +115,19 @@ pub enum Status {
     Void,
 }
 
+impl Status {
+    /// 当选 / 未当选 / ..., as the results and the printed record say it.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Elected => "当选",
+            Status::NotElected => "未当选",
+            Status::Runoff => "得票并列, 再次投票",
+            Status::TieVacant => "得票并列, 名额空缺",
+            Status::Void => "选举无效",
+        }
+    }
+}
+
 /// One listed candidate's counts and outcome.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -3,10 +3,12 @@
 
 use serde::Serialize;
 
-use super::{editable, ensure_draft, json};
+use super::editable;
 use crate::domain::candidates::Candidate;
+use crate::domain::contest::{Contest, ContestAction};
+use crate::service::{audit_json, position};
 use crate::service::{Actor, ServiceError, ServiceResult};
-use crate::storage::repo::contests::{self as repo, Contest};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::{write_tx, DbConnection};
 
 /// The audit record of a deleted contest: the contest and its candidates.
@@ -25,11 +27,11 @@ pub fn delete(
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let (_, before) = editable(c, congress_id, contest_id)?;
-        super::rounds::refuse_delete(&before)?;
+        before.check(ContestAction::Delete)?;
         let candidates = repo::candidates(c, contest_id)?;
         repo::delete(c, contest_id)?;
         for (i, rest) in repo::list(c, congress_id)?.iter().enumerate() {
-            let order = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            let order = position(i)?;
             if rest.agenda_order != order {
                 repo::set_agenda_order(c, &rest.id, order)?;
             }
@@ -43,7 +45,7 @@ pub fn delete(
             Some(congress_id),
             "contest.delete",
             Some(contest_id),
-            json(&record),
+            audit_json(&record)?,
             None,
         )?;
         Ok(())
@@ -106,9 +108,9 @@ pub fn move_contest(
             }
         };
         let other = &agenda[j];
-        ensure_draft(other)?;
+        other.check(ContestAction::Edit)?;
         // Positions come from the list order, so equal or gapped numbers are repaired too.
-        let (pos_i, pos_j) = (position(i), position(j));
+        let (pos_i, pos_j) = (position(i)?, position(j)?);
         repo::set_agenda_order(c, &contest.id, pos_j)?;
         repo::set_agenda_order(c, &other.id, pos_i)?;
         let before = [
@@ -136,13 +138,9 @@ pub fn move_contest(
             Some(congress_id),
             "contest.move",
             Some(contest_id),
-            json(&before),
-            json(&after),
+            audit_json(&before)?,
+            audit_json(&after)?,
         )?;
         Ok(repo::list(c, congress_id)?)
     })
-}
-
-fn position(index: usize) -> u32 {
-    u32::try_from(index + 1).unwrap_or(u32::MAX)
 }

@@ -7,13 +7,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{editable, invalid, json, reason, MAX_REASON_CHARS};
+use super::{editable, invalid, reason, MAX_REASON_CHARS};
 use crate::domain::candidates::{ballot_order, eligibility, Candidate};
+use crate::domain::contest::{Contest, ContestKind};
 use crate::domain::settings::RuleProfile;
 use crate::domain::types::Gender;
+use crate::service::audit_json;
 use crate::service::scrutineers::normalise;
 use crate::service::{Actor, ServiceError, ServiceResult};
-use crate::storage::repo::contests::{self as repo, Contest, ContestKind};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::repo::new_id;
 use crate::storage::repo::scrutineers::{self, Scrutineer};
 use crate::storage::{write_tx, DbConnection, StorageError};
@@ -177,8 +179,7 @@ pub(super) fn store_ballot_order(
     let order = ballot_order(&list);
     let mut out = Vec::with_capacity(list.len());
     for (pos, &i) in order.iter().enumerate() {
-        let position = u32::try_from(pos + 1).unwrap_or(u32::MAX);
-        repo::set_ballot_order(c, &list[i].id, position)?;
+        repo::set_ballot_order(c, &list[i].id, crate::service::position(pos)?)?;
         out.push(list[i].clone());
     }
     repo::touch(c, contest_id)?;
@@ -256,7 +257,7 @@ pub fn add_candidate(
             "contest.candidate_add",
             Some(contest_id),
             None,
-            json(&cand),
+            audit_json(&cand)?,
         )?;
         Ok(cand)
     })
@@ -320,7 +321,7 @@ pub fn add_candidates(
             "contest.candidates_upload",
             Some(contest_id),
             None,
-            json(&record),
+            audit_json(&record)?,
         )?;
         Ok(added)
     })
@@ -356,8 +357,8 @@ pub fn update_candidate(
             Some(congress_id),
             "contest.candidate_edit",
             Some(contest_id),
-            json(&before),
-            json(&cand),
+            audit_json(&before)?,
+            audit_json(&cand)?,
         )?;
         Ok(cand)
     })
@@ -382,7 +383,7 @@ pub fn remove_candidate(
             Some(congress_id),
             "contest.candidate_remove",
             Some(contest_id),
-            json(&before),
+            audit_json(&before)?,
             None,
         )?;
         Ok(before)

@@ -8,10 +8,11 @@ use serde::Serialize;
 use super::write_ins::{unconfirmed, UNCONFIRMED};
 use super::{invalid, load};
 use crate::domain::candidates::{check_contest_of, Candidate};
+use crate::domain::contest::{Contest, ContestKind};
 use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{self as repo, Contest, ContestKind};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::repo::scrutineers;
 use crate::storage::DbConnection;
 
@@ -220,10 +221,10 @@ pub fn ensure_ready(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::contest::{ContestDefinition, ContestState, MotionKind};
     use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
     use crate::domain::state::CongressState;
     use crate::domain::types::Level;
-    use crate::storage::repo::contests::{ContestDefinition, ContestState, MotionKind};
 
     fn congress(level: Level) -> Congress {
         Congress {

@@ -4,21 +4,13 @@
 //! left empty. A proposed round is never deleted: deleting one asks for this decision.
 
 use super::{editable, load};
+use crate::domain::contest::{Contest, ContestAction};
 use crate::service::{Actor, ServiceError, ServiceResult};
-use crate::storage::repo::contests::{self as repo, Contest};
+use crate::storage::repo::contests::{self as repo};
 use crate::storage::{write_tx, DbConnection};
 
 /// Longest reason accepted (characters).
 pub const MAX_NOT_HELD_REASON_CHARS: usize = 500;
-
-/// "再次投票" / "另行选举" for a proposed round's `round_kind`.
-pub fn round_zh(round_kind: Option<&str>) -> &'static str {
-    match round_kind {
-        Some("runoff") => "再次投票",
-        Some("supplementary") => "另行选举",
-        _ => "后续投票",
-    }
-}
 
 /// Records that the proposed round `contest_id` is not held, with the organiser's reason.
 pub fn not_held(
@@ -41,12 +33,7 @@ pub fn not_held(
     }
     write_tx(conn, |c| {
         let (_, contest) = editable(c, congress_id, contest_id)?;
-        if contest.parent_id.is_none() {
-            return Err(ServiceError::Conflict(format!(
-                "“{}”不是计票后提出的再次投票或另行选举; 不举行的事项可以直接删除",
-                contest.def.title
-            )));
-        }
+        contest.check(ContestAction::DecideNotHeld)?;
         repo::set_not_held(c, contest_id, reason)?;
         actor.audit(
             c,
@@ -65,16 +52,4 @@ pub fn not_held(
         )?;
         load(c, congress_id, contest_id)
     })
-}
-
-/// The refusal to delete a proposed round: it is declined with a reason instead.
-pub fn refuse_delete(contest: &Contest) -> ServiceResult<()> {
-    if contest.parent_id.is_some() {
-        return Err(ServiceError::Conflict(format!(
-            "“{}”是计票后提出的{}, 不能删除; 如不举行, 请选择“不举行”并说明理由 (规则F2、F3)",
-            contest.def.title,
-            round_zh(contest.round_kind.as_deref())
-        )));
-    }
-    Ok(())
 }

@@ -6,8 +6,9 @@
 //! presidium the C3 conditions) by editing the candidate.
 
 use super::candidates::{editable_election, store_ballot_order};
-use super::{json, MAX_CANDIDATES};
+use super::MAX_CANDIDATES;
 use crate::domain::candidates::Candidate;
+use crate::service::audit_json;
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests as repo;
 use crate::storage::repo::new_id;
@@ -57,7 +58,7 @@ pub fn add_write_in_person(
             "contest.write_in_added",
             Some(&contest.id),
             None,
-            json(&cand),
+            audit_json(&cand)?,
         )?;
         Ok(cand)
     })

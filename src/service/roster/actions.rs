@@ -1,7 +1,7 @@
 //! The actions that change the roster or the congress's state: generating (B7), uploading,
 //! freezing and unfreezing.
 
-use crate::domain::generate::{self as generation, Generated, Infeasible};
+use crate::domain::roster::generate::{self as generation, Generated, Infeasible};
 use crate::domain::roster::{validate, RosterReport};
 use crate::domain::state::{Action, CongressState};
 use crate::import::{self, FileKind, ImportError};

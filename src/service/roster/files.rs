@@ -207,7 +207,7 @@ pub fn import_file(
             Parsed::Enrolment(list) => {
                 roster_repo::replace_enrolment(c, cid, list)?;
                 let params = QuotaParams::from(&congress.settings);
-                if let Err(e) = allocate(&colleges(list), &params) {
+                if let Err(e) = allocate(&colleges(list)?, &params) {
                     warnings.push(ImportError::file(
                         &file_name,
                         format!("已导入, 但按当前规则设置无法分配名额: {e}"),

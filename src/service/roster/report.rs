@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::generate::Substitution;
+use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::RosterReport;
 use crate::storage::repo::congress as congress_repo;
 use crate::storage::{now_ms, DbConnection, StorageError};
@@ -119,7 +119,7 @@ impl StoredReport {
 /// Stores `report` as the congress's roster report.
 pub fn store(conn: &mut DbConnection, cid: &str, report: &StoredReport) -> ServiceResult<()> {
     let json = serde_json::to_string(report)
-        .map_err(|e| StorageError::Corrupt(format!("roster report: {e}")))?;
+        .map_err(|e| StorageError::corrupt_because(format!("congress {cid}: roster report"), e))?;
     congress_repo::set_roster_report(conn, cid, Some(&json))?;
     Ok(())
 }
@@ -135,7 +135,7 @@ pub fn load(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<StoredRe
     match congress_repo::roster_report(conn, cid)? {
         None => Ok(None),
         Some(json) => Ok(Some(serde_json::from_str(&json).map_err(|e| {
-            StorageError::Corrupt(format!("congress {cid}: roster report: {e}"))
+            StorageError::corrupt_because(format!("congress {cid}: roster report"), e)
         })?)),
     }
 }

@@ -7,6 +7,7 @@
 
 use diesel::prelude::*;
 
+use crate::storage::codes::decode;
 use crate::storage::schema::card_events;
 use crate::storage::{DbConnection, StorageError, StorageResult};
 
@@ -27,29 +28,13 @@ pub enum EventKind {
     CheckOut,
 }
 
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Print => "print",
-            EventKind::Reissue => "reissue",
-            EventKind::Login => "login",
-            EventKind::CheckIn => "check_in",
-            EventKind::CheckOut => "check_out",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<EventKind> {
-        [
-            EventKind::Print,
-            EventKind::Reissue,
-            EventKind::Login,
-            EventKind::CheckIn,
-            EventKind::CheckOut,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == s)
-    }
-}
+crate::coded! { EventKind {
+    Print => "print";
+    Reissue => "reissue";
+    Login => "login";
+    CheckIn => "check_in";
+    CheckOut => "check_out";
+} }
 
 /// By which means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -62,21 +47,7 @@ pub enum Via {
     Staff,
 }
 
-impl Via {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Via::Card => "card",
-            Via::Code => "code",
-            Via::Staff => "staff",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Via> {
-        [Via::Card, Via::Code, Via::Staff]
-            .into_iter()
-            .find(|v| v.as_str() == s)
-    }
-}
+crate::coded! { Via { Card => "card"; Code => "code"; Staff => "staff"; } }
 
 /// One event of one card.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,10 +76,9 @@ struct Row {
 impl TryFrom<Row> for CardEvent {
     type Error = StorageError;
     fn try_from(r: Row) -> StorageResult<CardEvent> {
-        let bad = || StorageError::Corrupt(format!("card event {}: {} {}", r.id, r.kind, r.via));
         Ok(CardEvent {
-            kind: EventKind::parse(&r.kind).ok_or_else(bad)?,
-            via: Via::parse(&r.via).ok_or_else(bad)?,
+            kind: decode("card event", &r.id, "kind", &r.kind)?,
+            via: decode("card event", &r.id, "via", &r.via)?,
             delegate_id: r.delegate_id,
             at: r.at,
             actor: r.actor,

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::CongressState;
 use crate::domain::types::Level;
+use crate::storage::codes::{count, decode, to_column};
 use crate::storage::models::CongressRow;
 use crate::storage::schema::congresses;
 use crate::storage::{now_ms, DbConnection, StorageError, StorageResult};
@@ -47,20 +48,18 @@ impl TryFrom<CongressRow> for Congress {
     type Error = StorageError;
 
     fn try_from(r: CongressRow) -> StorageResult<Congress> {
-        let level = Level::parse(&r.level).ok_or_else(|| {
-            StorageError::Corrupt(format!("congress {}: level {}", r.id, r.level))
+        let level = decode("congress", &r.id, "level", &r.level)?;
+        let state = decode("congress", &r.id, "state", &r.state)?;
+        let session_no = count("congress", &r.id, "session_no", r.session_no)?;
+        let settings: RuleProfile = serde_json::from_str(&r.settings).map_err(|e| {
+            StorageError::corrupt_because(format!("congress {}: settings", r.id), e)
         })?;
-        let state = CongressState::parse(&r.state).ok_or_else(|| {
-            StorageError::Corrupt(format!("congress {}: state {}", r.id, r.state))
-        })?;
-        let settings: RuleProfile = serde_json::from_str(&r.settings)
-            .map_err(|e| StorageError::Corrupt(format!("congress {}: settings: {e}", r.id)))?;
         Ok(Congress {
             id: r.id,
             name: r.name,
             school: r.school,
             level,
-            session_no: r.session_no.max(0) as u32,
+            session_no,
             date: r.date,
             place: r.place,
             owner_id: r.owner_id,
@@ -93,7 +92,7 @@ pub fn create(
         name: details.name.clone(),
         school: details.school.clone(),
         level: details.level.as_str().to_string(),
-        session_no: details.session_no as i32,
+        session_no: to_column("session_no", details.session_no)?,
         date: details.date.clone(),
         place: details.place.clone(),
         owner_id: owner_id.to_string(),
@@ -138,7 +137,7 @@ pub fn update_details(conn: &mut DbConnection, id: &str, d: &CongressDetails) ->
             congresses::name.eq(&d.name),
             congresses::school.eq(&d.school),
             congresses::level.eq(d.level.as_str()),
-            congresses::session_no.eq(d.session_no as i32),
+            congresses::session_no.eq(to_column("session_no", d.session_no)?),
             congresses::date.eq(&d.date),
             congresses::place.eq(&d.place),
             congresses::updated_at.eq(now_ms()),

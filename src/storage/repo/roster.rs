@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::domain::types::{
     CollegeEnrolment, DelegateKind, Gender, Nominee, RosterEntry, Society, Student,
 };
+use crate::storage::codes::{count, count64, to_big_column, to_column};
 use crate::storage::models::{DelegateRow, EnrolmentRow, NomineeRow, SocietyRow};
 use crate::storage::schema::{delegates, enrolment, nominees, societies};
 use crate::storage::{DbConnection, StorageError, StorageResult};
@@ -26,7 +27,7 @@ fn parse_gender(s: &str) -> StorageResult<Gender> {
     match s {
         "male" => Ok(Gender::Male),
         "female" => Ok(Gender::Female),
-        other => Err(StorageError::Corrupt(format!("gender {other}"))),
+        other => Err(StorageError::corrupt(format!("gender {other}"))),
     }
 }
 
@@ -43,7 +44,7 @@ fn parse_kind(s: &str) -> StorageResult<DelegateKind> {
         "elected" => Ok(DelegateKind::Elected),
         "ex_officio" => Ok(DelegateKind::ExOfficio),
         "society" => Ok(DelegateKind::Society),
-        other => Err(StorageError::Corrupt(format!("delegate kind {other}"))),
+        other => Err(StorageError::corrupt(format!("delegate kind {other}"))),
     }
 }
 
@@ -67,20 +68,19 @@ pub fn replace_enrolment(
 ) -> StorageResult<()> {
     diesel::delete(enrolment::table.filter(enrolment::congress_id.eq(congress_id)))
         .execute(conn)?;
-    let mut row_no = 0;
-    for c in colleges {
-        for (grade, students) in &c.grades {
-            row_no += 1;
-            diesel::insert_into(enrolment::table)
-                .values(EnrolmentRow {
-                    congress_id: congress_id.to_string(),
-                    college: c.college.clone(),
-                    grade: grade.clone(),
-                    students: *students as i64,
-                    row_no,
-                })
-                .execute(conn)?;
-        }
+    let rows = colleges
+        .iter()
+        .flat_map(|c| c.grades.iter().map(move |(g, n)| (c, g, *n)));
+    for (i, (c, grade, students)) in rows.enumerate() {
+        diesel::insert_into(enrolment::table)
+            .values(EnrolmentRow {
+                congress_id: congress_id.to_string(),
+                college: c.college.clone(),
+                grade: grade.clone(),
+                students: to_big_column("students", students)?,
+                row_no: to_column("row_no", i + 1)?,
+            })
+            .execute(conn)?;
     }
     Ok(())
 }
@@ -97,7 +97,7 @@ pub fn enrolment(
         .load(conn)?;
     let mut out: Vec<CollegeEnrolment> = Vec::new();
     for r in rows {
-        let students = r.students.max(0) as u64;
+        let students = count64("enrolment", &r.college, "students", r.students)?;
         match out.iter_mut().find(|c| c.college == r.college) {
             Some(c) => c.grades.push((r.grade, students)),
             None => out.push(CollegeEnrolment {
@@ -124,7 +124,7 @@ pub fn replace_societies(
                 congress_id: congress_id.to_string(),
                 name: s.name.clone(),
                 main: s.main,
-                row_no: i as i32 + 1,
+                row_no: to_column("row_no", i + 1)?,
             })
             .execute(conn)?;
     }
@@ -166,8 +166,8 @@ pub fn replace_nominees(
                 union_role: s.union_role.clone(),
                 political_status: s.political_status.clone(),
                 societies: join_societies(&s.societies),
-                votes: n.votes as i64,
-                row_no: n.row as i32,
+                votes: to_big_column("votes", n.votes)?,
+                row_no: to_column("row_no", n.row)?,
             })
             .execute(conn)?;
     }
@@ -182,6 +182,8 @@ pub fn nominees(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec
         .load(conn)?
         .into_iter()
         .map(|r| {
+            let votes = count64("nominees", &r.student_no, "votes", r.votes)?;
+            let row = count("nominees", &r.student_no, "row_no", r.row_no)? as usize;
             Ok(Nominee {
                 student: Student {
                     name: r.name,
@@ -193,8 +195,8 @@ pub fn nominees(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec
                     political_status: r.political_status,
                     societies: split_societies(&r.societies),
                 },
-                votes: r.votes.max(0) as u64,
-                row: r.row_no.max(0) as usize,
+                votes,
+                row,
             })
         })
         .collect()
@@ -223,10 +225,11 @@ pub struct Delegate {
 impl TryFrom<DelegateRow> for Delegate {
     type Error = StorageError;
     fn try_from(r: DelegateRow) -> StorageResult<Delegate> {
+        let delegate_no = count("delegates", &r.id, "delegate_no", r.delegate_no)?;
         Ok(Delegate {
             id: r.id,
             congress_id: r.congress_id,
-            delegate_no: r.delegate_no.max(0) as u32,
+            delegate_no,
             student: Student {
                 name: r.name,
                 student_no: r.student_no,
@@ -262,7 +265,7 @@ pub fn replace_roster(
             .values(DelegateRow {
                 id: new_id("d"),
                 congress_id: congress_id.to_string(),
-                delegate_no: i as i32 + 1,
+                delegate_no: to_column("delegate_no", i + 1)?,
                 student_no: s.student_no.clone(),
                 name: s.name.clone(),
                 college: s.college.clone(),
@@ -328,9 +331,13 @@ pub fn delegate_by_no(
     congress_id: &str,
     delegate_no: u32,
 ) -> StorageResult<Option<Delegate>> {
+    // A number no column can hold is no delegate's.
+    let Ok(delegate_no) = i32::try_from(delegate_no) else {
+        return Ok(None);
+    };
     delegates::table
         .filter(delegates::congress_id.eq(congress_id))
-        .filter(delegates::delegate_no.eq(delegate_no as i32))
+        .filter(delegates::delegate_no.eq(delegate_no))
         .select(DelegateRow::as_select())
         .first(conn)
         .optional()?

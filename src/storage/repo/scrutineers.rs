@@ -5,9 +5,10 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::storage::codes::decode;
 use crate::storage::models::ScrutineerRow;
 use crate::storage::schema::{candidates, congresses, contests, scrutineers, users};
-use crate::storage::{DbConnection, StorageError, StorageResult};
+use crate::storage::{DbConnection, StorageResult};
 
 /// The three scrutineer roles of the certified record (G2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -21,40 +22,12 @@ pub enum ScrutineerRole {
     Counter,
 }
 
-impl ScrutineerRole {
-    pub const ALL: [ScrutineerRole; 3] = [
-        ScrutineerRole::Chief,
-        ScrutineerRole::Scrutineer,
-        ScrutineerRole::Counter,
-    ];
-
-    /// The name stored in the database and used by the API.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ScrutineerRole::Chief => "chief",
-            ScrutineerRole::Scrutineer => "scrutineer",
-            ScrutineerRole::Counter => "counter",
-        }
-    }
-
-    /// Accepts the API names and the Chinese titles.
-    pub fn parse(s: &str) -> Option<ScrutineerRole> {
-        match s.trim() {
-            "chief" | "总监票人" => Some(ScrutineerRole::Chief),
-            "scrutineer" | "监票人" => Some(ScrutineerRole::Scrutineer),
-            "counter" | "计票人" => Some(ScrutineerRole::Counter),
-            _ => None,
-        }
-    }
-
-    pub fn zh(self) -> &'static str {
-        match self {
-            ScrutineerRole::Chief => "总监票人",
-            ScrutineerRole::Scrutineer => "监票人",
-            ScrutineerRole::Counter => "计票人",
-        }
-    }
-}
+// The code is stored and used by the API; `parse` also accepts the Chinese titles.
+crate::coded! { ScrutineerRole {
+    Chief => "chief", "总监票人";
+    Scrutineer => "scrutineer", "监票人";
+    Counter => "counter", "计票人";
+} }
 
 /// One named scrutineer of a congress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -75,8 +48,7 @@ pub struct Scrutineer {
 }
 
 fn from_row(r: ScrutineerRow, username: Option<String>) -> StorageResult<Scrutineer> {
-    let role = ScrutineerRole::parse(&r.role)
-        .ok_or_else(|| StorageError::Corrupt(format!("scrutineer {}: role {}", r.id, r.role)))?;
+    let role = decode("scrutineer", &r.id, "role", &r.role)?;
     Ok(Scrutineer {
         id: r.id,
         congress_id: r.congress_id,

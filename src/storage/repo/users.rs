@@ -70,7 +70,7 @@ impl TryFrom<UserRow> for User {
     type Error = StorageError;
     fn try_from(r: UserRow) -> StorageResult<User> {
         let role = Role::parse(&r.role)
-            .ok_or_else(|| StorageError::Corrupt(format!("user {}: role {}", r.id, r.role)))?;
+            .ok_or_else(|| StorageError::corrupt(format!("user {}: role {}", r.id, r.role)))?;
         Ok(User {
             id: r.id,
             username: r.username,

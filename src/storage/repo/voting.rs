@@ -7,28 +7,61 @@
 
 use diesel::prelude::*;
 
+use crate::domain::codes::Coded;
+use crate::domain::contest::{ContestState, RoundKind};
+use crate::storage::codes::{count, decode, to_column};
 use crate::storage::models::{BallotBoxRow, BallotRow, ContestVoterRow, RollRow};
 use crate::storage::schema::{ballot_boxes, ballots, contest_voters, contests, delegates, roll};
 use crate::storage::{now_ms, DbConnection, StorageResult};
+
+/// The state of contest `contest_id` (`None`: no such contest), share-locking its row on
+/// PostgreSQL so that a concurrent close waits for the caller's transaction: the ballot box
+/// and the paper issuer check it once per contest per batch.
+pub fn contest_state_locked(
+    conn: &mut DbConnection,
+    contest_id: &str,
+) -> StorageResult<Option<ContestState>> {
+    let state: Option<String> = match conn {
+        DbConnection::Pg(c) => contests::table
+            .find(contest_id)
+            .select(contests::state)
+            .for_share()
+            .first(c)
+            .optional()?,
+        DbConnection::Sqlite(_) => contests::table
+            .find(contest_id)
+            .select(contests::state)
+            .first(conn)
+            .optional()?,
+    };
+    state
+        .map(|s| decode("contest", contest_id, "state", &s))
+        .transpose()
+}
+
+/// `roll.kind` of a delegate who took a paper on the phone.
+pub const ROLL_PHONE: &str = "phone";
+/// `roll.kind` of a delegate handed a paper ballot by the scrutineers.
+pub const ROLL_PAPER: &str = "paper";
 
 /// Marks a draft contest open with `issued` ballots (实到) and `expected` (应到) frozen;
 /// returns false if it was not a draft.
 pub fn set_open(
     conn: &mut DbConnection,
     contest_id: &str,
-    issued: u32,
-    expected: u32,
+    issued: usize,
+    expected: u64,
 ) -> StorageResult<bool> {
     let now = now_ms();
     let n = diesel::update(
         contests::table
             .find(contest_id)
-            .filter(contests::state.eq("draft")),
+            .filter(contests::state.eq(ContestState::Draft.code())),
     )
     .set((
-        contests::state.eq("open"),
-        contests::issued.eq(issued as i32),
-        contests::expected.eq(expected as i32),
+        contests::state.eq(ContestState::Open.code()),
+        contests::issued.eq(to_column("issued", issued)?),
+        contests::expected.eq(to_column("expected", expected)?),
         contests::opened_at.eq(now),
         contests::updated_at.eq(now),
     ))
@@ -163,10 +196,10 @@ pub fn set_closed(conn: &mut DbConnection, contest_id: &str) -> StorageResult<bo
     let n = diesel::update(
         contests::table
             .find(contest_id)
-            .filter(contests::state.eq("open")),
+            .filter(contests::state.eq(ContestState::Open.code())),
     )
     .set((
-        contests::state.eq("closed"),
+        contests::state.eq(ContestState::Closed.code()),
         contests::closed_at.eq(now),
         contests::updated_at.eq(now),
     ))
@@ -222,18 +255,18 @@ pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> Storag
 pub fn set_final(
     conn: &mut DbConnection,
     contest_id: &str,
-    cast: u32,
+    cast: u64,
     merkle_root: &str,
     result_json: &str,
 ) -> StorageResult<bool> {
     let n = diesel::update(
         contests::table
             .find(contest_id)
-            .filter(contests::state.eq("closed")),
+            .filter(contests::state.eq(ContestState::Closed.code())),
     )
     .set((
-        contests::state.eq("final"),
-        contests::cast_count.eq(cast as i32),
+        contests::state.eq(ContestState::Final.code()),
+        contests::cast_count.eq(to_column("cast_count", cast)?),
         contests::merkle_root.eq(merkle_root),
         contests::result.eq(result_json),
         contests::updated_at.eq(now_ms()),
@@ -252,7 +285,7 @@ pub fn assign_paper(
     let row = RollRow {
         contest_id: contest_id.to_string(),
         delegate_id: delegate_id.to_string(),
-        kind: "paper".to_string(),
+        kind: ROLL_PAPER.to_string(),
         blinded_sha256: None,
         blind_sig: None,
     };
@@ -326,10 +359,9 @@ pub fn roll_rows(
         .order(delegates::delegate_no)
         .select((delegates::delegate_no, delegates::name, delegates::college))
         .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(n, name, college)| (n.max(0) as u32, name, college))
-        .collect())
+    rows.into_iter()
+        .map(|(n, name, college)| Ok((count("roll", contest_id, "delegate_no", n)?, name, college)))
+        .collect()
 }
 
 /// Roll entries of a contest.
@@ -345,12 +377,12 @@ pub fn set_round(
     conn: &mut DbConnection,
     contest_id: &str,
     parent: &str,
-    kind: &str,
+    kind: RoundKind,
 ) -> StorageResult<()> {
     diesel::update(contests::table.find(contest_id))
         .set((
             contests::parent_id.eq(parent),
-            contests::round_kind.eq(kind),
+            contests::round_kind.eq(kind.code()),
         ))
         .execute(conn)?;
     Ok(())

@@ -11,7 +11,6 @@ use super::congresses::{api_actor, load};
 use crate::service::credentials::{self, Card};
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult};
-use crate::web::routes::credentials::card_url;
 use crate::web::AppState;
 
 /// One delegate's card.
@@ -31,7 +30,7 @@ fn card_json(state: &AppState, c: &Card) -> CardJson {
         delegate_no: c.delegate.delegate_no,
         name: c.delegate.student.name.clone(),
         college: c.delegate.student.college.clone(),
-        login_url: card_url(state, &c.token),
+        login_url: state.card_url(&c.token),
         code: c.code.clone(),
     }
 }

@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod audit;
 pub mod board;
 pub mod congresses;
+pub mod console;
 pub mod contests;
 pub mod credentials;
 pub mod files;
@@ -15,7 +16,6 @@ pub mod record;
 pub mod registry;
 pub mod roster;
 pub mod scrutineers;
-pub mod voting;
 
 use actix_web::web;
 
@@ -26,7 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(congresses::configure)
             .configure(attendance::configure)
             .configure(contests::configure)
-            .configure(voting::configure)
+            .configure(console::configure)
             .configure(credentials::configure)
             .configure(scrutineers::configure)
             .configure(files::configure)

@@ -9,8 +9,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    attendance, audit, board, congresses, contests, credentials, files, record, registry, roster,
-    scrutineers, voting,
+    attendance, audit, board, congresses, console, contests, credentials, files, record, registry,
+    roster, scrutineers,
 };
 
 struct BearerAuth;
@@ -63,13 +63,13 @@ impl Modify for BearerAuth {
         credentials::issue,
         credentials::cards,
         credentials::reissue,
-        voting::get,
-        voting::open,
-        voting::close,
-        voting::count,
-        voting::assign,
-        voting::enter,
-        voting::roll,
+        console::get,
+        console::open,
+        console::close,
+        console::count,
+        console::assign,
+        console::enter,
+        console::roll,
         attendance::get,
         attendance::absence,
         attendance::check,

@@ -15,8 +15,6 @@ use crate::storage::repo::records;
 use crate::storage::DbConnection;
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult, WebError, WebResult};
-use crate::web::routes::record::certify_now;
-use crate::web::routes::record_files::packet_with_report;
 use crate::web::AppState;
 
 /// A signed document: its exact bytes as text, parsed, its signature and hash.
@@ -132,7 +130,7 @@ pub async fn certify(
     cid: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
-    certify_now(&state, &congress, api_actor(&u, &req)).await?;
+    state.certify(&congress.id, api_actor(&u, &req)).await?;
     let out = state.run(move |c| record_json(c, &congress.id)).await?;
     Ok(HttpResponse::Created().json(out))
 }
@@ -197,7 +195,7 @@ pub async fn packet(
     let id = congress.id.clone();
     let bytes = state
         .run(move |c| {
-            let contents = packet_with_report(c, &id, &url)?;
+            let contents = record::filing_packet(c, &id, &url)?;
             zip_packet(&contents).map_err(WebError::internal)
         })
         .await?;

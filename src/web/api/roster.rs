@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
 use super::files::{file_name, FileName};
-use crate::domain::generate::Substitution;
+use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::RosterReport;
 use crate::domain::types::{DelegateKind, Gender, Violation};
 use crate::service::roster as roster_svc;

@@ -1,29 +1,21 @@
-//! Login, logout and password change for organisers and scrutineers.
-//!
-//! Login is throttled: after 5 failures for one account, or from one address, within 10
-//! minutes, further attempts are refused (429) until the window passes, without even checking
-//! the password, so guessing is capped at 5 tries per 10 minutes per account and per address.
+//! Login, logout and password change for organisers and scrutineers: the forms and the
+//! session cookies. The throttle, the password checks and the audit are
+//! `service::accounts`'s; a throttled login is answered 429.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use crate::crypto::password::{hash_password, verify_password};
 use crate::crypto::token::new_token;
-use crate::storage::repo::{audit, users};
-use crate::storage::{now_ms, write_tx};
+use crate::service::accounts::{self, LoginOutcome, MIN_PASSWORD_CHARS};
+use crate::service::ServiceError;
+use crate::storage::now_ms;
 use crate::web::auth::{client_addr, Staff};
-use crate::web::error::{WebError, WebResult};
+use crate::web::error::WebResult;
+use crate::web::page::{page, redirect_with, staff_ctx};
 use crate::web::session::{password_version, Flash, PreSession, StaffSession, STAFF_SESSION_MS};
 use crate::web::views::{csrf_field, layout, PageCtx};
 use crate::web::AppState;
-
-/// Failures allowed per account and per address within the window.
-pub const MAX_FAILURES: i64 = 5;
-/// The throttling window.
-pub const WINDOW_MS: i64 = 10 * 60 * 1000;
-/// Shortest password accepted.
-pub const MIN_PASSWORD_CHARS: usize = 10;
 
 #[derive(Deserialize)]
 pub struct LoginForm {
@@ -36,42 +28,6 @@ pub struct PasswordForm {
     pub current: String,
     pub new: String,
     pub confirm: String,
-}
-
-/// The page context for a logged-in staff member (no congress).
-pub fn staff_ctx(state: &AppState, req: &HttpRequest, staff: &Staff) -> PageCtx {
-    PageCtx {
-        user: Some((staff.user.username.clone(), staff.user.role)),
-        csrf: staff.csrf().to_string(),
-        flash: state.sessions.flash(req),
-        ..PageCtx::default()
-    }
-}
-
-/// Sends a flash message with a 303 redirect to `to`.
-pub fn redirect_with(
-    state: &AppState,
-    to: &str,
-    ok: bool,
-    message: impl Into<String>,
-) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header(("Location", to.to_string()))
-        .cookie(state.sessions.flash_cookie(&Flash {
-            ok,
-            message: message.into(),
-        }))
-        .finish()
-}
-
-/// Renders a page, clearing any flash it showed.
-pub fn page(state: &AppState, ctx: &PageCtx, title: &str, body: maud::Markup) -> HttpResponse {
-    let mut resp = HttpResponse::Ok();
-    resp.content_type("text/html; charset=utf-8");
-    if ctx.flash.is_some() {
-        resp.cookie(state.sessions.removal(crate::web::session::FLASH_COOKIE));
-    }
-    resp.body(layout(ctx, title, body).into_string())
 }
 
 fn login_page(
@@ -122,164 +78,46 @@ async fn login_form(state: web::Data<AppState>, req: HttpRequest) -> HttpRespons
     login_page(&state, &req, None, 200)
 }
 
-/// Outcome of a login attempt, decided in one transaction.
-enum Attempt {
-    Ok(users::User),
-    Bad,
-    Throttled,
-}
-
 async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     form: web::Form<LoginForm>,
 ) -> WebResult<HttpResponse> {
     let form = form.into_inner();
-    let username = form.username.trim().to_string();
-    let addr = client_addr(&req);
-    // Only a hash of the typed name is kept: people do type passwords into the name field.
-    let user_bucket = format!(
-        "login:user:{}",
-        crate::crypto::sha256_hex(username.as_bytes())
-    );
-    let addr_bucket = format!("login:addr:{addr}");
-    let since = now_ms() - WINDOW_MS;
-    let (ub, ab) = (user_bucket.clone(), addr_bucket);
-    // The attempt counts as a failure from before the password is checked, so that
-    // simultaneous guesses cannot all pass the check (a success removes it again).
-    let reserved = state
-        .run(move |c| {
-            write_tx(c, |c| {
-                Ok::<_, WebError>(users::reserve_attempt(c, &[&ub, &ab], since, MAX_FAILURES)?)
-            })
-        })
-        .await?;
-    let throttled = reserved.is_none();
-    let un = username.clone();
-    let user = state.run(move |c| Ok(users::by_username(c, &un)?)).await?;
-    // The audit log names the account only when it exists, never what was typed otherwise.
-    let audit_actor = match &user {
-        Some(u) => u.username.clone(),
-        None => crate::web::routes::audit::UNKNOWN_USERNAME.to_string(),
-    };
-    let attempt = if throttled {
-        Attempt::Throttled
-    } else {
-        // Verify even for unknown users (against a fixed hash) so timing does not reveal
-        // which usernames exist.
-        let password = form.password;
-        let verified = web::block(move || match user {
-            Some(u) if verify_password(&password, &u.password_hash) => Some(u),
-            Some(_) => None,
-            None => {
-                let _ = verify_password(&password, dummy_hash());
-                None
-            }
-        })
-        .await?;
-        match verified {
-            Some(u) => Attempt::Ok(u),
-            None => Attempt::Bad,
-        }
-    };
-    let addr2 = addr.clone();
-    match attempt {
-        Attempt::Throttled => {
-            let un = audit_actor.clone();
-            state
-                .run(move |c| {
-                    audit::record(
-                        c,
-                        audit::Entry {
-                            actor: &un,
-                            role: "anonymous",
-                            action: "auth.login_throttled",
-                            addr: Some(&addr2),
-                            ..Default::default()
-                        },
-                    )?;
-                    Ok(())
-                })
-                .await?;
-            Ok(login_page(
+    let (db, addr) = (state.db.clone(), client_addr(&req));
+    let outcome =
+        web::block(move || accounts::login(&db, &form.username, &form.password, &addr)).await??;
+    let user = match outcome {
+        LoginOutcome::Throttled => {
+            return Ok(login_page(
                 &state,
                 &req,
                 Some("登录失败次数过多: 同一账号或同一地址10分钟内最多尝试5次, 请10分钟后再试。"),
                 429,
             ))
         }
-        Attempt::Bad => {
-            let un = audit_actor.clone();
-            state
-                .run(move |c| {
-                    write_tx(c, |c| {
-                        // The reserved attempt stays as the failure in both buckets.
-                        audit::record(
-                            c,
-                            audit::Entry {
-                                actor: &un,
-                                role: "anonymous",
-                                action: "auth.login_failed",
-                                addr: Some(&addr2),
-                                ..Default::default()
-                            },
-                        )?;
-                        Ok::<_, WebError>(())
-                    })
-                })
-                .await?;
-            Ok(login_page(&state, &req, Some("用户名或密码不正确。"), 401))
+        LoginOutcome::Refused => {
+            return Ok(login_page(&state, &req, Some("用户名或密码不正确。"), 401))
         }
-        Attempt::Ok(user) => {
-            let (uid, un, role) = (user.id.clone(), user.username.clone(), user.role);
-            state
-                .run(move |c| {
-                    write_tx(c, |c| {
-                        users::clear_failures(c, &user_bucket)?;
-                        // A successful login is no failure of its address either.
-                        for id in reserved.iter().flatten() {
-                            users::forget_failure(c, id)?;
-                        }
-                        audit::record(
-                            c,
-                            audit::Entry {
-                                actor: &un,
-                                role: role.as_str(),
-                                action: "auth.login",
-                                addr: Some(&addr2),
-                                ..Default::default()
-                            },
-                        )?;
-                        Ok::<_, WebError>(())
-                    })
-                })
-                .await?;
-            let session = StaffSession {
-                uid,
-                csrf: new_token(),
-                pwv: password_version(&user.password_hash),
-                epoch: user.session_epoch,
-                exp: now_ms() + STAFF_SESSION_MS,
-            };
-            let to = if user.must_change_password {
-                "/account"
-            } else {
-                "/"
-            };
-            Ok(HttpResponse::SeeOther()
-                .insert_header(("Location", to))
-                .cookie(state.sessions.staff_cookie(&session))
-                .cookie(state.sessions.removal(crate::web::session::PRE_COOKIE))
-                .finish())
-        }
-    }
-}
-
-/// A real argon2id hash of a throwaway password, verified against for unknown usernames so
-/// they take as long as known ones.
-fn dummy_hash() -> &'static str {
-    static HASH: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    HASH.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
+        LoginOutcome::LoggedIn(user) => user,
+    };
+    let session = StaffSession {
+        uid: user.id.clone(),
+        csrf: new_token(),
+        pwv: password_version(&user.password_hash),
+        epoch: user.session_epoch,
+        exp: now_ms() + STAFF_SESSION_MS,
+    };
+    let to = if user.must_change_password {
+        "/account"
+    } else {
+        "/"
+    };
+    Ok(HttpResponse::SeeOther()
+        .insert_header(("Location", to))
+        .cookie(state.sessions.staff_cookie(&session))
+        .cookie(state.sessions.removal(crate::web::session::PRE_COOKIE))
+        .finish())
 }
 
 /// Logs out: the account's session epoch moves on, so this session and every other session
@@ -292,24 +130,8 @@ async fn logout(
 ) -> WebResult<HttpResponse> {
     if let Some(staff) = staff {
         let addr = client_addr(&req);
-        let u = staff.user;
         state
-            .run(move |c| {
-                write_tx(c, |c| {
-                    users::end_sessions(c, &u.id)?;
-                    audit::record(
-                        c,
-                        audit::Entry {
-                            actor: &u.username,
-                            role: u.role.as_str(),
-                            action: "auth.logout",
-                            addr: Some(&addr),
-                            ..Default::default()
-                        },
-                    )?;
-                    Ok::<_, WebError>(())
-                })
-            })
+            .run(move |c| Ok(accounts::logout(c, &staff.user, &addr)?))
             .await?;
     }
     Ok(HttpResponse::SeeOther()
@@ -348,60 +170,18 @@ async fn change_password(
     form: web::Form<PasswordForm>,
 ) -> WebResult<HttpResponse> {
     let f = form.into_inner();
-    if f.new != f.confirm {
-        return Ok(redirect_with(
-            &state,
-            "/account",
-            false,
-            "两次输入的新密码不一致。",
-        ));
-    }
-    if f.new.chars().count() < MIN_PASSWORD_CHARS {
-        return Ok(redirect_with(
-            &state,
-            "/account",
-            false,
-            format!("新密码太短: 至少需要{MIN_PASSWORD_CHARS}个字符。"),
-        ));
-    }
-    let current_hash = staff.user.password_hash.clone();
-    let (cur, new) = (f.current, f.new);
-    let new_hash = web::block(move || {
-        if !verify_password(&cur, &current_hash) {
-            return Ok(None);
-        }
-        hash_password(&new).map(Some)
+    let (db, user, addr) = (state.db.clone(), staff.user.clone(), client_addr(&req));
+    let changed = web::block(move || {
+        accounts::change_password(&db, &user, &f.current, &f.new, &f.confirm, &addr)
     })
-    .await?
-    .map_err(WebError::internal)?;
-    let Some(new_hash) = new_hash else {
-        return Ok(redirect_with(&state, "/account", false, "当前密码不正确。"));
+    .await?;
+    let new_hash = match changed {
+        Ok(h) => h,
+        Err(ServiceError::Invalid { message, .. }) => {
+            return Ok(redirect_with(&state, "/account", false, message))
+        }
+        Err(e) => return Err(e.into()),
     };
-    let (uid, un, role, addr, nh) = (
-        staff.user.id.clone(),
-        staff.user.username.clone(),
-        staff.user.role,
-        client_addr(&req),
-        new_hash.clone(),
-    );
-    state
-        .run(move |c| {
-            write_tx(c, |c| {
-                users::set_password(c, &uid, &nh, false)?;
-                audit::record(
-                    c,
-                    audit::Entry {
-                        actor: &un,
-                        role: role.as_str(),
-                        action: "auth.password_changed",
-                        addr: Some(&addr),
-                        ..Default::default()
-                    },
-                )?;
-                Ok::<_, WebError>(())
-            })
-        })
-        .await?;
     // Keep this browser logged in under the new password; other sessions end.
     let session = StaffSession {
         pwv: password_version(&new_hash),

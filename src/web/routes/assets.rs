@@ -6,7 +6,6 @@ use actix_web::{http::header, web, HttpResponse};
 use crate::web::error::WebError;
 
 const APP_CSS: &str = include_str!("../../../templates/app.css");
-const PRINT_CSS: &str = include_str!("../../../templates/print.css");
 const CARDS_CSS: &str = include_str!("../../../templates/cards.css");
 /// The phone's half of the RFC 9474 blind signatures (`window.CongressPaper`).
 const PAPER_JS: &str = include_str!("../../../templates/static/paper.js");
@@ -55,7 +54,7 @@ async fn app_css() -> HttpResponse {
 }
 
 async fn print_css() -> HttpResponse {
-    css(PRINT_CSS)
+    css(crate::packet::report::PRINT_CSS)
 }
 
 async fn cards_css() -> HttpResponse {

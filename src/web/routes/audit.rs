@@ -18,22 +18,19 @@ use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
 use crate::csv_out::CsvOut;
+pub use crate::service::accounts::UNKNOWN_USERNAME;
 use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::users::{self, Role};
 use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, staff_ctx};
-use crate::web::routes::home::{congress_ctx, load_congress};
+use crate::web::page::{congress_ctx, load_congress, page, staff_ctx};
 use crate::web::views::audit::{action_zh, entries_table, prefixes, role_zh};
 use crate::web::views::datetime;
 use crate::web::AppState;
 
 /// Entries per page.
 pub const PAGE_SIZE: i64 = 200;
-
-/// What the actor column shows for a failed login under an unknown username.
-pub const UNKNOWN_USERNAME: &str = "(不存在的用户名)";
 
 /// The filters of the audit pages (a GET form, so the page needs no CSRF token).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]

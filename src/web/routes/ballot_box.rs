@@ -20,11 +20,11 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::domain::ballot::{motion_validity, Choices, Validity};
+use crate::domain::contest::ContestAction;
 use crate::service::ballot_box::Refusal;
 use crate::service::voting::{self, BadPaper, BallotPaper};
-use crate::storage::repo::contests::ContestState;
-use crate::web::ballot_form::{self, Fields};
 use crate::web::error::{WebError, WebResult};
+use crate::web::forms::ballot::{self as ballot_form, Fields};
 use crate::web::routes::receipts::signed_receipt;
 use crate::web::views::phone::{phone_page, PageOptions};
 use crate::web::AppState;
@@ -57,11 +57,7 @@ async fn open_now(state: &AppState, paper: &BallotPaper) -> WebResult<Option<Str
     let contest = state
         .run(move |c| Ok(voting::contest(c, &cid, &kid)?))
         .await?;
-    Ok(match contest.state {
-        ContestState::Open => None,
-        ContestState::Draft => Some("本项尚未开始投票".to_string()),
-        _ => Some("本项投票已经结束".to_string()),
-    })
+    Ok(contest.check(ContestAction::Vote).err().map(|r| r.message))
 }
 
 fn cannot_page(why: &str) -> HttpResponse {

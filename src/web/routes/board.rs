@@ -9,31 +9,25 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::crypto::sha256_hex;
+use crate::domain::contest::{Contest, ContestAction, ContestKind};
 use crate::service::{self, publish, results, voting};
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestKind, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::error::{WebError, WebResult};
+use crate::web::page::public_page;
 use crate::web::views::board::{ballot_line, ballots_table};
 use crate::web::views::results::{outcome_line, state_badge};
-use crate::web::views::{public_layout, PublicPage};
+use crate::web::views::PublicPage;
 use crate::web::AppState;
 
 /// Ballots per page of a board.
 pub const PAGE_SIZE: usize = 100;
 
-/// An HTML response of a public page.
-pub fn public_page(p: &PublicPage, body: maud::Markup) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(public_layout(p, body).into_string())
-}
-
 /// "选举" / "表决", or the further round it is.
 pub fn kind_label(c: &Contest) -> String {
-    match c.round_kind.as_deref() {
-        Some("runoff") => "选举 · 再次投票".to_string(),
-        Some("supplementary") => "选举 · 另行选举".to_string(),
-        _ => c.kind.zh().to_string(),
+    match c.round_kind {
+        Some(round) => format!("选举 · {}", round.zh()),
+        None => c.kind.zh().to_string(),
     }
 }
 
@@ -51,7 +45,7 @@ async fn index(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<
     let mut rows = Vec::new();
     for k in &contests {
         let outcome = match results::result(k)? {
-            Some(r) if k.state == ContestState::Final => Some(outcome_line(&r)),
+            Some(r) if k.allows(ContestAction::Publish) => Some(outcome_line(&r)),
             _ => None,
         };
         rows.push((k, outcome));
@@ -75,7 +69,7 @@ async fn index(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<
                             td { (state_badge(k.state)) }
                             td { (outcome.as_deref().unwrap_or("—")) }
                             td {
-                                @if k.state == ContestState::Final {
+                                @if k.allows(ContestAction::Publish) {
                                     a href={"/b/" (cid) "/" (k.id) "/result"} { "计票结果" } " · "
                                     a href={"/b/" (cid) "/" (k.id)} { "选票公示" }
                                 } @else { "计票后公示" }

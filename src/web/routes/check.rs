@@ -1,19 +1,20 @@
 //! "Is my ballot on the board?": anyone pastes a tracker (a GET form, so the link can be
 //! shared) and sees on which published board it is, what the ballot says, and its audit path
 //! checked step by step against the board's Merkle root on the server
-//! (`crypto::merkle::verify_inclusion`). A tracker on no board gets a 404 that says so, and
+//! (`crypto::merkle::explain_inclusion`: the check and the steps shown are one walk). A tracker on no board gets a 404 that says so, and
 //! whether it is in the box of a contest not yet counted.
 
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::crypto::merkle::{path_from_hex, verify_inclusion};
-use crate::service::publish::{self, inclusion_steps, NotPublished};
+use crate::crypto::merkle::{explain_inclusion, path_from_hex};
+use crate::domain::contest::ContestKind;
+use crate::service::publish::{self, NotPublished};
 use crate::service::{self, voting};
-use crate::storage::repo::contests::ContestKind;
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::board::{public_page, PAGE_SIZE};
+use crate::web::page::public_page;
+use crate::web::routes::board::PAGE_SIZE;
 use crate::web::views::board::{ballot_line, ballots_table, steps_table};
 use crate::web::views::{public_layout, PublicPage};
 use crate::web::AppState;
@@ -118,14 +119,9 @@ async fn check(
         .ok_or_else(|| WebError::internal("final contest without a Merkle root"))?;
     let root_bytes = crate::crypto::hash_from_hex(&root).map_err(WebError::internal)?;
     let path = path_from_hex(&found.proof.path).map_err(WebError::internal)?;
-    let verified = verify_inclusion(
-        &hash,
-        found.index,
-        found.proof.tree_size as usize,
-        &path,
-        &root_bytes,
-    );
-    let (leaf, steps) = inclusion_steps(&hash, found.index, found.proof.tree_size as usize, &path);
+    let tree_size = usize::try_from(found.proof.tree_size).map_err(WebError::internal)?;
+    let shown = explain_inclusion(&hash, found.index, tree_size, &path, &root_bytes);
+    let verified = shown.verified;
     let election = match found.contest.kind {
         ContestKind::Election => paper.election.as_ref(),
         ContestKind::Motion => None,
@@ -153,7 +149,7 @@ async fn check(
             dt { "公示的默克尔根" } dd { code { (root) } }
         }
         h2 { "核验步骤 (RFC 6962 审计路径)" }
-        (steps_table(&leaf, &steps, &root))
+        (steps_table(&shown, &root))
         p { "结论: " strong { (if verified { "验证通过, 最后一步的结果等于公示的默克尔根。" } else { "验证失败。" }) } }
         p.muted {
             "机器可读的证明: "

@@ -10,24 +10,21 @@
 
 mod candidates;
 mod detail;
-mod forms;
 mod upload;
-mod views;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use self::forms::ContestForm;
-use self::views::{contest_fields, errors, readiness_badge};
+use crate::domain::contest::ContestKind;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{ContestKind, ContestState};
 use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::forms::contests::ContestForm;
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::views::contests::{contest_fields, errors, readiness_badge};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 
@@ -107,7 +104,7 @@ async fn agenda(
                             }
                             td { (readiness_badge(v)) }
                             @if refusal.is_none() {
-                                td { @if c.state == ContestState::Draft {
+                                td { @if !c.state.has_opened() {
                                     (move_button(&base, &c.id, "up", "上移", i == 0, staff.csrf()))
                                     " "
                                     (move_button(&base, &c.id, "down", "下移", i + 1 == agenda.len(), staff.csrf()))

@@ -1,21 +1,20 @@
-//! Counting from the staff voting page: once a contest is closed and no paper ballot is
-//! outstanding it is counted and published at once (`service::results::finalise`); while paper
-//! ballots handed out are not all entered, the organiser counts with a "计票并公示" button
-//! that asks to confirm the unreturned ballots. A counted contest shows its result, its public
+//! Counting from the staff console (`console`, a contest's voting page): once a contest is
+//! closed and no paper ballot is outstanding it is counted and published at once
+//! (`service::results::finalise`); while paper ballots handed out are not all entered, the
+//! organiser counts with a "计票并公示" button that asks to confirm the unreturned ballots. A counted contest shows its result, its public
 //! pages, its roll and the further rounds proposed (再次投票 / 另行选举, rules F2, F3).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::contest::{Contest, ContestAction};
 use crate::domain::tally::ContestResult;
 use crate::service::results::{self, Finalised};
 use crate::service::Actor;
-use crate::storage::repo::contests::{Contest, ContestState};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::WebResult;
-use crate::web::routes::account::redirect_with;
-use crate::web::routes::home::{actor, load_congress};
+use crate::web::page::{actor, load_congress, redirect_with};
 use crate::web::views::csrf_field;
 use crate::web::views::results::{full, outcome_line, state_badge};
 use crate::web::AppState;
@@ -68,7 +67,7 @@ pub fn section(
 ) -> Markup {
     let kid = &contest.id;
     html! {
-        @if contest.state == ContestState::Closed {
+        @if contest.allows(ContestAction::Count) {
             h2 { "计票" }
             @if owner {
                 form.stack method="post" action={(voting_url(cid, kid)) "/finalise"} {
@@ -86,7 +85,7 @@ pub fn section(
                 p.muted { "等待组织者计票。" }
             }
         }
-        @if let (ContestState::Final, Some(r)) = (contest.state, result) {
+        @if let (true, Some(r)) = (contest.state.is_counted(), result) {
             h2 { "计票结果" }
             p {
                 a href={"/b/" (cid) "/" (kid) "/result"} { "公开的计票结果" } " · "

@@ -14,8 +14,7 @@ use crate::service::credentials::{self, Card, PrintRun};
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 
@@ -35,11 +34,6 @@ pub fn qr_svg(url: &str) -> Result<String, WebError> {
         Some(i) => svg[i..].to_string(),
         None => svg,
     })
-}
-
-/// The login URL printed in a card's QR code.
-pub fn card_url(state: &AppState, token: &str) -> String {
-    format!("{}/t/{}", state.public_url, token)
 }
 
 async fn overview(
@@ -125,7 +119,7 @@ async fn issue(
 
 /// One card.
 fn card(state: &AppState, congress_name: &str, c: &Card) -> Result<Markup, WebError> {
-    let url = card_url(state, &c.token);
+    let url = state.card_url(&c.token);
     let qr = qr_svg(&url)?;
     Ok(html! {
         div.delegate-card {

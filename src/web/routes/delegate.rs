@@ -9,14 +9,11 @@
 //! ends the session on the server.
 //!
 //! Throttling never refuses a right secret: the token or code is checked first, and only a
-//! failed attempt counts; past [`MAX_LOGIN_FAILURES`] failures from one address in the window
+//! failed attempt counts; past `credentials::MAX_LOGIN_FAILURES` failures from one address in the window
 //! a failed attempt is answered 429 after [`FAILURE_DELAY_MS`]. So a guesser behind the hall's
 //! NAT slows only their own wrong guesses, and every delegate's right card keeps working.
 
-use std::future::Future;
-use std::pin::Pin;
-
-use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
@@ -24,104 +21,15 @@ use crate::crypto::token::new_token;
 use crate::service::credentials::{self, Login, LoginError};
 use crate::storage::now_ms;
 use crate::storage::repo::card_events;
-use crate::storage::repo::congress::{self as congress_repo, Congress};
-use crate::storage::repo::roster::{self as roster_repo, Delegate};
-use crate::storage::repo::users;
-use crate::web::auth::client_addr;
-use crate::web::error::{WebError, WebResult};
+use crate::web::auth::{client_addr, Voter};
+use crate::web::error::WebResult;
 use crate::web::session::{PreSession, VoteSession, VOTE_SESSION_MS};
 use crate::web::views::{card_use, csrf_field, phone_layout};
 use crate::web::AppState;
 
-/// Wrong tokens or codes answered at once per address in the window (401); past it a wrong
-/// one is answered 429 after [`FAILURE_DELAY_MS`]. A right one is never refused. A hall's
-/// Wi-Fi puts hundreds of phones behind one address, so this is generous; a 130-bit token or
-/// 49-bit code cannot be guessed anyway.
-pub const MAX_LOGIN_FAILURES: i64 = 30;
-pub const WINDOW_MS: i64 = 10 * 60 * 1000;
-/// How long a failed attempt past the allowance waits for its answer.
+/// How long a failed attempt past the allowance (`credentials::MAX_LOGIN_FAILURES` wrong
+/// tokens or codes per address in the window, each answered 401) waits for its 429.
 pub const FAILURE_DELAY_MS: u64 = 2000;
-
-/// A logged-in delegate whose session is still the current one for their card.
-pub struct Voter {
-    pub delegate: Delegate,
-    pub congress: Congress,
-    pub session: VoteSession,
-}
-
-/// Why a delegate request has no valid session.
-fn session_ended_page(message: &str) -> HttpResponse {
-    let body = html! {
-        h1 { "请重新登录" }
-        p.error { (message) }
-        p { "请用手机扫描代表证上的二维码, 或" a href="/login/code" { "输入代表证上的登录码" } "。" }
-    };
-    HttpResponse::Unauthorized()
-        .content_type("text/html; charset=utf-8")
-        .body(phone_layout("请重新登录", None, body).into_string())
-}
-
-/// Error of the `Voter` extractor: a friendly page rather than the staff login redirect.
-#[derive(Debug, thiserror::Error)]
-pub enum VoterError {
-    #[error("未登录")]
-    NoSession,
-    #[error("此代表证已在另一台设备上登录, 本设备的登录已结束")]
-    TakenOver,
-    #[error(transparent)]
-    Web(#[from] WebError),
-}
-
-impl actix_web::ResponseError for VoterError {
-    fn status_code(&self) -> actix_web::http::StatusCode {
-        match self {
-            VoterError::Web(e) => e.status_code(),
-            _ => actix_web::http::StatusCode::UNAUTHORIZED,
-        }
-    }
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            VoterError::NoSession => session_ended_page("您还没有登录, 或登录已过期。"),
-            VoterError::TakenOver => session_ended_page(
-                "此代表证已在另一台设备上登录, 本设备的登录已结束。如果不是您本人操作, 请立即联系会务人员补发代表证。",
-            ),
-            VoterError::Web(e) => e.error_response(),
-        }
-    }
-}
-
-impl FromRequest for Voter {
-    type Error = VoterError;
-    type Future = Pin<Box<dyn Future<Output = Result<Voter, VoterError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let req = req.clone();
-        Box::pin(async move {
-            let state = req
-                .app_data::<web::Data<AppState>>()
-                .cloned()
-                .ok_or_else(|| WebError::internal("state"))?;
-            let session = state.sessions.vote(&req).ok_or(VoterError::NoSession)?;
-            let (did, cid) = (session.did.clone(), session.cid.clone());
-            let found = state
-                .run(move |c| {
-                    let d = roster_repo::delegate(c, &did)?;
-                    let congress = congress_repo::get(c, &cid)?;
-                    Ok(d.zip(congress))
-                })
-                .await?;
-            let (delegate, congress) = found.ok_or(VoterError::NoSession)?;
-            if delegate.session_epoch != session.epoch {
-                return Err(VoterError::TakenOver);
-            }
-            Ok(Voter {
-                delegate,
-                congress,
-                session,
-            })
-        })
-    }
-}
 
 fn login_failed_page(message: &str, status: u16) -> HttpResponse {
     let body = html! {
@@ -139,17 +47,9 @@ fn login_failed_page(message: &str, status: u16) -> HttpResponse {
 
 /// Records a failed attempt from `addr`; returns whether the address is past its allowance.
 async fn failed(state: &AppState, addr: &str) -> WebResult<bool> {
-    let bucket = format!("delegate-login:addr:{addr}");
-    let since = now_ms() - WINDOW_MS;
+    let addr = addr.to_string();
     state
-        .run(move |c| {
-            let before = users::failures_since(c, &bucket, since)?;
-            // Past the allowance the bucket is full anyway: no row per further guess.
-            if before <= MAX_LOGIN_FAILURES {
-                users::record_failure(c, &bucket)?;
-            }
-            Ok(before >= MAX_LOGIN_FAILURES)
-        })
+        .run(move |c| Ok(credentials::record_failed_login(c, &addr)?))
         .await
 }
 

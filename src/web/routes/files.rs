@@ -14,12 +14,13 @@ use crate::service::roster::{self as roster_svc, ImportFailure, ImportKind, Impo
 use crate::service::roster::{Rejected, StoredFile};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
-use crate::web::auth::{authorize, Need, Staff};
+use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::page;
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::page::may_change;
+use crate::web::page::{actor, congress_ctx, load_congress, page};
 use crate::web::upload::multipart_file;
 use crate::web::views::components::datetime;
+use crate::web::views::import::upload_form;
 use crate::web::views::import::{preview_table, rejected_view, warnings_list};
 use crate::web::{AppState, MAX_UPLOAD_BYTES};
 
@@ -29,23 +30,6 @@ enum Outcome {
     Rejected(Rejected),
     /// Refused before reading (state, size, no file): the message.
     Refused(String),
-}
-
-/// Whether `staff` may upload now; otherwise why not.
-pub fn may_change(staff: &Staff, congress: &Congress, action: Action) -> Result<(), String> {
-    authorize(&staff, congress, Need::Own)
-        .map_err(|_| "只有创建本大会的组织者可以导入或修改名单; 您可以查看。".to_string())?;
-    action.check(congress.state).map_err(|e| e.message)
-}
-
-/// The multipart form of an upload (the CSRF token rides in the action URL).
-pub fn upload_form(action: &str, csrf: &str, label: &str) -> Markup {
-    html! {
-        form.upload method="post" enctype="multipart/form-data" action={(action) "?csrf=" (csrf)} {
-            input type="file" name="file" required accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods";
-            button type="submit" { (label) }
-        }
-    }
 }
 
 async fn render(

@@ -17,13 +17,7 @@ pub struct Health {
 #[utoipa::path(get, path = "/health", responses((status = 200, body = Health)))]
 pub async fn health(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let backend = state.db.backend().display();
-    state
-        .run(|c| {
-            use diesel::RunQueryDsl;
-            diesel::sql_query("SELECT 1").execute(c)?;
-            Ok(())
-        })
-        .await?;
+    state.run(|c| Ok(crate::storage::ping(c)?)).await?;
     Ok(HttpResponse::Ok().json(Health {
         status: "ok",
         database: backend,

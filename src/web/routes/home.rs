@@ -3,57 +3,20 @@
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
-use serde::Deserialize;
 
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::CongressState;
-use crate::domain::types::Level;
-use crate::service::{self, Actor};
-use crate::storage::repo::congress::{self as congress_repo, Congress, CongressDetails};
+use crate::service::{self};
+use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::users::Role;
-use crate::web::auth::{authorize, client_addr, Need, Staff};
+use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with, staff_ctx};
-use crate::web::views::{csrf_field, PageCtx};
+use crate::web::forms::details::DetailsForm;
+use crate::web::page::{actor, congress_ctx, load_congress};
+use crate::web::page::{page, redirect_with, staff_ctx};
+use crate::web::views::csrf_field;
+use crate::web::views::setup::details_fields;
 use crate::web::AppState;
-
-/// The audit actor for a staff request.
-pub fn actor(staff: &Staff, req: &HttpRequest) -> Actor {
-    Actor {
-        username: staff.user.username.clone(),
-        role: staff.user.role.as_str().to_string(),
-        addr: Some(client_addr(req)),
-    }
-}
-
-/// The page context for a page about `congress`.
-pub fn congress_ctx(
-    state: &AppState,
-    req: &HttpRequest,
-    staff: &Staff,
-    congress: &Congress,
-) -> PageCtx {
-    PageCtx {
-        congress: Some((congress.id.clone(), congress.name.clone(), congress.state)),
-        fingerprint: congress.key_fingerprint.clone(),
-        ..staff_ctx(state, req, staff)
-    }
-}
-
-/// Loads the congress `id` and checks `staff` may do `need` with it.
-pub async fn load_congress(
-    state: &AppState,
-    staff: &Staff,
-    id: &str,
-    need: Need,
-) -> WebResult<Congress> {
-    let id = id.to_string();
-    let congress = state
-        .run(move |c| Ok(service::congress::load(c, &id)?))
-        .await?;
-    authorize(&staff, &congress, need)?;
-    Ok(congress)
-}
 
 async fn index(
     state: web::Data<AppState>,
@@ -87,59 +50,6 @@ async fn index(
         }
     };
     Ok(page(&state, &ctx, "我的大会", body))
-}
-
-#[derive(Debug, Deserialize)]
-pub struct DetailsForm {
-    pub name: String,
-    pub school: String,
-    pub level: String,
-    pub session_no: String,
-    pub date: String,
-    pub place: String,
-}
-
-impl DetailsForm {
-    /// Parses the form; `level` and `session_no` errors are reported like the others.
-    pub fn details(&self) -> Result<CongressDetails, WebError> {
-        let level = Level::parse(&self.level).ok_or_else(|| {
-            WebError::BadRequest(format!("“级别”应为校级或院级, 现为“{}”", self.level))
-        })?;
-        let session_no = self.session_no.trim().parse::<u32>().map_err(|_| {
-            WebError::BadRequest(format!("“届次”应为正整数, 现为“{}”", self.session_no))
-        })?;
-        Ok(CongressDetails {
-            name: self.name.clone(),
-            school: self.school.clone(),
-            level,
-            session_no,
-            date: self.date.clone(),
-            place: self.place.clone(),
-        })
-    }
-}
-
-/// The details fields, shared by "new" and "edit".
-pub fn details_fields(d: Option<&CongressDetails>) -> Markup {
-    let v = |f: fn(&CongressDetails) -> String| d.map(f).unwrap_or_default();
-    let level = d.map(|d| d.level).unwrap_or(Level::School);
-    html! {
-        label for="name" { "大会名称" }
-        input #name type="text" name="name" required value=(v(|d| d.name.clone())) placeholder="例: 某某大学第十次学生代表大会";
-        label for="school" { "学校" }
-        input #school type="text" name="school" required value=(v(|d| d.school.clone()));
-        label for="level" { "级别" }
-        select #level name="level" {
-            option value="school" selected[level == Level::School] { "校级" }
-            option value="college" selected[level == Level::College] { "院级" }
-        }
-        label for="session_no" { "届次 (第N次)" }
-        input #session_no type="number" min="1" name="session_no" required value=(v(|d| d.session_no.to_string()));
-        label for="date" { "日期" }
-        input #date type="date" name="date" required value=(v(|d| d.date.clone()));
-        label for="place" { "地点" }
-        input #place type="text" name="place" required value=(v(|d| d.place.clone()));
-    }
 }
 
 async fn new_form(

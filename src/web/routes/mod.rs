@@ -1,4 +1,9 @@
 //! Routes, one file per area. `configure` is the whole URL map of the application.
+//!
+//! Where to look: the delegate's phone is `phone` (the waiting page `/v`, taking ballot
+//! papers), `delegate` (logging in with the card), `ballot_box` (`/box`, casting) and
+//! `receipts`; the staff running a contest is `console` (open, close, paper ballots) and
+//! `count`; the public board is `board`, `check` and `results`.
 
 pub mod account;
 pub mod assessment;
@@ -8,6 +13,7 @@ pub mod audit;
 pub mod ballot_box;
 pub mod board;
 pub mod check;
+pub mod console;
 pub mod contests;
 pub mod count;
 pub mod credentials;
@@ -15,6 +21,7 @@ pub mod delegate;
 pub mod files;
 pub mod health;
 pub mod home;
+pub mod phone;
 pub mod quota;
 pub mod receipts;
 pub mod record;
@@ -25,8 +32,6 @@ pub mod roll;
 pub mod roster;
 pub mod scrutineers;
 pub mod setup;
-pub mod vote;
-pub mod voting;
 
 use actix_web::{web, HttpRequest, ResponseError};
 
@@ -49,10 +54,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     credentials::configure(cfg);
     delegate::configure(cfg);
     roll::configure(cfg);
-    vote::configure(cfg);
+    phone::configure(cfg);
     ballot_box::configure(cfg);
     receipts::configure(cfg);
-    voting::configure(cfg);
+    console::configure(cfg);
     count::configure(cfg);
     account::configure(cfg);
     home::configure(cfg);

@@ -2,9 +2,6 @@
 //! congress's settings, and the same as CSV (`/c/{cid}/quota.csv`, UTF-8 with BOM, Chinese
 //! headers) for Excel.
 
-use actix_web::http::header::{
-    Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
-};
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
@@ -13,24 +10,9 @@ use crate::domain::quota::Allocation;
 use crate::service::{self, ServiceError};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::page;
-use crate::web::routes::home::{congress_ctx, load_congress};
+use crate::web::page::attachment;
+use crate::web::page::{congress_ctx, load_congress, page};
 use crate::web::AppState;
-
-/// A download named `ascii` (old clients) and `zh` (UTF-8, what browsers use).
-pub fn attachment(ascii: &str, zh: &str) -> ContentDisposition {
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(ascii.to_string()),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_string()),
-                language_tag: None,
-                value: zh.as_bytes().to_vec(),
-            }),
-        ],
-    }
-}
 
 /// "1%", "0.5%" from basis points.
 fn ratio(bp: u32) -> String {

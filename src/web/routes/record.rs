@@ -7,19 +7,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::contest::Contest;
 use crate::domain::state::CongressState;
 use crate::packet::format::{Addendum, Record};
+use crate::packet::report::{zh_date, zh_datetime};
 use crate::service::record::{self, AddendumInput};
 use crate::service::results;
-use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::csrf_field;
-use crate::web::views::report::{zh_date, zh_datetime};
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
 
@@ -72,12 +71,9 @@ fn contests_table(cid: &str, contests: &[Contest]) -> WebResult<Markup> {
 fn close_form(cid: &str, csrf: &str, contests: &[Contest]) -> Markup {
     let running: Vec<&Contest> = contests
         .iter()
-        .filter(|k| matches!(k.state, ContestState::Open | ContestState::Closed))
+        .filter(|k| k.state.awaiting_count())
         .collect();
-    let drafts: Vec<&Contest> = contests
-        .iter()
-        .filter(|k| k.state == ContestState::Draft)
-        .collect();
+    let drafts: Vec<&Contest> = contests.iter().filter(|k| !k.state.has_opened()).collect();
     html! {
         h2 { "大会闭幕" }
         @if !running.is_empty() {
@@ -272,22 +268,6 @@ async fn close(
     ))
 }
 
-/// Signs the record with the congress's key, with the roster summary computed now.
-pub async fn certify_now(
-    state: &AppState,
-    congress: &Congress,
-    who: crate::service::Actor,
-) -> WebResult<Record> {
-    let key = state.signing_key(&congress.id)?;
-    let cid = congress.id.clone();
-    state
-        .run(move |c| {
-            let summary = crate::service::roster::summary(c, &cid)?;
-            Ok(record::certify(c, &who, &cid, &key, &summary)?)
-        })
-        .await
-}
-
 async fn certify(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -296,7 +276,7 @@ async fn certify(
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
-    let record = certify_now(&state, &congress, actor(&staff, &req)).await?;
+    let record = state.certify(&congress.id, actor(&staff, &req)).await?;
     Ok(redirect_with(
         &state,
         &back(&cid),

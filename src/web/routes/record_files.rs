@@ -6,29 +6,17 @@
 use actix_web::{web, HttpResponse};
 
 use crate::packet::format::{Addendum, Record};
-use crate::packet::{zip_packet, PacketContents};
+use crate::packet::report::{report_html_with, verify_url, ReportExtras};
+use crate::packet::zip_packet;
 use crate::service::record;
 use crate::storage::repo::records;
-use crate::storage::DbConnection;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::home::load_congress;
-use crate::web::views::report::{fill_report, report_html_with, verify_url, ReportExtras};
+use crate::web::page::load_congress;
 use crate::web::AppState;
 
 fn not_signed() -> WebError {
     WebError::NotFound("尚未签署选举结果报告".to_string())
-}
-
-/// The filing packet of a certified congress, `report.html` included.
-pub fn packet_with_report(
-    conn: &mut DbConnection,
-    congress_id: &str,
-    public_url: &str,
-) -> WebResult<PacketContents> {
-    let mut contents = record::packet(conn, congress_id)?;
-    fill_report(&mut contents, &verify_url(public_url, congress_id)).map_err(WebError::internal)?;
-    Ok(contents)
 }
 
 fn attachment(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
@@ -86,7 +74,7 @@ async fn packet_zip(
     let (c2, url) = (cid.clone(), state.public_url.clone());
     let bytes = state
         .run(move |c| {
-            let contents = packet_with_report(c, &c2, &url)?;
+            let contents = record::filing_packet(c, &c2, &url)?;
             zip_packet(&contents).map_err(WebError::internal)
         })
         .await?;

@@ -10,14 +10,15 @@ use actix_web::{web, HttpResponse};
 use maud::html;
 
 use crate::csv_out::CsvOut;
+use crate::domain::contest::ContestState;
 use crate::domain::tally::ContestDetail;
 use crate::service::{self, attendance, publish, results};
-use crate::storage::repo::contests::{self as contests_repo, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::board::{kind_label, public_page};
-use crate::web::routes::quota::attachment;
-use crate::web::views::results::{full, state_badge, status_zh};
+use crate::web::page::{attachment, public_page};
+use crate::web::routes::board::kind_label;
+use crate::web::views::results::{full, state_badge};
 use crate::web::views::PublicPage;
 use crate::web::AppState;
 
@@ -59,7 +60,7 @@ async fn result(
                 @for k in &rounds {
                     li {
                         (k.def.title) " · " (state_badge(k.state))
-                        @if k.state == ContestState::Final {
+                        @if k.state.is_counted() {
                             " · " a href={"/b/" (cid) "/" (k.id) "/result"} { "计票结果" }
                         }
                     }
@@ -102,7 +103,7 @@ async fn result_csv(
                     c.votes.for_votes.to_string(),
                     c.votes.against.to_string(),
                     c.votes.abstain.to_string(),
-                    status_zh(c.status).to_string(),
+                    c.status.zh().to_string(),
                 ])
                 .map_err(e)?;
             }
@@ -113,7 +114,7 @@ async fn result_csv(
                     x.for_votes.to_string(),
                     String::new(),
                     String::new(),
-                    status_zh(x.status).to_string(),
+                    x.status.zh().to_string(),
                 ])
                 .map_err(e)?;
             }
@@ -160,11 +161,10 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
             let (fig, _) = attendance::attendance(c, &c2)?;
             let mut rows = Vec::new();
             for k in contests_repo::list(c, &c2)? {
-                let cast = match k.state {
-                    ContestState::Open | ContestState::Closed => {
-                        Some(voting_repo::ballot_count(c, &k.id)?)
-                    }
-                    _ => None,
+                let cast = if k.state.awaiting_count() {
+                    Some(voting_repo::ballot_count(c, &k.id)?)
+                } else {
+                    None
                 };
                 rows.push((k, cast));
             }
@@ -173,9 +173,10 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
         .await?;
     let mut shown = Vec::new();
     for (k, cast) in rows {
-        let r = match k.state {
-            ContestState::Final => results::result(&k)?,
-            _ => None,
+        let r = if k.state.is_counted() {
+            results::result(&k)?
+        } else {
+            None
         };
         shown.push((k, cast, r));
     }

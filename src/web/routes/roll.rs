@@ -7,14 +7,13 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
+use crate::domain::contest::{Contest, ContestAction};
 use crate::service::publish::{self, RollLine};
-use crate::storage::repo::contests::{Contest, ContestState};
 use crate::storage::repo::voting as voting_repo;
+use crate::web::auth::Voter;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::page;
-use crate::web::routes::delegate::Voter;
-use crate::web::routes::home::{congress_ctx, load_congress};
+use crate::web::page::{congress_ctx, load_congress, page};
 use crate::web::views::phone_layout;
 use crate::web::AppState;
 
@@ -77,12 +76,9 @@ async fn delegate_roll(
             Ok((contest, rows, cast))
         })
         .await?;
-    if !matches!(contest.state, ContestState::Closed | ContestState::Final) {
-        return Err(WebError::NotFound(format!(
-            "“{}”投票结束后才显示投票人名单",
-            contest.def.title
-        )));
-    }
+    contest
+        .check(ContestAction::ShowRollToDelegates)
+        .map_err(|r| WebError::NotFound(r.message))?;
     let body = html! {
         h1 { (contest.def.title) }
         h2 { "投票人名单" }

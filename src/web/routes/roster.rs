@@ -4,25 +4,24 @@
 //! the congress's state, 422 for the rules); a done one redirects with a message, except an
 //! upload, whose page shows the importer's warnings.
 
-mod view;
-
 use actix_multipart::Multipart;
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
+use crate::domain::state::Action;
 use crate::service::roster::{self as roster_svc, ImportFailure};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
-use crate::web::routes::quota::attachment;
+use crate::web::page::{
+    actor, attachment, congress_ctx, load_congress, may_change, page, redirect_with,
+};
 use crate::web::upload::multipart_file;
+use crate::web::views::roster::{self as view, Notice};
 use crate::web::AppState;
-use view::Notice;
 
 async fn render(
     state: &AppState,
@@ -37,7 +36,11 @@ async fn render(
         .run(move |c| Ok(roster_svc::overview(c, &cid)?))
         .await?;
     let ctx = congress_ctx(state, req, staff, congress);
-    let body = view::body(congress, staff, &overview, notice.as_ref());
+    let allowed = view::Allowed {
+        edit: may_change(staff, congress, Action::EditRoster),
+        unfreeze: may_change(staff, congress, Action::UnfreezeRoster),
+    };
+    let body = view::body(congress, staff.csrf(), &allowed, &overview, notice.as_ref());
     let mut resp = page(state, &ctx, "代表名单", body);
     *resp.status_mut() = status;
     Ok(resp)
@@ -255,13 +258,14 @@ async fn download(
     let entries = state
         .run(move |c| Ok(roster_repo::roster_entries(c, &cid)?))
         .await?;
+    let csv = crate::import::write_roster_csv(&entries).map_err(WebError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(attachment(
             &format!("roster-{}.csv", congress.id),
             &format!("代表名单-{}.csv", congress.name),
         ))
-        .body(crate::import::write_roster_csv(&entries)))
+        .body(csv))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

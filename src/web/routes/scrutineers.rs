@@ -15,8 +15,7 @@ use crate::storage::repo::scrutineers::{Scrutineer, ScrutineerRole};
 use crate::storage::repo::users::{self, Role};
 use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 

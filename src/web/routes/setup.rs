@@ -4,9 +4,6 @@
 //! read-only with the reason). A form with a bad field is shown again with the message and
 //! what was typed; nothing is saved unless everything is valid.
 
-pub mod form;
-mod view;
-
 use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
@@ -16,10 +13,11 @@ use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress, DetailsForm};
+use crate::web::forms::details::{details_form, parse_details, DetailsForm};
+use crate::web::forms::settings::SettingsForm;
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::views::setup as view;
 use crate::web::AppState;
-use form::{details_form, parse_details, SettingsForm};
 
 /// A form shown again with what was typed and why it was not saved.
 struct Rejected<F> {

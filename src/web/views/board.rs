@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use maud::{html, Markup};
 
+use crate::crypto::merkle::{hash_to_hex, Inclusion};
 use crate::domain::ballot::{Ballot, Choices, ElectionPaper, Mark};
-use crate::service::publish::Step;
 
 /// One ballot of a board as shown.
 #[derive(Debug, Clone)]
@@ -123,17 +123,17 @@ pub fn ballots_table(lines: &[BallotLine]) -> Markup {
     }
 }
 
-/// The audit path's steps from the leaf to the root, and whether they reach the board's root.
-pub fn steps_table(leaf: &str, steps: &[Step], root: &str) -> Markup {
+/// The audit path's steps from the leaf to the root (the board's root, hex, last).
+pub fn steps_table(shown: &Inclusion, root: &str) -> Markup {
     html! {
         ol.steps {
-            li { "叶子哈希 = SHA-256(0x00 ‖ 追踪码) = " code { (leaf) } }
-            @for s in steps {
+            li { "叶子哈希 = SHA-256(0x00 ‖ 追踪码) = " code { (hash_to_hex(&shown.leaf)) } }
+            @for s in &shown.steps {
                 li {
                     @if s.sibling_on_left {
-                        "SHA-256(0x01 ‖ " code { (s.sibling) } " ‖ 上一步) = " code { (s.result) }
+                        "SHA-256(0x01 ‖ " code { (hash_to_hex(&s.sibling)) } " ‖ 上一步) = " code { (hash_to_hex(&s.node)) }
                     } @else {
-                        "SHA-256(0x01 ‖ 上一步 ‖ " code { (s.sibling) } ") = " code { (s.result) }
+                        "SHA-256(0x01 ‖ 上一步 ‖ " code { (hash_to_hex(&s.sibling)) } ") = " code { (hash_to_hex(&s.node)) }
                     }
                 }
             }

@@ -3,6 +3,7 @@
 use maud::{html, Markup};
 
 use crate::domain::types::Violation;
+pub use crate::packet::report::percent;
 
 /// The hidden CSRF field every state-changing form carries.
 pub fn csrf_field(token: &str) -> Markup {
@@ -26,15 +27,6 @@ pub fn violations_table(violations: &[Violation]) -> Markup {
                 }
             }
         }
-    }
-}
-
-/// "12.3%" of `part` in `whole`, or "—" when whole is zero.
-pub fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "—".to_string()
-    } else {
-        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
     }
 }
 

@@ -154,6 +154,16 @@ pub fn warnings_list(warnings: &[ImportError]) -> Markup {
     }
 }
 
+/// The multipart form of an upload (the CSRF token rides in the action URL).
+pub fn upload_form(action: &str, csrf: &str, label: &str) -> Markup {
+    html! {
+        form.upload method="post" enctype="multipart/form-data" action={(action) "?csrf=" (csrf)} {
+            input type="file" name="file" required accept=".csv,.txt,.xlsx,.xlsm,.xls,.ods";
+            button type="submit" { (label) }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,14 +6,15 @@ pub mod audit;
 pub mod board;
 pub mod card_use;
 pub mod components;
+pub mod contests;
 pub mod import;
 pub mod layout;
 pub mod phone;
 pub mod public;
 pub mod registry;
-pub mod report;
 pub mod results;
 pub mod roster;
+pub mod setup;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};

@@ -5,21 +5,10 @@
 
 use maud::{html, Markup};
 
+use crate::domain::contest::ContestState;
 use crate::domain::tally::{
     AppliedThreshold, ContestDetail, ContestResult, ElectionResult, MotionResult, Status,
 };
-use crate::storage::repo::contests::ContestState;
-
-/// 当选 / 未当选 / ... for a contender's status.
-pub fn status_zh(s: Status) -> &'static str {
-    match s {
-        Status::Elected => "当选",
-        Status::NotElected => "未当选",
-        Status::Runoff => "得票并列, 再次投票",
-        Status::TieVacant => "得票并列, 名额空缺",
-        Status::Void => "选举无效",
-    }
-}
 
 /// A contest's state as a badge.
 pub fn state_badge(state: ContestState) -> Markup {
@@ -126,14 +115,14 @@ pub fn election(e: &ElectionResult) -> Markup {
                         td.num { (c.votes.for_votes) }
                         td.num { (c.votes.against) }
                         td.num { (c.votes.abstain) }
-                        td { (status_zh(c.status)) }
+                        td { (c.status.zh()) }
                     }
                 }
                 @for w in &e.write_ins {
                     tr class=(if w.status == Status::Elected { "ok" } else { "" }) {
                         td { "另选他人: " (w.name) }
                         td.num { (w.for_votes) } td.num { "—" } td.num { "—" }
-                        td { (status_zh(w.status)) }
+                        td { (w.status.zh()) }
                     }
                 }
             }

@@ -11,9 +11,10 @@ mod upload;
 
 use common::http::{Client, TestApp};
 use common::Kind;
+use congress::domain::contest::Contest;
 use congress::domain::settings::{Fraction, Threshold, ThresholdBase};
 use congress::service::{self, Actor};
-use congress::storage::repo::contests::{self as contests_repo, Contest};
+use congress::storage::repo::contests::{self as contests_repo};
 use congress::storage::repo::{audit, users::Role};
 use congress::storage::schema;
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};

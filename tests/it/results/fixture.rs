@@ -25,6 +25,7 @@
 use std::collections::BTreeMap;
 
 use congress::domain::ballot::{Choices, Mark};
+use congress::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
 use congress::domain::types::{
@@ -34,7 +35,6 @@ use congress::service::contests::CandidateData;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
 use congress::sim::paper::{cast_in_process, take_in_process};
-use congress::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::users::Role;
 use congress::storage::repo::{congress as congress_repo, roster as roster_repo};

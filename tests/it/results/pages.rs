@@ -1,8 +1,9 @@
 //! The results page's figures, the projector, who may see the roll, and counting from the
 //! staff voting page (at once, after a confirmation, after the last paper ballot).
 
+use congress::domain::contest::ContestState;
 use congress::service;
-use congress::storage::repo::contests::{self as contests_repo, ContestState};
+use congress::storage::repo::contests::{self as contests_repo};
 use congress::storage::repo::users::Role;
 
 use super::block_on;
@@ -157,7 +158,7 @@ both_backends!(
                     .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
                     .unwrap()
             };
-            assert_eq!(runoff.round_kind.as_deref(), Some("runoff"));
+            assert_eq!(runoff.round_kind.map(|r| r.as_str()), Some("runoff"));
             assert!(page.contains(&format!("href=\"{}\"", voting(&runoff.id))));
 
             // The motion's paper ballot is out: closing waits.

@@ -4,9 +4,9 @@
 //! address still logs in (a guesser behind the hall's NAT must not lock the hall out: only
 //! failures are throttled); a right API token is refused during the lock.
 
+use congress::service::credentials::MAX_LOGIN_FAILURES;
 use congress::storage::repo::users::Role;
 use congress::web::auth::MAX_TOKEN_FAILURES;
-use congress::web::routes::delegate::MAX_LOGIN_FAILURES;
 use serde_json::Value;
 
 use super::{block_on, fixture, http};
@@ -170,7 +170,7 @@ both_backends!(staff_passwords_cannot_be_guessed, |kind: Kind| {
     let other_password = app.create_user("jianpiao", Role::Scrutineer);
     block_on(async {
         let mut c = app.client();
-        for i in 0..congress::web::routes::account::MAX_FAILURES {
+        for i in 0..congress::service::accounts::MAX_FAILURES {
             let r = c.login("tuanwei", &format!("guess-{i}")).await;
             assert_eq!(r.status(), 401, "guess {i}");
             assert!(r.text().await.unwrap().contains("用户名或密码不正确"));

@@ -7,9 +7,9 @@ use super::phone::{self, confirmed, Phone};
 use super::*;
 use crate::common::Kind;
 use congress::domain::ballot::{Ballot, Serial};
+use congress::domain::contest::ContestState;
 use congress::domain::settings::TieRule;
 use congress::domain::tally::{self, CandidateRef, ContestSpec, ElectionSpec, Turnout};
-use congress::storage::repo::contests::ContestState;
 
 /// Opens the contests with delegates 1..=present logged in (checked in) on their phones.
 pub async fn with_voters(

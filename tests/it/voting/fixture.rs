@@ -7,6 +7,7 @@
 use std::path::Path;
 
 use congress::crypto::KeyStore;
+use congress::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use congress::domain::settings::{RuleProfile, Threshold};
 use congress::domain::state::CongressState;
 use congress::domain::types::{DelegateKind, Gender, Level, RosterEntry, Student};
@@ -14,7 +15,6 @@ use congress::service::contests::CandidateData;
 use congress::service::credentials::{self, Card};
 use congress::service::{self, Actor};
 use congress::storage::repo::congress::{self as congress_repo, CongressDetails};
-use congress::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
 use congress::storage::{write_tx, Db};

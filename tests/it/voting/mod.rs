@@ -34,8 +34,9 @@ mod sqlite_pages;
 mod write_ins;
 
 use common::http::{Client, TestApp};
+use congress::domain::contest::Contest;
 use congress::storage::models::BallotRow;
-use congress::storage::repo::contests::{self as contests_repo, Contest};
+use congress::storage::repo::contests::{self as contests_repo};
 use congress::storage::repo::roster::{self as roster_repo, Delegate};
 use congress::storage::repo::voting as voting_repo;
 use congress::storage::schema::ballots as ballots_table;

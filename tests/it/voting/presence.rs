@@ -6,7 +6,7 @@
 use super::phone::{self, Phone};
 use super::*;
 use crate::common::Kind;
-use congress::storage::repo::contests::ContestState;
+use congress::domain::contest::ContestState;
 
 both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
     let app = TestApp::start(kind, "quorum");

@@ -5,9 +5,9 @@
 use super::*;
 use crate::common::Kind;
 use congress::domain::ballot::{Choices, Mark};
+use congress::domain::contest::ContestState;
 use congress::service::{self, Actor};
 use congress::sim::paper::{cast_in_process, take_in_process};
-use congress::storage::repo::contests::ContestState;
 
 /// Delegate `delegate_id` takes a paper for `contest` and casts `choices` with it, in process
 /// (the issuer and the ballot box, as the phone's two requests would).
@@ -89,7 +89,7 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             .iter()
             .find(|x| x.parent_id.as_deref() == Some(fx.election.as_str()))
             .expect("a runoff is proposed");
-        assert_eq!(runoff.round_kind.as_deref(), Some("runoff"));
+        assert_eq!(runoff.round_kind.map(|r| r.as_str()), Some("runoff"));
         assert_eq!(runoff.def.seats, Some(1));
         assert!(
             !runoff.def.allow_write_in,

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::domain::candidates::Candidate;
 use crate::domain::types::Gender;
+use crate::storage::codes::{count, count_opt, to_column};
 use crate::storage::models::CandidateRow;
 use crate::storage::schema::candidates;
 use crate::storage::{DbConnection, StorageError, StorageResult};
@@ -16,30 +17,24 @@ fn gender_str(g: Gender) -> &'static str {
     }
 }
 
-fn to_i32(v: u32) -> i32 {
-    i32::try_from(v).unwrap_or(i32::MAX)
-}
-
 impl TryFrom<CandidateRow> for Candidate {
     type Error = StorageError;
 
     fn try_from(r: CandidateRow) -> StorageResult<Candidate> {
-        let corrupt =
-            |what: &str, v: &str| StorageError::Corrupt(format!("candidate {}: {what} {v}", r.id));
         let gender = match r.gender.as_deref() {
             None => None,
             Some("male") => Some(Gender::Male),
             Some("female") => Some(Gender::Female),
-            Some(other) => return Err(corrupt("gender", other)),
+            Some(other) => {
+                return Err(StorageError::corrupt(format!(
+                    "candidates {}: gender {other}",
+                    r.id
+                )))
+            }
         };
-        let rank_pct = r
-            .rank_pct
-            .map(|p| u32::try_from(p).map_err(|_| corrupt("rank_pct", &p.to_string())))
-            .transpose()?;
-        let failed_courses = u32::try_from(r.failed_courses)
-            .map_err(|_| corrupt("failed_courses", &r.failed_courses.to_string()))?;
-        let organiser_order = u32::try_from(r.organiser_order)
-            .map_err(|_| corrupt("organiser_order", &r.organiser_order.to_string()))?;
+        let rank_pct = count_opt("candidates", &r.id, "rank_pct", r.rank_pct)?;
+        let failed_courses = count("candidates", &r.id, "failed_courses", r.failed_courses)?;
+        let organiser_order = count("candidates", &r.id, "organiser_order", r.organiser_order)?;
         Ok(Candidate {
             id: r.id,
             name: r.name,
@@ -55,8 +50,8 @@ impl TryFrom<CandidateRow> for Candidate {
     }
 }
 
-fn row(contest_id: &str, c: &Candidate, ballot_order: u32) -> CandidateRow {
-    CandidateRow {
+fn row(contest_id: &str, c: &Candidate, ballot_order: u32) -> StorageResult<CandidateRow> {
+    Ok(CandidateRow {
         id: c.id.clone(),
         contest_id: contest_id.to_string(),
         name: c.name.clone(),
@@ -64,12 +59,12 @@ fn row(contest_id: &str, c: &Candidate, ballot_order: u32) -> CandidateRow {
         college: c.college.clone(),
         gender: c.gender.map(|g| gender_str(g).to_string()),
         political_status: c.political_status.clone(),
-        rank_pct: c.rank_pct.map(to_i32),
-        failed_courses: to_i32(c.failed_courses),
+        rank_pct: c.rank_pct.map(|p| to_column("rank_pct", p)).transpose()?,
+        failed_courses: to_column("failed_courses", c.failed_courses)?,
         eligibility_override: c.eligibility_override.clone(),
-        organiser_order: to_i32(c.organiser_order),
-        ballot_order: to_i32(ballot_order),
-    }
+        organiser_order: to_column("organiser_order", c.organiser_order)?,
+        ballot_order: to_column("ballot_order", ballot_order)?,
+    })
 }
 
 /// The candidates of a contest in stored ballot order (rule C4), ties by the organiser's order.
@@ -110,7 +105,11 @@ pub fn next_organiser_order(conn: &mut DbConnection, contest_id: &str) -> Storag
         .filter(candidates::contest_id.eq(contest_id))
         .select(diesel::dsl::max(candidates::organiser_order))
         .first(conn)?;
-    Ok(u32::try_from(max.unwrap_or(0).max(0)).unwrap_or(0) + 1)
+    let max = count_opt("candidates", contest_id, "max(organiser_order)", max)?.unwrap_or(0);
+    max.checked_add(1).ok_or(StorageError::OutOfRange {
+        column: "organiser_order",
+        value: format!("{max} + 1"),
+    })
 }
 
 /// Inserts a candidate; the caller then stores the new ballot order of the whole contest.
@@ -122,7 +121,7 @@ pub fn insert_candidate(
     ballot_order: u32,
 ) -> StorageResult<()> {
     diesel::insert_into(candidates::table)
-        .values(row(contest_id, c, ballot_order))
+        .values(row(contest_id, c, ballot_order)?)
         .execute(conn)?;
     Ok(())
 }
@@ -133,7 +132,7 @@ pub fn update_candidate(
     contest_id: &str,
     c: &Candidate,
 ) -> StorageResult<()> {
-    let r = row(contest_id, c, 0);
+    let r = row(contest_id, c, 0)?;
     diesel::update(
         candidates::table
             .find(&c.id)
@@ -157,7 +156,7 @@ pub fn update_candidate(
 /// Stores candidate `id`'s position on the ballot paper (1-based).
 pub fn set_ballot_order(conn: &mut DbConnection, id: &str, ballot_order: u32) -> StorageResult<()> {
     diesel::update(candidates::table.find(id))
-        .set(candidates::ballot_order.eq(to_i32(ballot_order)))
+        .set(candidates::ballot_order.eq(to_column("ballot_order", ballot_order)?))
         .execute(conn)?;
     Ok(())
 }

@@ -5,11 +5,11 @@ use utoipa::ToSchema;
 
 use crate::domain::candidates::ElectionKind;
 use crate::domain::candidates::{eligibility, Candidate};
+use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::describe_char;
 use crate::domain::types::{Gender, Violation};
 use crate::service::contests::{self as svc, CandidateData, ContestView, ThresholdPreset};
-use crate::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 use crate::web::error::WebError;
 
 /// A threshold: `num/den` of `base`, strictly more (`strict`) or at least.
@@ -180,7 +180,7 @@ pub fn contest_json(v: &ContestView, profile: &RuleProfile) -> ContestJson {
         election_kind: c.def.kind_of_election().map(|k| k.as_str().to_string()),
         election_kind_zh: c.def.kind_of_election().map(|k| k.zh().to_string()),
         threshold_reason: c.def.threshold_reason.clone(),
-        round_kind: c.round_kind.clone(),
+        round_kind: c.round_kind.map(|r| r.as_str().to_string()),
         parent: c.parent_id.clone(),
         not_held_reason: c.not_held_reason.clone(),
         state: c.state.as_str().to_string(),

@@ -4,16 +4,15 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
 use super::detail::{render, Sticky};
-use super::forms::CandidateForm;
-use super::views::{candidate_fields, errors};
 use super::{form_errors, unprocessable};
 use crate::service::contests as svc;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests as repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::forms::contests::CandidateForm;
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::views::contests::{candidate_fields, errors};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 

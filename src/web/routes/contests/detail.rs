@@ -7,17 +7,18 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use super::forms::{CandidateForm, ContestForm};
-use super::views::{candidate_fields, candidates_table, contest_fields, errors, readiness_block};
 use super::{edit_refusal, form_errors, unprocessable};
 use crate::domain::candidates::{check_margin, eligibility, required_candidates, MarginCheck};
+use crate::domain::contest::ContestKind;
 use crate::service::contests::{self as svc, ContestView, Direction};
 use crate::storage::repo::congress::Congress;
-use crate::storage::repo::contests::{ContestKind, ContestState};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
+use crate::web::forms::contests::{CandidateForm, ContestForm};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::views::contests::{
+    candidate_fields, candidates_table, contest_fields, errors, readiness_block,
+};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 
@@ -105,7 +106,9 @@ pub(super) async fn render(
                 .map(|why| format!("本事项已决定不举行（理由：{why}），不能再修改或开始投票。"))
         })
         .or_else(|| {
-            (v.contest.state != ContestState::Draft)
+            v.contest
+                .state
+                .has_opened()
                 .then(|| format!("本事项{}，已锁定，不能再修改。", v.contest.state.zh()))
         });
     let csrf = staff.csrf();
@@ -121,7 +124,7 @@ pub(super) async fn render(
         p { a href={"/c/" (congress.id) "/contests"} { "← 选举与表决事项" } }
         h1 { (v.contest.def.title) }
         (facts(&v))
-        @if v.contest.state == ContestState::Draft {
+        @if !v.contest.state.has_opened() {
             h2 { "准备情况" }
             (readiness_block(&v.readiness))
         }
@@ -160,7 +163,7 @@ pub(super) async fn render(
                 div.actions { button type="submit" { "保存" } }
             }
             @if v.contest.parent_id.is_some() {
-                @let round = svc::round_zh(v.contest.round_kind.as_deref());
+                @let round = v.contest.round_zh();
                 h2 { "不举行本次" (round) }
                 form.stack method="post" action={(base) "/not-held"} {
                     (csrf_field(csrf))

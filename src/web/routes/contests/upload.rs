@@ -11,8 +11,7 @@ use crate::import::{parse_candidates, read_table, ImportErrors};
 use crate::service::contests::{self as svc, CandidateData};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::redirect_with;
-use crate::web::routes::home::{actor, load_congress};
+use crate::web::page::{actor, load_congress, redirect_with};
 use crate::web::{AppState, MAX_UPLOAD_BYTES};
 
 /// The multipart field `file`: its file name and bytes.

@@ -1,8 +1,11 @@
-//! Parsing the set-up forms: accepted spellings, the error of every field, and round trips.
+//! Parsing the set-up forms (rule profile and details): accepted spellings, the error of every
+//! field, and round trips.
 
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::types::Level;
+use crate::web::forms::details::{parse_details, DetailsForm};
 
 fn default_form() -> SettingsForm {
     SettingsForm::from_profile(&RuleProfile::default())

@@ -4,8 +4,8 @@
 
 use maud::{html, Markup};
 
+use super::percent;
 use crate::domain::roster::RosterSummary;
-use crate::web::views::percent;
 
 /// "已满足" / "不足 N 名".
 fn against(found: u64, required: u64) -> String {

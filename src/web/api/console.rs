@@ -1,8 +1,8 @@
-//! `/api/v1/congresses/{cid}/contests/{id}/...`: running a contest as the staff voting page
-//! does: its figures, opening (quorum, ballots issued), closing (counted at once when no paper
-//! ballot is outstanding), counting with unreturned paper ballots confirmed, putting a delegate
-//! on paper, entering a returned paper ballot as it is marked (E5), and the roll. Same
-//! services and the same authorisation as the pages.
+//! `/api/v1/congresses/{cid}/contests/{id}/...`: running a contest as the staff console
+//! (`routes::console`) does: its figures, opening (quorum, ballots issued), closing (counted
+//! at once when no paper ballot is outstanding), counting with unreturned paper ballots
+//! confirmed, putting a delegate on paper, entering a returned paper ballot as it is marked
+//! (E5), and the roll. Same services and the same authorisation as the pages.
 
 use std::collections::BTreeMap;
 
@@ -12,9 +12,9 @@ use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
 use crate::domain::ballot::{motion_as_marked, Mark};
+use crate::domain::contest::{Contest, ContestAction};
 use crate::service::results::{self, Finalised};
 use crate::service::{publish, voting};
-use crate::storage::repo::contests::{Contest, ContestState};
 use crate::storage::repo::voting as voting_repo;
 use crate::storage::DbConnection;
 use crate::web::auth::{ApiUser, Need};
@@ -286,7 +286,7 @@ pub async fn enter(
             let contest = voting::contest(c, &cid, &kid)?;
             let entered = voting_repo::paper_entered(c, &kid)?;
             let last =
-                contest.state == ContestState::Closed && entered >= contest.paper_issued as i64;
+                contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             let done = if last {
                 Some(results::finalise(c, &actor, &cid, &kid, false)?)
             } else {

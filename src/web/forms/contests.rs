@@ -4,10 +4,10 @@
 use serde::Deserialize;
 
 use crate::domain::candidates::{Candidate, ElectionKind};
+use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
 use crate::domain::types::Gender;
 use crate::service::contests::{default_threshold, CandidateData, ThresholdPreset};
-use crate::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
 
 /// The fields of the contest form (new and edit), as submitted.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -4,10 +4,11 @@
 
 use maud::{html, Markup};
 
-use super::form::{base_str, bp_percent, method_options, tie_str, SettingsForm};
 use crate::domain::settings::{Fraction, RuleProfile, ThresholdBase, TieRule};
 use crate::domain::types::Level;
-use crate::web::routes::home::DetailsForm;
+use crate::storage::repo::congress::CongressDetails;
+use crate::web::forms::details::DetailsForm;
+use crate::web::forms::settings::{base_str, bp_percent, method_options, tie_str, SettingsForm};
 use crate::web::views::csrf_field;
 
 /// One setting as the page shows it.
@@ -383,5 +384,28 @@ pub fn details_section(
                 }
             }
         }
+    }
+}
+
+/// The details fields, shared by "new" and "edit".
+pub fn details_fields(d: Option<&CongressDetails>) -> Markup {
+    let v = |f: fn(&CongressDetails) -> String| d.map(f).unwrap_or_default();
+    let level = d.map(|d| d.level).unwrap_or(Level::School);
+    html! {
+        label for="name" { "大会名称" }
+        input #name type="text" name="name" required value=(v(|d| d.name.clone())) placeholder="例: 某某大学第十次学生代表大会";
+        label for="school" { "学校" }
+        input #school type="text" name="school" required value=(v(|d| d.school.clone()));
+        label for="level" { "级别" }
+        select #level name="level" {
+            option value="school" selected[level == Level::School] { "校级" }
+            option value="college" selected[level == Level::College] { "院级" }
+        }
+        label for="session_no" { "届次 (第N次)" }
+        input #session_no type="number" min="1" name="session_no" required value=(v(|d| d.session_no.to_string()));
+        label for="date" { "日期" }
+        input #date type="date" name="date" required value=(v(|d| d.date.clone()));
+        label for="place" { "地点" }
+        input #place type="text" name="place" required value=(v(|d| d.place.clone()));
     }
 }

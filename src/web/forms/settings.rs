@@ -1,6 +1,6 @@
-//! The set-up forms as the browser posts them (every field a string) and their parsing into
-//! `CongressDetails` and `RuleProfile`, with one error per bad field saying which field, what
-//! was given and what is expected. Nothing is stored unless every field parses.
+//! The rule-profile form of the set-up page as the browser posts it (every field a string) and
+//! its parsing into a `RuleProfile`, with one error per bad field saying which field, what was
+//! given and what is expected. Nothing is stored unless every field parses.
 
 use serde::Deserialize;
 
@@ -8,94 +8,9 @@ use crate::domain::settings::{
     Fraction, QuotaMethod, RuleProfile, ThresholdBase, TieRule, ELECTION_FRACTIONS,
     QUORUM_FRACTIONS,
 };
-use crate::domain::types::Level;
 use crate::service::scrutineers::normalise;
-use crate::service::ServiceError;
-use crate::storage::repo::congress::{Congress, CongressDetails};
-use crate::web::routes::home::DetailsForm;
 
-/// A field that did not parse: which, what was given, what is expected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.message())]
-pub struct FieldError {
-    /// The field's Chinese label, as on the form.
-    pub field: &'static str,
-    pub given: String,
-    pub expected: String,
-}
-
-impl FieldError {
-    fn new(field: &'static str, given: &str, expected: impl Into<String>) -> FieldError {
-        FieldError {
-            field,
-            given: given.to_string(),
-            expected: expected.into(),
-        }
-    }
-
-    /// The same error with the rule named after what is expected, e.g. "1到5之间的整数(规则C1)".
-    fn rule(self, rule: &str) -> FieldError {
-        FieldError {
-            expected: format!("{}(规则{rule})", self.expected),
-            ..self
-        }
-    }
-
-    /// "“名额比例”填写的是“abc”, 应为..." (or "未填写" when blank).
-    pub fn message(&self) -> String {
-        if self.given.trim().is_empty() {
-            format!("“{}”未填写, 应为{}", self.field, self.expected)
-        } else {
-            format!(
-                "“{}”填写的是“{}”, 应为{}",
-                self.field, self.given, self.expected
-            )
-        }
-    }
-}
-
-/// The details form's values from a congress (to fill the form).
-pub fn details_form(c: &Congress) -> DetailsForm {
-    DetailsForm {
-        name: c.name.clone(),
-        school: c.school.clone(),
-        level: c.level.as_str().to_string(),
-        session_no: c.session_no.to_string(),
-        date: c.date.clone(),
-        place: c.place.clone(),
-    }
-}
-
-/// Parses the details form; every problem (parse and content) in one list.
-pub fn parse_details(f: &DetailsForm) -> Result<CongressDetails, Vec<String>> {
-    let mut errs = Vec::new();
-    let level = Level::parse(&f.level);
-    if level.is_none() {
-        errs.push(FieldError::new("级别", &f.level, "校级或院级").message());
-    }
-    let session_no = normalise(Some(&f.session_no)).and_then(|s| s.parse::<u32>().ok());
-    if session_no.is_none() {
-        errs.push(FieldError::new("届次", &f.session_no, "正整数, 如“10”表示第10次").message());
-    }
-    let details = CongressDetails {
-        name: f.name.clone(),
-        school: f.school.clone(),
-        level: level.unwrap_or(Level::School),
-        session_no: session_no.unwrap_or(1),
-        date: f.date.clone(),
-        place: f.place.clone(),
-    };
-    if let Err(ServiceError::Invalid { details: d, .. }) =
-        crate::service::congress::validate_details(&details)
-    {
-        errs.extend(d);
-    }
-    if errs.is_empty() {
-        Ok(details)
-    } else {
-        Err(errs)
-    }
-}
+use super::FieldError;
 
 /// The rule-profile form. Every field defaults to "" so a missing one is reported by name
 /// rather than as an unreadable form.
@@ -431,5 +346,5 @@ fn quorum_fraction(s: &str) -> Result<(u32, u32), FieldError> {
 }
 
 #[cfg(test)]
-#[path = "form_tests.rs"]
+#[path = "settings_tests.rs"]
 mod tests;

@@ -1,22 +1,23 @@
-//! Running a contest from the platform: open it (quorum check, ballots issued frozen), watch
-//! the count of ballots cast, close it, record delegates voting on paper and enter the paper
-//! ballots' marks (scrutineers), then count and publish (`count`): at once when the contest
-//! closes with no paper ballot outstanding, or when the last one is entered after closing.
+//! The staff console of a contest (its voting page): open it (quorum check, ballots issued
+//! frozen), watch the count of ballots cast, close it, record delegates voting on paper and
+//! enter the paper ballots' marks (scrutineers), then count and publish (`count`): at once
+//! when the contest closes with no paper ballot outstanding, or when the last one is entered
+//! after closing. The delegates' side of the vote is `phone` and `ballot_box`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
+use crate::domain::contest::ContestAction;
 use crate::service::{results, voting};
-use crate::storage::repo::contests::{self as contests_repo, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
-use crate::web::ballot_form::Fields;
 use crate::web::error::{WebError, WebResult};
-use crate::web::paper_form;
-use crate::web::routes::account::{page, redirect_with};
+use crate::web::forms::ballot::Fields;
+use crate::web::forms::paper as paper_form;
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::routes::count::{self, counted_message};
-use crate::web::routes::home::{actor, congress_ctx, load_congress};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 
@@ -66,16 +67,15 @@ async fn show(
                 dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
             }
         }
-        @if contest.state == ContestState::Draft && owner {
+        @if !contest.state.has_opened() && owner {
             p { "开始投票时将检查法定人数, 并以当时的实到人数作为发出选票数; 之后签到的代表不能参加本项投票。" }
             form method="post" action={(back(&cid, &kid)) "/open"} {
                 (csrf_field(csrf))
                 button type="submit" { "开始投票" }
             }
         }
-        @match contest.state {
-            ContestState::Open => {
-                @if owner {
+        @if contest.allows(ContestAction::AssignPaper) {
+                @if owner && contest.allows(ContestAction::Close) {
                     form method="post" action={(back(&cid, &kid)) "/close"} {
                         (csrf_field(csrf))
                         button.danger type="submit" { "结束投票" }
@@ -89,10 +89,8 @@ async fn show(
                     input #delegate_no type="number" min="1" name="delegate_no" required;
                     div.actions { button type="submit" { "登记纸质选票" } }
                 }
-            },
-            _ => {},
         }
-        @if matches!(contest.state, ContestState::Open | ContestState::Closed) && (contest.paper_issued as i64) > paper_entered {
+        @if contest.allows(ContestAction::EnterPaper) && (contest.paper_issued as i64) > paper_entered {
             h2 { "录入纸质选票" }
             p.muted { "开箱后逐张录入, 不记录是哪位代表的选票。还可录入 " ((contest.paper_issued as i64) - paper_entered) " 张。" }
             form method="post" action={(back(&cid, &kid)) "/paper/enter"} {
@@ -172,7 +170,11 @@ async fn close(
         Ok(done) => (true, counted_message(&done)),
         Err(e) => (
             false,
-            format!("“{}”投票已结束, 但计票未完成: {e}", contest.def.title),
+            format!(
+                "“{}”投票已结束, 但计票未完成: {}",
+                contest.def.title,
+                e.notice()
+            ),
         ),
     };
     Ok(redirect_with(
@@ -236,7 +238,7 @@ async fn enter_paper(
             let contest = voting::contest(c, &c2, &k2)?;
             let entered = voting_repo::paper_entered(c, &k2)?;
             let last =
-                contest.state == ContestState::Closed && entered >= contest.paper_issued as i64;
+                contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             Ok((hash, last))
         })
         .await?;
@@ -248,7 +250,7 @@ async fn enter_paper(
             Ok(done) => message = format!("{message} {}", counted_message(&done)),
             Err(e) => {
                 ok = false;
-                message = format!("{message} 计票未完成: {e}");
+                message = format!("{message} 计票未完成: {}", e.notice());
             }
         }
     }

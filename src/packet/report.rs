@@ -29,7 +29,7 @@ const DATE_LINE: &str =
     "日期:\u{3000}\u{3000}\u{3000}\u{3000}年\u{3000}\u{3000}月\u{3000}\u{3000}日";
 
 /// The stylesheet of the printed form (also served as `/static/print.css`).
-pub const PRINT_CSS: &str = include_str!("../../../templates/print.css");
+pub const PRINT_CSS: &str = include_str!("../../templates/print.css");
 
 /// Why the packet's `report.html` could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +38,15 @@ pub enum ReportError {
     Record(String),
     #[error("roster-summary.json 无法读取为代表名单构成: {0}")]
     Summary(String),
+}
+
+/// "12.3%" of `part` in `whole`, or "—" when whole is zero.
+pub fn percent(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        "—".to_string()
+    } else {
+        format!("{:.1}%", part as f64 * 100.0 / whole as f64)
+    }
 }
 
 /// The online verification page of a congress, printed under the QR code.
@@ -128,6 +137,20 @@ pub fn report_html_with(
         }
     };
     doc.into_string()
+}
+
+/// The whole filing packet: `parts` as read from storage (`service::record::filing_packet`
+/// reads them; `report_html` still empty) with the printable report made from the record and
+/// the roster summary they carry, its QR code pointing at congress `congress_id`'s page under
+/// `public_url`. The one place a packet is put together: the staff download, the API,
+/// `congress export` and `congress simulate` all get their packet through it.
+pub fn assemble(
+    mut parts: PacketContents,
+    public_url: &str,
+    congress_id: &str,
+) -> Result<PacketContents, ReportError> {
+    fill_report(&mut parts, &verify_url(public_url, congress_id))?;
+    Ok(parts)
 }
 
 /// Fills the packet's `report.html` from the record and roster summary it already carries.

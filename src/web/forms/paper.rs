@@ -4,14 +4,14 @@
 //! (a write-in naming a listed candidate is kept, and the ballot is 废票 under E2).
 //!
 //! Field names: election marks `m.<candidate id>` and write-ins `w1`..`wN`, as on the phone
-//! form ([`super::ballot_form`]); motion marks `mark.for`, `mark.against`, `mark.abstain`
+//! form ([`super::ballot`]); motion marks `mark.for`, `mark.against`, `mark.abstain`
 //! (the phone form's single `vote` is also read, as one mark).
 
 use std::collections::BTreeMap;
 
 use maud::{html, Markup};
 
-use super::ballot_form::{self, Fields};
+use super::ballot::{self as ballot_form, Fields};
 use crate::domain::ballot::{motion_as_marked, Choices, Mark};
 use crate::service::voting::BallotPaper;
 

@@ -5,9 +5,10 @@
 use maud::{html, Markup};
 
 use crate::domain::candidates::ElectionKind;
+use crate::domain::codes::Coded;
+use crate::domain::contest::{round_zh, RoundKind};
 use crate::domain::tally::{ContestDetail, Status};
 use crate::packet::format::{Record, RecordContest};
-use crate::web::views::results::status_zh;
 
 /// "选举" / "表决", with the round when it is one.
 fn kind_zh(rc: &RecordContest, record: &Record) -> String {
@@ -23,9 +24,11 @@ fn kind_zh(rc: &RecordContest, record: &Record) -> String {
         .as_deref()
         .and_then(|p| record.contests.iter().find(|c| c.id == p))
         .map(|p| p.title.as_str());
-    match (rc.round_kind.as_deref(), parent) {
-        (Some("runoff"), Some(p)) => format!("{kind} · “{p}”的再次投票"),
-        (Some("supplementary"), Some(p)) => format!("{kind} · “{p}”的另行选举"),
+    match (
+        rc.round_kind.as_deref().and_then(RoundKind::from_code),
+        parent,
+    ) {
+        (Some(round), Some(p)) => format!("{kind} · “{p}”的{}", round.zh()),
         _ => kind.to_string(),
     }
 }
@@ -68,14 +71,14 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                                     td.num { (c.votes.for_votes) }
                                     td.num { (c.votes.against) }
                                     td.num { (c.votes.abstain) }
-                                    td { (status_zh(c.status)) }
+                                    td { (c.status.zh()) }
                                 }
                             }
                             @for w in &e.write_ins {
                                 tr {
                                     td { "另选他人: " (w.name) }
                                     td.num { (w.for_votes) } td.num { "—" } td.num { "—" }
-                                    td { (status_zh(w.status)) }
+                                    td { (w.status.zh()) }
                                 }
                             }
                         }
@@ -123,7 +126,7 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
             }
             @for r in &rc.rounds_not_held {
                 p {
-                    "提出的" (crate::service::contests::round_zh(Some(r.round_kind.as_str())))
+                    "提出的" (round_zh(RoundKind::from_code(&r.round_kind)))
                     "“" (r.title) "”未举行 (规则 F2/F3), 空缺名额 " (r.seats_left_empty) " 名; 组织方记录的理由: " (r.reason)
                 }
             }

@@ -1,4 +1,6 @@
-//! The delegate's waiting page (`/v`) and taking ballot papers (领票, `POST /v/{contest}/paper`).
+//! The delegate's phone: the waiting page (`/v`) and taking ballot papers (领票,
+//! `POST /v/{contest}/paper`). Logging in is `delegate`, casting `ballot_box`, the receipts
+//! `receipts`.
 //!
 //! The waiting page lists the congress's contests that have opened, reloads itself every few
 //! seconds, and carries for each open contest what the phone's script needs to take a paper
@@ -16,11 +18,12 @@ use base64::Engine;
 use maud::html;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::contest::{Contest, ContestAction};
 use crate::service::papers::{self, IssueRefusal};
 use crate::service::voting::{self, CannotVote, Standing};
-use crate::storage::repo::contests::{self as contests_repo, Contest, ContestState};
+use crate::storage::repo::contests::{self as contests_repo};
+use crate::web::auth::Voter;
 use crate::web::error::WebResult;
-use crate::web::routes::delegate::Voter;
 use crate::web::views::phone::{phone_page, PageOptions};
 use crate::web::AppState;
 
@@ -51,7 +54,7 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
         .run(move |c| {
             let mut out = Vec::new();
             for contest in contests_repo::list(c, &cid)? {
-                if contest.state == ContestState::Draft {
+                if !contest.state.has_opened() {
                     continue;
                 }
                 let standing = voting::standing(c, &contest, &did)?;
@@ -63,12 +66,13 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
     let card_events = crate::web::routes::delegate::card_events_of(&state, &voter).await?;
     let mut rows = Vec::with_capacity(listed.len());
     for (contest, standing) in listed {
-        let key = match contest.state {
-            ContestState::Open => state
+        let key = if contest.allows(ContestAction::Vote) {
+            state
                 .contest_public_key(&contest.id)
                 .await?
-                .map(|k| (k.modulus_hex(), k.exponent())),
-            _ => None,
+                .map(|k| (k.modulus_hex(), k.exponent()))
+        } else {
+            None
         };
         rows.push(Row {
             contest,
@@ -94,7 +98,7 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
                         Standing::PaperTaken => p.status { "选票已领取。" },
                         Standing::Cannot(why) => p.status.muted { (why.to_string()) },
                     }
-                    @if r.contest.state == ContestState::Open {
+                    @if r.contest.allows(ContestAction::Vote) {
                         a.button.big.vote hidden href={"/box/" (cid) "/" (r.contest.id)} { "去投票" }
                     }
                 }
@@ -158,7 +162,7 @@ async fn take_paper(
     let contest = state
         .run(move |c| Ok(voting::contest(c, &c2, &k2)?))
         .await?;
-    if contest.state == ContestState::Draft {
+    if !contest.state.has_opened() {
         return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
     }
     let key = state.contest_key(&cid, &contest_id)?;

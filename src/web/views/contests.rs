@@ -3,13 +3,13 @@
 
 use maud::{html, Markup};
 
-use super::forms::{CandidateForm, ContestForm};
 use crate::domain::candidates::{eligibility, ElectionKind};
+use crate::domain::contest::{ContestKind, MotionKind};
 use crate::domain::settings::{RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::{compare_chars, describe_char, stroke_count};
 use crate::domain::types::Violation;
 use crate::service::contests::{is_ready, ContestView};
-use crate::storage::repo::contests::{ContestKind, ContestState, MotionKind};
+use crate::web::forms::contests::{CandidateForm, ContestForm};
 use crate::web::views::{csrf_field, violations_table};
 
 /// A list of form errors.
@@ -168,7 +168,7 @@ pub fn readiness_badge(v: &ContestView) -> Markup {
         .collect();
     let warnings = v.readiness.len() - errors.len();
     html! {
-        @if v.contest.state != ContestState::Draft {
+        @if v.contest.state.has_opened() {
             span.muted { "—" }
         } @else if errors.is_empty() {
             span.badge.ok { "可以开始投票" }
