@@ -27,7 +27,7 @@ pub fn facts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Facts>
         ServiceError::invalid("尚未签署选举结果报告: 自评表在签署结果报告后由签名记录生成")
     })?;
     let record = serde_json::from_str(&row.record_json)
-        .map_err(|e| ServiceError::Internal(format!("record.json: {e}")))?;
+        .map_err(|e| ServiceError::Internal(crate::errors::context("reading record.json", e)))?;
     let roster_summary = serde_json::from_str(&row.roster_summary).ok();
     let mut addenda = std::collections::BTreeMap::new();
     for a in records::addenda(conn, congress_id)? {

@@ -88,7 +88,12 @@ pub fn add_account(
     if password.chars().count() < 10 {
         return Err(ServiceError::invalid("密码太短: 至少需要10个字符"));
     }
-    let hash = hash_password(password).map_err(|e| ServiceError::Internal(e.to_string()))?;
+    let hash = hash_password(password).map_err(|e| {
+        ServiceError::Internal(crate::errors::context(
+            "hashing the password",
+            e.to_string(),
+        ))
+    })?;
     write_tx(conn, |c| {
         if users::by_username(c, username)?.is_some() {
             return Err(ServiceError::Conflict(format!("用户名“{username}”已存在")));

@@ -424,8 +424,8 @@ pub fn packet_with(
         report_html: Vec::new(),
         addenda,
     };
-    let url = crate::web::views::report::verify_url("https://xdh.example.edu.cn", cid);
-    crate::web::views::report::fill_report(&mut contents, &url)
+    let url = crate::packet::report::verify_url("https://xdh.example.edu.cn", cid);
+    crate::packet::report::fill_report(&mut contents, &url)
         .map_err(|e| PacketError::Contents(e.to_string()))?;
     Ok(Synthetic { key, contents })
 }

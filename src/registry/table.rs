@@ -182,8 +182,9 @@ pub struct FilingView {
 pub fn filing_view(conn: &mut DbConnection, id: &str) -> ServiceResult<FilingView> {
     let filing = repo::filing(conn, id)?
         .ok_or_else(|| ServiceError::NotFound(format!("没有编号为“{id}”的备案")))?;
-    let school = repo::school_by_id(conn, &filing.school_id)?
-        .ok_or_else(|| ServiceError::Internal(format!("备案 {id} 的学校不存在")))?;
+    let school = repo::school_by_id(conn, &filing.school_id)?.ok_or_else(|| {
+        ServiceError::Internal(format!("the school of filing {id} does not exist").into())
+    })?;
     let settings = load_settings(conn)?;
     let all = repo::filings_of_school(conn, &school.id)?;
     let cs = congresses(&all);

@@ -7,7 +7,7 @@ use rust_xlsxwriter::{Color, Format, FormatBorder, Workbook, XlsxError};
 
 use super::indicators::{Outcome, INDICATORS};
 use super::table::ProvinceTable;
-use crate::web::views::datetime;
+use crate::packet::report::datetime;
 
 const RED_FILL: u32 = 0xF8C9CF;
 const RED_TEXT: u32 = 0x9A0010;

@@ -12,11 +12,11 @@ use rand_chacha::ChaCha8Rng;
 
 use super::client::{choices, choices_json, BallotForm};
 use super::scenario::Prepared;
+use crate::domain::contest::{Contest, ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::Threshold;
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::service::{congress, Actor};
-use crate::storage::repo::contests::{self as contests_repo, Contest};
-use crate::storage::repo::contests::{ContestDefinition, ContestKind, MotionKind};
+use crate::storage::repo::contests as contests_repo;
 use crate::storage::DbConnection;
 
 /// How the phones mark a contest's ballots.
@@ -37,7 +37,7 @@ pub struct Item {
     /// Seats (None for a motion).
     pub seats: Option<u32>,
     /// 再次投票 / 另行选举, for a proposed round.
-    pub round: Option<String>,
+    pub round: Option<crate::domain::contest::RoundKind>,
     pub marking: Marking,
 }
 
@@ -45,7 +45,7 @@ impl Item {
     /// 选举, 表决, 再次投票 or 另行选举.
     pub fn kind_zh(&self) -> &'static str {
         match (&self.round, self.seats) {
-            (Some(r), _) => contests_service::round_zh(Some(r)),
+            (Some(r), _) => crate::domain::contest::round_zh(Some(*r)),
             (None, Some(_)) => "选举",
             (None, None) => "表决",
         }
@@ -176,7 +176,7 @@ impl Agenda {
                 id: c.id.clone(),
                 title: c.def.title.clone(),
                 seats: c.def.seats,
-                round: c.round_kind.clone(),
+                round: c.round_kind,
                 marking: Marking::Random,
             });
         }

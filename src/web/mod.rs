@@ -42,7 +42,7 @@ pub const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 /// Largest JSON or form body accepted elsewhere.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
 /// How long an idle kept-alive connection stays open (actix's default is 5 s). Phones reload
-/// the waiting page every 5 s (`routes::vote::REFRESH_SECS`) and vote minutes apart: with
+/// the waiting page every 5 s (`routes::phone::REFRESH_SECS`) and vote minutes apart: with
 /// 5 s every reload raced the server closing the connection, and a hall of phones reconnected
 /// all day. Clients that reuse a connection must not wait this long (`sim::client`).
 pub const KEEP_ALIVE_SECS: u64 = 75;

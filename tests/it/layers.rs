@@ -23,12 +23,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "web",
         &[
             "domain", "crypto", "csv_out", "import", "storage", "packet", "service", "config",
+            "registry",
         ],
     ),
     (
         "sim",
         &[
             "domain", "crypto", "import", "storage", "packet", "service", "web", "config",
+        ],
+    ),
+    (
+        "registry",
+        &[
+            "domain", "crypto", "csv_out", "storage", "packet", "service", "sim", "config",
         ],
     ),
     ("config", &["storage"]),
@@ -40,7 +47,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "cli",
         &[
             "domain", "crypto", "csv_out", "import", "storage", "packet", "service", "web", "sim",
-            "config", "demo",
+            "config", "demo", "registry",
         ],
     ),
 ];

@@ -107,9 +107,9 @@ pub fn examine(
     limits: &Limits,
     upload: Upload,
 ) -> ServiceResult<Result<Examined, Refused>> {
-    let scratch = store
-        .scratch()
-        .map_err(|e| ServiceError::Internal(format!("无法创建临时目录: {e}")))?;
+    let scratch = store.scratch().map_err(|e| {
+        ServiceError::Internal(crate::errors::context("creating a temporary directory", e))
+    })?;
     let dir = scratch.path();
     let packet = match upload {
         Upload::Zip(bytes) => match unzip(&bytes, dir, limits) {
@@ -126,7 +126,7 @@ pub fn examine(
                 Err(e) => return Ok(Err(refused(&joined, e.0, Vec::new()))),
             };
             let folder = congress_folder(dir);
-            zip_dir(dir, &files, &folder).map_err(|e| ServiceError::Internal(e.0))?
+            zip_dir(dir, &files, &folder).map_err(|e| ServiceError::Internal(e.0.into()))?
         }
     };
     Ok(check(dir, packet))

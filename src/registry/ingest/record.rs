@@ -151,9 +151,9 @@ fn accept(
         return Ok(Err(reason));
     }
     *wrote = store.put(rel, &ex.packet).map_err(|e| {
-        ServiceError::Internal(format!(
-            "无法写入归档包存储 {}: {e}",
-            store.root().display()
+        ServiceError::Internal(crate::errors::context(
+            format!("writing to the packet store {}", store.root().display()),
+            e,
         ))
     })?;
     let mut pinned = false;

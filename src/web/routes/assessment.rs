@@ -10,8 +10,7 @@ use crate::registry::assessment::self_assessment;
 use crate::registry::indicators::Outcome;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::WebResult;
-use crate::web::routes::account::page;
-use crate::web::routes::home::{congress_ctx, load_congress};
+use crate::web::page::{congress_ctx, load_congress, page};
 use crate::web::views::assessment::indicators_table;
 use crate::web::AppState;
 

@@ -30,14 +30,4 @@ pub fn violations_table(violations: &[Violation]) -> Markup {
     }
 }
 
-/// A Unix-ms timestamp in China Standard Time, e.g. "2026-11-22 09:30:05".
-pub fn datetime(ms: i64) -> String {
-    use chrono::{FixedOffset, TimeZone};
-    let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
-        return "—".to_string();
-    };
-    match cst.timestamp_millis_opt(ms) {
-        chrono::LocalResult::Single(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        _ => "—".to_string(),
-    }
-}
+pub use crate::packet::report::datetime;

@@ -9,9 +9,9 @@ use congress::registry::service;
 use congress::registry::store::Store;
 use congress::registry::table::filing_view;
 use congress::registry::unpack::Limits;
+use congress::service::record::filing_packet;
 use congress::service::Actor;
 use congress::storage::repo::congress as congress_repo;
-use congress::web::routes::record_files::packet_with_report;
 
 use super::block_on;
 use crate::common::http::TestApp;
@@ -45,7 +45,7 @@ async fn check(app: &TestApp, logins: &[congress::demo::DemoLogin]) {
     let mine = self_assessment(&mut c, &held.id).unwrap();
 
     // The packet as the record page downloads it, filed to a registry on this database.
-    let contents = packet_with_report(&mut c, &held.id, &app.base).unwrap();
+    let contents = filing_packet(&mut c, &held.id, &app.base).unwrap();
     let zip = congress::packet::zip_packet(&contents).unwrap();
     let actor = Actor::cli("test");
     let school = service::add_school(&mut c, &actor, "10001", &held.school).unwrap();

@@ -170,7 +170,7 @@ pub async fn packet(
     let rel = v.filing.stored_as.clone();
     let bytes = web::block(move || cfg.store.get(&rel))
         .await?
-        .map_err(|e| WebError::Internal(format!("读取已备案的归档包: {e}")))?;
+        .map_err(|e| WebError::Internal(crate::errors::context("reading a filed packet", e)))?;
     let a = actor(&u, &req);
     let code = v.school.code.clone();
     let after = serde_json::json!({"filing": v.filing.id, "packet_sha256": v.filing.packet_sha256})

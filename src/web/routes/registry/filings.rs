@@ -13,7 +13,7 @@ use crate::registry::ingest::{examine, record, Outcome};
 use crate::registry::table::{filing_view, FilingView};
 use crate::web::auth::Staff;
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with, staff_ctx};
+use crate::web::page::{page, redirect_with, staff_ctx};
 use crate::web::views::registry::filing::filing_page;
 use crate::web::AppState;
 
@@ -92,7 +92,10 @@ async fn packet(
     let bytes = web::block(move || cfg.store.get(&rel))
         .await?
         .map_err(|e| {
-            WebError::Internal(format!("读取已备案的归档包 {}: {e}", v.filing.stored_as))
+            WebError::Internal(crate::errors::context(
+                format!("reading the filed packet {}", v.filing.stored_as),
+                e,
+            ))
         })?;
     let a = actor(&staff, &req);
     let (code, after) = (

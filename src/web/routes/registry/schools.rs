@@ -16,7 +16,7 @@ use crate::storage::repo::registry::{self as repo, School};
 use crate::storage::repo::users::{self, Role};
 use crate::web::auth::Staff;
 use crate::web::error::WebResult;
-use crate::web::routes::account::{page, redirect_with, staff_ctx};
+use crate::web::page::{page, redirect_with, staff_ctx};
 use crate::web::views::registry::school::{school_page, SchoolPage};
 use crate::web::views::{csrf_field, datetime};
 use crate::web::AppState;

@@ -14,7 +14,7 @@ use crate::storage::repo::audit::{self, Query, Scope};
 use crate::storage::repo::users::{self, Role};
 use crate::web::auth::Staff;
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, redirect_with, staff_ctx};
+use crate::web::page::{page, redirect_with, staff_ctx};
 use crate::web::views::audit::entries_table;
 use crate::web::views::csrf_field;
 use crate::web::AppState;

@@ -11,7 +11,7 @@ use crate::registry::table::{province_table, today, ProvinceTable};
 use crate::registry::xlsx::workbook;
 use crate::web::auth::Staff;
 use crate::web::error::{WebError, WebResult};
-use crate::web::routes::account::{page, staff_ctx};
+use crate::web::page::{page, staff_ctx};
 use crate::web::views::registry::table::province;
 use crate::web::AppState;
 
