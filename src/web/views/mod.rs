@@ -14,6 +14,7 @@ pub mod registry;
 pub mod report;
 pub mod results;
 pub mod roster;
+pub mod screen;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};
