@@ -135,7 +135,7 @@ fn cast_form(
                     p { strong { "注意: 这张选票将作为废票。" } }
                     p { (reason) }
                     @if unconfirmed {
-                        p #unconfirmed { strong { "选票未投出: 请勾选下面的“我确认按此投出废票”后再点“确认投票”, 或点“返回修改”。" } }
+                        p.error #unconfirmed { strong { "选票未投出: 请勾选下面的“我确认按此投出废票”后再点“确认投票”, 或点“返回修改”。" } }
                     }
                     label.confirm { input type="checkbox" name="confirm_invalid" value="1"; span { "我确认按此投出废票" } }
                 }
@@ -159,7 +159,16 @@ fn review_page(paper: &BallotPaper, choices: &Choices, status: u16) -> HttpRespo
             p { button.big.secondary type="submit" { "返回修改" } }
         }
     };
-    page(status, "核对选票", None, body)
+    let mut resp = page(status, "核对选票", None, body);
+    // Back from the receipt returns here: a POST's answer comes back from the browser's own
+    // cache unless it is no-store (then Chrome shows ERR_CACHE_MISS / "Confirm Form
+    // Resubmission"). The page holds nothing the receipt and the board do not already show
+    // this phone; `private` keeps it out of shared caches.
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("private, no-cache"),
+    );
+    resp
 }
 
 async fn review(

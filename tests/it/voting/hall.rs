@@ -53,6 +53,26 @@ both_backends!(small_things_on_phones, |kind: Kind| {
         assert!(body.contains("网址中的参数有误"), "{body}");
         assert!(!body.contains("deserialize"), "{body}");
         assert!(!body.contains("返回修改"));
+
+        // After the congress closes, the card leads to the 公示.
+        {
+            use congress::domain::state::CongressState;
+            let mut c = app.db.db.conn().expect("conn");
+            let moved = congress::storage::repo::congress::transition(
+                &mut c,
+                &fx.congress_id,
+                CongressState::InSession,
+                CongressState::Closed,
+            )
+            .expect("close");
+            assert!(moved);
+        }
+        let page = Phone::new(&app.base).open_card(&fx.card(2).token).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("大会已经闭幕"), "{}", page.body);
+        assert!(page
+            .body
+            .contains(&format!("href=\"/b/{}\"", fx.congress_id)));
     });
 });
 
@@ -180,6 +200,11 @@ fn hall_phone_pages_fit_every_screen() {
                 .await?;
             at(&d, &format!("/r/{kid}/")).await?;
             fits_and_shoot(&d, "hall-receipt-spoiled", 390).await?;
+            // Back from the receipt: the review again, never a browser error.
+            d.back().await?;
+            let main = shown(&d, "main").await?.text().await?;
+            assert!(main.contains("核对选票"), "back from the receipt: {main}");
+            fits_and_shoot(&d, "hall-back-from-receipt", 390).await?;
             viewport(&d, 1366, 900).await?;
             d.goto(app.url("/v")).await?;
             at(&d, "/v").await?;
