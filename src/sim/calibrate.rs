@@ -151,7 +151,7 @@ pub fn commit_rate(database_url: &str, data_dir: &Path) -> anyhow::Result<(f64, 
                 "CREATE TABLE IF NOT EXISTS calibration (id INTEGER PRIMARY KEY, body TEXT)",
             )?;
             let commits = rate(|| {
-                write_tx(&mut *conn, |c: &mut DbConnection| {
+                write_tx(&mut conn, |c: &mut DbConnection| {
                     diesel::sql_query("INSERT INTO calibration (body) VALUES (?)")
                         .bind::<diesel::sql_types::Text, _>(&body)
                         .execute(c)

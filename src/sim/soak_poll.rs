@@ -51,7 +51,7 @@ pub async fn poll(
     while !stop.load(Ordering::Relaxed) {
         tick.tick().await;
         outcomes.push(get(&projector, &format!("/b/{cid}/screen")).await);
-        if n % 2 == 0 {
+        if n.is_multiple_of(2) {
             outcomes.push(get(&observer, &format!("/b/{cid}")).await);
             let last = counted.lock().ok().and_then(|c| c.clone());
             if let Some(kid) = last {
