@@ -38,7 +38,7 @@ async fn receipt(
             pre.tracker #receipt data-contest=(contest_id) data-hash=(hash) { (json) }
             p.copy { button.secondary type="button" data-copy="receipt" hidden { "复制回执" } }
             p.muted { "长按下面的二维码图片可保存到手机相册 (二维码内容即上面的签名回执):" }
-            img.receipt-qr src={"/r/" (contest_id) "/" (hash) "/receipt.svg"} alt="签名回执二维码" width="240" height="240";
+            img.receipt-qr src={"/r/" (contest_id) "/" (hash) "/receipt.svg"} alt="签名回执二维码" width="240" height="240" loading="lazy";
             p { a href={"/r/" (contest_id) "/" (hash) "/json"} { "下载回执文件 (JSON)" } }
         }
         p { a.button.big href="/v" { "返回投票事项" } }

@@ -92,6 +92,7 @@ fn hall_phone_pages_fit_every_screen() {
         let d = WebDriver::new(chromedriver.url.clone(), caps)
             .await
             .expect("browser session");
+        let mut receipt_path = String::new();
         let result = AssertUnwindSafe(async {
             // 签到: the live count, every contest 准备中.
             let screen = app.url(&format!("/b/{cid}/screen"));
@@ -109,6 +110,7 @@ fn hall_phone_pages_fit_every_screen() {
             let m = phone::marks(&fx.candidates, &["for", "for", "against", "abstain", "for"]);
             let r = p1.cast(&cid, &kid, &paper, &m).await;
             let receipt = r.location.clone().expect("receipt");
+            receipt_path = receipt.clone();
             page_fits(&d, &screen, "hall-projector-voting", 1920, 1080).await?;
             let text = d.find(By::Tag("main")).await?.text().await?;
             assert!(text.contains("已投 1 / 发出 5"), "{text}");
@@ -226,5 +228,28 @@ fn hall_phone_pages_fit_every_screen() {
             2,
             "two ballots: one valid, one spoiled"
         );
+        // The weights of the pieces (gzip as served), for docs/pages.md; the per-page budget is
+        // asserted by `voting::browser::phone_pages_are_small`.
+        let mut sizes = Vec::new();
+        for path in [
+            "/static/app.css".to_string(),
+            "/static/paper.js".to_string(),
+            "/static/vote.js".to_string(),
+            "/login/code".to_string(),
+            format!("/t/{}", fx.card(4).token),
+            format!("/box/{cid}/{kid}"),
+            receipt_path.clone(),
+            format!("{receipt_path}/receipt.svg"),
+        ] {
+            let r = reqwest::Client::new()
+                .get(app.url(&path))
+                .header("accept-encoding", "gzip")
+                .send()
+                .await
+                .expect("GET");
+            assert_eq!(r.status(), 200, "{path}");
+            sizes.push((path, r.bytes().await.expect("body").len()));
+        }
+        println!("phone page pieces on the wire (gzip, bytes): {sizes:?}");
     });
 }
