@@ -299,8 +299,12 @@ pub struct Login {
 pub enum LoginError {
     #[error("代表证无效或已作废(补发后旧证立即失效)。请核对后重试, 或联系会务人员。")]
     Unknown,
-    #[error("本次大会尚未发放代表证或已经结束, 无法登录。")]
+    #[error("本次大会尚未发放代表证, 无法登录。")]
     NotNow,
+    /// The congress has closed (or later): the card leads to the public board instead. Carries
+    /// the congress id (public: it is in every board URL).
+    #[error("本次大会已经闭幕, 代表证不再用于登录。")]
+    Closed(String),
     #[error(transparent)]
     Service(#[from] ServiceError),
 }
@@ -327,11 +331,12 @@ fn login(
     write_tx(conn, |c| {
         let d = found(c)?.ok_or(LoginError::Unknown)?;
         let congress = load(c, &d.congress_id)?;
-        if !matches!(
-            congress.state,
-            CongressState::CredentialsIssued | CongressState::InSession
-        ) {
-            return Err(LoginError::NotNow);
+        match congress.state {
+            CongressState::CredentialsIssued | CongressState::InSession => {}
+            CongressState::Closed | CongressState::Certified | CongressState::Filed => {
+                return Err(LoginError::Closed(congress.id));
+            }
+            _ => return Err(LoginError::NotNow),
         }
         let took_over = d.session_epoch > 0;
         let epoch = cred_repo::bump_epoch(c, &d.id)?;

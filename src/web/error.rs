@@ -157,7 +157,7 @@ fn error_page(status: StatusCode, message: &str, details: &[String]) -> Markup {
                     @if !details.is_empty() {
                         ul.errors { @for d in details { li { (d) } } }
                     }
-                    p { "请用浏览器的“返回”回到上一页修改, 或回到 " a href="/" { "首页" } "。" }
+                    p { "请返回上一页重试; 如果仍然不行, 请联系大会会务人员。" }
                 }
             }
         }
@@ -235,7 +235,41 @@ pub fn form_error(e: actix_web::error::UrlencodedError) -> WebError {
     use actix_web::error::UrlencodedError as U;
     match e {
         U::Overflow { .. } => body_too_large(),
-        e => WebError::BadRequest(format!("表单内容无效: {e}")),
+        U::Parse(e) => WebError::BadRequest(format!(
+            "表单内容无效, 请检查后重新提交 ({})",
+            field_of(&e.to_string())
+        )),
+        _ => WebError::BadRequest("表单内容无效, 请检查后重新提交".to_string()),
+    }
+}
+
+/// The field a serde message names (`missing field `code``, `invalid digit ... for `page``),
+/// as "字段 code", or "格式不正确".
+fn field_of(message: &str) -> String {
+    let mut parts = message.split('`');
+    match (parts.next(), parts.next()) {
+        (Some(_), Some(name)) if !name.is_empty() && name.len() <= 40 => format!("字段 {name}"),
+        _ => "格式不正确".to_string(),
+    }
+}
+
+/// A query string that does not fit its handler (`?page=abc`): a Chinese 400, as JSON under
+/// `/api/`.
+pub fn query_error(
+    e: actix_web::error::QueryPayloadError,
+    req: &actix_web::HttpRequest,
+) -> actix_web::Error {
+    let detail = match &e {
+        actix_web::error::QueryPayloadError::Deserialize(d) => field_of(&d.to_string()),
+        _ => "格式不正确".to_string(),
+    };
+    let err = WebError::BadRequest(format!(
+        "网址中的参数有误 ({detail}), 请检查链接是否完整, 或从页面上的链接重新进入"
+    ));
+    if req.path().starts_with("/api/") {
+        ApiError(err).into()
+    } else {
+        err.into()
     }
 }
 

@@ -305,6 +305,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
                     .limit(MAX_BODY_BYTES)
                     .error_handler(|e, _| error::ApiError(error::json_error(e)).into()),
             )
+            .app_data(web::QueryConfig::default().error_handler(error::query_error))
             .app_data(web::PayloadConfig::default().limit(MAX_UPLOAD_BYTES))
             .wrap(csrf::CsrfGuard::new(sessions))
             .wrap(middleware::from_fn(nul_guard::reject_nul))

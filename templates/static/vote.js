@@ -128,4 +128,28 @@
     }
   }
   if (pre) P.addReceipt({ contest: pre.dataset.contest, hash: pre.dataset.hash, receipt: pre.textContent });
+
+  // Copy buttons (the receipt page): data-copy names the element whose text is copied. Shown
+  // only with script; the text itself stays selectable without it (WeChat cannot download).
+  $$('button[data-copy]').forEach(function (b) {
+    var src = document.getElementById(b.dataset.copy), label = b.textContent;
+    if (!src) return;
+    b.hidden = false;
+    b.addEventListener('click', function () {
+      var text = src.textContent.trim();
+      var done = function () { b.textContent = '已复制'; setTimeout(function () { b.textContent = label; }, 2000); };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () { select(src); });
+      } else {
+        select(src);
+        try { if (document.execCommand('copy')) done(); } catch (e) { /* selected for the user */ }
+      }
+    });
+  });
+  function select(node) {
+    var r = document.createRange(), s = window.getSelection();
+    r.selectNodeContents(node);
+    s.removeAllRanges();
+    s.addRange(r);
+  }
 })();

@@ -12,6 +12,8 @@ const PAPER_JS: &str = include_str!("../../../templates/static/paper.js");
 /// The phone pages' glue around the ballot-paper crypto (`paper.js`): taking papers on the
 /// waiting page, filling the cast form, keeping papers and receipts in `localStorage`.
 const VOTE_JS: &str = include_str!("../../../templates/static/vote.js");
+/// The projector's in-place refresh (`/b/{cid}/screen`).
+const SCREEN_JS: &str = include_str!("../../../templates/static/screen.js");
 
 /// The downloadable import templates (UTF-8 with BOM, Chinese headers, one sample row each).
 pub const IMPORT_TEMPLATES: &[(&str, &str, &[u8])] = &[
@@ -69,10 +71,18 @@ async fn paper_js() -> HttpResponse {
 }
 
 async fn vote_js() -> HttpResponse {
+    js(VOTE_JS)
+}
+
+async fn screen_js() -> HttpResponse {
+    js(SCREEN_JS)
+}
+
+fn js(body: &'static str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/javascript; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
-        .body(VOTE_JS)
+        .body(body)
 }
 
 async fn template(name: web::Path<String>) -> Result<HttpResponse, WebError> {
@@ -98,5 +108,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/static/cards.css", web::get().to(cards_css))
         .route("/static/paper.js", web::get().to(paper_js))
         .route("/static/vote.js", web::get().to(vote_js))
+        .route("/static/screen.js", web::get().to(screen_js))
         .route("/templates/{name}", web::get().to(template));
 }

@@ -114,7 +114,13 @@ fn validity(paper: &BallotPaper, choices: &Choices) -> Validity {
 
 /// The cast form: the choices as hidden fields, and the paper's token and signature, which
 /// the script fills from this phone's storage (`data-paper` names the contest).
-fn cast_form(paper: &BallotPaper, choices: &Choices, token: &str, token_sig: &str) -> Markup {
+fn cast_form(
+    paper: &BallotPaper,
+    choices: &Choices,
+    token: &str,
+    token_sig: &str,
+    unconfirmed: bool,
+) -> Markup {
     html! {
         form.cast method="post" action={(base(paper)) "/cast"} data-paper=(paper.contest.id) {
             input type="hidden" name="token" value=(token);
@@ -124,7 +130,10 @@ fn cast_form(paper: &BallotPaper, choices: &Choices, token: &str, token_sig: &st
                 div.error role="alert" {
                     p { strong { "注意: 这张选票将作为废票。" } }
                     p { (reason) }
-                    label { input type="checkbox" name="confirm_invalid" value="1"; " 我确认按此投出废票" }
+                    @if unconfirmed {
+                        p.error #unconfirmed { strong { "选票未投出: 请勾选下面的“我确认按此投出废票”后再点“确认投票”, 或点“返回修改”。" } }
+                    }
+                    label.confirm { input type="checkbox" name="confirm_invalid" value="1"; span { "我确认按此投出废票" } }
                 }
             }
             p { button.big type="submit" { "确认投票" } }
@@ -132,19 +141,30 @@ fn cast_form(paper: &BallotPaper, choices: &Choices, token: &str, token_sig: &st
     }
 }
 
+/// The review step; `status` 422 when a 废票 was sent without its confirmation ticked (the
+/// page then says so).
 fn review_page(paper: &BallotPaper, choices: &Choices, status: u16) -> HttpResponse {
     let body = html! {
         h1 { "核对选票" }
         p { (paper.contest.def.title) }
         (ballot_form::summary(paper, choices))
         p.error.nopaper hidden { "本机没有本项的电子选票, 不能投出。请返回“投票事项”页面。" }
-        (cast_form(paper, choices, "", ""))
+        (cast_form(paper, choices, "", "", status == 422))
         form method="post" action={(base(paper)) "/edit"} {
             (ballot_form::hidden(paper, choices))
             p { button.big.secondary type="submit" { "返回修改" } }
         }
     };
-    page(status, "核对选票", None, body)
+    let mut resp = page(status, "核对选票", None, body);
+    // Back from the receipt returns here: a POST's answer comes back from the browser's own
+    // cache unless it is no-store (then Chrome shows ERR_CACHE_MISS / "Confirm Form
+    // Resubmission"). The page holds nothing the receipt and the board do not already show
+    // this phone; `private` keeps it out of shared caches.
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("private, no-cache"),
+    );
+    resp
 }
 
 async fn review(

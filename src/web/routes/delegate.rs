@@ -45,6 +45,20 @@ fn login_failed_page(message: &str, status: u16) -> HttpResponse {
     .body(phone_layout("无法登录", None, body).into_string())
 }
 
+/// After the congress closes the card leads to the 公示: the results and the tracker check.
+fn closed_page(cid: &str) -> HttpResponse {
+    let body = html! {
+        h1 { "大会已经闭幕" }
+        p { "本次大会的投票已经结束, 代表证不再用于登录。选举和表决的结果、每一张选票都在大会公示中。" }
+        p { a.button.big href={"/b/" (cid)} { "查看公示与计票结果" } }
+        p { a.button.big.secondary href={"/b/" (cid) "/check"} { "用追踪码核对我的选票" } }
+    };
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(phone_layout("大会已经闭幕", None, body).into_string())
+}
+
 /// Records a failed attempt from `addr`; returns whether the address is past its allowance.
 async fn failed(state: &AppState, addr: &str) -> WebResult<bool> {
     let addr = addr.to_string();
@@ -88,6 +102,7 @@ async fn finish(
             Ok(login_failed_page(&LoginError::Unknown.to_string(), 401))
         }
         Err(LoginError::NotNow) => Ok(login_failed_page(&LoginError::NotNow.to_string(), 409)),
+        Err(LoginError::Closed(cid)) => Ok(closed_page(&cid)),
         Err(LoginError::Service(e)) => Err(e.into()),
     }
 }
@@ -145,7 +160,7 @@ async fn token_login(
 fn code_form(csrf: &str, error: Option<&str>) -> Markup {
     html! {
         h1 { "输入登录码" }
-        p { "登录码印在代表证二维码下方, 形如 " code { "ABCDE-FGH23" } "。" }
+        p { "登录码印在代表证正面, 姓名和代表编号下面的“登录码”一行, 形如 " code { "ABCDE-FGH23" } "。" }
         @if let Some(e) = error { p.error role="alert" { (e) } }
         form method="post" action="/login/code" {
             (csrf_field(csrf))
@@ -168,6 +183,7 @@ async fn code_page(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse
 
 #[derive(Deserialize)]
 struct CodeForm {
+    #[serde(default)]
     code: String,
 }
 
@@ -178,6 +194,23 @@ async fn code_login(
 ) -> WebResult<HttpResponse> {
     let addr = client_addr(&req);
     let code = form.into_inner().code;
+    if code.trim().is_empty() {
+        let pre = state
+            .sessions
+            .pre(&req)
+            .unwrap_or_else(|| PreSession { csrf: new_token() });
+        return Ok(HttpResponse::BadRequest()
+            .content_type("text/html; charset=utf-8")
+            .cookie(state.sessions.pre_cookie(&pre))
+            .body(
+                phone_layout(
+                    "输入登录码",
+                    None,
+                    code_form(&pre.csrf, Some("请输入登录码")),
+                )
+                .into_string(),
+            ));
+    }
     let result = state
         .run(move |c| Ok(credentials::login_with_code(c, &code)))
         .await?;

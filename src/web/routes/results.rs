@@ -1,7 +1,8 @@
 //! Announcing results (当场公布, rule G1): a counted contest's results page (per candidate
 //! 赞成 / 不赞成 / 弃权, the elected in order, the rule, base, threshold and votes, the invalid
 //! ballots and the proposed further rounds) and the projector view of the whole congress
-//! (大屏: attendance and quorum, each contest's state, results as they are counted), which
+//! (大屏: attendance and quorum, each contest's state, results as they are counted, drawn by
+//! `views::screen`), which `static/screen.js` refreshes in place every few seconds and which
 //! reloads itself every 10 seconds without script, and the results as CSV (for the report the
 //! organisers write; write-in names come from the delegates, so its cells go through
 //! `csv_out`). All are public and carry no personal data beyond the candidates' names.
@@ -10,7 +11,6 @@ use actix_web::{web, HttpResponse};
 use maud::html;
 
 use crate::csv_out::CsvOut;
-use crate::domain::contest::ContestState;
 use crate::domain::tally::ContestDetail;
 use crate::service::{self, attendance, publish, results};
 use crate::storage::repo::contests::{self as contests_repo};
@@ -19,6 +19,7 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::page::{attachment, public_page};
 use crate::web::routes::board::kind_label;
 use crate::web::views::results::{full, state_badge};
+use crate::web::views::screen;
 use crate::web::views::PublicPage;
 use crate::web::AppState;
 
@@ -162,7 +163,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
             let mut rows = Vec::new();
             for k in contests_repo::list(c, &c2)? {
                 let cast = if k.state.awaiting_count() {
-                    Some(voting_repo::ballot_count(c, &k.id)?)
+                    Some(voting_repo::ballot_count(c, &k.id)?.max(0) as u64)
                 } else {
                     None
                 };
@@ -181,61 +182,14 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
         shown.push((k, cast, r));
     }
     let body = html! {
-        h1 { (congress.name) }
-        section.attendance {
-            table.figures {
-                thead { tr { th { "应到代表" } th { "实到代表" } th { "法定人数" } } }
-                tbody {
-                    tr {
-                        td.num { (fig.expected) }
-                        td.num { (fig.present) }
-                        td {
-                            "实到须" (fig.quorum_rule) "应到, 即至少 " (fig.quorum_needed) " 人: "
-                            @if fig.quorum_met { span.badge.ok { "已达到" } } @else { span.badge.bad { "未达到" } }
-                        }
-                    }
-                }
-            }
+        div.screen-head {
+            h1 { (congress.name) }
+            button.fullscreen type="button" hidden { "全屏" }
         }
-        @for (k, cast, r) in &shown {
-            section.screen-contest {
-                h2 { (k.agenda_order) ". " (k.def.title) " " (state_badge(k.state)) }
-                @match (k.state, r) {
-                    (ContestState::Open, _) | (ContestState::Closed, _) => {
-                        p { "已收回选票 " (cast.unwrap_or(0)) " 张 / 发出选票 " (k.issued.unwrap_or(0)) " 张" }
-                    },
-                    (ContestState::Final, Some(r)) => {
-                        p { "发出 " (r.issued) " · 收回 " (r.cast) " · 有效 " (r.valid) " · 废票 " (r.invalid) }
-                        @if r.void {
-                            p.error { "收回选票多于发出选票, 本次投票无效, 须重新投票 (规则 E4)" }
-                        } @else {
-                            @match &r.detail {
-                                ContestDetail::Election(e) => {
-                                    @if e.elected.is_empty() { p { "无人当选" } }
-                                    @else {
-                                        ol.elected {
-                                            @for c in &e.elected { li { strong { (c.name) } " 当选 · 赞成 " (c.for_votes) " 票" } }
-                                        }
-                                    }
-                                    @if let Some(run) = &e.runoff {
-                                        p { "得票并列: " (run.candidates.iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join("、")) ", 再次投票选出 " (run.seats) " 名" }
-                                    }
-                                    @if let Some(s) = &e.supplementary {
-                                        p { "当选人数不足, 另行选举 " (s.seats) " 名" }
-                                    }
-                                },
-                                ContestDetail::Motion(m) => {
-                                    p.motion-result {
-                                        strong { (if m.passed { "通过" } else { "未通过" }) }
-                                        " · 赞成 " (m.votes.for_votes) " · 反对 " (m.votes.against) " · 弃权 " (m.votes.abstain)
-                                    }
-                                },
-                            }
-                            p.muted { (r.threshold.text) }
-                        }
-                    },
-                    _ => {},
-                }
+        (screen::attendance(&fig))
+        div.screen-contests {
+            @for (k, cast, r) in &shown {
+                (screen::contest(k, *cast, r.as_ref()))
             }
         }
     };
@@ -245,8 +199,15 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
         fingerprint: congress.key_fingerprint.as_deref(),
         body_class: Some("projector"),
         refresh: Some(SCREEN_REFRESH_SECONDS),
+        script: Some("screen.js"),
+        bare: true,
     };
-    Ok(public_page(&page, body))
+    let mut resp = public_page(&page, body);
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -14,6 +14,7 @@ pub mod public;
 pub mod registry;
 pub mod results;
 pub mod roster;
+pub mod screen;
 pub mod setup;
 
 pub use components::*;

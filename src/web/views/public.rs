@@ -1,5 +1,5 @@
 //! The frame of the public pages (公示, results, the projector): no login, no personal data, no
-//! script, links between the congress's public pages only.
+//! script but the projector's, links between the congress's public pages only.
 
 use maud::{html, Markup, DOCTYPE};
 
@@ -15,6 +15,11 @@ pub struct PublicPage<'a> {
     pub body_class: Option<&'a str>,
     /// Seconds after which the page reloads itself (`<meta http-equiv="refresh">`, no script).
     pub refresh: Option<u32>,
+    /// A script of ours under `/static/` (the projector's `screen.js`). With one, the reload
+    /// above sits in `<noscript>`: the script updates the page without a visible reload.
+    pub script: Option<&'a str>,
+    /// No site header or navigation (the projector fills the screen).
+    pub bare: bool,
 }
 
 /// A whole public page.
@@ -26,13 +31,20 @@ pub fn public_layout(p: &PublicPage, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 @if let Some(s) = p.refresh {
-                    meta http-equiv="refresh" content=(s);
+                    @if p.script.is_some() {
+                        noscript { meta http-equiv="refresh" content=(s); }
+                    } @else {
+                        meta http-equiv="refresh" content=(s);
+                    }
                 }
                 title { (p.title) " - 学代会选举公示" }
                 link rel="stylesheet" href="/static/app.css";
+                @if let Some(js) = p.script {
+                    script src={"/static/" (js)} defer {}
+                }
             }
             body class=[p.body_class] {
-                header.top {
+                @if !p.bare { header.top {
                     @match p.congress {
                         Some((id, name)) => {
                             a.brand href={"/b/" (id)} { (name) " · 公示" }
@@ -44,7 +56,7 @@ pub fn public_layout(p: &PublicPage, body: Markup) -> Markup {
                         },
                         None => span.brand { "学代会选举公示" },
                     }
-                }
+                } }
                 main.page {
                     (body)
                     @if let Some(fp) = p.fingerprint {

@@ -1619,6 +1619,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     ),
     (
         "GET",
+        "/static/screen.js",
+        "static asset: the projector's in-place refresh (tests/hall)",
+    ),
+    (
+        "GET",
         "/box/{congress}/{contest}",
         "anonymous ballot box: the ballot form, no session (tests/voting/papers.rs)",
     ),
@@ -1656,6 +1661,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "GET",
         "/r/{contest}/{hash}/json",
         "public receipt (tests/voting/receipts.rs)",
+    ),
+    (
+        "GET",
+        "/r/{contest}/{hash}/receipt.svg",
+        "public receipt as a QR image, for long-press saving (tests/hall)",
     ),
     ("GET", "/b/{cid}", "public board (tests/results)"),
     (

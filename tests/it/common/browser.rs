@@ -183,3 +183,56 @@ pub async fn log_in(
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Sets the page's viewport through DevTools (a headless window is at least 500 px wide): a
+/// phone below 600 px, a desktop or projector above.
+pub async fn viewport(driver: &WebDriver, width: u32, height: u32) -> WebDriverResult<()> {
+    let metrics = serde_json::json!({
+        "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600
+    });
+    driver
+        .cdp()
+        .send_raw("Emulation.setDeviceMetricsOverride", metrics)
+        .await?;
+    Ok(())
+}
+
+/// Fails when the current page scrolls sideways (`document.scrollingElement.scrollWidth >
+/// innerWidth`), then saves `<target>/screenshots/<name>-<width>.png`.
+pub async fn fits_and_shoot(driver: &WebDriver, name: &str, width: u32) -> WebDriverResult<()> {
+    let dims = driver
+        .execute(
+            "return [document.scrollingElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await?
+        .json()
+        .clone();
+    let (scroll, inner) = (
+        dims[0].as_i64().unwrap_or(-1),
+        dims[1].as_i64().unwrap_or(-1),
+    );
+    let path = screenshot_dir().join(format!("{name}-{width}.png"));
+    driver.screenshot(&path).await?;
+    assert_eq!(inner, i64::from(width), "{name}: viewport");
+    assert!(
+        scroll <= inner,
+        "{name} scrolls sideways: {scroll} px wide at {inner} px ({})",
+        path.display()
+    );
+    Ok(())
+}
+
+/// Opens `url` at `width` x `height` and checks it with [`fits_and_shoot`].
+pub async fn page_fits(
+    driver: &WebDriver,
+    url: &str,
+    name: &str,
+    width: u32,
+    height: u32,
+) -> WebDriverResult<()> {
+    viewport(driver, width, height).await?;
+    driver.goto(url).await?;
+    driver.find(By::Tag("main")).await?;
+    fits_and_shoot(driver, name, width).await
+}

@@ -201,7 +201,7 @@ fn screenshots_of_the_printed_record_the_attendance_and_the_projector() {
             .unwrap();
         assert_eq!(class.as_deref(), Some("projector"));
         let text = d.find(By::Tag("body")).await.unwrap().text().await.unwrap();
-        assert!(text.contains("王芳 当选"), "{text}");
+        assert!(text.contains("王芳\n当选"), "{text}");
         let png = d.screenshot_as_png().await.unwrap();
         let (pw, ph) = png_size(&png);
         assert!(pw == 1600 && ph > 600, "{pw}x{ph}");

@@ -12,6 +12,7 @@ mod board;
 mod browser;
 mod export;
 mod fixture;
+mod hall;
 mod pages;
 mod record;
 mod record_api;

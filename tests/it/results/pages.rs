@@ -76,15 +76,26 @@ both_backends!(projector_refreshes_without_script, |kind: Kind| {
             .get_text(&format!("/b/{}/screen", w.cid))
             .await;
         assert_eq!(status, 200);
-        assert!(page.contains("<meta http-equiv=\"refresh\" content=\"10\">"));
+        // Without script it reloads itself; with script, screen.js swaps the content in place.
+        assert!(page.contains("<noscript><meta http-equiv=\"refresh\" content=\"10\"></noscript>"));
+        assert!(page.contains("<script src=\"/static/screen.js\" defer></script>"));
+        assert_eq!(page.to_lowercase().matches("<script").count(), 1);
+        // Full screen: no site header or navigation.
         assert!(page.contains("<body class=\"projector\">"));
-        assert!(!page.to_lowercase().contains("<script"));
+        assert!(!page.contains("<header"));
         // 应到 12, 实到 10, quorum over 2/3 of 12: at least 9.
-        assert!(page.contains("<td class=\"num\">12</td><td class=\"num\">10</td>"));
+        assert!(page.contains("<span class=\"present\">10</span>"), "{page}");
+        assert!(page.contains("<span class=\"expected\">12</span>"));
         assert!(page.contains("即至少 9 人"));
-        assert!(page.contains("王芳</strong> 当选 · 赞成 8 票"));
+        // Bars per candidate, the elected marked, the threshold line drawn.
+        assert!(page.contains("<span class=\"name\">王芳</span> <span class=\"won\">当选</span>"));
+        assert!(page.contains("赞成 8 · 不赞成"));
+        assert!(page.contains("<line class=\"mark\""));
         assert!(page.contains("再次投票选出 1 名"));
-        assert!(page.contains("通过</strong> · 赞成 7 · 反对 1 · 弃权 1"));
+        assert!(
+            page.contains(">通过</span><span class=\"nums\">赞成 7 · 反对 1 · 弃权 1</span>"),
+            "{page}"
+        );
     });
 });
 

@@ -21,6 +21,7 @@ mod browser;
 mod concurrency;
 pub mod dump;
 pub mod fixture;
+mod hall;
 mod login;
 mod papers;
 pub mod phone;
