@@ -17,6 +17,18 @@ pub fn zh_datetime(rfc3339: &str) -> String {
     }
 }
 
+/// A Unix-ms timestamp in China Standard Time, e.g. "2026-11-22 09:30:05".
+pub fn datetime(ms: i64) -> String {
+    use chrono::{FixedOffset, TimeZone};
+    let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
+        return "—".to_string();
+    };
+    match cst.timestamp_millis_opt(ms) {
+        chrono::LocalResult::Single(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        _ => "—".to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,17 +47,5 @@ mod tests {
             "2026年12月3日 09:05"
         );
         assert_eq!(zh_datetime("yesterday"), "yesterday");
-    }
-}
-
-/// A Unix-ms timestamp in China Standard Time, e.g. "2026-11-22 09:30:05".
-pub fn datetime(ms: i64) -> String {
-    use chrono::{FixedOffset, TimeZone};
-    let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
-        return "—".to_string();
-    };
-    match cst.timestamp_millis_opt(ms) {
-        chrono::LocalResult::Single(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
-        _ => "—".to_string(),
     }
 }
