@@ -273,17 +273,23 @@ impl RuleProfile {
     /// Checks the settings are within what the rules allow; returns Chinese messages.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();
-        if self.quota_ratio_bp == 0 && self.min_seats == 0 && self.total_seats.is_none() {
-            errs.push("名额比例和最少名额不能同时为0".to_string());
-        }
         if self.quota_ratio_bp > 10_000 {
             errs.push(format!(
                 "名额比例不能超过100%(当前为{}%)",
                 self.quota_ratio_bp as f64 / 100.0
             ));
         }
-        if self.ordinary_min_pct > 100 {
-            errs.push("普通同学代表比例不能超过100%".to_string());
+        if self.quota_ratio_bp < 100 {
+            errs.push(format!(
+                "规则A1: 各学院代表名额不少于在校生的1%, 名额比例不能设为{}%",
+                self.quota_ratio_bp as f64 / 100.0
+            ));
+        }
+        if !(60..=100).contains(&self.ordinary_min_pct) {
+            errs.push(format!(
+                "规则B2: 普通同学代表不低于60%, 比例只能在60%到100%之间(当前为{}%)",
+                self.ordinary_min_pct
+            ));
         }
         if ![0, 25, 30].contains(&self.women_min_pct) {
             errs.push(format!(
@@ -300,8 +306,11 @@ impl RuleProfile {
                 self.max_seats_school, self.max_seats_college
             ));
         }
-        if self.eligibility_rank_pct == 0 || self.eligibility_rank_pct > 100 {
-            errs.push("学业排名要求应在1%到100%之间".to_string());
+        if !(1..=30).contains(&self.eligibility_rank_pct) {
+            errs.push(format!(
+                "规则C3: 候选人学业排名须在专业前30%以内, 要求只能在前1%到前30%之间(当前为前{}%)",
+                self.eligibility_rank_pct
+            ));
         }
         if !quorum_allowed(&self.quorum) {
             errs.push(format!(

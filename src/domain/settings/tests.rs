@@ -73,6 +73,35 @@ fn only_the_quorums_and_thresholds_of_the_rules_validate() {
     p.election_threshold = Threshold::ORDINARY;
     p.max_seats_school = 7;
     assert!(p.validate().unwrap_err()[0].starts_with("规则C1"));
+    p.max_seats_school = 5;
+    assert!(p.validate().is_ok());
+    // A1, B2, C3: the rules' minimums may be made stricter, never looser.
+    for (bp, ord, rank, rule) in [
+        (50, 60, 30, "规则A1"),
+        (100, 50, 30, "规则B2"),
+        (100, 101, 30, "规则B2"),
+        (100, 60, 40, "规则C3"),
+        (100, 60, 0, "规则C3"),
+    ] {
+        let q = RuleProfile {
+            quota_ratio_bp: bp,
+            ordinary_min_pct: ord,
+            eligibility_rank_pct: rank,
+            ..RuleProfile::default()
+        };
+        let e = q.validate().unwrap_err();
+        assert!(
+            e.len() == 1 && e[0].starts_with(rule),
+            "{bp} {ord} {rank}: {e:?}"
+        );
+    }
+    let stricter = RuleProfile {
+        quota_ratio_bp: 150,
+        ordinary_min_pct: 70,
+        eligibility_rank_pct: 20,
+        ..RuleProfile::default()
+    };
+    assert!(stricter.validate().is_ok());
     assert!(threshold_problem(&Threshold::CHARTER, false).is_none());
     assert!(threshold_problem(&Threshold::CHARTER, true).is_some());
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::congresses::{api_actor, load};
-use crate::service::credentials::{self, Card};
+use crate::service::credentials::{self, Card, PrintRun};
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult};
 use crate::web::AppState;
@@ -75,7 +75,9 @@ pub struct CardsQuery {
     pub college: Option<String>,
 }
 
-/// The issued cards with their secrets (owner only; `Cache-Control: no-store`).
+/// The issued cards with their secrets (owner only; `Cache-Control: no-store`). Reading them
+/// is printing them: audited as `credentials.print` with a print event on each card, as the
+/// page's print run is, so nobody reads a card's secret silently.
 #[utoipa::path(get, path = "/api/v1/congresses/{cid}/credentials", tag = "credentials",
     params(("cid" = String, Path, description = "congress id"), CardsQuery),
     responses((status = 200, body = [CardJson]), (status = 401, body = ApiErrorBody),
@@ -83,15 +85,20 @@ pub struct CardsQuery {
     security(("bearer" = [])))]
 pub async fn cards(
     state: web::Data<AppState>,
+    req: HttpRequest,
     u: ApiUser,
     cid: web::Path<String>,
     q: web::Query<CardsQuery>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
+    let actor = api_actor(&u, &req);
     let key = state.credential_key.clone();
-    let college = q.into_inner().college;
+    let run = match q.into_inner().college {
+        Some(college) => PrintRun::College(college),
+        None => PrintRun::All,
+    };
     let cards = state
-        .run(move |conn| Ok(credentials::cards(conn, &c.id, college.as_deref(), &key)?))
+        .run(move |conn| Ok(credentials::print(conn, &actor, &c.id, &run, &key)?))
         .await?;
     let out: Vec<CardJson> = cards.iter().map(|k| card_json(&state, k)).collect();
     Ok(secret(out))

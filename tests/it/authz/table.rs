@@ -1384,12 +1384,16 @@ pub fn api_steps() -> Vec<Step> {
             )
             .audit("credentials.issue"),
         ),
-        // The cards carry login secrets: the owner only, as on the page.
-        Walk(get(
-            "/api/v1/congresses/{cid}/credentials",
-            "/api/v1/congresses/$aid/credentials?college=计算机学院",
-            A_OWN,
-        )),
+        // The cards carry login secrets: the owner only, as on the page, and reading them is
+        // a print run (audited, a print event on each card).
+        Walk(
+            get(
+                "/api/v1/congresses/{cid}/credentials",
+                "/api/v1/congresses/$aid/credentials?college=计算机学院",
+                A_OWN,
+            )
+            .audit("credentials.print"),
+        ),
         Walk(
             post(
                 "/api/v1/congresses/{cid}/credentials/reissue",

@@ -1,6 +1,7 @@
 //! Settings stay within the rules (issue 12.3): the API and the form refuse a quorum other
 //! than 2/3 or 4/5 (D2), an election threshold other than 超过1/2 (F1) and presidium limits
-//! above 5 / 3 (C1), with a Chinese 422 naming the rule; nothing is stored.
+//! above 5 / 3 (C1), a quota ratio below 1% (A1), an ordinary students' share below 60% (B2)
+//! or a ranking requirement looser than 前30% (C3), with a Chinese 422 naming the rule; nothing is stored.
 
 use congress::domain::settings::RuleProfile;
 use congress::service::{self, Actor};
@@ -48,6 +49,18 @@ both_backends!(settings_outside_the_rules_are_refused, |kind: Kind| {
             (
                 json!({"max_seats_school": 9}),
                 "规则C1: 主席团成员校级不超过5人",
+            ),
+            (
+                json!({"quota_ratio_bp": 50}),
+                "规则A1: 各学院代表名额不少于在校生的1%, 名额比例不能设为0.5%",
+            ),
+            (
+                json!({"ordinary_min_pct": 50}),
+                "规则B2: 普通同学代表不低于60%",
+            ),
+            (
+                json!({"eligibility_rank_pct": 50}),
+                "规则C3: 候选人学业排名须在专业前30%以内",
             ),
         ];
         for (body, message) in cases {
