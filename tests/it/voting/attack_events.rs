@@ -168,14 +168,17 @@ impl Tuple {
 }
 
 /// PostgreSQL, the WAL (pg_walinspect): the transaction of every heap insert into the two
-/// tables since `from`, and its place (block, offset) for the order.
+/// tables since `from`, and its place (block, offset) for the order. Read up to the flushed
+/// LSN: pg_walinspect refuses an end past it ("cannot accept future end LSN"), which the
+/// insert position (`pg_current_wal_lsn`) can be while other sessions write; every insert
+/// looked for here was committed, and a commit flushes the WAL through its record.
 pub fn wal_inserts(conn: &mut DbConnection, from: &str) -> (BTreeSet<i64>, BTreeSet<i64>) {
     let sql = format!(
         "SELECT CAST(CAST(xid AS TEXT) AS BIGINT) AS tx, 0::bigint AS place, \
                 block_ref AS key, \
                 CASE WHEN block_ref LIKE '%/' || pg_relation_filenode('roll') || ' %' \
                      THEN 'roll' ELSE 'ballot' END AS kind \
-         FROM pg_get_wal_records_info('{from}', pg_current_wal_lsn()) \
+         FROM pg_get_wal_records_info('{from}', pg_current_wal_flush_lsn()) \
          WHERE resource_manager = 'Heap' AND record_type LIKE 'INSERT%' \
            AND (block_ref LIKE '%/' || pg_relation_filenode('roll') || ' %' \
              OR block_ref LIKE '%/' || pg_relation_filenode('ballots') || ' %')"
