@@ -322,6 +322,7 @@ pub mod ballot {
                 allow_write_in: write_in,
             }),
             candidates: candidates.clone(),
+            review: None,
         };
         vec![
             election(true),
@@ -330,6 +331,7 @@ pub mod ballot {
                 contest: contest(ContestKind::Motion, None, false),
                 candidates: Vec::new(),
                 election: None,
+                review: None,
             },
         ]
     }

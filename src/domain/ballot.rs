@@ -37,6 +37,8 @@ pub const WRITE_IN_KEY: &str = "write_in";
 /// Key of a motion's vote inside `choices`; never a candidate id, so the two kinds of
 /// `choices` object cannot be confused.
 pub const VOTE_KEY: &str = "vote";
+/// Key of a review's grid inside `choices` (述职评议, rule H2); never a candidate id.
+pub const REVIEW_KEY: &str = "review";
 /// Longest write-in name accepted, in characters.
 pub const MAX_WRITE_IN_CHARS: usize = 50;
 
@@ -104,6 +106,9 @@ pub enum Choices {
     /// marks made, in [`Mark::ALL`] order, none for a blank paper; always 废票. Written as
     /// `{"vote":[..]}`; a single mark is always [`Choices::Motion`].
     MotionMarks { marks: Vec<Mark> },
+    /// 述职评议 (H2): one row per person under review, one cell per dimension, each the
+    /// position of a grade (0 = the best). Written as `{"review":[[..],..]}`.
+    Review { grid: Vec<Vec<u32>> },
 }
 
 /// One ballot as stored and published.
@@ -186,6 +191,8 @@ impl Validity {
 pub enum InvalidReason {
     /// A motion ballot in an election.
     NotElection,
+    /// A review paper (述职评议表) in an election or a motion.
+    NotVote,
     /// An election ballot on a motion.
     NotMotion,
     /// The ballot names a candidate id that is not on the paper.
@@ -215,6 +222,7 @@ impl InvalidReason {
     pub fn category(&self) -> &'static str {
         match self {
             InvalidReason::NotElection => "选举中投入表决票",
+            InvalidReason::NotVote => "投入述职评议表",
             InvalidReason::NotMotion => "表决中投入选举票",
             InvalidReason::UnknownCandidate { .. } => "含非本选票候选人",
             InvalidReason::MissingCandidate { .. } => "缺少候选人",
@@ -232,6 +240,7 @@ impl fmt::Display for InvalidReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InvalidReason::NotElection => write!(f, "这是表决票, 不能用于选举"),
+            InvalidReason::NotVote => write!(f, "这是述职评议表, 不能用于选举或表决"),
             InvalidReason::NotMotion => write!(f, "这是选举票, 不能用于表决"),
             InvalidReason::UnknownCandidate { id } => {
                 write!(f, "选票含有本次选举没有的候选人编号 {id}")
@@ -289,6 +298,7 @@ pub fn read_motion(choices: &Choices) -> Result<Mark, InvalidReason> {
             marks: marks.clone(),
         }),
         Choices::Election { .. } => Err(InvalidReason::NotMotion),
+        Choices::Review { .. } => Err(InvalidReason::NotVote),
     }
 }
 
@@ -337,6 +347,8 @@ pub enum BallotError {
     PaperNotTrue,
     #[error("表决票的 \"vote\" 列表应为不重复、按 for、against、abstain 顺序排列且不是恰好一项的标记 (恰好一项时写作字符串), 实为 {found}")]
     BadMotionMarks { found: String },
+    #[error("述职评议表的 \"review\" 应为由非负整数数组组成的数组 (每位被评议人一行, 每个评议项目一个等次序号), 实为 {found}")]
+    BadReviewGrid { found: String },
     #[error("\"{key}\" 的标记 {found} 无效, 应为 for / against / abstain")]
     BadMark { key: String, found: String },
     #[error("候选人编号 {id} 不在本次选票上")]

@@ -16,9 +16,15 @@ use crate::domain::settings::Threshold;
 pub enum ContestKind {
     Election,
     Motion,
+    /// 述职评议 (rules H1-H5): the definition is a `review::ReviewDefinition`.
+    Review,
 }
 
-crate::coded! { ContestKind { Election => "election", "选举"; Motion => "motion", "表决"; } }
+crate::coded! { ContestKind {
+    Election => "election", "选举";
+    Motion => "motion", "表决";
+    Review => "review", "述职评议";
+} }
 
 /// What a motion is about; it decides the default threshold (rule F4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -6,6 +6,7 @@ pub mod candidates;
 pub mod codes;
 pub mod contest;
 pub mod quota;
+pub mod review;
 pub mod roster;
 pub mod settings;
 pub mod state;

@@ -19,6 +19,7 @@ mod election;
 mod explain;
 mod motion;
 mod result;
+mod review;
 mod seats;
 
 #[cfg(test)]
@@ -33,6 +34,7 @@ pub use result::{
     AppliedThreshold, CandidateResult, Contender, ContestDetail, ContestResult, ElectionResult,
     MarkCounts, MotionResult, Runoff, Status, Supplementary, WriteInResult,
 };
+pub use review::{basis_points, percent, PersonReview, ReviewResult, ReviewSpec};
 pub use seats::c2_margin;
 
 /// A listed candidate: the id on the ballot and the name in the result.
@@ -87,6 +89,8 @@ pub struct MotionSpec {
 pub enum ContestSpec {
     Election(ElectionSpec),
     Motion(MotionSpec),
+    /// 述职评议 (rules H1-H5).
+    Review(ReviewSpec),
 }
 
 /// The contest's presence figures (D1, D2).
@@ -121,6 +125,7 @@ fn tally_each(spec: &ContestSpec, turnout: Turnout, ballots: &[(&Choices, u64)])
     match spec {
         ContestSpec::Election(e) => election::tally_election(e, turnout, ballots),
         ContestSpec::Motion(m) => motion::tally_motion(m, turnout, ballots),
+        ContestSpec::Review(r) => review::tally_review(r, turnout, ballots),
     }
 }
 

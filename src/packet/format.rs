@@ -38,6 +38,8 @@ pub const RECORD_KIND: &str = "record";
 pub const ELECTION: &str = "election";
 /// `kind` of a contest: 表决.
 pub const MOTION: &str = "motion";
+/// `kind` of a contest: 述职评议 (rules H1-H5).
+pub const REVIEW: &str = "review";
 /// The kinds of addenda: 党委批准 and 备案 (rule G3).
 pub const ADDENDUM_KINDS: [&str; 2] = ["approval", "filing"];
 
@@ -161,6 +163,10 @@ pub struct RecordContest {
     /// hold (F2, F3), with the reason and the seats left empty; absent when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rounds_not_held: Vec<RoundNotHeld>,
+    /// A 述职评议's definition (persons, dimensions, grades, favourable grades: rule H1);
+    /// absent on elections and motions. Its `threshold` is the follow-up threshold (H4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::domain::review::ReviewDefinition>,
 }
 
 /// A proposed 再次投票 / 另行选举 not held (F2, F3).

@@ -9,12 +9,14 @@
 //! - [`write`]: the packet on disk and as a zip; the rolls.
 //! - [`verify`]: every check an observer makes, reading only the packet.
 //! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
+//! - [`review_xlsx`]: a 述职评议's result as an Excel workbook (rule H5).
 
 pub mod board;
 mod error;
 pub mod format;
 pub mod record;
 pub mod report;
+pub mod review_xlsx;
 pub mod verify;
 pub mod verify_txt;
 pub mod write;

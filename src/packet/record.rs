@@ -5,12 +5,14 @@
 
 use serde::Serialize;
 
-use super::format::{Addendum, Record, RecordContest, ELECTION, MOTION};
+use super::format::{Addendum, Record, RecordContest, ELECTION, MOTION, REVIEW};
 use super::PacketError;
 use crate::crypto::keys::SIGNATURE_LEN;
 use crate::crypto::{canonical, SigningKey};
 use crate::domain::settings::RuleProfile;
-use crate::domain::tally::{CandidateRef, ContestSpec, ElectionSpec, MotionSpec, Turnout};
+use crate::domain::tally::{
+    CandidateRef, ContestSpec, ElectionSpec, MotionSpec, ReviewSpec, Turnout,
+};
 
 /// A signed document: its canonical JSON bytes (the file) and the Ed25519 signature over
 /// exactly those bytes (the raw 64-byte `.sig` file beside it).
@@ -38,8 +40,8 @@ fn sign<T: Serialize>(key: &SigningKey, value: &T) -> Result<Signed, PacketError
 
 /// The tally spec of a contest, from the record alone: an election's seats, candidates (ballot
 /// order), write-in rule and threshold, with the congress's tie rule (F2); a motion's
-/// threshold. Fails on a contest kind other than election / motion, or an election without
-/// seats.
+/// threshold; a review's definition and follow-up threshold (H1, H4). Fails on another kind,
+/// an election without seats, or a review without a valid definition.
 pub fn contest_spec(c: &RecordContest, settings: &RuleProfile) -> Result<ContestSpec, PacketError> {
     let fail = |reason: String| PacketError::ContestSpec {
         contest: c.id.clone(),
@@ -68,8 +70,19 @@ pub fn contest_spec(c: &RecordContest, settings: &RuleProfile) -> Result<Contest
         MOTION => Ok(ContestSpec::Motion(MotionSpec {
             threshold: c.threshold,
         })),
+        REVIEW => {
+            let def = c
+                .review
+                .clone()
+                .ok_or_else(|| fail("述职评议没有评议设置(review)".into()))?;
+            def.check().map_err(|e| fail(e.to_string()))?;
+            Ok(ContestSpec::Review(ReviewSpec {
+                def,
+                follow_up: c.threshold,
+            }))
+        }
         other => Err(fail(format!(
-            "类型应为 \"{ELECTION}\" 或 \"{MOTION}\",实为 \"{other}\""
+            "类型应为 \"{ELECTION}\"、\"{MOTION}\" 或 \"{REVIEW}\",实为 \"{other}\""
         ))),
     }
 }

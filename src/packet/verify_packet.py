@@ -74,6 +74,27 @@ def signed(cid, b):  # v2: the contest key, every ballot's signature, each token
     tokens = [x.get("token") for x in b["ballots"]]
     check(len(set(tokens)) == len(tokens) and b["paper"] <= b["cast"], cid + ": tokens unique; paper %d <= cast" % b["paper"])
 
+def review(c, b):  # 述职评议 (rules H2-H4): counts, shares, ranks, follow-up recomputed from the ballots
+    d, res = c["review"], c["result"]
+    P, N, G = len(d["persons"]), len(d["dimensions"]), len(d["grades"])
+    cnt, valid = [[[0] * G for _ in range(N)] for _ in range(P)], 0
+    for x in b["ballots"]:
+        g = x["choices"].get("review") if list(x["choices"]) == ["review"] else None
+        if isinstance(g, list) and len(g) == P and all(isinstance(r, list) and len(r) == N and all(type(v) is int and 0 <= v < G for v in r) for r in g):
+            valid += 1
+            for p, r in enumerate(g):
+                for k, v in enumerate(r):
+                    cnt[p][k][v] += 1
+    given, f, void = valid * N, c["threshold"]["fraction"], res["void"]
+    need = max(1, given * f["num"] // f["den"] + 1 if f["strict"] else -(-given * f["num"] // f["den"]))
+    fav = [sum(sum(row[:d["favourable"]]) for row in cnt[p]) for p in range(P)]
+    worst = [sum(row[-1] for row in cnt[p]) for p in range(P)]
+    mine = [[cnt[p], given, fav[p], (fav[p] * 20000 + given) // (2 * given) if given else 0, worst[p],
+             0 if void else 1 + sum(o > fav[p] for o in fav), not void and given > 0 and worst[p] >= need] for p in range(P)]
+    theirs = [[x[k] for k in ("counts", "given", "favourable", "share_bp", "worst", "rank", "follow_up")] for x in res["detail"]["review"]["persons"]]
+    check(mine == theirs and [valid, len(b["ballots"]) - valid, need] == [res["valid"], res["invalid"], res["threshold"]["min_for"]],
+          c["id"] + ": review recounted: %d valid papers, grades, shares, ranks, follow-up as recorded" % valid)
+
 def main():
     raw = read("record.json")
     rec = json.loads(raw)
@@ -93,6 +114,8 @@ def main():
         check(b["cast"] == len(h) <= b["issued"], cid + ": cast = %d ballots <= issued %d" % (len(h), b["issued"]))
         check([b["issued"], b["cast"]] == [ref["issued"], ref["cast"]] == [c["present_at_opening"], c["result"]["cast"]], cid + ": issued and cast as recorded")
         check(mth(h).hex() == b["merkle_root"] == ref["merkle_root"], cid + ": Merkle root recomputes and equals the record")
+        if c["kind"] == "review":
+            review(c, b)
         roll = read("rolls/%s.csv" % cid)
         rows = list(csv.reader(io.StringIO(roll.decode("utf-8-sig"), newline="")))[1:]
         check(sha(roll) == ref["roll_sha256"] and len(rows) == ref["roll_count"], cid + ": roll sha256 and %d rows as recorded" % len(rows))

@@ -9,6 +9,7 @@
 mod agenda;
 mod candidates;
 mod readiness;
+mod review;
 mod rounds;
 mod write_ins;
 
@@ -20,10 +21,15 @@ pub use self::candidates::{
 pub use self::readiness::{
     agenda, ensure_ready, is_ready, readiness, readiness_of, view, ContestView,
 };
+pub use self::review::{
+    definition as review_definition, elected_persons, set_definition as set_review,
+    take_from_election, PRESIDIUM_POST,
+};
 pub use self::rounds::not_held;
 pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
 use crate::domain::candidates::check_seats_of;
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind};
+use crate::domain::review::{self as review_rules, ReviewDefinition};
 use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
 use crate::domain::state::Action;
 use crate::storage::repo::congress::Congress;
@@ -78,6 +84,7 @@ pub fn default_threshold(kind: ContestKind, def: &ContestDefinition, p: &RulePro
         (ContestKind::Motion, Some(m)) => m.default_threshold(),
         (ContestKind::Motion, None) => Threshold::ORDINARY,
         (ContestKind::Election, _) => p.election_threshold,
+        (ContestKind::Review, _) => review_rules::DEFAULT_FOLLOW_UP,
     }
 }
 
@@ -132,16 +139,20 @@ pub fn validate(
             "改变通过标准的理由过长(最多{MAX_REASON_CHARS}个字符)"
         ));
     }
-    problems.extend(threshold_problem(
-        &def.threshold,
-        kind == ContestKind::Election,
-    ));
+    if kind == ContestKind::Review {
+        problems.extend(review_rules::follow_up_problem(&def.threshold));
+    } else {
+        problems.extend(threshold_problem(
+            &def.threshold,
+            kind == ContestKind::Election,
+        ));
+    }
     let default = default_threshold(kind, def, &congress.settings);
-    if def.threshold != default && threshold_reason.is_none() {
-        let rule = if kind == ContestKind::Election {
-            "F1"
-        } else {
-            "F4"
+    if kind != ContestKind::Review && def.threshold != default && threshold_reason.is_none() {
+        let rule = match kind {
+            ContestKind::Election => "F1",
+            ContestKind::Motion => "F4",
+            ContestKind::Review => "H4",
         };
         problems.push(format!(
             "规则{rule}: 本事项的通过标准“{}”与规则默认的“{}”不同, 须填写理由(写入结果报告)",
@@ -173,6 +184,17 @@ pub fn validate(
                 threshold_reason,
             }
         }
+        ContestKind::Review => ContestDefinition {
+            title,
+            body,
+            motion_kind: None,
+            seats: None,
+            allow_write_in: false,
+            threshold: def.threshold,
+            margin_override: None,
+            election_kind: None,
+            threshold_reason,
+        },
         ContestKind::Motion => {
             if def.motion_kind.is_none() {
                 problems.push("表决事项须选择类别(工作报告、章程修正案或其他)".to_string());
@@ -240,6 +262,9 @@ pub fn create(
         Action::EditContests.check(congress.state)?;
         let def = validate(&congress, kind, def)?;
         let contest = repo::insert(c, &id, congress_id, kind, &def)?;
+        if kind == ContestKind::Review {
+            crate::storage::repo::reviews::put(c, &id, &ReviewDefinition::default())?;
+        }
         actor.audit(
             c,
             Some(congress_id),

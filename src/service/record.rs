@@ -9,6 +9,7 @@ use base64::Engine;
 
 use crate::crypto::keys::signature_from_base64;
 use crate::crypto::{sha256_hex, SigningKey};
+use crate::domain::contest::ContestKind;
 use crate::domain::roster::RosterSummary;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{
@@ -127,6 +128,10 @@ fn build(
                 roll_count: voting::roll_count(conn, &contest.id)? as u64,
             },
             result,
+            review: match contest.kind {
+                ContestKind::Review => crate::storage::repo::reviews::get(conn, &contest.id)?,
+                _ => None,
+            },
         });
     }
     if contests.is_empty() {

@@ -8,8 +8,9 @@ use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestK
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
     tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
-    MotionSpec, Turnout,
+    MotionSpec, ReviewSpec, Turnout,
 };
+use crate::domain::review::ReviewDefinition;
 use crate::errors::context;
 use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};
@@ -25,6 +26,7 @@ pub fn spec(
     congress: &Congress,
     contest: &Contest,
     candidates: &[crate::domain::candidates::Candidate],
+    review: Option<ReviewDefinition>,
 ) -> ContestSpec {
     match contest.kind {
         ContestKind::Election => ContestSpec::Election(ElectionSpec {
@@ -42,6 +44,10 @@ pub fn spec(
         }),
         ContestKind::Motion => ContestSpec::Motion(MotionSpec {
             threshold: contest.def.threshold,
+        }),
+        ContestKind::Review => ContestSpec::Review(ReviewSpec {
+            def: review.unwrap_or_default(),
+            follow_up: contest.def.threshold,
         }),
     }
 }
@@ -134,8 +140,9 @@ pub fn finalise(
         }
         let built = counted(c, &contest)?;
         let candidates = contests_repo::candidates(c, contest_id)?;
+        let review = crate::storage::repo::reviews::get(c, contest_id)?;
         let result = tally_weighted(
-            &spec(&congress, &contest, &candidates),
+            &spec(&congress, &contest, &candidates, review),
             turnout(&contest),
             &built.choices,
         );

@@ -16,12 +16,14 @@ use crate::crypto::{canonical, sha256_hex, KeyStore};
 use crate::domain::ballot::{is_canonical_base64, is_token_hex, Ballot, Choices, ElectionPaper};
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{Contest, ContestAction, ContestKind};
+use crate::domain::review::ReviewDefinition;
 use crate::domain::state::Action;
 use crate::service::attendance;
 use crate::service::ballot_box::Submission;
 use crate::storage::models::BallotRow;
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::credentials as cred_repo;
+use crate::storage::repo::reviews as reviews_repo;
 use crate::storage::repo::roster as roster_repo;
 use crate::storage::repo::scrutineers;
 use crate::storage::repo::voting;
@@ -36,6 +38,8 @@ pub struct BallotPaper {
     pub contest: Contest,
     pub candidates: Vec<Candidate>,
     pub election: Option<ElectionPaper>,
+    /// 述职评议 only: who is reviewed on what, with which grades (H1).
+    pub review: Option<ReviewDefinition>,
 }
 
 /// Loads contest `contest_id` of congress `congress_id` (404 when it belongs elsewhere).
@@ -63,10 +67,15 @@ pub fn ballot_paper(
         candidate_names: candidates.iter().map(|c| c.name.clone()).collect(),
         allow_write_in: contest.def.allow_write_in,
     });
+    let review = match contest.kind {
+        ContestKind::Review => reviews_repo::get(conn, contest_id)?,
+        _ => None,
+    };
     Ok(BallotPaper {
         contest,
         candidates,
         election,
+        review,
     })
 }
 
@@ -300,7 +309,14 @@ pub fn assign_paper(
     delegate_no: u32,
 ) -> ServiceResult<String> {
     write_tx(conn, |c| {
-        contest(c, congress_id, contest_id)?.check(ContestAction::AssignPaper)?;
+        let contest = contest(c, congress_id, contest_id)?;
+        contest.check(ContestAction::AssignPaper)?;
+        if contest.kind == ContestKind::Review {
+            // The paper form of a review grid is not entered by the scrutineers (rule H2).
+            return Err(ServiceError::Conflict(
+                "述职评议只在手机上填写评议表, 不发纸质评议表 (规则 H2)".to_string(),
+            ));
+        }
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
         if !voting::is_voter(c, contest_id, &d.id)? {

@@ -156,6 +156,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    contest_reviews (contest_id) {
+        contest_id -> Text,
+        definition -> Text,
+    }
+}
+
+diesel::table! {
     candidates (id) {
         id -> Text,
         contest_id -> Text,
@@ -267,6 +274,7 @@ diesel::joinable!(delegates -> congresses (congress_id));
 diesel::joinable!(scrutineers -> congresses (congress_id));
 diesel::joinable!(contests -> congresses (congress_id));
 diesel::joinable!(candidates -> contests (contest_id));
+diesel::joinable!(contest_reviews -> contests (contest_id));
 diesel::joinable!(contest_voters -> contests (contest_id));
 diesel::joinable!(contest_voters -> delegates (delegate_id));
 diesel::joinable!(roll -> contests (contest_id));
@@ -288,6 +296,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     delegates,
     scrutineers,
     contests,
+    contest_reviews,
     candidates,
     contest_voters,
     roll,

@@ -12,7 +12,7 @@ use base64::Engine;
 
 use super::{
     is_token_hex, Ballot, BallotError, Choices, Mark, Serial, FORMAT_VERSION, FORMAT_VERSION_1,
-    MAX_WRITE_IN_CHARS, VOTE_KEY, WRITE_IN_KEY,
+    MAX_WRITE_IN_CHARS, REVIEW_KEY, VOTE_KEY, WRITE_IN_KEY,
 };
 
 const TOP_KEYS_V2: [&str; 6] = ["v", "congress", "contest", "choices", "token", "token_sig"];
@@ -40,6 +40,13 @@ impl Choices {
                 let list = marks.iter().map(|m| Value::from(m.as_str())).collect();
                 map.insert(VOTE_KEY.to_string(), Value::Array(list));
             }
+            Choices::Review { grid } => {
+                let rows = grid
+                    .iter()
+                    .map(|row| Value::Array(row.iter().map(|&g| Value::from(g)).collect()))
+                    .collect();
+                map.insert(REVIEW_KEY.to_string(), Value::Array(rows));
+            }
         }
         Value::Object(map)
     }
@@ -65,6 +72,15 @@ impl Choices {
             return Ok(Choices::Motion {
                 vote: read_mark(VOTE_KEY, vote)?,
             });
+        }
+        if let Some(Value::Array(rows)) = map.get(REVIEW_KEY) {
+            if let Some(other) = map.keys().find(|k| *k != REVIEW_KEY) {
+                return Err(BallotError::UnknownKey {
+                    key: other.clone(),
+                    place: "述职评议表的 choices",
+                });
+            }
+            return read_review_grid(rows);
         }
         let mut marks = BTreeMap::new();
         let mut write_ins = Vec::new();
@@ -216,6 +232,29 @@ fn read_motion_marks(items: &[Value]) -> Result<Choices, BallotError> {
         return Err(bad());
     }
     Ok(Choices::MotionMarks { marks })
+}
+
+/// `{"review":[[..],..]}`: rows of grade positions (integers from 0 that fit in 32 bits);
+/// whether the shape fits the review is validity (H2), not spelling.
+fn read_review_grid(rows: &[Value]) -> Result<Choices, BallotError> {
+    let bad = || BallotError::BadReviewGrid {
+        found: Value::Array(rows.to_vec()).to_string().chars().take(120).collect(),
+    };
+    let grid = rows
+        .iter()
+        .map(|row| {
+            row.as_array()
+                .ok_or_else(bad)?
+                .iter()
+                .map(|g| {
+                    g.as_u64()
+                        .and_then(|g| u32::try_from(g).ok())
+                        .ok_or_else(bad)
+                })
+                .collect::<Result<Vec<u32>, _>>()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Choices::Review { grid })
 }
 
 fn read_write_ins(v: &Value) -> Result<Vec<String>, BallotError> {

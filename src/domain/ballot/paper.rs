@@ -4,7 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::json::check_write_in;
-use super::{BallotError, Choices, InvalidReason, Mark, Validity, VOTE_KEY, WRITE_IN_KEY};
+use super::{
+    BallotError, Choices, InvalidReason, Mark, Validity, REVIEW_KEY, VOTE_KEY, WRITE_IN_KEY,
+};
 
 /// An election's ballot paper.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +39,7 @@ impl ElectionPaper {
             if id.is_empty() {
                 return Err(BallotError::EmptyCandidateId { position: i + 1 });
             }
-            if id == WRITE_IN_KEY || id == VOTE_KEY {
+            if id == WRITE_IN_KEY || id == VOTE_KEY || id == REVIEW_KEY {
                 return Err(BallotError::ReservedCandidateId { id: id.clone() });
             }
             if !seen.insert(id.as_str()) {
@@ -189,6 +191,7 @@ impl<'a> PaperReader<'a> {
             Choices::Motion { .. } | Choices::MotionMarks { .. } => {
                 return Err(InvalidReason::NotElection)
             }
+            Choices::Review { .. } => return Err(InvalidReason::NotVote),
         };
         let mut for_marks = 0u64;
         let mut expected = self.by_id.iter();

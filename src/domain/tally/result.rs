@@ -73,6 +73,7 @@ impl MarkCounts {
 pub enum ContestDetail {
     Election(ElectionResult),
     Motion(MotionResult),
+    Review(super::review::ReviewResult),
 }
 
 /// A 选举's counts and outcome.

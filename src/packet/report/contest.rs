@@ -114,6 +114,7 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                         }
                     }
                 },
+                ContestDetail::Review(rv) => (review_tables(rv)),
             }
             @if !r.invalid_reasons.is_empty() {
                 p {
@@ -180,6 +181,46 @@ pub(super) fn presidium(record: &Record) -> Markup {
                             td { (college) }
                             td { (round) }
                             td.num { (votes) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A 述职评议 on the report (H3-H5): each person's rank, favourable share, worst grade and
+/// follow-up, and the count of each grade on each dimension ("a/b/c/d", best grade first).
+fn review_tables(rv: &crate::domain::tally::ReviewResult) -> maud::Markup {
+    use crate::domain::tally::percent;
+    let fav = rv.grades[..(rv.favourable as usize).min(rv.grades.len())].join("+");
+    maud::html! {
+        table {
+            thead { tr {
+                th.num { "排名" } th { "被评议人" } th { "职务" }
+                th.num { (fav) "率" } th.num { (rv.grades.last().map_or("", String::as_str)) } th { "跟进 (规则 H4)" }
+            } }
+            tbody {
+                @for p in &rv.persons {
+                    tr {
+                        td.num { @if p.rank > 0 { (p.rank) } @else { "—" } }
+                        td { (p.name) } td { (p.post) }
+                        td.num { (percent(p.share_bp)) }
+                        td.num { (p.worst) }
+                        td { @if p.follow_up { strong { "列入跟进" } } @else { "—" } }
+                    }
+                }
+            }
+        }
+        p.small { "各评议项目的等次票数 (" (rv.grades.join("/")) "):" }
+        table {
+            thead { tr { th { "被评议人" } @for d in &rv.dimensions { th.num { (d) } } } }
+            tbody {
+                @for p in &rv.persons {
+                    tr {
+                        td { (p.name) }
+                        @for row in &p.counts {
+                            td.num { (row.iter().map(|n| n.to_string()).collect::<Vec<_>>().join("/")) }
                         }
                     }
                 }

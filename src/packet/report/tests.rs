@@ -85,6 +85,7 @@ fn record() -> Record {
             election_kind: None,
             threshold_reason: None,
             rounds_not_held: Vec::new(),
+            review: None,
             threshold: Threshold::ORDINARY,
             present_at_opening: 8,
             expected_at_opening: 9,

@@ -13,6 +13,7 @@ use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests::{self as repo};
+use crate::storage::repo::reviews;
 use crate::storage::repo::scrutineers;
 use crate::storage::DbConnection;
 
@@ -75,6 +76,8 @@ pub fn readiness_of(
             }
             out
         }
+        // A review's rule H1 needs its definition: `review_problems`.
+        ContestKind::Review => Vec::new(),
         ContestKind::Motion => {
             let Some(kind) = contest.def.motion_kind else {
                 return vec![Violation {
@@ -120,6 +123,27 @@ fn warning(rule: &str, message: String) -> Violation {
     }
 }
 
+/// A 述职评议 that cannot open: its definition breaks rule H1 (no persons yet, ...).
+fn review_problems(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Vec<Violation>> {
+    if contest.kind != ContestKind::Review {
+        return Ok(Vec::new());
+    }
+    let def = reviews::get(conn, &contest.id)?.unwrap_or_default();
+    Ok(def
+        .check()
+        .err()
+        .map(|e| Violation {
+            rule: "H1".to_string(),
+            college: None,
+            required: 0,
+            found: 0,
+            message: e.to_string(),
+            warning: false,
+        })
+        .into_iter()
+        .collect())
+}
+
 /// Ready to open: nothing but warnings.
 pub fn is_ready(readiness: &[Violation]) -> bool {
     readiness.iter().all(|v| v.warning)
@@ -158,7 +182,8 @@ pub fn view(
     let contest = load(conn, &congress.id, contest_id)?;
     let scrutineers = scrutineer_nos(conn, &congress.id)?;
     let candidates = repo::candidates(conn, &contest.id)?;
-    let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+    let mut readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+    readiness.extend(review_problems(conn, &contest)?);
     Ok(ContestView {
         contest,
         candidates,
@@ -173,7 +198,8 @@ pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec
         .into_iter()
         .map(|contest| {
             let candidates = repo::candidates(conn, &contest.id)?;
-            let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+            let mut readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+            readiness.extend(review_problems(conn, &contest)?);
             Ok(ContestView {
                 contest,
                 candidates,

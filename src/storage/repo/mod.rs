@@ -7,6 +7,7 @@ pub mod congress;
 pub mod contests;
 pub mod credentials;
 pub mod records;
+pub mod reviews;
 pub mod registry;
 pub mod roster;
 pub mod scrutineers;

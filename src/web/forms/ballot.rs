@@ -23,6 +23,9 @@ fn field<'a>(fields: &'a Fields, name: &str) -> Option<&'a str> {
 
 /// Parses the form into choices, or says (in Chinese) what is wrong.
 pub fn parse(paper: &BallotPaper, fields: &Fields) -> Result<Choices, String> {
+    if let Some(def) = &paper.review {
+        return super::review_ballot::parse(def, fields);
+    }
     match &paper.election {
         Some(e) => {
             let mut marked = BTreeMap::new();
@@ -68,6 +71,9 @@ fn radios(name: &str, labels: [(Mark, &str); 3], current: Option<Mark>) -> Marku
 
 /// The form fields of a ballot, pre-filled with `current` (when going back to change it).
 pub fn fields(paper: &BallotPaper, current: Option<&Choices>) -> Markup {
+    if let Some(def) = &paper.review {
+        return super::review_ballot::fields(def, current);
+    }
     match (&paper.election, current) {
         (Some(e), cur) => {
             let (marks, write_ins) = match cur {
@@ -133,6 +139,7 @@ pub fn hidden(paper: &BallotPaper, choices: &Choices) -> Markup {
             input type="hidden" name="as_marked" value="1";
             @for m in marks { input type="hidden" name={"mark." (m.as_str())} value="1"; }
         },
+        Choices::Review { grid } => super::review_ballot::hidden(grid),
     }
 }
 
@@ -152,6 +159,10 @@ pub fn summary(paper: &BallotPaper, choices: &Choices) -> Markup {
         Choices::Motion { vote } => html! { p { "您的表决: " strong { (vote.zh_motion()) } } },
         Choices::MotionMarks { marks } => html! {
             p { "表决: " strong { (crate::web::views::board::motion_marks_text(marks)) } " (废票)" }
+        },
+        Choices::Review { grid } => match &paper.review {
+            Some(def) => super::review_ballot::summary(def, grid),
+            None => html! { p.error { "这是述职评议表, 不属于本项" } },
         },
     }
 }

@@ -93,6 +93,16 @@ impl ContestForm {
                 form.allow_write_in = Some("on".to_string());
             }
             ContestKind::Motion => form.threshold_preset = "kind".to_string(),
+            ContestKind::Review => {
+                form = ContestForm::from_definition(
+                    kind,
+                    &ContestDefinition {
+                        threshold: crate::domain::review::DEFAULT_FOLLOW_UP,
+                        ..def
+                    },
+                    profile,
+                );
+            }
         }
         form
     }
@@ -114,7 +124,12 @@ impl ContestForm {
                 .motion_kind
                 .map(|m| m.as_str().to_string())
                 .unwrap_or_default(),
-            threshold_preset: preset_of(kind, def, profile).to_string(),
+            threshold_preset: if kind == ContestKind::Review {
+                "custom"
+            } else {
+                preset_of(kind, def, profile)
+            }
+            .to_string(),
             threshold_base: base_str(t.base).to_string(),
             threshold_num: t.fraction.num.to_string(),
             threshold_den: t.fraction.den.to_string(),
@@ -170,7 +185,7 @@ impl ContestForm {
     ) -> Result<ContestDefinition, Vec<String>> {
         let mut problems = Vec::new();
         let seats = match kind {
-            ContestKind::Motion => None,
+            ContestKind::Motion | ContestKind::Review => None,
             ContestKind::Election => match self.seats.trim().parse::<u32>() {
                 Ok(n) => Some(n),
                 Err(_) => {
@@ -180,7 +195,7 @@ impl ContestForm {
             },
         };
         let motion_kind = match kind {
-            ContestKind::Election => None,
+            ContestKind::Election | ContestKind::Review => None,
             ContestKind::Motion => {
                 let m = MotionKind::parse(&self.motion_kind);
                 if m.is_none() {
@@ -190,7 +205,7 @@ impl ContestForm {
             }
         };
         let election_kind = match (kind, self.election_kind.trim()) {
-            (ContestKind::Motion, _) => None,
+            (ContestKind::Motion | ContestKind::Review, _) => None,
             (ContestKind::Election, "") => Some(ElectionKind::Presidium),
             (ContestKind::Election, k) => {
                 let ek = ElectionKind::parse(k);

@@ -6,6 +6,7 @@ pub mod ballot;
 pub mod contests;
 pub mod details;
 pub mod paper;
+pub mod review_ballot;
 pub mod settings;
 
 /// A field that did not parse: which, what was given, what is expected.

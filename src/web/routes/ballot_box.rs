@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::domain::ballot::{motion_validity, Choices, Validity};
 use crate::domain::contest::ContestAction;
+use crate::domain::review::{read_grid, ReviewFault};
 use crate::service::ballot_box::Refusal;
 use crate::service::voting::{self, BadPaper, BallotPaper};
 use crate::web::error::{WebError, WebResult};
@@ -106,6 +107,19 @@ async fn ballot(
 }
 
 fn validity(paper: &BallotPaper, choices: &Choices) -> Validity {
+    if let Some(def) = &paper.review {
+        return match choices {
+            Choices::Review { grid } => match read_grid(def, grid) {
+                Ok(()) => Validity::Valid,
+                Err(fault) => Validity::Invalid {
+                    reason: fault.category().to_string(),
+                },
+            },
+            _ => Validity::Invalid {
+                reason: ReviewFault::NotReview.category().to_string(),
+            },
+        };
+    }
     match &paper.election {
         Some(e) => e.validity(choices),
         None => motion_validity(choices),
@@ -206,6 +220,15 @@ pub struct CastJson {
 /// unmarked = abstain, write-in rules).
 fn json_choices(paper: &BallotPaper, value: &serde_json::Value) -> Result<Choices, String> {
     let read = Choices::from_value(value).map_err(|e| e.to_string())?;
+    if let Some(def) = &paper.review {
+        // The same checks as the form: one grade in every cell (H2).
+        return match read {
+            Choices::Review { grid } => read_grid(def, &grid)
+                .map(|()| Choices::Review { grid })
+                .map_err(|f| f.category().to_string()),
+            _ => Err("这是述职评议, 选票应为评议表 {\"review\":[[..],..]}".into()),
+        };
+    }
     match (&paper.election, read) {
         (Some(e), Choices::Election { marks, write_ins }) => {
             e.fill(&marks, &write_ins).map_err(|e| e.to_string())
@@ -215,6 +238,7 @@ fn json_choices(paper: &BallotPaper, value: &serde_json::Value) -> Result<Choice
         (None, Choices::Election { .. }) => Err("这是表决, 选票应为赞成、反对或弃权".into()),
         // Several marks, or none, exist only on paper (E5): a phone chooses exactly one.
         (_, Choices::MotionMarks { .. }) => Err("表决只能选择赞成、反对或弃权中的一项".into()),
+        (_, Choices::Review { .. }) => Err("这不是述职评议, 不能投入评议表".into()),
     }
 }
 

@@ -131,7 +131,7 @@ async fn board(
     let start = (page_no - 1) * PAGE_SIZE;
     let election = match contest.kind {
         ContestKind::Election => paper.election.as_ref(),
-        ContestKind::Motion => None,
+        ContestKind::Motion | ContestKind::Review => None,
     };
     let lines: Vec<_> = built
         .board

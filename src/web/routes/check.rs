@@ -124,7 +124,7 @@ async fn check(
     let verified = shown.verified;
     let election = match found.contest.kind {
         ContestKind::Election => paper.election.as_ref(),
-        ContestKind::Motion => None,
+        ContestKind::Motion | ContestKind::Review => None,
     };
     let value = found
         .board

@@ -78,6 +78,7 @@ async fn agenda(
             None => div.actions {
                 a.button href={(base) "/new?kind=election"} { "新建选举" }
                 a.button.secondary href={(base) "/new?kind=motion"} { "新建表决事项" }
+                a.button.secondary href={(base) "/new?kind=review"} { "新建述职评议" }
             },
             Some(why) => p.muted { (why) },
         }
@@ -100,6 +101,8 @@ async fn agenda(
                             td {
                                 @if c.kind == ContestKind::Election {
                                     "应选" (c.def.seats.unwrap_or(0)) "名，候选人" (v.candidates.len()) "名"
+                                } @else if c.kind == ContestKind::Review {
+                                    a href={(base) "/" (c.id) "/review"} { "评议设置" }
                                 } @else { (c.def.threshold.zh()) }
                             }
                             td { (readiness_badge(v)) }
@@ -139,7 +142,7 @@ pub struct KindQuery {
 fn kind_of(q: &KindQuery) -> WebResult<ContestKind> {
     ContestKind::parse(&q.kind).ok_or_else(|| {
         WebError::BadRequest(format!(
-            "请选择新建选举(kind=election)还是表决事项(kind=motion)，现为“{}”",
+            "请选择新建选举(kind=election)、表决事项(kind=motion)还是述职评议(kind=review)，现为“{}”",
             q.kind
         ))
     })
@@ -157,6 +160,7 @@ fn new_page(
     let title = match kind {
         ContestKind::Election => "新建选举",
         ContestKind::Motion => "新建表决事项",
+        ContestKind::Review => "新建述职评议",
     };
     let body = html! {
         h1 { (title) }
@@ -223,6 +227,7 @@ async fn create(
             match kind {
                 ContestKind::Election => "选举已创建。下一步：添加候选人。",
                 ContestKind::Motion => "表决事项已创建。",
+                ContestKind::Review => "述职评议已创建。下一步：填写被评议人，核对评议项目和等次。",
             },
         )),
         Err(e) => {

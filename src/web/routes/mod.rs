@@ -28,6 +28,7 @@ pub mod record;
 pub mod record_files;
 pub mod registry;
 pub mod results;
+pub mod review;
 pub mod roll;
 pub mod roster;
 pub mod scrutineers;
@@ -74,5 +75,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     // The fixed `/b/{cid}/check` and `/b/{cid}/screen` before `/b/{cid}/{contest}`.
     check::configure(cfg);
     results::configure(cfg);
+    review::configure(cfg);
     board::configure(cfg);
 }

@@ -52,6 +52,10 @@ async fn result(
             @if let Some(seats) = contest.def.seats { " · 应选 " (seats) " 名" }
             " · " a href={"/b/" (cid) "/" (kid)} { "选票公示" }
             " · " a href={"/b/" (cid) "/" (kid) "/result.csv"} { "下载计票结果(CSV)" }
+            @if matches!(r.detail, ContestDetail::Review(_)) {
+                " · " a href={"/b/" (cid) "/" (kid) "/result.xlsx"} { "下载评议结果(Excel)" }
+                " · " a href={"/b/" (cid) "/" (kid) "/result/print"} { "打印公示表" }
+            }
         }
         @if !contest.def.body.trim().is_empty() { p.muted { (contest.def.body) } }
         (full(&r))
@@ -131,6 +135,24 @@ async fn result_csv(
                 (if m.passed { "通过" } else { "未通过" }).to_string(),
             ])
             .map_err(e)?;
+        }
+        ContestDetail::Review(rv) => {
+            let mut head = vec!["姓名".to_string(), "职务".into(), "评议项目".into()];
+            head.extend(rv.grades.iter().cloned());
+            head.extend(["好评率".to_string(), "排名".into(), "跟进".into()]);
+            w.row(head).map_err(e)?;
+            for p in &rv.persons {
+                for (dim, row) in rv.dimensions.iter().zip(&p.counts) {
+                    let mut cells = vec![p.name.clone(), p.post.clone(), dim.clone()];
+                    cells.extend(row.iter().map(u64::to_string));
+                    cells.extend([
+                        crate::domain::tally::percent(p.share_bp),
+                        p.rank.to_string(),
+                        (if p.follow_up { "列入跟进" } else { "" }).to_string(),
+                    ]);
+                    w.row(cells).map_err(e)?;
+                }
+            }
         }
     }
     w.row([String::new()]).map_err(e)?;

@@ -40,6 +40,22 @@ pub fn ballot_line(
             }
         }
     };
+    if let Choices::Review { grid } = &ballot.choices {
+        // The board page has no review definition at hand: grade positions (1 = the best),
+        // one group per person; the result page counts them against the definition (H2).
+        let rows: Vec<String> = grid
+            .iter()
+            .map(|r| r.iter().map(|g| (g + 1).to_string()).collect::<Vec<_>>().join(""))
+            .collect();
+        let even = grid.windows(2).all(|w| w[0].len() == w[1].len());
+        return BallotLine {
+            position,
+            hash,
+            text: format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
+            invalid: (!even || grid.is_empty())
+                .then(|| crate::domain::review::ReviewFault::Shape.category().to_string()),
+        };
+    }
     let validity = match paper {
         Some(p) => p.validity(&ballot.choices),
         None => crate::domain::ballot::motion_validity(&ballot.choices),
@@ -69,6 +85,7 @@ pub fn choices_text(choices: &Choices, names: &HashMap<&str, &str>) -> String {
     match choices {
         Choices::Motion { vote } => vote.zh_motion().to_string(),
         Choices::MotionMarks { marks } => motion_marks_text(marks),
+        Choices::Review { grid } => format!("述职评议表 ({} 人)", grid.len()),
         Choices::Election { marks, write_ins } => {
             let mut parts = Vec::new();
             for mark in Mark::ALL {

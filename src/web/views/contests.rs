@@ -33,7 +33,34 @@ fn radio(name: &str, value: &str, current: &str, label: Markup) -> Markup {
 }
 
 /// The threshold choice: presets with the rule's wording, or a custom fraction.
+/// A review's follow-up threshold (H4): the share of the worst grade among the grades a
+/// person was given.
+fn follow_up_fields(f: &ContestForm) -> Markup {
+    html! {
+        fieldset {
+            legend { "跟进标准（规则H4）" }
+            input type="hidden" name="threshold_preset" value="custom";
+            input type="hidden" name="threshold_base" value="valid_ballots";
+            p.hint { "某人所得全部评价（有效评议表数 × 评议项目数）中，最低等次（默认“不称职”）所占比例达到下列标准的，列入跟进（约谈等）。" }
+            div.custom-threshold {
+                label for="threshold_mode" { "最低等次" }
+                select #threshold_mode name="threshold_mode" {
+                    option value="inclusive" selected[f.threshold_mode == "inclusive"] { "达到(含)" }
+                    option value="strict" selected[f.threshold_mode == "strict"] { "超过" }
+                }
+                label for="threshold_num" { "分子" }
+                input #threshold_num type="number" min="1" max="99" name="threshold_num" value=(f.threshold_num);
+                label for="threshold_den" { "分母" }
+                input #threshold_den type="number" min="2" max="100" name="threshold_den" value=(f.threshold_den);
+            }
+        }
+    }
+}
+
 fn threshold_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile) -> Markup {
+    if kind == ContestKind::Review {
+        return follow_up_fields(f);
+    }
     let p = f.threshold_preset.as_str();
     let base = f.threshold_base.as_str();
     html! {
@@ -99,6 +126,9 @@ pub fn contest_fields(kind: ContestKind, f: &ContestForm, profile: &RuleProfile)
             label for="margin_override" { "等额或减少差额的理由（规则C2，仅在候选人数不足差额要求时填写）" }
             textarea #margin_override name="margin_override" rows="2" maxlength="500" { (f.margin_override) }
             label for="body" { "说明（可选）" }
+            textarea #body name="body" rows="3" { (f.body) }
+        } @else if kind == ContestKind::Review {
+            label for="body" { "说明（可选，如“学生会主席团成员和各部门负责人本学期述职评议”）" }
             textarea #body name="body" rows="3" { (f.body) }
         } @else {
             label for="motion_kind" { "类别" }

@@ -13,6 +13,7 @@ pub mod phone;
 pub mod public;
 pub mod registry;
 pub mod results;
+pub mod review;
 pub mod roster;
 pub mod screen;
 pub mod setup;

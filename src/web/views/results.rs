@@ -53,6 +53,7 @@ pub fn outcome_line(r: &ContestResult) -> String {
             m.votes.against,
             m.votes.abstain
         ),
+        ContestDetail::Review(rv) => super::review::outcome_line(rv),
     }
 }
 
@@ -191,8 +192,9 @@ pub fn full(r: &ContestResult) -> Markup {
         @match &r.detail {
             ContestDetail::Election(e) => (election(e)),
             ContestDetail::Motion(m) => (motion(m)),
+            ContestDetail::Review(rv) => (super::review::result(rv)),
         }
-        h3 { "当选 / 通过标准" }
+        h3 { @if matches!(r.detail, ContestDetail::Review(_)) { "跟进标准" } @else { "当选 / 通过标准" } }
         (threshold(&r.threshold))
         (invalid_reasons(r))
         h3 { "计票说明" }

@@ -164,6 +164,9 @@ pub fn result(r: &ContestResult) -> Markup {
                     }
                     (counts_bar(&m.votes, whole, min, &format!("赞成 {}", m.votes.for_votes)))
                 },
+                ContestDetail::Review(rv) => {
+                    p.outcome { (super::review::outcome_line(rv)) }
+                },
             }
             p.muted { (r.threshold.text) }
         }

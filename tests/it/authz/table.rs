@@ -279,6 +279,21 @@ const ELECTION: &[(&str, &str)] = &[
     ("threshold_preset", "settings"),
 ];
 
+const REVIEW_FORM: &[(&str, &str)] = &[
+    ("title", "述职评议"),
+    ("threshold_preset", "custom"),
+    ("threshold_base", "valid_ballots"),
+    ("threshold_num", "1"),
+    ("threshold_den", "3"),
+    ("threshold_mode", "inclusive"),
+];
+const REVIEW: Body = Body::Form(REVIEW_FORM);
+const REVIEW_SETTINGS: &[(&str, &str)] = &[
+    ("persons", "赵敏,主席团成员,文学院\n张伟,学习部部长,信息学院"),
+    ("dimensions", "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风"),
+    ("grades", "优秀\n称职\n基本称职\n不称职"),
+    ("favourable", "2"),
+];
 const CANDIDATE: &[(&str, &str)] = &[
     ("name", "赵敏"),
     ("student_no", "2021010100"),
@@ -734,6 +749,43 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("contest.delete"),
         ),
+        // 述职评议 (issue 15.3): its settings page, saving them, taking the persons from a
+        // presidium election (not counted yet: refused with a flash, 303), then deleted.
+        Owner(
+            post(
+                "/c/{cid}/contests/new",
+                "/c/$cid/contests/new?kind=review",
+                REVIEW,
+                OWN,
+            )
+            .capture(|v, _, _, r| v.set("review", contest_in(r))),
+        ),
+        Walk(get(
+            "/c/{cid}/contests/{id}/review",
+            "/c/$cid/contests/$review/review",
+            READ,
+        )),
+        Walk(
+            post(
+                "/c/{cid}/contests/{id}/review",
+                "/c/$cid/contests/$review/review",
+                Body::Form(REVIEW_SETTINGS),
+                OWN,
+            )
+            .audit("review.define"),
+        ),
+        Walk(post(
+            "/c/{cid}/contests/{id}/review/from-election",
+            "/c/$cid/contests/$review/review/from-election",
+            Body::Form(&[("election", "$election")]),
+            OWN,
+        )),
+        Owner(post(
+            "/c/{cid}/contests/{id}/delete",
+            "/c/$cid/contests/$review/delete",
+            Body::Empty,
+            OWN,
+        )),
         // Freeze, unfreeze, freeze again.
         Walk(
             post(
@@ -1701,6 +1753,16 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "GET",
         "/b/{cid}/{kid}/result.csv",
         "public result as CSV (tests/security/csv.rs)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/{kid}/result.xlsx",
+        "a counted review's public result as .xlsx (rule H5; tests/voting/review.rs)",
+    ),
+    (
+        "GET",
+        "/b/{cid}/{kid}/result/print",
+        "a counted review's public result as a printable sheet (rule H5)",
     ),
     (
         "GET",

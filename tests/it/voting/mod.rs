@@ -28,6 +28,7 @@ pub mod phone;
 mod presence;
 mod qr;
 mod receipts;
+pub mod review;
 mod secrecy;
 mod server;
 mod spoiled;

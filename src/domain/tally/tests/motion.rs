@@ -22,7 +22,7 @@ fn motion(
 fn outcome(r: &ContestResult) -> &MotionResult {
     match &r.detail {
         ContestDetail::Motion(m) => m,
-        ContestDetail::Election(_) => panic!("expected a motion result"),
+        ContestDetail::Election(_) | ContestDetail::Review(_) => panic!("expected a motion result"),
     }
 }
 

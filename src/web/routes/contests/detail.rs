@@ -74,6 +74,9 @@ fn facts(v: &ContestView) -> Markup {
                 dt { "另选他人" } dd { @if c.def.allow_write_in { "允许" } @else { "不设" } }
                 dt { "当选标准" } dd { (c.def.threshold.zh()) }
                 @if let Some(r) = &c.def.margin_override { dt { "等额或减少差额理由" } dd { (r) } }
+            } @else if c.kind == ContestKind::Review {
+                dt { "跟进标准（规则H4）" } dd { "最低等次" (c.def.threshold.fraction.zh()) "所得评价" }
+                dt { "评议设置" } dd { a href={"/c/" (c.congress_id) "/contests/" (c.id) "/review"} { "被评议人、评议项目和等次" } }
             } @else {
                 dt { "通过标准" } dd { (c.def.threshold.zh()) }
             }
