@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::domain::settings::{Fraction, Threshold, ThresholdBase};
 
 /// The dimensions of the policy (学生会主席团成员和各部门负责人 述职评议), in its order.
-pub const DEFAULT_DIMENSIONS: [&str; 5] = ["政治态度", "道德品行", "学习情况", "工作成效", "纪律作风"];
+pub const DEFAULT_DIMENSIONS: [&str; 5] =
+    ["政治态度", "道德品行", "学习情况", "工作成效", "纪律作风"];
 /// The grades, best first.
 pub const DEFAULT_GRADES: [&str; 4] = ["优秀", "称职", "基本称职", "不称职"];
 /// How many of the best grades count as favourable (优秀 + 称职) by default (H3).
@@ -89,7 +90,9 @@ pub enum ReviewError {
         position: usize,
         value: String,
     },
-    #[error("被评议人名单第 {line} 行应为“姓名, 职务, 学院”三项 (用逗号或制表符分隔), 实为: {text}")]
+    #[error(
+        "被评议人名单第 {line} 行应为“姓名, 职务, 学院”三项 (用逗号或制表符分隔), 实为: {text}"
+    )]
     PersonLine { line: usize, text: String },
 }
 
@@ -149,7 +152,11 @@ impl ReviewDefinition {
 /// and 1 of the grades a person was given.
 pub fn follow_up_problem(t: &Threshold) -> Option<String> {
     let f = t.fraction;
-    let ok = t.base == ThresholdBase::ValidBallots && f.num > 0 && f.den > 0 && f.num < f.den && f.den <= 100;
+    let ok = t.base == ThresholdBase::ValidBallots
+        && f.num > 0
+        && f.den > 0
+        && f.num < f.den
+        && f.den <= 100;
     (!ok).then(|| {
         format!(
             "规则H4: 跟进标准应为所得评价中“不称职”所占比例, 介于 0 与 1 之间 (分母不超过 100), 不能为“{}/{}”",

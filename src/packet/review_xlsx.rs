@@ -59,7 +59,11 @@ pub fn workbook(title: &str, r: &ReviewResult) -> Result<Vec<u8>, XlsxError> {
         };
         ws.write_string_with_format(row, 8, text, fmt)?;
         for g in 0..r.grades.len() {
-            let sum: u64 = p.counts.iter().map(|d| d.get(g).copied().unwrap_or(0)).sum();
+            let sum: u64 = p
+                .counts
+                .iter()
+                .map(|d| d.get(g).copied().unwrap_or(0))
+                .sum();
             ws.write_number_with_format(row, (9 + g) as u16, sum as f64, &cell)?;
         }
     }

@@ -5,12 +5,12 @@
 //! the organiser to open (F2, F3). When every contest is final the congress can close.
 
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind, RoundKind};
+use crate::domain::review::ReviewDefinition;
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
     tally_weighted, CandidateRef, ContestDetail, ContestResult, ContestSpec, ElectionSpec,
     MotionSpec, ReviewSpec, Turnout,
 };
-use crate::domain::review::ReviewDefinition;
 use crate::errors::context;
 use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, CountedBoard};
 use crate::service::contests::{self as contests_service, CandidateData};

@@ -238,7 +238,11 @@ fn read_motion_marks(items: &[Value]) -> Result<Choices, BallotError> {
 /// whether the shape fits the review is validity (H2), not spelling.
 fn read_review_grid(rows: &[Value]) -> Result<Choices, BallotError> {
     let bad = || BallotError::BadReviewGrid {
-        found: Value::Array(rows.to_vec()).to_string().chars().take(120).collect(),
+        found: Value::Array(rows.to_vec())
+            .to_string()
+            .chars()
+            .take(120)
+            .collect(),
     };
     let grid = rows
         .iter()

@@ -125,8 +125,14 @@ pub(super) fn tally_review(
     let tallies: Vec<(u64, u64)> = counts
         .iter()
         .map(|per_dim| {
-            let f = per_dim.iter().map(|c| c[..fav.min(grades)].iter().sum::<u64>()).sum();
-            let w = per_dim.iter().map(|c| c.get(worst_grade).copied().unwrap_or(0)).sum();
+            let f = per_dim
+                .iter()
+                .map(|c| c[..fav.min(grades)].iter().sum::<u64>())
+                .sum();
+            let w = per_dim
+                .iter()
+                .map(|c| c.get(worst_grade).copied().unwrap_or(0))
+                .sum();
             (f, w)
         })
         .collect();
@@ -135,14 +141,21 @@ pub(super) fn tally_review(
         let (favourable, worst) = tallies[p];
         // One denominator for everyone (every valid paper grades every person on every
         // dimension, H2): shares compare as favourable counts, exactly.
-        let higher = tallies
-            .iter()
-            .filter(|(f, _)| *f > favourable)
-            .count();
+        let higher = tallies.iter().filter(|(f, _)| *f > favourable).count();
         let rank = if void { 0 } else { higher as u32 + 1 };
         let follow_up = !void && given > 0 && worst >= min_worst;
         let share_bp = basis_points(favourable, given);
-        let explanation = person_sentence(def, person.name.as_str(), favourable, worst, given, share_bp, rank, follow_up, void);
+        let explanation = person_sentence(
+            def,
+            person.name.as_str(),
+            favourable,
+            worst,
+            given,
+            share_bp,
+            rank,
+            follow_up,
+            void,
+        );
         out.push(PersonReview {
             name: person.name.clone(),
             post: person.post.clone(),
@@ -163,7 +176,11 @@ pub(super) fn tally_review(
         summary.push(explain::void_sentence(turnout.issued, cast, "述职评议"));
     } else {
         summary.push(threshold.text.clone());
-        let flagged: Vec<&str> = out.iter().filter(|p| p.follow_up).map(|p| p.name.as_str()).collect();
+        let flagged: Vec<&str> = out
+            .iter()
+            .filter(|p| p.follow_up)
+            .map(|p| p.name.as_str())
+            .collect();
         summary.push(if flagged.is_empty() {
             "无人列入跟进 (规则 H4)".to_string()
         } else {
@@ -195,7 +212,11 @@ fn favourable_words(def: &ReviewDefinition) -> String {
 
 fn follow_up_text(def: &ReviewDefinition, valid: u64, given: u64, f: Fraction, min: u64) -> String {
     let worst = def.grades.last().map_or("", String::as_str);
-    let (verb, incl) = if f.strict { ("超过", "") } else { ("达到", " (含本数)") };
+    let (verb, incl) = if f.strict {
+        ("超过", "")
+    } else {
+        ("达到", " (含本数)")
+    };
     format!(
         "规则 H4: 某人所得评价 (有效评议表 {valid} 张 × 评议项目 {} 项 = {given} 个) 中“{worst}”{verb} {}/{}{incl}, 即至少 {min} 个, 列入跟进",
         def.dimensions.len(),

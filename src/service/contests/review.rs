@@ -58,7 +58,8 @@ pub fn set_definition(
             contest_def.threshold = t;
         }
         repo::update_definition(c, contest_id, &contest_def)?;
-        let audit = |d: &ReviewDefinition, t: Threshold| serde_json::json!({"review": d, "follow_up": t});
+        let audit =
+            |d: &ReviewDefinition, t: Threshold| serde_json::json!({"review": d, "follow_up": t});
         actor.audit(
             c,
             Some(congress_id),

@@ -26,7 +26,10 @@ pub fn parse(def: &ReviewDefinition, fields: &Fields) -> Result<Choices, String>
                 .map(|(_, v)| v.trim())
                 .unwrap_or("");
             if v.is_empty() {
-                return Err(format!("请为 {} 的“{dim}”选择一个等次 (每一项都须评议)", person.name));
+                return Err(format!(
+                    "请为 {} 的“{dim}”选择一个等次 (每一项都须评议)",
+                    person.name
+                ));
             }
             let grade = v
                 .parse::<u32>()

@@ -148,7 +148,7 @@ async fn render(
         p.muted { "规则H1：被评议人（主席团成员、部门负责人）、评议项目（默认政治态度、道德品行、学习情况、工作成效、纪律作风）和评议等次（默认优秀、称职、基本称职、不称职）在开始投票前可以修改；开始投票后锁定，写入结果报告。" }
         h2 { "被评议人（" (s.def.persons.len()) "名）" }
         @if s.def.persons.is_empty() { p.muted { "还没有被评议人。" } } @else { (persons_table(&s.def.persons)) }
-        p { "评议项目：" (s.def.dimensions.join("、")) } 
+        p { "评议项目：" (s.def.dimensions.join("、")) }
         p { "评议等次：" (s.def.grades.join("、")) "；前 " (s.def.favourable) " 个等次计入好评率（规则H3）" }
         @if let Some(why) = &refusal {
             p.muted { (why) }
@@ -184,7 +184,12 @@ async fn render(
         }
     };
     let ctx = congress_ctx(state, req, staff, congress);
-    Ok(page(state, &ctx, &format!("{} · 评议设置", c.def.title), body))
+    Ok(page(
+        state,
+        &ctx,
+        &format!("{} · 评议设置", c.def.title),
+        body,
+    ))
 }
 
 async fn show(
@@ -218,7 +223,11 @@ async fn save(
     let actor = actor(&staff, &req);
     let (c2, id2) = (cid.clone(), id.clone());
     let res = state
-        .run(move |c| Ok(service::contests::set_review(c, &actor, &c2, &id2, &def, None)))
+        .run(move |c| {
+            Ok(service::contests::set_review(
+                c, &actor, &c2, &id2, &def, None,
+            ))
+        })
         .await?;
     match res {
         Ok(def) => Ok(redirect_with(
@@ -259,14 +268,21 @@ async fn from_election(
             &state,
             &to,
             true,
-            format!("已取主席团选举的当选名单：被评议人共 {} 名。", def.persons.len()),
+            format!(
+                "已取主席团选举的当选名单：被评议人共 {} 名。",
+                def.persons.len()
+            ),
         ),
         Err(e) => redirect_with(&state, &to, false, form_errors(e)?.join("；")),
     })
 }
 
 /// A counted review and its result (404 before it is counted, like every result).
-async fn counted(state: &AppState, cid: String, kid: String) -> WebResult<(Congress, Contest, ReviewResult)> {
+async fn counted(
+    state: &AppState,
+    cid: String,
+    kid: String,
+) -> WebResult<(Congress, Contest, ReviewResult)> {
     let (congress, contest) = state
         .run(move |c| {
             let congress = service::congress::load(c, &cid)?;
@@ -274,11 +290,15 @@ async fn counted(state: &AppState, cid: String, kid: String) -> WebResult<(Congr
             Ok((congress, contest))
         })
         .await?;
-    let r = results::result(&contest)?
-        .ok_or_else(|| WebError::internal(format!("contest {} is final without a result", contest.id)))?;
+    let r = results::result(&contest)?.ok_or_else(|| {
+        WebError::internal(format!("contest {} is final without a result", contest.id))
+    })?;
     match r.detail {
         ContestDetail::Review(rv) => Ok((congress, contest, rv)),
-        _ => Err(WebError::NotFound(format!("“{}”不是述职评议", contest.def.title))),
+        _ => Err(WebError::NotFound(format!(
+            "“{}”不是述职评议",
+            contest.def.title
+        ))),
     }
 }
 

@@ -45,15 +45,23 @@ pub fn ballot_line(
         // one group per person; the result page counts them against the definition (H2).
         let rows: Vec<String> = grid
             .iter()
-            .map(|r| r.iter().map(|g| (g + 1).to_string()).collect::<Vec<_>>().join(""))
+            .map(|r| {
+                r.iter()
+                    .map(|g| (g + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join("")
+            })
             .collect();
         let even = grid.windows(2).all(|w| w[0].len() == w[1].len());
         return BallotLine {
             position,
             hash,
             text: format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
-            invalid: (!even || grid.is_empty())
-                .then(|| crate::domain::review::ReviewFault::Shape.category().to_string()),
+            invalid: (!even || grid.is_empty()).then(|| {
+                crate::domain::review::ReviewFault::Shape
+                    .category()
+                    .to_string()
+            }),
         };
     }
     let validity = match paper {

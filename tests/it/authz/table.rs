@@ -289,8 +289,14 @@ const REVIEW_FORM: &[(&str, &str)] = &[
 ];
 const REVIEW: Body = Body::Form(REVIEW_FORM);
 const REVIEW_SETTINGS: &[(&str, &str)] = &[
-    ("persons", "赵敏,主席团成员,文学院\n张伟,学习部部长,信息学院"),
-    ("dimensions", "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风"),
+    (
+        "persons",
+        "赵敏,主席团成员,文学院\n张伟,学习部部长,信息学院",
+    ),
+    (
+        "dimensions",
+        "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风",
+    ),
     ("grades", "优秀\n称职\n基本称职\n不称职"),
     ("favourable", "2"),
 ];

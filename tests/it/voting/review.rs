@@ -79,7 +79,10 @@ fn expected() -> Expected {
         .iter()
         .map(|c| c.iter().map(|r| r[0] + r[1]).sum())
         .collect();
-    let worst: Vec<u64> = counts.iter().map(|c| c.iter().map(|r| r[3]).sum()).collect();
+    let worst: Vec<u64> = counts
+        .iter()
+        .map(|c| c.iter().map(|r| r[3]).sum())
+        .collect();
     let rank = favourable
         .iter()
         .map(|f| 1 + favourable.iter().filter(|o| *o > f).count() as u64)
@@ -125,8 +128,14 @@ async fn create_review(org: &Client, cid: &str) -> String {
         org,
         &format!("/c/{cid}/contests/{id}/review"),
         &[
-            ("persons", "赵敏,主席团成员,文学院\n张伟,主席团成员,信息学院,多余"),
-            ("dimensions", "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风"),
+            (
+                "persons",
+                "赵敏,主席团成员,文学院\n张伟,主席团成员,信息学院,多余",
+            ),
+            (
+                "dimensions",
+                "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风",
+            ),
             ("grades", "优秀\n称职\n基本称职\n不称职"),
             ("favourable", "2"),
         ],
@@ -143,14 +152,19 @@ async fn create_review(org: &Client, cid: &str) -> String {
         &format!("/c/{cid}/contests/{id}/review"),
         &[
             ("persons", persons.as_str()),
-            ("dimensions", "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风\n"),
+            (
+                "dimensions",
+                "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风\n",
+            ),
             ("grades", "优秀\n称职\n基本称职\n不称职"),
             ("favourable", "2"),
         ],
     )
     .await;
     assert_eq!(status, 303, "{body}");
-    let (_, page) = org.get_text(&format!("/c/{cid}/contests/{id}/review")).await;
+    let (_, page) = org
+        .get_text(&format!("/c/{cid}/contests/{id}/review"))
+        .await;
     assert!(page.contains("被评议人（7名）"), "{page}");
     id
 }
@@ -161,7 +175,7 @@ async fn evaluate(app: &TestApp, fx: &Fixture, cid: &str, kid: &str, e: usize) -
     let phone = Phone::new(&app.base);
     phone.login(&fx.card(e as u32 + 1).token).await;
     let paper = phone.take_paper(cid, kid).await;
-    if e % 2 == 0 {
+    if e.is_multiple_of(2) {
         let fields = form_fields(e);
         let check = phone.review(cid, kid, &fields).await;
         assert_eq!(check.status, 200, "{}", check.body);
@@ -175,9 +189,14 @@ async fn evaluate(app: &TestApp, fx: &Fixture, cid: &str, kid: &str, e: usize) -
             "token": paper.token,
             "token_sig": paper.token_sig,
         });
-        let cast = phone.post_json(&format!("/box/{cid}/{kid}/cast"), &body).await;
+        let cast = phone
+            .post_json(&format!("/box/{cid}/{kid}/cast"), &body)
+            .await;
         assert_eq!(cast.status, 200, "{}", cast.body);
-        cast.json()["ballot_hash"].as_str().expect("hash").to_string()
+        cast.json()["ballot_hash"]
+            .as_str()
+            .expect("hash")
+            .to_string()
     }
 }
 
@@ -223,14 +242,21 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
     missing.retain(|(k, _)| k != "g.3.2");
     let refused = probe.review(&cid, &kid, &missing).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
-    assert!(refused.body.contains("王建国 的“学习情况”"), "{}", refused.body);
+    assert!(
+        refused.body.contains("王建国 的“学习情况”"),
+        "{}",
+        refused.body
+    );
 
     let mut trackers = Vec::new();
     for e in 0..EVALUATORS {
         trackers.push(evaluate(app, &fx, &cid, &kid, e).await);
     }
     assert_eq!(
-        trackers.iter().collect::<std::collections::BTreeSet<_>>().len(),
+        trackers
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         EVALUATORS
     );
     // No paper was handed out: closing counts at once.
@@ -238,143 +264,164 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
     (fx, org, cid, kid)
 }
 
-both_backends!(a_review_of_seven_by_thirty_is_counted_published_and_verified, |kind: Kind| {
-    let app = TestApp::start(kind, "review_e2e");
-    block_on(async {
-        let (fx, org, cid, kid) = counted_review(&app).await;
-        let want = expected();
-        assert!(want.follow_up[6] && !want.follow_up[..6].iter().any(|f| *f));
+both_backends!(
+    a_review_of_seven_by_thirty_is_counted_published_and_verified,
+    |kind: Kind| {
+        let app = TestApp::start(kind, "review_e2e");
+        block_on(async {
+            let (fx, org, cid, kid) = counted_review(&app).await;
+            let want = expected();
+            assert!(want.follow_up[6] && !want.follow_up[..6].iter().any(|f| *f));
 
-        // The public result page: one chart per person, the ranking, the follow-up.
-        let anon = app.client();
-        let (status, page) = anon.get_text(&format!("/b/{cid}/{kid}/result")).await;
-        assert_eq!(status, 200, "{page}");
-        assert_eq!(page.matches("<svg class=\"rvchart\"").count(), 7, "{page}");
-        assert!(page.contains("列入跟进"));
-        for (name, _, _) in PERSONS {
-            assert!(page.contains(name));
-        }
-        let (status, sheet) = anon.get_text(&format!("/b/{cid}/{kid}/result/print")).await;
-        assert_eq!(status, 200);
-        assert!(sheet.contains("述职评议结果公示") && sheet.contains("/static/print.css"));
-        assert_eq!(sheet.matches("<svg class=\"rvchart\"").count(), 7);
-
-        // The workbook: one row per person with the figures, and per person and dimension.
-        let r = anon.get(&format!("/b/{cid}/{kid}/result.xlsx")).await;
-        assert_eq!(r.status(), 200);
-        let bytes = r.bytes().await.unwrap().to_vec();
-        let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
-        let first = book.worksheet_range_at(0).expect("sheet").expect("range");
-        assert_eq!(cells(&first, 1)[..5], ["排名", "姓名", "职务", "学院", "优秀+称职率"]);
-        for (p, (name, post, _)) in PERSONS.iter().enumerate() {
-            let row = cells(&first, p + 2);
-            assert_eq!((row[1].as_str(), row[2].as_str()), (*name, *post));
-            assert_eq!(row[0], want.rank[p].to_string(), "rank of {name}");
-            assert_eq!(row[5], want.favourable[p].to_string(), "favourable of {name}");
-            assert_eq!(row[6], "150");
-            assert_eq!(row[7], want.worst[p].to_string());
-            assert_eq!(row[8] == "列入跟进", want.follow_up[p], "{name}");
-        }
-        let second = book.worksheet_range_at(1).expect("sheet").expect("range");
-        for p in 0..PERSONS.len() {
-            for d in 0..DIMENSIONS {
-                let row = cells(&second, 2 + p * DIMENSIONS + d);
-                let got: Vec<String> = row[3..7].to_vec();
-                let exp: Vec<String> = want.counts[p][d].iter().map(u64::to_string).collect();
-                assert_eq!(got, exp, "person {p} dimension {d}");
+            // The public result page: one chart per person, the ranking, the follow-up.
+            let anon = app.client();
+            let (status, page) = anon.get_text(&format!("/b/{cid}/{kid}/result")).await;
+            assert_eq!(status, 200, "{page}");
+            assert_eq!(page.matches("<svg class=\"rvchart\"").count(), 7, "{page}");
+            assert!(page.contains("列入跟进"));
+            for (name, _, _) in PERSONS {
+                assert!(page.contains(name));
             }
-        }
+            let (status, sheet) = anon.get_text(&format!("/b/{cid}/{kid}/result/print")).await;
+            assert_eq!(status, 200);
+            assert!(sheet.contains("述职评议结果公示") && sheet.contains("/static/print.css"));
+            assert_eq!(sheet.matches("<svg class=\"rvchart\"").count(), 7);
 
-        // Close the congress (the fixture's draft contests are not held) and certify; the
-        // roster summary of the record needs the enrolment the fixture did not import.
-        {
-            use congress::domain::types::CollegeEnrolment;
-            let mut c = app.db.db.conn().unwrap();
-            let enrolment: Vec<CollegeEnrolment> = fixture::COLLEGES
-                .iter()
-                .map(|name| CollegeEnrolment {
-                    college: name.to_string(),
-                    grades: vec![("2022级".into(), 300), ("2023级".into(), 300), ("2024级".into(), 300)],
-                })
-                .collect();
-            congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment).unwrap();
-        }
-        for draft in [&fx.election, &fx.work_report, &fx.charter] {
-            let (status, _, body) =
-                staff_post(&org, &format!("/c/{cid}/contests/{draft}/delete"), &[]).await;
+            // The workbook: one row per person with the figures, and per person and dimension.
+            let r = anon.get(&format!("/b/{cid}/{kid}/result.xlsx")).await;
+            assert_eq!(r.status(), 200);
+            let bytes = r.bytes().await.unwrap().to_vec();
+            let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).expect("xlsx");
+            let first = book.worksheet_range_at(0).expect("sheet").expect("range");
+            assert_eq!(
+                cells(&first, 1)[..5],
+                ["排名", "姓名", "职务", "学院", "优秀+称职率"]
+            );
+            for (p, (name, post, _)) in PERSONS.iter().enumerate() {
+                let row = cells(&first, p + 2);
+                assert_eq!((row[1].as_str(), row[2].as_str()), (*name, *post));
+                assert_eq!(row[0], want.rank[p].to_string(), "rank of {name}");
+                assert_eq!(
+                    row[5],
+                    want.favourable[p].to_string(),
+                    "favourable of {name}"
+                );
+                assert_eq!(row[6], "150");
+                assert_eq!(row[7], want.worst[p].to_string());
+                assert_eq!(row[8] == "列入跟进", want.follow_up[p], "{name}");
+            }
+            let second = book.worksheet_range_at(1).expect("sheet").expect("range");
+            for p in 0..PERSONS.len() {
+                for d in 0..DIMENSIONS {
+                    let row = cells(&second, 2 + p * DIMENSIONS + d);
+                    let got: Vec<String> = row[3..7].to_vec();
+                    let exp: Vec<String> = want.counts[p][d].iter().map(u64::to_string).collect();
+                    assert_eq!(got, exp, "person {p} dimension {d}");
+                }
+            }
+
+            // Close the congress (the fixture's draft contests are not held) and certify; the
+            // roster summary of the record needs the enrolment the fixture did not import.
+            {
+                use congress::domain::types::CollegeEnrolment;
+                let mut c = app.db.db.conn().unwrap();
+                let enrolment: Vec<CollegeEnrolment> = fixture::COLLEGES
+                    .iter()
+                    .map(|name| CollegeEnrolment {
+                        college: name.to_string(),
+                        grades: vec![
+                            ("2022级".into(), 300),
+                            ("2023级".into(), 300),
+                            ("2024级".into(), 300),
+                        ],
+                    })
+                    .collect();
+                congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment)
+                    .unwrap();
+            }
+            for draft in [&fx.election, &fx.work_report, &fx.charter] {
+                let (status, _, body) =
+                    staff_post(&org, &format!("/c/{cid}/contests/{draft}/delete"), &[]).await;
+                assert_eq!(status, 303, "{body}");
+            }
+            let (status, _, body) = staff_post(&org, &format!("/c/{cid}/close"), &[]).await;
             assert_eq!(status, 303, "{body}");
-        }
-        let (status, _, body) = staff_post(&org, &format!("/c/{cid}/close"), &[]).await;
-        assert_eq!(status, 303, "{body}");
-        let (status, _, body) = staff_post(&org, &format!("/c/{cid}/record/certify"), &[]).await;
-        assert_eq!(status, 303, "{body}");
-        let r = org.get(&format!("/c/{cid}/record/packet.zip")).await;
-        assert_eq!(r.status(), 200);
-        let zip_bytes = r.bytes().await.unwrap().to_vec();
-        let tmp = tempfile::tempdir().unwrap();
-        let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
-        zip.extract(tmp.path()).unwrap();
-        let dir = tmp.path().join(format!("{cid}-packet"));
+            let (status, _, body) =
+                staff_post(&org, &format!("/c/{cid}/record/certify"), &[]).await;
+            assert_eq!(status, 303, "{body}");
+            let r = org.get(&format!("/c/{cid}/record/packet.zip")).await;
+            assert_eq!(r.status(), 200);
+            let zip_bytes = r.bytes().await.unwrap().to_vec();
+            let tmp = tempfile::tempdir().unwrap();
+            let mut zip = zip::ZipArchive::new(Cursor::new(zip_bytes)).unwrap();
+            zip.extract(tmp.path()).unwrap();
+            let dir = tmp.path().join(format!("{cid}-packet"));
 
-        // The record states the definition and the result the verifiers recount.
-        let record: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.join("record.json")).unwrap()).unwrap();
-        let c = &record["contests"][0];
-        assert_eq!(c["kind"], "review");
-        assert_eq!(c["review"]["persons"].as_array().unwrap().len(), 7);
-        assert_eq!(c["result"]["valid"], 30);
-        let persons = c["result"]["detail"]["review"]["persons"].as_array().unwrap();
-        for (p, got) in persons.iter().enumerate() {
-            assert_eq!(got["counts"], serde_json::json!(want.counts[p]));
-            assert_eq!(got["rank"], want.rank[p]);
-            assert_eq!(got["follow_up"], want.follow_up[p]);
-        }
-        let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
-        assert!(report.contains("列入跟进") && report.contains("何芳"));
+            // The record states the definition and the result the verifiers recount.
+            let record: serde_json::Value =
+                serde_json::from_slice(&std::fs::read(dir.join("record.json")).unwrap()).unwrap();
+            let c = &record["contests"][0];
+            assert_eq!(c["kind"], "review");
+            assert_eq!(c["review"]["persons"].as_array().unwrap().len(), 7);
+            assert_eq!(c["result"]["valid"], 30);
+            let persons = c["result"]["detail"]["review"]["persons"]
+                .as_array()
+                .unwrap();
+            for (p, got) in persons.iter().enumerate() {
+                assert_eq!(got["counts"], serde_json::json!(want.counts[p]));
+                assert_eq!(got["rank"], want.rank[p]);
+                assert_eq!(got["follow_up"], want.follow_up[p]);
+            }
+            let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
+            assert!(report.contains("列入跟进") && report.contains("何芳"));
 
-        let verify = Command::new(env!("CARGO_BIN_EXE_congress"))
-            .arg("verify")
-            .arg(&dir)
-            .env("RUST_LOG", "error")
-            .output()
-            .unwrap();
-        let out = String::from_utf8_lossy(&verify.stdout);
-        assert_eq!(verify.status.code(), Some(0), "{out}");
-        assert!(out.contains("计票复核"), "{out}");
-        let py = Command::new("python3")
-            .arg(dir.join("verify_packet.py"))
-            .arg(&dir)
-            .output()
-            .unwrap();
-        let out = String::from_utf8_lossy(&py.stdout);
-        assert_eq!(py.status.code(), Some(0), "{out}");
-        assert!(out.contains("review recounted: 30 valid papers"), "{out}");
+            let verify = Command::new(env!("CARGO_BIN_EXE_congress"))
+                .arg("verify")
+                .arg(&dir)
+                .env("RUST_LOG", "error")
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&verify.stdout);
+            assert_eq!(verify.status.code(), Some(0), "{out}");
+            assert!(out.contains("计票复核"), "{out}");
+            let py = Command::new("python3")
+                .arg(dir.join("verify_packet.py"))
+                .arg(&dir)
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&py.stdout);
+            assert_eq!(py.status.code(), Some(0), "{out}");
+            assert!(out.contains("review recounted: 30 valid papers"), "{out}");
 
-        // One changed grade count in the record: the signature and both recounts fail.
-        let raw = std::fs::read_to_string(dir.join("record.json")).unwrap();
-        let from = format!("\"counts\":{}", serde_json::json!(want.counts[0]));
-        let mut tampered = want.counts[0].clone();
-        tampered[0][0] += 1;
-        let to = format!("\"counts\":{}", serde_json::json!(tampered));
-        assert!(raw.contains(&from));
-        std::fs::write(dir.join("record.json"), raw.replacen(&from, &to, 1)).unwrap();
-        let py = Command::new("python3")
-            .arg(dir.join("verify_packet.py"))
-            .arg(&dir)
-            .output()
-            .unwrap();
-        let out = String::from_utf8_lossy(&py.stdout);
-        assert_eq!(py.status.code(), Some(1), "{out}");
-        assert!(out.contains("FAIL ") && out.contains("review recounted"), "{out}");
-        let verify = Command::new(env!("CARGO_BIN_EXE_congress"))
-            .arg("verify")
-            .arg(&dir)
-            .env("RUST_LOG", "error")
-            .output()
-            .unwrap();
-        assert_eq!(verify.status.code(), Some(1));
-    });
-});
+            // One changed grade count in the record: the signature and both recounts fail.
+            let raw = std::fs::read_to_string(dir.join("record.json")).unwrap();
+            let from = format!("\"counts\":{}", serde_json::json!(want.counts[0]));
+            let mut tampered = want.counts[0].clone();
+            tampered[0][0] += 1;
+            let to = format!("\"counts\":{}", serde_json::json!(tampered));
+            assert!(raw.contains(&from));
+            std::fs::write(dir.join("record.json"), raw.replacen(&from, &to, 1)).unwrap();
+            let py = Command::new("python3")
+                .arg(dir.join("verify_packet.py"))
+                .arg(&dir)
+                .output()
+                .unwrap();
+            let out = String::from_utf8_lossy(&py.stdout);
+            assert_eq!(py.status.code(), Some(1), "{out}");
+            assert!(
+                out.contains("FAIL ") && out.contains("review recounted"),
+                "{out}"
+            );
+            let verify = Command::new(env!("CARGO_BIN_EXE_congress"))
+                .arg("verify")
+                .arg(&dir)
+                .env("RUST_LOG", "error")
+                .output()
+                .unwrap();
+            assert_eq!(verify.status.code(), Some(1));
+        });
+    }
+);
 
 // The pages in Chromium: the phone's grid at 390 px, the result page at 390 and 1366 px, the
 // printed sheet; saved under `<target>/screenshots/review-*.png`, none scrolls sideways.
@@ -398,7 +445,13 @@ fn review_pages_in_chromium() {
                 fits_and_shoot(driver, name, width).await.expect("shot");
             }
         };
-        shoot(app.url(&format!("/box/{cid}/{kid}")), "review-ballot", 390, 2400).await;
+        shoot(
+            app.url(&format!("/box/{cid}/{kid}")),
+            "review-ballot",
+            390,
+            2400,
+        )
+        .await;
         for e in 0..EVALUATORS {
             evaluate(&app, &fx, &cid, &kid, e).await;
         }
@@ -406,7 +459,13 @@ fn review_pages_in_chromium() {
         let result = app.url(&format!("/b/{cid}/{kid}/result"));
         shoot(result.clone(), "review-result", 390, 6000).await;
         shoot(result, "review-result", 1366, 4200).await;
-        shoot(app.url(&format!("/b/{cid}/{kid}/result/print")), "review-print", 900, 5200).await;
+        shoot(
+            app.url(&format!("/b/{cid}/{kid}/result/print")),
+            "review-print",
+            900,
+            5200,
+        )
+        .await;
         driver.quit().await.expect("quit");
     });
 }

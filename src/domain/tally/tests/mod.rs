@@ -74,7 +74,9 @@ pub(super) fn run(
 pub(super) fn detail(r: &ContestResult) -> &ElectionResult {
     match &r.detail {
         ContestDetail::Election(e) => e,
-        ContestDetail::Motion(_) | ContestDetail::Review(_) => panic!("expected an election result"),
+        ContestDetail::Motion(_) | ContestDetail::Review(_) => {
+            panic!("expected an election result")
+        }
     }
 }
 
