@@ -74,26 +74,20 @@ def signed(cid, b):  # v2: the contest key, every ballot's signature, each token
     tokens = [x.get("token") for x in b["ballots"]]
     check(len(set(tokens)) == len(tokens) and b["paper"] <= b["cast"], cid + ": tokens unique; paper %d <= cast" % b["paper"])
 
-def review(c, b):  # 述职评议 (rules H2-H4): counts, shares, ranks, follow-up recomputed from the ballots
-    d, res = c["review"], c["result"]
+def review(c, b):  # 述职评议 (rules H2-H4): grades, shares, ranks, follow-up recounted from the ballots
+    d, res, f = c["review"], c["result"], c["threshold"]["fraction"]
     P, N, G = len(d["persons"]), len(d["dimensions"]), len(d["grades"])
-    cnt, valid = [[[0] * G for _ in range(N)] for _ in range(P)], 0
-    for x in b["ballots"]:
-        g = x["choices"].get("review") if list(x["choices"]) == ["review"] else None
-        if isinstance(g, list) and len(g) == P and all(isinstance(r, list) and len(r) == N and all(type(v) is int and 0 <= v < G for v in r) for r in g):
-            valid += 1
-            for p, r in enumerate(g):
-                for k, v in enumerate(r):
-                    cnt[p][k][v] += 1
-    given, f, void = valid * N, c["threshold"]["fraction"], res["void"]
+    ok = lambda g: isinstance(g, list) and len(g) == P and all(isinstance(r, list) and len(r) == N and all(type(v) is int and 0 <= v < G for v in r) for r in g)
+    grids = [x["choices"]["review"] for x in b["ballots"] if list(x["choices"]) == ["review"] and ok(x["choices"]["review"])]
+    cnt = [[[sum(g[p][k] == v for g in grids) for v in range(G)] for k in range(N)] for p in range(P)]
+    given, void = len(grids) * N, res["void"]
     need = max(1, given * f["num"] // f["den"] + 1 if f["strict"] else -(-given * f["num"] // f["den"]))
-    fav = [sum(sum(row[:d["favourable"]]) for row in cnt[p]) for p in range(P)]
-    worst = [sum(row[-1] for row in cnt[p]) for p in range(P)]
+    fav, worst = [sum(sum(r[:d["favourable"]]) for r in x) for x in cnt], [sum(r[-1] for r in x) for x in cnt]
     mine = [[cnt[p], given, fav[p], (fav[p] * 20000 + given) // (2 * given) if given else 0, worst[p],
              0 if void else 1 + sum(o > fav[p] for o in fav), not void and given > 0 and worst[p] >= need] for p in range(P)]
     theirs = [[x[k] for k in ("counts", "given", "favourable", "share_bp", "worst", "rank", "follow_up")] for x in res["detail"]["review"]["persons"]]
-    check(mine == theirs and [valid, len(b["ballots"]) - valid, need] == [res["valid"], res["invalid"], res["threshold"]["min_for"]],
-          c["id"] + ": review recounted: %d valid papers, grades, shares, ranks, follow-up as recorded" % valid)
+    check(mine == theirs and [len(grids), len(b["ballots"]) - len(grids), need] == [res["valid"], res["invalid"], res["threshold"]["min_for"]],
+          c["id"] + ": review recounted: %d valid papers, grades, shares, ranks, follow-up as recorded" % len(grids))
 
 def main():
     raw = read("record.json")
