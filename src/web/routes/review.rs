@@ -131,7 +131,8 @@ async fn render(
     staff: &Staff,
     congress: &Congress,
     id: &str,
-    sticky: Option<(ReviewForm, Vec<String>)>,
+    sticky: Option<ReviewForm>,
+    problems: Vec<String>,
 ) -> WebResult<HttpResponse> {
     let s = load(state, congress, id).await?;
     let c = &s.contest;
@@ -141,7 +142,7 @@ async fn render(
             .has_opened()
             .then(|| format!("本事项{}，评议设置已锁定。", c.state.zh()))
     });
-    let (form, problems) = sticky.unwrap_or_else(|| (ReviewForm::of(&s.def), Vec::new()));
+    let form = sticky.unwrap_or_else(|| ReviewForm::of(&s.def));
     let body = html! {
         p { a href=(base) { "← " (c.def.title) } }
         h1 { (c.def.title) " · 评议设置" }
@@ -200,7 +201,7 @@ async fn show(
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
-    render(&state, &req, &staff, &congress, &id, None).await
+    render(&state, &req, &staff, &congress, &id, None, Vec::new()).await
 }
 
 async fn save(
@@ -216,7 +217,7 @@ async fn save(
     let def = match form.definition() {
         Ok(def) => def,
         Err(problems) => {
-            let resp = render(&state, &req, &staff, &congress, &id, Some((form, problems)));
+            let resp = render(&state, &req, &staff, &congress, &id, Some(form), problems);
             return Ok(unprocessable(resp.await?));
         }
     };
@@ -238,7 +239,7 @@ async fn save(
         )),
         Err(e) => {
             let problems = form_errors(e)?;
-            let resp = render(&state, &req, &staff, &congress, &id, Some((form, problems)));
+            let resp = render(&state, &req, &staff, &congress, &id, Some(form), problems);
             Ok(unprocessable(resp.await?))
         }
     }
@@ -252,7 +253,7 @@ async fn from_election(
     form: web::Form<FromElection>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
+    let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
     let actor = actor(&staff, &req);
     let (c2, id2, election) = (cid.clone(), id.clone(), form.into_inner().election);
     let res = state
@@ -263,8 +264,8 @@ async fn from_election(
         })
         .await?;
     let to = format!("/c/{cid}/contests/{id}/review");
-    Ok(match res {
-        Ok(def) => redirect_with(
+    match res {
+        Ok(def) => Ok(redirect_with(
             &state,
             &to,
             true,
@@ -272,9 +273,13 @@ async fn from_election(
                 "已取主席团选举的当选名单：被评议人共 {} 名。",
                 def.persons.len()
             ),
-        ),
-        Err(e) => redirect_with(&state, &to, false, form_errors(e)?.join("；")),
-    })
+        )),
+        Err(e) => {
+            let problems = form_errors(e)?;
+            let resp = render(&state, &req, &staff, &congress, &id, None, problems);
+            Ok(unprocessable(resp.await?))
+        }
+    }
 }
 
 /// A counted review and its result (404 before it is counted, like every result).

@@ -756,7 +756,7 @@ pub fn html_steps() -> Vec<Step> {
             .audit("contest.delete"),
         ),
         // 述职评议 (issue 15.3): its settings page, saving them, taking the persons from a
-        // presidium election (not counted yet: refused with a flash, 303), then deleted.
+        // presidium election (not counted yet: refused, 422), then deleted.
         Owner(
             post(
                 "/c/{cid}/contests/new",
@@ -780,12 +780,15 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("review.define"),
         ),
-        Walk(post(
-            "/c/{cid}/contests/{id}/review/from-election",
-            "/c/$cid/contests/$review/review/from-election",
-            Body::Form(&[("election", "$election")]),
-            OWN,
-        )),
+        Walk(
+            post(
+                "/c/{cid}/contests/{id}/review/from-election",
+                "/c/$cid/contests/$review/review/from-election",
+                Body::Form(&[("election", "$election")]),
+                [L, 403, 403, 403, 422],
+            )
+            .says("不是已计票的主席团选举"),
+        ),
         Owner(post(
             "/c/{cid}/contests/{id}/delete",
             "/c/$cid/contests/$review/delete",
