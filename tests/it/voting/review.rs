@@ -452,6 +452,17 @@ fn review_pages_in_chromium() {
             2400,
         )
         .await;
+        crate::common::browser::log_in(
+            &driver,
+            &app.url("/login"),
+            fixture::ORGANISER,
+            fixture::ORGANISER_PASSWORD,
+        )
+        .await
+        .expect("staff login");
+        let settings = app.url(&format!("/c/{cid}/contests/{kid}/review"));
+        shoot(settings.clone(), "review-settings", 390, 1600).await;
+        shoot(settings, "review-settings", 1366, 1000).await;
         for e in 0..EVALUATORS {
             evaluate(&app, &fx, &cid, &kid, e).await;
         }
