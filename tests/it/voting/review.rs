@@ -283,13 +283,13 @@ both_backends!(
                 assert!(page.contains(name));
             }
             // The board lists the 30 papers as grids; the projector shows the outcome line.
-        let (status, board) = anon.get_text(&format!("/b/{cid}/{kid}")).await;
-        assert_eq!(status, 200, "{board}");
-        assert_eq!(board.matches("评议表 (等次序号").count(), 30, "{board}");
-        let (status, screen) = anon.get_text(&format!("/b/{cid}/screen")).await;
-        assert_eq!(status, 200);
-        assert!(screen.contains("述职评议 7 人, 列入跟进: 何芳"), "{screen}");
-        let (status, sheet) = anon.get_text(&format!("/b/{cid}/{kid}/result/print")).await;
+            let (status, board) = anon.get_text(&format!("/b/{cid}/{kid}")).await;
+            assert_eq!(status, 200, "{board}");
+            assert_eq!(board.matches("评议表 (等次序号").count(), 30, "{board}");
+            let (status, screen) = anon.get_text(&format!("/b/{cid}/screen")).await;
+            assert_eq!(status, 200);
+            assert!(screen.contains("述职评议 7 人, 列入跟进: 何芳"), "{screen}");
+            let (status, sheet) = anon.get_text(&format!("/b/{cid}/{kid}/result/print")).await;
             assert_eq!(status, 200);
             assert!(sheet.contains("述职评议结果公示") && sheet.contains("/static/print.css"));
             assert_eq!(sheet.matches("<svg class=\"rvchart\"").count(), 7);
