@@ -6,7 +6,8 @@
 //! - `record`: certifying, the signature checked with OpenSSL and ed25519-dalek, the addenda,
 //!   the state machine's refusals, the API;
 //! - `export`: `congress export` then `congress verify` as subprocesses, a tamper, the zip;
-//! - `browser`: screenshots of the printable record and the projector in headless Chromium.
+//! - `browser`: screenshots of the printable record and the projector in headless Chromium;
+//! - `review_persons`: a 述职评议's persons taken from the counted presidium election.
 
 mod board;
 mod browser;
@@ -16,6 +17,7 @@ mod hall;
 mod pages;
 mod record;
 mod record_api;
+mod review_persons;
 
 use sha2::{Digest, Sha256};
 
