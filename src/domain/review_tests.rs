@@ -215,3 +215,43 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_grid_has_one_spelling() {
+    use serde_json::json;
+    let c = Choices::Review {
+        grid: vec![vec![0, 1], vec![3, 2]],
+    };
+    let v = c.to_value();
+    assert_eq!(v, json!({"review": [[0, 1], [3, 2]]}));
+    assert_eq!(Choices::from_value(&v).unwrap(), c);
+    for bad in [
+        json!({"review": [[0, -1]]}),
+        json!({"review": [[0.5]]}),
+        json!({"review": [["0"]]}),
+        json!({"review": [0, 1]}),
+        json!({"review": [[0]], "vote": "for"}),
+        json!({"review": [[4294967296u64]]}),
+    ] {
+        assert!(Choices::from_value(&bad).is_err(), "{bad}");
+    }
+    // An election or motion ballot in a review is 废票, and a review paper in an election.
+    let r = tally(
+        &spec(1),
+        Turnout {
+            issued: 3,
+            roster: 3,
+        },
+        &[Choices::Motion {
+            vote: crate::domain::ballot::Mark::For,
+        }],
+    );
+    assert_eq!((r.valid, r.invalid), (0, 1));
+    assert!(r
+        .invalid_reasons
+        .contains_key(ReviewFault::NotReview.category()));
+    assert_eq!(
+        crate::domain::ballot::read_motion(&c),
+        Err(crate::domain::ballot::InvalidReason::NotVote)
+    );
+}
