@@ -237,6 +237,7 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
     let page = probe.ballot(&cid, &kid).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.len() < 20 * 1024, "{} bytes", page.body.len());
+    eprintln!("review paper, 7 x 5 x 4: {} bytes of HTML", page.body.len());
     assert_eq!(page.body.matches("type=\"radio\"").count(), 7 * 5 * 4);
     let mut missing = form_fields(0);
     missing.retain(|(k, _)| k != "g.3.2");
