@@ -12,6 +12,8 @@ mod candidates;
 mod detail;
 mod upload;
 
+pub(crate) use upload::read_file as read_upload;
+
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;

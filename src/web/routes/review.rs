@@ -5,17 +5,19 @@
 //! `/b/{cid}/{kid}/result` of every contest.
 //!
 //! URL map: `GET|POST /c/{cid}/contests/{id}/review` · `POST /c/{cid}/contests/{id}/review/from-election`
+//! · `POST /c/{cid}/contests/{id}/review/upload` (multipart: 姓名, 职务, 学院)
 //! · `GET /b/{cid}/{kid}/result.xlsx` · `GET /b/{cid}/{kid}/result/print`.
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
-use super::contests::{edit_refusal, form_errors, unprocessable};
+use super::contests::{edit_refusal, form_errors, read_upload, unprocessable};
 use crate::domain::candidates::ElectionKind;
 use crate::domain::contest::{Contest, ContestKind};
 use crate::domain::review::{parse_labels, parse_persons, ReviewDefinition, ReviewPerson};
 use crate::domain::tally::{ContestDetail, ReviewResult};
+use crate::import::read_table;
 use crate::packet::review_xlsx;
 use crate::service::{self, publish, results};
 use crate::storage::repo::congress::Congress;
@@ -168,6 +170,12 @@ async fn render(
                     div.actions { button type="submit" { "取当选名单" } }
                 }
             }
+            h2 #upload { "从文件导入被评议人" }
+            p.hint { "CSV（UTF-8或GBK）或Excel文件，第一行为表头，列依次为：姓名、职务、学院。导入的名单替换现有被评议人。" }
+            form.stack method="post" enctype="multipart/form-data" action={(base) "/review/upload?csrf=" (staff.csrf())} {
+                input type="file" name="file" required accept=".csv,.xlsx,.xls";
+                div.actions { button type="submit" { "导入" } }
+            }
             h2 #edit { "修改评议设置" }
             (errors(&problems))
             form.stack method="post" action={(base) "/review"} {
@@ -282,6 +290,60 @@ async fn from_election(
     }
 }
 
+/// Replaces the persons with a file's rows (姓名, 职务, 学院 after a header row): the whole
+/// file or nothing (H1).
+async fn upload(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<(String, String)>,
+    payload: actix_multipart::Multipart,
+) -> WebResult<HttpResponse> {
+    let (cid, id) = path.into_inner();
+    let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
+    let (name, bytes) = read_upload(payload).await?;
+    let persons: Vec<ReviewPerson> = match read_table(&name, &bytes) {
+        Ok(t) => t
+            .rows
+            .iter()
+            .map(|r| ReviewPerson {
+                name: r.cell(0).trim().to_string(),
+                post: r.cell(1).trim().to_string(),
+                college: r.cell(2).trim().to_string(),
+            })
+            .collect(),
+        Err(errors) => {
+            let problems = errors.into_iter().map(|e| e.to_string()).collect();
+            let resp = render(&state, &req, &staff, &congress, &id, None, problems);
+            return Ok(unprocessable(resp.await?));
+        }
+    };
+    let actor = actor(&staff, &req);
+    let (c2, id2) = (cid.clone(), id.clone());
+    let res = state
+        .run(move |c| {
+            let (_, mut def) = service::contests::review_definition(c, &c2, &id2)?;
+            def.persons = persons;
+            Ok(service::contests::set_review(
+                c, &actor, &c2, &id2, &def, None,
+            ))
+        })
+        .await?;
+    match res {
+        Ok(def) => Ok(redirect_with(
+            &state,
+            &format!("/c/{cid}/contests/{id}/review"),
+            true,
+            format!("已从“{name}”导入被评议人 {} 名。", def.persons.len()),
+        )),
+        Err(e) => {
+            let problems = form_errors(e)?;
+            let resp = render(&state, &req, &staff, &congress, &id, None, problems);
+            Ok(unprocessable(resp.await?))
+        }
+    }
+}
+
 /// A counted review and its result (404 before it is counted, like every result).
 async fn counted(
     state: &AppState,
@@ -364,6 +426,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/c/{cid}/contests/{id}/review/from-election",
             web::post().to(from_election),
+        )
+        .route(
+            "/c/{cid}/contests/{id}/review/upload",
+            web::post().to(upload),
         )
         .route("/b/{cid}/{kid}/result.xlsx", web::get().to(xlsx))
         .route("/b/{cid}/{kid}/result/print", web::get().to(print));

@@ -300,6 +300,8 @@ const REVIEW_SETTINGS: &[(&str, &str)] = &[
     ("grades", "优秀\n称职\n基本称职\n不称职"),
     ("favourable", "2"),
 ];
+const REVIEW_PERSONS_CSV: &str =
+    "姓名,职务,学院\n赵敏,主席团成员,文学院\n张伟,学习部部长,信息学院\n";
 const CANDIDATE: &[(&str, &str)] = &[
     ("name", "赵敏"),
     ("student_no", "2021010100"),
@@ -788,6 +790,15 @@ pub fn html_steps() -> Vec<Step> {
                 [L, 403, 403, 403, 422],
             )
             .says("不是已计票的主席团选举"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/contests/{id}/review/upload",
+                "/c/$cid/contests/$review/review/upload",
+                Body::Upload("被评议人.csv", Src::Text(REVIEW_PERSONS_CSV)),
+                OWN,
+            )
+            .audit("review.define"),
         ),
         Owner(post(
             "/c/{cid}/contests/{id}/delete",

@@ -1,6 +1,7 @@
 //! 述职评议's persons taken from a counted presidium election (rule H1), through the settings
 //! page: the 当选 in the order elected, post 主席团成员, college from the candidate list, placed
-//! before the persons already listed; a motion is refused on the page.
+//! before the persons already listed; a CSV file replaces the list; a motion is refused on
+//! the page.
 
 use super::block_on;
 use super::fixture::{counted, COLLEGES};
@@ -70,6 +71,24 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
             ]
         );
         assert_eq!(def.dimensions, ["政治态度", "工作成效"]);
+        // A file replaces the list (UTF-8 with BOM, CRLF, a header row, as Excel saves it).
+        let csv =
+            "\u{feff}姓名,职务,学院\r\n孙悦,宣传部部长,理学院\r\n钱程,组织部部长,文学院\r\n\r\n";
+        let r = w
+            .org
+            .upload(
+                &format!("{base}/{id}/review/upload"),
+                "被评议人.csv",
+                csv.as_bytes().to_vec(),
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        let def = congress::storage::repo::reviews::get(&mut c, &id)
+            .unwrap()
+            .expect("a definition");
+        let names: Vec<&str> = def.persons.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["孙悦", "钱程"]);
+        assert_eq!(def.persons[0].post, "宣传部部长");
         // A motion is not a presidium election: refused on the page, nothing changed.
         let r = w
             .org

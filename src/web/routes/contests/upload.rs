@@ -15,7 +15,7 @@ use crate::web::page::{actor, load_congress, redirect_with};
 use crate::web::{AppState, MAX_UPLOAD_BYTES};
 
 /// The multipart field `file`: its file name and bytes.
-async fn read_file(mut payload: Multipart) -> WebResult<(String, Vec<u8>)> {
+pub(crate) async fn read_file(mut payload: Multipart) -> WebResult<(String, Vec<u8>)> {
     while let Some(field) = payload.next().await {
         let mut field =
             field.map_err(|e| WebError::BadRequest(format!("上传的内容无法读取：{e}")))?;
