@@ -10,6 +10,7 @@
 //! - [`verify`]: every check an observer makes, reading only the packet.
 //! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
 
+pub mod approval;
 pub mod board;
 mod error;
 pub mod format;

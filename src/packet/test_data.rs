@@ -357,6 +357,7 @@ fn packet_of(v1: bool) -> Sample {
             .as_bytes()
             .to_vec(),
         addenda,
+        approval: Default::default(),
     };
     Sample {
         key,

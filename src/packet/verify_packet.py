@@ -101,6 +101,28 @@ def main():
     for name in sorted(os.listdir(adir)) if os.path.isdir(adir) else []:
         if name.endswith(".json"):
             check(json.loads(read("addenda/" + name))["record_sha256"] == sha(raw), name + ": refers to this record.json")
+    approval(rec)
+
+def approval(rec):  # approval/: the candidate lists noticed, approved and elected are one (C5-C7, G4)
+    pdir = os.path.join(D, "approval")
+    steps = [(n, read("approval/" + n)) for n in sorted(os.listdir(pdir)) if n.endswith(".json")] if os.path.isdir(pdir) else []
+    shas, latest = {sha(b) for _, b in steps}, {}
+    for name, data in steps:
+        s = json.loads(data)
+        check(canon(s) == data and s["congress"] == rec["congress"]["id"] and name.endswith("." + s["kind"] + ".json"), name + ": canonical, this congress")
+        if "contest" in s:
+            latest[(s["contest"], s["kind"])] = s
+        if s["kind"] == "reply":
+            check(s["data"]["application_sha256"] in shas, name + ": answers an application in the packet")
+    for cid in sorted({c for c, _ in latest}):
+        n, h = latest.get((cid, "notice")), None
+        if n:
+            h = sha(canon(n["data"]["candidates"]))
+            check(h == n["candidates_sha256"], cid + ": noticed candidate list hash recomputes")
+            rc = [c for c in rec["contests"] if c["id"] == cid]
+            check(not rc or [c["id"] for c in rc[0]["candidates"]] == [c["id"] for c in n["data"]["candidates"]], cid + ": the record's candidates are the noticed list")
+        check(h is not None and all(latest.get((cid, k), {}).get("candidates_sha256") == h for k in ("party_approval", "federation_request")),
+              cid + ": approval and request refer to the noticed list")
 
 try:
     main()

@@ -55,6 +55,9 @@ pub struct PacketContents {
     /// `addenda/<name>.json` + `.sig`, keyed by name (approval, filing; approval-2... for
     /// corrections, see [`addendum_name`](crate::packet::format::addendum_name)).
     pub addenda: BTreeMap<String, Signed>,
+    /// `approval/<seq>.<kind>.json` + `.sig`, keyed by the path without the extension
+    /// ([`file_stem`](crate::packet::approval::file_stem)): the approval steps (C5-C7, G4).
+    pub approval: BTreeMap<String, Signed>,
 }
 
 impl PacketContents {
@@ -150,6 +153,10 @@ impl PacketContents {
         for (kind, signed) in &self.addenda {
             out.push(borrowed(addendum_path(kind), &signed.bytes));
             out.push((addendum_sig_path(kind), Cow::Owned(signed.sig.to_vec())));
+        }
+        for (stem, signed) in &self.approval {
+            out.push(borrowed(format!("{stem}.json"), &signed.bytes));
+            out.push((format!("{stem}.sig"), Cow::Owned(signed.sig.to_vec())));
         }
         Ok(out)
     }

@@ -15,6 +15,7 @@
 //! announced in the hall (`--expect-key`).
 
 pub(crate) mod ballots;
+mod approval;
 mod board;
 mod contest;
 mod extras;
@@ -150,6 +151,7 @@ pub fn verify_packet(dir: &Path, receipt: Option<&Path>) -> Checklist {
     if let Ok(bytes) = &record_bytes {
         extras::check_addenda(&mut list, dir, key.as_ref().ok(), bytes, record.as_ref());
     }
+    approval::check_approval(&mut list, dir, key.as_ref().ok(), record.as_ref());
     if let Some(path) = receipt {
         extras::check_receipt(&mut list, path, key.as_ref().ok(), record.as_ref(), &boards);
     }
