@@ -9,6 +9,9 @@ use super::PacketError;
 use crate::crypto::{canonical, sha256_hex, SigningKey};
 use crate::domain::approval::NoticeCandidate;
 
+/// The steps' directory in the packet.
+pub const APPROVAL_DIR: &str = "approval";
+
 /// Version of the step format.
 pub const STEP_VERSION: u32 = 1;
 
@@ -84,7 +87,7 @@ pub fn sign_step(key: &SigningKey, step: &Step) -> Result<Signed, PacketError> {
 
 /// The step's file in the packet, without the extension: `approval/003.notice`.
 pub fn file_stem(seq: i32, kind: &str) -> String {
-    format!("approval/{seq:03}.{kind}")
+    format!("{APPROVAL_DIR}/{seq:03}.{kind}")
 }
 
 #[cfg(test)]

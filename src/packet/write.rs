@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::approval::APPROVAL_DIR;
 use super::format::{
     addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id,
     parse_addendum_name, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE,
@@ -199,6 +200,11 @@ pub fn write_packet(dir: &Path, contents: &PacketContents) -> Result<(), PacketE
         let path = staging.path().join(sub);
         fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
     }
+    // `approval/` only when steps were recorded (issue 16): older packets stay as they were.
+    if files.iter().any(|(rel, _)| rel.starts_with(&format!("{APPROVAL_DIR}/"))) {
+        let path = staging.path().join(APPROVAL_DIR);
+        fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
+    }
     for (rel, bytes) in &files {
         let path = staging.path().join(rel);
         let mut file = fs::File::create_new(&path).map_err(PacketError::io("创建文件", &path))?;
@@ -308,7 +314,7 @@ fn inspect_target(dir: &Path, congress: &str) -> Result<bool, PacketError> {
         if kind.is_symlink() {
             return Err(PacketError::Symlink { path });
         }
-        let sub = [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR].contains(&name.as_str());
+        let sub = [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR, APPROVAL_DIR].contains(&name.as_str());
         if kind.is_file() && top_files.contains(&name.as_str()) {
             continue;
         }

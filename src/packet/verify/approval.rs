@@ -12,11 +12,9 @@ use serde_json::Value;
 
 use super::{read_file, same_bytes, show, Checklist, SMALL_LIMIT};
 use crate::crypto::{sha256_hex, to_canonical, PublicKey};
-use crate::packet::approval::{self as fmt, list_hash, Step, KINDS};
+use crate::packet::approval::{self as fmt, list_hash, Step, APPROVAL_DIR, KINDS};
 use crate::packet::format::Record;
 
-/// The directory of the steps in the packet.
-pub const APPROVAL_DIR: &str = "approval";
 
 pub(super) fn check_approval(
     list: &mut Checklist,

@@ -26,6 +26,8 @@ mod signed;
 mod signed_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod approval_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

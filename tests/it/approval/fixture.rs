@@ -264,4 +264,26 @@ impl World {
         }
         out
     }
+
+    /// Closes the open election with no ballots, declines the further round it proposes,
+    /// closes the congress, certifies and writes the filing packet into a temporary directory.
+    pub fn filing_packet(&self) -> tempfile::TempDir {
+        let mut c = self.app.db.db.conn().unwrap();
+        let a = Actor::cli("test");
+        let cid = &self.cid;
+        service::voting::close(&mut c, &a, cid, &self.election).unwrap();
+        service::results::finalise(&mut c, &a, cid, &self.election, true).unwrap();
+        for k in congress::storage::repo::contests::list(&mut c, cid).unwrap() {
+            if k.parent_id.as_deref() == Some(self.election.as_str()) {
+                service::contests::not_held(&mut c, &a, cid, &k.id, "另行择期选举").unwrap();
+            }
+        }
+        service::results::close_congress(&mut c, &a, cid).unwrap();
+        let key = self.app.state.signing_key(cid).unwrap();
+        service::record::certify_now(&mut c, &a, cid, &key).unwrap();
+        let contents = service::record::filing_packet(&mut c, cid, "http://127.0.0.1").unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        congress::packet::write_packet(tmp.path(), &contents).unwrap();
+        tmp
+    }
 }

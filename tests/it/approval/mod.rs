@@ -158,6 +158,26 @@ both_backends!(candidates_approved_noticed_with_one_objection, |kind: Kind| {
         // Everything done: the contest opens.
         w.open_contest(303).await;
     });
+    // Through to the filing packet: the steps are in it and verify, in Rust and in Python.
+    let dir = w.filing_packet();
+    let names: Vec<String> = std::fs::read_dir(dir.path().join("approval"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().any(|n| n.ends_with(".notice.json")), "{names:?}");
+    assert!(names.iter().any(|n| n.ends_with(".objection.sig")), "{names:?}");
+    let checks = congress::packet::verify_packet(dir.path(), None);
+    let bad: Vec<_> = checks.failures().map(|c| (&c.code, &c.detail)).collect();
+    assert!(checks.all_ok(), "{bad:?}");
+    assert!(checks.items.iter().any(|c| c.code == "approval.list" && c.ok));
+    let out = std::process::Command::new("python3")
+        .arg(dir.path().join("verify_packet.py"))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("approval and request refer to the noticed list"), "{text}");
 });
 
 both_backends!(presidium_contest_refused_before_the_notice_ends, |kind: Kind| {
