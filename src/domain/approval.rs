@@ -70,9 +70,7 @@ pub fn open_refusals(title: &str, s: &ListSteps, today: NaiveDate) -> Vec<String
     let mut out = Vec::new();
     let stale = "(候选人名单在此之后有改动, 须按现名单重新办理)";
     match &s.approval {
-        None => out.push(format!(
-            "规则C5: “{title}”的候选人名单尚未登记校党委批准"
-        )),
+        None => out.push(format!("规则C5: “{title}”的候选人名单尚未登记校党委批准")),
         Some(h) if Some(h) != current => out.push(format!(
             "规则C5: “{title}”登记的校党委批准不是现在的候选人名单{stale}"
         )),

@@ -81,7 +81,9 @@ impl Calendar {
 pub fn parse_dates(text: &str) -> Result<BTreeSet<NaiveDate>, String> {
     let mut out = BTreeSet::new();
     let items = text
-        .split([',', '，', '、', ';', '；', '\n', '\r', ' ', '\t', '\u{3000}'])
+        .split([
+            ',', '，', '、', ';', '；', '\n', '\r', ' ', '\t', '\u{3000}',
+        ])
         .map(str::trim)
         .filter(|s| !s.is_empty());
     for item in items {
@@ -158,7 +160,10 @@ mod tests {
         assert_eq!(cal.notice_end(d("2026-12-07"), 1), Some(d("2026-12-07")));
         // A Saturday start counts from Monday.
         assert_eq!(cal.notice_end(d("2026-12-05"), 1), Some(d("2026-12-07")));
-        assert_eq!(cal.working_days_between(d("2026-12-08"), d("2026-12-07")), 0);
+        assert_eq!(
+            cal.working_days_between(d("2026-12-08"), d("2026-12-07")),
+            0
+        );
         // A calendar where every day is a holiday never ends.
         let never = Calendar::new(d("2026-01-01").iter_days().take(500), []);
         assert_eq!(never.notice_end(d("2026-01-01"), 1), None);
@@ -167,10 +172,16 @@ mod tests {
     #[test]
     fn parses_lists_and_ranges() {
         let got = parse_dates("2025-10-01~2025-10-03，2025-10-08\n2025-10-05至2025-10-05").unwrap();
-        let want: BTreeSet<NaiveDate> = ["2025-10-01", "2025-10-02", "2025-10-03", "2025-10-05", "2025-10-08"]
-            .into_iter()
-            .map(d)
-            .collect();
+        let want: BTreeSet<NaiveDate> = [
+            "2025-10-01",
+            "2025-10-02",
+            "2025-10-03",
+            "2025-10-05",
+            "2025-10-08",
+        ]
+        .into_iter()
+        .map(d)
+        .collect();
         assert_eq!(got, want);
         assert!(parse_dates("").unwrap().is_empty());
         assert!(parse_dates("10月1日").unwrap_err().contains("10月1日"));

@@ -201,7 +201,10 @@ pub fn write_packet(dir: &Path, contents: &PacketContents) -> Result<(), PacketE
         fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
     }
     // `approval/` only when steps were recorded (issue 16): older packets stay as they were.
-    if files.iter().any(|(rel, _)| rel.starts_with(&format!("{APPROVAL_DIR}/"))) {
+    if files
+        .iter()
+        .any(|(rel, _)| rel.starts_with(&format!("{APPROVAL_DIR}/")))
+    {
         let path = staging.path().join(APPROVAL_DIR);
         fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
     }
@@ -314,7 +317,8 @@ fn inspect_target(dir: &Path, congress: &str) -> Result<bool, PacketError> {
         if kind.is_symlink() {
             return Err(PacketError::Symlink { path });
         }
-        let sub = [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR, APPROVAL_DIR].contains(&name.as_str());
+        let sub =
+            [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR, APPROVAL_DIR].contains(&name.as_str());
         if kind.is_file() && top_files.contains(&name.as_str()) {
             continue;
         }

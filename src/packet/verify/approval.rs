@@ -15,7 +15,6 @@ use crate::crypto::{sha256_hex, to_canonical, PublicKey};
 use crate::packet::approval::{self as fmt, list_hash, Step, APPROVAL_DIR, KINDS};
 use crate::packet::format::Record;
 
-
 pub(super) fn check_approval(
     list: &mut Checklist,
     dir: &Path,
@@ -44,7 +43,12 @@ pub(super) fn check_approval(
             steps.push((name.clone(), step));
             format!("签名有效, 规范 JSON: {what}")
         });
-        list.push("approval.step", None, &format!("审批步骤 {APPROVAL_DIR}/{name}.json"), outcome);
+        list.push(
+            "approval.step",
+            None,
+            &format!("审批步骤 {APPROVAL_DIR}/{name}.json"),
+            outcome,
+        );
     }
     // The latest step of each kind per contest, in file (= recording) order.
     let mut latest: BTreeMap<(String, String), &Step> = BTreeMap::new();
@@ -61,14 +65,24 @@ pub(super) fn check_approval(
             } else {
                 Err(format!("{name} 答复的申请 {} 不在材料包中", show(app)))
             };
-            list.push("approval.reply", None, &format!("{name} 答复的申请"), outcome);
+            list.push(
+                "approval.reply",
+                None,
+                &format!("{name} 答复的申请"),
+                outcome,
+            );
         }
     }
     let contests: BTreeSet<&String> = latest.keys().map(|(c, _)| c).collect();
     for c in contests {
         let notice = latest.get(&(c.clone(), fmt::NOTICE.to_string()));
         let outcome = notice_matches(c, notice.copied(), &latest, record);
-        list.push("approval.list", Some(c.as_str()), "候选人名单: 公示、批准与记录一致", outcome);
+        list.push(
+            "approval.list",
+            Some(c.as_str()),
+            "候选人名单: 公示、批准与记录一致",
+            outcome,
+        );
     }
 }
 
@@ -87,7 +101,11 @@ fn one(
         return Err(format!("{sig_file} 不是本公钥对 {file} 的有效签名"));
     }
     let value: Value = serde_json::from_slice(&bytes).map_err(|e| format!("{file}: {e}"))?;
-    same_bytes(&file, &to_canonical(&value).map_err(|e| e.to_string())?, &bytes)?;
+    same_bytes(
+        &file,
+        &to_canonical(&value).map_err(|e| e.to_string())?,
+        &bytes,
+    )?;
     let step: Step = serde_json::from_value(value).map_err(|e| format!("{file} 格式不符: {e}"))?;
     if step.v != fmt::STEP_VERSION || !KINDS.contains(&step.kind.as_str()) {
         return Err(format!("{file}: 未知的版本或类别 {}", show(&step.kind)));
@@ -97,7 +115,11 @@ fn one(
     }
     if let Some(r) = record {
         if step.congress != r.congress.id {
-            return Err(format!("{file} 属于大会 {}, 不是 {}", show(&step.congress), r.congress.id));
+            return Err(format!(
+                "{file} 属于大会 {}, 不是 {}",
+                show(&step.congress),
+                r.congress.id
+            ));
         }
     }
     Ok((step, sha256_hex(&bytes)))
@@ -123,7 +145,12 @@ fn notice_matches(
     for kind in [fmt::PARTY_APPROVAL, fmt::FEDERATION_REQUEST] {
         match latest.get(&(contest.to_string(), kind.to_string())) {
             Some(s) if s.candidates_sha256.as_deref() == Some(hash.as_str()) => {}
-            Some(_) => return Err(format!("最后一次{}针对的不是公示的名单", fmt::kind_zh(kind))),
+            Some(_) => {
+                return Err(format!(
+                    "最后一次{}针对的不是公示的名单",
+                    fmt::kind_zh(kind)
+                ))
+            }
             None => return Err(format!("没有{}记录", fmt::kind_zh(kind))),
         }
     }
@@ -134,5 +161,7 @@ fn notice_matches(
             return Err("记录中的候选人与公示的名单不同(人选或顺序)".to_string());
         }
     }
-    Ok(format!("名单哈希 {hash}, 经批准、请示并公示, 与记录中的候选人一致"))
+    Ok(format!(
+        "名单哈希 {hash}, 经批准、请示并公示, 与记录中的候选人一致"
+    ))
 }

@@ -41,7 +41,11 @@ fn put(dir: &Path, key: &SigningKey, seq: i32, s: &Step) -> String {
 fn noticed(dir: &Path) -> Vec<NoticeCandidate> {
     let record: Record =
         serde_json::from_slice(&fs::read(dir.join("record.json")).unwrap()).unwrap();
-    let c = record.contests.iter().find(|c| c.id == "presidium").unwrap();
+    let c = record
+        .contests
+        .iter()
+        .find(|c| c.id == "presidium")
+        .unwrap();
     c.candidates
         .iter()
         .map(|k| NoticeCandidate {
@@ -59,11 +63,61 @@ fn noticed(dir: &Path) -> Vec<NoticeCandidate> {
 fn steps(dir: &Path, key: &SigningKey, list: &[NoticeCandidate]) {
     let h = list_hash(list).unwrap();
     let c = Some("presidium");
-    put(dir, key, 1, &step("party_approval", c, Some(&h), json!({"body":"校党委","reference":"党字8号","date":"2026-11-01"})));
-    put(dir, key, 2, &step("federation_request", c, Some(&h), json!({"body":"省学联","reply":"同意","date":"2026-11-02"})));
-    put(dir, key, 3, &step("notice", c, Some(&h), json!({"start":"2026-11-03","days":5,"holidays":[],"workdays":[],"end":"2026-11-09","candidates":list})));
-    let app = put(dir, key, 4, &step("application_convene", None, None, json!({"body":"省学联","start":"2026-12-01","end":"2026-12-01"})));
-    put(dir, key, 5, &step("reply", None, None, json!({"application_sha256":app,"application_kind":"application_convene","body":"省学联","reference":"","reply":"同意召开","date":"2026-11-10"})));
+    put(
+        dir,
+        key,
+        1,
+        &step(
+            "party_approval",
+            c,
+            Some(&h),
+            json!({"body":"校党委","reference":"党字8号","date":"2026-11-01"}),
+        ),
+    );
+    put(
+        dir,
+        key,
+        2,
+        &step(
+            "federation_request",
+            c,
+            Some(&h),
+            json!({"body":"省学联","reply":"同意","date":"2026-11-02"}),
+        ),
+    );
+    put(
+        dir,
+        key,
+        3,
+        &step(
+            "notice",
+            c,
+            Some(&h),
+            json!({"start":"2026-11-03","days":5,"holidays":[],"workdays":[],"end":"2026-11-09","candidates":list}),
+        ),
+    );
+    let app = put(
+        dir,
+        key,
+        4,
+        &step(
+            "application_convene",
+            None,
+            None,
+            json!({"body":"省学联","start":"2026-12-01","end":"2026-12-01"}),
+        ),
+    );
+    put(
+        dir,
+        key,
+        5,
+        &step(
+            "reply",
+            None,
+            None,
+            json!({"application_sha256":app,"application_kind":"application_convene","body":"省学联","reference":"","reply":"同意召开","date":"2026-11-10"}),
+        ),
+    );
 }
 
 /// `verify_packet.py` on `dir`: whether it passed, and its output.
@@ -73,7 +127,10 @@ fn python(dir: &Path) -> (bool, String) {
         .arg(dir)
         .output()
         .expect("python3");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 #[test]
@@ -86,7 +143,10 @@ fn consistent_steps_verify() {
     assert!(checks.items.iter().any(|c| c.code == "approval.list"));
     let (ok, out) = python(&dir);
     assert!(ok, "{out}");
-    assert!(out.contains("presidium: the record's candidates are the noticed list"), "{out}");
+    assert!(
+        out.contains("presidium: the record's candidates are the noticed list"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -98,7 +158,10 @@ fn a_notice_of_another_list_fails() {
     let checks = verify_packet(&dir, None);
     assert_eq!(failed(&checks), [at("approval.list", Some("presidium"))]);
     let (ok, out) = python(&dir);
-    assert!(!ok && out.contains("FAIL presidium: the record's candidates"), "{out}");
+    assert!(
+        !ok && out.contains("FAIL presidium: the record's candidates"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -117,7 +180,10 @@ fn a_changed_byte_or_a_missing_application_fails() {
     let path = dir.join("approval/003.notice.json");
     let text = fs::read_to_string(&path).unwrap().replace("简介", "简历");
     fs::write(&path, text).unwrap();
-    let codes: Vec<String> = failed(&verify_packet(&dir, None)).into_iter().map(|f| f.0).collect();
+    let codes: Vec<String> = failed(&verify_packet(&dir, None))
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
     assert!(codes.contains(&"approval.step".to_string()), "{codes:?}");
     assert!(!python(&dir).0);
 }

@@ -14,8 +14,8 @@
 //! summary, addenda, the receipt), [`pin`] the comparison of the key with the fingerprint
 //! announced in the hall (`--expect-key`).
 
-pub(crate) mod ballots;
 mod approval;
+pub(crate) mod ballots;
 mod board;
 mod contest;
 mod extras;
@@ -23,11 +23,11 @@ pub mod pin;
 mod signed;
 
 #[cfg(test)]
+mod approval_tests;
+#[cfg(test)]
 mod signed_tests;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod approval_tests;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;

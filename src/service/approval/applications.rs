@@ -46,9 +46,8 @@ pub fn generate_application(
     let (kind, mut data) = match input {
         ApplicationInput::Convene { body, start, end } => {
             let body = text("报送的上级学联", body, 100, &mut p);
-            let dates = [start, end].map(|d| {
-                chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok()
-            });
+            let dates =
+                [start, end].map(|d| chrono::NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
             match dates {
                 [Some(a), Some(b)] if b >= a => {}
                 [Some(_), Some(_)] => p.push("会期的结束日期早于开始日期".to_string()),
@@ -59,7 +58,11 @@ pub fn generate_application(
                 json!({"body": body, "start": start.trim(), "end": end.trim()}),
             )
         }
-        ApplicationInput::Charter { body, title, text: t } => {
+        ApplicationInput::Charter {
+            body,
+            title,
+            text: t,
+        } => {
             let body = text("报送的上级学联", body, 100, &mut p);
             let title = text("章程名称", title, 200, &mut p);
             let t = text("章程全文", t, MAX_CHARTER_CHARS, &mut p);
@@ -159,7 +162,12 @@ pub fn record_reply(
             .ok_or_else(|| {
                 ServiceError::NotFound(format!("第{}号申请不存在", input.application))
             })?;
-        let applied = app.step.recorded_at.get(..10).unwrap_or_default().to_string();
+        let applied = app
+            .step
+            .recorded_at
+            .get(..10)
+            .unwrap_or_default()
+            .to_string();
         if date.is_some_and(|d| d.to_string() < applied) {
             return Err(ServiceError::invalid(format!(
                 "答复日期早于申请生成的日期 {applied}"

@@ -170,13 +170,13 @@ pub fn overview(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Ove
                 .and_then(|s| s.step.candidates_sha256.clone())
         };
         let notice_step = steps.iter().rev().find(|s| s.step.kind == fmt::NOTICE);
-        let notice = notice_step.and_then(|s| Some((date(&s.field("start"))?, date(&s.field("end"))?)));
+        let notice =
+            notice_step.and_then(|s| Some((date(&s.field("start"))?, date(&s.field("end"))?)));
         let status = ListSteps {
             current: hash.clone(),
             approval: latest_hash(fmt::PARTY_APPROVAL),
             request: latest_hash(fmt::FEDERATION_REQUEST),
-            notice: notice_step
-                .and_then(|s| Some((s.step.candidates_sha256.clone()?, notice?.1))),
+            notice: notice_step.and_then(|s| Some((s.step.candidates_sha256.clone()?, notice?.1))),
             notice_override: latest_hash(fmt::NOTICE_OVERRIDE),
             unhandled_objections: objections
                 .iter()
@@ -308,7 +308,10 @@ pub(super) fn past_date(label: &str, value: &str, problems: &mut Vec<String>) ->
             None
         }
         Some(d) if d > today_cst() => {
-            problems.push(format!("“{label}”{d} 晚于今天({}), 不能登记尚未发生的事", today_cst()));
+            problems.push(format!(
+                "“{label}”{d} 晚于今天({}), 不能登记尚未发生的事",
+                today_cst()
+            ));
             None
         }
         Some(d) => Some(d),
@@ -373,8 +376,9 @@ pub fn packet_files(
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(&r.sig)
             .map_err(internal)?;
-        let sig: [u8; crate::crypto::keys::SIGNATURE_LEN] =
-            bytes.try_into().map_err(|_| internal("stored step signature has a wrong length"))?;
+        let sig: [u8; crate::crypto::keys::SIGNATURE_LEN] = bytes
+            .try_into()
+            .map_err(|_| internal("stored step signature has a wrong length"))?;
         out.insert(
             fmt::file_stem(r.seq, &r.kind),
             crate::packet::Signed {

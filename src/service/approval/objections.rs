@@ -57,7 +57,7 @@ pub fn submit_objection(
     let contact = text("联系方式", &input.contact, 100, &mut p);
     invalid(p)?;
     let bucket = format!("objection:addr:{addr}");
-    Ok(write_tx(conn, |c| {
+    let id = write_tx(conn, |c| {
         if users::failures_since(c, &bucket, now_ms() - WINDOW_MS)? >= MAX_OBJECTIONS_PER_ADDR {
             return Ok(None);
         }
@@ -72,14 +72,19 @@ pub fn submit_objection(
         let Some((a, cand)) = found else {
             return Err(ServiceError::invalid("请选择公示名单中的候选人"));
         };
-        let noticed = a.latest(fmt::NOTICE).is_some_and(|n| {
-            n.step.candidates_sha256.as_deref() == Some(a.hash.as_str())
-        }) && a.notice.is_some_and(|(start, _)| start <= today_cst());
+        let noticed = a
+            .latest(fmt::NOTICE)
+            .is_some_and(|n| n.step.candidates_sha256.as_deref() == Some(a.hash.as_str()))
+            && a.notice.is_some_and(|(start, _)| start <= today_cst());
         if !noticed || a.contest.state.has_opened() {
             return Err(ServiceError::Conflict(format!(
                 "“{}”的候选人名单{}, 不受理异议",
                 a.contest.def.title,
-                if a.contest.state.has_opened() { "已经付诸选举" } else { "不在公示中" }
+                if a.contest.state.has_opened() {
+                    "已经付诸选举"
+                } else {
+                    "不在公示中"
+                }
             )));
         }
         let id = new_id("o");
@@ -115,8 +120,8 @@ pub fn submit_objection(
             Some(json!({"candidate": cand.name, "contest": a.contest.id}).to_string()),
         )?;
         Ok(Some(id))
-    })?
-    .ok_or(ObjectionRefused::Throttled)?)
+    })?;
+    id.ok_or(ObjectionRefused::Throttled)
 }
 
 /// Records how an objection was handled (once) and signs the handling as a step of the

@@ -8,9 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::packet::approval::kind_zh;
-use crate::service::approval::{
-    self, ApplicationInput, NotesInput, ReplyInput, StepInput,
-};
+use crate::service::approval::{self, ApplicationInput, NotesInput, ReplyInput, StepInput};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::WebResult;
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
@@ -66,7 +64,12 @@ async fn notes(
     state
         .run(move |c| Ok(approval::set_notes(c, &who, &c2, &kid, &cand, &input)?))
         .await?;
-    Ok(redirect_with(&state, &back(&cid), true, "已保存候选人的公示信息。"))
+    Ok(redirect_with(
+        &state,
+        &back(&cid),
+        true,
+        "已保存候选人的公示信息。",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -154,9 +157,18 @@ async fn handle(
     let handling = form.into_inner().handling;
     let c2 = cid.clone();
     state
-        .run(move |c| Ok(approval::handle_objection(c, &who, &key, &c2, &oid, &handling)?))
+        .run(move |c| {
+            Ok(approval::handle_objection(
+                c, &who, &key, &c2, &oid, &handling,
+            )?)
+        })
         .await?;
-    Ok(redirect_with(&state, &back(&cid), true, "已登记异议的处理结果。"))
+    Ok(redirect_with(
+        &state,
+        &back(&cid),
+        true,
+        "已登记异议的处理结果。",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -206,7 +218,11 @@ async fn application(
         &state,
         &format!("/c/{cid}/approval/steps/{}", s.seq),
         true,
-        format!("已生成{} (第{}号), 可打印或下载签名文件。", kind_zh(&s.step.kind), s.seq),
+        format!(
+            "已生成{} (第{}号), 可打印或下载签名文件。",
+            kind_zh(&s.step.kind),
+            s.seq
+        ),
     ))
 }
 
@@ -243,7 +259,12 @@ async fn reply(
     state
         .run(move |c| Ok(approval::record_reply(c, &who, &key, &c2, &input)?))
         .await?;
-    Ok(redirect_with(&state, &back(&cid), true, "已登记上级学联的答复。"))
+    Ok(redirect_with(
+        &state,
+        &back(&cid),
+        true,
+        "已登记上级学联的答复。",
+    ))
 }
 
 #[derive(Deserialize)]
@@ -281,9 +302,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/c/{cid}/approval/contests/{kid}/candidates/{cand}",
             web::post().to(notes),
         )
-        .route("/c/{cid}/approval/contests/{kid}/steps", web::post().to(step))
+        .route(
+            "/c/{cid}/approval/contests/{kid}/steps",
+            web::post().to(step),
+        )
         .route("/c/{cid}/approval/objections/{oid}", web::post().to(handle))
-        .route("/c/{cid}/approval/applications", web::post().to(application))
+        .route(
+            "/c/{cid}/approval/applications",
+            web::post().to(application),
+        )
         .route("/c/{cid}/approval/replies", web::post().to(reply))
         .route(
             "/c/{cid}/approval/session-override",

@@ -34,7 +34,10 @@ fn day(s: &str) -> String {
 
 fn convene(congress: &Congress, s: &StoredStep) -> Markup {
     let d = &s.step.data;
-    let colleges = d["delegates_by_college"].as_array().cloned().unwrap_or_default();
+    let colleges = d["delegates_by_college"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     let summary = &d["roster_summary"];
     let lists = d["candidate_lists"].as_array().cloned().unwrap_or_default();
     html! {

@@ -62,7 +62,12 @@ async fn show(
     let cid = cid.into_inner();
     let c2 = cid.clone();
     let (congress, o) = state
-        .run(move |c| Ok((service::congress::load(c, &c2)?, approval::overview(c, &c2)?)))
+        .run(move |c| {
+            Ok((
+                service::congress::load(c, &c2)?,
+                approval::overview(c, &c2)?,
+            ))
+        })
         .await?;
     let pre = state
         .sessions
@@ -75,8 +80,11 @@ async fn show(
         .iter()
         .filter_map(|a| {
             let n = a.latest(fmt::NOTICE)?;
-            (n.step.candidates_sha256.as_deref() == Some(a.hash.as_str()))
-                .then_some((a, a.notice?, n.field("days")))
+            (n.step.candidates_sha256.as_deref() == Some(a.hash.as_str())).then_some((
+                a,
+                a.notice?,
+                n.field("days"),
+            ))
         })
         .filter(|(_, (start, _), _)| *start <= today)
         .collect();

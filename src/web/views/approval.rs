@@ -28,12 +28,33 @@ pub fn candidate_table(list: &[NoticeCandidate]) -> Markup {
 fn step_line(cid: &str, s: &StoredStep, current: Option<&str>) -> Markup {
     let stale = current.is_some() && s.step.candidates_sha256.as_deref() != current;
     let summary = match s.step.kind.as_str() {
-        fmt::PARTY_APPROVAL => format!("{} {} {}", s.field("body"), s.field("reference"), s.field("date")),
-        fmt::FEDERATION_REQUEST => format!("{}: {} ({})", s.field("body"), s.field("reply"), s.field("date")),
-        fmt::NOTICE => format!("{} 至 {}, {}个工作日", s.field("start"), s.field("end"), s.field("days")),
+        fmt::PARTY_APPROVAL => format!(
+            "{} {} {}",
+            s.field("body"),
+            s.field("reference"),
+            s.field("date")
+        ),
+        fmt::FEDERATION_REQUEST => format!(
+            "{}: {} ({})",
+            s.field("body"),
+            s.field("reply"),
+            s.field("date")
+        ),
+        fmt::NOTICE => format!(
+            "{} 至 {}, {}个工作日",
+            s.field("start"),
+            s.field("end"),
+            s.field("days")
+        ),
         fmt::NOTICE_OVERRIDE => format!("理由: {}", s.field("reason")),
         fmt::OBJECTION => format!("{}: {}", s.field("candidate"), s.field("handling")),
-        fmt::REPLY => format!("{} {} {}: {}", s.field("body"), s.field("reference"), s.field("date"), s.field("reply")),
+        fmt::REPLY => format!(
+            "{} {} {}: {}",
+            s.field("body"),
+            s.field("reference"),
+            s.field("date"),
+            s.field("reply")
+        ),
         fmt::SESSION_OVERRIDE => format!("理由: {}", s.field("reason")),
         _ => format!("{} ({})", s.field("body"), s.field("start")),
     };
@@ -51,7 +72,8 @@ fn contest_section(cid: &str, csrf: &str, a: &ContestApproval, o: &Overview) -> 
     let kid = &a.contest.id;
     let today = today_cst().to_string();
     let action = format!("/c/{cid}/approval/contests/{kid}/steps");
-    let problems = crate::domain::approval::open_refusals(&a.contest.def.title, &a.status, today_cst());
+    let problems =
+        crate::domain::approval::open_refusals(&a.contest.def.title, &a.status, today_cst());
     let draft = !a.contest.state.has_opened();
     html! {
         section.card {
@@ -152,7 +174,9 @@ fn applications(cid: &str, csrf: &str, o: &Overview, congress: &Congress) -> Mar
     let apps: Vec<&StoredStep> = o
         .steps
         .iter()
-        .filter(|s| s.step.kind == fmt::APPLICATION_CONVENE || s.step.kind == fmt::APPLICATION_CHARTER)
+        .filter(|s| {
+            s.step.kind == fmt::APPLICATION_CONVENE || s.step.kind == fmt::APPLICATION_CHARTER
+        })
         .collect();
     let replied = o.replied(fmt::APPLICATION_CONVENE).is_some();
     html! {

@@ -21,14 +21,34 @@ fn notice_page_fits_a_phone() {
         let today = today_cst().to_string();
         w.approve_and_request(&today).await;
         for (name, grade, post, profile) in [
-            ("王芳", "2023级", "校学生会副主席", "曾任文学院学生会主席, 组织“书香校园”读书月, 获校优秀学生干部。"),
-            ("李强", "2022级", "文学院学生会主席", "牵头“编程马拉松”, 服务同学两百余人次。"),
-            ("张伟", "2023级", "", "理学院数学系学习委员, 国家奖学金获得者。"),
+            (
+                "王芳",
+                "2023级",
+                "校学生会副主席",
+                "曾任文学院学生会主席, 组织“书香校园”读书月, 获校优秀学生干部。",
+            ),
+            (
+                "李强",
+                "2022级",
+                "文学院学生会主席",
+                "牵头“编程马拉松”, 服务同学两百余人次。",
+            ),
+            (
+                "张伟",
+                "2023级",
+                "",
+                "理学院数学系学习委员, 国家奖学金获得者。",
+            ),
         ] {
             let r = w
                 .org
                 .post_form(
-                    &format!("/c/{}/approval/contests/{}/candidates/{}", w.cid, w.election, w.candidate(name)),
+                    &format!(
+                        "/c/{}/approval/contests/{}/candidates/{}",
+                        w.cid,
+                        w.election,
+                        w.candidate(name)
+                    ),
                     &[("grade", grade), ("union_post", post), ("profile", profile)],
                 )
                 .await;
@@ -59,8 +79,14 @@ fn notice_page_fits_a_phone() {
                 page_fits(&d, &w.app.url(&path), "notice", width, height).await?;
             }
             let text = d.find(By::Tag("main")).await?.text().await?;
-            assert!(text.contains("公示中") && text.contains("书香校园"), "{text}");
-            assert!(d.find(By::Css("form select[name=candidate_id]")).await.is_ok());
+            assert!(
+                text.contains("公示中") && text.contains("书香校园"),
+                "{text}"
+            );
+            assert!(d
+                .find(By::Css("form select[name=candidate_id]"))
+                .await
+                .is_ok());
             WebDriverResult::Ok(())
         })
         .catch_unwind()

@@ -22,8 +22,18 @@ use crate::common::Kind;
 pub const COLLEGES: [&str; 3] = ["信息学院", "文学院", "理学院"];
 pub const CANDIDATES: [&str; 5] = ["王芳", "李强", "张伟", "刘洋", "陈静"];
 const NAMES: [&str; 12] = [
-    "陈思远", "林晓雨", "黄子豪", "周雅婷", "吴浩然", "郑欣怡", "孙博文", "马诗涵", "朱俊杰",
-    "胡梦琪", "郭天宇", "何佳怡",
+    "陈思远",
+    "林晓雨",
+    "黄子豪",
+    "周雅婷",
+    "吴浩然",
+    "郑欣怡",
+    "孙博文",
+    "马诗涵",
+    "朱俊杰",
+    "胡梦琪",
+    "郭天宇",
+    "何佳怡",
 ];
 
 pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
@@ -99,7 +109,11 @@ impl World {
                         student_no: format!("2023{:04}", 101 + i),
                         college: COLLEGES[i / 4].to_string(),
                         grade: if i % 2 == 0 { "2023" } else { "2024" }.to_string(),
-                        gender: if i % 2 == 0 { Gender::Male } else { Gender::Female },
+                        gender: if i % 2 == 0 {
+                            Gender::Male
+                        } else {
+                            Gender::Female
+                        },
                         union_role: None,
                         political_status: Some("共青团员".to_string()),
                         societies: Vec::new(),

@@ -880,7 +880,11 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("approval.application_convene"),
         ),
-        Walk(get("/c/{cid}/approval/steps/{seq}", "/c/$cid/approval/steps/2", OWN_PAGE)),
+        Walk(get(
+            "/c/{cid}/approval/steps/{seq}",
+            "/c/$cid/approval/steps/2",
+            OWN_PAGE,
+        )),
         Walk(get(
             "/c/{cid}/approval/steps/{seq}/{ext}",
             "/c/$cid/approval/steps/2/json",
@@ -926,9 +930,14 @@ pub fn html_steps() -> Vec<Step> {
                 name: "赵同学".into(),
                 contact: "13800138000".into(),
             };
-            let id = congress::service::approval::submit_objection(&mut c, v.get("cid"), "10.0.0.9", &input)
-                .map_err(|_| "objection refused")
-                .unwrap();
+            let id = congress::service::approval::submit_objection(
+                &mut c,
+                v.get("cid"),
+                "10.0.0.9",
+                &input,
+            )
+            .map_err(|_| "objection refused")
+            .unwrap();
             v.set("oid", id);
         }),
         Walk(
