@@ -144,7 +144,7 @@ fn consistent_steps_verify() {
     let (ok, out) = python(&dir);
     assert!(ok, "{out}");
     assert!(
-        out.contains("presidium: the record's candidates are the noticed list"),
+        out.contains("OK   presidium: the noticed list's hash recomputes"),
         "{out}"
     );
 }
@@ -159,7 +159,7 @@ fn a_notice_of_another_list_fails() {
     assert_eq!(failed(&checks), [at("approval.list", Some("presidium"))]);
     let (ok, out) = python(&dir);
     assert!(
-        !ok && out.contains("FAIL presidium: the record's candidates"),
+        !ok && out.contains("FAIL presidium: the noticed list"),
         "{out}"
     );
 }
