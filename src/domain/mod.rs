@@ -1,7 +1,9 @@
 //! The rules (`docs/rules.md`) as plain Rust: no IO, no database, no web.
 //! A reviewer from the league office should be able to read this module on its own.
 
+pub mod approval;
 pub mod ballot;
+pub mod calendar;
 pub mod candidates;
 pub mod codes;
 pub mod contest;

@@ -246,6 +246,14 @@ pub struct RuleProfile {
     pub election_threshold: Threshold,
     /// F2: tie at the last seat.
     pub tie_rule: TieRule,
+    // --- C5-C7, G4: approval and public notice ---
+    /// C5-C7, G4: the candidate approval, public notice (公示) and the application to convene
+    /// are recorded in this system and enforced (a presidium election cannot open before its
+    /// notice ends, the session not before the upper 学联's reply). Off in profiles stored
+    /// before issue 16.
+    pub approval_procedure: bool,
+    /// C6: the notice's length in working days.
+    pub notice_working_days: u32,
 }
 
 impl Default for RuleProfile {
@@ -265,6 +273,8 @@ impl Default for RuleProfile {
             subtract_approved_absences: false,
             election_threshold: Threshold::ORDINARY,
             tie_rule: TieRule::Runoff,
+            approval_procedure: false,
+            notice_working_days: 5,
         }
     }
 }
@@ -319,6 +329,13 @@ impl RuleProfile {
             ));
         }
         errs.extend(threshold_problem(&self.election_threshold, true));
+        if !(1..=crate::domain::calendar::MAX_NOTICE_DAYS).contains(&self.notice_working_days) {
+            errs.push(format!(
+                "规则C6: 候选人公示期应为1到{}个工作日(当前为{}个)",
+                crate::domain::calendar::MAX_NOTICE_DAYS,
+                self.notice_working_days
+            ));
+        }
         if errs.is_empty() {
             Ok(())
         } else {

@@ -11,6 +11,7 @@
 //! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
 //! - [`review_xlsx`]: a 述职评议's result as an Excel workbook (rule H5).
 
+pub mod approval;
 pub mod board;
 mod error;
 pub mod format;

@@ -358,6 +358,7 @@ fn packet_of(v1: bool) -> Sample {
             .as_bytes()
             .to_vec(),
         addenda,
+        approval: Default::default(),
     };
     Sample {
         key,

@@ -118,6 +118,16 @@ def main():
     for name in sorted(os.listdir(adir)) if os.path.isdir(adir) else []:
         if name.endswith(".json"):
             check(json.loads(read("addenda/" + name))["record_sha256"] == sha(raw), name + ": refers to this record.json")
+    approval(rec)
+
+def approval(rec):  # approval/ (C5-C7, G4): the list noticed, approved and elected is one
+    steps = [(n, read("approval/" + n)) for n in sorted(os.listdir(os.path.join(D, "approval"))) if n.endswith(".json")] if os.path.isdir(os.path.join(D, "approval")) else []; shas, last = {sha(b) for _, b in steps}, {}
+    for name, data in steps:
+        s = json.loads(data); last[(s.get("contest"), s["kind"])] = s
+        check(canon(s) == data and s["congress"] == rec["congress"]["id"] and name.endswith("." + s["kind"] + ".json") and (s["kind"] != "reply" or s["data"]["application_sha256"] in shas), name + ": canonical, this congress; a reply answers an application in the packet")
+    for cid in sorted({c for c, k in last if c and k == "notice"}):
+        n, rc = last[(cid, "notice")], [c["candidates"] for c in rec["contests"] if c["id"] == cid]; h = sha(canon(n["data"]["candidates"])); ids = [c["id"] for c in n["data"]["candidates"]]
+        check(h == n["candidates_sha256"] == last.get((cid, "party_approval"), {}).get("candidates_sha256") == last.get((cid, "federation_request"), {}).get("candidates_sha256") and (not rc or [c["id"] for c in rc[0]] == ids), cid + ": the noticed list's hash recomputes; approval and request refer to the noticed list; the record's candidates are the noticed list")
 
 try:
     main()

@@ -173,8 +173,9 @@ mod tests {
     #[test]
     fn the_script_is_short_and_standard_library_only() {
         let lines = VERIFY_SCRIPT.lines().count();
-        // 130: the 述职评议 recount (rules H2-H4, issue 15.3) took the script past 120.
-        assert!((40..=130).contains(&lines), "{lines} lines");
+        // 140: the 述职评议 recount (rules H2-H4, issue 15.3) and the approval steps (C5-C7, G4,
+        // issue 16) took the script past 120.
+        assert!((40..=140).contains(&lines), "{lines} lines");
         let imports: Vec<&str> = VERIFY_SCRIPT
             .lines()
             .filter(|l| l.starts_with("import ") || l.starts_with("from "))

@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::approval::APPROVAL_DIR;
 use super::format::{
     addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id,
     parse_addendum_name, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE,
@@ -55,6 +56,9 @@ pub struct PacketContents {
     /// `addenda/<name>.json` + `.sig`, keyed by name (approval, filing; approval-2... for
     /// corrections, see [`addendum_name`](crate::packet::format::addendum_name)).
     pub addenda: BTreeMap<String, Signed>,
+    /// `approval/<seq>.<kind>.json` + `.sig`, keyed by the path without the extension
+    /// ([`file_stem`](crate::packet::approval::file_stem)): the approval steps (C5-C7, G4).
+    pub approval: BTreeMap<String, Signed>,
 }
 
 impl PacketContents {
@@ -151,6 +155,10 @@ impl PacketContents {
             out.push(borrowed(addendum_path(kind), &signed.bytes));
             out.push((addendum_sig_path(kind), Cow::Owned(signed.sig.to_vec())));
         }
+        for (stem, signed) in &self.approval {
+            out.push(borrowed(format!("{stem}.json"), &signed.bytes));
+            out.push((format!("{stem}.sig"), Cow::Owned(signed.sig.to_vec())));
+        }
         Ok(out)
     }
 }
@@ -190,6 +198,14 @@ pub fn write_packet(dir: &Path, contents: &PacketContents) -> Result<(), PacketE
         .map_err(PacketError::io("创建临时目录于", &parent))?;
     for sub in [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR] {
         let path = staging.path().join(sub);
+        fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
+    }
+    // `approval/` only when steps were recorded (issue 16): older packets stay as they were.
+    if files
+        .iter()
+        .any(|(rel, _)| rel.starts_with(&format!("{APPROVAL_DIR}/")))
+    {
+        let path = staging.path().join(APPROVAL_DIR);
         fs::create_dir(&path).map_err(PacketError::io("创建目录", &path))?;
     }
     for (rel, bytes) in &files {
@@ -301,7 +317,8 @@ fn inspect_target(dir: &Path, congress: &str) -> Result<bool, PacketError> {
         if kind.is_symlink() {
             return Err(PacketError::Symlink { path });
         }
-        let sub = [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR].contains(&name.as_str());
+        let sub =
+            [BOARDS_DIR, ROLLS_DIR, ADDENDA_DIR, KEYS_DIR, APPROVAL_DIR].contains(&name.as_str());
         if kind.is_file() && top_files.contains(&name.as_str()) {
             continue;
         }

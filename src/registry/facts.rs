@@ -24,6 +24,19 @@ fn read_json(path: &Path) -> Result<Value, String> {
     serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The candidates' public notice (公示, rule C6) for the indicator: the data of the latest
+/// `notice` step in `approval/` (file names sort in recording order), as addendum `notice`.
+fn add_notice(addenda: &mut BTreeMap<String, Value>, mut steps: Vec<(String, Value)>) {
+    steps.sort_by(|a, b| a.0.cmp(&b.0));
+    let latest = steps
+        .into_iter()
+        .rev()
+        .find(|(_, v)| v.get("kind").and_then(Value::as_str) == Some("notice"));
+    if let Some((_, v)) = latest {
+        addenda.insert("notice".to_string(), v["data"].clone());
+    }
+}
+
 impl Facts {
     /// From an unpacked (and verified) packet directory.
     pub fn from_dir(dir: &Path) -> Result<Facts, String> {
@@ -37,6 +50,16 @@ impl Facts {
                     addenda.insert(stem.to_string(), read_json(&entry.path())?);
                 }
             }
+        }
+        if let Ok(entries) = fs::read_dir(dir.join("approval")) {
+            let mut steps = Vec::new();
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.ends_with(".json") {
+                    steps.push((name, read_json(&entry.path())?));
+                }
+            }
+            add_notice(&mut addenda, steps);
         }
         Ok(Facts {
             record,
@@ -55,6 +78,12 @@ impl Facts {
             let v = serde_json::from_slice(&signed.bytes).map_err(|e| format!("{name}: {e}"))?;
             addenda.insert(name.clone(), v);
         }
+        let mut steps = Vec::new();
+        for (name, signed) in &contents.approval {
+            let v = serde_json::from_slice(&signed.bytes).map_err(|e| format!("{name}: {e}"))?;
+            steps.push((name.clone(), v));
+        }
+        add_notice(&mut addenda, steps);
         Ok(Facts {
             record,
             roster_summary,

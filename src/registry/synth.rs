@@ -423,6 +423,7 @@ pub fn packet_with(
         roster_summary: summary_bytes,
         report_html: Vec::new(),
         addenda,
+        approval: Default::default(),
     };
     let url = crate::packet::report::verify_url("https://xdh.example.edu.cn", cid);
     crate::packet::report::fill_report(&mut contents, &url)

@@ -130,6 +130,7 @@ pub fn open_session(
         let congress = congress_repo::get(c, congress_id)?
             .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
         Action::OpenSession.check(congress.state)?;
+        super::approval::check_session_open(c, &congress)?;
         congress_repo::transition(
             c,
             congress_id,

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod addenda;
+pub mod approval;
 pub mod attendance;
 pub mod ballot_box;
 pub mod congress;

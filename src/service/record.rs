@@ -319,5 +319,6 @@ fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Pac
         roster_summary: row.roster_summary.into_bytes(),
         report_html: Vec::new(),
         addenda,
+        approval: super::approval::packet_files(conn, congress_id)?,
     })
 }

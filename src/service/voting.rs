@@ -100,8 +100,10 @@ pub fn open(
         scrutineers::lock_congress(c, congress_id)?;
         let congress = super::congress::load(c, congress_id)?;
         Action::OpenContest.check(congress.state)?;
-        contest(c, congress_id, contest_id)?.check(ContestAction::Open)?;
+        let k = contest(c, congress_id, contest_id)?;
+        k.check(ContestAction::Open)?;
         super::contests::ensure_ready(c, congress_id, contest_id)?;
+        super::approval::check_contest_open(c, &congress, &k)?;
         let (fig, _) = attendance::attendance(c, congress_id)?;
         if !fig.quorum_met {
             return Err(ServiceError::Invalid {

@@ -54,6 +54,7 @@ mod runner;
 
 mod common;
 
+mod approval;
 mod authz;
 mod cli;
 mod contests;

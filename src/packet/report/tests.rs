@@ -307,6 +307,7 @@ fn fill_report_reads_what_the_packet_carries() {
         roster_summary: canonical(&summary()).unwrap(),
         report_html: Vec::new(),
         addenda: Default::default(),
+        approval: Default::default(),
     };
     fill_report(&mut contents, "http://x/b/c1").unwrap();
     let html = String::from_utf8(contents.report_html.clone()).unwrap();

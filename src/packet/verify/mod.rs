@@ -14,6 +14,7 @@
 //! summary, addenda, the receipt), [`pin`] the comparison of the key with the fingerprint
 //! announced in the hall (`--expect-key`).
 
+mod approval;
 pub(crate) mod ballots;
 mod board;
 mod contest;
@@ -21,6 +22,8 @@ mod extras;
 pub mod pin;
 mod signed;
 
+#[cfg(test)]
+mod approval_tests;
 #[cfg(test)]
 mod signed_tests;
 #[cfg(test)]
@@ -150,6 +153,7 @@ pub fn verify_packet(dir: &Path, receipt: Option<&Path>) -> Checklist {
     if let Ok(bytes) = &record_bytes {
         extras::check_addenda(&mut list, dir, key.as_ref().ok(), bytes, record.as_ref());
     }
+    approval::check_approval(&mut list, dir, key.as_ref().ok(), record.as_ref());
     if let Some(path) = receipt {
         extras::check_receipt(&mut list, path, key.as_ref().ok(), record.as_ref(), &boards);
     }

@@ -1,6 +1,7 @@
 //! Repositories: each file owns the queries of one area and converts rows to domain types.
 //! Every function takes a `&mut DbConnection`, so callers choose the transaction.
 
+pub mod approval;
 pub mod audit;
 pub mod card_events;
 pub mod congress;

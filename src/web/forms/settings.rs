@@ -34,6 +34,10 @@ pub struct SettingsForm {
     pub election_fraction: String,
     pub election_strict: String,
     pub tie_rule: String,
+    /// C5-C7, G4 (issue 16); blank keeps the stored setting (forms made before it).
+    pub approval_procedure: String,
+    /// C6: the notice's working days; blank keeps the stored setting.
+    pub notice_days: String,
 }
 
 /// Basis points as the form shows them: 100 -> "1%", 50 -> "0.5%", 125 -> "1.25%".
@@ -102,13 +106,15 @@ impl SettingsForm {
             election_fraction: fraction_str(&p.election_threshold.fraction),
             election_strict: strictness(&p.election_threshold.fraction).to_string(),
             tie_rule: tie_str(p.tie_rule).to_string(),
+            approval_procedure: yes_no(p.approval_procedure).to_string(),
+            notice_days: p.notice_working_days.to_string(),
         }
     }
 
     /// Parses every field. Only what the rules allow is accepted (D2 quorum 2/3 or 4/5, F1
     /// 超过半数 of any listed base, C1 limits of at most 5 / 3); `_current`, the stored
     /// profile, no longer widens that.
-    pub fn parse(&self, _current: &RuleProfile) -> Result<RuleProfile, Vec<FieldError>> {
+    pub fn parse(&self, current: &RuleProfile) -> Result<RuleProfile, Vec<FieldError>> {
         let mut errs = Vec::new();
         let mut ok = |r: Result<(), FieldError>| {
             if let Err(e) = r {
@@ -191,6 +197,26 @@ impl SettingsForm {
             ],
         )
         .map(|v| p.tie_rule = v));
+        p.approval_procedure = current.approval_procedure;
+        p.notice_working_days = current.notice_working_days;
+        if !clean(&self.approval_procedure).is_empty() {
+            ok(yes_no_field(
+                "审批与公示程序",
+                &self.approval_procedure,
+                ("执行", "不执行"),
+            )
+            .map(|v| p.approval_procedure = v));
+        }
+        if !clean(&self.notice_days).is_empty() {
+            ok(count(
+                "候选人公示工作日",
+                &self.notice_days,
+                1,
+                crate::domain::calendar::MAX_NOTICE_DAYS,
+            )
+            .map_err(|e| e.rule("C6"))
+            .map(|v| p.notice_working_days = v));
+        }
         if errs.is_empty() {
             Ok(p)
         } else {

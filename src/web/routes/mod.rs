@@ -6,6 +6,8 @@
 //! `count`; the public board is `board`, `check` and `results`.
 
 pub mod account;
+pub mod approval;
+pub mod approval_docs;
 pub mod assessment;
 pub mod assets;
 pub mod attendance;
@@ -21,6 +23,7 @@ pub mod delegate;
 pub mod files;
 pub mod health;
 pub mod home;
+pub mod notice;
 pub mod phone;
 pub mod quota;
 pub mod receipts;
@@ -72,8 +75,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     record::configure(cfg);
     record_files::configure(cfg);
     assessment::configure(cfg);
+    approval::configure(cfg);
+    approval_docs::configure(cfg);
     // The fixed `/b/{cid}/check` and `/b/{cid}/screen` before `/b/{cid}/{contest}`.
     check::configure(cfg);
+    notice::configure(cfg);
     results::configure(cfg);
     review::configure(cfg);
     board::configure(cfg);

@@ -1,6 +1,7 @@
 //! maud views: functions returning `Markup`. `layout` wraps every staff page; components are
 //! small functions. Views never touch the database.
 
+pub mod approval;
 pub mod assessment;
 pub mod audit;
 pub mod board;

@@ -265,6 +265,24 @@ fn settings(p: &RuleProfile, f: &SettingsForm) -> Vec<Setting> {
             current: tie_zh(p.tie_rule).to_string(),
             input: select("tie_rule", &f.tie_rule, &tie_opts),
         },
+        Setting {
+            label: "审批与公示程序",
+            id: "approval_procedure",
+            rule: "C5-C7、G4",
+            help: "执行时: 主席团候选人名单须经校党委批准、请示上级学联并公示期满才能开始投票, 上级学联答复召开申请后才能宣布开会 (均可登记理由提前)。".to_string(),
+            default: "不执行".to_string(),
+            current: if p.approval_procedure { "执行" } else { "不执行" }.to_string(),
+            input: select("approval_procedure", &f.approval_procedure, &yes_no_opts("执行", "不执行")),
+        },
+        Setting {
+            label: "候选人公示期",
+            id: "notice_days",
+            rule: "C6",
+            help: "公示的工作日数(1到30), 不计周末和组织者登记的节假日, 计入调休上班日。".to_string(),
+            default: format!("{}个工作日", d.notice_working_days),
+            current: format!("{}个工作日", p.notice_working_days),
+            input: text("notice_days", &f.notice_days, "5"),
+        },
     ]
 }
 

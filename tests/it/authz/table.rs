@@ -907,6 +907,120 @@ pub fn html_steps() -> Vec<Step> {
             )
             .says("现在还不能大会闭幕"),
         ),
+        // Candidate approval, 公示 and the applications (issue 16; tests/it/approval).
+        Db(|app, v| {
+            v.set("today", congress::service::addenda::today_cst().to_string());
+            let mut c = app.db.db.conn().unwrap();
+            let k = contests_repo::candidates(&mut c, v.get("election")).unwrap();
+            v.set("ncand", k[0].id.clone());
+        }),
+        Walk(get("/c/{cid}/approval", "/c/$cid/approval", OWN_PAGE)),
+        Walk(
+            post(
+                "/c/{cid}/approval/contests/{kid}/candidates/{cand}",
+                "/c/$cid/approval/contests/$election/candidates/$ncand",
+                Body::Form(&[("grade", "2023级"), ("union_post", ""), ("profile", "简介")]),
+                OWN,
+            )
+            .audit("candidate.notes"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/approval/contests/{kid}/steps",
+                "/c/$cid/approval/contests/$election/steps",
+                Body::Form(&[
+                    ("kind", "party_approval"),
+                    ("body", "中共甲城大学委员会"),
+                    ("reference", "甲大党字〔2026〕9号"),
+                    ("date", "$today"),
+                ]),
+                OWN,
+            )
+            .audit("approval.party_approval"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/approval/applications",
+                "/c/$cid/approval/applications",
+                Body::Form(&[
+                    ("kind", "convene"),
+                    ("body", "省学联"),
+                    ("start", "$today"),
+                    ("end", "$today"),
+                ]),
+                OWN,
+            )
+            .audit("approval.application_convene"),
+        ),
+        Walk(get(
+            "/c/{cid}/approval/steps/{seq}",
+            "/c/$cid/approval/steps/2",
+            OWN_PAGE,
+        )),
+        Walk(get(
+            "/c/{cid}/approval/steps/{seq}/{ext}",
+            "/c/$cid/approval/steps/2/json",
+            OWN_PAGE,
+        )),
+        Walk(
+            post(
+                "/c/{cid}/approval/replies",
+                "/c/$cid/approval/replies",
+                Body::Form(&[
+                    ("application", "2"),
+                    ("body", "省学联"),
+                    ("reply", "同意召开"),
+                    ("date", "$today"),
+                ]),
+                OWN,
+            )
+            .audit("approval.reply"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/approval/session-override",
+                "/c/$cid/approval/session-override",
+                Body::Form(&[("reason", "答复在途")]),
+                OWN,
+            )
+            .audit("approval.session_override"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/approval/contests/{kid}/steps",
+                "/c/$cid/approval/contests/$election/steps",
+                Body::Form(&[("kind", "notice"), ("date", "$today")]),
+                OWN,
+            )
+            .audit("approval.notice"),
+        ),
+        Db(|app, v| {
+            let mut c = app.db.db.conn().unwrap();
+            let input = congress::service::approval::ObjectionInput {
+                candidate_id: v.get("ncand").to_string(),
+                body: "异议".into(),
+                name: "赵同学".into(),
+                contact: "13800138000".into(),
+            };
+            let id = congress::service::approval::submit_objection(
+                &mut c,
+                v.get("cid"),
+                "10.0.0.9",
+                &input,
+            )
+            .map_err(|_| "objection refused")
+            .unwrap();
+            v.set("oid", id);
+        }),
+        Walk(
+            post(
+                "/c/{cid}/approval/objections/{oid}",
+                "/c/$cid/approval/objections/$oid",
+                Body::Form(&[("handling", "已核实答复")]),
+                OWN,
+            )
+            .audit("approval.objection"),
+        ),
         // The session.
         Walk(
             post(
@@ -1631,6 +1745,16 @@ pub fn api_steps() -> Vec<Step> {
 /// Routes that are not organiser or scrutineer routes, each with why it is not in the table.
 pub const PUBLIC: &[(&str, &str, &str)] = &[
     ("GET", "/health", "liveness probe, no data"),
+    (
+        "GET",
+        "/b/{cid}/notice",
+        "the public candidates' notice (公示), no login (tests/it/approval)",
+    ),
+    (
+        "POST",
+        "/b/{cid}/notice/objections",
+        "an objection to the notice: anonymous, CSRF, throttled per address (tests/it/approval)",
+    ),
     ("GET", "/static/app.css", "static asset"),
     ("GET", "/static/print.css", "static asset"),
     ("GET", "/static/cards.css", "static asset"),

@@ -468,6 +468,7 @@ pub fn build_with(size: Size, papers: impl Fn(u64, &str, u64) -> Papers) -> Fixt
         roster_summary: summary,
         report_html: "<!doctype html><meta charset=utf-8><title>某某大学第二十次学生代表大会 选举结果报告单</title>".as_bytes().to_vec(),
         addenda,
+        approval: Default::default(),
     };
     Fixture {
         key,

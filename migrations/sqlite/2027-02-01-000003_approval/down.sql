@@ -1,0 +1,3 @@
+DROP TABLE objections;
+DROP TABLE approval_steps;
+DROP TABLE candidate_notes;
