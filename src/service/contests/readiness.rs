@@ -87,10 +87,19 @@ pub fn readiness_of(
                 }];
             };
             let default = kind.default_threshold();
-            if threshold == default {
-                Vec::new()
-            } else {
-                vec![warning(
+            let mut out = Vec::new();
+            if kind == crate::domain::contest::MotionKind::Removal && candidates.len() != 1 {
+                out.push(Violation {
+                    rule: "H4".to_string(),
+                    college: None,
+                    required: 1,
+                    found: candidates.len() as i64,
+                    message: "罢免事项须指名一位主席团成员: 请在“闭会期间”页面提出罢免".to_string(),
+                    warning: false,
+                });
+            }
+            if threshold != default {
+                out.push(warning(
                     "F4",
                     format!(
                         "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”；理由：{}",
@@ -103,8 +112,9 @@ pub fn readiness_of(
                             .as_deref()
                             .unwrap_or("(未填写)")
                     ),
-                )]
+                ));
             }
+            out
         }
     }
 }

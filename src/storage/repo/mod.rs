@@ -10,6 +10,7 @@ pub mod records;
 pub mod registry;
 pub mod roster;
 pub mod scrutineers;
+pub mod term;
 pub mod users;
 pub mod voting;
 

@@ -16,6 +16,7 @@ pub mod results;
 pub mod roster;
 pub mod screen;
 pub mod setup;
+pub mod term;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};
