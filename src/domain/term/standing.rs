@@ -47,7 +47,13 @@ pub struct StandingReport {
     pub violations: Vec<Violation>,
 }
 
-fn violation(rule: &str, college: Option<&str>, required: i64, found: i64, message: String) -> Violation {
+fn violation(
+    rule: &str,
+    college: Option<&str>,
+    required: i64,
+    found: i64,
+    message: String,
+) -> Violation {
     Violation {
         rule: rule.to_string(),
         college: college.map(str::to_string),
@@ -100,7 +106,10 @@ pub fn check_standing(
                 None,
                 0,
                 i64::from(n.delegate_no),
-                format!("第{}号不是本次大会的代表: 常任代表只能从本次大会的代表中推荐", n.delegate_no),
+                format!(
+                    "第{}号不是本次大会的代表: 常任代表只能从本次大会的代表中推荐",
+                    n.delegate_no
+                ),
             ));
             continue;
         }
@@ -114,13 +123,15 @@ pub fn check_standing(
             ));
             continue;
         }
-        let line = lines.entry(n.college.clone()).or_insert_with(|| CollegeLine {
-            college: n.college.clone(),
-            quota: 0,
-            nominated: 0,
-            ordinary: 0,
-            women: 0,
-        });
+        let line = lines
+            .entry(n.college.clone())
+            .or_insert_with(|| CollegeLine {
+                college: n.college.clone(),
+                quota: 0,
+                nominated: 0,
+                ordinary: 0,
+                women: 0,
+            });
         line.nominated += 1;
         line.ordinary += n.ordinary as u32;
         line.women += n.woman as u32;

@@ -64,10 +64,15 @@ fn a_stranger_a_duplicate_and_a_wrong_count_are_refused() {
             ("H2", Some("文学院"))
         ]
     );
-    assert!(r.violations.iter().any(|v| v.message.contains("第99号不是本次大会的代表")));
-    assert!(check_standing(&quotas(), &[], &RuleProfile::default()).violations[0]
-        .message
-        .contains("为空"));
+    assert!(r
+        .violations
+        .iter()
+        .any(|v| v.message.contains("第99号不是本次大会的代表")));
+    assert!(
+        check_standing(&quotas(), &[], &RuleProfile::default()).violations[0]
+            .message
+            .contains("为空")
+    );
 }
 
 #[test]
@@ -101,12 +106,30 @@ fn member(name: &str) -> Member {
 #[test]
 fn the_presidium_is_elected_then_removed_or_added() {
     let changes = [
-        Change::Elected { member: member("王芳"), source: "大会".into() },
-        Change::Elected { member: member("李强"), source: "大会".into() },
-        Change::Removed { member: member("王芳"), source: "第一次会议".into() },
-        Change::Removed { member: member("无此人"), source: "第一次会议".into() },
-        Change::Elected { member: member("赵敏"), source: "第一次会议".into() },
-        Change::Elected { member: member("李强"), source: "第一次会议".into() },
+        Change::Elected {
+            member: member("王芳"),
+            source: "大会".into(),
+        },
+        Change::Elected {
+            member: member("李强"),
+            source: "大会".into(),
+        },
+        Change::Removed {
+            member: member("王芳"),
+            source: "第一次会议".into(),
+        },
+        Change::Removed {
+            member: member("无此人"),
+            source: "第一次会议".into(),
+        },
+        Change::Elected {
+            member: member("赵敏"),
+            source: "第一次会议".into(),
+        },
+        Change::Elected {
+            member: member("李强"),
+            source: "第一次会议".into(),
+        },
     ];
     let seats = presidium(&changes);
     let names: Vec<&str> = seats.iter().map(|s| s.member.name.as_str()).collect();

@@ -43,9 +43,16 @@ pub struct MeetingAt {
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Congress,
-    Meeting { id: String, kind: MeetingKind, held: bool },
+    Meeting {
+        id: String,
+        kind: MeetingKind,
+        held: bool,
+    },
     /// A reminder: `done` when a meeting satisfies it.
-    Reminder { rule: String, done: bool },
+    Reminder {
+        rule: String,
+        done: bool,
+    },
 }
 
 /// One line, in date order.
@@ -128,7 +135,13 @@ pub fn timeline(term: Term, meetings: &[MeetingAt], today: NaiveDate) -> Vec<Ent
     };
     for (from, to, name) in semesters(term.congress, term.end) {
         let done = held_in(MeetingKind::Review, from, to);
-        out.push(reminder(from, to, format!("{name}述职评议(评议会)"), "H6", done));
+        out.push(reminder(
+            from,
+            to,
+            format!("{name}述职评议(评议会)"),
+            "H6",
+            done,
+        ));
     }
     for year in term.congress.year() + 1..term.end.year() {
         let (Some(from), Some(to)) = (

@@ -5,7 +5,7 @@ use crate::crypto::KeyStore;
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::state::{Action, CongressState};
-use crate::domain::term::{Member, MeetingKind};
+use crate::domain::term::{MeetingKind, Member};
 use crate::errors::context;
 use crate::service::congress::{load, validate_details};
 use crate::service::{audit_json, Actor, ServiceError, ServiceResult};
@@ -69,7 +69,8 @@ pub fn create_meeting(
         super::term_congress(c, &parent)?;
         if term::frozen(c, parent_id)?.is_none() {
             return Err(ServiceError::Conflict(
-                "常任代表名单尚未冻结: 请先推荐并冻结常任代表名单, 再召开闭会期间的会议".to_string(),
+                "常任代表名单尚未冻结: 请先推荐并冻结常任代表名单, 再召开闭会期间的会议"
+                    .to_string(),
             ));
         }
         let ids = term::standing_ids(c, parent_id)?;

@@ -46,9 +46,7 @@ pub fn set_quotas(
             if have == 0 {
                 problems.push(format!("“{college}”不是本次大会代表所在的学院"));
             } else if *n > have {
-                problems.push(format!(
-                    "{college}只有{have}名代表, 不能推荐{n}名常任代表"
-                ));
+                problems.push(format!("{college}只有{have}名代表, 不能推荐{n}名常任代表"));
             }
         }
         if quotas.values().all(|n| *n == 0) {

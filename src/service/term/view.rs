@@ -62,7 +62,11 @@ pub struct TermOverview {
 
 /// The term page of `cid`: a congress, or a meeting (then the data of its congress's term,
 /// and the meeting).
-pub fn overview(conn: &mut DbConnection, cid: &str, today: NaiveDate) -> ServiceResult<TermOverview> {
+pub fn overview(
+    conn: &mut DbConnection,
+    cid: &str,
+    today: NaiveDate,
+) -> ServiceResult<TermOverview> {
     let here = load(conn, cid)?;
     let (congress, meeting) = match term::meeting(conn, cid)? {
         Some(m) => (

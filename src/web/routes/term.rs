@@ -31,7 +31,12 @@ async fn show(
         scrutinise: authorize(&staff, &congress, Need::Scrutinise).is_ok(),
     };
     let ctx = congress_ctx(&state, &req, &staff, &congress);
-    Ok(page(&state, &ctx, "闭会期间", term_page(&o, staff.csrf(), &can)))
+    Ok(page(
+        &state,
+        &ctx,
+        "闭会期间",
+        term_page(&o, staff.csrf(), &can),
+    ))
 }
 
 fn back(cid: &str) -> String {
@@ -49,7 +54,9 @@ async fn quotas(
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let mut quotas = BTreeMap::new();
     for (k, v) in form.into_inner() {
-        let Some(college) = k.strip_prefix("seats:") else { continue };
+        let Some(college) = k.strip_prefix("seats:") else {
+            continue;
+        };
         let n: u32 = v.trim().parse().map_err(|_| WebError::Unprocessable {
             message: "常任代表名额有误".to_string(),
             details: vec![format!("{college}的名额应为0或正整数, 现为“{v}”")],
@@ -60,7 +67,12 @@ async fn quotas(
     state
         .run(move |c| Ok(term::set_quotas(c, &a, &cid, &quotas)?))
         .await?;
-    Ok(redirect_with(&state, &back(&congress.id), true, "已保存各学院的常任代表名额。"))
+    Ok(redirect_with(
+        &state,
+        &back(&congress.id),
+        true,
+        "已保存各学院的常任代表名额。",
+    ))
 }
 
 #[derive(Debug, Deserialize)]
@@ -93,11 +105,22 @@ async fn nominate(
         .run(move |c| Ok(term::nominate(c, &a, &cid, &numbers)?))
         .await?;
     let message = if report.valid {
-        format!("已保存常任代表名单({}名), 符合规则, 可以冻结。", report.total)
+        format!(
+            "已保存常任代表名单({}名), 符合规则, 可以冻结。",
+            report.total
+        )
     } else {
-        format!("已保存常任代表名单({}名), 尚不符合规则: 见下表。", report.total)
+        format!(
+            "已保存常任代表名单({}名), 尚不符合规则: 见下表。",
+            report.total
+        )
     };
-    Ok(redirect_with(&state, &back(&congress.id), report.valid, message))
+    Ok(redirect_with(
+        &state,
+        &back(&congress.id),
+        report.valid,
+        message,
+    ))
 }
 
 async fn freeze(
@@ -157,7 +180,11 @@ async fn create_meeting(
         &state,
         &back(&m.id),
         true,
-        format!("已创建{}“{}”: 代表名单为冻结的常任代表名单。", kind.zh(), m.name),
+        format!(
+            "已创建{}“{}”: 代表名单为冻结的常任代表名单。",
+            kind.zh(),
+            m.name
+        ),
     ))
 }
 
@@ -253,7 +280,11 @@ async fn participant_present(
         &state,
         &back(&congress.id),
         true,
-        if present { "已签到。" } else { "已取消签到。" },
+        if present {
+            "已签到。"
+        } else {
+            "已取消签到。"
+        },
     ))
 }
 
@@ -264,7 +295,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/c/{cid}/term/freeze", web::post().to(freeze))
         .route("/c/{cid}/term/meetings", web::post().to(create_meeting))
         .route("/c/{cid}/term/removals", web::post().to(removal))
-        .route("/c/{cid}/term/participants", web::post().to(add_participant))
+        .route(
+            "/c/{cid}/term/participants",
+            web::post().to(add_participant),
+        )
         .route(
             "/c/{cid}/term/participants/{pid}/present",
             web::post().to(participant_present),

@@ -1033,8 +1033,13 @@ pub fn html_steps() -> Vec<Step> {
             .audit("term.standing_nominate"),
         ),
         Walk(
-            post("/c/{cid}/term/freeze", "/c/$cid/term/freeze", Body::Empty, OWN)
-                .audit("term.standing_freeze"),
+            post(
+                "/c/{cid}/term/freeze",
+                "/c/$cid/term/freeze",
+                Body::Empty,
+                OWN,
+            )
+            .audit("term.standing_freeze"),
         ),
         Walk(
             post(
@@ -1052,7 +1057,10 @@ pub fn html_steps() -> Vec<Step> {
             .capture(|v, _, p, r| {
                 if p == P::Owner {
                     let loc = r.location.as_deref().unwrap();
-                    v.set("mid", loc.trim_start_matches("/c/").trim_end_matches("/term"));
+                    v.set(
+                        "mid",
+                        loc.trim_start_matches("/c/").trim_end_matches("/term"),
+                    );
                 }
             }),
         ),

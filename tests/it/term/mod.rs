@@ -52,15 +52,28 @@ fn export_and_verify(w: &World, cid: &str, dir: &Path) {
             "http://192.168.1.10:8080",
         ],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = cli(w, &["verify", dir.to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let out = Command::new("python3")
         .arg(dir.join("verify_packet.py"))
         .arg(dir)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 async fn status_and_text(r: reqwest::Response) -> (u16, String) {
@@ -74,13 +87,20 @@ fn standing_frozen(w: &World) {
     block_on(async {
         let (s, page) = w.org.get_text(&format!("/c/{cid}/term")).await;
         assert_eq!(s, 200);
-        assert!(page.contains("王芳") && page.contains("李强"), "presidium from the record");
+        assert!(
+            page.contains("王芳") && page.contains("李强"),
+            "presidium from the record"
+        );
         assert!(page.contains("述职评议"), "timeline reminders");
         let r = w
             .org
             .post_form(
                 &format!("/c/{cid}/term/quotas"),
-                &[("seats:信息学院", "2"), ("seats:文学院", "2"), ("seats:理学院", "2")],
+                &[
+                    ("seats:信息学院", "2"),
+                    ("seats:文学院", "2"),
+                    ("seats:理学院", "2"),
+                ],
             )
             .await;
         assert_eq!(r.status(), 303);
@@ -96,7 +116,10 @@ fn standing_frozen(w: &World) {
         // Too few for 理学院: stored, shown, and freezing is refused with the rule.
         let r = w
             .org
-            .post_form(&format!("/c/{cid}/term/standing"), &[("numbers", "2 3 6 7 10")])
+            .post_form(
+                &format!("/c/{cid}/term/standing"),
+                &[("numbers", "2 3 6 7 10")],
+            )
             .await;
         assert_eq!(r.status(), 303);
         let (s, text) =
@@ -136,7 +159,12 @@ fn create_meeting(w: &World, kind: &str, name: &str, date: &str) -> String {
             .org
             .post_form(
                 &format!("/c/{}/term/meetings", w.cid),
-                &[("kind", kind), ("name", name), ("date", date), ("place", "学生活动中心201")],
+                &[
+                    ("kind", kind),
+                    ("name", name),
+                    ("date", date),
+                    ("place", "学生活动中心201"),
+                ],
             )
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
@@ -150,11 +178,20 @@ fn create_meeting(w: &World, kind: &str, name: &str, date: &str) -> String {
 both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let w = certified(kind, "term_meeting");
     standing_frozen(&w);
-    let mid = create_meeting(&w, "standing", "第十届学代会常任代表会议第一次会议", "2027-03-15");
+    let mid = create_meeting(
+        &w,
+        "standing",
+        "第十届学代会常任代表会议第一次会议",
+        "2027-03-15",
+    );
     let a = Actor::cli("test");
     let mut c = w.conn();
     let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
-    assert_eq!(delegates.len(), 6, "the meeting's roster is the standing list");
+    assert_eq!(
+        delegates.len(),
+        6,
+        "the meeting's roster is the standing list"
+    );
     assert_eq!(delegates[0].student.name, "林晓雨");
     for (role, name) in [
         (ScrutineerRole::Chief, "周敏"),
@@ -174,9 +211,14 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let (remove_wang, remove_li) = block_on(async {
         let (s, page) = w.org.get_text(&format!("/c/{mid}/term")).await;
         assert_eq!(s, 200);
-        assert!(page.contains("应到为常任代表 <strong>6</strong> 名"), "{page}");
+        assert!(
+            page.contains("应到为常任代表 <strong>6</strong> 名"),
+            "{page}"
+        );
         let option = |name: &str| {
-            let i = page.find(&format!("value=\"{name}|")).expect("member option");
+            let i = page
+                .find(&format!("value=\"{name}|"))
+                .expect("member option");
             let rest = &page[i + 7..];
             rest[..rest.find('"').unwrap()].to_string()
         };
@@ -184,7 +226,10 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         for name in ["王芳", "李强"] {
             let r = w
                 .org
-                .post_form(&format!("/c/{mid}/term/removals"), &[("member", &option(name))])
+                .post_form(
+                    &format!("/c/{mid}/term/removals"),
+                    &[("member", &option(name))],
+                )
                 .await;
             assert_eq!(r.status(), 303);
             let loc = r.headers()["location"].to_str().unwrap().to_string();
@@ -193,7 +238,10 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         // Someone not in the presidium cannot be named.
         let (s, text) = status_and_text(
             w.org
-                .post_form(&format!("/c/{mid}/term/removals"), &[("member", "张伟|理学院|x")])
+                .post_form(
+                    &format!("/c/{mid}/term/removals"),
+                    &[("member", "张伟|理学院|x")],
+                )
                 .await,
         )
         .await;
@@ -235,7 +283,11 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
             failed_courses: 0,
             eligibility_override: None,
         };
-        cand.push(service::contests::add_candidate(&mut c, &a, &mid, &by, &data).unwrap().id);
+        cand.push(
+            service::contests::add_candidate(&mut c, &a, &mid, &by, &data)
+                .unwrap()
+                .id,
+        );
     }
     service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
     service::attendance::open_session(&mut c, &a, &mid).unwrap();
@@ -251,8 +303,15 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         let key = w.app.state.contest_key(&mid, contest).unwrap();
         let paper =
             take_in_process(&w.app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
-        cast_in_process(&w.app.state.ballot_box, &mid, contest, key.public_key(), choices, &paper)
-            .unwrap();
+        cast_in_process(
+            &w.app.state.ballot_box,
+            &mid,
+            contest,
+            key.public_key(),
+            choices,
+            &paper,
+        )
+        .unwrap();
     };
     use Mark::{Against as X, For as F};
     for (i, (wang, li, zhao)) in [(F, F, F), (F, F, F), (F, F, F), (F, X, F), (X, X, X)]
@@ -261,8 +320,20 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     {
         submit(i, &remove_wang, Choices::Motion { vote: wang });
         submit(i, &remove_li, Choices::Motion { vote: li });
-        let marks = [(cand[0].clone(), zhao), (cand[1].clone(), if zhao == F { X } else { F })].into_iter().collect();
-        submit(i, &by, Choices::Election { marks, write_ins: Vec::new() });
+        let marks = [
+            (cand[0].clone(), zhao),
+            (cand[1].clone(), if zhao == F { X } else { F }),
+        ]
+        .into_iter()
+        .collect();
+        submit(
+            i,
+            &by,
+            Choices::Election {
+                marks,
+                write_ins: Vec::new(),
+            },
+        );
     }
     drop(c);
 
@@ -274,11 +345,17 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
                 .await;
             assert_eq!(r.status(), 303);
         }
-        let (_, results) = w.org.get_text(&format!("/c/{mid}/contests/{remove_li}")).await;
+        let (_, results) = w
+            .org
+            .get_text(&format!("/c/{mid}/contests/{remove_li}"))
+            .await;
         assert!(results.contains("应到"), "the removal's base is 应到");
         let r = w.org.post_form(&format!("/c/{mid}/close"), &[]).await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        let r = w.org.post_form(&format!("/c/{mid}/record/certify"), &[]).await;
+        let r = w
+            .org
+            .post_form(&format!("/c/{mid}/record/certify"), &[])
+            .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     });
 
@@ -312,65 +389,90 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
 
     block_on(async {
         let (_, page) = w.org.get_text(&format!("/c/{}/term", w.cid)).await;
-        let table = &page[page.find("主席团现任成员").unwrap()..page.find("闭会期间的会议").unwrap()];
+        let table =
+            &page[page.find("主席团现任成员").unwrap()..page.find("闭会期间的会议").unwrap()];
         assert!(table.contains("李强") && table.contains("赵敏"), "{table}");
         assert!(!table.contains("王芳"), "王芳 was removed: {table}");
         assert!(page.contains("第十届学代会常任代表会议第一次会议"));
         // The audit log has the term's actions.
         let (_, audit) = w.org.get_text(&format!("/c/{}/audit", w.cid)).await;
-        for a in ["term.standing_quotas", "term.standing_nominate", "term.standing_freeze", "term.meeting_create"] {
+        for a in [
+            "term.standing_quotas",
+            "term.standing_nominate",
+            "term.standing_freeze",
+            "term.meeting_create",
+        ] {
             assert!(audit.contains(a), "{a} audited");
         }
     });
 });
 
-both_backends!(a_review_meeting_has_participants_who_do_not_count, |kind: Kind| {
-    let w = certified(kind, "term_review");
-    // No meeting before the list is frozen.
-    block_on(async {
-        let (s, text) = status_and_text(
-            w.org
-                .post_form(
-                    &format!("/c/{}/term/meetings", w.cid),
-                    &[("kind", "review"), ("name", "评议会"), ("date", "2027-04-01"), ("place", "201")],
-                )
-                .await,
-        )
-        .await;
-        assert_eq!(s, 409);
-        assert!(text.contains("尚未冻结"), "{text}");
-    });
-    standing_frozen(&w);
-    let mid = create_meeting(&w, "review", "2026-2027学年第二学期述职评议会", "2027-04-01");
-    block_on(async {
-        let r = w
-            .org
-            .post_form(
-                &format!("/c/{mid}/term/participants"),
-                &[("name", "刘老师"), ("unit", "学工部")],
+both_backends!(
+    a_review_meeting_has_participants_who_do_not_count,
+    |kind: Kind| {
+        let w = certified(kind, "term_review");
+        // No meeting before the list is frozen.
+        block_on(async {
+            let (s, text) = status_and_text(
+                w.org
+                    .post_form(
+                        &format!("/c/{}/term/meetings", w.cid),
+                        &[
+                            ("kind", "review"),
+                            ("name", "评议会"),
+                            ("date", "2027-04-01"),
+                            ("place", "201"),
+                        ],
+                    )
+                    .await,
             )
             .await;
-        assert_eq!(r.status(), 303);
-        let (_, page) = w.org.get_text(&format!("/c/{mid}/term")).await;
-        assert!(page.contains("刘老师") && page.contains("学工部"));
-        assert!(page.contains("不计票"));
-        let (_, attendance) = w.org.get_text(&format!("/c/{mid}/attendance")).await;
-        assert!(!attendance.contains("刘老师"), "a participant is no delegate");
-        let (s, text) = status_and_text(
-            w.org
-                .post_form(&format!("/c/{mid}/term/participants"), &[("name", ""), ("unit", "校团委")])
-                .await,
-        )
-        .await;
-        assert_eq!(s, 422);
-        assert!(text.contains("“姓名”不能为空"));
-        // The congress's timeline lists the review; it is not held yet.
-        let (_, page) = w.org.get_text(&format!("/c/{}/term", w.cid)).await;
-        assert!(page.contains("2026-2027学年第二学期述职评议会"));
-    });
-    let mut c = w.conn();
-    assert_eq!(roster_repo::delegates(&mut c, &mid).unwrap().len(), 6);
-});
+            assert_eq!(s, 409);
+            assert!(text.contains("尚未冻结"), "{text}");
+        });
+        standing_frozen(&w);
+        let mid = create_meeting(
+            &w,
+            "review",
+            "2026-2027学年第二学期述职评议会",
+            "2027-04-01",
+        );
+        block_on(async {
+            let r = w
+                .org
+                .post_form(
+                    &format!("/c/{mid}/term/participants"),
+                    &[("name", "刘老师"), ("unit", "学工部")],
+                )
+                .await;
+            assert_eq!(r.status(), 303);
+            let (_, page) = w.org.get_text(&format!("/c/{mid}/term")).await;
+            assert!(page.contains("刘老师") && page.contains("学工部"));
+            assert!(page.contains("不计票"));
+            let (_, attendance) = w.org.get_text(&format!("/c/{mid}/attendance")).await;
+            assert!(
+                !attendance.contains("刘老师"),
+                "a participant is no delegate"
+            );
+            let (s, text) = status_and_text(
+                w.org
+                    .post_form(
+                        &format!("/c/{mid}/term/participants"),
+                        &[("name", ""), ("unit", "校团委")],
+                    )
+                    .await,
+            )
+            .await;
+            assert_eq!(s, 422);
+            assert!(text.contains("“姓名”不能为空"));
+            // The congress's timeline lists the review; it is not held yet.
+            let (_, page) = w.org.get_text(&format!("/c/{}/term", w.cid)).await;
+            assert!(page.contains("2026-2027学年第二学期述职评议会"));
+        });
+        let mut c = w.conn();
+        assert_eq!(roster_repo::delegates(&mut c, &mid).unwrap().len(), 6);
+    }
+);
 
 test!(term_pages_in_headless_chromium, browser);
 fn term_pages_in_headless_chromium() {
@@ -379,11 +481,19 @@ fn term_pages_in_headless_chromium() {
     let (chromium, driver_bin) = browser::tools("term_pages_in_headless_chromium");
     let w = certified(Kind::Sqlite, "term_browser");
     standing_frozen(&w);
-    let mid = create_meeting(&w, "review", "2026-2027学年第二学期述职评议会", "2027-04-01");
+    let mid = create_meeting(
+        &w,
+        "review",
+        "2026-2027学年第二学期述职评议会",
+        "2027-04-01",
+    );
     block_on(async {
         let r = w
             .org
-            .post_form(&format!("/c/{mid}/term/participants"), &[("name", "刘老师"), ("unit", "学工部")])
+            .post_form(
+                &format!("/c/{mid}/term/participants"),
+                &[("name", "刘老师"), ("unit", "学工部")],
+            )
             .await;
         assert_eq!(r.status(), 303);
     });
@@ -399,16 +509,33 @@ fn term_pages_in_headless_chromium() {
             )
             .await
             .expect("browser session");
-            log_in(&driver, &w.app.url("/login"), "zuzhi", "pw-zuzhi-0123456789")
-                .await
-                .expect("login");
+            log_in(
+                &driver,
+                &w.app.url("/login"),
+                "zuzhi",
+                "pw-zuzhi-0123456789",
+            )
+            .await
+            .expect("login");
             for width in [390, 1366] {
-                page_fits(&driver, &w.app.url(&format!("/c/{}/term", w.cid)), "term", width, 2400)
-                    .await
-                    .expect("term page");
-                page_fits(&driver, &w.app.url(&format!("/c/{mid}/term")), "term-meeting", width, 1600)
-                    .await
-                    .expect("meeting page");
+                page_fits(
+                    &driver,
+                    &w.app.url(&format!("/c/{}/term", w.cid)),
+                    "term",
+                    width,
+                    2400,
+                )
+                .await
+                .expect("term page");
+                page_fits(
+                    &driver,
+                    &w.app.url(&format!("/c/{mid}/term")),
+                    "term-meeting",
+                    width,
+                    1600,
+                )
+                .await
+                .expect("meeting page");
             }
             driver.quit().await.expect("quit");
         });
