@@ -5,10 +5,12 @@
 //! vote (罢免) naming a presidium member; the presidium as the certified records make it; and
 //! the term's timeline.
 
+mod by_election;
 mod meetings;
 mod standing;
 mod view;
 
+pub use by_election::by_election_check;
 pub use meetings::{
     add_participant, create_meeting, propose_removal, set_participant_present, MeetingDetails,
     MAX_PARTICIPANT_CHARS,

@@ -166,6 +166,6 @@ pub fn timeline(term: Term, meetings: &[MeetingAt], today: NaiveDate) -> Vec<Ent
         "H6",
         false,
     ));
-    out.sort_by(|a, b| a.date.cmp(&b.date));
+    out.sort_by_key(|e| e.date);
     out
 }

@@ -168,7 +168,10 @@ pub fn view(
     let contest = load(conn, &congress.id, contest_id)?;
     let scrutineers = scrutineer_nos(conn, &congress.id)?;
     let candidates = repo::candidates(conn, &contest.id)?;
-    let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+    let mut readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+    readiness.extend(crate::service::term::by_election_check(
+        conn, congress, &contest,
+    )?);
     Ok(ContestView {
         contest,
         candidates,
@@ -183,7 +186,10 @@ pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec
         .into_iter()
         .map(|contest| {
             let candidates = repo::candidates(conn, &contest.id)?;
-            let readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+            let mut readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
+            readiness.extend(crate::service::term::by_election_check(
+                conn, congress, &contest,
+            )?);
             Ok(ContestView {
                 contest,
                 candidates,

@@ -289,6 +289,41 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
                 .id,
         );
     }
+    // C1 across the term: 2 members in office, so at most 3 more seats (left as a draft).
+    let too_many = service::contests::create(
+        &mut c,
+        &a,
+        &mid,
+        ContestKind::Election,
+        &ContestDefinition {
+            title: "补选主席团成员(名额过多)".into(),
+            body: String::new(),
+            motion_kind: None,
+            seats: Some(4),
+            allow_write_in: false,
+            threshold: Threshold::ORDINARY,
+            margin_override: None,
+            election_kind: None,
+            threshold_reason: None,
+        },
+    )
+    .unwrap()
+    .id;
+    let c1: Vec<String> = service::contests::readiness(&mut c, &mid, &too_many)
+        .unwrap()
+        .into_iter()
+        .filter(|v| v.rule == "C1")
+        .map(|v| v.message)
+        .collect();
+    assert_eq!(c1.len(), 1, "{c1:?}");
+    assert!(
+        c1[0].contains("主席团现有成员2名") && c1[0].contains("最多补选3名"),
+        "{c1:?}"
+    );
+    assert!(service::contests::readiness(&mut c, &mid, &by)
+        .unwrap()
+        .iter()
+        .all(|v| v.rule != "C1"));
     service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
     service::attendance::open_session(&mut c, &a, &mid).unwrap();
     // Five of the six present: 实到 5, 应到 6.
