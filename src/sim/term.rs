@@ -89,7 +89,9 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
     // One standing delegate per college: its first delegate.
     let mut first: BTreeMap<String, u32> = BTreeMap::new();
     for d in roster_repo::delegates(c, &cid)? {
-        first.entry(d.student.college.clone()).or_insert(d.delegate_no);
+        first
+            .entry(d.student.college.clone())
+            .or_insert(d.delegate_no);
     }
     let quotas = first.keys().map(|k| (k.clone(), 1)).collect();
     term::set_quotas(c, actor, &cid, &quotas)?;
@@ -190,7 +192,13 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             voting::close(c, actor, &mid, k)?;
             let counted = results::finalise(c, actor, &mid, k, false)?;
             for round in counted.proposed {
-                service::contests::not_held(c, actor, &mid, &round.id, "模拟运行只举行议程上的事项")?;
+                service::contests::not_held(
+                    c,
+                    actor,
+                    &mid,
+                    &round.id,
+                    "模拟运行只举行议程上的事项",
+                )?;
             }
         }
         let record = close_and_certify(c, actor, keys, &p)?;
