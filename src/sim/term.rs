@@ -1,7 +1,8 @@
 //! `congress simulate --term`: after the simulated congress, its term (rules H) through the
 //! same services the pages call: one standing delegate per college nominated and frozen, a
 //! 评议会 voting on the presidium's work report, then a 常代会 meeting with a removal vote on
-//! the first presidium member and a by-election of one; each meeting's ballots taken and cast
+//! the first presidium member (everyone votes for it, so a seat is free) and then a by-election
+//! of one; each meeting's ballots taken and cast
 //! in process through the real issuer and ballot box, counted, certified, exported and verified
 //! from its packet like an outsider.
 
@@ -13,6 +14,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::domain::ballot::{Choices, Mark};
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::Threshold;
 use crate::domain::term::MeetingKind;
@@ -131,6 +133,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             },
         )?;
         let mut agenda: Vec<(String, Option<u32>)> = Vec::new();
+        let mut removal: Option<String> = None;
         if kind == MeetingKind::Review {
             let k = service::contests::create(
                 c,
@@ -142,7 +145,9 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             agenda.push((k.id, None));
         } else {
             if let Some(seat) = term::presidium_of(c, &cid)?.first() {
-                agenda.push((term::propose_removal(c, actor, &mid, &seat.member)?, None));
+                let k = term::propose_removal(c, actor, &mid, &seat.member)?;
+                removal = Some(k.clone());
+                agenda.push((k, None));
             }
             let mut def = motion("补选学生会主席团成员", MotionKind::Other);
             def.motion_kind = None;
@@ -177,18 +182,22 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             motion_ids: Vec::new(),
             cards,
         };
-        for (k, _) in &agenda {
-            voting::open(c, actor, keys, &mid, k)?;
-        }
+        // One item after the other, as a meeting runs its agenda: the removal is counted
+        // before the by-election opens, so the seat it frees counts for rule C1. The removal
+        // is voted for by everyone (the simulated meeting removes); the rest at random.
         for (k, seats) in &agenda {
+            voting::open(c, actor, keys, &mid, k)?;
             let key = voting::contest_key(keys, &mid, k, false)?;
             let papers = take_papers(&issuer, &key, &p, k)?;
-            let marked = all_choices(c, &p, k, *seats, &mut rng)?;
+            let removal = removal.as_deref() == Some(k.as_str());
+            let marked = if removal {
+                vec![Choices::Motion { vote: Mark::For }; papers.len()]
+            } else {
+                all_choices(c, &p, k, *seats, &mut rng)?
+            };
             for (paper, choices) in papers.iter().zip(marked) {
                 cast_in_process(&ballot_box, &mid, k, key.public_key(), choices, paper)?;
             }
-        }
-        for (k, _) in &agenda {
             voting::close(c, actor, &mid, k)?;
             let counted = results::finalise(c, actor, &mid, k, false)?;
             for round in counted.proposed {
