@@ -25,6 +25,10 @@ pub struct SimulateArgs {
     /// Machine-readable report.
     #[arg(long)]
     pub json: bool,
+    /// Then the congress's term: standing delegates, a 评议会 and a 常代会 meeting with a
+    /// removal vote and a by-election, each verified from its packet (`<out>-meeting-N`).
+    #[arg(long)]
+    pub term: bool,
 }
 
 pub fn simulate(args: SimulateArgs, database_url: Option<String>) -> anyhow::Result<ExitCode> {
@@ -34,6 +38,7 @@ pub fn simulate(args: SimulateArgs, database_url: Option<String>) -> anyhow::Res
         out: args.out.clone(),
         concurrency: args.concurrency.max(1),
         database_url,
+        term: args.term,
     };
     let report = run(&opts)?;
     if args.json {
@@ -41,6 +46,9 @@ pub fn simulate(args: SimulateArgs, database_url: Option<String>) -> anyhow::Res
     } else {
         print(&report, &args.out);
     }
-    let ok = report.verified && report.errors() == 0 && report.receipts == report.receipts_on_board;
+    let ok = report.verified
+        && report.errors() == 0
+        && report.receipts == report.receipts_on_board
+        && report.term.as_ref().is_none_or(|t| t.verified());
     Ok(ExitCode::from(if ok { 0 } else { 1 }))
 }

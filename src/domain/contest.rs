@@ -36,12 +36,16 @@ pub enum MotionKind {
     Charter,
     /// 其他 (any other resolution).
     Other,
+    /// 罢免: removing a named presidium member at a meeting of standing delegates (rule I4);
+    /// passes by default with for > 1/2 of 应到 (the standing delegates), not of 实到.
+    Removal,
 }
 
 crate::coded! { MotionKind {
     WorkReport => "work_report", "工作报告";
     Charter => "charter", "章程修正案";
     Other => "other", "其他";
+    Removal => "removal", "罢免";
 } }
 
 impl MotionKind {
@@ -51,6 +55,7 @@ impl MotionKind {
         match self {
             MotionKind::Charter => Threshold::CHARTER,
             MotionKind::WorkReport | MotionKind::Other => Threshold::ORDINARY,
+            MotionKind::Removal => Threshold::REMOVAL,
         }
     }
 }

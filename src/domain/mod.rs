@@ -14,4 +14,5 @@ pub mod settings;
 pub mod state;
 pub mod strokes;
 pub mod tally;
+pub mod term;
 pub mod types;

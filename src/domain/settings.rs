@@ -152,6 +152,12 @@ impl Threshold {
         base: ThresholdBase::Present,
         fraction: Fraction::new(1, 2, true),
     };
+    /// Removal of a presidium member (罢免, rule I4): for > 1/2 of 应到 (the standing
+    /// delegates), not of those present.
+    pub const REMOVAL: Threshold = Threshold {
+        base: ThresholdBase::Roster,
+        fraction: Fraction::new(1, 2, true),
+    };
     /// Charter amendment: for >= 2/3 of present (三分之二以上).
     pub const CHARTER: Threshold = Threshold {
         base: ThresholdBase::Present,

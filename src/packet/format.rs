@@ -134,7 +134,8 @@ pub struct RecordContest {
     /// The motion's text, or the election's description.
     pub text: String,
     pub agenda_order: u32,
-    /// work_report | charter | other (motions only)
+    /// work_report | charter | other | removal (motions only; a removal's one candidate is
+    /// the presidium member it names)
     pub motion_kind: Option<String>,
     /// runoff (再次投票) | supplementary (另行选举): a further round of `parent`.
     pub round_kind: Option<String>,

@@ -20,6 +20,7 @@ pub mod record;
 pub mod results;
 pub mod roster;
 pub mod scrutineers;
+pub mod term;
 pub mod voting;
 
 use crate::domain::contest::ContestRefusal;

@@ -21,3 +21,4 @@ pub mod soak_agenda;
 pub mod soak_churn;
 pub mod soak_poll;
 pub mod stall;
+pub mod term;

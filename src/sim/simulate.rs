@@ -38,6 +38,8 @@ pub struct Options {
     /// A database URL to use instead of a fresh SQLite file (e.g. an empty PostgreSQL
     /// database); its migrations are applied.
     pub database_url: Option<String>,
+    /// Then the congress's term (`sim::term`): a 评议会 and a 常代会 meeting.
+    pub term: bool,
 }
 
 /// What happened.
@@ -57,6 +59,9 @@ pub struct Report {
     /// (every one must be).
     pub receipts: usize,
     pub receipts_on_board: usize,
+    /// The term's meetings (`--term`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub term: Option<super::term::TermReport>,
 }
 
 impl Report {
@@ -248,6 +253,7 @@ pub fn report(
             .collect(),
         receipts: receipts.len(),
         receipts_on_board: on_board,
+        term: None,
     })
 }
 
@@ -268,7 +274,11 @@ pub fn run(opts: &Options) -> anyhow::Result<Report> {
     let hall = Hall::plain(opts.concurrency, opts.seed);
     let receipts = runtime.block_on(vote_over_http(&server.base, &st, &hall, &mut phases))?;
     drop(server);
-    finish(&st, &opts.out, &receipts, phases, opts.delegates)
+    let mut report = finish(&st, &opts.out, &receipts, phases, opts.delegates)?;
+    if opts.term {
+        report.term = Some(super::term::run(&st, &opts.out, opts.seed)?);
+    }
+    Ok(report)
 }
 
 /// Prints the phases as a table.
@@ -307,6 +317,9 @@ pub fn print(report: &Report, out: &Path) {
     );
     println!("结果报告 SHA-256: {}", report.record_sha256);
     println!("备案材料: {}", out.display());
+    if let Some(t) = &report.term {
+        super::term::print(t);
+    }
     if report.verified {
         println!("核验: 全部通过 ✓");
     } else {

@@ -264,6 +264,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    standing_quotas (congress_id, college) {
+        congress_id -> Text,
+        college -> Text,
+        seats -> Integer,
+    }
+}
+
+diesel::table! {
+    standing_delegates (congress_id, delegate_id) {
+        congress_id -> Text,
+        delegate_id -> Text,
+    }
+}
+
+diesel::table! {
+    standing_lists (congress_id) {
+        congress_id -> Text,
+        frozen_at -> BigInt,
+        frozen_by -> Text,
+        report -> Text,
+    }
+}
+
+diesel::table! {
+    meetings (congress_id) {
+        congress_id -> Text,
+        parent_id -> Text,
+        kind -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    meeting_participants (id) {
+        id -> Text,
+        congress_id -> Text,
+        name -> Text,
+        unit -> Text,
+        position -> Integer,
+        present -> Bool,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(card_events -> delegates (delegate_id));
 diesel::joinable!(congresses -> users (owner_id));
@@ -305,4 +349,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     records,
     addenda,
     audit_log,
+    standing_quotas,
+    standing_delegates,
+    standing_lists,
+    meetings,
+    meeting_participants,
 );

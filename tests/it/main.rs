@@ -72,6 +72,7 @@ mod setup_pages;
 mod simulate;
 mod soak;
 mod storage;
+mod term;
 mod two_servers;
 mod voting;
 

@@ -192,3 +192,58 @@ fn simulate_then_tamper() {
         );
     }
 }
+
+test!(simulate_a_term);
+/// `--term`: the congress, then a 评议会 and a 常代会 meeting (removal vote, by-election), each
+/// packet verified by the simulator, by `congress verify` and by the Python script.
+fn simulate_a_term() {
+    let tmp = tempfile::tempdir().unwrap();
+    let packet = tmp.path().join("packet");
+    let out = congress(&[
+        "simulate",
+        "--delegates",
+        "40",
+        "--seed",
+        "3",
+        "--out",
+        packet.to_str().unwrap(),
+        "--term",
+        "--json",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("simulate json");
+    let meetings = report["term"]["meetings"].as_array().expect("term report");
+    assert_eq!(meetings.len(), 2);
+    assert_eq!(meetings[0]["kind"], "评议会");
+    assert_eq!(meetings[1]["kind"], "常代会会议");
+    let titles: Vec<&str> = meetings[1]["ballots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b[0].as_str().unwrap())
+        .collect();
+    assert!(
+        titles[0].starts_with("罢免") && titles[1] == "补选学生会主席团成员",
+        "{titles:?}"
+    );
+    for m in meetings {
+        assert_eq!(m["verified"], true);
+        let dir = PathBuf::from(m["packet"].as_str().unwrap());
+        assert!(failures(&dir).is_empty());
+        let py = Command::new("python3")
+            .arg(dir.join("verify_packet.py"))
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            py.status.success(),
+            "{}",
+            String::from_utf8_lossy(&py.stdout)
+        );
+    }
+}

@@ -90,10 +90,19 @@ pub fn readiness_of(
                 }];
             };
             let default = kind.default_threshold();
-            if threshold == default {
-                Vec::new()
-            } else {
-                vec![warning(
+            let mut out = Vec::new();
+            if kind == crate::domain::contest::MotionKind::Removal && candidates.len() != 1 {
+                out.push(Violation {
+                    rule: "I4".to_string(),
+                    college: None,
+                    required: 1,
+                    found: candidates.len() as i64,
+                    message: "罢免事项须指名一位主席团成员: 请在“闭会期间”页面提出罢免".to_string(),
+                    warning: false,
+                });
+            }
+            if threshold != default {
+                out.push(warning(
                     "F4",
                     format!(
                         "本事项（{}）的通过标准为“{}”，规则F4的默认标准为“{}”；理由：{}",
@@ -106,8 +115,9 @@ pub fn readiness_of(
                             .as_deref()
                             .unwrap_or("(未填写)")
                     ),
-                )]
+                ));
             }
+            out
         }
     }
 }
@@ -184,6 +194,9 @@ pub fn view(
     let candidates = repo::candidates(conn, &contest.id)?;
     let mut readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
     readiness.extend(review_problems(conn, &contest)?);
+    readiness.extend(crate::service::term::by_election_check(
+        conn, congress, &contest,
+    )?);
     Ok(ContestView {
         contest,
         candidates,
@@ -200,6 +213,9 @@ pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec
             let candidates = repo::candidates(conn, &contest.id)?;
             let mut readiness = readiness_of(congress, &contest, &candidates, &scrutineers);
             readiness.extend(review_problems(conn, &contest)?);
+            readiness.extend(crate::service::term::by_election_check(
+                conn, congress, &contest,
+            )?);
             Ok(ContestView {
                 contest,
                 candidates,

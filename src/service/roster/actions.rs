@@ -215,6 +215,11 @@ pub fn unfreeze(
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         Action::UnfreezeRoster.check(congress.state)?;
+        if crate::storage::repo::term::meeting(c, cid)?.is_some() {
+            return Err(ServiceError::Conflict(
+                "闭会期间会议的代表名单是冻结的常任代表名单, 不能解除冻结(规则H2)".to_string(),
+            ));
+        }
         if reason.is_empty() {
             return Err(ServiceError::invalid(
                 "解除冻结必须填写原因(例如: 某学院代表因故更换), 原因将记入操作日志",

@@ -12,6 +12,7 @@ pub mod registry;
 pub mod reviews;
 pub mod roster;
 pub mod scrutineers;
+pub mod term;
 pub mod users;
 pub mod voting;
 

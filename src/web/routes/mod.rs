@@ -36,6 +36,7 @@ pub mod roll;
 pub mod roster;
 pub mod scrutineers;
 pub mod setup;
+pub mod term;
 
 use actix_web::{web, HttpRequest, ResponseError};
 
@@ -67,6 +68,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     contests::configure(cfg);
     setup::configure(cfg);
+    term::configure(cfg);
     files::configure(cfg);
     quota::configure(cfg);
     roster::configure(cfg);

@@ -81,6 +81,7 @@ fn congress_bar(id: &str, name: &str, state: CongressState, fingerprint: Option<
                 a href={"/c/" (id) "/credentials"} { "代表证" }
                 a href={"/c/" (id) "/attendance"} { "签到" }
                 a href={"/c/" (id) "/record"} { "结果报告" }
+                a href={"/c/" (id) "/term"} { "闭会期间" }
                 a href={"/b/" (id)} { "公示" }
                 a href={"/c/" (id) "/audit"} { "操作日志" }
             }

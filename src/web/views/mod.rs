@@ -18,6 +18,7 @@ pub mod review;
 pub mod roster;
 pub mod screen;
 pub mod setup;
+pub mod term;
 
 pub use components::*;
 pub use layout::{layout, PageCtx};

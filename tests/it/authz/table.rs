@@ -1189,6 +1189,96 @@ pub fn html_steps() -> Vec<Step> {
         )),
         Walk(get("/c/{cid}/audit", "/c/$cid/audit", READ).says("record.certify")),
         Walk(get("/c/{cid}/audit.csv", "/c/$cid/audit.csv", READ)),
+        // Between congresses (issue 15): standing delegates, a meeting of them.
+        Walk(get("/c/{cid}/term", "/c/$cid/term", READ)),
+        Walk(
+            post(
+                "/c/{cid}/term/quotas",
+                "/c/$cid/term/quotas",
+                Body::Form(&[("seats:计算机学院", "1")]),
+                OWN,
+            )
+            .audit("term.standing_quotas"),
+        ),
+        Db(|app, v| {
+            let mut c = app.db.db.conn().unwrap();
+            let d = congress::storage::repo::roster::delegates(&mut c, v.get("cid")).unwrap();
+            let first = d
+                .iter()
+                .find(|d| d.student.college == "计算机学院")
+                .expect("a delegate of 计算机学院");
+            v.set("sdno", first.delegate_no.to_string());
+        }),
+        Walk(
+            post(
+                "/c/{cid}/term/standing",
+                "/c/$cid/term/standing",
+                Body::Form(&[("numbers", "$sdno")]),
+                OWN,
+            )
+            .audit("term.standing_nominate"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/term/freeze",
+                "/c/$cid/term/freeze",
+                Body::Empty,
+                OWN,
+            )
+            .audit("term.standing_freeze"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/term/meetings",
+                "/c/$cid/term/meetings",
+                Body::Form(&[
+                    ("kind", "standing"),
+                    ("name", "常任代表会议第一次会议"),
+                    ("date", "2028-03-01"),
+                    ("place", "201"),
+                ]),
+                OWN,
+            )
+            .audit("term.meeting_create")
+            .capture(|v, _, p, r| {
+                if p == P::Owner {
+                    let loc = r.location.as_deref().unwrap();
+                    v.set(
+                        "mid",
+                        loc.trim_start_matches("/c/").trim_end_matches("/term"),
+                    );
+                }
+            }),
+        ),
+        // The meeting is the owner's; the congress's scrutineers are not named for it.
+        Walk(get("/c/{cid}/term", "/c/$mid/term", OWN_PAGE)),
+        Walk(
+            post(
+                "/c/{cid}/term/removals",
+                "/c/$mid/term/removals",
+                Body::Form(&[("member", "无此人|计算机学院|1")]),
+                [L, 403, 403, 403, 422],
+            )
+            .says("不是现任主席团成员"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/term/participants",
+                "/c/$mid/term/participants",
+                Body::Form(&[("name", "刘老师"), ("unit", "学工部")]),
+                [L, 403, 403, 403, 409],
+            )
+            .says("只有评议会"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/term/participants/{pid}/present",
+                "/c/$mid/term/participants/pnosuch/present",
+                Body::Form(&[("present", "1")]),
+                [L, 403, 403, 403, 409],
+            )
+            .says("还不能签到"),
+        ),
         // Last: logging out ends the session.
         Walk(post("/logout", "/logout", Body::Empty, [L, 303, 303, 303, 303]).audit("auth.logout")),
         Walk(get("/c/{cid}", "/c/$cid", [L, L, L, L, L])),

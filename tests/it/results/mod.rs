@@ -12,7 +12,7 @@
 mod board;
 mod browser;
 mod export;
-mod fixture;
+pub mod fixture;
 mod hall;
 mod pages;
 mod record;
