@@ -78,6 +78,7 @@ fn congress_bar(id: &str, name: &str, state: CongressState, fingerprint: Option<
                 a href={"/c/" (id) "/roster"} { "代表名单" }
                 a href={"/c/" (id) "/scrutineers"} { "监票人员" }
                 a href={"/c/" (id) "/contests"} { "选举与表决" }
+                a href={"/c/" (id) "/approval"} { "审批与公示" }
                 a href={"/c/" (id) "/credentials"} { "代表证" }
                 a href={"/c/" (id) "/attendance"} { "签到" }
                 a href={"/c/" (id) "/record"} { "结果报告" }
