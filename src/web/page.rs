@@ -6,9 +6,12 @@
 use actix_web::http::header::{
     Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
+use std::sync::Arc;
+
 use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 
+use crate::crypto::SigningKey;
 use crate::domain::state::Action;
 use crate::service::{self, Actor};
 use crate::storage::repo::congress::Congress;
@@ -64,6 +67,18 @@ pub async fn load_congress(
         .await?;
     authorize(staff, &congress, need)?;
     Ok(congress)
+}
+
+/// For an action the congress's owner signs (addenda, approval steps): checks `staff` owns the
+/// congress `id`, and gives its signing key and the audit actor.
+pub async fn owner_signing(
+    state: &AppState,
+    staff: &Staff,
+    req: &HttpRequest,
+    id: &str,
+) -> WebResult<(Arc<SigningKey>, Actor)> {
+    load_congress(state, staff, id, Need::Own).await?;
+    Ok((state.signing_key(id)?, actor(staff, req)))
 }
 
 /// Whether `staff` may change `congress`'s files or roster now (`action`); otherwise why not,

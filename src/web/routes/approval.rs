@@ -11,7 +11,7 @@ use crate::packet::approval::kind_zh;
 use crate::service::approval::{self, ApplicationInput, NotesInput, ReplyInput, StepInput};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::WebResult;
-use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::page::{actor, congress_ctx, load_congress, owner_signing, page, redirect_with};
 use crate::web::views::approval as views;
 use crate::web::AppState;
 
@@ -99,9 +99,7 @@ async fn step(
     form: web::Form<StepForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
-    let key = state.signing_key(&cid)?;
-    let who = actor(&staff, &req);
+    let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
     let f = form.into_inner();
     let input = match f.kind.as_str() {
         "party_approval" => StepInput::PartyApproval {
@@ -151,9 +149,7 @@ async fn handle(
     form: web::Form<HandleForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, oid) = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
-    let key = state.signing_key(&cid)?;
-    let who = actor(&staff, &req);
+    let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
     let handling = form.into_inner().handling;
     let c2 = cid.clone();
     state
@@ -193,21 +189,23 @@ async fn application(
     form: web::Form<ApplicationForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
-    let key = state.signing_key(&cid)?;
-    let who = actor(&staff, &req);
+    let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
     let f = form.into_inner();
-    let input = if f.kind == "charter" {
-        ApplicationInput::Charter {
+    let input = match f.kind.as_str() {
+        "charter" => ApplicationInput::Charter {
             body: f.body,
             title: f.title,
             text: f.text,
-        }
-    } else {
-        ApplicationInput::Convene {
+        },
+        "convene" => ApplicationInput::Convene {
             body: f.body,
             start: f.start,
             end: f.end,
+        },
+        other => {
+            return Err(crate::web::error::WebError::BadRequest(format!(
+                "申请类别“{other}”无效: 应为 convene (申请召开学代会) 或 charter (核准章程)"
+            )))
         }
     };
     let c2 = cid.clone();
@@ -244,9 +242,7 @@ async fn reply(
     form: web::Form<ReplyForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
-    let key = state.signing_key(&cid)?;
-    let who = actor(&staff, &req);
+    let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
     let f = form.into_inner();
     let input = ReplyInput {
         application: f.application,
@@ -280,9 +276,7 @@ async fn session_override(
     form: web::Form<ReasonForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
-    let key = state.signing_key(&cid)?;
-    let who = actor(&staff, &req);
+    let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
     let reason = form.into_inner().reason;
     let c2 = cid.clone();
     state

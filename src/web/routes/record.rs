@@ -17,7 +17,7 @@ use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::page::{actor, congress_ctx, load_congress, owner_signing, page, redirect_with};
 use crate::web::views::csrf_field;
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
@@ -307,9 +307,7 @@ async fn add_addendum(
     form: web::Form<AddendumForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
-    load_congress(&state, &staff, &cid, Need::Own).await?;
-    let key = state.signing_key(&cid)?;
-    let who = actor(&staff, &req);
+    let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
     let form = form.into_inner();
     let input = AddendumInput {
         kind: form.kind,

@@ -384,6 +384,18 @@ both_backends!(application_documents_printable_and_signed, |kind: Kind| {
             5
         );
         assert_eq!(v["data"]["roster_summary"]["total"], 12);
+        // An application of no known kind is refused, saying which kinds exist; nothing is
+        // recorded (the charter below is the very next step).
+        let r = w
+            .org
+            .post_form(
+                &format!("/c/{cid}/approval/applications"),
+                &[("kind", "chartre"), ("body", "省学联")],
+            )
+            .await;
+        assert_eq!(r.status(), 400);
+        let body = r.text().await.unwrap();
+        assert!(body.contains("申请类别“chartre”无效"), "{body}");
         // The charter application, and its reply naming it by hash.
         let r = w
             .org
@@ -406,6 +418,11 @@ both_backends!(application_documents_printable_and_signed, |kind: Kind| {
         );
         assert!(doc.contains("第一条 示范大学学生会"));
         let charter_seq = loc.rsplit('/').next().unwrap().to_string();
+        assert_eq!(
+            charter_seq,
+            (seq + 1).to_string(),
+            "the refused one took no number"
+        );
         let r = w
             .org
             .post_form(

@@ -218,6 +218,27 @@ impl Client {
             .expect("POST")
     }
 
+    /// Creates the fixtures' congress (示范大学第十次学生代表大会, 校级, 2026-12-01) through the
+    /// organiser's form, as a user does; returns its id.
+    pub async fn create_congress(&self) -> String {
+        let r = self
+            .post_form(
+                "/congresses",
+                &[
+                    ("name", "示范大学第十次学生代表大会"),
+                    ("school", "示范大学"),
+                    ("level", "school"),
+                    ("session_no", "10"),
+                    ("date", "2026-12-01"),
+                    ("place", "大学生活动中心报告厅"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "creating the congress");
+        let loc = r.headers()["location"].to_str().unwrap();
+        loc.trim_start_matches("/c/").to_string()
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.http

@@ -184,22 +184,8 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let app = TestApp::start(kind, test);
     let (org, cid) = block_on(async {
         let org = app.login_as("zuzhi", Role::Organiser).await;
-        let r = org
-            .post_form(
-                "/congresses",
-                &[
-                    ("name", "示范大学第十次学生代表大会"),
-                    ("school", "示范大学"),
-                    ("level", "school"),
-                    ("session_no", "10"),
-                    ("date", "2026-12-01"),
-                    ("place", "大学生活动中心报告厅"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), 303);
-        let loc = r.headers()["location"].to_str().unwrap().to_string();
-        (org, loc.trim_start_matches("/c/").to_string())
+        let cid = org.create_congress().await;
+        (org, cid)
     });
     let a = World::actor();
     let mut c = app.db.db.conn().unwrap();
