@@ -85,12 +85,12 @@ fn contest_section(cid: &str, csrf: &str, a: &ContestApproval, o: &Overview) -> 
                 ul.error { @for p in &problems { li { (p) } } }
             }
             h3 { "候选人 (按选票顺序) 与公示信息" }
-            table {
-                thead { tr { th { "姓名" } th { "学院" } th { "政治面貌" } th { "年级 · 学生会职务 · 简介" } } }
+            table.candidates-notice {
+                thead { tr { th { "候选人" } th { "年级 · 学生会职务 · 简介" } } }
                 tbody {
                     @for c in &a.list {
                         tr {
-                            td { (c.name) } td { (c.college) } td { (c.political_status) }
+                            td.who { strong { (c.name) } br; span.muted { (c.college) } br; span.muted { (c.political_status) } }
                             td {
                                 @if draft {
                                     form.inline method="post" action={"/c/" (cid) "/approval/contests/" (kid) "/candidates/" (c.id)} {
