@@ -10,7 +10,7 @@ use anyhow::{anyhow, Context};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::synth::{packet_with, voters, PaperSet, Spec};
+use super::synth::{packet_with, voters, PaperSet, Spec, CONTESTS};
 use crate::crypto::sha256_hex;
 use crate::crypto::SigningKey;
 
@@ -27,6 +27,10 @@ pub struct Entry {
     pub key_fingerprint: String,
     pub bytes: u64,
     pub sha256: String,
+    /// Signed ballots on the packet's boards (each one an RSA signature the registry checks);
+    /// 0 in manifests written before this field.
+    #[serde(default)]
+    pub ballots: u64,
 }
 
 const CITIES: [&str; 34] = [
@@ -143,6 +147,7 @@ pub fn generate(o: &SynthOptions) -> anyhow::Result<Vec<Entry>> {
                 key_fingerprint: s.key.public_key().fingerprint(),
                 bytes: zip.len() as u64,
                 sha256: sha256_hex(&zip),
+                ballots: CONTESTS.len() as u64 * voters(o.delegates),
             })
         })
         .collect::<anyhow::Result<_>>()?;
