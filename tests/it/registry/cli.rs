@@ -197,4 +197,17 @@ fn the_scale_tool_runs_on_small_numbers() {
     assert_eq!(report["runs"][0]["accepted"], 4);
     assert_eq!(report["runs"][0]["errors"].as_array().unwrap().len(), 0);
     assert!(report["runs"][0]["server_peak_rss_mib"].as_f64().unwrap() > 0.0);
+    // 4 packets x 3 contests x 57 voters (95% of 60), each ballot a signature checked on arrival;
+    // the machine's limits are measured before the run and the floor follows from them.
+    let run0 = &report["runs"][0];
+    assert_eq!(run0["ballots"], 4 * 3 * 57);
+    let verify = run0["calibration"]["rsa_verify_per_s_all"]
+        .as_f64()
+        .unwrap();
+    assert!(verify > 0.0 && run0["calibration"]["commit_per_s"].as_f64().unwrap() > 0.0);
+    let floor = run0["verify_floor_s"].as_f64().unwrap();
+    assert!(
+        (floor - 684.0 / verify).abs() < 1e-6 * floor.max(1.0),
+        "{run0}"
+    );
 }
