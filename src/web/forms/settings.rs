@@ -4,9 +4,10 @@
 
 use serde::Deserialize;
 
+use crate::domain::settings::term_dates::MAX_TERM_YEARS;
 use crate::domain::settings::{
-    Fraction, QuotaMethod, RuleProfile, ThresholdBase, TieRule, ELECTION_FRACTIONS,
-    QUORUM_FRACTIONS,
+    term_problems, Fraction, MonthDay, QuotaMethod, RuleProfile, ThresholdBase, TieRule,
+    ELECTION_FRACTIONS, QUORUM_FRACTIONS,
 };
 use crate::service::scrutineers::normalise;
 
@@ -38,6 +39,13 @@ pub struct SettingsForm {
     pub approval_procedure: String,
     /// C6: the notice's working days; blank keeps the stored setting.
     pub notice_days: String,
+    // --- I6 (issue 15); blank keeps the stored setting ---
+    /// The term's length in years.
+    pub term_years: String,
+    /// The 第二学期's first day, "MM-DD".
+    pub spring_start: String,
+    /// The 第一学期's first day, "MM-DD".
+    pub autumn_start: String,
 }
 
 /// Basis points as the form shows them: 100 -> "1%", 50 -> "0.5%", 125 -> "1.25%".
@@ -108,6 +116,9 @@ impl SettingsForm {
             tie_rule: tie_str(p.tie_rule).to_string(),
             approval_procedure: yes_no(p.approval_procedure).to_string(),
             notice_days: p.notice_working_days.to_string(),
+            term_years: p.term_years.to_string(),
+            spring_start: p.semester_starts[0].to_string(),
+            autumn_start: p.semester_starts[1].to_string(),
         }
     }
 
@@ -217,10 +228,55 @@ impl SettingsForm {
             .map_err(|e| e.rule("C6"))
             .map(|v| p.notice_working_days = v));
         }
+        self.parse_term(current, &mut p, &mut errs);
         if errs.is_empty() {
             Ok(p)
         } else {
             Err(errs)
+        }
+    }
+
+    /// The term's settings (I6): blank keeps the stored value; the pair of semester starts is
+    /// checked together (`term_problems`).
+    fn parse_term(&self, current: &RuleProfile, p: &mut RuleProfile, errs: &mut Vec<FieldError>) {
+        p.term_years = current.term_years;
+        p.semester_starts = current.semester_starts;
+        if !clean(&self.term_years).is_empty() {
+            match count("届期(年)", &self.term_years, 1, MAX_TERM_YEARS) {
+                Ok(v) => p.term_years = v,
+                Err(e) => errs.push(e.rule("I6")),
+            }
+        }
+        let fields = [
+            ("第二学期开始日期", &self.spring_start),
+            ("第一学期开始日期", &self.autumn_start),
+        ];
+        let mut dates_ok = true;
+        for (i, (label, value)) in fields.into_iter().enumerate() {
+            let v = clean(value);
+            if v.is_empty() {
+                continue;
+            }
+            match MonthDay::parse(&v) {
+                Some(md) => p.semester_starts[i] = md,
+                None => {
+                    dates_ok = false;
+                    errs.push(FieldError::new(label, &v, "每年都有的日期(月-日), 如 03-01").rule("I6"));
+                }
+            }
+        }
+        if dates_ok {
+            let problems = term_problems(p.term_years, p.semester_starts);
+            if problems.iter().any(|m| m.contains("学期")) {
+                errs.push(FieldError::new(
+                    "学期开始日期",
+                    &format!(
+                        "第二学期 {} / 第一学期 {}",
+                        p.semester_starts[0], p.semester_starts[1]
+                    ),
+                    "第二学期先于第一学期开始(同一日历年内), 两个学期各至少4周(规则I6)",
+                ));
+            }
         }
     }
 }
