@@ -121,8 +121,17 @@ mod tests {
         assert!(term_problems(3, def)[0].contains("不能设为3年"));
         assert!(term_problems(0, def)[0].contains("不能设为0年"));
         let swapped = term_problems(2, [MonthDay::new(9, 1), MonthDay::new(3, 1)]);
-        assert!(swapped[0].contains("第二学期(9月1日)须在第一学期(3月1日)之前"), "{swapped:?}");
-        assert_eq!(term_problems(2, [MonthDay::new(3, 1), MonthDay::new(3, 15)]).len(), 1);
-        assert_eq!(term_problems(2, [MonthDay::new(2, 30), MonthDay::new(8, 1)]).len(), 1);
+        assert!(
+            swapped[0].contains("第二学期(9月1日)须在第一学期(3月1日)之前"),
+            "{swapped:?}"
+        );
+        assert_eq!(
+            term_problems(2, [MonthDay::new(3, 1), MonthDay::new(3, 15)]).len(),
+            1
+        );
+        assert_eq!(
+            term_problems(2, [MonthDay::new(2, 30), MonthDay::new(8, 1)]).len(),
+            1
+        );
     }
 }

@@ -250,7 +250,9 @@ fn only_a_review_counted_at_a_review_meeting_meets_the_semester() {
     let reviews: Vec<_> = entries
         .iter()
         .filter_map(|e| match &e.kind {
-            EntryKind::Review { contest, counted, .. } => Some((contest.as_str(), *counted)),
+            EntryKind::Review {
+                contest, counted, ..
+            } => Some((contest.as_str(), *counted)),
             _ => None,
         })
         .collect();

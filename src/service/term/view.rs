@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::domain::contest::{ContestKind, ContestState};
 use crate::domain::state::CongressState;
 use crate::domain::tally::ContestDetail;
-use crate::domain::contest::{ContestKind, ContestState};
 use crate::domain::term::{
     presidium, timeline, Change, Entry, MeetingAt, Member, ReviewAt, Seat, StandingReport, Term,
 };

@@ -261,7 +261,9 @@ impl SettingsForm {
                 Some(md) => p.semester_starts[i] = md,
                 None => {
                     dates_ok = false;
-                    errs.push(FieldError::new(label, &v, "每年都有的日期(月-日), 如 03-01").rule("I6"));
+                    errs.push(
+                        FieldError::new(label, &v, "每年都有的日期(月-日), 如 03-01").rule("I6"),
+                    );
                 }
             }
         }

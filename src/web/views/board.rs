@@ -50,7 +50,12 @@ pub fn ballot_line(
             None => {
                 let rows: Vec<String> = grid
                     .iter()
-                    .map(|r| r.iter().map(|g| (g + 1).to_string()).collect::<Vec<_>>().join(","))
+                    .map(|r| {
+                        r.iter()
+                            .map(|g| (g + 1).to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
                     .collect();
                 let even = grid.windows(2).all(|w| w[0].len() == w[1].len());
                 (
@@ -97,7 +102,12 @@ pub fn review_text(def: &ReviewDefinition, grid: &[Vec<u32>]) -> (String, Option
     if let Err(fault) = read_grid(def, grid) {
         let rows: Vec<String> = grid
             .iter()
-            .map(|r| r.iter().map(|g| (g + 1).to_string()).collect::<Vec<_>>().join(","))
+            .map(|r| {
+                r.iter()
+                    .map(|g| (g + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
             .collect();
         return (
             format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
@@ -272,17 +282,32 @@ mod tests {
             json!({"v":2,"congress":"c","contest":"r","choices":{"review":grid},
                    "token":"ab".repeat(64),"token_sig":"AAEC".repeat(86)})
         };
-        let l = ballot_line(1, "h".into(), &ballot(json!([[0, 1], [3, 2]])), None, Some(&def));
+        let l = ballot_line(
+            1,
+            "h".into(),
+            &ballot(json!([[0, 1], [3, 2]])),
+            None,
+            Some(&def),
+        );
         assert_eq!(
             l.text,
             "王芳: 政治态度 优秀 · 道德品行 称职 / 李强: 政治态度 不称职 · 道德品行 基本称职"
         );
         assert_eq!(l.invalid, None);
-        let l = ballot_line(2, "h".into(), &ballot(json!([[0, 4], [3, 2]])), None, Some(&def));
+        let l = ballot_line(
+            2,
+            "h".into(),
+            &ballot(json!([[0, 4], [3, 2]])),
+            None,
+            Some(&def),
+        );
         assert_eq!(l.invalid.as_deref(), Some("评议表含不存在的等次"));
         assert!(l.text.contains("1,5 / 4,3"), "{}", l.text);
         let l = ballot_line(3, "h".into(), &ballot(json!([[0, 1]])), None, Some(&def));
-        assert_eq!(l.invalid.as_deref(), Some("评议表行列与被评议人、评议项目不符"));
+        assert_eq!(
+            l.invalid.as_deref(),
+            Some("评议表行列与被评议人、评议项目不符")
+        );
     }
 
     #[test]
