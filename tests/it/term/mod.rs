@@ -23,6 +23,7 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
+mod api;
 mod timeline;
 
 fn cli(w: &World, args: &[&str]) -> Output {
