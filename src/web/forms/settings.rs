@@ -4,10 +4,9 @@
 
 use serde::Deserialize;
 
-use crate::domain::settings::term_dates::MAX_TERM_YEARS;
 use crate::domain::settings::{
-    term_problems, Fraction, MonthDay, QuotaMethod, RuleProfile, ThresholdBase, TieRule,
-    ELECTION_FRACTIONS, QUORUM_FRACTIONS,
+    Fraction, QuotaMethod, RuleProfile, ThresholdBase, TieRule, ELECTION_FRACTIONS,
+    QUORUM_FRACTIONS,
 };
 use crate::service::scrutineers::normalise;
 
@@ -235,52 +234,6 @@ impl SettingsForm {
             Err(errs)
         }
     }
-
-    /// The term's settings (I6): blank keeps the stored value; the pair of semester starts is
-    /// checked together (`term_problems`).
-    fn parse_term(&self, current: &RuleProfile, p: &mut RuleProfile, errs: &mut Vec<FieldError>) {
-        p.term_years = current.term_years;
-        p.semester_starts = current.semester_starts;
-        if !clean(&self.term_years).is_empty() {
-            match count("届期(年)", &self.term_years, 1, MAX_TERM_YEARS) {
-                Ok(v) => p.term_years = v,
-                Err(e) => errs.push(e.rule("I6")),
-            }
-        }
-        let fields = [
-            ("第二学期开始日期", &self.spring_start),
-            ("第一学期开始日期", &self.autumn_start),
-        ];
-        let mut dates_ok = true;
-        for (i, (label, value)) in fields.into_iter().enumerate() {
-            let v = clean(value);
-            if v.is_empty() {
-                continue;
-            }
-            match MonthDay::parse(&v) {
-                Some(md) => p.semester_starts[i] = md,
-                None => {
-                    dates_ok = false;
-                    errs.push(
-                        FieldError::new(label, &v, "每年都有的日期(月-日), 如 03-01").rule("I6"),
-                    );
-                }
-            }
-        }
-        if dates_ok {
-            let problems = term_problems(p.term_years, p.semester_starts);
-            if problems.iter().any(|m| m.contains("学期")) {
-                errs.push(FieldError::new(
-                    "学期开始日期",
-                    &format!(
-                        "第二学期 {} / 第一学期 {}",
-                        p.semester_starts[0], p.semester_starts[1]
-                    ),
-                    "第二学期先于第一学期开始(同一日历年内), 两个学期各至少4周(规则I6)",
-                ));
-            }
-        }
-    }
 }
 
 /// (form value, setting, Chinese label) of the quota methods.
@@ -291,7 +244,7 @@ pub fn method_options() -> Vec<(&'static str, QuotaMethod, &'static str)> {
         .collect()
 }
 
-fn clean(s: &str) -> String {
+pub(super) fn clean(s: &str) -> String {
     normalise(Some(s)).unwrap_or_default()
 }
 
@@ -337,7 +290,7 @@ fn percent_int(field: &'static str, s: &str, min: u32) -> Result<u32, FieldError
         })
 }
 
-fn count(field: &'static str, s: &str, min: u32, max: u32) -> Result<u32, FieldError> {
+pub(super) fn count(field: &'static str, s: &str, min: u32, max: u32) -> Result<u32, FieldError> {
     clean(s)
         .parse::<u32>()
         .ok()
@@ -428,6 +381,9 @@ fn quorum_fraction(s: &str) -> Result<(u32, u32), FieldError> {
         Err(FieldError::new(field, s, expected))
     }
 }
+
+#[path = "settings_term.rs"]
+mod term;
 
 #[cfg(test)]
 #[path = "settings_tests.rs"]
