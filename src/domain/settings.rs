@@ -260,6 +260,12 @@ pub struct RuleProfile {
     pub approval_procedure: bool,
     /// C6: the notice's length in working days.
     pub notice_working_days: u32,
+    // --- I6: the term (issue 15) ---
+    /// I6: the term's length in years (1 or 2; "周期不超过两年").
+    pub term_years: u32,
+    /// I6: the first days of the 第二学期 (spring) and the 第一学期 (autumn); each semester
+    /// runs to the day before the other's start.
+    pub semester_starts: [MonthDay; 2],
 }
 
 impl Default for RuleProfile {
@@ -281,6 +287,8 @@ impl Default for RuleProfile {
             tie_rule: TieRule::Runoff,
             approval_procedure: false,
             notice_working_days: 5,
+            term_years: 2,
+            semester_starts: [MonthDay::new(2, 1), MonthDay::new(8, 1)],
         }
     }
 }
@@ -342,6 +350,7 @@ impl RuleProfile {
                 self.notice_working_days
             ));
         }
+        errs.extend(term_problems(self.term_years, self.semester_starts));
         if errs.is_empty() {
             Ok(())
         } else {
@@ -370,6 +379,9 @@ impl RuleProfile {
 pub fn ceil_pct(n: u64, pct: u32) -> u64 {
     (n as u128 * pct as u128).div_ceil(100) as u64
 }
+
+pub mod term_dates;
+pub use term_dates::{term_problems, MonthDay};
 
 #[cfg(test)]
 mod tests;

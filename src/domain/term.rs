@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 
 pub use presidium::{presidium, Change, Member, Seat};
 pub use standing::{check_standing, CollegeLine, Nominated, StandingReport};
-pub use timeline::{timeline, Entry, EntryKind, MeetingAt, Term};
+pub use timeline::{timeline, Entry, EntryKind, MeetingAt, ReviewAt, Term};
 
 /// What a meeting between congresses is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

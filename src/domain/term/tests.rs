@@ -3,7 +3,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::*;
-use crate::domain::settings::RuleProfile;
+use crate::domain::settings::{MonthDay, RuleProfile};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -150,7 +150,7 @@ fn reminders(entries: &[Entry]) -> Vec<(String, bool, bool)> {
 
 #[test]
 fn a_term_reminds_each_semester_and_each_year_without_a_congress() {
-    let term = Term::of(d(2026, 12, 1), 24);
+    let term = Term::of(d(2026, 12, 1), 2, DEFAULT_STARTS);
     assert_eq!(term.end, d(2028, 12, 1));
     let r = reminders(&timeline(term, &[], d(2027, 1, 10)));
     let titles: Vec<&str> = r.iter().map(|x| x.0.as_str()).collect();
@@ -170,7 +170,7 @@ fn a_term_reminds_each_semester_and_each_year_without_a_congress() {
 
 #[test]
 fn what_was_not_held_in_time_is_overdue() {
-    let term = Term::of(d(2026, 12, 1), 24);
+    let term = Term::of(d(2026, 12, 1), 2, DEFAULT_STARTS);
     let meetings = [
         MeetingAt {
             id: "m1".into(),
@@ -178,6 +178,7 @@ fn what_was_not_held_in_time_is_overdue() {
             kind: MeetingKind::Review,
             date: d(2027, 5, 10),
             held: true,
+            reviews: vec![counted("r1")],
         },
         MeetingAt {
             id: "m2".into(),
@@ -185,6 +186,7 @@ fn what_was_not_held_in_time_is_overdue() {
             kind: MeetingKind::Standing,
             date: d(2027, 9, 1),
             held: false,
+            reviews: Vec::new(),
         },
     ];
     let entries = timeline(term, &meetings, d(2028, 3, 1));
@@ -200,4 +202,81 @@ fn what_was_not_held_in_time_is_overdue() {
     assert!(entries
         .iter()
         .any(|e| matches!(&e.kind, EntryKind::Meeting { id, .. } if id == "m2")));
+}
+
+const DEFAULT_STARTS: [MonthDay; 2] = [MonthDay::new(2, 1), MonthDay::new(8, 1)];
+
+fn counted(id: &str) -> ReviewAt {
+    ReviewAt {
+        contest_id: id.into(),
+        title: "学生会主席团述职评议".into(),
+        counted: true,
+    }
+}
+
+fn review_meeting(id: &str, date: NaiveDate, reviews: Vec<ReviewAt>) -> MeetingAt {
+    MeetingAt {
+        id: id.into(),
+        name: format!("评议会{id}"),
+        kind: MeetingKind::Review,
+        date,
+        held: true,
+        reviews,
+    }
+}
+
+#[test]
+fn only_a_review_counted_at_a_review_meeting_meets_the_semester() {
+    let term = Term::of(d(2026, 12, 1), 2, DEFAULT_STARTS);
+    let uncounted = ReviewAt {
+        counted: false,
+        ..counted("r2")
+    };
+    let meetings = [
+        // Spring 2027: a 评议会 that heard no review.
+        review_meeting("a", d(2027, 4, 1), Vec::new()),
+        // Autumn 2027: a review opened and never counted.
+        review_meeting("b", d(2027, 10, 1), vec![uncounted]),
+        // Spring 2028: a review counted.
+        review_meeting("c", d(2028, 3, 1), vec![counted("r3")]),
+    ];
+    let entries = timeline(term, &meetings, d(2028, 9, 1));
+    let r = reminders(&entries);
+    let semesters: Vec<_> = r.iter().filter(|x| x.0.contains("述职评议")).collect();
+    assert_eq!(
+        semesters.iter().map(|x| (x.1, x.2)).collect::<Vec<_>>(),
+        [(false, true), (false, true), (true, false), (false, false)]
+    );
+    let reviews: Vec<_> = entries
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EntryKind::Review {
+                contest, counted, ..
+            } => Some((contest.as_str(), *counted)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(reviews, [("r2", false), ("r3", true)]);
+}
+
+#[test]
+fn the_term_follows_its_settings() {
+    let starts = [MonthDay::new(3, 1), MonthDay::new(9, 1)];
+    let term = Term::of(d(2026, 12, 1), 1, starts);
+    assert_eq!(term.end, d(2027, 12, 1));
+    let entries = timeline(term, &[], d(2027, 9, 1));
+    let periods: Vec<_> = entries
+        .iter()
+        .filter(|e| e.title.contains("述职评议"))
+        .map(|e| (e.from.unwrap(), e.date, e.overdue))
+        .collect();
+    // 3月1日-8月31日 and 9月1日-2月末; a one-year term has no year without a congress.
+    assert_eq!(
+        periods,
+        [
+            (d(2027, 3, 1), d(2027, 8, 31), true),
+            (d(2027, 9, 1), d(2028, 2, 29), false)
+        ]
+    );
+    assert!(!entries.iter().any(|e| e.title.contains("常代会")));
 }

@@ -7,22 +7,26 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::MeetingKind;
+use crate::domain::settings::MonthDay;
 
-/// The term: the congress's date and the day by which the next congress is due.
+/// The term: the congress's date, the day by which the next congress is due, and the
+/// semesters' first days (the congress's settings, I6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Term {
     pub congress: NaiveDate,
     pub end: NaiveDate,
+    pub semester_starts: [MonthDay; 2],
 }
 
 impl Term {
-    /// A term of `months` from the congress (the policies: 周期不超过两年, 24 months).
-    pub fn of(congress: NaiveDate, months: u32) -> Term {
+    /// A term of `years` from the congress (the policies: 周期不超过两年) with its semesters.
+    pub fn of(congress: NaiveDate, years: u32, semester_starts: [MonthDay; 2]) -> Term {
         Term {
             congress,
             end: congress
-                .checked_add_months(Months::new(months))
+                .checked_add_months(Months::new(years.saturating_mul(12)))
                 .unwrap_or(NaiveDate::MAX),
+            semester_starts,
         }
     }
 }
@@ -36,6 +40,17 @@ pub struct MeetingAt {
     pub date: NaiveDate,
     /// Held: closed, certified or filed.
     pub held: bool,
+    /// The 述职评议 contests on its agenda.
+    pub reviews: Vec<ReviewAt>,
+}
+
+/// A 述职评议 (contest of kind review) of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewAt {
+    pub contest_id: String,
+    pub title: String,
+    /// Counted (its result is final).
+    pub counted: bool,
 }
 
 /// What a line of the timeline is.
@@ -47,6 +62,12 @@ pub enum EntryKind {
         id: String,
         kind: MeetingKind,
         held: bool,
+    },
+    /// A 述职评议 held at a meeting (`meeting` its id, `contest` the review's).
+    Review {
+        meeting: String,
+        contest: String,
+        counted: bool,
     },
     /// A reminder: `done` when a meeting satisfies it.
     Reminder {
@@ -68,25 +89,25 @@ pub struct Entry {
     pub overdue: bool,
 }
 
-/// The semesters (Feb 1 - Jul 31, Aug 1 - Jan 31) that begin after `after` and before `end`.
-fn semesters(after: NaiveDate, end: NaiveDate) -> Vec<(NaiveDate, NaiveDate, String)> {
+/// The semesters that begin after `after` and before `end`: the 第二学期 from `starts[0]` to
+/// the day before `starts[1]`, the 第一学期 from `starts[1]` to the day before the next year's
+/// `starts[0]` (defaults: Feb 1 - Jul 31, Aug 1 - Jan 31).
+fn semesters(
+    after: NaiveDate,
+    end: NaiveDate,
+    starts: [MonthDay; 2],
+) -> Vec<(NaiveDate, NaiveDate, String)> {
     let mut out = Vec::new();
     for year in after.year()..=end.year() {
-        for spring in [true, false] {
-            let (from, to, name) = if spring {
-                (
-                    NaiveDate::from_ymd_opt(year, 2, 1),
-                    NaiveDate::from_ymd_opt(year, 7, 31),
-                    format!("{}-{}学年第二学期", year - 1, year),
-                )
-            } else {
-                (
-                    NaiveDate::from_ymd_opt(year, 8, 1),
-                    NaiveDate::from_ymd_opt(year + 1, 1, 31),
-                    format!("{}-{}学年第一学期", year, year + 1),
-                )
-            };
-            if let (Some(from), Some(to)) = (from, to) {
+        let spring = starts[0].in_year(year);
+        let autumn = starts[1].in_year(year);
+        let next = starts[0].in_year(year + 1);
+        let periods = [
+            (spring, autumn, format!("{}-{}学年第二学期", year - 1, year)),
+            (autumn, next, format!("{}-{}学年第一学期", year, year + 1)),
+        ];
+        for (from, until, name) in periods {
+            if let (Some(from), Some(to)) = (from, until.and_then(|u| u.pred_opt())) {
                 if from > after && from < end {
                     out.push((from, to, name));
                 }
@@ -117,6 +138,19 @@ pub fn timeline(term: Term, meetings: &[MeetingAt], today: NaiveDate) -> Vec<Ent
             },
             overdue: false,
         });
+        for r in &m.reviews {
+            out.push(Entry {
+                date: m.date,
+                from: None,
+                title: format!("{} · {}", m.name, r.title),
+                kind: EntryKind::Review {
+                    meeting: m.id.clone(),
+                    contest: r.contest_id.clone(),
+                    counted: r.counted,
+                },
+                overdue: false,
+            });
+        }
     }
     let reminder = |from: NaiveDate, to: NaiveDate, title: String, rule: &str, done: bool| Entry {
         date: to,
@@ -133,8 +167,19 @@ pub fn timeline(term: Term, meetings: &[MeetingAt], today: NaiveDate) -> Vec<Ent
             .iter()
             .any(|m| m.kind == kind && m.held && m.date >= from && m.date <= to)
     };
-    for (from, to, name) in semesters(term.congress, term.end) {
-        let done = held_in(MeetingKind::Review, from, to);
+    // A semester's 述职评议 is done by a 评议会 dated in it that was held and counted a review:
+    // a 评议会 without a review on its agenda does not meet the policy's "每学期向评议会述职".
+    let reviewed_in = |from: NaiveDate, to: NaiveDate| {
+        meetings.iter().any(|m| {
+            m.kind == MeetingKind::Review
+                && m.held
+                && m.date >= from
+                && m.date <= to
+                && m.reviews.iter().any(|r| r.counted)
+        })
+    };
+    for (from, to, name) in semesters(term.congress, term.end, term.semester_starts) {
+        let done = reviewed_in(from, to);
         out.push(reminder(
             from,
             to,

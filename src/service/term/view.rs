@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::domain::contest::{ContestKind, ContestState};
 use crate::domain::state::CongressState;
 use crate::domain::tally::ContestDetail;
 use crate::domain::term::{
-    presidium, timeline, Change, Entry, MeetingAt, Member, Seat, StandingReport, Term,
+    presidium, timeline, Change, Entry, MeetingAt, Member, ReviewAt, Seat, StandingReport, Term,
 };
 use crate::packet::format::{Record, RecordContest};
 use crate::service::congress::load;
@@ -18,9 +19,6 @@ use crate::storage::repo::roster::{self as roster_repo, Delegate};
 use crate::storage::repo::term::{self, Frozen, Meeting, Participant};
 use crate::storage::repo::{contests as contests_repo, records};
 use crate::storage::DbConnection;
-
-/// The term's length: the policies' 周期不超过两年.
-pub const TERM_MONTHS: u32 = 24;
 
 /// Today in China Standard Time.
 pub fn today_cst() -> NaiveDate {
@@ -86,18 +84,29 @@ pub fn overview(
             e,
         ))
     })?;
-    let at: Vec<MeetingAt> = meetings
-        .iter()
-        .filter_map(|m| {
-            Some(MeetingAt {
-                id: m.congress.id.clone(),
-                name: m.congress.name.clone(),
-                kind: m.meeting.kind,
-                date: NaiveDate::parse_from_str(&m.congress.date, "%Y-%m-%d").ok()?,
-                held: m.congress.state >= CongressState::Closed,
+    let mut at = Vec::new();
+    for m in &meetings {
+        let Ok(date) = NaiveDate::parse_from_str(&m.congress.date, "%Y-%m-%d") else {
+            continue;
+        };
+        let reviews = contests_repo::list(conn, &m.congress.id)?
+            .into_iter()
+            .filter(|k| k.kind == ContestKind::Review && k.not_held_reason.is_none())
+            .map(|k| ReviewAt {
+                counted: k.state == ContestState::Final,
+                contest_id: k.id,
+                title: k.def.title,
             })
-        })
-        .collect();
+            .collect();
+        at.push(MeetingAt {
+            id: m.congress.id.clone(),
+            name: m.congress.name.clone(),
+            kind: m.meeting.kind,
+            date,
+            held: m.congress.state >= CongressState::Closed,
+            reviews,
+        });
+    }
     let (participants, meeting_roster) = match &meeting {
         Some(m) => (
             term::participants(conn, &m.congress.id)?,
@@ -112,7 +121,15 @@ pub fn overview(
         report: super::check_now(conn, &pid)?,
         frozen: term::frozen(conn, &pid)?,
         presidium: presidium_of(conn, &pid)?,
-        timeline: timeline(Term::of(date, TERM_MONTHS), &at, today),
+        timeline: timeline(
+            Term::of(
+                date,
+                congress.settings.term_years,
+                congress.settings.semester_starts,
+            ),
+            &at,
+            today,
+        ),
         meetings,
         participants,
         meeting_roster,

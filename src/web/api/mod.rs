@@ -16,6 +16,7 @@ pub mod record;
 pub mod registry;
 pub mod roster;
 pub mod scrutineers;
+pub mod term;
 
 use actix_web::web;
 
@@ -33,6 +34,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(roster::configure)
             .configure(audit::configure)
             .configure(board::configure)
-            .configure(record::configure),
+            .configure(record::configure)
+            .configure(term::configure),
     );
 }

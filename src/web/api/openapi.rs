@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     attendance, audit, board, congresses, console, contests, credentials, files, record, registry,
-    roster, scrutineers,
+    roster, scrutineers, term,
 };
 
 struct BearerAuth;
@@ -90,6 +90,14 @@ impl Modify for BearerAuth {
         registry::filings::upload,
         registry::filings::get,
         registry::filings::packet,
+        term::get,
+        term::quotas,
+        term::standing,
+        term::freeze,
+        term::create_meeting,
+        term::add_participant,
+        term::review,
+        term::set_review,
     ),
     components(schemas(crate::web::error::ApiErrorBody)),
     modifiers(&BearerAuth),
@@ -105,6 +113,7 @@ impl Modify for BearerAuth {
         (name = "audit", description = "操作日志"),
         (name = "board", description = "公示 (无需登录)"),
         (name = "record", description = "选举结果报告、党委批准与备案"),
+        (name = "term", description = "闭会期间: 常任代表、常代会会议与评议会、届期时间线、述职评议设置"),
         (name = "registry", description = "备案登记 (上级学联, `congress registry serve` 模式)"),
     )
 )]

@@ -38,6 +38,13 @@ pub struct SettingsForm {
     pub approval_procedure: String,
     /// C6: the notice's working days; blank keeps the stored setting.
     pub notice_days: String,
+    // --- I6 (issue 15); blank keeps the stored setting ---
+    /// The term's length in years.
+    pub term_years: String,
+    /// The 第二学期's first day, "MM-DD".
+    pub spring_start: String,
+    /// The 第一学期's first day, "MM-DD".
+    pub autumn_start: String,
 }
 
 /// Basis points as the form shows them: 100 -> "1%", 50 -> "0.5%", 125 -> "1.25%".
@@ -108,6 +115,9 @@ impl SettingsForm {
             tie_rule: tie_str(p.tie_rule).to_string(),
             approval_procedure: yes_no(p.approval_procedure).to_string(),
             notice_days: p.notice_working_days.to_string(),
+            term_years: p.term_years.to_string(),
+            spring_start: p.semester_starts[0].to_string(),
+            autumn_start: p.semester_starts[1].to_string(),
         }
     }
 
@@ -217,6 +227,7 @@ impl SettingsForm {
             .map_err(|e| e.rule("C6"))
             .map(|v| p.notice_working_days = v));
         }
+        self.parse_term(current, &mut p, &mut errs);
         if errs.is_empty() {
             Ok(p)
         } else {
@@ -233,7 +244,7 @@ pub fn method_options() -> Vec<(&'static str, QuotaMethod, &'static str)> {
         .collect()
 }
 
-fn clean(s: &str) -> String {
+pub(super) fn clean(s: &str) -> String {
     normalise(Some(s)).unwrap_or_default()
 }
 
@@ -279,7 +290,7 @@ fn percent_int(field: &'static str, s: &str, min: u32) -> Result<u32, FieldError
         })
 }
 
-fn count(field: &'static str, s: &str, min: u32, max: u32) -> Result<u32, FieldError> {
+pub(super) fn count(field: &'static str, s: &str, min: u32, max: u32) -> Result<u32, FieldError> {
     clean(s)
         .parse::<u32>()
         .ok()
@@ -370,6 +381,9 @@ fn quorum_fraction(s: &str) -> Result<(u32, u32), FieldError> {
         Err(FieldError::new(field, s, expected))
     }
 }
+
+#[path = "settings_term.rs"]
+mod term;
 
 #[cfg(test)]
 #[path = "settings_tests.rs"]

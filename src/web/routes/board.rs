@@ -141,7 +141,15 @@ async fn board(
         .enumerate()
         .skip(start)
         .take(PAGE_SIZE)
-        .map(|(i, (value, hash))| ballot_line(i + 1, hex::encode(hash), value, election))
+        .map(|(i, (value, hash))| {
+            ballot_line(
+                i + 1,
+                hex::encode(hash),
+                value,
+                election,
+                paper.review.as_ref(),
+            )
+        })
         .collect();
     let base = format!("/b/{cid}/{kid}");
     let body = html! {

@@ -132,7 +132,13 @@ async fn check(
         .ballots
         .get(found.index)
         .ok_or_else(|| WebError::internal("proof index outside the board"))?;
-    let line = ballot_line(found.index + 1, hex.clone(), value, election);
+    let line = ballot_line(
+        found.index + 1,
+        hex.clone(),
+        value,
+        election,
+        paper.review.as_ref(),
+    );
     let k = &found.contest;
     let board_page = found.index / PAGE_SIZE + 1;
     let body = html! {

@@ -8,6 +8,7 @@ use maud::{html, Markup};
 
 use crate::crypto::merkle::{hash_to_hex, Inclusion};
 use crate::domain::ballot::{Ballot, Choices, ElectionPaper, Mark};
+use crate::domain::review::{read_grid, ReviewDefinition, ReviewFault};
 
 /// One ballot of a board as shown.
 #[derive(Debug, Clone)]
@@ -22,12 +23,14 @@ pub struct BallotLine {
 }
 
 /// Reads a stored ballot object into a line: names instead of candidate ids, the validity the
-/// tally applies. `paper` is the election's ballot paper (`None` for a motion).
+/// tally applies. `paper` is the election's ballot paper (`None` for a motion), `review` a
+/// review's definition (its grid read as grade names per person and dimension).
 pub fn ballot_line(
     position: usize,
     hash: String,
     value: &serde_json::Value,
     paper: Option<&ElectionPaper>,
+    review: Option<&ReviewDefinition>,
 ) -> BallotLine {
     let ballot = match Ballot::from_value(value) {
         Ok(b) => b,
@@ -41,27 +44,31 @@ pub fn ballot_line(
         }
     };
     if let Choices::Review { grid } = &ballot.choices {
-        // The board page has no review definition at hand: grade positions (1 = the best),
-        // one group per person; the result page counts them against the definition (H2).
-        let rows: Vec<String> = grid
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|g| (g + 1).to_string())
-                    .collect::<Vec<_>>()
-                    .join("")
-            })
-            .collect();
-        let even = grid.windows(2).all(|w| w[0].len() == w[1].len());
+        let (text, invalid) = match review {
+            Some(def) => review_text(def, grid),
+            // Without the definition: the positions (1 = the best), one group per person.
+            None => {
+                let rows: Vec<String> = grid
+                    .iter()
+                    .map(|r| {
+                        r.iter()
+                            .map(|g| (g + 1).to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                    .collect();
+                let even = grid.windows(2).all(|w| w[0].len() == w[1].len());
+                (
+                    format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
+                    (!even || grid.is_empty()).then(|| ReviewFault::Shape.category().to_string()),
+                )
+            }
+        };
         return BallotLine {
             position,
             hash,
-            text: format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
-            invalid: (!even || grid.is_empty()).then(|| {
-                crate::domain::review::ReviewFault::Shape
-                    .category()
-                    .to_string()
-            }),
+            text,
+            invalid,
         };
     }
     let validity = match paper {
@@ -86,6 +93,45 @@ pub fn ballot_line(
             crate::domain::ballot::Validity::Invalid { reason } => Some(reason),
         },
     }
+}
+
+/// A review grid in words against its definition (rule H2): "王芳: 政治态度 优秀 · 道德品行 称职
+/// … / 李强: …", each cell the grade's name; a grid that does not fit the definition is 废票
+/// with the tally's reason and shown as the positions it holds.
+pub fn review_text(def: &ReviewDefinition, grid: &[Vec<u32>]) -> (String, Option<String>) {
+    if let Err(fault) = read_grid(def, grid) {
+        let rows: Vec<String> = grid
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|g| (g + 1).to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        return (
+            format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
+            Some(fault.category().to_string()),
+        );
+    }
+    let persons: Vec<String> = def
+        .persons
+        .iter()
+        .zip(grid)
+        .map(|(person, row)| {
+            let cells: Vec<String> = def
+                .dimensions
+                .iter()
+                .zip(row)
+                .map(|(dim, g)| {
+                    let grade = def.grades.get(*g as usize).map_or("?", String::as_str);
+                    format!("{dim} {grade}")
+                })
+                .collect();
+            format!("{}: {}", person.name, cells.join(" · "))
+        })
+        .collect();
+    (persons.join(" / "), None)
 }
 
 /// "赞成: 王芳、李强 · 不赞成: 张伟 · 弃权: 刘洋 · 另选他人: 孙悦" or a motion's "赞成".
@@ -199,6 +245,7 @@ mod tests {
             "h".into(),
             &ballot("for", "against", &[]),
             Some(&paper()),
+            None,
         );
         assert_eq!(l.text, "赞成: 王芳 · 不赞成: 李强");
         assert_eq!(l.invalid, None);
@@ -208,14 +255,59 @@ mod tests {
             "h".into(),
             &ballot("for", "abstain", &["孙悦"]),
             Some(&paper()),
+            None,
         );
         assert_eq!(l.text, "赞成: 王芳 · 弃权: 李强 · 另选他人: 孙悦");
         let reason = l.invalid.unwrap();
         assert!(reason.contains("超过应选名额 1 名"), "{reason}");
 
         let motion = json!({"v":1,"congress":"c","contest":"m","ballot":"cd","choices":{"vote":"against"},"paper":true});
-        let l = ballot_line(1, "h".into(), &motion, None);
+        let l = ballot_line(1, "h".into(), &motion, None, None);
         assert_eq!((l.text.as_str(), l.invalid), ("反对", None));
+    }
+
+    #[test]
+    fn a_review_line_names_the_grades_per_dimension() {
+        use crate::domain::review::{ReviewDefinition, ReviewPerson};
+        let mut def = ReviewDefinition::default();
+        def.dimensions.truncate(2);
+        for name in ["王芳", "李强"] {
+            def.persons.push(ReviewPerson {
+                name: name.into(),
+                post: "主席团成员".into(),
+                college: "文学院".into(),
+            });
+        }
+        let ballot = |grid: serde_json::Value| {
+            json!({"v":2,"congress":"c","contest":"r","choices":{"review":grid},
+                   "token":"ab".repeat(64),"token_sig":"AAEC".repeat(86)})
+        };
+        let l = ballot_line(
+            1,
+            "h".into(),
+            &ballot(json!([[0, 1], [3, 2]])),
+            None,
+            Some(&def),
+        );
+        assert_eq!(
+            l.text,
+            "王芳: 政治态度 优秀 · 道德品行 称职 / 李强: 政治态度 不称职 · 道德品行 基本称职"
+        );
+        assert_eq!(l.invalid, None);
+        let l = ballot_line(
+            2,
+            "h".into(),
+            &ballot(json!([[0, 4], [3, 2]])),
+            None,
+            Some(&def),
+        );
+        assert_eq!(l.invalid.as_deref(), Some("评议表含不存在的等次"));
+        assert!(l.text.contains("1,5 / 4,3"), "{}", l.text);
+        let l = ballot_line(3, "h".into(), &ballot(json!([[0, 1]])), None, Some(&def));
+        assert_eq!(
+            l.invalid.as_deref(),
+            Some("评议表行列与被评议人、评议项目不符")
+        );
     }
 
     #[test]

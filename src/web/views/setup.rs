@@ -283,6 +283,33 @@ fn settings(p: &RuleProfile, f: &SettingsForm) -> Vec<Setting> {
             current: format!("{}个工作日", p.notice_working_days),
             input: text("notice_days", &f.notice_days, "5"),
         },
+        Setting {
+            label: "届期(年)",
+            id: "term_years",
+            rule: "I6",
+            help: "自本次大会起到下一次大会的期限(1或2年, 周期不超过两年); 届期时间线按此提醒换届, 并在其间逐学期、逐年提醒述职评议和常代会会议。".to_string(),
+            default: format!("{}年", d.term_years),
+            current: format!("{}年", p.term_years),
+            input: text("term_years", &f.term_years, "2"),
+        },
+        Setting {
+            label: "第二学期开始日期",
+            id: "spring_start",
+            rule: "I6",
+            help: "月-日, 如 03-01; 第二学期到第一学期开始的前一天为止。届期时间线按学期提醒述职评议。".to_string(),
+            default: d.semester_starts[0].zh(),
+            current: p.semester_starts[0].zh(),
+            input: text("spring_start", &f.spring_start, "02-01"),
+        },
+        Setting {
+            label: "第一学期开始日期",
+            id: "autumn_start",
+            rule: "I6",
+            help: "月-日, 如 09-01; 第一学期到次年第二学期开始的前一天为止。".to_string(),
+            default: d.semester_starts[1].zh(),
+            current: p.semester_starts[1].zh(),
+            input: text("autumn_start", &f.autumn_start, "08-01"),
+        },
     ]
 }
 

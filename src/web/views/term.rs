@@ -117,7 +117,12 @@ fn presidium(o: &TermOverview) -> Markup {
 fn timeline(o: &TermOverview) -> Markup {
     html! {
         h2 { "届期时间线" }
-        p.muted { "届期按“周期不超过两年”计。提醒: 每学期一次述职评议(评议会); 不召开学代会的年度至少召开1次常代会会议(规则I6)。逾期未办的以红色标出。" }
+        @let p = &o.congress.settings;
+        p.muted {
+            "届期 " (p.term_years) " 年(规则设置, 周期不超过两年); 第二学期自" (p.semester_starts[0].zh())
+            "、第一学期自" (p.semester_starts[1].zh()) "起。提醒: 每学期一次述职评议(评议会上完成计票的述职评议); "
+            "不召开学代会的年度至少召开1次常代会会议(规则I6)。逾期未办的以红色标出。"
+        }
         div.scroll { table.timeline {
             thead { tr { th { "日期" } th { "事项" } th { "状态" } } }
             tbody {
@@ -132,6 +137,9 @@ fn timeline(o: &TermOverview) -> Markup {
                                 EntryKind::Meeting { id, kind, .. } => {
                                     (kind.zh()) ": " a href={"/c/" (id) "/term"} { (e.title) }
                                 }
+                                EntryKind::Review { meeting, contest, .. } => {
+                                    "述职评议: " a href={"/c/" (meeting) "/contests/" (contest)} { (e.title) }
+                                }
                                 _ => { (e.title) }
                             }
                         }
@@ -140,6 +148,8 @@ fn timeline(o: &TermOverview) -> Markup {
                                 EntryKind::Congress => { "已召开" }
                                 EntryKind::Meeting { held: true, .. } => { span.badge.ok { "已召开" } }
                                 EntryKind::Meeting { held: false, .. } => { "筹备中" }
+                                EntryKind::Review { counted: true, .. } => { span.badge.ok { "已计票" } }
+                                EntryKind::Review { counted: false, .. } => { "未计票" }
                                 EntryKind::Reminder { done: true, .. } => { span.badge.ok { "已完成" } }
                                 EntryKind::Reminder { done: false, .. } => {
                                     @if e.overdue { strong { "逾期" } } @else { "待办" }

@@ -782,6 +782,20 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("review.define"),
         ),
+        Walk(get(
+            "/api/v1/congresses/{cid}/contests/{kid}/review",
+            "/api/v1/congresses/$cid/contests/$review/review",
+            A_READ,
+        )),
+        Walk(
+            put(
+                "/api/v1/congresses/{cid}/contests/{kid}/review",
+                "/api/v1/congresses/$cid/contests/$review/review",
+                Body::Json(REVIEW_JSON),
+                A_OWN,
+            )
+            .audit("review.define"),
+        ),
         Walk(
             post(
                 "/c/{cid}/contests/{id}/review/from-election",
@@ -1191,6 +1205,20 @@ pub fn html_steps() -> Vec<Step> {
         Walk(get("/c/{cid}/audit.csv", "/c/$cid/audit.csv", READ)),
         // Between congresses (issue 15): standing delegates, a meeting of them.
         Walk(get("/c/{cid}/term", "/c/$cid/term", READ)),
+        Walk(get(
+            "/api/v1/congresses/{cid}/term",
+            "/api/v1/congresses/$cid/term",
+            A_READ,
+        )),
+        Walk(
+            put(
+                "/api/v1/congresses/{cid}/term/quotas",
+                "/api/v1/congresses/$cid/term/quotas",
+                Body::Json(r#"{"quotas": {"计算机学院": 1}}"#),
+                A_OWN,
+            )
+            .audit("term.standing_quotas"),
+        ),
         Walk(
             post(
                 "/c/{cid}/term/quotas",
@@ -1219,6 +1247,15 @@ pub fn html_steps() -> Vec<Step> {
             .audit("term.standing_nominate"),
         ),
         Walk(
+            put(
+                "/api/v1/congresses/{cid}/term/standing",
+                "/api/v1/congresses/$cid/term/standing",
+                Body::Json(r#"{"numbers": [$sdno]}"#),
+                A_OWN,
+            )
+            .audit("term.standing_nominate"),
+        ),
+        Walk(
             post(
                 "/c/{cid}/term/freeze",
                 "/c/$cid/term/freeze",
@@ -1226,6 +1263,41 @@ pub fn html_steps() -> Vec<Step> {
                 OWN,
             )
             .audit("term.standing_freeze"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/term/freeze",
+                "/api/v1/congresses/$cid/term/freeze",
+                Body::Empty,
+                [401, 403, 403, 403, 409],
+            )
+            .says("已冻结"),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/term/meetings",
+                "/api/v1/congresses/$cid/term/meetings",
+                Body::Json(
+                    r#"{"kind": "review", "name": "评议会", "date": "2028-04-01", "place": "202"}"#,
+                ),
+                A_CREATED,
+            )
+            .audit("term.meeting_create")
+            .capture(|v, _, p, r| {
+                if p == P::Owner {
+                    let t: serde_json::Value = serde_json::from_slice(&r.bytes).expect("json");
+                    v.set("rid", t["meeting"]["id"].as_str().expect("meeting id"));
+                }
+            }),
+        ),
+        Walk(
+            post(
+                "/api/v1/congresses/{cid}/term/participants",
+                "/api/v1/congresses/$rid/term/participants",
+                Body::Json(r#"{"name": "刘老师", "unit": "学工部"}"#),
+                [401, 403, 403, 403, 201],
+            )
+            .audit("term.participant_add"),
         ),
         Walk(
             post(
@@ -1284,6 +1356,11 @@ pub fn html_steps() -> Vec<Step> {
         Walk(get("/c/{cid}", "/c/$cid", [L, L, L, L, L])),
     ]
 }
+
+const REVIEW_JSON: &str = r#"{"definition": {"persons": [{"name": "赵敏", "post": "主席团成员",
+    "college": "文学院"}], "dimensions": ["政治态度", "工作成效"], "grades": ["优秀", "称职",
+    "不称职"], "favourable": 2}, "follow_up": {"base": "valid_ballots",
+    "fraction": {"num": 1, "den": 2, "strict": false}}}"#;
 
 const A_DETAILS: &str = r#"{"name": "$school第十一次学生代表大会", "school": "$school",
     "level": "school", "session_no": 11, "date": "2027-12-01", "place": "礼堂"}"#;

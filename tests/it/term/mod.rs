@@ -23,6 +23,9 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
+mod api;
+mod timeline;
+
 fn cli(w: &World, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_congress"))
         .arg("--data-dir")

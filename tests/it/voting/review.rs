@@ -283,10 +283,20 @@ both_backends!(
             for (name, _, _) in PERSONS {
                 assert!(page.contains(name));
             }
-            // The board lists the 30 papers as grids; the projector shows the outcome line.
+            // The board lists the 30 papers with the grade names per person and dimension
+            // (12 gave 何芳 不称职 throughout); the projector shows the outcome line.
             let (status, board) = anon.get_text(&format!("/b/{cid}/{kid}")).await;
             assert_eq!(status, 200, "{board}");
-            assert_eq!(board.matches("评议表 (等次序号").count(), 30, "{board}");
+            assert_eq!(board.matches("<td>赵敏: 政治态度 ").count(), 30, "{board}");
+            assert_eq!(board.matches("<td>有效</td>").count(), 30, "{board}");
+            assert_eq!(
+                board
+                    .matches("何芳: 政治态度 不称职 · 道德品行 不称职 · 学习情况 不称职 · 工作成效 不称职 · 纪律作风 不称职")
+                    .count(),
+                12,
+                "{board}"
+            );
+            assert!(!board.contains("等次序号"), "grades by name, not position");
             let (status, screen) = anon.get_text(&format!("/b/{cid}/screen")).await;
             assert_eq!(status, 200);
             assert!(screen.contains("述职评议 7 人, 列入跟进: 何芳"), "{screen}");
