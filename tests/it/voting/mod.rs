@@ -29,6 +29,8 @@ mod presence;
 mod qr;
 mod receipts;
 pub mod review;
+mod search;
+mod search_browser;
 mod secrecy;
 mod server;
 mod spoiled;
