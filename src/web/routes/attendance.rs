@@ -227,7 +227,9 @@ async fn download(
             d.student.name.clone(),
             d.student.college.clone(),
             status(d).to_string(),
-            d.checked_in_at.map(datetime).unwrap_or_default(),
+            d.checked_in_at
+                .map(crate::packet::report::datetime)
+                .unwrap_or_default(),
             if d.present {
                 u.check_in.clone().unwrap_or_default()
             } else {
