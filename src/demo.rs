@@ -79,7 +79,7 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
         &owner,
         &keys,
         &secrets.credential,
-        "示范大学第十次学生代表大会 (演示: 已完成投票)",
+        "示范大学第十次学生代表大会(已举行的样例)",
         &SAMPLE_FILES,
         Stage::InSession,
     )?;
@@ -91,7 +91,7 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
         &owner,
         &keys,
         &secrets.credential,
-        "示范大学第十次学生代表大会 (演示: 筹备中)",
+        "示范大学第十次学生代表大会",
         &SAMPLE_FILES,
         Stage::Drafted,
     )?;

@@ -124,7 +124,8 @@ pub fn demo(args: DemoArgs, database_url: Option<String>) -> anyhow::Result<Exit
     let url = public_url(&args.serve, &listener)?;
     let secrets = Secrets::load(&config)
         .with_context(|| format!("无法读取密钥文件于 {}", config.data_dir.display()))?;
-    let state = AppState::new(db, config.clone(), &secrets, url.clone());
+    let mut state = AppState::new(db, config.clone(), &secrets, url.clone());
+    state.demo = true;
     println!("正在准备演示数据 (两个大会, 其中一个已完成投票和计票)…");
     let (logins, setup_id) = crate::demo::populate(&state.db, &config)?;
     println!();

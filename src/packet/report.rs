@@ -13,7 +13,7 @@ mod contest;
 mod roster;
 mod zh_time;
 
-pub use zh_time::{datetime, zh_date, zh_datetime};
+pub use zh_time::{datetime, zh_date, zh_datetime, zh_day, zh_time};
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use qrcode::render::svg;

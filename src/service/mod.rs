@@ -13,6 +13,7 @@ pub mod ballot_box;
 pub mod congress;
 pub mod contests;
 pub mod credentials;
+pub mod delegate_filter;
 pub mod group_commit;
 pub mod papers;
 pub mod publish;

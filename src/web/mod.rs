@@ -95,6 +95,9 @@ pub struct AppState {
     pub registry: Option<Arc<crate::registry::RegistryConfig>>,
     /// The paper issuer (领票): records each blind signature in the roll.
     pub issuer: PaperIssuer,
+    /// Set by `congress demo`: every staff page carries a 演示 badge (the demo congresses'
+    /// names say nothing about the demo or their state).
+    pub demo: bool,
 }
 
 impl AppState {
@@ -115,6 +118,7 @@ impl AppState {
             signing_keys: Arc::new(RwLock::new(HashMap::new())),
             papers: Arc::new(RwLock::new(HashMap::new())),
             registry: None,
+            demo: false,
         }
     }
 

@@ -36,6 +36,8 @@ pub fn staff_ctx(state: &AppState, req: &HttpRequest, staff: &Staff) -> PageCtx 
         user: Some((staff.user.username.clone(), staff.user.role)),
         csrf: staff.csrf().to_string(),
         flash: state.sessions.flash(req),
+        path: req.path().to_string(),
+        demo: state.demo,
         ..PageCtx::default()
     }
 }

@@ -17,14 +17,30 @@ pub fn zh_datetime(rfc3339: &str) -> String {
     }
 }
 
-/// A Unix-ms timestamp in China Standard Time, e.g. "2026-11-22 09:30:05".
+/// A Unix-ms timestamp in China Standard Time as pages print it: "2026年11月22日 09:30"
+/// (every staff and public page, through `web::views::datetime`).
+pub fn zh_time(ms: i64) -> String {
+    cst(ms, "%Y年%-m月%-d日 %H:%M")
+}
+
+/// The day of a Unix-ms timestamp in China Standard Time: "2026年11月22日".
+pub fn zh_day(ms: i64) -> String {
+    cst(ms, "%Y年%-m月%-d日")
+}
+
+/// A Unix-ms timestamp in China Standard Time for files and the API (sortable, to the
+/// second), e.g. "2026-11-22 09:30:05".
 pub fn datetime(ms: i64) -> String {
+    cst(ms, "%Y-%m-%d %H:%M:%S")
+}
+
+fn cst(ms: i64, format: &str) -> String {
     use chrono::{FixedOffset, TimeZone};
     let Some(cst) = FixedOffset::east_opt(8 * 3600) else {
         return "—".to_string();
     };
     match cst.timestamp_millis_opt(ms) {
-        chrono::LocalResult::Single(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        chrono::LocalResult::Single(t) => t.format(format).to_string(),
         _ => "—".to_string(),
     }
 }
@@ -47,5 +63,10 @@ mod tests {
             "2026年12月3日 09:05"
         );
         assert_eq!(zh_datetime("yesterday"), "yesterday");
+        // 2026-12-03 06:05:09 UTC is 14:05 in Beijing.
+        let ms = 1_796_277_909_000;
+        assert_eq!(zh_time(ms), "2026年12月3日 14:05");
+        assert_eq!(zh_day(ms), "2026年12月3日");
+        assert_eq!(datetime(ms), "2026-12-03 14:05:09");
     }
 }

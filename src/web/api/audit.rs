@@ -6,11 +6,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::congresses::load;
+use crate::packet::report::datetime;
 use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::views::audit::{action_zh, role_zh};
-use crate::web::views::datetime;
 use crate::web::AppState;
 
 /// Default and largest page size.

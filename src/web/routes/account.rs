@@ -43,6 +43,7 @@ fn login_page(
     let ctx = PageCtx {
         csrf: pre.csrf.clone(),
         flash: state.sessions.flash(req),
+        demo: state.demo,
         ..PageCtx::default()
     };
     let body = html! {

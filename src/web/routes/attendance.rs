@@ -13,12 +13,14 @@ use serde::Deserialize;
 use crate::csv_out::CsvOut;
 use crate::domain::state::CongressState;
 use crate::service::attendance;
+use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::storage::repo::card_events::{self, CardEvent, EventKind};
 use crate::storage::repo::roster::Delegate;
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, attachment, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::card_use;
+use crate::web::views::delegate_filter::{filter_form, summary, FilterQuery};
 use crate::web::views::{csrf_field, datetime};
 use crate::web::AppState;
 
@@ -91,11 +93,16 @@ async fn show(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    query: web::Query<FilterQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
+    let filter =
+        DelegateFilter::parse(&query.raw(), ListKind::Attendance).map_err(WebError::BadRequest)?;
     let (fig, delegates) = roll_call(&state, &congress.id).await?;
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let id = &congress.id;
+    let base = format!("/c/{id}/attendance");
+    let out = apply(delegates, |(d, _)| d, &filter);
     let owner = staff.user.id == congress.owner_id;
     let body = html! {
         h1 { "签到与法定人数" }
@@ -150,17 +157,19 @@ async fn show(
             },
             _ => {},
         }
-        h2 { "代表 (" (delegates.len()) ")" }
+        h2 #delegates { "代表 (" (out.total) ")" }
         p.muted {
             "“签到方式”: 扫码 (代表证二维码)、登录码 (手输代表证上的登录码) 或人工 (会务人员姓名)。"
             "同一张代表证在另一台设备上登录时, 前一台设备的登录立即结束; “换过设备”“重印”提示核实是否本人操作。 "
             a href={"/c/" (id) "/attendance.csv"} { "下载签到表(CSV)" }
         }
-        div.scroll {
+        (filter_form(&base, ListKind::Attendance, &query, &out.colleges))
+        (summary(&base, &query, &filter, &out))
+        @if !out.rows.is_empty() { div.scroll {
             table.nowrap {
                 thead { tr { th.num { "编号" } th { "姓名" } th { "学院" } th { "状态" } th { "签到时间" } th { "签到方式" } th.num { "登录次数" } th.num { "打印次数" } } }
                 tbody {
-                    @for (d, u) in &delegates {
+                    @for (d, u) in &out.rows {
                         tr class=(if d.present { "ok" } else { "" }) {
                             td.num { (d.delegate_no) }
                             td { (d.student.name) }
@@ -186,7 +195,7 @@ async fn show(
                     }
                 }
             }
-        }
+        } }
     };
     Ok(page(&state, &ctx, "签到与法定人数", body))
 }
@@ -218,7 +227,9 @@ async fn download(
             d.student.name.clone(),
             d.student.college.clone(),
             status(d).to_string(),
-            d.checked_in_at.map(datetime).unwrap_or_default(),
+            d.checked_in_at
+                .map(crate::packet::report::datetime)
+                .unwrap_or_default(),
             if d.present {
                 u.check_in.clone().unwrap_or_default()
             } else {

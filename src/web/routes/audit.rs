@@ -18,6 +18,7 @@ use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
 use crate::csv_out::CsvOut;
+use crate::packet::report::datetime;
 pub use crate::service::accounts::UNKNOWN_USERNAME;
 use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
@@ -26,7 +27,6 @@ use crate::web::auth::{authorize, Need, Staff};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{congress_ctx, load_congress, page, staff_ctx};
 use crate::web::views::audit::{action_zh, entries_table, prefixes, role_zh};
-use crate::web::views::datetime;
 use crate::web::AppState;
 
 /// Entries per page.

@@ -10,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
 use crate::domain::state::Action;
+use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::service::roster::{self as roster_svc, ImportFailure};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
@@ -20,6 +21,7 @@ use crate::web::page::{
     actor, attachment, congress_ctx, load_congress, may_change, page, redirect_with,
 };
 use crate::web::upload::multipart_file;
+use crate::web::views::delegate_filter::FilterQuery;
 use crate::web::views::roster::{self as view, Notice};
 use crate::web::AppState;
 
@@ -30,7 +32,10 @@ async fn render(
     congress: &Congress,
     notice: Option<Notice>,
     status: StatusCode,
+    query: FilterQuery,
 ) -> WebResult<HttpResponse> {
+    let filter =
+        DelegateFilter::parse(&query.raw(), ListKind::Roster).map_err(WebError::BadRequest)?;
     let cid = congress.id.clone();
     let overview = state
         .run(move |c| Ok(roster_svc::overview(c, &cid)?))
@@ -40,7 +45,16 @@ async fn render(
         edit: may_change(staff, congress, Action::EditRoster),
         unfreeze: may_change(staff, congress, Action::UnfreezeRoster),
     };
-    let body = view::body(congress, staff.csrf(), &allowed, &overview, notice.as_ref());
+    let out = apply(overview.delegates.iter().collect(), |d| *d, &filter);
+    let list = view::Listing { query, filter, out };
+    let body = view::body(
+        congress,
+        staff.csrf(),
+        &allowed,
+        &overview,
+        notice.as_ref(),
+        &list,
+    );
     let mut resp = page(state, &ctx, "代表名单", body);
     *resp.status_mut() = status;
     Ok(resp)
@@ -72,6 +86,7 @@ async fn refused(
         &congress,
         Some(Notice::Refused(lines)),
         status,
+        FilterQuery::default(),
     )
     .await
 }
@@ -85,9 +100,11 @@ async fn show(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    query: web::Query<FilterQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    render(&state, &req, &staff, &congress, None, StatusCode::OK).await
+    let q = query.into_inner();
+    render(&state, &req, &staff, &congress, None, StatusCode::OK, q).await
 }
 
 async fn generate(
@@ -115,7 +132,16 @@ async fn generate(
         Ok(Err(infeasible)) => {
             let n = Some(Notice::Infeasible(infeasible));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(&state, &req, &staff, &congress, n, status).await
+            render(
+                &state,
+                &req,
+                &staff,
+                &congress,
+                n,
+                status,
+                FilterQuery::default(),
+            )
+            .await
         }
         Err(e) => refused(&state, &req, &staff, &congress, e).await,
     }
@@ -133,7 +159,16 @@ async fn upload(
         Ok(f) => f,
         Err(e @ (WebError::PayloadTooLarge(_) | WebError::BadRequest(_))) => {
             let n = Some(Notice::Refused(vec![e.to_string()]));
-            return render(&state, &req, &staff, &congress, n, e.status_code()).await;
+            return render(
+                &state,
+                &req,
+                &staff,
+                &congress,
+                n,
+                e.status_code(),
+                FilterQuery::default(),
+            )
+            .await;
         }
         Err(e) => return Err(e),
     };
@@ -157,12 +192,30 @@ async fn upload(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let n = Some(Notice::Uploaded(u));
-            render(&state, &req, &staff, &congress, n, status).await
+            render(
+                &state,
+                &req,
+                &staff,
+                &congress,
+                n,
+                status,
+                FilterQuery::default(),
+            )
+            .await
         }
         Err(ImportFailure::Rejected(r)) => {
             let n = Some(Notice::Rejected(r));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(&state, &req, &staff, &congress, n, status).await
+            render(
+                &state,
+                &req,
+                &staff,
+                &congress,
+                n,
+                status,
+                FilterQuery::default(),
+            )
+            .await
         }
         Err(ImportFailure::Service(e)) => refused(&state, &req, &staff, &congress, e).await,
     }

@@ -30,4 +30,6 @@ pub fn violations_table(violations: &[Violation]) -> Markup {
     }
 }
 
-pub use crate::packet::report::datetime;
+/// Times on pages, in one Chinese form: "2026年12月3日 14:05" (China Standard Time). Files
+/// and the API keep the sortable `packet::report::datetime` ("2026-12-03 14:05:09").
+pub use crate::packet::report::{zh_day, zh_time as datetime};

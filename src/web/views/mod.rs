@@ -8,6 +8,7 @@ pub mod board;
 pub mod card_use;
 pub mod components;
 pub mod contests;
+pub mod delegate_filter;
 pub mod import;
 pub mod layout;
 pub mod phone;

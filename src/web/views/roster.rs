@@ -10,20 +10,27 @@ use crate::domain::roster::generate::Infeasible;
 use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::{is_ordinary, RosterReport, RosterSummary};
 use crate::import::FileKind;
+use crate::service::delegate_filter::{DelegateFilter, Filtered, ListKind};
 use crate::service::roster::StoredReport;
 use crate::service::roster::{
     Rejected, RosterOverview, RosterSource, UploadedRoster, MAX_REASON_CHARS,
 };
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::roster::Delegate;
+use crate::web::views::delegate_filter::{filter_form, summary, FilterQuery};
 use crate::web::views::import::{rejected_view, upload_form, warnings_list};
 
+/// The delegates shown: the search as typed, as checked, and its page of the roster.
+pub struct Listing<'a> {
+    pub query: FilterQuery,
+    pub filter: DelegateFilter,
+    pub out: Filtered<&'a Delegate>,
+}
+
 /// The delegates in delegate-number order.
-pub fn delegates_table(delegates: &[Delegate]) -> Markup {
+pub fn delegates_table(delegates: &[&Delegate]) -> Markup {
     html! {
-        @if delegates.is_empty() {
-            p.muted { "还没有代表名单: 生成或上传后显示在这里。" }
-        } @else {
+        @if !delegates.is_empty() {
             table.delegates {
                 thead {
                     tr {
@@ -314,8 +321,10 @@ pub fn body(
     allowed: &Allowed,
     o: &RosterOverview,
     n: Option<&Notice>,
+    list: &Listing,
 ) -> Markup {
     let id = &congress.id;
+    let base = format!("/c/{id}/roster");
     html! {
         h1 { "代表名单" }
         @if let Some(n) = n { (notice(n)) }
@@ -346,10 +355,14 @@ pub fn body(
             h2 { "生成时的调整(" (s.substitutions.len()) "处)" }
             (substitutions_table(&s.substitutions))
         }
-        h2 { "代表(" (o.delegates.len()) "名)" }
-        @if !o.delegates.is_empty() {
+        h2 #delegates { "代表(" (o.delegates.len()) "名)" }
+        @if o.delegates.is_empty() {
+            p.muted { "还没有代表名单: 生成或上传后显示在这里。" }
+        } @else {
             p { a.button.secondary href={"/c/" (id) "/roster.csv"} { "下载代表名单(CSV)" } }
+            (filter_form(&base, ListKind::Roster, &list.query, &list.out.colleges))
+            (summary(&base, &list.query, &list.filter, &list.out))
+            (delegates_table(&list.out.rows))
         }
-        (delegates_table(&o.delegates))
     }
 }

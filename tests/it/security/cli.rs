@@ -163,10 +163,32 @@ both_backends!(demo_uses_the_database_it_is_given, |kind: Kind| {
             .into_iter()
             .map(|u| u.username)
             .collect();
-        (names, congress_repo::list(&mut c).unwrap().len())
+        let congresses: Vec<String> = congress_repo::list(&mut c)
+            .unwrap()
+            .into_iter()
+            .map(|c| c.name)
+            .collect();
+        (names, congresses)
     };
     assert_eq!(accounts, vec!["jianpiao".to_string(), "zuzhi".to_string()]);
-    assert_eq!(congresses, 2);
+    assert_eq!(congresses.len(), 2);
+    // Their names stay true in every state: no state and no "演示" in them (issue 14.11)...
+    for name in &congresses {
+        assert!(!name.contains("演示") && !name.contains("筹备"), "{name}");
+    }
+    // ...the served pages carry the 演示 badge instead.
+    let url = said
+        .iter()
+        .find_map(|l| l.strip_prefix("学代会选举系统演示已启动: "))
+        .expect("the demo's address")
+        .to_string();
+    let login = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async { reqwest::get(format!("{url}/login")).await?.text().await })
+        .expect("the demo's login page");
+    assert!(login.contains("<span class=\"badge demo\""), "{login}");
     assert!(!home.path().join("data/congress.sqlite3").exists());
     child.kill().unwrap();
     let _ = child.wait();

@@ -7,7 +7,7 @@ use crate::registry::indicators::INDICATORS;
 use crate::registry::status::Standing;
 use crate::registry::table::ProvinceTable;
 use crate::web::views::assessment::outcome_class;
-use crate::web::views::datetime;
+use crate::web::views::zh_day;
 
 fn counts(t: &ProvinceTable) -> Markup {
     let standings = [
@@ -79,7 +79,7 @@ pub fn province(t: &ProvinceTable, years: &[i32]) -> Markup {
                                 @if let Some(f) = &row.filing {
                                     (f.congress_date)
                                     @if let Some(at) = row.first_filed_at {
-                                        span.detail { "备案 " (datetime(at).get(..10).unwrap_or("")) }
+                                        span.detail { "备案 " (zh_day(at)) }
                                     }
                                 } @else { span.muted { "—" } }
                             }
