@@ -6,6 +6,7 @@
 
 mod applications;
 mod objections;
+pub mod prior;
 mod steps;
 
 use base64::Engine;
@@ -231,9 +232,13 @@ pub fn check_contest_open(
 }
 
 /// Rule G4: refuses declaring the session open before the upper 学联's reply to the
-/// application to convene is recorded, unless overridden. Only when `approval_procedure` is on.
+/// application to convene is recorded, unless overridden. Only when `approval_procedure` is
+/// on, and not for a meeting of the term (常代会会议, 评议会): the application is to convene
+/// the 学代会 itself.
 pub fn check_session_open(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<()> {
-    if !congress.settings.approval_procedure {
+    if !congress.settings.approval_procedure
+        || crate::storage::repo::term::meeting(conn, &congress.id)?.is_some()
+    {
         return Ok(());
     }
     let o = overview(conn, &congress.id)?;

@@ -218,6 +218,7 @@ fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixt
     .expect("roster frozen");
     let issued = credentials::issue(&mut c, &actor, &cid, key).expect("cards issued");
     assert_eq!(issued, n);
+    crate::common::record_steps_before_vote(&mut c, &keys, &cid);
     if open {
         service::attendance::open_session(&mut c, &actor, &cid).expect("session open");
     }
