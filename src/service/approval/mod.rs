@@ -13,10 +13,11 @@ use base64::Engine;
 use chrono::NaiveDate;
 
 pub use self::applications::{
-    generate_application, override_session, record_reply, ApplicationInput, ReplyInput,
+    generate_application, override_session, record_reply, ApplicationFields, ApplicationInput,
+    ReplyInput,
 };
 pub use self::objections::{handle_objection, submit_objection, ObjectionInput, ObjectionRefused};
-pub use self::steps::{record_step, set_notes, NotesInput, StepInput};
+pub use self::steps::{record_step, set_notes, NotesInput, StepFields, StepInput};
 
 use super::addenda::today_cst;
 use super::record::{internal, now_cst};
@@ -369,6 +370,14 @@ pub(crate) fn cst(ms: i64) -> String {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
         })
         .unwrap_or_default()
+}
+
+/// Every step of the congress in recording order, as signed (the printed record's section 七).
+pub fn all_steps(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<Step>> {
+    repo::steps(conn, congress_id)?
+        .iter()
+        .map(|r| Ok(parse_step(r)?.step))
+        .collect()
 }
 
 /// The steps as the filing packet carries them (`approval/<seq>.<kind>.json` + `.sig`).
