@@ -302,7 +302,9 @@ impl RuleProfile {
     pub fn from_request(mut v: serde_json::Value) -> Result<RuleProfile, serde_json::Error> {
         if let Some(o) = v.as_object_mut() {
             o.entry("approval_procedure")
-                .or_insert(serde_json::Value::Bool(RuleProfile::default().approval_procedure));
+                .or_insert(serde_json::Value::Bool(
+                    RuleProfile::default().approval_procedure,
+                ));
         }
         serde_json::from_value(v)
     }

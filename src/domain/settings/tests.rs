@@ -123,8 +123,14 @@ fn approval_procedure_on_by_default_off_when_stored_without_it() {
         },
         RuleProfile::default()
     );
-    assert!(serde_json::from_str::<RuleProfile>("{}").map(|p| !p.approval_procedure).unwrap());
-    assert!(RuleProfile::from_request(stored).unwrap().approval_procedure);
+    assert!(serde_json::from_str::<RuleProfile>("{}")
+        .map(|p| !p.approval_procedure)
+        .unwrap());
+    assert!(
+        RuleProfile::from_request(stored)
+            .unwrap()
+            .approval_procedure
+    );
     assert!(
         RuleProfile::from_request(serde_json::json!({"min_seats": 2}))
             .unwrap()
@@ -133,6 +139,10 @@ fn approval_procedure_on_by_default_off_when_stored_without_it() {
     let off = RuleProfile::from_request(serde_json::json!({"approval_procedure": false})).unwrap();
     assert!(!off.approval_procedure);
     let round = serde_json::to_string(&RuleProfile::default()).unwrap();
-    assert!(serde_json::from_str::<RuleProfile>(&round).unwrap().approval_procedure);
+    assert!(
+        serde_json::from_str::<RuleProfile>(&round)
+            .unwrap()
+            .approval_procedure
+    );
     assert!(RuleProfile::from_request(serde_json::json!({"nope": 1})).is_err());
 }

@@ -198,3 +198,20 @@ pub fn record_steps_before_vote(
         prior::record_convene_reply(c, &actor, &key, cid).expect("the application to convene");
     }
 }
+
+/// [`record_steps_before_vote`]'s lists, and instead of the application to convene (which
+/// carries the roster summary, so needs the imported enrolment) the organiser's recorded
+/// override of rule G4 with `reason`: for fixtures whose roster is written straight to the
+/// table. Once the cards are issued (the override needs the state that may open the session).
+pub fn record_steps_with_session_override(
+    c: &mut congress::storage::DbConnection,
+    keys: &congress::crypto::KeyStore,
+    cid: &str,
+    reason: &str,
+) {
+    use congress::service::approval::{override_session, prior};
+    let actor = congress::service::Actor::cli("test-fixture");
+    let key = keys.load(cid).expect("the congress's signing key");
+    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
+    override_session(c, &actor, &key, cid, reason).expect("the session override");
+}
