@@ -73,6 +73,7 @@ impl World {
             (org, cid)
         });
         let mut c = app.db.db.conn().unwrap();
+        let a = Actor::cli("test");
         // Rules C5-C7, G4 are enforced in the default profile of a new congress.
         assert!(
             service::congress::load(&mut c, &cid)
