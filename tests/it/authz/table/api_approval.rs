@@ -29,7 +29,29 @@ pub fn steps() -> Vec<Step> {
         Db(|app, v| {
             v.set("today", congress::service::addenda::today_cst().to_string());
             let mut c = app.db.db.conn().unwrap();
-            let k = contests_repo::candidates(&mut c, v.get("aelection")).unwrap();
+            let mut k = contests_repo::candidates(&mut c, v.get("aelection")).unwrap();
+            if k.is_empty() {
+                // The walk removed its candidates; one for the notice and the objection.
+                let data = congress::service::contests::CandidateData {
+                    name: "孙候选".into(),
+                    student_no: "2023999".into(),
+                    college: "文学院".into(),
+                    gender: None,
+                    political_status: "共青团员".into(),
+                    rank_pct: Some(10),
+                    failed_courses: 0,
+                    eligibility_override: None,
+                };
+                congress::service::contests::add_candidate(
+                    &mut c,
+                    &congress::service::Actor::cli("test-fixture"),
+                    v.get("aid"),
+                    v.get("aelection"),
+                    &data,
+                )
+                .unwrap();
+                k = contests_repo::candidates(&mut c, v.get("aelection")).unwrap();
+            }
             v.set("aecand", k[0].id.clone());
         }),
         Walk(
