@@ -255,8 +255,11 @@ pub struct RuleProfile {
     // --- C5-C7, G4: approval and public notice ---
     /// C5-C7, G4: the candidate approval, public notice (公示) and the application to convene
     /// are recorded in this system and enforced (a presidium election cannot open before its
-    /// notice ends, the session not before the upper 学联's reply). Off in profiles stored
-    /// before issue 16.
+    /// notice ends, the session not before the upper 学联's reply). On in the default profile;
+    /// a stored profile or signed record without the field was written before it existed and
+    /// reads as off ([`absent_approval_procedure`]); a request that omits it gets the
+    /// default, on ([`RuleProfile::from_request`]).
+    #[serde(default = "absent_approval_procedure")]
     pub approval_procedure: bool,
     /// C6: the notice's length in working days.
     pub notice_working_days: u32,
@@ -285,7 +288,7 @@ impl Default for RuleProfile {
             subtract_approved_absences: false,
             election_threshold: Threshold::ORDINARY,
             tie_rule: TieRule::Runoff,
-            approval_procedure: false,
+            approval_procedure: true,
             notice_working_days: 5,
             term_years: 2,
             semester_starts: [MonthDay::new(2, 1), MonthDay::new(8, 1)],
@@ -293,7 +296,27 @@ impl Default for RuleProfile {
     }
 }
 
+/// `approval_procedure` of a profile stored or signed without the field: such a profile was
+/// written before the setting existed, when nothing was enforced, so it stays off and no
+/// stored congress or filed record changes meaning (`docs/rules.md`, C5-C7).
+fn absent_approval_procedure() -> bool {
+    false
+}
+
 impl RuleProfile {
+    /// A profile sent by a client (the API's create and settings bodies): every omitted field
+    /// takes the default profile's value, `approval_procedure` (on) included, unlike a stored
+    /// profile, where its absence means "written before it existed" (off).
+    pub fn from_request(mut v: serde_json::Value) -> Result<RuleProfile, serde_json::Error> {
+        if let Some(o) = v.as_object_mut() {
+            o.entry("approval_procedure")
+                .or_insert(serde_json::Value::Bool(
+                    RuleProfile::default().approval_procedure,
+                ));
+        }
+        serde_json::from_value(v)
+    }
+
     /// Checks the settings are within what the rules allow; returns Chinese messages.
     pub fn validate(&self) -> Result<(), Vec<String>> {
         let mut errs = Vec::new();

@@ -58,6 +58,44 @@ pub fn kind_zh(kind: &str) -> &'static str {
     }
 }
 
+/// Whether a step of `kind` is an organiser's override of a rule (C6's notice end, G4's
+/// reply): printed on the report and named by the verifier with its reason.
+pub fn is_override(kind: &str) -> bool {
+    kind == NOTICE_OVERRIDE || kind == SESSION_OVERRIDE
+}
+
+/// A string field of a step's `data` ("" when absent; numbers as written).
+pub fn field(step: &Step, name: &str) -> String {
+    match step.data.get(name) {
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+/// One line saying what a step recorded, in Chinese (the organiser's page, the report).
+pub fn summary(step: &Step) -> String {
+    let f = |name: &str| field(step, name);
+    match step.kind.as_str() {
+        PARTY_APPROVAL => format!("{} {} {}", f("body"), f("reference"), f("date")),
+        FEDERATION_REQUEST => format!("{}: {} ({})", f("body"), f("reply"), f("date")),
+        NOTICE => format!("{} 至 {}, {}个工作日", f("start"), f("end"), f("days")),
+        OBJECTION => format!("{}: {}", f("candidate"), f("handling")),
+        REPLY => format!(
+            "{} {} {}: {}",
+            f("body"),
+            f("reference"),
+            f("date"),
+            f("reply")
+        ),
+        NOTICE_OVERRIDE | SESSION_OVERRIDE if f("by").is_empty() => {
+            format!("理由: {}", f("reason"))
+        }
+        NOTICE_OVERRIDE | SESSION_OVERRIDE => format!("理由: {} (登记人 {})", f("reason"), f("by")),
+        _ => format!("{} ({})", f("body"), f("start")),
+    }
+}
+
 /// One signed step. `data` holds the kind's fields (`docs/formats.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {

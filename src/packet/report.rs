@@ -9,6 +9,7 @@
 //! code of the online verification page, and signature lines for the scrutineers and the
 //! presidium, with room for the Party committee's approval and the filing.
 
+mod approval;
 mod contest;
 mod roster;
 mod zh_time;
@@ -62,6 +63,9 @@ pub struct ReportExtras<'a> {
     pub addenda: &'a [Addendum],
     /// A preview before certifying: the record is not signed yet.
     pub preview: bool,
+    /// The approval steps (C5-C7, G4) in recording order: printed in section 七, the
+    /// overrides with their reasons set apart.
+    pub steps: &'a [crate::packet::approval::Step],
 }
 
 /// The whole printable form as an HTML document. `standalone`: the stylesheet is embedded
@@ -131,6 +135,7 @@ pub fn report_html_with(
                     (verification(record, extras.preview))
                     (signatures(&record.scrutineers))
                     (approval_and_filing(extras.addenda))
+                    (approval::section(record, extras.steps))
                     (last_page(record, verify_url, extras.preview))
                 }
             }
@@ -172,9 +177,17 @@ pub fn fill_report(contents: &mut PacketContents, verify_url: &str) -> Result<()
             .map_err(|e| ReportError::Record(e.to_string()))?;
         addenda.push(a);
     }
+    // `approval/<seq>.<kind>`: the sequence is zero-padded, so name order is recording order.
+    let steps = contents
+        .approval
+        .values()
+        .map(|signed| serde_json::from_slice(&signed.bytes))
+        .collect::<Result<Vec<crate::packet::approval::Step>, _>>()
+        .map_err(|e| ReportError::Record(format!("approval/: {e}")))?;
     let extras = ReportExtras {
         addenda: &addenda,
         preview: false,
+        steps: &steps,
     };
     contents.report_html =
         report_html_with(&record, &summary, verify_url, true, extras).into_bytes();

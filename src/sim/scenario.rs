@@ -165,6 +165,11 @@ pub fn prepare(
         &candidates,
     )
     .context("主席团候选人")?;
+    // Rules C5, C6: the list approved, submitted to the upper 学联 and publicly noticed, on
+    // dates already past, through the services (signed steps in the packet).
+    let key = keys.load(&cid)?;
+    service::approval::prior::record_past_list_steps(conn, actor, &key, &cid, &election.id)
+        .context("主席团候选人名单的审批与公示")?;
     let mut motion_ids = Vec::new();
     for (title, body, kind) in [
         (
@@ -230,6 +235,9 @@ pub fn prepare(
     if stage >= Stage::InSession {
         roster_service::freeze(conn, actor, &cid)?;
         credentials::issue(conn, actor, &cid, credential_key)?;
+        // Rule G4: the application to convene answered before the session is declared open.
+        service::approval::prior::record_convene_reply(conn, actor, &key, &cid)
+            .context("申请召开学代会及上级学联的答复")?;
         service::attendance::open_session(conn, actor, &cid)?;
         cards = credentials::cards(conn, &cid, None, credential_key)?;
     }

@@ -256,6 +256,12 @@ pub fn run(opts: &Options) -> anyhow::Result<SoakReport> {
     let mut receipts = Vec::new();
     while contests.len() < opts.contests {
         let item = agenda.next(&mut conn, &st.actor, &cid)?;
+        // Rules C5, C6: a new first-round election's list approved and noticed (a 再次投票 or
+        // 另行选举 is among candidates already approved).
+        let key = st.keys.load(&cid)?;
+        crate::service::approval::prior::record_past_steps_for_all(
+            &mut conn, &st.actor, &key, &cid,
+        )?;
         voting::open(&mut conn, &st.actor, &st.keys, &cid, &item.id)?;
         let voters: Vec<&Phone> = phones
             .iter()

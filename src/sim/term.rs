@@ -167,6 +167,9 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 };
                 service::contests::add_candidate(c, actor, &mid, &k.id, &data)?;
             }
+            // Rules C5, C6: the by-election's list approved and noticed, as the congress's.
+            let key = keys.load(&mid)?;
+            service::approval::prior::record_past_list_steps(c, actor, &key, &mid, &k.id)?;
             agenda.push((k.id, Some(1)));
         }
         credentials::issue(c, actor, &mid, &st.secrets.credential)?;

@@ -105,3 +105,44 @@ fn only_the_quorums_and_thresholds_of_the_rules_validate() {
     assert!(threshold_problem(&Threshold::CHARTER, false).is_none());
     assert!(threshold_problem(&Threshold::CHARTER, true).is_some());
 }
+
+/// C5-C7, G4: the default profile enforces the approval steps; a profile stored (or signed
+/// into a record) before the setting existed reads as off; a client's partial profile gets
+/// the default (on), and an explicit choice is kept either way.
+#[test]
+fn approval_procedure_on_by_default_off_when_stored_without_it() {
+    assert!(RuleProfile::default().approval_procedure);
+    let mut stored = serde_json::to_value(RuleProfile::default()).unwrap();
+    stored.as_object_mut().unwrap().remove("approval_procedure");
+    let old: RuleProfile = serde_json::from_value(stored.clone()).unwrap();
+    assert!(!old.approval_procedure);
+    assert_eq!(
+        RuleProfile {
+            approval_procedure: true,
+            ..old
+        },
+        RuleProfile::default()
+    );
+    assert!(serde_json::from_str::<RuleProfile>("{}")
+        .map(|p| !p.approval_procedure)
+        .unwrap());
+    assert!(
+        RuleProfile::from_request(stored)
+            .unwrap()
+            .approval_procedure
+    );
+    assert!(
+        RuleProfile::from_request(serde_json::json!({"min_seats": 2}))
+            .unwrap()
+            .approval_procedure
+    );
+    let off = RuleProfile::from_request(serde_json::json!({"approval_procedure": false})).unwrap();
+    assert!(!off.approval_procedure);
+    let round = serde_json::to_string(&RuleProfile::default()).unwrap();
+    assert!(
+        serde_json::from_str::<RuleProfile>(&round)
+            .unwrap()
+            .approval_procedure
+    );
+    assert!(RuleProfile::from_request(serde_json::json!({"nope": 1})).is_err());
+}

@@ -232,6 +232,7 @@ fn section_six_prints_the_recorded_approval_and_filing_and_times_are_chinese() {
     let extras = ReportExtras {
         addenda: &[first, fix, filing],
         preview: false,
+        steps: &[],
     };
     let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, extras);
     for needle in [
@@ -254,6 +255,7 @@ fn section_six_prints_the_recorded_approval_and_filing_and_times_are_chinese() {
     let preview = ReportExtras {
         addenda: &[],
         preview: true,
+        steps: &[],
     };
     let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, preview);
     assert!(html.contains("预览: 结果报告尚未签署"));
@@ -322,4 +324,67 @@ fn fill_report_reads_what_the_packet_carries() {
         fill_report(&mut contents, "http://x"),
         Err(ReportError::Record(_))
     ));
+}
+
+/// Section 七: the approval steps in order and, set apart, each override with its reason,
+/// who recorded it and when; a record of a congress that neither enforced nor recorded the
+/// steps prints no section 七.
+#[test]
+fn section_seven_prints_the_steps_and_the_overrides() {
+    use crate::packet::approval::{Step, NOTICE, NOTICE_OVERRIDE, SESSION_OVERRIDE, STEP_VERSION};
+    let mut rec = record();
+    let step = |kind: &str, contest: Option<&str>, data: serde_json::Value| Step {
+        v: STEP_VERSION,
+        kind: kind.to_string(),
+        congress: rec.congress.id.clone(),
+        contest: contest.map(str::to_string),
+        candidates_sha256: contest.map(|_| "ab".repeat(32)),
+        recorded_at: "2026-12-02T10:15:00+08:00".to_string(),
+        data,
+    };
+    let election = rec.contests[0].id.clone();
+    let steps = [
+        step(
+            NOTICE,
+            Some(&election),
+            serde_json::json!({"start": "2026-11-25", "end": "2026-12-01", "days": 5}),
+        ),
+        step(
+            NOTICE_OVERRIDE,
+            Some(&election),
+            serde_json::json!({"reason": "大会日程经校党委同意提前", "by": "zuzhi"}),
+        ),
+        step(
+            SESSION_OVERRIDE,
+            None,
+            serde_json::json!({"reason": "上级学联口头同意, 书面答复在途"}),
+        ),
+    ];
+    let extras = ReportExtras {
+        addenda: &[],
+        preview: false,
+        steps: &steps,
+    };
+    let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, extras);
+    for needle in [
+        "七、候选人审批、公示与开会申请",
+        "例外登记 (2 项)",
+        "公示期未满提前投票",
+        "大会日程经校党委同意提前",
+        "<td>zuzhi</td>",
+        "未获答复先行开会",
+        "上级学联口头同意, 书面答复在途",
+        "2026-11-25 至 2026-12-01, 5个工作日",
+        "2026年12月2日 10:15",
+        &rec.contests[0].title,
+    ] {
+        assert!(html.contains(needle), "{needle} missing");
+    }
+    rec.settings.approval_procedure = false;
+    let none = ReportExtras::default();
+    let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, none);
+    assert!(!html.contains("七、候选人审批"));
+    rec.settings.approval_procedure = true;
+    let html = report_html_with(&rec, &summary(), "http://x/b/c1", false, none);
+    assert!(html.contains("例外登记: 无") && html.contains("未登记任何审批"));
 }

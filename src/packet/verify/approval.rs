@@ -39,7 +39,15 @@ pub(super) fn check_approval(
     for name in &names {
         let outcome = one(dir, name, key, record).map(|(step, sha)| {
             shas.insert(sha);
-            let what = format!("{} ({})", fmt::kind_zh(&step.kind), step.kind);
+            let mut what = format!("{} ({})", fmt::kind_zh(&step.kind), step.kind);
+            if fmt::is_override(&step.kind) {
+                what.push_str(&format!(
+                    "; 理由: {}; 登记人: {}; 登记于 {}",
+                    step.data["reason"].as_str().unwrap_or("—"),
+                    step.data["by"].as_str().unwrap_or("—"),
+                    step.recorded_at
+                ));
+            }
             steps.push((name.clone(), step));
             format!("签名有效, 规范 JSON: {what}")
         });

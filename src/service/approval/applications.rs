@@ -33,6 +33,40 @@ pub enum ApplicationInput {
     },
 }
 
+/// An application as a form or a JSON body sends it: `kind` convene or charter and the
+/// fields that kind uses.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct ApplicationFields {
+    pub kind: String,
+    pub body: String,
+    pub start: String,
+    pub end: String,
+    pub title: String,
+    pub text: String,
+}
+
+impl ApplicationFields {
+    /// The application these fields describe; an error naming the kinds otherwise.
+    pub fn input(self) -> Result<ApplicationInput, String> {
+        match self.kind.as_str() {
+            "charter" => Ok(ApplicationInput::Charter {
+                body: self.body,
+                title: self.title,
+                text: self.text,
+            }),
+            "convene" => Ok(ApplicationInput::Convene {
+                body: self.body,
+                start: self.start,
+                end: self.end,
+            }),
+            other => Err(format!(
+                "申请类别“{other}”无效: 应为 convene (申请召开学代会) 或 charter (核准章程)"
+            )),
+        }
+    }
+}
+
 /// Generates and signs an application. To convene: once the roster is frozen and before the
 /// session opens (it carries the roster's figures); the charter: any time before the close.
 pub fn generate_application(
@@ -217,7 +251,7 @@ pub fn override_session(
             None,
             fmt::SESSION_OVERRIDE,
             None,
-            json!({"reason": reason}),
+            json!({"reason": reason, "by": actor.username}),
         )?;
         audit(c, actor, congress_id, &s)?;
         Ok(s)

@@ -6,16 +6,18 @@
 
 mod applications;
 mod objections;
+pub mod prior;
 mod steps;
 
 use base64::Engine;
 use chrono::NaiveDate;
 
 pub use self::applications::{
-    generate_application, override_session, record_reply, ApplicationInput, ReplyInput,
+    generate_application, override_session, record_reply, ApplicationFields, ApplicationInput,
+    ReplyInput,
 };
 pub use self::objections::{handle_objection, submit_objection, ObjectionInput, ObjectionRefused};
-pub use self::steps::{record_step, set_notes, NotesInput, StepInput};
+pub use self::steps::{record_step, set_notes, NotesInput, StepFields, StepInput};
 
 use super::addenda::today_cst;
 use super::record::{internal, now_cst};
@@ -231,9 +233,13 @@ pub fn check_contest_open(
 }
 
 /// Rule G4: refuses declaring the session open before the upper 学联's reply to the
-/// application to convene is recorded, unless overridden. Only when `approval_procedure` is on.
+/// application to convene is recorded, unless overridden. Only when `approval_procedure` is
+/// on, and not for a meeting of the term (常代会会议, 评议会): the application is to convene
+/// the 学代会 itself.
 pub fn check_session_open(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<()> {
-    if !congress.settings.approval_procedure {
+    if !congress.settings.approval_procedure
+        || crate::storage::repo::term::meeting(conn, &congress.id)?.is_some()
+    {
         return Ok(());
     }
     let o = overview(conn, &congress.id)?;
@@ -364,6 +370,14 @@ pub(crate) fn cst(ms: i64) -> String {
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
         })
         .unwrap_or_default()
+}
+
+/// Every step of the congress in recording order, as signed (the printed record's section 七).
+pub fn all_steps(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<Step>> {
+    repo::steps(conn, congress_id)?
+        .iter()
+        .map(|r| Ok(parse_step(r)?.step))
+        .collect()
 }
 
 /// The steps as the filing packet carries them (`approval/<seq>.<kind>.json` + `.sig`).

@@ -112,6 +112,52 @@ pub enum StepInput {
     NoticeOverride { reason: String },
 }
 
+/// A step as a form or a JSON body sends it: `kind` (party_approval, federation_request,
+/// notice, notice_override) and the fields that kind uses (`date` is the notice's first day).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StepFields {
+    pub kind: String,
+    pub body: String,
+    pub reference: String,
+    pub reply: String,
+    pub date: String,
+    pub holidays: String,
+    pub workdays: String,
+    pub reason: String,
+}
+
+impl StepFields {
+    /// The step these fields describe; a 400-style error naming the kinds otherwise.
+    pub fn input(self) -> Result<StepInput, String> {
+        Ok(match self.kind.as_str() {
+            "party_approval" => StepInput::PartyApproval {
+                body: self.body,
+                reference: self.reference,
+                date: self.date,
+            },
+            "federation_request" => StepInput::FederationRequest {
+                body: self.body,
+                reply: self.reply,
+                date: self.date,
+            },
+            "notice" => StepInput::Notice {
+                start: self.date,
+                holidays: self.holidays,
+                workdays: self.workdays,
+            },
+            "notice_override" => StepInput::NoticeOverride {
+                reason: self.reason,
+            },
+            other => {
+                return Err(format!(
+                    "未知的步骤“{other}”: 应为 party_approval (校党委批准)、federation_request (请示上级学联)、notice (公示) 或 notice_override (提前投票)"
+                ))
+            }
+        })
+    }
+}
+
 /// Records a signed step for the contest's current candidate list (rules C5, C6). The
 /// request to the 学联 and the notice follow the approval of the same list; no date is in
 /// the future or before the approval's.
@@ -175,7 +221,11 @@ pub fn record_step(
         }
         StepInput::NoticeOverride { reason } => {
             let reason = text("提前投票的理由", reason, 500, &mut p);
-            (fmt::NOTICE_OVERRIDE, json!({"reason": reason}), None)
+            (
+                fmt::NOTICE_OVERRIDE,
+                json!({"reason": reason, "by": actor.username}),
+                None,
+            )
         }
     };
     invalid(p)?;

@@ -100,7 +100,7 @@ pub struct DetailsJson {
     pub place: String,
     /// Rule-profile settings; omitted fields take the defaults of rules.md (create only).
     #[schema(value_type = Option<Object>)]
-    pub settings: Option<RuleProfile>,
+    pub settings: Option<serde_json::Value>,
 }
 
 impl DetailsJson {
@@ -120,6 +120,11 @@ impl DetailsJson {
             place: self.place.clone(),
         })
     }
+}
+
+/// A client's rule profile: omitted fields take the defaults (`RuleProfile::from_request`).
+fn request_profile(v: serde_json::Value) -> Result<RuleProfile, WebError> {
+    RuleProfile::from_request(v).map_err(|e| WebError::BadRequest(format!("settings 有误: {e}")))
 }
 
 /// The congresses this account may see.
@@ -151,7 +156,10 @@ pub async fn create(
         return Err(WebError::Forbidden("只有组织者可以新建大会".to_string()).into());
     }
     let details = body.details()?;
-    let settings = body.settings.unwrap_or_default();
+    let settings = match body.settings.clone() {
+        Some(v) => request_profile(v)?,
+        None => RuleProfile::default(),
+    };
     let actor = api_actor(&u, &req);
     let owner = u.user.id.clone();
     let keys = state.keys.clone();
@@ -219,10 +227,10 @@ pub async fn update_settings(
     req: HttpRequest,
     u: ApiUser,
     cid: web::Path<String>,
-    body: web::Json<RuleProfile>,
+    body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     load(&state, &u, &cid, Need::Own).await?;
-    let settings = body.into_inner();
+    let settings = request_profile(body.into_inner())?;
     let actor = api_actor(&u, &req);
     let cid = cid.into_inner();
     let c = state

@@ -3,6 +3,7 @@
 //! no CSRF token. Errors are `{"status","code","message","details"}` (see `ApiErrorBody`).
 //! The OpenAPI document is generated from these handlers (`openapi.rs`).
 
+pub mod approval;
 pub mod attendance;
 pub mod audit;
 pub mod board;
@@ -26,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .configure(congresses::configure)
             .configure(attendance::configure)
+            .configure(approval::configure)
             .configure(contests::configure)
             .configure(console::configure)
             .configure(credentials::configure)

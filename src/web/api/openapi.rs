@@ -9,8 +9,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    attendance, audit, board, congresses, console, contests, credentials, files, record, registry,
-    roster, scrutineers, term,
+    approval, attendance, audit, board, congresses, console, contests, credentials, files, record,
+    registry, roster, scrutineers, term,
 };
 
 struct BearerAuth;
@@ -74,6 +74,12 @@ impl Modify for BearerAuth {
         attendance::absence,
         attendance::check,
         attendance::open_session,
+        approval::get,
+        approval::step,
+        approval::handle,
+        approval::application,
+        approval::reply,
+        approval::session_override,
         audit::list,
         board::board_json,
         board::proof,
@@ -109,6 +115,7 @@ impl Modify for BearerAuth {
         (name = "roster", description = "名单导入、名额分配与代表名单"),
         (name = "credentials", description = "代表证"),
         (name = "attendance", description = "签到、请假与法定人数"),
+        (name = "approval", description = "候选人审批、公示与申请召开 (规则 C5-C7、G4)"),
         (name = "voting", description = "投票、纸质选票与计票"),
         (name = "audit", description = "操作日志"),
         (name = "board", description = "公示 (无需登录)"),

@@ -8,9 +8,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::packet::approval::kind_zh;
-use crate::service::approval::{self, ApplicationInput, NotesInput, ReplyInput, StepInput};
+use crate::service::approval::{self, ApplicationFields, NotesInput, ReplyInput, StepFields};
 use crate::web::auth::{Need, Staff};
-use crate::web::error::WebResult;
+use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, owner_signing, page, redirect_with};
 use crate::web::views::approval as views;
 use crate::web::AppState;
@@ -72,58 +72,16 @@ async fn notes(
     ))
 }
 
-#[derive(Deserialize)]
-struct StepForm {
-    kind: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    reference: String,
-    #[serde(default)]
-    reply: String,
-    #[serde(default)]
-    date: String,
-    #[serde(default)]
-    holidays: String,
-    #[serde(default)]
-    workdays: String,
-    #[serde(default)]
-    reason: String,
-}
-
 async fn step(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<(String, String)>,
-    form: web::Form<StepForm>,
+    form: web::Form<StepFields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
-    let f = form.into_inner();
-    let input = match f.kind.as_str() {
-        "party_approval" => StepInput::PartyApproval {
-            body: f.body,
-            reference: f.reference,
-            date: f.date,
-        },
-        "federation_request" => StepInput::FederationRequest {
-            body: f.body,
-            reply: f.reply,
-            date: f.date,
-        },
-        "notice" => StepInput::Notice {
-            start: f.date,
-            holidays: f.holidays,
-            workdays: f.workdays,
-        },
-        "notice_override" => StepInput::NoticeOverride { reason: f.reason },
-        other => {
-            return Err(crate::web::error::WebError::BadRequest(format!(
-                "未知的步骤“{other}”"
-            )))
-        }
-    };
+    let input = form.into_inner().input().map_err(WebError::BadRequest)?;
     let c2 = cid.clone();
     let s = state
         .run(move |c| Ok(approval::record_step(c, &who, &key, &c2, &kid, &input)?))
@@ -167,47 +125,16 @@ async fn handle(
     ))
 }
 
-#[derive(Deserialize)]
-struct ApplicationForm {
-    kind: String,
-    body: String,
-    #[serde(default)]
-    start: String,
-    #[serde(default)]
-    end: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    text: String,
-}
-
 async fn application(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
-    form: web::Form<ApplicationForm>,
+    form: web::Form<ApplicationFields>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let (key, who) = owner_signing(&state, &staff, &req, &cid).await?;
-    let f = form.into_inner();
-    let input = match f.kind.as_str() {
-        "charter" => ApplicationInput::Charter {
-            body: f.body,
-            title: f.title,
-            text: f.text,
-        },
-        "convene" => ApplicationInput::Convene {
-            body: f.body,
-            start: f.start,
-            end: f.end,
-        },
-        other => {
-            return Err(crate::web::error::WebError::BadRequest(format!(
-                "申请类别“{other}”无效: 应为 convene (申请召开学代会) 或 charter (核准章程)"
-            )))
-        }
-    };
+    let input = form.into_inner().input().map_err(WebError::BadRequest)?;
     let c2 = cid.clone();
     let s = state
         .run(move |c| Ok(approval::generate_application(c, &who, &key, &c2, &input)?))

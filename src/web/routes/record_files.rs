@@ -93,11 +93,12 @@ async fn print(
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
     let c2 = cid.clone();
-    let (stored, addenda) = state
+    let (stored, addenda, steps) = state
         .run(move |c| {
             let stored = record::stored(c, &c2)?;
             let addenda = records::addenda(c, &c2)?;
-            Ok((stored, addenda))
+            let steps = crate::service::approval::all_steps(c, &c2)?;
+            Ok((stored, addenda, steps))
         })
         .await?;
     let (row, signed) = stored.ok_or_else(not_signed)?;
@@ -111,6 +112,7 @@ async fn print(
     let extras = ReportExtras {
         addenda: &addenda,
         preview: false,
+        steps: &steps,
     };
     let html = report_html_with(
         &record,
@@ -134,16 +136,18 @@ async fn preview(
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
     let c2 = cid.clone();
-    let (record, summary) = state
+    let (record, summary, steps) = state
         .run(move |c| {
             let summary = crate::service::roster::summary(c, &c2)?;
             let record = record::preview(c, &c2, &summary)?;
-            Ok((record, summary))
+            let steps = crate::service::approval::all_steps(c, &c2)?;
+            Ok((record, summary, steps))
         })
         .await?;
     let extras = ReportExtras {
         addenda: &[],
         preview: true,
+        steps: &steps,
     };
     let html = report_html_with(
         &record,

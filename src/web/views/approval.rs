@@ -27,37 +27,7 @@ pub fn candidate_table(list: &[NoticeCandidate]) -> Markup {
 
 fn step_line(cid: &str, s: &StoredStep, current: Option<&str>) -> Markup {
     let stale = current.is_some() && s.step.candidates_sha256.as_deref() != current;
-    let summary = match s.step.kind.as_str() {
-        fmt::PARTY_APPROVAL => format!(
-            "{} {} {}",
-            s.field("body"),
-            s.field("reference"),
-            s.field("date")
-        ),
-        fmt::FEDERATION_REQUEST => format!(
-            "{}: {} ({})",
-            s.field("body"),
-            s.field("reply"),
-            s.field("date")
-        ),
-        fmt::NOTICE => format!(
-            "{} 至 {}, {}个工作日",
-            s.field("start"),
-            s.field("end"),
-            s.field("days")
-        ),
-        fmt::NOTICE_OVERRIDE => format!("理由: {}", s.field("reason")),
-        fmt::OBJECTION => format!("{}: {}", s.field("candidate"), s.field("handling")),
-        fmt::REPLY => format!(
-            "{} {} {}: {}",
-            s.field("body"),
-            s.field("reference"),
-            s.field("date"),
-            s.field("reply")
-        ),
-        fmt::SESSION_OVERRIDE => format!("理由: {}", s.field("reason")),
-        _ => format!("{} ({})", s.field("body"), s.field("start")),
-    };
+    let summary = fmt::summary(&s.step);
     html! {
         li {
             "第" (s.seq) "号 " strong { (kind_zh(&s.step.kind)) } ": " (summary)

@@ -1,5 +1,5 @@
 //! A congress ready for the steps of issue 16: created by an organiser over HTTP, its
-//! `approval_procedure` setting on, 12 delegates of 3 colleges frozen, a presidium election
+//! `approval_procedure` setting on (the default), 12 delegates of 3 colleges frozen, a presidium election
 //! with 5 candidates, cards issued and every delegate present once the session opens.
 
 use std::collections::BTreeMap;
@@ -72,11 +72,15 @@ impl World {
             let cid = org.create_congress().await;
             (org, cid)
         });
-        let a = Actor::cli("test");
         let mut c = app.db.db.conn().unwrap();
-        let mut profile = service::congress::load(&mut c, &cid).unwrap().settings;
-        profile.approval_procedure = true;
-        service::congress::update_settings(&mut c, &a, &cid, &profile).unwrap();
+        let a = Actor::cli("test");
+        // Rules C5-C7, G4 are enforced in the default profile of a new congress.
+        assert!(
+            service::congress::load(&mut c, &cid)
+                .unwrap()
+                .settings
+                .approval_procedure
+        );
         write_tx(&mut c, |c| {
             let enrolment: Vec<CollegeEnrolment> = COLLEGES
                 .iter()

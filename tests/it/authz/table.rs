@@ -23,6 +23,8 @@ use congress::storage::repo::scrutineers as scrutineers_repo;
 
 use crate::common::http::TestApp;
 
+mod api_approval;
+
 /// Who is asking.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum P {
@@ -1368,7 +1370,7 @@ const A_DETAILS: &str = r#"{"name": "$school第十一次学生代表大会", "sc
 /// The API on a congress `$aid`, from creation to the signed record.
 pub fn api_steps() -> Vec<Step> {
     use Step::{Db, Owner, Walk};
-    vec![
+    let mut steps = vec![
         Walk(
             get("/api/v1/me", "/api/v1/me", [401, 200, 200, 200, 200])
                 .says("\"role\":\"organiser\""),
@@ -1906,7 +1908,14 @@ pub fn api_steps() -> Vec<Step> {
             )
             .says("record.approval"),
         ),
-    ]
+    ];
+    // The steps before the session (rules C5-C7, G4), just before it is declared open.
+    let at = steps
+        .iter()
+        .position(|s| matches!(s, Walk(r) if r.route.ends_with("/session/open")))
+        .expect("the API walk declares the session open");
+    steps.splice(at..at, api_approval::steps());
+    steps
 }
 
 /// Routes that are not organiser or scrutineer routes, each with why it is not in the table.

@@ -166,3 +166,52 @@ pub fn name_scrutineer(db: &Db, cid: &str, username: &str) {
     )
     .expect("name the scrutineer");
 }
+
+/// Rules C5-C7 and G4, on by default: records through the services what a congress's steps
+/// before the vote would be had they been done before the test's day (the helpers of
+/// `service::approval::prior`, signed and audited like the page's): every first-round
+/// presidium list approved, submitted to the upper 学联 and publicly noticed (the notice
+/// ended), and, once the roster is frozen and before the session opens, the application to
+/// convene answered. Call it when the lists are final: a later change makes them stale.
+pub fn record_steps_before_vote(
+    c: &mut congress::storage::DbConnection,
+    keys: &congress::crypto::KeyStore,
+    cid: &str,
+) {
+    use congress::domain::state::CongressState;
+    use congress::service::approval::prior;
+    let actor = congress::service::Actor::cli("test-fixture");
+    let key = keys.load(cid).expect("the congress's signing key");
+    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
+    let state = congress::service::congress::load(c, cid)
+        .expect("congress")
+        .state;
+    let meeting = congress::storage::repo::term::meeting(c, cid)
+        .expect("meeting")
+        .is_some();
+    if !meeting
+        && matches!(
+            state,
+            CongressState::RosterFrozen | CongressState::CredentialsIssued
+        )
+    {
+        prior::record_convene_reply(c, &actor, &key, cid).expect("the application to convene");
+    }
+}
+
+/// [`record_steps_before_vote`]'s lists, and instead of the application to convene (which
+/// carries the roster summary, so needs the imported enrolment) the organiser's recorded
+/// override of rule G4 with `reason`: for fixtures whose roster is written straight to the
+/// table. Once the cards are issued (the override needs the state that may open the session).
+pub fn record_steps_with_session_override(
+    c: &mut congress::storage::DbConnection,
+    keys: &congress::crypto::KeyStore,
+    cid: &str,
+    reason: &str,
+) {
+    use congress::service::approval::{override_session, prior};
+    let actor = congress::service::Actor::cli("test-fixture");
+    let key = keys.load(cid).expect("the congress's signing key");
+    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
+    override_session(c, &actor, &key, cid, reason).expect("the session override");
+}

@@ -282,6 +282,7 @@ pub fn voted(kind: Kind, test: &str) -> World {
     .unwrap()
     .id;
     service::credentials::issue(&mut c, &a, &cid, &app.state.credential_key[..]).unwrap();
+    crate::common::record_steps_before_vote(&mut c, &app.state.keys, &cid);
     service::attendance::open_session(&mut c, &a, &cid).unwrap();
     for no in 1..=10 {
         service::attendance::set_present(&mut c, &a, &cid, no, true).unwrap();

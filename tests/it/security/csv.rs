@@ -157,6 +157,19 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
             phones.push(p);
         }
         let k = &fx.election;
+        // The list changed after the fixture's steps (the formula-named candidates): rules
+        // C5, C6 need them again for the current list.
+        {
+            let mut c = app.db.db.conn().unwrap();
+            let key = app.state.keys.load(&cid).unwrap();
+            congress::service::approval::prior::record_past_steps_for_all(
+                &mut c,
+                &congress::service::Actor::cli("test-fixture"),
+                &key,
+                &cid,
+            )
+            .unwrap();
+        }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/open"), &[]).await;
         for (i, p) in phones.iter().enumerate() {
             let paper = p.take_paper(&cid, k).await;

@@ -328,6 +328,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         .iter()
         .all(|v| v.rule != "C1"));
     service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
+    crate::common::record_steps_before_vote(&mut c, &w.app.state.keys, &mid);
     service::attendance::open_session(&mut c, &a, &mid).unwrap();
     // Five of the six present: 实到 5, 应到 6.
     for no in 1..=5 {

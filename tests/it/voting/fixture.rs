@@ -218,6 +218,12 @@ fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixt
     .expect("roster frozen");
     let issued = credentials::issue(&mut c, &actor, &cid, key).expect("cards issued");
     assert_eq!(issued, n);
+    crate::common::record_steps_with_session_override(
+        &mut c,
+        &keys,
+        &cid,
+        "测试夹具: 代表名单直接写入, 未导入学生人数, 无法生成申请召开学代会",
+    );
     if open {
         service::attendance::open_session(&mut c, &actor, &cid).expect("session open");
     }
