@@ -1,6 +1,6 @@
 //! A school's own self-assessment (学代会自评表) of a certified congress, from its own
 //! database: the record, roster summary and addenda it signed (the same files its packet
-//! carries), judged by the same `indicators::assess` the filing office runs on the packet, with
+//! carries, with the approval steps: the latest 公示), judged by the same `indicators::assess` the filing office runs on the packet, with
 //! the school's previous certified congress (same school name and level) as the interval's
 //! start. The filing office adds only what it alone knows (when the packet arrived).
 
@@ -35,6 +35,14 @@ pub fn facts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Facts>
             addenda.insert(a.kind, v);
         }
     }
+    // The approval steps (公示 among them) as the packet's `approval/` files carry them.
+    let mut steps = Vec::new();
+    for (name, signed) in crate::service::approval::packet_files(conn, congress_id)? {
+        if let Ok(v) = serde_json::from_slice(&signed.bytes) {
+            steps.push((name, v));
+        }
+    }
+    super::facts::add_notice(&mut addenda, steps);
     Ok(Facts {
         record,
         roster_summary,

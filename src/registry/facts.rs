@@ -26,7 +26,7 @@ fn read_json(path: &Path) -> Result<Value, String> {
 
 /// The candidates' public notice (公示, rule C6) for the indicator: the data of the latest
 /// `notice` step in `approval/` (file names sort in recording order), as addendum `notice`.
-fn add_notice(addenda: &mut BTreeMap<String, Value>, mut steps: Vec<(String, Value)>) {
+pub(super) fn add_notice(addenda: &mut BTreeMap<String, Value>, mut steps: Vec<(String, Value)>) {
     steps.sort_by(|a, b| a.0.cmp(&b.0));
     let latest = steps
         .into_iter()
