@@ -27,11 +27,12 @@ pub struct Listing<'a> {
     pub out: Filtered<&'a Delegate>,
 }
 
-/// The delegates in delegate-number order.
+/// The delegates in delegate-number order. Cells never wrap (a name one character per line is
+/// unreadable): on a phone the table scrolls inside its own box.
 pub fn delegates_table(delegates: &[&Delegate]) -> Markup {
     html! {
         @if !delegates.is_empty() {
-            table.delegates {
+            div.scroll { table.delegates.nowrap {
                 thead {
                     tr {
                         th.num { "代表编号" } th { "姓名" } th { "学号" } th { "学院" } th { "年级" }
@@ -58,7 +59,7 @@ pub fn delegates_table(delegates: &[&Delegate]) -> Markup {
                         }
                     }
                 }
-            }
+            } }
         }
     }
 }
