@@ -23,7 +23,7 @@ fn name(no: u32) -> String {
 
 const N: usize = 210;
 const ATTENDANCE: &str = "<table class=\"nowrap\">";
-const ROSTER: &str = "<table class=\"delegates\">";
+const ROSTER: &str = "<table class=\"delegates nowrap\">";
 
 both_backends!(attendance_is_searchable, |kind: Kind| {
     let app = TestApp::start(kind, "attendance_search");
