@@ -15,7 +15,8 @@ use crate::domain::review::ReviewDefinition;
 use crate::domain::settings::Threshold;
 use crate::domain::term::MeetingKind;
 use crate::service::term::{self, MeetingDetails, TermOverview};
-use crate::service::{self as svc};
+use crate::service::{self as svc, Actor, ServiceResult};
+use crate::storage::DbConnection;
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::AppState;
@@ -118,11 +119,27 @@ fn term_json(o: &TermOverview) -> ApiResult<TermJson> {
     })
 }
 
-async fn overview(state: &AppState, cid: String) -> ApiResult<HttpResponse> {
+/// Loads `cid` for its owner, runs the term service `act` as the API user (the service audits
+/// it) and returns the term of the congress or meeting whose id `act` returns.
+async fn act<F>(
+    state: &AppState,
+    u: &ApiUser,
+    req: &HttpRequest,
+    cid: &str,
+    act: F,
+) -> ApiResult<TermJson>
+where
+    F: FnOnce(&mut DbConnection, &Actor, &str) -> ServiceResult<String> + Send + 'static,
+{
+    let c = load(state, u, cid, Need::Own).await?;
+    let a = api_actor(u, req);
     let o = state
-        .run(move |c| Ok(term::overview(c, &cid, term::today_cst())?))
+        .run(move |conn| {
+            let id = act(conn, &a, &c.id)?;
+            Ok(term::overview(conn, &id, term::today_cst())?)
+        })
         .await?;
-    Ok(HttpResponse::Ok().json(term_json(&o)?))
+    term_json(&o)
 }
 
 /// The term: standing list and its check, meetings, presidium (I5), timeline (I6); for a
@@ -138,7 +155,10 @@ pub async fn get(
     cid: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
-    overview(&state, c.id).await
+    let o = state
+        .run(move |conn| Ok(term::overview(conn, &c.id, term::today_cst())?))
+        .await?;
+    Ok(HttpResponse::Ok().json(term_json(&o)?))
 }
 
 /// Standing delegates per college (I2).
@@ -165,12 +185,12 @@ pub async fn quotas(
     cid: web::Path<String>,
     body: web::Json<QuotasBody>,
 ) -> ApiResult<HttpResponse> {
-    let c = load(&state, &u, &cid, Need::Own).await?;
-    let (a, id, q) = (api_actor(&u, &req), c.id.clone(), body.into_inner().quotas);
-    state
-        .run(move |conn| Ok(term::set_quotas(conn, &a, &id, &q)?))
-        .await?;
-    overview(&state, c.id).await
+    let q = body.into_inner().quotas;
+    let t = act(&state, &u, &req, &cid, move |conn, a, id| {
+        term::set_quotas(conn, a, id, &q).map(|_| id.to_string())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(t))
 }
 
 /// The standing delegates nominated, by delegate number.
@@ -196,12 +216,12 @@ pub async fn standing(
     cid: web::Path<String>,
     body: web::Json<StandingBody>,
 ) -> ApiResult<HttpResponse> {
-    let c = load(&state, &u, &cid, Need::Own).await?;
-    let (a, id, n) = (api_actor(&u, &req), c.id.clone(), body.into_inner().numbers);
-    state
-        .run(move |conn| Ok(term::nominate(conn, &a, &id, &n)?))
-        .await?;
-    overview(&state, c.id).await
+    let n = body.into_inner().numbers;
+    let t = act(&state, &u, &req, &cid, move |conn, a, id| {
+        term::nominate(conn, a, id, &n).map(|_| id.to_string())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(t))
 }
 
 /// Freezes the standing list (I2; 422 with the violations while it breaks a rule, 409 once
@@ -218,12 +238,11 @@ pub async fn freeze(
     u: ApiUser,
     cid: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
-    let c = load(&state, &u, &cid, Need::Own).await?;
-    let (a, id) = (api_actor(&u, &req), c.id.clone());
-    state
-        .run(move |conn| Ok(term::freeze(conn, &a, &id)?))
-        .await?;
-    overview(&state, c.id).await
+    let t = act(&state, &u, &req, &cid, |conn, a, id| {
+        term::freeze(conn, a, id).map(|_| id.to_string())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(t))
 }
 
 /// A meeting to create.
@@ -254,7 +273,6 @@ pub async fn create_meeting(
     cid: web::Path<String>,
     body: web::Json<MeetingBody>,
 ) -> ApiResult<HttpResponse> {
-    let c = load(&state, &u, &cid, Need::Own).await?;
     let b = body.into_inner();
     let kind = MeetingKind::parse(&b.kind).ok_or_else(|| WebError::Unprocessable {
         message: "会议类别有误".to_string(),
@@ -269,15 +287,12 @@ pub async fn create_meeting(
         date: b.date,
         place: b.place,
     };
-    let (a, id, st) = (api_actor(&u, &req), c.id.clone(), state.clone());
-    let m = state
-        .run(move |conn| Ok(term::create_meeting(conn, &a, &id, &details, &st.keys)?))
-        .await?;
-    let mid = m.id.clone();
-    let o = state
-        .run(move |conn| Ok(term::overview(conn, &mid, term::today_cst())?))
-        .await?;
-    Ok(HttpResponse::Created().json(term_json(&o)?))
+    let st = state.clone();
+    let t = act(&state, &u, &req, &cid, move |conn, a, id| {
+        term::create_meeting(conn, a, id, &details, &st.keys).map(|m| m.id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(t))
 }
 
 /// A participant of a 评议会.
@@ -305,17 +320,12 @@ pub async fn add_participant(
     cid: web::Path<String>,
     body: web::Json<ParticipantBody>,
 ) -> ApiResult<HttpResponse> {
-    let c = load(&state, &u, &cid, Need::Own).await?;
     let b = body.into_inner();
-    let (a, id) = (api_actor(&u, &req), c.id.clone());
-    state
-        .run(move |conn| Ok(term::add_participant(conn, &a, &id, &b.name, &b.unit)?))
-        .await?;
-    let id = c.id.clone();
-    let o = state
-        .run(move |conn| Ok(term::overview(conn, &id, term::today_cst())?))
-        .await?;
-    Ok(HttpResponse::Created().json(term_json(&o)?))
+    let t = act(&state, &u, &req, &cid, move |conn, a, id| {
+        term::add_participant(conn, a, id, &b.name, &b.unit).map(|_| id.to_string())
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(t))
 }
 
 /// A review's settings (H1, H4).

@@ -25,7 +25,21 @@ use crate::web::views::delegate_filter::FilterQuery;
 use crate::web::views::roster::{self as view, Notice};
 use crate::web::AppState;
 
+/// The page after an action: the whole list, unfiltered, with the action's notice.
 async fn render(
+    state: &AppState,
+    req: &HttpRequest,
+    staff: &Staff,
+    congress: &Congress,
+    notice: Option<Notice>,
+    status: StatusCode,
+) -> WebResult<HttpResponse> {
+    let q = FilterQuery::default();
+    render_listing(state, req, staff, congress, notice, status, q).await
+}
+
+/// The page with the list filtered by `query` (the search form's GET).
+async fn render_listing(
     state: &AppState,
     req: &HttpRequest,
     staff: &Staff,
@@ -86,7 +100,6 @@ async fn refused(
         &congress,
         Some(Notice::Refused(lines)),
         status,
-        FilterQuery::default(),
     )
     .await
 }
@@ -104,7 +117,7 @@ async fn show(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let q = query.into_inner();
-    render(&state, &req, &staff, &congress, None, StatusCode::OK, q).await
+    render_listing(&state, &req, &staff, &congress, None, StatusCode::OK, q).await
 }
 
 async fn generate(
@@ -132,16 +145,7 @@ async fn generate(
         Ok(Err(infeasible)) => {
             let n = Some(Notice::Infeasible(infeasible));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(
-                &state,
-                &req,
-                &staff,
-                &congress,
-                n,
-                status,
-                FilterQuery::default(),
-            )
-            .await
+            render(&state, &req, &staff, &congress, n, status).await
         }
         Err(e) => refused(&state, &req, &staff, &congress, e).await,
     }
@@ -159,16 +163,7 @@ async fn upload(
         Ok(f) => f,
         Err(e @ (WebError::PayloadTooLarge(_) | WebError::BadRequest(_))) => {
             let n = Some(Notice::Refused(vec![e.to_string()]));
-            return render(
-                &state,
-                &req,
-                &staff,
-                &congress,
-                n,
-                e.status_code(),
-                FilterQuery::default(),
-            )
-            .await;
+            return render(&state, &req, &staff, &congress, n, e.status_code()).await;
         }
         Err(e) => return Err(e),
     };
@@ -192,30 +187,12 @@ async fn upload(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let n = Some(Notice::Uploaded(u));
-            render(
-                &state,
-                &req,
-                &staff,
-                &congress,
-                n,
-                status,
-                FilterQuery::default(),
-            )
-            .await
+            render(&state, &req, &staff, &congress, n, status).await
         }
         Err(ImportFailure::Rejected(r)) => {
             let n = Some(Notice::Rejected(r));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(
-                &state,
-                &req,
-                &staff,
-                &congress,
-                n,
-                status,
-                FilterQuery::default(),
-            )
-            .await
+            render(&state, &req, &staff, &congress, n, status).await
         }
         Err(ImportFailure::Service(e)) => refused(&state, &req, &staff, &congress, e).await,
     }

@@ -48,18 +48,9 @@ pub fn ballot_line(
             Some(def) => review_text(def, grid),
             // Without the definition: the positions (1 = the best), one group per person.
             None => {
-                let rows: Vec<String> = grid
-                    .iter()
-                    .map(|r| {
-                        r.iter()
-                            .map(|g| (g + 1).to_string())
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    })
-                    .collect();
                 let even = grid.windows(2).all(|w| w[0].len() == w[1].len());
                 (
-                    format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
+                    positions_text(grid),
                     (!even || grid.is_empty()).then(|| ReviewFault::Shape.category().to_string()),
                 )
             }
@@ -95,24 +86,27 @@ pub fn ballot_line(
     }
 }
 
+/// A review grid as the positions it holds (1 = the best grade), one group per person: for a
+/// grid read without its definition or one that does not fit it.
+fn positions_text(grid: &[Vec<u32>]) -> String {
+    let rows: Vec<String> = grid
+        .iter()
+        .map(|r| {
+            r.iter()
+                .map(|g| (g + 1).to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect();
+    format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / "))
+}
+
 /// A review grid in words against its definition (rule H2): "王芳: 政治态度 优秀 · 道德品行 称职
 /// … / 李强: …", each cell the grade's name; a grid that does not fit the definition is 废票
 /// with the tally's reason and shown as the positions it holds.
 pub fn review_text(def: &ReviewDefinition, grid: &[Vec<u32>]) -> (String, Option<String>) {
     if let Err(fault) = read_grid(def, grid) {
-        let rows: Vec<String> = grid
-            .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|g| (g + 1).to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            })
-            .collect();
-        return (
-            format!("评议表 (等次序号, 1 为最高): {}", rows.join(" / ")),
-            Some(fault.category().to_string()),
-        );
+        return (positions_text(grid), Some(fault.category().to_string()));
     }
     let persons: Vec<String> = def
         .persons

@@ -236,3 +236,44 @@ pub async fn page_fits(
     driver.find(By::Tag("main")).await?;
     fits_and_shoot(driver, name, width).await
 }
+
+/// A Chromium session (1366 × 900 to start; scripts on or off) on a chromedriver of its own,
+/// logged in as
+/// `username` through the login form at `login_url`; runs `body`, then quits the browser
+/// whatever happened (a panic in `body` is resumed after the quit) and fails the test on a
+/// WebDriver error. Call it outside any runtime: it makes its own.
+pub fn logged_in<F>(
+    tools: &(PathBuf, PathBuf),
+    javascript: bool,
+    login_url: &str,
+    username: &str,
+    password: &str,
+    body: F,
+) where
+    F: AsyncFnOnce(&WebDriver) -> WebDriverResult<()>,
+{
+    use futures_util::FutureExt;
+    let (chromium, driver_bin) = tools;
+    let chromedriver = Chromedriver::start(driver_bin);
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(async {
+            let caps = capabilities(chromium, 1366, 900, javascript);
+            let d = WebDriver::new(chromedriver.url.clone(), caps)
+                .await
+                .expect("browser session");
+            let result = std::panic::AssertUnwindSafe(async {
+                log_in(&d, login_url, username, password).await?;
+                body(&d).await
+            })
+            .catch_unwind()
+            .await;
+            d.quit().await.expect("quit");
+            match result {
+                Ok(r) => r.expect("browser steps"),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+}

@@ -5,36 +5,9 @@ use congress::domain::state::CongressState;
 use congress::storage::repo::{congress as congress_repo, users::Role};
 
 use super::{block_on, entries, new_congress, stored};
+use crate::common::forms::settings_fields;
 use crate::common::http::TestApp;
 use crate::common::Kind;
-
-/// The settings form as the page would post it, with `changes` applied.
-fn settings_fields(changes: &[(&'static str, &'static str)]) -> Vec<(&'static str, &'static str)> {
-    let mut f = vec![
-        ("quota_ratio", "1%"),
-        ("min_seats", "1"),
-        ("total_seats", ""),
-        ("quota_method", "hamilton"),
-        ("allow_surplus", "no"),
-        ("ordinary_min_pct", "60%"),
-        ("women_min_pct", "30"),
-        ("max_seats_school", "5"),
-        ("max_seats_college", "3"),
-        ("eligibility_rank_pct", "30%"),
-        ("quorum_fraction", "2/3"),
-        ("quorum_strict", "strict"),
-        ("subtract_absences", "no"),
-        ("election_base", "present"),
-        ("election_fraction", "1/2"),
-        ("election_strict", "strict"),
-        ("tie_rule", "runoff"),
-    ];
-    for (k, v) in changes {
-        let slot = f.iter_mut().find(|(n, _)| n == k).expect("known field");
-        slot.1 = v;
-    }
-    f
-}
 
 both_backends!(details_and_settings_through_forms, |kind: Kind| {
     let app = TestApp::start(kind, "details_and_settings_through_forms");

@@ -9,6 +9,7 @@ use congress::storage::repo::users::Role;
 use serde_json::{json, Value};
 
 use super::{block_on, entries, new_congress, stored};
+use crate::common::forms::settings_fields;
 use crate::common::http::TestApp;
 use crate::common::Kind;
 
@@ -89,25 +90,12 @@ both_backends!(settings_outside_the_rules_are_refused, |kind: Kind| {
         assert_eq!(stored(&app, &cid).settings.quorum.num, 4);
 
         // The form says the same, field by field.
-        let mut fields = vec![
-            ("quota_ratio", "1%"),
-            ("min_seats", "1"),
-            ("total_seats", ""),
-            ("quota_method", "hamilton"),
-            ("allow_surplus", "no"),
-            ("ordinary_min_pct", "60%"),
-            ("women_min_pct", "30"),
+        let mut fields = settings_fields(&[
             ("max_seats_school", "8"),
-            ("max_seats_college", "3"),
-            ("eligibility_rank_pct", "30%"),
             ("quorum_fraction", "1/100"),
-            ("quorum_strict", "strict"),
-            ("subtract_absences", "no"),
-            ("election_base", "present"),
             ("election_fraction", "1/100"),
             ("election_strict", "inclusive"),
-            ("tie_rule", "runoff"),
-        ];
+        ]);
         let r = org
             .post_form(&format!("/c/{cid}/setup/settings"), &fields)
             .await;

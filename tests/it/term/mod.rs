@@ -515,9 +515,8 @@ both_backends!(
 
 test!(term_pages_in_headless_chromium, browser);
 fn term_pages_in_headless_chromium() {
-    use crate::common::browser::{self, capabilities, log_in, page_fits, Chromedriver};
-    use thirtyfour::WebDriver;
-    let (chromium, driver_bin) = browser::tools("term_pages_in_headless_chromium");
+    use crate::common::browser::{self, page_fits};
+    let tools = browser::tools("term_pages_in_headless_chromium");
     let w = certified(Kind::Sqlite, "term_browser");
     standing_frozen(&w);
     let mid = create_meeting(
@@ -536,46 +535,22 @@ fn term_pages_in_headless_chromium() {
             .await;
         assert_eq!(r.status(), 303);
     });
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let chromedriver = Chromedriver::start(&driver_bin);
-            let driver = WebDriver::new(
-                chromedriver.url.clone(),
-                capabilities(&chromium, 1366, 1600, true),
-            )
-            .await
-            .expect("browser session");
-            log_in(
-                &driver,
-                &w.app.url("/login"),
-                "zuzhi",
-                "pw-zuzhi-0123456789",
-            )
-            .await
-            .expect("login");
+    let (term, meeting) = (
+        w.app.url(&format!("/c/{}/term", w.cid)),
+        w.app.url(&format!("/c/{mid}/term")),
+    );
+    browser::logged_in(
+        &tools,
+        true,
+        &w.app.url("/login"),
+        "zuzhi",
+        "pw-zuzhi-0123456789",
+        async |d| {
             for width in [390, 1366] {
-                page_fits(
-                    &driver,
-                    &w.app.url(&format!("/c/{}/term", w.cid)),
-                    "term",
-                    width,
-                    2400,
-                )
-                .await
-                .expect("term page");
-                page_fits(
-                    &driver,
-                    &w.app.url(&format!("/c/{mid}/term")),
-                    "term-meeting",
-                    width,
-                    1600,
-                )
-                .await
-                .expect("meeting page");
+                page_fits(d, &term, "term", width, 2400).await?;
+                page_fits(d, &meeting, "term-meeting", width, 1600).await?;
             }
-            driver.quit().await.expect("quit");
-        });
+            Ok(())
+        },
+    );
 }

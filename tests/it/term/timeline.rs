@@ -12,40 +12,10 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::users::Role;
 
 use super::{create_meeting, standing_frozen, status_and_text};
+use crate::common::forms::settings_fields;
 use crate::common::http::TestApp;
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
-
-/// The settings form as the set-up page posts it, with `changes` applied.
-fn settings_fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut f = vec![
-        ("quota_ratio", "1%"),
-        ("min_seats", "1"),
-        ("total_seats", ""),
-        ("quota_method", "hamilton"),
-        ("allow_surplus", "no"),
-        ("ordinary_min_pct", "60%"),
-        ("women_min_pct", "30"),
-        ("max_seats_school", "5"),
-        ("max_seats_college", "3"),
-        ("eligibility_rank_pct", "30%"),
-        ("quorum_fraction", "2/3"),
-        ("quorum_strict", "strict"),
-        ("subtract_absences", "no"),
-        ("election_base", "present"),
-        ("election_fraction", "1/2"),
-        ("election_strict", "strict"),
-        ("tie_rule", "runoff"),
-        ("term_years", "2"),
-        ("spring_start", "02-01"),
-        ("autumn_start", "08-01"),
-    ];
-    for (k, v) in changes {
-        let slot = f.iter_mut().find(|(n, _)| n == k).expect("known field");
-        slot.1 = v;
-    }
-    f
-}
 
 /// The timeline's table of a term page.
 fn timeline_of(page: &str) -> &str {
@@ -274,9 +244,9 @@ both_backends!(
 
 test!(an_overdue_semester_in_red_in_chromium, browser);
 fn an_overdue_semester_in_red_in_chromium() {
-    use crate::common::browser::{self, capabilities, log_in, page_fits, Chromedriver};
-    use thirtyfour::{By, WebDriver};
-    let (chromium, driver_bin) = browser::tools("an_overdue_semester_in_red_in_chromium");
+    use crate::common::browser::{self, page_fits};
+    use thirtyfour::By;
+    let tools = browser::tools("an_overdue_semester_in_red_in_chromium");
     let w = certified(Kind::Sqlite, "term_overdue_browser");
     // A congress held two years ago less a month: its semesters went by without a 评议会.
     {
@@ -294,46 +264,24 @@ fn an_overdue_semester_in_red_in_chromium() {
         let r = row(timeline_of(&page), "2024-2025学年第二学期述职评议").to_string();
         assert!(r.contains("class=\"overdue\"") && r.contains("逾期"), "{r}");
     });
-    tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-        .block_on(async {
-            let chromedriver = Chromedriver::start(&driver_bin);
-            let driver = WebDriver::new(
-                chromedriver.url.clone(),
-                capabilities(&chromium, 1366, 1600, true),
-            )
-            .await
-            .expect("browser session");
-            log_in(
-                &driver,
-                &w.app.url("/login"),
-                "zuzhi",
-                "pw-zuzhi-0123456789",
-            )
-            .await
-            .expect("login");
+    let term = w.app.url(&format!("/c/{}/term", w.cid));
+    browser::logged_in(
+        &tools,
+        true,
+        &w.app.url("/login"),
+        "zuzhi",
+        "pw-zuzhi-0123456789",
+        async |d| {
             for width in [390, 1366] {
-                page_fits(
-                    &driver,
-                    &w.app.url(&format!("/c/{}/term", w.cid)),
-                    "term-overdue",
-                    width,
-                    2400,
-                )
-                .await
-                .expect("term page");
+                page_fits(d, &term, "term-overdue", width, 2400).await?;
                 // The overdue row is drawn red (the style sheet's accent on a pink ground).
-                let cell = driver
-                    .find(By::Css("table.timeline tr.overdue td"))
-                    .await
-                    .expect("an overdue row");
-                let colour = cell.css_value("color").await.expect("colour");
-                let ground = cell.css_value("background-color").await.expect("ground");
+                let cell = d.find(By::Css("table.timeline tr.overdue td")).await?;
+                let colour = cell.css_value("color").await?;
+                let ground = cell.css_value("background-color").await?;
                 assert!(colour.contains("200, 16, 46"), "{colour}");
                 assert!(ground.contains("253, 236, 238"), "{ground}");
             }
-            driver.quit().await.expect("quit");
-        });
+            Ok(())
+        },
+    );
 }

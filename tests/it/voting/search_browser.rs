@@ -3,14 +3,12 @@
 //! horizontal overflow and is saved as `<target>/screenshots/desk-<page>-<width>.png`. The
 //! search form is submitted by the browser itself (a GET form, no script needed).
 
-use std::panic::AssertUnwindSafe;
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt;
 use thirtyfour::prelude::*;
 
 use super::*;
-use crate::common::browser::{self, fits_and_shoot, log_in, page_fits, Chromedriver};
+use crate::common::browser::{self, fits_and_shoot, page_fits};
 use crate::common::Kind;
 
 /// Waits (up to 15 s) until the browser's URL has a query string and its page has loaded.
@@ -30,31 +28,27 @@ async fn with_query(d: &WebDriver) -> WebDriverResult<String> {
 
 test!(desk_lists_fit_every_screen, browser);
 fn desk_lists_fit_every_screen() {
-    let (chromium, driver_bin) = browser::tools("desk_lists_fit_every_screen");
+    let tools = browser::tools("desk_lists_fit_every_screen");
     let app = TestApp::start(Kind::Sqlite, "desk_lists");
     let fx = fixture::for_app(&app, 60);
     let cid = fx.congress_id.clone();
-    let chromedriver = Chromedriver::start(&driver_bin);
     block_on(async {
         let staff = organiser(&app).await;
         for no in [1, 2, 7] {
             desk_check_in(&staff, &cid, no).await;
         }
-        let caps = browser::capabilities(&chromium, 1366, 900, false);
-        let d = WebDriver::new(chromedriver.url.clone(), caps)
-            .await
-            .expect("browser session");
-        let result = AssertUnwindSafe(async {
-            log_in(
-                &d,
-                &app.url("/login"),
-                fixture::ORGANISER,
-                fixture::ORGANISER_PASSWORD,
-            )
-            .await?;
+    });
+    // Scripts off: the search form works without them.
+    browser::logged_in(
+        &tools,
+        false,
+        &app.url("/login"),
+        fixture::ORGANISER,
+        fixture::ORGANISER_PASSWORD,
+        async |d| {
             for (w, h) in [(1366, 900), (390, 844)] {
                 let attendance = app.url(&format!("/c/{cid}/attendance"));
-                page_fits(&d, &attendance, "desk-attendance", w, h).await?;
+                page_fits(d, &attendance, "desk-attendance", w, h).await?;
                 // The browser submits the form: college and status chosen, no script.
                 d.find(By::Css("select[name='college'] option[value='文学院']"))
                     .await?
@@ -69,7 +63,7 @@ fn desk_lists_fit_every_screen() {
                     .click()
                     .await?;
                 // The same path: wait for the query the form put in the URL.
-                let query = with_query(&d).await?;
+                let query = with_query(d).await?;
                 assert_eq!(
                     query,
                     "q=&college=%E6%96%87%E5%AD%A6%E9%99%A2&status=present"
@@ -77,26 +71,19 @@ fn desk_lists_fit_every_screen() {
                 let text = d.find(By::Tag("main")).await?.text().await?;
                 // Of 1, 2 and 7 (students 0, 1, 6) only 1 is in 文学院 (student i: college i % 4).
                 assert!(text.contains("符合条件的代表 1 名(共 60 名)"), "{text}");
-                fits_and_shoot(&d, "desk-attendance-filtered", w).await?;
+                fits_and_shoot(d, "desk-attendance-filtered", w).await?;
                 let nobody = app.url(&format!(
                     "/c/{cid}/attendance?q=%E6%97%A0%E6%AD%A4%E4%BA%BA#delegates"
                 ));
-                page_fits(&d, &nobody, "desk-attendance-empty", w, h).await?;
+                page_fits(d, &nobody, "desk-attendance-empty", w, h).await?;
                 let roster = app.url(&format!("/c/{cid}/roster"));
-                page_fits(&d, &roster, "desk-roster", w, h).await?;
+                page_fits(d, &roster, "desk-roster", w, h).await?;
                 let q = app.url(&format!(
                     "/c/{cid}/roster?q=%E7%8E%8B&status=elected#delegates"
                 ));
-                page_fits(&d, &q, "desk-roster-filtered", w, h).await?;
+                page_fits(d, &q, "desk-roster-filtered", w, h).await?;
             }
-            WebDriverResult::Ok(())
-        })
-        .catch_unwind()
-        .await;
-        d.quit().await.expect("quit");
-        match result {
-            Ok(r) => r.expect("pages"),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
+            Ok(())
+        },
+    );
 }
