@@ -239,6 +239,33 @@ impl Client {
         loc.trim_start_matches("/c/").to_string()
     }
 
+    /// Creates a draft review (述职评议) at congress `cid` through the new-contest form, its
+    /// follow-up threshold at 1/3 of the valid papers inclusive (the default, rule H4); its id.
+    pub async fn create_review(&self, cid: &str, title: &str, body: &str) -> String {
+        let r = self
+            .post_form(
+                &format!("/c/{cid}/contests/new?kind=review"),
+                &[
+                    ("title", title),
+                    ("body", body),
+                    ("threshold_preset", "custom"),
+                    ("threshold_base", "valid_ballots"),
+                    ("threshold_num", "1"),
+                    ("threshold_den", "3"),
+                    ("threshold_mode", "inclusive"),
+                ],
+            )
+            .await;
+        let status = r.status();
+        let loc = r.headers().get("location").cloned();
+        assert_eq!(status, 303, "{}", r.text().await.unwrap_or_default());
+        let loc = loc.expect("location").to_str().unwrap().to_string();
+        loc.rsplit('/')
+            .next()
+            .expect("the review's page")
+            .to_string()
+    }
+
     /// Posts a form exactly as given (no CSRF token added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.http

@@ -11,23 +11,7 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
     let w = counted(kind, "review_persons");
     block_on(async {
         let base = format!("/c/{}/contests", w.cid);
-        let r = w
-            .org
-            .post_form(
-                &format!("{base}/new?kind=review"),
-                &[
-                    ("title", "主席团成员述职评议"),
-                    ("threshold_preset", "custom"),
-                    ("threshold_base", "valid_ballots"),
-                    ("threshold_num", "1"),
-                    ("threshold_den", "3"),
-                    ("threshold_mode", "inclusive"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), 303);
-        let page = r.headers()["location"].to_str().unwrap().to_string();
-        let id = page.rsplit('/').next().unwrap().to_string();
+        let id = w.org.create_review(&w.cid, "主席团成员述职评议", "").await;
         let r = w
             .org
             .post_form(

@@ -155,31 +155,7 @@ both_backends!(the_term_through_the_api, |kind: Kind| {
     });
 
     // A review at the meeting: its settings through the API.
-    let kid = block_on(async {
-        let r = w
-            .org
-            .post_form(
-                &format!("/c/{mid}/contests/new?kind=review"),
-                &[
-                    ("title", "学生会主席团述职评议"),
-                    ("body", ""),
-                    ("threshold_preset", "custom"),
-                    ("threshold_base", "valid_ballots"),
-                    ("threshold_num", "1"),
-                    ("threshold_den", "3"),
-                    ("threshold_mode", "inclusive"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_string()
-    });
+    let kid = block_on(w.org.create_review(&mid, "学生会主席团述职评议", ""));
     block_on(async {
         let http = reqwest::Client::new();
         let url = w

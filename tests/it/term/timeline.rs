@@ -115,29 +115,10 @@ fn review_meeting_held(w: &World, date: &str) -> String {
     let mid = create_meeting(w, "review", "2026-2027学年第二学期述职评议会", date);
     let a = Actor::cli("test");
     let kid = block_on(async {
-        let r = w
+        let kid = w
             .org
-            .post_form(
-                &format!("/c/{mid}/contests/new?kind=review"),
-                &[
-                    ("title", "学生会主席团述职评议"),
-                    ("body", "每学期向评议会述职"),
-                    ("threshold_preset", "custom"),
-                    ("threshold_base", "valid_ballots"),
-                    ("threshold_num", "1"),
-                    ("threshold_den", "3"),
-                    ("threshold_mode", "inclusive"),
-                ],
-            )
+            .create_review(&mid, "学生会主席团述职评议", "每学期向评议会述职")
             .await;
-        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        let kid = r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .to_string();
         let r = w
             .org
             .post_form(

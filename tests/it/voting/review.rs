@@ -100,26 +100,13 @@ fn expected() -> Expected {
 
 /// Creates the review through the pages and lists the persons; returns its id.
 async fn create_review(org: &Client, cid: &str) -> String {
-    let (status, loc, body) = staff_post(
-        org,
-        &format!("/c/{cid}/contests/new?kind=review"),
-        &[
-            ("title", TITLE),
-            ("body", "学生会主席团成员和各部门负责人每学期向评议会述职"),
-            ("threshold_preset", "custom"),
-            ("threshold_base", "valid_ballots"),
-            ("threshold_num", "1"),
-            ("threshold_den", "3"),
-            ("threshold_mode", "inclusive"),
-        ],
-    )
-    .await;
-    assert_eq!(status, 303, "{body}");
-    let id = loc
-        .rsplit('/')
-        .next()
-        .expect("the new review's page")
-        .to_string();
+    let id = org
+        .create_review(
+            cid,
+            TITLE,
+            "学生会主席团成员和各部门负责人每学期向评议会述职",
+        )
+        .await;
     // Not ready without persons (H1).
     let (_, page) = org.get_text(&format!("/c/{cid}/contests/{id}")).await;
     assert!(page.contains("规则H1") || page.contains("H1"), "{page}");
