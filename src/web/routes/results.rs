@@ -208,12 +208,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
             h1 { (congress.name) }
             button.fullscreen type="button" hidden { "全屏" }
         }
-        (screen::attendance(&fig))
-        div.screen-contests {
-            @for (k, cast, r) in &shown {
-                (screen::contest(k, *cast, r.as_ref()))
-            }
-        }
+        (screen::board(&fig, &shown))
     };
     let page = PublicPage {
         title: "大屏",

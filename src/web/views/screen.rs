@@ -71,6 +71,118 @@ pub fn attendance(fig: &Attendance) -> Markup {
     }
 }
 
+/// 实到 / 应到 as one line once voting has begun: the hall's attention is on the contests.
+pub fn attendance_line(fig: &Attendance) -> Markup {
+    html! {
+        section.screen-attendance.compact {
+            p.figure-line {
+                "实到 " span.present { (fig.present) } " / 应到 " span.expected { (fig.expected) }
+                span.quorum-note { " · 法定人数 " (fig.quorum_needed) " 人 " }
+                @if fig.quorum_met { span.badge.ok { "已达到" } } @else { span.badge.bad { "未达到" } }
+            }
+            (bar(&[("present", fig.present)], fig.expected, Some(fig.quorum_needed),
+                 &format!("实到 {} / 应到 {}", fig.present, fig.expected)))
+        }
+    }
+}
+
+/// Contests shown in full at once; older results shrink to one line each, so a 1080p screen
+/// holds the day's current business without scrolling (docs/pages.md).
+pub const FULL_CONTESTS: usize = 3;
+
+/// A contest as the projector gets it: the contest, ballots in the box while it awaits the
+/// count, and its result once counted.
+pub type Shown = (Contest, Option<u64>, Option<ContestResult>);
+
+/// The whole projector below the title. Before any vote the big 实到 / 应到; from the first
+/// opening a one-line count, the contests being voted on and the newest results in full
+/// (at most [`FULL_CONTESTS`], more only when more are open at once), older results as one
+/// line each, and the contests still to come as one line.
+pub fn board(fig: &Attendance, shown: &[Shown]) -> Markup {
+    let started = shown.iter().any(|(k, _, _)| k.state.has_opened());
+    let keys: Vec<(ContestState, u32)> = shown
+        .iter()
+        .map(|(k, _, _)| (k.state, k.agenda_order))
+        .collect();
+    let a = arrange(&keys);
+    let full: Vec<&Shown> = a.full.iter().map(|&i| &shown[i]).collect();
+    let older: Vec<&Shown> = a.older.iter().map(|&i| &shown[i]).collect();
+    let next: Vec<&Contest> = a.next.iter().map(|&i| &shown[i].0).collect();
+    html! {
+        @if started { (attendance_line(fig)) } @else { (attendance(fig)) }
+        @if !full.is_empty() {
+            div.screen-contests {
+                @for (k, cast, r) in &full { (contest(k, *cast, r.as_ref())) }
+            }
+        }
+        @if !older.is_empty() {
+            section.screen-earlier {
+                h2 { "已确定的结果" }
+                ol {
+                    @for (k, _, r) in &older {
+                        li { span.title { (k.agenda_order) ". " (k.def.title) } " " span.outcome-line { (r.as_ref().map(summary).unwrap_or_default()) } }
+                    }
+                }
+            }
+        }
+        @if !next.is_empty() {
+            p.screen-next {
+                "接下来: "
+                @for (i, k) in next.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    (k.agenda_order) ". " (k.def.title)
+                }
+            }
+        }
+    }
+}
+
+/// Which contests the projector shows in full, as one line of results, or as still to come
+/// (indices into the agenda, each list in agenda order).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Arrangement {
+    pub full: Vec<usize>,
+    pub older: Vec<usize>,
+    pub next: Vec<usize>,
+}
+
+/// Every contest being voted on or awaiting its count in full; then the newest counted ones
+/// while fewer than [`FULL_CONTESTS`] are shown; older counted ones as a line each; drafts
+/// as the contests to come.
+pub fn arrange(contests: &[(ContestState, u32)]) -> Arrangement {
+    let by_order = |v: &mut Vec<usize>| v.sort_by_key(|&i| contests[i].1);
+    let pick = |f: fn(ContestState) -> bool| -> Vec<usize> {
+        (0..contests.len()).filter(|&i| f(contests[i].0)).collect()
+    };
+    let mut full = pick(ContestState::awaiting_count);
+    let mut counted = pick(ContestState::is_counted);
+    counted.sort_by_key(|&i| std::cmp::Reverse(contests[i].1));
+    let room = FULL_CONTESTS.saturating_sub(full.len()).min(counted.len());
+    let mut older = counted.split_off(room);
+    full.extend(counted);
+    by_order(&mut full);
+    by_order(&mut older);
+    let mut next = pick(|s| s == ContestState::Draft);
+    by_order(&mut next);
+    Arrangement { full, older, next }
+}
+
+/// One counted contest in a line: who was elected, or whether the motion passed.
+pub fn summary(r: &ContestResult) -> String {
+    if r.void {
+        return "投票无效, 须重新投票".into();
+    }
+    match &r.detail {
+        ContestDetail::Election(e) if e.elected.is_empty() => "无人当选".into(),
+        ContestDetail::Election(e) => {
+            let names: Vec<&str> = e.elected.iter().map(|c| c.name.as_str()).collect();
+            format!("当选: {}", names.join("、"))
+        }
+        ContestDetail::Motion(m) => (if m.passed { "通过" } else { "未通过" }).into(),
+        ContestDetail::Review(rv) => super::review::outcome_line(rv),
+    }
+}
+
 /// One contest on the screen: its title and state, then progress or result.
 pub fn contest(k: &Contest, cast: Option<u64>, r: Option<&ContestResult>) -> Markup {
     html! {
@@ -129,22 +241,26 @@ pub fn result(r: &ContestResult) -> Markup {
                         @for c in &e.candidates {
                             li class=(if c.status == Status::Elected { "elected" } else { "" }) {
                                 p.who {
-                                    span.name { (c.name) } " "
+                                    span.name { (c.name) }
                                     @if c.status == Status::Elected { span.won { "当选" } }
                                     @else if c.status != Status::NotElected { span.other { (c.status.zh()) } }
-                                    span.nums { "赞成 " (c.votes.for_votes) " · 不赞成 " (c.votes.against) " · 弃权 " (c.votes.abstain) }
                                 }
-                                (counts_bar(&c.votes, whole, min, &format!("{}: 赞成 {}", c.name, c.votes.for_votes)))
+                                div.bar-col {
+                                    span.nums { "赞成 " (c.votes.for_votes) " · 不赞成 " (c.votes.against) " · 弃权 " (c.votes.abstain) }
+                                    (counts_bar(&c.votes, whole, min, &format!("{}: 赞成 {}", c.name, c.votes.for_votes)))
+                                }
                             }
                         }
                         @for x in &e.write_ins {
                             li class=(if x.status == Status::Elected { "elected" } else { "" }) {
                                 p.who {
-                                    span.name { "另选他人: " (x.name) } " "
+                                    span.name { "另选他人: " (x.name) }
                                     @if x.status == Status::Elected { span.won { "当选" } }
-                                    span.nums { "赞成 " (x.for_votes) }
                                 }
-                                (bar(&[("for", x.for_votes)], whole, min, &format!("{}: 赞成 {}", x.name, x.for_votes)))
+                                div.bar-col {
+                                    span.nums { "赞成 " (x.for_votes) }
+                                    (bar(&[("for", x.for_votes)], whole, min, &format!("{}: 赞成 {}", x.name, x.for_votes)))
+                                }
                             }
                         }
                     }
@@ -176,6 +292,36 @@ pub fn result(r: &ContestResult) -> Markup {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_screen_keeps_current_business_in_full() {
+        use ContestState::*;
+        // Nothing started: every contest is still to come.
+        let a = arrange(&[(Draft, 2), (Draft, 1)]);
+        assert_eq!((a.full.len(), a.older.len(), a.next), (0, 0, vec![1, 0]));
+        // Four counted, one open, one draft: the open one and the two newest results in
+        // full, the two oldest results as lines, the draft to come.
+        let k = [
+            (Final, 1),
+            (Final, 2),
+            (Final, 3),
+            (Final, 4),
+            (Open, 5),
+            (Draft, 6),
+        ];
+        let a = arrange(&k);
+        assert_eq!(
+            a,
+            Arrangement {
+                full: vec![2, 3, 4],
+                older: vec![0, 1],
+                next: vec![5]
+            }
+        );
+        // More open at once than the screen's share: all of them, no result in full.
+        let a = arrange(&[(Open, 1), (Closed, 2), (Open, 3), (Open, 4), (Final, 0)]);
+        assert_eq!((a.full, a.older), (vec![0, 1, 2, 3], vec![4]));
+    }
 
     #[test]
     fn bars_stay_inside_and_mark_the_line() {

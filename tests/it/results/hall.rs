@@ -48,7 +48,24 @@ fn hall_public_pages_fit_every_screen() {
             let screen = w.app.url(&format!("/b/{cid}/screen"));
             page_fits(&d, &screen, "hall-projector", 1920, 1080).await?;
             let text = d.find(By::Tag("main")).await?.text().await?;
-            assert!(text.contains("实到 / 应到"), "{text}");
+            // Voting has begun: the count is one line, the contests fill the screen.
+            assert!(
+                text.contains("实到 10 / 应到 12") && text.contains("已达到"),
+                "{text}"
+            );
+            // Five candidates, a tie and its note, a motion and the runoff still to come fit
+            // one 1080p screen: a projector cannot be scrolled from the back of the hall.
+            let tall = d
+                .execute(
+                    "return document.scrollingElement.scrollHeight - window.innerHeight;",
+                    vec![],
+                )
+                .await?
+                .json()
+                .as_i64()
+                .unwrap_or(i64::MAX);
+            assert!(tall <= 0, "the projector scrolls {tall} px at 1920x1080");
+            assert!(text.contains("接下来: 3."), "{text}");
             let mut elected = Vec::new();
             for li in d.find_all(By::Css("ol.bars li.elected .name")).await? {
                 elected.push(li.text().await?);
