@@ -267,6 +267,11 @@ impl Db {
         &self.backend
     }
 
+    /// Connections the pool opens at most.
+    pub fn pool_size(&self) -> u32 {
+        self.pool.max_size()
+    }
+
     /// [`scrub`] on a connection of the pool: when the server stops.
     pub fn scrub(&self) -> StorageResult<bool> {
         scrub(&mut *self.conn()?)

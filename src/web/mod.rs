@@ -285,6 +285,15 @@ fn widen_backlog(listener: &TcpListener) {
     let _ = listener;
 }
 
+/// Each worker's blocking threads (where every database call runs, `AppState::run`): as many
+/// as the connection pool has connections, since a blocking thread without a connection only
+/// waits for one. actix's default (512 ÷ cores) let a burst of 2,000 phones start 512 threads
+/// whose stacks and malloc arenas stayed resident and grew the server's RSS contest after
+/// contest (issue 11, docs/performance.md).
+fn blocking_threads(pool_size: u32) -> usize {
+    (pool_size as usize).max(4)
+}
+
 /// Builds the HTTP server on an already bound listener: the congress application, or the
 /// filing office when the state is in registry mode.
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_web::dev::Server> {
@@ -294,6 +303,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
         configure
     };
     widen_backlog(&listener);
+    let blocking = blocking_threads(state.db.pool_size());
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let sessions = data.sessions.clone();
@@ -320,6 +330,7 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
             .default_service(web::to(routes::not_found))
     })
     .keep_alive(std::time::Duration::from_secs(KEEP_ALIVE_SECS))
+    .worker_max_blocking_threads(blocking)
     .listen(listener)?
     .shutdown_timeout(5)
     .run();
