@@ -116,6 +116,7 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                 },
                 ContestDetail::Review(rv) => (review_tables(rv)),
             }
+            (crate::packet::chart::result::contest(r))
             @if !r.invalid_reasons.is_empty() {
                 p {
                     "废票原因: "
