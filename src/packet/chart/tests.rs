@@ -70,7 +70,7 @@ fn values_become_proportional_widths() {
     assert!((s1[0].1 - cols.bar_w / 4.0).abs() < 1e-9, "3 of 12 is a quarter");
     assert_eq!(s0[0].0, cols.bar_x);
     // Every column inside the picture.
-    assert!(cols.bar_x > 0.0 && cols.bar_x + cols.bar_w < cols.note_x && cols.note_x < WIDTH);
+    assert!(cols.bar_x > 0.0 && cols.bar_x + cols.bar_w < cols.note_x && cols.note_x <= WIDTH);
 }
 
 #[test]
@@ -324,13 +324,13 @@ fn election(names: &[&str], counts: &[[u64; 3]]) -> crate::domain::tally::Contes
 
 #[test]
 fn candidates_are_stacked_with_the_threshold_and_the_elected_tagged() {
-    // 4 valid ballots, 5 present: at least 3 for-votes. 王芳 3/1/0 elected, 李强 1/2/1.
-    let r = election(&["王芳", "李强"], &[[3, 1, 0], [1, 2, 1]]);
+    // 4 valid ballots, 5 present: at least 3 for-votes. 王芳 3/1/0 elected, 李强 0/2/2.
+    let r = election(&["王芳", "李强"], &[[3, 1, 0], [0, 2, 2]]);
     assert_eq!(r.valid, 4);
     assert_eq!(r.threshold.min_for, 3);
     let svg = result::contest(&r).into_string();
     assert!(svg.contains(">赞成 3 · 不赞成 1 · 弃权 0<"), "{svg}");
-    assert!(svg.contains(">赞成 1 · 不赞成 2 · 弃权 1<"), "{svg}");
+    assert!(svg.contains(">赞成 0 · 不赞成 2 · 弃权 2<"), "{svg}");
     assert!(svg.contains(">当选所需3票<"), "{svg}");
     assert_eq!(svg.matches(">当选</text>").count(), 1, "{svg}");
     let tag = svg.find(">当选</text>").unwrap();
