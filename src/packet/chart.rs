@@ -25,7 +25,7 @@ use crate::domain::roster::RosterSummary;
 use crate::packet::report::percent;
 
 /// The width of every picture in `viewBox` units; the page scales it to its column.
-pub const WIDTH: f64 = 440.0;
+pub const WIDTH: f64 = 380.0;
 /// Font size of labels and figures, in `viewBox` units.
 const FONT: f64 = 13.0;
 /// Distance between two bars of a chart, and a bar's height.
@@ -33,9 +33,9 @@ const PITCH: f64 = 24.0;
 const BAR_H: f64 = 14.0;
 /// The widest a label column gets; longer names are shortened with "…" (the full name is
 /// the row's `<title>`).
-const LABEL_MAX: f64 = 136.0;
+const LABEL_MAX: f64 = 124.0;
 /// The widest a figure column gets.
-const NOTE_MAX: f64 = 150.0;
+const NOTE_MAX: f64 = 140.0;
 
 /// Text, marks and tracks: dark on white (contrast above 12:1).
 pub(crate) const INK: &str = "#1f1f1f";
@@ -148,7 +148,7 @@ impl Bars {
             .fold(0.0, f64::max)
             .min(NOTE_MAX);
         let bar_x = label + 8.0;
-        let note_x = WIDTH - note;
+        let note_x = WIDTH - note - 4.0;
         Columns {
             bar_x,
             bar_w: (note_x - 6.0 - bar_x).max(40.0),
@@ -432,7 +432,7 @@ pub fn grades(s: &RosterSummary) -> Markup {
         .min(LABEL_MAX);
     let box_x = label_w + 8.0;
     let most = s.colleges.iter().map(|c| c.grades.len()).max().unwrap_or(0) as f64;
-    let note_x = (box_x + most * (BOX + GAP) + 8.0).min(WIDTH - 150.0);
+    let note_x = (box_x + most * (BOX + GAP) + 8.0).min(WIDTH - 140.0);
     // Boxes that do not fit before the figures wrap under them (a college of 12 grades).
     let per_line = (((note_x - 8.0 - box_x) / (BOX + GAP)).floor() as usize).max(1);
     let (legend, legend_h) = legend(&[
