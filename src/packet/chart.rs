@@ -237,6 +237,8 @@ pub(crate) fn legend(keys: &[(Key, String)]) -> (Markup, f64) {
     let markup = html! {
         @for (x, y, key, text) in placed {
             @match key {
+                // The light track's swatch gets an outline, or it vanishes on white.
+                Key::Fill(TRACK) => rect x=(n(x + 0.5)) y=(n(y + 4.5)) width="10" height="10" fill=(TRACK) stroke="#8a8f96" stroke-width="1" {},
                 Key::Fill(fill) => rect x=(n(x)) y=(n(y + 4.0)) width="11" height="11" fill=(fill) {},
                 Key::Outline => rect x=(n(x + 0.75)) y=(n(y + 4.75)) width="9.5" height="9.5" fill="#fff" stroke=(INK) stroke-width="1.5" {},
                 Key::Mark => line x1=(n(x + 5.5)) x2=(n(x + 5.5)) y1=(n(y + 2.0)) y2=(n(y + 17.0)) stroke=(INK) stroke-width="2.5" {},

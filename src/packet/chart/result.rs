@@ -1,7 +1,7 @@
 //! A counted contest as bars (rules F1, F4, G1-G3): per candidate a stacked bar 赞成 / 不赞成 /
 //! 弃权 out of the valid ballots, the threshold (the fewest for-votes that elect, or pass) as a
-//! dashed line through every bar, and 当选 as a tag beside the name; a motion as one bar with
-//! 通过 / 未通过. The name sits above its bar and the figures at the right of the name, so a
+//! dashed line across every bar (labelled once above them), and 当选 as a tag beside the name;
+//! a motion as one bar with 通过 / 未通过. The name sits above its bar and the figures at the right of the name, so a
 //! bar gets the picture's whole width on a phone. A 述职评议 draws nothing here: its result
 //! already has one picture per person (`web::views::review`).
 
@@ -164,7 +164,6 @@ pub(crate) fn draw(
         (Key::Fill(FOR), "赞成".to_string()),
         (Key::Fill(AGAINST), against_zh(motion).to_string()),
         (Key::Fill(ABSTAIN), "弃权".to_string()),
-        (Key::Dashed, line_label.to_string()),
     ]);
     let top = legend_h + 20.0;
     let height = top + PITCH * items.len().max(1) as f64;
@@ -207,10 +206,12 @@ pub(crate) fn draw(
                             text x=(n((x0 + x1) / 2.0)) y=(n(y + 31.5)) text-anchor="middle" fill=(ink) font-size="12" { (v) }
                         }
                     }
+                    // The threshold across the bar only: through the name line it would cross the
+                    // figures.
+                    line.threshold x1=(n(line_x)) x2=(n(line_x)) y1=(n(y + 16.0)) y2=(n(y + 22.0 + BAR_H))
+                        stroke=(INK) stroke-width="1.5" stroke-dasharray="3 2" {}
                 }
             }
-            line.threshold x1=(n(line_x)) x2=(n(line_x)) y1=(n(top - 4.0)) y2=(n(height - 4.0))
-                stroke=(INK) stroke-width="1.5" stroke-dasharray="4 3" {}
             text x=(n(line_x)) y=(n(top - 7.0)) text-anchor=(anchor) fill=(INK) font-size="12" { (line_label) }
         }
     }
