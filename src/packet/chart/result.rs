@@ -208,6 +208,9 @@ pub(crate) fn draw(
                     }
                     // The threshold across the bar only: through the name line it would cross the
                     // figures.
+                    // A white line under the dashes keeps them visible on the green.
+                    line x1=(n(line_x)) x2=(n(line_x)) y1=(n(y + 17.0)) y2=(n(y + 21.0 + BAR_H))
+                        stroke="#fff" stroke-width="3.5" {}
                     line.threshold x1=(n(line_x)) x2=(n(line_x)) y1=(n(y + 16.0)) y2=(n(y + 22.0 + BAR_H))
                         stroke=(INK) stroke-width="1.5" stroke-dasharray="3 2" {}
                 }
