@@ -339,12 +339,7 @@ fn pct_line(pct: u32, rule: &str) -> Option<Line> {
 pub fn ordinary(s: &RosterSummary, min_pct: u32) -> Markup {
     let mut rows = vec![Row {
         bold: true,
-        ..share_row(
-            "全体代表",
-            s.ordinary,
-            s.total,
-            Some(s.ordinary_required),
-        )
+        ..share_row("全体代表", s.ordinary, s.total, Some(s.ordinary_required))
     }];
     rows.extend(s.colleges.iter().map(|c| {
         share_row(
@@ -519,7 +514,9 @@ pub fn attendance(total: &Presence, colleges: &[Presence], quorum_needed: u64) -
     };
     let mut first = row(total, true);
     if total.expected > 0 {
-        first.marks.push(quorum_needed as f64 / total.expected as f64);
+        first
+            .marks
+            .push(quorum_needed as f64 / total.expected as f64);
     }
     let mut rows = vec![first];
     rows.extend(colleges.iter().map(|p| row(p, false)));

@@ -77,7 +77,11 @@ pub fn contest(r: &ContestResult) -> Markup {
         ),
         ContestDetail::Review(_) => return html! {},
     };
-    let needed = if motion { "通过所需" } else { "当选所需" };
+    let needed = if motion {
+        "通过所需"
+    } else {
+        "当选所需"
+    };
     let title = format!(
         "计票结果图: 有效票{}张, {}{}票 (规则{}){}",
         r.valid,

@@ -66,8 +66,14 @@ fn values_become_proportional_widths() {
     let s0 = b.segments(cols, &b.rows[0]);
     let s1 = b.segments(cols, &b.rows[1]);
     assert_eq!(s0.len(), 1);
-    assert!((s0[0].1 - cols.bar_w).abs() < 1e-9, "the largest fills the column");
-    assert!((s1[0].1 - cols.bar_w / 4.0).abs() < 1e-9, "3 of 12 is a quarter");
+    assert!(
+        (s0[0].1 - cols.bar_w).abs() < 1e-9,
+        "the largest fills the column"
+    );
+    assert!(
+        (s1[0].1 - cols.bar_w / 4.0).abs() < 1e-9,
+        "3 of 12 is a quarter"
+    );
     assert_eq!(s0[0].0, cols.bar_x);
     // Every column inside the picture.
     assert!(cols.bar_x > 0.0 && cols.bar_x + cols.bar_w < cols.note_x && cols.note_x <= WIDTH);
@@ -91,9 +97,15 @@ fn quota_bars_and_minimum_marks_follow_the_allocation() {
     let svg = quota(&a).into_string();
     assert!(svg.starts_with("<svg class=\"chart\""), "{svg}");
     assert!(svg.contains("role=\"img\""));
-    assert!(svg.contains("<title>各学院代表名额: 3个学院共60名"), "{svg}");
+    assert!(
+        svg.contains("<title>各学院代表名额: 3个学院共60名"),
+        "{svg}"
+    );
     let max = a.colleges.iter().map(|c| c.quota).max().unwrap() as f64;
-    let widths: Vec<f64> = attrs(&svg, "rect", "width").iter().map(|w| num(w)).collect();
+    let widths: Vec<f64> = attrs(&svg, "rect", "width")
+        .iter()
+        .map(|w| num(w))
+        .collect();
     // The legend's swatch, then one bar per college.
     assert_eq!(widths.len(), 1 + 3, "{svg}");
     let full = widths[1].max(widths[2]).max(widths[3]);
@@ -164,10 +176,16 @@ fn college(name: &str, delegates: u64, ordinary: u64, women: u64) -> CollegeSumm
 
 #[test]
 fn shares_are_drawn_against_the_settings_line() {
-    let s = summary(vec![college("文学院", 10, 7, 2), college("理学院", 10, 5, 5)]);
+    let s = summary(vec![
+        college("文学院", 10, 7, 2),
+        college("理学院", 10, 5, 5),
+    ]);
     let svg = ordinary(&s, 60).into_string();
     // The track is the whole; 7 of 10 is 70% of it, green; 5 of 10 is short of 6, red.
-    let widths: Vec<f64> = attrs(&svg, "rect", "width").iter().map(|w| num(w)).collect();
+    let widths: Vec<f64> = attrs(&svg, "rect", "width")
+        .iter()
+        .map(|w| num(w))
+        .collect();
     let fills = attrs(&svg, "rect", "fill");
     // Legend (3 swatches: 2 rects and a line), then per row: track, bar.
     let track = widths[2];
@@ -193,7 +211,10 @@ fn shares_are_drawn_against_the_settings_line() {
     assert!(svg.contains(">7/20 · 35.0%<"), "{svg}");
     assert!(svg.contains(">30% (B5)<"));
     let off = women(&s, 0).into_string();
-    assert!(!off.contains("(B5)<") && off.contains("规则B5未启用"), "{off}");
+    assert!(
+        !off.contains("(B5)<") && off.contains("规则B5未启用"),
+        "{off}"
+    );
     assert!(!off.contains("stroke-dasharray"), "{off}");
 }
 
@@ -230,7 +251,10 @@ fn zero_totals_draw_empty_bars_without_dividing_by_zero() {
     // A contest with no valid ballot.
     let r = election(&["王芳"], &[[0, 0, 0]]);
     let svg = result::contest(&r).into_string();
-    assert!(!svg.contains("NaN") && svg.contains(">赞成 0 · 不赞成 0 · 弃权 0<"), "{svg}");
+    assert!(
+        !svg.contains("NaN") && svg.contains(">赞成 0 · 不赞成 0 · 弃权 0<"),
+        "{svg}"
+    );
 }
 
 #[test]
@@ -255,24 +279,31 @@ fn one_college_and_forty_fit_the_width_without_overlap() {
         for w in rows.windows(2) {
             assert!(w[1] - w[0] >= FONT + 4.0, "rows overlap: {w:?}");
         }
-        let height = num(
-            attrs(&svg, "svg", "viewBox")[0]
-                .split(' ')
-                .nth(3)
-                .unwrap(),
-        );
+        let height = num(attrs(&svg, "svg", "viewBox")[0].split(' ').nth(3).unwrap());
         assert!(rows.last().unwrap() + 5.0 <= height, "{svg}");
         for x in attrs(&svg, "text", "x") {
             assert!(num(&x) <= WIDTH, "{svg}");
         }
-        for (x, w) in attrs(&svg, "rect", "x").iter().zip(attrs(&svg, "rect", "width")) {
+        for (x, w) in attrs(&svg, "rect", "x")
+            .iter()
+            .zip(attrs(&svg, "rect", "width"))
+        {
             assert!(num(x) + num(&w) <= WIDTH + 0.05, "{svg}");
         }
         if count == 40 {
             // The long name is shortened, whole in its title.
             assert!(svg.contains("<title>马克思主义学院与中国特色社会主义理论研究中心</title>"));
             assert!(svg.contains("…</text>"), "{svg}");
-            assert!(text_width(&fit("马克思主义学院与中国特色社会主义理论研究中心", FONT, LABEL_MAX), FONT, ) <= LABEL_MAX);
+            assert!(
+                text_width(
+                    &fit(
+                        "马克思主义学院与中国特色社会主义理论研究中心",
+                        FONT,
+                        LABEL_MAX
+                    ),
+                    FONT,
+                ) <= LABEL_MAX
+            );
         }
     }
 }
@@ -343,7 +374,7 @@ fn candidates_are_stacked_with_the_threshold_and_the_elected_tagged() {
         against: Some(2),
         abstain: Some(1),
     };
-    assert_eq!(scale_max(&[item.clone()], 4, 3), 4);
+    assert_eq!(scale_max(std::slice::from_ref(&item), 4, 3), 4);
     let p = parts(&item, 4.0);
     assert_eq!(p.len(), 3);
     assert_eq!((p[0].0, p[0].1), (0.0, WIDTH / 4.0));

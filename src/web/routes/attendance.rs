@@ -11,8 +11,8 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::csv_out::CsvOut;
-use crate::packet::chart;
 use crate::domain::state::CongressState;
+use crate::packet::chart;
 use crate::service::attendance;
 use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::storage::repo::card_events::{self, CardEvent, EventKind};

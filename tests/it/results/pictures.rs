@@ -44,7 +44,10 @@ both_backends!(pages_carry_their_pictures, |kind: Kind| {
         let svg = pictures(&page);
         assert_eq!(svg.len(), 1, "{page}");
         let q = svg[0];
-        assert!(q.contains("role=\"img\"") && q.contains("width=\"100%\""), "{q}");
+        assert!(
+            q.contains("role=\"img\"") && q.contains("width=\"100%\""),
+            "{q}"
+        );
         assert!(
             q.contains("<title>各学院代表名额: 3个学院共12名, 竖线为最低名额(在校生的1%)</title>"),
             "{q}"
@@ -61,12 +64,20 @@ both_backends!(pages_carry_their_pictures, |kind: Kind| {
         let (ordinary, women, grades) = (svg[0], svg[1], svg[2]);
         assert!(has(ordinary, "60% (B2)"), "{ordinary}");
         assert!(has(ordinary, "9/12 · 75.0%"), "{ordinary}");
-        assert_eq!(ordinary.matches(">3/4 · 75.0%</text>").count(), 3, "{ordinary}");
+        assert_eq!(
+            ordinary.matches(">3/4 · 75.0%</text>").count(),
+            3,
+            "{ordinary}"
+        );
         assert!(!ordinary.contains(" 不足</text>"), "{ordinary}");
         assert!(has(women, "30% (B5)"), "{women}");
         assert!(has(women, "6/12 · 50.0%"), "{women}");
         assert_eq!(women.matches(">2/4 · 50.0%</text>").count(), 3, "{women}");
-        assert_eq!(grades.matches(">2/2个年级 · 应覆盖2</text>").count(), 3, "{grades}");
+        assert_eq!(
+            grades.matches(">2/2个年级 · 应覆盖2</text>").count(),
+            3,
+            "{grades}"
+        );
         assert_eq!(grades.matches(": 有代表</title>").count(), 6, "{grades}");
 
         // 签到: delegates 1-10 present: 信息学院 4/4, 文学院 4/4, 理学院 2/4; quorum 9.
@@ -93,7 +104,10 @@ both_backends!(pages_carry_their_pictures, |kind: Kind| {
                 .iter()
                 .find(|s| s.contains(">王芳</text>"))
                 .unwrap_or_else(|| panic!("{path}: {page}"));
-            assert!(e.contains("<title>计票结果图: 有效票9张, 当选所需6票 (规则F1)</title>"), "{e}");
+            assert!(
+                e.contains("<title>计票结果图: 有效票9张, 当选所需6票 (规则F1)</title>"),
+                "{e}"
+            );
             for figures in [
                 "赞成 8 · 不赞成 1 · 弃权 0",
                 "赞成 7 · 不赞成 2 · 弃权 0",
@@ -175,12 +189,17 @@ fn pictures_fit_every_screen() {
                         vec![],
                     )
                     .await?;
-                    d.screenshot(&browser::screenshot_dir().join(format!("{name}-chart-{width}.png")))
-                        .await?;
+                    d.screenshot(
+                        &browser::screenshot_dir().join(format!("{name}-chart-{width}.png")),
+                    )
+                    .await?;
                     let rights = widths.as_array().expect("array");
                     assert!(!rights.is_empty(), "{name}: no picture");
                     for r in rights {
-                        assert!(r.as_f64().unwrap() <= f64::from(width), "{name} at {width}: {r}");
+                        assert!(
+                            r.as_f64().unwrap() <= f64::from(width),
+                            "{name} at {width}: {r}"
+                        );
                     }
                 }
             }
