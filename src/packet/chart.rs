@@ -11,12 +11,15 @@
 //!   congress's own settings (B2, B5, B3);
 //! - [`attendance`]: checked-in against expected, for the congress and per college (D1, D2);
 //! - [`result`]: a counted contest's per-candidate bars with the threshold (F1, F4), for the
-//!   results page and the printed record.
+//!   results page and the printed record;
+//! - [`review`]: a 述职评议's grades per person and dimension (H3-H5), for its result page,
+//!   its printed sheet and the printed record.
 //!
 //! It lives in `packet` because the printed record (`packet::report`) draws the results too,
 //! and `packet` may not reach the web layer.
 
 pub mod result;
+pub mod review;
 
 use maud::{html, Markup};
 

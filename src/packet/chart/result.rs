@@ -3,7 +3,7 @@
 //! dashed line across every bar (labelled once above them), and 当选 as a tag beside the name;
 //! a motion as one bar with 通过 / 未通过. The name sits above its bar and the figures at the right of the name, so a
 //! bar gets the picture's whole width on a phone. A 述职评议 draws nothing here: its result
-//! already has one picture per person (`web::views::review`).
+//! already has one picture per person ([`super::review`]).
 
 use maud::{html, Markup};
 

@@ -227,5 +227,12 @@ fn review_tables(rv: &crate::domain::tally::ReviewResult) -> maud::Markup {
                 }
             }
         }
+        p.small { "每位被评议人的等次分布 (" (rv.grades.join("/")) "):" }
+        @for person in &rv.persons {
+            section.rvp {
+                p { (person.name) " · " (person.post) }
+                (crate::packet::chart::review::chart(rv, person))
+            }
+        }
     }
 }
