@@ -36,7 +36,7 @@ const PITCH: f64 = 24.0;
 const BAR_H: f64 = 14.0;
 /// The widest a label column gets; longer names are shortened with "…" (the full name is
 /// the row's `<title>`).
-const LABEL_MAX: f64 = 124.0;
+const LABEL_MAX: f64 = 132.0;
 /// The widest a figure column gets.
 const NOTE_MAX: f64 = 140.0;
 
@@ -407,8 +407,8 @@ pub fn women(s: &RosterSummary, min_pct: u32) -> Markup {
 /// B3: per college one box per grade with students, filled (with a tick) when an elected
 /// delegate comes from it, and the count against what the rule requires.
 pub fn grades(s: &RosterSummary) -> Markup {
-    const BOX: f64 = 13.0;
-    const GAP: f64 = 3.0;
+    const BOX: f64 = 11.0;
+    const GAP: f64 = 2.0;
     let title = "各学院年级覆盖: 每个有学生的年级至少一名代表 (规则B3)";
     let notes: Vec<String> = s
         .colleges
@@ -432,7 +432,12 @@ pub fn grades(s: &RosterSummary) -> Markup {
         .min(LABEL_MAX);
     let box_x = label_w + 8.0;
     let most = s.colleges.iter().map(|c| c.grades.len()).max().unwrap_or(0) as f64;
-    let note_x = (box_x + most * (BOX + GAP) + 8.0).min(WIDTH - 140.0);
+    let note_w = notes
+        .iter()
+        .map(|t| text_width(t, FONT))
+        .fold(0.0, f64::max)
+        .min(NOTE_MAX + 30.0);
+    let note_x = (box_x + most * (BOX + GAP) + 8.0).min(WIDTH - note_w - 4.0);
     // Boxes that do not fit before the figures wrap under them (a college of 12 grades).
     let per_line = (((note_x - 8.0 - box_x) / (BOX + GAP)).floor() as usize).max(1);
     let (legend, legend_h) = legend(&[
@@ -468,7 +473,7 @@ pub fn grades(s: &RosterSummary) -> Markup {
                             title { (grade) @if hit { ": 有代表" } @else { ": 没有代表" } }
                             @if hit {
                                 rect x=(n(bx)) y=(n(by)) width=(n(BOX)) height=(n(BOX)) fill=(BLUE) {}
-                                path d={"M" (n(bx + 3.0)) " " (n(by + 6.5)) "l3 3l4.5-6"} fill="none" stroke="#fff" stroke-width="1.8" {}
+                                path d={"M" (n(bx + 2.5)) " " (n(by + 5.5)) "l2.5 2.5l4-5"} fill="none" stroke="#fff" stroke-width="1.8" {}
                             } @else {
                                 rect x=(n(bx + 0.75)) y=(n(by + 0.75)) width=(n(BOX - 1.5)) height=(n(BOX - 1.5)) fill="#fff" stroke=(INK) stroke-width="1.5" {}
                             }
