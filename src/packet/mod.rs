@@ -9,10 +9,13 @@
 //! - [`write`]: the packet on disk and as a zip; the rolls.
 //! - [`verify`]: every check an observer makes, reading only the packet.
 //! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
+//! - [`chart`]: pictures as server-drawn SVG (quota, roster, attendance, result bars),
+//!   shared by the staff pages, the results page and the printed record.
 //! - [`review_xlsx`]: a 述职评议's result as an Excel workbook (rule H5).
 
 pub mod approval;
 pub mod board;
+pub mod chart;
 mod error;
 pub mod format;
 pub mod record;

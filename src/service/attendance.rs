@@ -13,6 +13,9 @@ use crate::storage::{now_ms, write_tx, DbConnection};
 
 use super::{Actor, ServiceError, ServiceResult};
 
+mod by_college;
+pub use by_college::{by_college, CollegeAttendance};
+
 /// The attendance figures of a congress right now.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Attendance {
@@ -270,5 +273,26 @@ mod tests {
         let a = figures(&delegates(30, 19, 3), &p);
         assert_eq!(a.quorum_needed, 22); // ceil(4/5 x 27) = 21.6 -> 22
         assert!(!a.quorum_met);
+    }
+
+    #[test]
+    fn per_college_figures_add_up_to_the_whole() {
+        let mut p = RuleProfile::default();
+        let mut ds = delegates(10, 6, 2);
+        for d in ds.iter_mut().filter(|d| d.delegate_no % 2 == 0) {
+            d.student.college = "理学院".into();
+        }
+        // Present: delegates 1-6 (three of each college); on leave: 9 (文学院) and 10 (理学院).
+        let c = by_college(&ds, &p);
+        let row = |c: &CollegeAttendance| (c.college.clone(), c.roster, c.expected, c.present);
+        assert_eq!(row(&c[0]), ("文学院".into(), 5, 5, 3));
+        assert_eq!(row(&c[1]), ("理学院".into(), 5, 5, 3));
+        assert_eq!(c.len(), 2);
+        p.subtract_approved_absences = true;
+        let c = by_college(&ds, &p);
+        assert_eq!((c[0].expected, c[1].expected), (4, 4));
+        let whole = figures(&ds, &p);
+        assert_eq!(c.iter().map(|c| c.expected).sum::<u64>(), whole.expected);
+        assert_eq!(c.iter().map(|c| c.present).sum::<u64>(), whole.present);
     }
 }

@@ -116,6 +116,7 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
                 },
                 ContestDetail::Review(rv) => (review_tables(rv)),
             }
+            (crate::packet::chart::result::contest(r))
             @if !r.invalid_reasons.is_empty() {
                 p {
                     "废票原因: "
@@ -224,6 +225,13 @@ fn review_tables(rv: &crate::domain::tally::ReviewResult) -> maud::Markup {
                         }
                     }
                 }
+            }
+        }
+        p.small { "每位被评议人的等次分布 (" (rv.grades.join("/")) "):" }
+        @for person in &rv.persons {
+            section.rvp {
+                p { (person.name) " · " (person.post) }
+                (crate::packet::chart::review::chart(rv, person))
             }
         }
     }

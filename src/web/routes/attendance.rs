@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::csv_out::CsvOut;
 use crate::domain::state::CongressState;
+use crate::packet::chart;
 use crate::service::attendance;
 use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::storage::repo::card_events::{self, CardEvent, EventKind};
@@ -78,6 +79,27 @@ async fn roll_call(
     Ok((fig, rows))
 }
 
+/// 实到 against 应到 for the congress (with the quorum) and per college (issue 14.6).
+fn attendance_picture(
+    fig: &attendance::Attendance,
+    colleges: &[attendance::CollegeAttendance],
+) -> maud::Markup {
+    let total = chart::Presence {
+        label: "全体代表".to_string(),
+        present: fig.present,
+        expected: fig.expected,
+    };
+    let rows: Vec<chart::Presence> = colleges
+        .iter()
+        .map(|c| chart::Presence {
+            label: c.college.clone(),
+            present: c.present,
+            expected: c.expected,
+        })
+        .collect();
+    chart::attendance(&total, &rows, fig.quorum_needed)
+}
+
 fn status(d: &Delegate) -> &'static str {
     if d.present {
         "已签到"
@@ -99,6 +121,7 @@ async fn show(
     let filter =
         DelegateFilter::parse(&query.raw(), ListKind::Attendance).map_err(WebError::BadRequest)?;
     let (fig, delegates) = roll_call(&state, &congress.id).await?;
+    let colleges = attendance::by_college(delegates.iter().map(|(d, _)| d), &congress.settings);
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let id = &congress.id;
     let base = format!("/c/{id}/attendance");
@@ -117,6 +140,9 @@ async fn show(
                     p.muted { @if congress.settings.subtract_approved_absences { "应到已扣除请假 " (fig.absences) " 人 (规则 D1)" } @else { "按规则设置, 请假代表仍计入应到 (规则 D1)" } }
                 }
             }
+        }
+        @if fig.roster > 0 {
+            figure.chart { figcaption { "各学院签到情况" } (attendance_picture(&fig, &colleges)) }
         }
         @if owner && matches!(congress.state, CongressState::RosterFrozen | CongressState::CredentialsIssued) {
             h2 { "请假 (规则 D1)" }

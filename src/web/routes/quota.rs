@@ -93,6 +93,7 @@ async fn show(
                     dt { "全体代表最低人数(A2)" } dd { (a.congress_minimum) "名(在校生总数的" (ratio(a.ratio_bp)) "向上取整); 总名额" (a.total) "名" @if a.total >= a.congress_minimum { ", 符合要求" } }
                     dt { "并列规则" } dd { (a.tie_break) }
                 }
+                (crate::packet::chart::quota(a))
                 (table(a))
                 p {
                     a.button.secondary href={"/c/" (id) "/quota.csv"} { "下载名额分配表(CSV)" }

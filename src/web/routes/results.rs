@@ -58,6 +58,7 @@ async fn result(
             }
         }
         @if !contest.def.body.trim().is_empty() { p.muted { (contest.def.body) } }
+        (crate::packet::chart::result::contest(&r))
         (full(&r))
         @if !rounds.is_empty() {
             h2 { "据此提出的下一轮投票" }

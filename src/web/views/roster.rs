@@ -9,7 +9,9 @@ use super::components::{csrf_field, datetime, percent, violations_table};
 use crate::domain::roster::generate::Infeasible;
 use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::{is_ordinary, RosterReport, RosterSummary};
+use crate::domain::settings::RuleProfile;
 use crate::import::FileKind;
+use crate::packet::chart;
 use crate::service::delegate_filter::{DelegateFilter, Filtered, ListKind};
 use crate::service::roster::StoredReport;
 use crate::service::roster::{
@@ -315,6 +317,19 @@ fn actions(congress: &Congress, csrf: &str, o: &RosterOverview, allowed: &Allowe
     }
 }
 
+/// The roster's composition as pictures (issue 14.6), against the congress's own settings:
+/// ordinary students (B2), women (B5), grades covered (B3).
+fn pictures(s: &RosterSummary, profile: &RuleProfile) -> Markup {
+    html! {
+        @if !s.colleges.is_empty() {
+            h3 { "名单构成图" }
+            figure.chart { figcaption { "普通同学占比 (规则B2)" } (chart::ordinary(s, profile.ordinary_min_pct)) }
+            figure.chart { figcaption { "女代表占比 (规则B5)" } (chart::women(s, profile.women_min_pct)) }
+            figure.chart { figcaption { "年级覆盖 (规则B3)" } (chart::grades(s)) }
+        }
+    }
+}
+
 /// The whole page body.
 pub fn body(
     congress: &Congress,
@@ -341,8 +356,10 @@ pub fn body(
                         "请点击“重新校验”保存最新报告; 以下为按当前数据校验的结果。"
                     }
                     (report_view(now))
+                    (pictures(&now.summary, &congress.settings))
                 } @else {
                     (report_view(&s.report))
+                    (pictures(&s.report.summary, &congress.settings))
                 }
             },
             (None, Ok(now)) => {
@@ -350,6 +367,7 @@ pub fn body(
                     p.muted { "尚未保存校验报告(学生人数或社团名单更新后报告会被清除); 以下为按当前数据校验的结果, 请点击“重新校验”保存。" }
                 }
                 (report_view(now))
+                @if !o.delegates.is_empty() { (pictures(&now.summary, &congress.settings)) }
             },
         }
         @if let Some(s) = o.stored.as_ref().filter(|s| s.source == Some(RosterSource::Generated)) {

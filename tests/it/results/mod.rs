@@ -7,6 +7,8 @@
 //!   the state machine's refusals, the API;
 //! - `export`: `congress export` then `congress verify` as subprocesses, a tamper, the zip;
 //! - `browser`: screenshots of the printable record and the projector in headless Chromium;
+//! - `pictures`: the SVG pictures of the quota, roster, attendance, results and record pages
+//!   (issue 14.6), their figures over HTTP and their fit in Chromium;
 //! - `review_persons`: a 述职评议's persons taken from the counted presidium election.
 
 mod board;
@@ -15,6 +17,7 @@ mod export;
 pub mod fixture;
 mod hall;
 mod pages;
+mod pictures;
 mod record;
 mod record_api;
 mod review_persons;

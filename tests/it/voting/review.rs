@@ -379,6 +379,8 @@ both_backends!(
             }
             let report = std::fs::read_to_string(dir.join("report.html")).unwrap();
             assert!(report.contains("列入跟进") && report.contains("何芳"));
+            // Each person's grades drawn on the record too (issue 14.6).
+            assert_eq!(report.matches("<svg class=\"rvchart\"").count(), 7);
 
             let verify = Command::new(env!("CARGO_BIN_EXE_congress"))
                 .arg("verify")
