@@ -10,6 +10,7 @@
 //! - [`verify`]: every check an observer makes, reading only the packet.
 //! - [`verify_txt`]: VERIFY.txt and the standalone Python verifier.
 //! - [`review_xlsx`]: a 述职评议's result as an Excel workbook (rule H5).
+//! - [`xlsx`]: every .xlsx table for the offices (header, widths, text IDs, print setup).
 
 pub mod approval;
 pub mod board;
@@ -21,6 +22,7 @@ pub mod review_xlsx;
 pub mod verify;
 pub mod verify_txt;
 pub mod write;
+pub mod xlsx;
 
 #[cfg(test)]
 pub(crate) mod test_data;
