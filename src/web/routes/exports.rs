@@ -201,7 +201,11 @@ async fn roll(
     let mut rows = rows;
     rows.sort_by_key(|(no, _, _)| *no);
     for (no, name, college) in &rows {
-        s.row([Cell::Text(no.to_string()), Cell::from(name), Cell::from(college)]);
+        s.row([
+            Cell::Text(no.to_string()),
+            Cell::from(name),
+            Cell::from(college),
+        ]);
     }
     s.notes = vec![
         format!(
@@ -343,10 +347,7 @@ async fn template(name: web::Path<String>) -> WebResult<HttpResponse> {
     let (zh, bytes) = template_workbook(&name)?;
     Ok(HttpResponse::Ok()
         .content_type(xlsx::CONTENT_TYPE)
-        .insert_header(attachment(
-            &format!("{name}.xlsx"),
-            &format!("{zh}.xlsx"),
-        ))
+        .insert_header(attachment(&format!("{name}.xlsx"), &format!("{zh}.xlsx")))
         .body(bytes))
 }
 

@@ -138,8 +138,5 @@ async fn show(
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route(
-        "/c/{cid}/contests/{kid}/paper-ballot",
-        web::get().to(show),
-    );
+    cfg.route("/c/{cid}/contests/{kid}/paper-ballot", web::get().to(show));
 }

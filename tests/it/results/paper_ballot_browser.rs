@@ -15,9 +15,10 @@ fn the_paper_ballot_prints_on_one_a4_sheet() {
     let t = tools("the_paper_ballot_prints_on_one_a4_sheet");
     let w = voted(Kind::Sqlite, "paper_ballot_browser");
     let login = w.app.url("/login");
-    let url = w
-        .app
-        .url(&format!("/c/{}/contests/{}/paper-ballot", w.cid, w.election));
+    let url = w.app.url(&format!(
+        "/c/{}/contests/{}/paper-ballot",
+        w.cid, w.election
+    ));
     let motion = w
         .app
         .url(&format!("/c/{}/contests/{}/paper-ballot", w.cid, w.motion));
