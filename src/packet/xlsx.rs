@@ -2,7 +2,8 @@
 //! the import templates, the 述职评议 result) goes through here, so they all look and behave
 //! the same in Excel and WPS: an optional title row, then a bold header row that is frozen
 //! and repeated on every printed page, thin borders, columns as wide as their widest cell
-//! (a Chinese character counted twice), A4 paper fitted to the page width.
+//! (a Chinese character counted twice; past 60 the column wraps), A4 paper fitted to the page
+//! width.
 //!
 //! Text is text: an ID such as a 学号 or 代表编号 is written as a string cell, so Excel never
 //! turns `2023010101` into `2.02301E+09` or drops a leading zero. A text cell that a
@@ -154,8 +155,11 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
     let text = Format::new()
         .set_border(FormatBorder::Thin)
         .set_align(FormatAlign::VerticalCenter);
+    let wrap = text.clone().set_text_wrap();
     let quoted = text.clone().set_quote_prefix();
-    let number = text.clone().set_num_format("0");
+    let quoted_wrap = wrap.clone().set_quote_prefix();
+    // Excel's General format: whole numbers plainly, fractions (the quota's shares) as they are.
+    let number = text.clone();
     let ncols = s.headers.len().max(1);
     let mut r = 0usize;
     if let Some(title) = &s.title {
@@ -178,6 +182,16 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
         ws.write_string_with_format(header_row, col(c)?, csv_out::cell(h).as_ref(), &head)?;
     }
     let mut widths: Vec<usize> = s.headers.iter().map(|h| display_width(h)).collect();
+    for cells in &s.rows {
+        for (c, cell) in cells.iter().enumerate() {
+            if c >= widths.len() {
+                widths.resize(c + 1, 0);
+            }
+            widths[c] = widths[c].max(display_width(&text_of(cell)));
+        }
+    }
+    // A column wider than the cap wraps its text (row heights are left to Excel).
+    let wraps = |c: usize| widths.get(c).is_some_and(|w| (*w as f64) + 2.0 > MAX_WIDTH);
     for (i, cells) in s.rows.iter().enumerate() {
         let rr = row_no(r + 1 + i)?;
         for (c, cell) in cells.iter().enumerate() {
@@ -185,10 +199,12 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
             match cell {
                 Cell::Text(t) => {
                     let shown = csv_out::cell(t);
-                    let f = if matches!(shown, std::borrow::Cow::Owned(_)) {
-                        &quoted
-                    } else {
-                        &text
+                    let guarded = matches!(shown, std::borrow::Cow::Owned(_));
+                    let f = match (guarded, wraps(c)) {
+                        (false, false) => &text,
+                        (false, true) => &wrap,
+                        (true, false) => &quoted,
+                        (true, true) => &quoted_wrap,
                     };
                     ws.write_string_with_format(rr, cc, shown.as_ref(), f)?;
                 }
@@ -199,13 +215,19 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
                     ws.write_blank(rr, cc, &text)?;
                 }
             }
-            if c >= widths.len() {
-                widths.resize(c + 1, 0);
-            }
-            widths[c] = widths[c].max(display_width(&text_of(cell)));
         }
-        if let Some(h) = s.row_height {
-            ws.set_row_height(rr, h)?;
+        // Not every spreadsheet grows a wrapped row by itself: give it its lines' height.
+        let lines = cells
+            .iter()
+            .enumerate()
+            .filter(|(c, _)| wraps(*c))
+            .map(|(_, cell)| display_width(&text_of(cell)).div_ceil(MAX_WIDTH as usize - 2))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let height = s.row_height.unwrap_or(15.0).max(15.0 * lines as f64);
+        if s.row_height.is_some() || lines > 1 {
+            ws.set_row_height(rr, height)?;
         }
     }
     for (i, note) in s.notes.iter().enumerate() {

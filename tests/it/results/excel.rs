@@ -34,6 +34,14 @@ async fn download(c: &Client, path: &str) -> Vec<u8> {
     r.bytes().await.unwrap().to_vec()
 }
 
+/// Keeps a downloaded workbook as `<target>/screenshots/<name>-<backend>.xlsx`, to open and
+/// print by hand.
+fn keep(kind: Kind, name: &str, bytes: &[u8]) {
+    let backend = format!("{kind:?}").to_lowercase();
+    let path = crate::common::browser::screenshot_dir().join(format!("{name}-{backend}.xlsx"));
+    std::fs::write(path, bytes).expect("write the workbook");
+}
+
 fn first_sheet(bytes: &[u8]) -> Range<Data> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes.to_vec())).expect("xlsx");
     book.worksheet_range_at(0).expect("a sheet").expect("range")
@@ -86,6 +94,7 @@ both_backends!(xlsx_exports_hold_the_data, |kind: Kind| {
 
         // The roster: headers first (it imports back), one row per delegate, IDs as text.
         let bytes = download(&w.org, &format!("/c/{cid}/roster.xlsx")).await;
+        keep(kind, "roster", &bytes);
         let s = first_sheet(&bytes);
         let mut head = vec!["代表编号"];
         head.extend(FileKind::Roster.headers());
@@ -119,6 +128,7 @@ both_backends!(xlsx_exports_hold_the_data, |kind: Kind| {
 
         // The quota table: the CSV's rows, numbers as numbers.
         let bytes = download(&w.org, &format!("/c/{cid}/quota.xlsx")).await;
+        keep(kind, "quota", &bytes);
         let s = first_sheet(&bytes);
         assert!(
             cells(&s, 0)[0].ends_with(" 名额分配表"),
@@ -156,6 +166,7 @@ both_backends!(xlsx_exports_hold_the_data, |kind: Kind| {
         // The sign-in sheet: every delegate, a blank 签名 cell, A4 portrait fitted to the width,
         // the header repeated on each page.
         let bytes = download(&w.org, &format!("/c/{cid}/attendance.xlsx")).await;
+        keep(kind, "sign-in", &bytes);
         let s = first_sheet(&bytes);
         assert!(
             cells(&s, 0)[0].ends_with("代表签到表"),
@@ -198,6 +209,7 @@ both_backends!(xlsx_exports_hold_the_data, |kind: Kind| {
             &format!("/c/{cid}/contests/{}/roll.xlsx", w.election),
         )
         .await;
+        keep(kind, "roll", &bytes);
         let s = first_sheet(&bytes);
         assert!(cells(&s, 0)[0].contains(ELECTION_TITLE));
         assert_eq!(cells(&s, 1), ["代表编号", "姓名", "学院"]);
@@ -214,6 +226,7 @@ both_backends!(xlsx_exports_hold_the_data, |kind: Kind| {
         // The results: the count of the fixture's table, as the CSV has it.
         let anon = w.app.client();
         let bytes = download(&anon, &format!("/b/{cid}/{}/result.xlsx", w.election)).await;
+        keep(kind, "result", &bytes);
         let s = first_sheet(&bytes);
         assert_eq!(
             cells(&s, 1),
