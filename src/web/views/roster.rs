@@ -360,7 +360,7 @@ pub fn body(
         @if o.delegates.is_empty() {
             p.muted { "还没有代表名单: 生成或上传后显示在这里。" }
         } @else {
-            p { a.button.secondary href={"/c/" (id) "/roster.csv"} { "下载代表名单(CSV)" } " " a.button.secondary href={"/c/" (id) "/roster.xlsx"} { "下载(Excel, 含代表编号)" } }
+            p { a.button.secondary href={"/c/" (id) "/roster.csv"} { "下载代表名单(CSV)" } " " a.button.secondary href={"/c/" (id) "/roster.xlsx"} { "下载代表名单(Excel, 含代表编号)" } }
             (filter_form(&base, ListKind::Roster, &list.query, &list.out.colleges))
             (summary(&base, &list.query, &list.filter, &list.out))
             (delegates_table(&list.out.rows))

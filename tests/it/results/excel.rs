@@ -257,6 +257,36 @@ both_backends!(xlsx_exports_hold_the_data, |kind: Kind| {
         let s = first_sheet(&bytes);
         assert_eq!(cells(&s, 2)[1..], ["7", "1", "1", "通过"]);
 
+        // Each workbook is linked beside its CSV.
+        let (e, m) = (&w.election, &w.motion);
+        for (page, link) in [
+            (format!("/c/{cid}/roster"), format!("/c/{cid}/roster.xlsx")),
+            (format!("/c/{cid}/quota"), format!("/c/{cid}/quota.xlsx")),
+            (
+                format!("/c/{cid}/attendance"),
+                format!("/c/{cid}/attendance.xlsx"),
+            ),
+            (
+                format!("/c/{cid}/contests/{e}/roll"),
+                format!("/c/{cid}/contests/{e}/roll.xlsx"),
+            ),
+            (
+                format!("/b/{cid}/{m}/result"),
+                format!("/b/{cid}/{m}/result.xlsx"),
+            ),
+            (
+                format!("/c/{cid}/files"),
+                "/templates/enrolment.xlsx".to_string(),
+            ),
+        ] {
+            let (status, html) = w.org.get_text(&page).await;
+            assert_eq!(status, 200, "{page}");
+            assert!(
+                html.contains(&format!("href=\"{link}\"")),
+                "{page} links {link}"
+            );
+        }
+
         // The staff files are the staff's: anonymous is sent to log in.
         for p in ["roster.xlsx", "attendance.xlsx", "quota.xlsx"] {
             let r = anon.get(&format!("/c/{cid}/{p}")).await;
