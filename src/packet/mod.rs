@@ -12,6 +12,7 @@
 //! - [`chart`]: pictures as server-drawn SVG (quota, roster, attendance, result bars),
 //!   shared by the staff pages, the results page and the printed record.
 //! - [`review_xlsx`]: a 述职评议's result as an Excel workbook (rule H5).
+//! - [`xlsx`]: every .xlsx table for the offices (header, widths, text IDs, print setup).
 
 pub mod approval;
 pub mod board;
@@ -24,6 +25,7 @@ pub mod review_xlsx;
 pub mod verify;
 pub mod verify_txt;
 pub mod write;
+pub mod xlsx;
 
 #[cfg(test)]
 pub(crate) mod test_data;

@@ -188,6 +188,7 @@ async fn show(
             "“签到方式”: 扫码 (代表证二维码)、登录码 (手输代表证上的登录码) 或人工 (会务人员姓名)。"
             "同一张代表证在另一台设备上登录时, 前一台设备的登录立即结束; “换过设备”“重印”提示核实是否本人操作。 "
             a href={"/c/" (id) "/attendance.csv"} { "下载签到表(CSV)" }
+            " · " a href={"/c/" (id) "/attendance.xlsx"} { "打印用签到表(Excel, 含签名栏)" }
         }
         (filter_form(&base, ListKind::Attendance, &query, &out.colleges))
         (summary(&base, &query, &filter, &out))

@@ -82,7 +82,7 @@ async fn show(
                     }
                 }
                 h2 { "纸质选票: 登记代表" }
-                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机领取本项选票。手机已领取电子选票的代表不能再领纸质选票 (每人只有一张选票)。" }
+                p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机领取本项选票。手机已领取电子选票的代表不能再领纸质选票 (每人只有一张选票)。 " a href={"/c/" (cid) "/contests/" (kid) "/paper-ballot"} { "打印纸质选票" } }
                 form.stack method="post" action={(back(&cid, &kid)) "/paper/assign"} {
                     (csrf_field(csrf))
                     label for="delegate_no" { "代表编号" }

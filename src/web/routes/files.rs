@@ -84,7 +84,7 @@ fn section(
     html! {
         section.import id=(kind.slug()) {
             h2 { (kind.zh()) }
-            p { (explain(kind)) " " a href={"/templates/" (kind.slug())} { "下载模板(CSV)" } }
+            p { (explain(kind)) " " a href={"/templates/" (kind.slug())} { "下载模板(CSV)" } " · " a href={"/templates/" (kind.slug()) ".xlsx"} { "Excel模板" } }
             p {
                 "当前已导入: "
                 @if file.rows == 0 { span.muted { "尚未导入" } } @else { strong { (file.summary) } }

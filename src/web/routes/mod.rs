@@ -20,10 +20,12 @@ pub mod contests;
 pub mod count;
 pub mod credentials;
 pub mod delegate;
+pub mod exports;
 pub mod files;
 pub mod health;
 pub mod home;
 pub mod notice;
+pub mod paper_ballot;
 pub mod phone;
 pub mod quota;
 pub mod receipts;
@@ -54,6 +56,9 @@ pub async fn not_found(req: HttpRequest) -> actix_web::HttpResponse {
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
+    // The .xlsx downloads before `assets` (`/templates/{name}` would take `roster.xlsx`).
+    exports::configure(cfg);
+    paper_ballot::configure(cfg);
     assets::configure(cfg);
     attendance::configure(cfg);
     credentials::configure(cfg);

@@ -97,6 +97,7 @@ async fn show(
                 (table(a))
                 p {
                     a.button.secondary href={"/c/" (id) "/quota.csv"} { "下载名额分配表(CSV)" }
+                    " " a.button.secondary href={"/c/" (id) "/quota.xlsx"} { "下载名额分配表(Excel)" }
                     " 总名额和分配方法在 " a href={"/c/" (id) "/setup#settings"} { "大会设置" } " 中修改。"
                 }
             }

@@ -54,6 +54,10 @@ async fn result(
             " · " a href={"/b/" (cid) "/" (kid) "/result.csv"} { "下载计票结果(CSV)" }
             @if matches!(r.detail, ContestDetail::Review(_)) {
                 " · " a href={"/b/" (cid) "/" (kid) "/result.xlsx"} { "下载评议结果(Excel)" }
+            } @else {
+                " · " a href={"/b/" (cid) "/" (kid) "/result.xlsx"} { "下载计票结果(Excel)" }
+            }
+            @if matches!(r.detail, ContestDetail::Review(_)) {
                 " · " a href={"/b/" (cid) "/" (kid) "/result/print"} { "打印公示表" }
             }
         }

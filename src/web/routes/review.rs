@@ -6,7 +6,7 @@
 //!
 //! URL map: `GET|POST /c/{cid}/contests/{id}/review` · `POST /c/{cid}/contests/{id}/review/from-election`
 //! · `POST /c/{cid}/contests/{id}/review/upload` (multipart: 姓名, 职务, 学院)
-//! · `GET /b/{cid}/{kid}/result.xlsx` · `GET /b/{cid}/{kid}/result/print`.
+//! · `GET /b/{cid}/{kid}/result/print` (the workbook `result.xlsx` is served by `exports`).
 
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
@@ -18,13 +18,12 @@ use crate::domain::contest::{Contest, ContestKind};
 use crate::domain::review::{parse_labels, parse_persons, ReviewDefinition, ReviewPerson};
 use crate::domain::tally::{ContestDetail, ReviewResult};
 use crate::import::read_table;
-use crate::packet::review_xlsx;
 use crate::service::{self, publish, results};
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::web::auth::{Need, Staff};
 use crate::web::error::{WebError, WebResult};
-use crate::web::page::{actor, attachment, congress_ctx, load_congress, page, redirect_with};
+use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::contests::errors;
 use crate::web::views::csrf_field;
 use crate::web::views::review as review_view;
@@ -369,22 +368,6 @@ async fn counted(
     }
 }
 
-async fn xlsx(
-    state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
-) -> WebResult<HttpResponse> {
-    let (cid, kid) = path.into_inner();
-    let (_, contest, rv) = counted(&state, cid, kid).await?;
-    let bytes = review_xlsx::workbook(&contest.def.title, &rv).map_err(WebError::internal)?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        .insert_header(attachment(
-            &format!("review-{}.xlsx", contest.id),
-            &format!("述职评议结果-{}.xlsx", contest.def.title),
-        ))
-        .body(bytes))
-}
-
 /// The printable sheet (公示表): the print stylesheet on screen too, so what is seen is what
 /// prints.
 async fn print(
@@ -431,6 +414,5 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/c/{cid}/contests/{id}/review/upload",
             web::post().to(upload),
         )
-        .route("/b/{cid}/{kid}/result.xlsx", web::get().to(xlsx))
         .route("/b/{cid}/{kid}/result/print", web::get().to(print));
 }

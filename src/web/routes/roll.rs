@@ -56,7 +56,10 @@ async fn staff_roll(
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let body = html! {
         h1 { (contest.def.title) " · 投票人名单" }
-        p { a href={"/c/" (cid) "/contests/" (kid) "/voting"} { "返回投票管理" } }
+        p {
+            a href={"/c/" (cid) "/contests/" (kid) "/voting"} { "返回投票管理" }
+            " · " a href={"/c/" (cid) "/contests/" (kid) "/roll.xlsx"} { "下载投票人名单(Excel)" }
+        }
         (roll_table(&contest, cast, &rows))
     };
     Ok(page(&state, &ctx, &contest.def.title, body))

@@ -299,7 +299,7 @@ fn actions(congress: &Congress, csrf: &str, o: &RosterOverview, allowed: &Allowe
             h3 { "上传代表名单" }
             p.muted {
                 "已在Excel中排好的名单也可以直接上传(列: 姓名, 学号, 学院, 年级, 性别, 学生会职务, 政治面貌, 社团, 代表类别), "
-                a href="/templates/roster" { "下载模板" } "。上传后立即校验。"
+                a href="/templates/roster" { "下载模板(CSV)" } " 或 " a href="/templates/roster.xlsx" { "Excel模板" } "。上传后立即校验。"
             }
             (upload_form(&format!("{base}/upload"), csrf, "上传代表名单"))
         } @else if unfreeze.is_ok() {
@@ -378,7 +378,7 @@ pub fn body(
         @if o.delegates.is_empty() {
             p.muted { "还没有代表名单: 生成或上传后显示在这里。" }
         } @else {
-            p { a.button.secondary href={"/c/" (id) "/roster.csv"} { "下载代表名单(CSV)" } }
+            p { a.button.secondary href={"/c/" (id) "/roster.csv"} { "下载代表名单(CSV)" } " " a.button.secondary href={"/c/" (id) "/roster.xlsx"} { "下载代表名单(Excel, 含代表编号)" } }
             (filter_form(&base, ListKind::Roster, &list.query, &list.out.colleges))
             (summary(&base, &list.query, &list.filter, &list.out))
             (delegates_table(&list.out.rows))

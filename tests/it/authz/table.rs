@@ -505,6 +505,7 @@ pub fn html_steps() -> Vec<Step> {
             .says("代表名单为空, 不能冻结: 请先生成或上传代表名单"),
         ),
         Walk(get("/c/{cid}/quota.csv", "/c/$cid/quota.csv", READ)),
+        Walk(get("/c/{cid}/quota.xlsx", "/c/$cid/quota.xlsx", READ)),
         Walk(
             post(
                 "/c/{cid}/roster/generate",
@@ -514,6 +515,7 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("roster.generate"),
         ),
+        Walk(get("/c/{cid}/roster.xlsx", "/c/$cid/roster.xlsx", READ)),
         Walk(
             get("/c/{cid}/roster.csv", "/c/$cid/roster.csv", READ).capture(|v, _, p, r| {
                 if p == P::Owner {
@@ -1053,6 +1055,11 @@ pub fn html_steps() -> Vec<Step> {
             "/c/$cid/attendance.csv",
             READ,
         )),
+        Walk(get(
+            "/c/{cid}/attendance.xlsx",
+            "/c/$cid/attendance.xlsx",
+            READ,
+        )),
         Walk(
             post(
                 "/c/{cid}/attendance",
@@ -1081,6 +1088,26 @@ pub fn html_steps() -> Vec<Step> {
             "/c/{cid}/contests/{kid}/roll",
             "/c/$cid/contests/$motion1/roll",
             READ,
+        )),
+        Walk(get(
+            "/c/{cid}/contests/{kid}/roll.xlsx",
+            "/c/$cid/contests/$motion1/roll.xlsx",
+            READ,
+        )),
+        Walk(get(
+            "/c/{cid}/contests/{kid}/roll.xlsx",
+            "/c/$did/contests/$motion1/roll.xlsx",
+            [L, 403, 404, 404, 403],
+        )),
+        Walk(get(
+            "/c/{cid}/contests/{kid}/paper-ballot",
+            "/c/$cid/contests/$motion1/paper-ballot",
+            READ,
+        )),
+        Walk(get(
+            "/c/{cid}/contests/{kid}/paper-ballot",
+            "/c/$did/contests/$motion1/paper-ballot",
+            [L, 403, 404, 404, 403],
         )),
         Walk(get(
             "/c/{cid}/contests/{kid}/voting",
@@ -1944,6 +1971,11 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "/templates/{name}",
         "blank import templates (no data)",
     ),
+    (
+        "GET",
+        "/templates/{name}.xlsx",
+        "blank import templates as .xlsx (no data; tests/results/excel.rs)",
+    ),
     ("GET", "/api/openapi.json", "the API's description"),
     ("GET", "/api/docs", "the API's documentation page"),
     (
@@ -2077,7 +2109,7 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
     (
         "GET",
         "/b/{cid}/{kid}/result.xlsx",
-        "a counted review's public result as .xlsx (rule H5; tests/voting/review.rs)",
+        "a final contest's public result as .xlsx, a review's in its own workbook (rule H5; tests/results/excel.rs, tests/voting/review.rs)",
     ),
     (
         "GET",

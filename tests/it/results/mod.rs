@@ -5,6 +5,8 @@
 //! - `pages`: the results page, the projector, the roll's access, the voting page's count;
 //! - `record`: certifying, the signature checked with OpenSSL and ed25519-dalek, the addenda,
 //!   the state machine's refusals, the API;
+//! - `excel`: the .xlsx downloads read back with calamine, the .xlsx import templates, the
+//!   printable paper ballot in the phone ballot's order;
 //! - `export`: `congress export` then `congress verify` as subprocesses, a tamper, the zip;
 //! - `browser`: screenshots of the printable record and the projector in headless Chromium;
 //! - `pictures`: the SVG pictures of the quota, roster, attendance, results and record pages
@@ -13,11 +15,13 @@
 
 mod board;
 mod browser;
+mod excel;
 mod export;
 pub mod fixture;
 mod hall;
 mod pages;
 mod pictures;
+mod paper_ballot_browser;
 mod record;
 mod record_api;
 mod review_persons;

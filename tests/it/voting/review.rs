@@ -226,6 +226,23 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
     assert!(page.body.len() < 20 * 1024, "{} bytes", page.body.len());
     eprintln!("review paper, 7 x 5 x 4: {} bytes of HTML", page.body.len());
     assert_eq!(page.body.matches("type=\"radio\"").count(), 7 * 5 * 4);
+    // The printable paper ballot (issue 14.8): the persons in the phone's order, a box per
+    // grade of each dimension, and nobody's identity.
+    let (status, paper) = org
+        .get_text(&format!("/c/{cid}/contests/{kid}/paper-ballot"))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(paper.matches("class=\"mark-box\"").count(), 7 * 5 * 4);
+    let order = |html: &str| {
+        let mut at: Vec<(usize, &str)> = PERSONS
+            .iter()
+            .map(|(n, _, _)| (html.find(n).expect(n), *n))
+            .collect();
+        at.sort();
+        at.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    assert_eq!(order(&paper), order(&page.body));
+    assert!(paper.contains("述职评议表") && paper.contains("监票人签章"));
     let mut missing = form_fields(0);
     missing.retain(|(k, _)| k != "g.3.2");
     let refused = probe.review(&cid, &kid, &missing).await;
@@ -470,6 +487,13 @@ fn review_pages_in_chromium() {
         let settings = app.url(&format!("/c/{cid}/contests/{kid}/review"));
         shoot(settings.clone(), "review-settings", 390, 1600).await;
         shoot(settings, "review-settings", 1366, 1000).await;
+        shoot(
+            app.url(&format!("/c/{cid}/contests/{kid}/paper-ballot")),
+            "review-paper-ballot",
+            1366,
+            2400,
+        )
+        .await;
         for e in 0..EVALUATORS {
             evaluate(&app, &fx, &cid, &kid, e).await;
         }

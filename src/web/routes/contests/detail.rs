@@ -67,7 +67,7 @@ fn facts(v: &ContestView) -> Markup {
     html! {
         dl.facts {
             dt { "类别" } dd { (c.kind.zh()) @if let Some(m) = c.def.motion_kind { "·" (m.zh()) } }
-            dt { "状态" } dd { span.badge { (c.state.zh()) } " " a href={"/c/" (c.congress_id) "/contests/" (c.id) "/voting"} { "投票管理" } }
+            dt { "状态" } dd { span.badge { (c.state.zh()) } " " a href={"/c/" (c.congress_id) "/contests/" (c.id) "/voting"} { "投票管理" } " · " a href={"/c/" (c.congress_id) "/contests/" (c.id) "/paper-ballot"} { "打印纸质选票" } }
             dt { "议程顺序" } dd { "第" (c.agenda_order) "项" }
             @if c.kind == ContestKind::Election {
                 dt { "应选名额" } dd { (c.def.seats.unwrap_or(0)) "名" }
@@ -151,7 +151,7 @@ pub(super) async fn render(
                 }
                 h3 #upload { "从文件导入候选人" }
                 p.hint { "CSV（UTF-8或GBK）或Excel文件，列：姓名、学号、学院、性别、政治面貌、专业排名百分比、不及格门数。"
-                    a href="/templates/candidates.csv" { "下载模板" } "。整个文件一并导入；不符合资格条件的候选人请逐一添加并填写特批理由。" }
+                    a href="/templates/candidates.csv" { "下载模板(CSV)" } " 或 " a href="/templates/candidates.xlsx" { "Excel模板" } "。整个文件一并导入；不符合资格条件的候选人请逐一添加并填写特批理由。" }
                 (errors(&sticky.upload))
                 form.stack method="post" enctype="multipart/form-data" action={(base) "/candidates/upload?csrf=" (csrf)} {
                     input type="file" name="file" required accept=".csv,.xlsx,.xls";
