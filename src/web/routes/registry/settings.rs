@@ -15,6 +15,7 @@ use crate::storage::repo::users::{self, Role};
 use crate::web::auth::Staff;
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{page, redirect_with, staff_ctx};
+use crate::service::ledger;
 use crate::web::views::audit::entries_table;
 use crate::web::views::csrf_field;
 use crate::web::AppState;
@@ -105,7 +106,8 @@ async fn audit_log(
                 action_prefix: None,
                 actor: None,
             };
-            Ok(audit::page(c, &q, 0, LIMIT)?)
+            let entries = audit::page(c, &q, 0, LIMIT)?;
+            Ok(ledger::ledger(&ledger::Titles::default(), entries))
         })
         .await?;
     let ctx = staff_ctx(&state, &req, &staff);
