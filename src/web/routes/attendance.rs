@@ -23,6 +23,8 @@ use crate::web::views::card_use;
 use crate::web::views::delegate_filter::{filter_form, summary, FilterQuery};
 use crate::web::views::{csrf_field, datetime};
 use crate::web::AppState;
+use crate::web::confirm::{ask, confirmed};
+use crate::web::routes::confirm::href as confirm_href;
 
 /// What the scrutineers see of one delegate's card.
 struct CardUse {
@@ -346,8 +348,12 @@ async fn open_session(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&congress.id, "session-open", None)));
+    }
     let actor = actor(&staff, &req);
     let cid = congress.id.clone();
     state

@@ -17,6 +17,8 @@ use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
+use crate::web::confirm::{ask, confirmed};
+use crate::web::routes::confirm::href as confirm_href;
 
 /// Cards on one A4 page (2 columns x 4 rows).
 pub const CARDS_PER_PAGE: usize = 8;
@@ -101,8 +103,12 @@ async fn issue(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&congress.id, "credentials-issue", None)));
+    }
     let actor = actor(&staff, &req);
     let key = state.credential_key.clone();
     let cid = congress.id.clone();
