@@ -9,8 +9,8 @@
 //! uploader: nobody else can confirm it. A first import (nothing stored of its kind) needs no
 //! confirmation and is stored at once.
 
-use crate::storage::repo::pending::{self as repo, PendingUpload};
 use crate::storage::repo::new_id;
+use crate::storage::repo::pending::{self as repo, PendingUpload};
 use crate::storage::{now_ms, write_tx, DbConnection};
 
 use super::previews::stored_rows;
@@ -66,7 +66,16 @@ pub fn stage_import(
     if replaces == 0 {
         return roster::store_file(conn, actor, cid, checked, None).map(Staged::Done);
     }
-    let p = keep(conn, actor, cid, kind.slug(), &checked.file_name, bytes, replaces, checked.rows)?;
+    let p = keep(
+        conn,
+        actor,
+        cid,
+        kind.slug(),
+        &checked.file_name,
+        bytes,
+        replaces,
+        checked.rows,
+    )?;
     Ok(Staged::Pending(p))
 }
 
@@ -87,7 +96,16 @@ pub fn stage_roster(
         return roster::store_roster(conn, actor, cid, checked, None).map(Staged::Done);
     }
     let rows = checked.rows();
-    let p = keep(conn, actor, cid, "roster", &checked.file_name, bytes, replaces, rows)?;
+    let p = keep(
+        conn,
+        actor,
+        cid,
+        "roster",
+        &checked.file_name,
+        bytes,
+        replaces,
+        rows,
+    )?;
     Ok(Staged::Pending(p))
 }
 
@@ -126,7 +144,14 @@ fn keep(
         let after = serde_json::json!({
             "kind": kind, "file": file_name, "rows": row.new_rows, "replaces": replaces,
         });
-        actor.audit(c, Some(cid), "upload.pending", Some(kind), None, Some(after.to_string()))?;
+        actor.audit(
+            c,
+            Some(cid),
+            "upload.pending",
+            Some(kind),
+            None,
+            Some(after.to_string()),
+        )?;
         Ok(())
     })?;
     Ok(row)
@@ -150,7 +175,9 @@ pub fn find(
         ));
     }
     if p.expires_at < now_ms() {
-        write_tx(conn, |c| -> ServiceResult<bool> { Ok(repo::delete(c, id)?) })?;
+        write_tx(conn, |c| -> ServiceResult<bool> {
+            Ok(repo::delete(c, id)?)
+        })?;
         return Err(ServiceError::Conflict(format!(
             "这次上传已超过{PENDING_MINUTES}分钟未确认, 已作废, 现有数据未改变; 如需导入, 请重新上传文件"
         )));
@@ -199,7 +226,14 @@ pub fn cancel(
     write_tx(conn, |c| -> ServiceResult<()> {
         Claim { id: p.id.clone() }.take(c)?;
         let after = serde_json::json!({ "kind": kind, "file": p.file_name });
-        actor.audit(c, Some(cid), "upload.cancel", Some(kind), None, Some(after.to_string()))?;
+        actor.audit(
+            c,
+            Some(cid),
+            "upload.cancel",
+            Some(kind),
+            None,
+            Some(after.to_string()),
+        )?;
         Ok(())
     })?;
     Ok(p)

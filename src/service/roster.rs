@@ -36,9 +36,9 @@ use crate::storage::{write_tx, DbConnection};
 use super::congress::load;
 use super::{Actor, ServiceError, ServiceResult};
 
+pub(crate) use actions::store_roster;
 pub use actions::{check_roster, freeze, generate, unfreeze, upload_roster};
 pub use actions::{CheckedRoster, RosterFile, UploadedRoster, MAX_REASON_CHARS};
-pub(crate) use actions::store_roster;
 pub(crate) use files::store_file;
 pub use files::{check_file, clean_file_name, import_file, CheckedFile};
 pub use files::{ImportFailure, ImportKind, ImportOutcome, Rejected};

@@ -67,6 +67,38 @@ const FIELDS: &[(&str, &str)] = &[
     ("start", "开始"),
     ("end", "结束"),
     ("by", "决定人"),
+    ("political_status", "政治面貌"),
+    ("rank_pct", "专业排名前(%)"),
+    ("failed_courses", "不及格门数"),
+    ("eligibility_override", "特批理由"),
+    ("organiser_order", "录入顺序"),
+    ("union_role", "学生会职务"),
+    ("societies", "社团"),
+    ("text", "正文"),
+    ("kind_of_election", "选举类别"),
+    ("motion_kind", "表决类别"),
+    ("allow_write_in", "允许另选他人"),
+    ("threshold", "通过门槛"),
+    ("quorum", "法定人数"),
+    ("direction", "方向"),
+    ("agenda_order", "议程顺序"),
+    ("votes", "得票"),
+    ("recorded_at", "登记时间"),
+    ("data", "内容"),
+    ("candidates", "候选人"),
+];
+
+/// Fields never worth a reader's time (internal ids).
+const HIDDEN: &[&str] = &[
+    "id",
+    "contest_id",
+    "congress_id",
+    "congress",
+    "created_at",
+    "updated_at",
+    "v",
+    "candidates_sha256",
+    "application_sha256",
 ];
 
 fn label(key: &str) -> &str {
@@ -109,7 +141,17 @@ fn value(v: &Value) -> String {
 /// "标签 值; 标签 值" of an object's fields (nested objects counted, not spelled out).
 fn fields(m: &Map<String, Value>) -> String {
     m.iter()
+        .filter(|(k, v)| !HIDDEN.contains(&k.as_str()) && !v.is_null())
         .map(|(k, v)| match (k.as_str(), v) {
+            ("gender", Value::String(g)) => match g.as_str() {
+                "female" => "性别 女".to_string(),
+                "male" => "性别 男".to_string(),
+                other => format!("性别 “{other}”"),
+            },
+            // A step's or record's own fields, spelled out in place.
+            (_, Value::Object(inner)) if !inner.is_empty() => {
+                format!("{}: {}", label(k), fields(inner))
+            }
             ("state", Value::String(s)) => {
                 let zh = CongressState::parse(s).map_or(s.to_string(), |c| c.zh().to_string());
                 format!("状态 “{zh}”")
@@ -169,6 +211,16 @@ fn known(action: &str, m: &Map<String, Value>) -> Option<String> {
             format!("{}名代表, {}", num(m, "delegates"), verdict(m))
         }
         "credentials.issue" => format!("发放代表证{}张", num(m, "cards")),
+        "contest.candidate_add" | "contest.candidate_edit" | "contest.write_in_added"
+            if m.contains_key("name") =>
+        {
+            format!(
+                "候选人{}({}, {})",
+                text(m, "name"),
+                text(m, "college"),
+                text(m, "student_no")
+            )
+        }
         "contest.open" => format!(
             "开始投票: 应到{}人, 发出选票{}张",
             num(m, "expected"),
@@ -179,7 +231,10 @@ fn known(action: &str, m: &Map<String, Value>) -> Option<String> {
         "congress.close" => format!("宣布闭幕; 未举行的事项{}项", num(m, "drafts_not_held")),
         "record.certify" => {
             let h = text(m, "record_sha256");
-            format!("签署报告单, SHA-256 {}…", h.chars().take(16).collect::<String>())
+            format!(
+                "签署报告单, SHA-256 {}…",
+                h.chars().take(16).collect::<String>()
+            )
         }
         "paper.assign" => format!("向{}号代表发出纸质选票", num(m, "delegate_no")),
         "paper.enter" => format!("录入纸质选票, 累计{}张", num(m, "entered")),
@@ -264,6 +319,12 @@ mod tests {
         assert!(s.contains("理由 “外国语学院代表需更换”"), "{s}");
         assert!(!sentence("x.y", None, Some(r#"{"a":{"b":1}}"#)).contains('{'));
         assert_eq!(sentence("auth.login", None, None), "");
+        let s = sentence(
+            "x.y",
+            None,
+            Some(r#"{"id":"k1","gender":"female","note":null}"#),
+        );
+        assert_eq!(s, "性别 女");
         assert_eq!(sentence("x.y", None, Some("plain")), "plain");
     }
 }

@@ -148,7 +148,10 @@ mod tests {
             if p.is_dir() {
                 sources(&p, out);
             } else if p.extension().is_some_and(|x| x == "rs") {
-                out.push((p.display().to_string(), std::fs::read_to_string(&p).unwrap()));
+                out.push((
+                    p.display().to_string(),
+                    std::fs::read_to_string(&p).unwrap(),
+                ));
             }
         }
     }
@@ -156,7 +159,10 @@ mod tests {
     #[test]
     fn every_action_written_in_src_has_a_chinese_name() {
         let mut files = Vec::new();
-        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut files);
+        sources(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut files,
+        );
         let mut seen = 0;
         let mut missing = Vec::new();
         for (path, text) in &files {

@@ -51,6 +51,8 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> StorageResult<bool> {
 
 /// Deletes every pending upload that expired before `now` (ms); how many.
 pub fn purge_expired(conn: &mut DbConnection, now: i64) -> StorageResult<usize> {
-    Ok(diesel::delete(pending_uploads::table.filter(pending_uploads::expires_at.lt(now)))
-        .execute(conn)?)
+    Ok(
+        diesel::delete(pending_uploads::table.filter(pending_uploads::expires_at.lt(now)))
+            .execute(conn)?,
+    )
 }

@@ -17,14 +17,14 @@ use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::storage::repo::card_events::{self, CardEvent, EventKind};
 use crate::storage::repo::roster::Delegate;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, attachment, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::card_use;
 use crate::web::views::delegate_filter::{filter_form, summary, FilterQuery};
 use crate::web::views::{csrf_field, datetime};
 use crate::web::AppState;
-use crate::web::confirm::{ask, confirmed};
-use crate::web::routes::confirm::href as confirm_href;
 
 /// What the scrutineers see of one delegate's card.
 struct CardUse {

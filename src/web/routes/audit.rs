@@ -354,7 +354,9 @@ mod tests {
         // 1_795_000_000 s is 2026-11-18 11:06:40 UTC, 19:06:40 in Beijing.
         assert!(row.starts_with("7,2026-11-18 19:06:40,"), "{row}");
         assert!(
-            row.contains(",'=cmd|' /C calc'!A0,组织者,添加监票人员,scrutineer.add,s1,s1,a 1,127.0.0.1,,"),
+            row.contains(
+                ",'=cmd|' /C calc'!A0,组织者,添加监票人员,scrutineer.add,s1,s1,a 1,127.0.0.1,,"
+            ),
             "{row}"
         );
         assert!(row.ends_with(",\"{\"\"a\"\":1}\""), "{row}");

@@ -67,7 +67,10 @@ async fn show(
         "roster-generate" => {
             let id = congress.id.clone();
             let p = state.run(move |c| Ok(previews::generate(c, &id)?)).await?;
-            let mut lines = vec![format!("新名单从已导入的 {} 名推荐人选中按规则B7生成。", p.nominees)];
+            let mut lines = vec![format!(
+                "新名单从已导入的 {} 名推荐人选中按规则B7生成。",
+                p.nominees
+            )];
             if p.source == Some(RosterSource::Uploaded) {
                 lines.push(format!(
                     "现有名单来自上传的名单文件“{}”, 其中的人工修改将全部丢失。",
@@ -94,7 +97,8 @@ async fn show(
                 "发放代表证",
                 format!("将为 {} 名代表生成代表证(二维码和登录码)", p.delegates),
                 vec![
-                    "发放后代表名单不能再解除冻结或修改; 代表证只能逐张补发(旧证作废)。".to_string(),
+                    "发放后代表名单不能再解除冻结或修改; 代表证只能逐张补发(旧证作废)。"
+                        .to_string(),
                     "下一步: 打印代表证并发给代表本人。".to_string(),
                 ],
                 "credentials/issue",
@@ -110,9 +114,15 @@ async fn show(
             let mut q = plain(
                 &congress,
                 "宣布开会",
-                format!("大会将进入“大会进行中”, 应到代表 {} 名, 开始签到", p.delegates),
+                format!(
+                    "大会将进入“大会进行中”, 应到代表 {} 名, 开始签到",
+                    p.delegates
+                ),
                 vec![
-                    format!("已发放代表证 {} 张; 已登记到会 {} 人。", p.cards_issued, p.present),
+                    format!(
+                        "已发放代表证 {} 张; 已登记到会 {} 人。",
+                        p.cards_issued, p.present
+                    ),
                     "开会后不能再登记请假; 选举和表决事项在签到后逐项开始投票。".to_string(),
                 ],
                 "session/open",
@@ -124,7 +134,9 @@ async fn show(
         }
         "contest-open" | "contest-close" => {
             let (id, k) = (congress.id.clone(), kid.clone());
-            let p = state.run(move |c| Ok(previews::contest(c, &id, &k)?)).await?;
+            let p = state
+                .run(move |c| Ok(previews::contest(c, &id, &k)?))
+                .await?;
             let back = format!("contests/{kid}/voting");
             if what == "contest-open" {
                 let mut q = plain(
@@ -135,7 +147,8 @@ async fn show(
                         p.title, p.present, p.delegates
                     ),
                     vec![
-                        "开始后事项内容和候选人不能再修改; 实到人数在此刻冻结(规则D2)。".to_string(),
+                        "开始后事项内容和候选人不能再修改; 实到人数在此刻冻结(规则D2)。"
+                            .to_string(),
                     ],
                     &format!("{back}/open"),
                     &back,
@@ -214,7 +227,9 @@ async fn show(
             }
         }
         other => {
-            return Err(WebError::NotFound(format!("没有“{other}”这项需要确认的操作")));
+            return Err(WebError::NotFound(format!(
+                "没有“{other}”这项需要确认的操作"
+            )));
         }
     };
     let ctx = congress_ctx(&state, &req, &staff, &congress);

@@ -13,15 +13,15 @@ use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::forms::ballot::Fields;
 use crate::web::forms::paper as paper_form;
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::routes::count::{self, counted_message};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
-use crate::web::confirm::{ask, confirmed};
-use crate::web::routes::confirm::href as confirm_href;
 
 fn back(cid: &str, kid: &str) -> String {
     format!("/c/{cid}/contests/{kid}/voting")

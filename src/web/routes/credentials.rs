@@ -13,12 +13,12 @@ use crate::domain::state::CongressState;
 use crate::service::credentials::{self, Card, PrintRun};
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::csrf_field;
 use crate::web::AppState;
-use crate::web::confirm::{ask, confirmed};
-use crate::web::routes::confirm::href as confirm_href;
 
 /// Cards on one A4 page (2 columns x 4 rows).
 pub const CARDS_PER_PAGE: usize = 8;

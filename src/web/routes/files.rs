@@ -10,12 +10,13 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use maud::{html, Markup};
 
 use crate::domain::state::Action;
+use crate::service::pending::{self, Staged};
 use crate::service::roster::{self as roster_svc, ImportFailure, ImportKind, ImportOutcome};
 use crate::service::roster::{Rejected, StoredFile};
-use crate::service::pending::{self, Staged};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::ask;
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::may_change;
 use crate::web::page::{actor, congress_ctx, load_congress, page};
@@ -23,7 +24,6 @@ use crate::web::upload::multipart_file;
 use crate::web::views::components::datetime;
 use crate::web::views::import::upload_form;
 use crate::web::views::import::{preview_table, rejected_view, warnings_list};
-use crate::web::confirm::ask;
 use crate::web::{AppState, MAX_UPLOAD_BYTES};
 
 /// What happened to the last upload, shown at its form.
@@ -169,7 +169,12 @@ async fn upload(
         .await?;
     let res = match res {
         Ok(Staged::Pending(p)) => {
-            let to = format!("/c/{}/files/{}/confirm?id={}", congress.id, kind.slug(), p.id);
+            let to = format!(
+                "/c/{}/files/{}/confirm?id={}",
+                congress.id,
+                kind.slug(),
+                p.id
+            );
             return Ok(ask(&to));
         }
         Ok(Staged::Done(o)) => Ok(o),

@@ -96,7 +96,16 @@ async fn show_file(
         .await?;
     let action = format!("/c/{}/files/{}/confirm", congress.id, kind.slug());
     let back = format!("/c/{}/files", congress.id);
-    Ok(render(&state, &req, &staff, &congress, &p, kind.zh(), action, back))
+    Ok(render(
+        &state,
+        &req,
+        &staff,
+        &congress,
+        &p,
+        kind.zh(),
+        action,
+        back,
+    ))
 }
 
 async fn act_file(
@@ -142,7 +151,16 @@ async fn show_roster(
         .await?;
     let action = format!("/c/{}/roster/upload/confirm", congress.id);
     let back = format!("/c/{}/roster", congress.id);
-    Ok(render(&state, &req, &staff, &congress, &p, "代表名单", action, back))
+    Ok(render(
+        &state,
+        &req,
+        &staff,
+        &congress,
+        &p,
+        "代表名单",
+        action,
+        back,
+    ))
 }
 
 async fn act_roster(
@@ -154,13 +172,22 @@ async fn act_roster(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let f = form.into_inner();
-    let (who, c2, cid) = (actor(&staff, &req), congress.id.clone(), congress.id.clone());
+    let (who, c2, cid) = (
+        actor(&staff, &req),
+        congress.id.clone(),
+        congress.id.clone(),
+    );
     if f.cancel == "1" {
         let p = state
             .run(move |c| Ok(pending::cancel(c, &who, &c2, "roster", &f.id)?))
             .await?;
         let msg = format!("已放弃文件“{}”, 代表名单未改变。", p.file_name);
-        return Ok(redirect_with(&state, &format!("/c/{cid}/roster"), true, msg));
+        return Ok(redirect_with(
+            &state,
+            &format!("/c/{cid}/roster"),
+            true,
+            msg,
+        ));
     }
     if f.confirm != "1" {
         let to = format!("/c/{cid}/roster/upload/confirm?id={}", f.id);

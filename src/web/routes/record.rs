@@ -16,13 +16,13 @@ use crate::service::results;
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, owner_signing, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::csrf_field;
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
-use crate::web::confirm::{ask, confirmed};
-use crate::web::routes::confirm::href as confirm_href;
 
 /// What the record page shows of a signed record.
 struct Signed {

@@ -11,23 +11,23 @@ use serde::Deserialize;
 
 use crate::domain::state::Action;
 use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
-use crate::service::roster::{self as roster_svc, ImportFailure};
 use crate::service::pending::{self, Staged};
+use crate::service::previews;
+use crate::service::roster::{self as roster_svc, ImportFailure};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{
     actor, attachment, congress_ctx, load_congress, may_change, page, redirect_with,
 };
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::upload::multipart_file;
 use crate::web::views::delegate_filter::FilterQuery;
 use crate::web::views::roster::{self as view, Notice};
-use crate::web::confirm::{ask, confirmed};
 use crate::web::AppState;
-use crate::web::routes::confirm::href as confirm_href;
-use crate::service::previews;
 
 /// The page after an action: the whole list, unfiltered, with the action's notice.
 pub(crate) async fn render(

@@ -278,7 +278,7 @@ pub fn candidates_table(
                         td.num { (i + 1) }
                         td.nw { (c.name) }
                         td.nw { (c.name.chars().next().map(describe_char).unwrap_or_default()) }
-                        td { @if i == 0 { "首位" } @else { (order_note(&v.candidates[i - 1].name, &c.name)) } }
+                        td.why { @if i == 0 { "首位" } @else { (order_note(&v.candidates[i - 1].name, &c.name)) } }
                         td.nw { (c.student_no) }
                         td.nw { (c.college) }
                         td.nw { (c.gender.map(|g| g.zh()).unwrap_or("—")) }

@@ -19,6 +19,7 @@ mod attack_events;
 mod ballots;
 mod browser;
 mod concurrency;
+mod confirm_browser;
 mod confirm_close;
 mod desk_nav;
 pub mod dump;
