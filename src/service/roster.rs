@@ -217,6 +217,11 @@ pub fn overview(conn: &mut DbConnection, cid: &str) -> ServiceResult<RosterOverv
     })
 }
 
+/// The stored roster report of `cid`, if any (where the roster came from, its last check).
+pub fn stored_report(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<StoredReport>> {
+    report::load(conn, cid)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,9 +256,4 @@ mod tests {
         }];
         assert_eq!(colleges(&e).unwrap(), vec![("文学院".to_string(), 757)]);
     }
-}
-
-/// The stored roster report of `cid`, if any (where the roster came from, its last check).
-pub fn stored_report(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<StoredReport>> {
-    report::load(conn, cid)
 }

@@ -34,17 +34,24 @@ fn kind_of(slug: &str) -> WebResult<ImportKind> {
     })
 }
 
-/// The page of a pending upload of `what` (its name in Chinese) posting to `action`.
+/// Where a confirmation page points: what is replaced (in Chinese), the form's target, and
+/// the page 取消 returns to.
+struct Target<'a> {
+    what: &'a str,
+    action: String,
+    back: String,
+}
+
+/// The page of a pending upload.
 fn render(
     state: &AppState,
     req: &HttpRequest,
     staff: &Staff,
     congress: &Congress,
     p: &PendingUpload,
-    what: &str,
-    action: String,
-    back: String,
+    target: Target<'_>,
 ) -> HttpResponse {
+    let Target { what, action, back } = target;
     let q = Question {
         heading: "确认替换",
         consequence: format!("将替换现有 {} 行, 新文件 {} 行", p.replaces, p.new_rows),
@@ -96,16 +103,12 @@ async fn show_file(
         .await?;
     let action = format!("/c/{}/files/{}/confirm", congress.id, kind.slug());
     let back = format!("/c/{}/files", congress.id);
-    Ok(render(
-        &state,
-        &req,
-        &staff,
-        &congress,
-        &p,
-        kind.zh(),
+    let target = Target {
+        what: kind.zh(),
         action,
         back,
-    ))
+    };
+    Ok(render(&state, &req, &staff, &congress, &p, target))
 }
 
 async fn act_file(
@@ -151,16 +154,12 @@ async fn show_roster(
         .await?;
     let action = format!("/c/{}/roster/upload/confirm", congress.id);
     let back = format!("/c/{}/roster", congress.id);
-    Ok(render(
-        &state,
-        &req,
-        &staff,
-        &congress,
-        &p,
-        "代表名单",
+    let target = Target {
+        what: "代表名单",
         action,
         back,
-    ))
+    };
+    Ok(render(&state, &req, &staff, &congress, &p, target))
 }
 
 async fn act_roster(
