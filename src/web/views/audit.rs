@@ -119,7 +119,7 @@ pub fn entries_table(
                                 @if let Some(a) = &e.addr { br; span.muted { (a) } }
                             }
                             @if let Some(names) = congresses {
-                                td.nw {
+                                td.congress {
                                     @match &e.congress_id {
                                         Some(id) => a href={"/c/" (id) "/audit"} {
                                             (names.get(id).map(String::as_str).unwrap_or(id.as_str()))

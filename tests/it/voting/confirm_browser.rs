@@ -87,6 +87,20 @@ fn confirmation_and_ledger_fit_every_screen() {
                 assert!(n > 20);
                 assert_eq!(bad, "", "objects wrapped at {w} px");
 
+                // The global log adds a 大会 column: it fits too.
+                page_fits(d, &app.url("/audit"), "confirm-audit-global", w, h).await?;
+                let (scroll, client) = box_widths(d, ".audit-box").await?;
+                if w >= 600 {
+                    assert!(
+                        scroll <= client,
+                        "the global log fits at {w} px: {scroll} > {client}"
+                    );
+                }
+                let (_, bad) = wrapped(d, "table.audit td.nw, table.audit td.op", 0).await?;
+                assert_eq!(bad, "", "global log cells wrapped at {w} px");
+                let (_, bad) = wrapped(d, "table.audit td.congress", 4).await?;
+                assert_eq!(bad, "", "congress names squeezed at {w} px");
+
                 page_fits(d, &contest, "confirm-candidates", w, h).await?;
                 let (n, bad) = wrapped(d, "table.candidates td.nw", 0).await?;
                 assert_eq!(n, 7 * 6, "seven candidates, six cells each");
