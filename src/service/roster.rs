@@ -36,8 +36,12 @@ use crate::storage::{write_tx, DbConnection};
 use super::congress::load;
 use super::{Actor, ServiceError, ServiceResult};
 
-pub use actions::{freeze, generate, unfreeze, upload_roster, UploadedRoster, MAX_REASON_CHARS};
-pub use files::{clean_file_name, import_file, ImportFailure, ImportKind, ImportOutcome, Rejected};
+pub(crate) use actions::store_roster;
+pub use actions::{check_roster, freeze, generate, unfreeze, upload_roster};
+pub use actions::{CheckedRoster, RosterFile, UploadedRoster, MAX_REASON_CHARS};
+pub(crate) use files::store_file;
+pub use files::{check_file, clean_file_name, import_file, CheckedFile};
+pub use files::{ImportFailure, ImportKind, ImportOutcome, Rejected};
 pub use report::{RosterSource, StoredReport};
 pub use stored::{stored_files, LastImport, Preview, StoredFile, PREVIEW_ROWS};
 
@@ -211,6 +215,11 @@ pub fn overview(conn: &mut DbConnection, cid: &str) -> ServiceResult<RosterOverv
         stored,
         current,
     })
+}
+
+/// The stored roster report of `cid`, if any (where the roster came from, its last check).
+pub fn stored_report(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<StoredReport>> {
+    report::load(conn, cid)
 }
 
 #[cfg(test)]

@@ -308,6 +308,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pending_uploads (id) {
+        id -> Text,
+        congress_id -> Text,
+        username -> Text,
+        kind -> Text,
+        contest_id -> Nullable<Text>,
+        file_name -> Text,
+        bytes -> Binary,
+        replaces -> BigInt,
+        new_rows -> BigInt,
+        created_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(card_events -> delegates (delegate_id));
 diesel::joinable!(congresses -> users (owner_id));
@@ -354,4 +370,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     standing_lists,
     meetings,
     meeting_participants,
+    pending_uploads,
 );

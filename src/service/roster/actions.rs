@@ -93,6 +93,40 @@ pub fn upload_roster(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<UploadedRoster, ImportFailure> {
+    match check_roster(conn, cid, file_name, bytes)? {
+        RosterFile::Judged(u) => Ok(u),
+        RosterFile::Checked(f) => store_roster(conn, actor, cid, f, None),
+    }
+}
+
+/// A roster file read and parsed whole, not yet stored.
+pub struct CheckedRoster {
+    pub file_name: String,
+    roster: Vec<crate::domain::types::RosterEntry>,
+    warnings: Vec<ImportError>,
+}
+
+impl CheckedRoster {
+    /// Delegates in the file.
+    pub fn rows(&self) -> usize {
+        self.roster.len()
+    }
+}
+
+/// What reading a roster file gave: a file to store, or one judged and never stored (a
+/// student number on two rows, B6).
+pub enum RosterFile {
+    Checked(CheckedRoster),
+    Judged(UploadedRoster),
+}
+
+/// Reads and parses a roster file whole (nothing stored).
+pub fn check_roster(
+    conn: &mut DbConnection,
+    cid: &str,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<RosterFile, ImportFailure> {
     let file_name = clean_file_name(file_name);
     let congress = load(conn, cid)?;
     Action::EditRoster.check(congress.state)?;
@@ -112,17 +146,41 @@ pub fn upload_roster(
             Action::EditRoster.check(congress.state)?;
             Ok(validate(&roster, &inputs(c, &congress)?.rules()))
         })?;
-        return Ok(UploadedRoster {
+        return Ok(RosterFile::Judged(UploadedRoster {
             file_name,
             rows: roster.len(),
             warnings,
             report,
             stored: false,
-        });
+        }));
     }
+    Ok(RosterFile::Checked(CheckedRoster {
+        file_name,
+        roster,
+        warnings,
+    }))
+}
+
+/// Stores a checked roster in one transaction, taking `claim` (a pending upload being
+/// confirmed) in the same transaction.
+pub(crate) fn store_roster(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &str,
+    checked: CheckedRoster,
+    claim: Option<&crate::service::pending::Claim>,
+) -> Result<UploadedRoster, ImportFailure> {
+    let CheckedRoster {
+        file_name,
+        roster,
+        warnings,
+    } = checked;
     let report = write_tx(conn, |c| -> ServiceResult<RosterReport> {
         let congress = load(c, cid)?;
         Action::EditRoster.check(congress.state)?;
+        if let Some(claim) = claim {
+            claim.take(c)?;
+        }
         let inputs = inputs(c, &congress)?;
         roster_repo::replace_roster(c, cid, &roster)?;
         let report = validate(&roster, &inputs.rules());

@@ -166,6 +166,16 @@ pub(super) fn reject(file_name: &str, table: Option<Table>, e: ImportErrors) -> 
     })
 }
 
+/// A file read and parsed whole, not yet stored.
+pub struct CheckedFile {
+    pub kind: ImportKind,
+    pub file_name: String,
+    /// Data rows in the file.
+    pub rows: usize,
+    parsed: Parsed,
+    warnings: Vec<ImportError>,
+}
+
 /// Imports one file, replacing what was stored of its kind (state: `Action::ImportFiles`).
 ///
 /// The file is read and parsed whole first; on any error nothing is stored and every error
@@ -180,6 +190,18 @@ pub fn import_file(
     file_name: &str,
     bytes: &[u8],
 ) -> Result<ImportOutcome, ImportFailure> {
+    let checked = check_file(conn, cid, kind, file_name, bytes)?;
+    store_file(conn, actor, cid, checked, None)
+}
+
+/// Reads and parses a file whole (nothing stored): the checked file, or every error.
+pub fn check_file(
+    conn: &mut DbConnection,
+    cid: &str,
+    kind: ImportKind,
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<CheckedFile, ImportFailure> {
     let file_name = clean_file_name(file_name);
     let congress = load(conn, cid)?;
     // Refuse before reading: a file sent too late gets the state's message, not its errors.
@@ -198,11 +220,38 @@ pub fn import_file(
         let e = ImportError::file(&file_name, "文件只有表头, 没有数据行");
         return Err(reject(&file_name, Some(table), e.into()));
     }
-    let mut warnings = import::warnings(kind.file_kind(), &table);
-    let rows = table.rows.len();
+    let warnings = import::warnings(kind.file_kind(), &table);
+    Ok(CheckedFile {
+        kind,
+        file_name,
+        rows: table.rows.len(),
+        parsed,
+        warnings,
+    })
+}
+
+/// Stores a checked file in one transaction; `claim` (a pending upload being confirmed) is
+/// taken in the same transaction, so a failure leaves it in place.
+pub(crate) fn store_file(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &str,
+    checked: CheckedFile,
+    claim: Option<&crate::service::pending::Claim>,
+) -> Result<ImportOutcome, ImportFailure> {
+    let CheckedFile {
+        kind,
+        file_name,
+        rows,
+        parsed,
+        mut warnings,
+    } = checked;
     let report_cleared = write_tx(conn, |c| -> ServiceResult<bool> {
         let congress = load(c, cid)?;
         Action::ImportFiles.check(congress.state)?;
+        if let Some(claim) = claim {
+            claim.take(c)?;
+        }
         let cleared = match &parsed {
             Parsed::Enrolment(list) => {
                 roster_repo::replace_enrolment(c, cid, list)?;

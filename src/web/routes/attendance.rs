@@ -18,8 +18,10 @@ use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::storage::repo::card_events::{self, CardEvent, EventKind};
 use crate::storage::repo::roster::Delegate;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, attachment, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::card_use;
 use crate::web::views::delegate_filter::{filter_form, summary, FilterQuery};
 use crate::web::views::{csrf_field, datetime};
@@ -373,8 +375,12 @@ async fn open_session(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&congress.id, "session-open", None)));
+    }
     let actor = actor(&staff, &req);
     let cid = congress.id.clone();
     state

@@ -20,7 +20,8 @@ use serde::{Deserialize, Serialize};
 use crate::csv_out::CsvOut;
 use crate::packet::report::datetime;
 pub use crate::service::accounts::UNKNOWN_USERNAME;
-use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
+use crate::service::ledger::{self, LedgerEntry};
+use crate::storage::repo::audit::{self, Query, Scope};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::users::{self, Role};
 use crate::web::auth::{authorize, Need, Staff};
@@ -78,7 +79,7 @@ impl Filter {
 
 /// One page of results and what the pager needs.
 struct Page {
-    entries: Vec<AuditEntry>,
+    entries: Vec<LedgerEntry>,
     total: i64,
     page: i64,
     actions: Vec<String>,
@@ -94,6 +95,7 @@ async fn fetch(state: &AppState, filter: &Filter, scope: OwnedScope) -> WebResul
             let q = filter.query(scope.clone());
             let total = audit::count(c, &q)?;
             let entries = audit::page(c, &q, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+            let entries = ledger::read(c, entries)?;
             let actions = audit::actions(c, scope)?;
             Ok(Page {
                 entries,
@@ -179,32 +181,38 @@ async fn congress_audit(
 }
 
 /// The CSV bytes (UTF-8 with BOM, CRLF, Chinese headers, formula cells guarded by
-/// `csv_out`) of `entries`, oldest first.
-pub fn csv_bytes(entries: &[AuditEntry]) -> Result<Vec<u8>, WebError> {
+/// `csv_out`) of `entries`, oldest first: each entry as the ledger reads it (操作名称, 对象名称,
+/// 详情) and as stored (操作代码, 对象, 修改前, 修改后).
+pub fn csv_bytes(entries: &[LedgerEntry]) -> Result<Vec<u8>, WebError> {
     let mut w = CsvOut::new();
     let header = [
         "序号",
         "时间(北京时间)",
         "操作人",
         "角色",
-        "操作",
+        "操作名称",
         "操作代码",
+        "对象名称",
         "对象",
+        "详情",
         "地址",
         "修改前",
         "修改后",
     ];
     w.row(header).map_err(WebError::internal)?;
-    for e in entries {
+    for l in entries {
+        let e = &l.entry;
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         w.row([
             e.seq.to_string(),
             datetime(e.at),
             e.actor.clone(),
             role_zh(&e.role).to_string(),
-            action_zh(&e.action),
+            l.action_name.clone(),
             e.action.clone(),
+            l.object.clone(),
             opt(&e.target),
+            l.details.clone(),
             opt(&e.addr),
             opt(&e.before),
             opt(&e.after),
@@ -221,7 +229,12 @@ async fn congress_csv(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
-    let entries = state.run(move |c| Ok(audit::list(c, Some(&cid))?)).await?;
+    let entries = state
+        .run(move |c| {
+            let entries = audit::list(c, Some(&cid))?;
+            Ok(ledger::read(c, entries)?)
+        })
+        .await?;
     let body = csv_bytes(&entries)?;
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
@@ -241,8 +254,8 @@ async fn congress_csv(
 }
 
 /// Hides the username of failed logins under names that are no account's.
-fn mask_unknown(entries: &mut [AuditEntry], known: &HashSet<String>) {
-    for e in entries {
+fn mask_unknown(entries: &mut [LedgerEntry], known: &HashSet<String>) {
+    for e in entries.iter_mut().map(|l| &mut l.entry) {
         if e.role == "anonymous" && !known.contains(&e.actor) {
             e.actor = UNKNOWN_USERNAME.to_string();
         }
@@ -307,9 +320,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::service::ledger::Titles;
+    use crate::storage::repo::audit::AuditEntry;
 
-    fn entry(actor: &str, role: &str, after: Option<&str>) -> AuditEntry {
-        AuditEntry {
+    fn entry(actor: &str, role: &str, after: Option<&str>) -> LedgerEntry {
+        let e = AuditEntry {
             seq: 7,
             at: 1_795_000_000_000,
             actor: actor.to_string(),
@@ -320,7 +335,8 @@ mod tests {
             addr: Some("127.0.0.1".to_string()),
             before: None,
             after: after.map(str::to_string),
-        }
+        };
+        ledger::ledger(&Titles::default(), vec![e]).remove(0)
     }
 
     #[test]
@@ -332,13 +348,15 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(
             lines.next(),
-            Some("序号,时间(北京时间),操作人,角色,操作,操作代码,对象,地址,修改前,修改后")
+            Some("序号,时间(北京时间),操作人,角色,操作名称,操作代码,对象名称,对象,详情,地址,修改前,修改后")
         );
         let row = lines.next().unwrap();
         // 1_795_000_000 s is 2026-11-18 11:06:40 UTC, 19:06:40 in Beijing.
         assert!(row.starts_with("7,2026-11-18 19:06:40,"), "{row}");
         assert!(
-            row.contains(",'=cmd|' /C calc'!A0,组织者,添加监票人员,scrutineer.add,s1,127.0.0.1,,"),
+            row.contains(
+                ",'=cmd|' /C calc'!A0,组织者,添加监票人员,scrutineer.add,s1,s1,a 1,127.0.0.1,,"
+            ),
             "{row}"
         );
         assert!(row.ends_with(",\"{\"\"a\"\":1}\""), "{row}");
@@ -353,9 +371,9 @@ mod tests {
             entry("MyS3cretPassw0rd", "organiser", None),
         ];
         mask_unknown(&mut es, &known);
-        assert_eq!(es[0].actor, "zhangwei");
-        assert_eq!(es[1].actor, UNKNOWN_USERNAME);
-        assert_eq!(es[2].actor, "MyS3cretPassw0rd");
+        assert_eq!(es[0].entry.actor, "zhangwei");
+        assert_eq!(es[1].entry.actor, UNKNOWN_USERNAME);
+        assert_eq!(es[2].entry.actor, "MyS3cretPassw0rd");
     }
 
     #[test]

@@ -13,10 +13,12 @@ use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::forms::ballot::Fields;
 use crate::web::forms::paper as paper_form;
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::routes::count::{self, counted_message};
 use crate::web::views::csrf_field;
 use crate::web::AppState;
@@ -117,9 +119,13 @@ async fn open(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<(String, String)>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&cid, "contest-open", Some(&kid))));
+    }
     let actor = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
     let keys = state.keys.clone();
@@ -143,9 +149,13 @@ async fn close(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<(String, String)>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&cid, "contest-close", Some(&kid))));
+    }
     let who = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
     let (contest, entered) = state

@@ -13,8 +13,10 @@ use crate::domain::state::CongressState;
 use crate::service::credentials::{self, Card, PrintRun};
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::csrf_field;
 use crate::web::AppState;
 
@@ -101,8 +103,12 @@ async fn issue(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&congress.id, "credentials-issue", None)));
+    }
     let actor = actor(&staff, &req);
     let key = state.credential_key.clone();
     let cid = congress.id.clone();

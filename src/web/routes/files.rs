@@ -10,11 +10,13 @@ use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use maud::{html, Markup};
 
 use crate::domain::state::Action;
+use crate::service::pending::{self, Staged};
 use crate::service::roster::{self as roster_svc, ImportFailure, ImportKind, ImportOutcome};
 use crate::service::roster::{Rejected, StoredFile};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::ask;
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::may_change;
 use crate::web::page::{actor, congress_ctx, load_congress, page};
@@ -25,14 +27,14 @@ use crate::web::views::import::{preview_table, rejected_view, warnings_list};
 use crate::web::{AppState, MAX_UPLOAD_BYTES};
 
 /// What happened to the last upload, shown at its form.
-enum Outcome {
+pub(crate) enum Outcome {
     Imported(ImportOutcome),
     Rejected(Rejected),
     /// Refused before reading (state, size, no file): the message.
     Refused(String),
 }
 
-async fn render(
+pub(crate) async fn render(
     state: &AppState,
     req: &HttpRequest,
     staff: &Staff,
@@ -51,7 +53,7 @@ async fn render(
         p.muted {
             "支持CSV(UTF-8或GBK编码, 即Excel“另存为CSV”得到的文件)和Excel工作簿(.xlsx, 读取第一个工作表), "
             "每个文件最大" (MAX_UPLOAD_BYTES / (1024 * 1024)) " MB。第一行为表头, 列名见模板。"
-            "上传会替换之前导入的同类文件; 文件中有任何错误时不导入任何内容, 并标出每一处错误。"
+            "上传会替换之前导入的同类文件(已有数据时先显示将替换多少行, 确认后才导入); 文件中有任何错误时不导入任何内容, 并标出每一处错误。"
         }
         @if let Err(reason) = &editable { p.muted role="note" { (reason) } }
         @for file in &stored {
@@ -152,9 +154,10 @@ async fn upload(
         Err(e) => return Err(e),
     };
     let (actor, id) = (actor(&staff, &req), congress.id.clone());
+    // A file that would replace stored rows waits for the confirmation page.
     let res = state
         .run(move |c| {
-            Ok(roster_svc::import_file(
+            Ok(pending::stage_import(
                 c,
                 &actor,
                 &id,
@@ -164,23 +167,43 @@ async fn upload(
             ))
         })
         .await?;
+    let res = match res {
+        Ok(Staged::Pending(p)) => {
+            let to = format!(
+                "/c/{}/files/{}/confirm?id={}",
+                congress.id,
+                kind.slug(),
+                p.id
+            );
+            return Ok(ask(&to));
+        }
+        Ok(Staged::Done(o)) => Ok(o),
+        Err(e) => Err(e),
+    };
+    answer(&state, &req, &staff, &congress, kind, res).await
+}
+
+/// The files page after an import was tried (at once, or confirmed).
+pub(crate) async fn answer(
+    state: &AppState,
+    req: &HttpRequest,
+    staff: &Staff,
+    congress: &Congress,
+    kind: ImportKind,
+    res: Result<ImportOutcome, ImportFailure>,
+) -> WebResult<HttpResponse> {
     let (outcome, status) = match res {
         Ok(o) => (Outcome::Imported(o), StatusCode::OK),
         Err(ImportFailure::Rejected(r)) => (Outcome::Rejected(r), StatusCode::UNPROCESSABLE_ENTITY),
         Err(ImportFailure::Service(ServiceError::State(s))) => {
             (Outcome::Refused(s.message), StatusCode::CONFLICT)
         }
+        Err(ImportFailure::Service(ServiceError::Conflict(m))) => {
+            (Outcome::Refused(m), StatusCode::CONFLICT)
+        }
         Err(ImportFailure::Service(e)) => return Err(e.into()),
     };
-    render(
-        &state,
-        &req,
-        &staff,
-        &congress,
-        Some((kind, outcome)),
-        status,
-    )
-    .await
+    render(state, req, staff, congress, Some((kind, outcome)), status).await
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

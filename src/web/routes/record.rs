@@ -16,8 +16,10 @@ use crate::service::results;
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, owner_signing, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::csrf_field;
 use crate::web::views::results::{outcome_line, state_badge};
 use crate::web::AppState;
@@ -252,9 +254,13 @@ async fn close(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&cid, "congress-close", None)));
+    }
     let who = actor(&staff, &req);
     let c2 = cid.clone();
     state
@@ -273,9 +279,13 @@ async fn certify(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&confirm_href(&cid, "record-certify", None)));
+    }
     let record = state.certify(&congress.id, actor(&staff, &req)).await?;
     Ok(redirect_with(
         &state,

@@ -11,22 +11,26 @@ use serde::Deserialize;
 
 use crate::domain::state::Action;
 use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
+use crate::service::pending::{self, Staged};
+use crate::service::previews;
 use crate::service::roster::{self as roster_svc, ImportFailure};
 use crate::service::ServiceError;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::roster as roster_repo;
 use crate::web::auth::{Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{
     actor, attachment, congress_ctx, load_congress, may_change, page, redirect_with,
 };
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::upload::multipart_file;
 use crate::web::views::delegate_filter::FilterQuery;
 use crate::web::views::roster::{self as view, Notice};
 use crate::web::AppState;
 
 /// The page after an action: the whole list, unfiltered, with the action's notice.
-async fn render(
+pub(crate) async fn render(
     state: &AppState,
     req: &HttpRequest,
     staff: &Staff,
@@ -75,7 +79,7 @@ async fn render_listing(
 }
 
 /// The page again with a refusal the page can explain; other errors are errors.
-async fn refused(
+pub(crate) async fn refused(
     state: &AppState,
     req: &HttpRequest,
     staff: &Staff,
@@ -125,8 +129,19 @@ async fn generate(
     req: HttpRequest,
     staff: Staff,
     path: web::Path<String>,
+    body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    // Over a stored roster (perhaps edited by upload), ask first.
+    if !confirmed(&req, &body) {
+        let id = congress.id.clone();
+        let stored = state
+            .run(move |c| Ok(previews::stored_rows(c, &id, "roster")?))
+            .await?;
+        if stored > 0 {
+            return Ok(ask(&confirm_href(&congress.id, "roster-generate", None)));
+        }
+    }
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
     let res = state
         .run(move |c| Ok(roster_svc::generate(c, &actor, &cid)))
@@ -168,9 +183,10 @@ async fn upload(
         Err(e) => return Err(e),
     };
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
+    // A roster over a stored one waits for the confirmation page.
     let res = state
         .run(move |c| {
-            Ok(roster_svc::upload_roster(
+            Ok(pending::stage_roster(
                 c,
                 &actor,
                 &cid,
@@ -179,6 +195,25 @@ async fn upload(
             ))
         })
         .await?;
+    let res = match res {
+        Ok(Staged::Pending(p)) => {
+            let to = format!("/c/{}/roster/upload/confirm?id={}", congress.id, p.id);
+            return Ok(ask(&to));
+        }
+        Ok(Staged::Done(u)) => Ok(u),
+        Err(e) => Err(e),
+    };
+    uploaded(&state, &req, &staff, &congress, res).await
+}
+
+/// The roster page after an upload was tried (at once, or confirmed).
+pub(crate) async fn uploaded(
+    state: &AppState,
+    req: &HttpRequest,
+    staff: &Staff,
+    congress: &Congress,
+    res: Result<roster_svc::UploadedRoster, ImportFailure>,
+) -> WebResult<HttpResponse> {
     match res {
         Ok(u) => {
             let status = if u.stored {
@@ -187,14 +222,14 @@ async fn upload(
                 StatusCode::UNPROCESSABLE_ENTITY
             };
             let n = Some(Notice::Uploaded(u));
-            render(&state, &req, &staff, &congress, n, status).await
+            render(state, req, staff, congress, n, status).await
         }
         Err(ImportFailure::Rejected(r)) => {
             let n = Some(Notice::Rejected(r));
             let status = StatusCode::UNPROCESSABLE_ENTITY;
-            render(&state, &req, &staff, &congress, n, status).await
+            render(state, req, staff, congress, n, status).await
         }
-        Err(ImportFailure::Service(e)) => refused(&state, &req, &staff, &congress, e).await,
+        Err(ImportFailure::Service(e)) => refused(state, req, staff, congress, e).await,
     }
 }
 

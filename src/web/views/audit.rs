@@ -6,41 +6,15 @@ use std::collections::HashMap;
 use maud::{html, Markup};
 
 use super::components::datetime;
+use crate::service::ledger::{names, LedgerEntry};
 use crate::storage::repo::audit::AuditEntry;
-
-/// Exact labels of the actions recorded today.
-const LABELS: &[(&str, &str)] = &[
-    ("congress.create", "新建大会"),
-    ("congress.edit_details", "修改大会信息"),
-    ("congress.edit_settings", "修改规则设置"),
-    ("scrutineer.add", "添加监票人员"),
-    ("scrutineer.remove", "删除监票人员"),
-    ("files.import", "导入名单文件"),
-    ("roster.generate", "生成代表名单"),
-    ("roster.upload", "上传代表名单"),
-    ("roster.check", "校验代表名单"),
-    ("roster.freeze", "冻结代表名单"),
-    ("roster.unfreeze", "解除冻结代表名单"),
-    ("auth.login", "登录"),
-    ("auth.login_failed", "登录失败"),
-    ("auth.login_throttled", "登录被限制(失败次数过多)"),
-    ("auth.logout", "退出登录"),
-    ("auth.password_changed", "修改密码"),
-    ("account.create", "创建账户"),
-    ("account.token_create", "创建API令牌"),
-    ("registry.school_add", "登记学校"),
-    ("registry.account_add", "创建备案登记账户"),
-    ("registry.key_enter", "登记公钥指纹"),
-    ("registry.filing_accepted", "接收备案"),
-    ("registry.filing_refused", "拒收归档包"),
-    ("registry.settings", "修改备案设置"),
-    ("registry.table_export", "导出备案情况表"),
-    ("registry.packet_download", "下载归档包"),
-];
 
 /// Areas, for action names without an exact label (shown as "area: name").
 const AREAS: &[(&str, &str)] = &[
     ("congress.", "大会"),
+    ("upload.", "名单导入"),
+    ("term.", "闭会期间"),
+    ("review.", "述职评议"),
     ("scrutineer.", "监票人员"),
     ("auth.", "登录"),
     ("account.", "账户"),
@@ -65,7 +39,7 @@ const AREAS: &[(&str, &str)] = &[
 
 /// The Chinese label of an action name: exact when known, else its area and the name.
 pub fn action_zh(action: &str) -> String {
-    if let Some((_, zh)) = LABELS.iter().find(|(a, _)| *a == action) {
+    if let Some(zh) = names::name(action) {
         return zh.to_string();
     }
     match AREAS.iter().find(|(p, _)| action.starts_with(p)) {
@@ -76,16 +50,7 @@ pub fn action_zh(action: &str) -> String {
 
 /// The Chinese label of an audit role.
 pub fn role_zh(role: &str) -> &str {
-    match role {
-        "organiser" => "组织者",
-        "scrutineer" => "监票人",
-        "system" => "系统(命令行)",
-        "anonymous" => "未登录",
-        "delegate" => "代表",
-        "office" => "上级学联",
-        "school" => "学校备案",
-        other => other,
-    }
+    names::role(role)
 }
 
 /// The action-name prefixes offered as filter suggestions.
@@ -113,58 +78,64 @@ fn pretty(s: &str) -> String {
         .unwrap_or_else(|| s.to_string())
 }
 
-/// A before/after cell: short values inline, long ones folded (no script needed).
-fn change(v: Option<&str>) -> Markup {
+/// The stored record behind a sentence, folded (scrutineers compare it with the CSV).
+fn raw(e: &AuditEntry) -> Markup {
     html! {
-        @match v {
-            None => span.muted { "—" },
-            Some(s) if s.chars().count() <= 60 => code { (s) },
-            Some(s) => details {
-                summary { code { (s.chars().take(40).collect::<String>()) "…" } }
-                pre { (pretty(s)) }
-            },
+        @if e.before.is_some() || e.after.is_some() {
+            details.raw {
+                summary { "原始记录" }
+                @if let Some(b) = &e.before { p.muted { "修改前:" } pre { (pretty(b)) } }
+                @if let Some(a) = &e.after { p.muted { "修改后:" } pre { (pretty(a)) } }
+            }
         }
     }
 }
 
-/// The entries table. `congresses` (id -> name) adds a 大会 column (the global page).
+/// The ledger: one row per entry, the action by its Chinese name, the object by its title and
+/// the details as a sentence. `congresses` (id -> name) adds a 大会 column (the global page).
+/// It fits a 1366 px screen; on a phone it scrolls inside its own box.
 pub fn entries_table(
-    entries: &[AuditEntry],
+    entries: &[LedgerEntry],
     congresses: Option<&HashMap<String, String>>,
 ) -> Markup {
     html! {
-        table.audit {
-            thead {
-                tr {
-                    th.num { "序号" }
-                    th { "时间(北京时间)" }
-                    @if congresses.is_some() { th { "大会" } }
-                    th { "操作人" } th { "角色" } th { "操作" } th { "对象" } th { "地址" }
-                    th { "修改前" } th { "修改后" }
-                }
-            }
-            tbody {
-                @for e in entries {
+        div.scroll.audit-box {
+            table.audit {
+                thead {
                     tr {
-                        td.num { (e.seq) }
-                        td { (datetime(e.at)) }
-                        @if let Some(names) = congresses {
-                            td {
-                                @match &e.congress_id {
-                                    Some(id) => a href={"/c/" (id) "/audit"} {
-                                        (names.get(id).map(String::as_str).unwrap_or(id.as_str()))
-                                    },
-                                    None => span.muted { "账户" },
+                        th.num { "序号" }
+                        th.when { "时间(北京时间)" }
+                        @if congresses.is_some() { th.nw { "大会" } }
+                        th.nw { "操作人" } th.nw { "操作" } th.nw { "对象" } th { "详情" }
+                    }
+                }
+                tbody {
+                    @for l in entries {
+                        @let e = &l.entry;
+                        tr {
+                            td.num { (e.seq) }
+                            td.when {
+                                (datetime(e.at))
+                                @if let Some(a) = &e.addr { br; span.muted { (a) } }
+                            }
+                            @if let Some(names) = congresses {
+                                td.congress {
+                                    @match &e.congress_id {
+                                        Some(id) => a href={"/c/" (id) "/audit"} {
+                                            (names.get(id).map(String::as_str).unwrap_or(id.as_str()))
+                                        },
+                                        None => span.muted { "账户" },
+                                    }
                                 }
                             }
+                            td.nw { (e.actor) br; span.muted { (role_zh(&e.role)) } }
+                            td.op { (l.action_name) br; code.muted { (e.action) } }
+                            td.object { @if l.object.is_empty() { span.muted { "—" } } @else { (l.object) } }
+                            td.details {
+                                @if l.details.is_empty() { span.muted { "—" } } @else { (l.details) }
+                                (raw(e))
+                            }
                         }
-                        td { (e.actor) }
-                        td { (role_zh(&e.role)) }
-                        td { (action_zh(&e.action)) br; code.muted { (e.action) } }
-                        td { (e.target.as_deref().unwrap_or("—")) }
-                        td { (e.addr.as_deref().unwrap_or("—")) }
-                        td { (change(e.before.as_deref())) }
-                        td { (change(e.after.as_deref())) }
                     }
                 }
             }
@@ -180,7 +151,8 @@ mod tests {
     fn labels_exact_then_by_area() {
         assert_eq!(action_zh("scrutineer.add"), "添加监票人员");
         assert_eq!(action_zh("roster.freeze"), "冻结代表名单");
-        assert_eq!(action_zh("contest.open"), "选举与表决: contest.open");
+        assert_eq!(action_zh("contest.open"), "开始投票");
+        assert_eq!(action_zh("contest.later"), "选举与表决: contest.later");
         assert_eq!(action_zh("something"), "something");
         assert_eq!(role_zh("organiser"), "组织者");
         assert_eq!(role_zh("robot"), "robot");
@@ -193,15 +165,22 @@ mod tests {
     }
 
     #[test]
-    fn long_changes_fold_and_escape() {
-        let long = format!(
-            "{{\"name\":\"<script>alert(1)</script>{}\"}}",
-            "李".repeat(60)
-        );
-        let html = change(Some(&long)).into_string();
-        assert!(html.contains("<details>"), "{html}");
+    fn raw_records_fold_and_escape() {
+        let e = AuditEntry {
+            seq: 1,
+            at: 0,
+            actor: "a".into(),
+            role: "organiser".into(),
+            congress_id: None,
+            action: "x.y".into(),
+            target: None,
+            addr: None,
+            before: None,
+            after: Some("{\"name\":\"<script>alert(1)</script>\"}".into()),
+        };
+        let html = raw(&e).into_string();
+        assert!(html.contains("<details class=\"raw\">"), "{html}");
         assert!(!html.contains("<script>"), "{html}");
         assert!(html.contains("&lt;script&gt;"));
-        assert_eq!(change(None).into_string(), "<span class=\"muted\">—</span>");
     }
 }

@@ -263,7 +263,7 @@ pub fn candidates_table(
         .checks_eligibility();
     html! {
         p.hint { "选票上候选人按姓氏笔画排列（规则C4）：笔画少者在前；笔画数相同的，按起笔笔形横、竖、撇、点、折排列；姓氏相同的再依次比较名字各字；笔画无法区分时按录入顺序。" }
-        table.candidates {
+        div.scroll { table.candidates {
             thead { tr {
                 th.num { "选票顺序" } th { "姓名" } th { "姓氏笔画" } th { "排序依据（与上一位比较）" }
                 th { "学号" } th { "学院" } th { "性别" } th { "政治面貌" } th.num { "专业排名" } th.num { "不及格门数" }
@@ -276,13 +276,13 @@ pub fn candidates_table(
                     @let e = if c3 { e } else { crate::domain::candidates::Eligibility { eligible: true, ..e } };
                     tr class=(if e.eligible { "ok" } else if e.overridden { "warning" } else { "error" }) {
                         td.num { (i + 1) }
-                        td { (c.name) }
-                        td { (c.name.chars().next().map(describe_char).unwrap_or_default()) }
-                        td { @if i == 0 { "首位" } @else { (order_note(&v.candidates[i - 1].name, &c.name)) } }
-                        td { (c.student_no) }
-                        td { (c.college) }
-                        td { (c.gender.map(|g| g.zh()).unwrap_or("—")) }
-                        td { (c.political_status) }
+                        td.nw { (c.name) }
+                        td.nw { (c.name.chars().next().map(describe_char).unwrap_or_default()) }
+                        td.why { @if i == 0 { "首位" } @else { (order_note(&v.candidates[i - 1].name, &c.name)) } }
+                        td.nw { (c.student_no) }
+                        td.nw { (c.college) }
+                        td.nw { (c.gender.map(|g| g.zh()).unwrap_or("—")) }
+                        td.nw { (c.political_status) }
                         td.num { @if let Some(p) = c.rank_pct { "前" (p) "%" } @else { "—" } }
                         td.num { (c.failed_courses) }
                         td {
@@ -306,7 +306,7 @@ pub fn candidates_table(
                     }
                 }
             }
-        }
+        } }
     }
 }
 

@@ -234,6 +234,8 @@ const OWN_PAGE: [u16; 5] = [L, 403, 403, 403, 200];
 const SCRUTINISE: [u16; 5] = [L, 303, 403, 403, 303];
 /// The owner's page request refused by the state machine.
 const OWN_TOO_EARLY: [u16; 5] = [L, 403, 403, 403, 409];
+/// The owner's request refused as a conflict (a used or unknown pending upload).
+const OWN_REFUSED: [u16; 5] = [L, 403, 403, 403, 409];
 
 /// Another congress's ids through the other organiser's own congress: not found for its
 /// organiser, forbidden to everyone else who may not change that congress.
@@ -531,6 +533,50 @@ pub fn html_steps() -> Vec<Step> {
                 [L, 403, 403, 403, 200],
             )
             .audit("roster.upload"),
+        ),
+        // Confirmations (web::confirm): the pages only show; a used or unknown pending upload
+        // is refused to its owner, and nobody else reaches it.
+        Walk(
+            get(
+                "/c/{cid}/confirm/{what}",
+                "/c/$cid/confirm/roster-generate",
+                OWN_PAGE,
+            )
+            .says("将替换现有代表名单的"),
+        ),
+        Walk(
+            get(
+                "/c/{cid}/roster/upload/confirm",
+                "/c/$cid/roster/upload/confirm?id=nope",
+                OWN_REFUSED,
+            )
+            .says("不能再次使用"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/roster/upload/confirm",
+                "/c/$cid/roster/upload/confirm",
+                Body::Form(&[("id", "nope"), ("confirm", "1")]),
+                OWN_REFUSED,
+            )
+            .says("不能再次使用"),
+        ),
+        Walk(
+            get(
+                "/c/{cid}/files/{kind}/confirm",
+                "/c/$cid/files/nominees/confirm?id=nope",
+                OWN_REFUSED,
+            )
+            .says("不能再次使用"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/files/{kind}/confirm",
+                "/c/$cid/files/nominees/confirm",
+                Body::Form(&[("id", "nope"), ("cancel", "1")]),
+                OWN_REFUSED,
+            )
+            .says("不能再次使用"),
         ),
         Walk(
             post(

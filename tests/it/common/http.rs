@@ -179,6 +179,18 @@ pub async fn card_login_raw(h: &reqwest::Client, base: &str, token: &str) -> req
         .expect("POST card login")
 }
 
+/// The page forms whose action asks for confirmation first (`web::confirm`): `post_form`
+/// sends them with `confirm=1`.
+pub const ASKS_FIRST: &[&str] = &[
+    "/roster/generate",
+    "/credentials/issue",
+    "/session/open",
+    "/voting/open",
+    "/voting/close",
+    "/close",
+    "/record/certify",
+];
+
 /// Extracts the first `name="csrf" value="..."` from a page.
 pub fn csrf_in(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf\" value=\"")? + "name=\"csrf\" value=\"".len();
@@ -201,8 +213,21 @@ impl Client {
         (s, r.text().await.expect("body"))
     }
 
-    /// Posts a form with the session's CSRF token added.
+    /// Posts a form with the session's CSRF token added; an action that asks for confirmation
+    /// first ([`ASKS_FIRST`]) is sent confirmed (`confirm=1`), as from its confirmation page.
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let route = path.split('?').next().unwrap_or(path);
+        let asks = ASKS_FIRST.iter().any(|s| route.ends_with(s));
+        let mut f: Vec<(&str, &str)> = fields.to_vec();
+        if asks && !fields.iter().any(|(k, _)| *k == "confirm") {
+            f.push(("confirm", "1"));
+        }
+        self.post_unconfirmed(path, &f).await
+    }
+
+    /// Posts a form with the session's CSRF token added, exactly as given otherwise (an action
+    /// that asks first answers with its confirmation page).
+    pub async fn post_unconfirmed(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut f: Vec<(String, String)> = fields
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -276,8 +301,35 @@ impl Client {
             .expect("POST")
     }
 
-    /// Uploads a file as multipart field `file`, CSRF token in the query string.
+    /// Uploads a file as multipart field `file`, CSRF token in the query string. A file that
+    /// would replace stored rows is confirmed on its confirmation page, as the organiser does;
+    /// the answer is the confirmation's.
     pub async fn upload(&self, path: &str, file_name: &str, bytes: Vec<u8>) -> reqwest::Response {
+        let r = self.upload_unconfirmed(path, file_name, bytes).await;
+        let to = r
+            .headers()
+            .get("location")
+            .and_then(|l| l.to_str().ok())
+            .filter(|l| r.status() == 303 && l.contains("/confirm?id="))
+            .map(str::to_string);
+        let Some(to) = to else { return r };
+        let (status, page) = self.get_text(&to).await;
+        assert_eq!(status, 200, "the confirmation page {to}: {page}");
+        assert!(page.contains("将替换现有"), "{page}");
+        let (action, query) = to.split_once('?').expect("?id=");
+        let id = query.trim_start_matches("id=");
+        self.post_unconfirmed(action, &[("id", id), ("confirm", "1")])
+            .await
+    }
+
+    /// Uploads a file as multipart field `file`, CSRF token in the query string, without
+    /// confirming: a file replacing stored rows answers 303 to its confirmation page.
+    pub async fn upload_unconfirmed(
+        &self,
+        path: &str,
+        file_name: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
         let part = reqwest::multipart::Part::bytes(bytes).file_name(file_name.to_string());
         let form = reqwest::multipart::Form::new().part("file", part);
         let sep = if path.contains('?') { '&' } else { '?' };

@@ -374,6 +374,28 @@ both_backends!(state_machine_refusals, |kind: Kind| {
     drop(c);
     block_on(async {
         let cid = &w.cid;
+        // Certifying asks first (issue 14.7), with the contests it signs; nothing until then.
+        let r = w
+            .org
+            .post_unconfirmed(&format!("/c/{cid}/record/certify"), &[])
+            .await;
+        assert_eq!(r.status(), 303);
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        assert_eq!(to, format!("/c/{cid}/confirm/record-certify"));
+        let (s, page) = w.org.get_text(&to).await;
+        assert_eq!(s, 200);
+        assert!(
+            page.contains("将用大会密钥签署包含 2 个事项结果的报告单"),
+            "{page}"
+        );
+        assert!(page.contains(&format!("action=\"/c/{cid}/record/certify\"")));
+        let mut c = w.conn();
+        let state = congress_repo::get(&mut c, cid).unwrap().unwrap().state;
+        assert_eq!(
+            state.as_str(),
+            "closed",
+            "not certified before the confirmation"
+        );
         let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
         w.link_scrutineer("jianpiao");
         let r = scrutineer

@@ -6,6 +6,7 @@
 use crate::common;
 
 mod api;
+mod confirm;
 mod duplicates;
 mod files;
 mod quota;

@@ -87,8 +87,9 @@ both_backends!(audit_pages_csv_and_escaping, |kind: Kind| {
         let bytes = r.bytes().await.unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "BOM");
         let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
-        assert!(text
-            .starts_with("序号,时间(北京时间),操作人,角色,操作,操作代码,对象,地址,修改前,修改后"));
+        assert!(text.starts_with(
+            "序号,时间(北京时间),操作人,角色,操作名称,操作代码,对象名称,对象,详情,地址,修改前,修改后"
+        ));
         let rows: Vec<&str> = text.lines().skip(1).collect();
         assert_eq!(rows.len(), 3, "{text}");
         assert!(rows[0].contains("新建大会,congress.create"));

@@ -57,7 +57,10 @@ both_backends!(
             assert!(csv.contains(&datetime(at)), "{csv}");
             // The audit log's entries too (the check-in's entry is written with it).
             let (_, audit) = staff.get_text(&format!("/c/{cid}/audit")).await;
-            assert!(audit.contains(&format!("<td>{zh}</td>")), "{audit}");
+            assert!(
+                audit.contains(&format!("<td class=\"when\">{zh}")),
+                "{audit}"
+            );
             assert!(!audit.contains(&datetime(at)[..16]), "{audit}");
         });
     }

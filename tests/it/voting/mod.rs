@@ -19,6 +19,8 @@ mod attack_events;
 mod ballots;
 mod browser;
 mod concurrency;
+mod confirm_browser;
+mod confirm_close;
 mod desk_nav;
 pub mod dump;
 pub mod fixture;

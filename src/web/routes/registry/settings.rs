@@ -10,6 +10,7 @@ use super::access::{office_only, who};
 use super::actor;
 use crate::registry::service::{load_settings, save_settings};
 use crate::registry::status::Settings;
+use crate::service::ledger;
 use crate::storage::repo::audit::{self, Query, Scope};
 use crate::storage::repo::users::{self, Role};
 use crate::web::auth::Staff;
@@ -105,7 +106,8 @@ async fn audit_log(
                 action_prefix: None,
                 actor: None,
             };
-            Ok(audit::page(c, &q, 0, LIMIT)?)
+            let entries = audit::page(c, &q, 0, LIMIT)?;
+            Ok(ledger::ledger(&ledger::Titles::default(), entries))
         })
         .await?;
     let ctx = staff_ctx(&state, &req, &staff);
