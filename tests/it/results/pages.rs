@@ -86,9 +86,9 @@ both_backends!(projector_refreshes_without_script, |kind: Kind| {
         // 应到 12, 实到 10, quorum over 2/3 of 12: at least 9.
         assert!(page.contains("<span class=\"present\">10</span>"), "{page}");
         assert!(page.contains("<span class=\"expected\">12</span>"));
-        assert!(page.contains("即至少 9 人"));
+        assert!(page.contains("法定人数 9 人"), "{page}");
         // Bars per candidate, the elected marked, the threshold line drawn.
-        assert!(page.contains("<span class=\"name\">王芳</span> <span class=\"won\">当选</span>"));
+        assert!(page.contains("<span class=\"name\">王芳</span><span class=\"won\">当选</span>"));
         assert!(page.contains("赞成 8 · 不赞成"));
         assert!(page.contains("<line class=\"mark\""));
         assert!(page.contains("再次投票选出 1 名"));
