@@ -125,7 +125,17 @@ pub fn board(fig: &Attendance, shown: &[Shown]) -> Markup {
                 }
             }
         }
-        @if !next.is_empty() {
+        @if !next.is_empty() && !started {
+            section.screen-agenda {
+                h2 { "议程" }
+                ol {
+                    @for k in &next {
+                        li { (k.agenda_order) ". " (k.def.title) " " (state_badge(k.state)) }
+                    }
+                }
+            }
+        }
+        @if !next.is_empty() && started {
             p.screen-next {
                 "接下来: "
                 @for (i, k) in next.iter().enumerate() {

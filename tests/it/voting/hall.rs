@@ -99,7 +99,7 @@ fn hall_phone_pages_fit_every_screen() {
             page_fits(&d, &screen, "hall-projector-signin", 1920, 1080).await?;
             let text = d.find(By::Tag("main")).await?.text().await?;
             assert!(text.contains("5 / 6") && text.contains("准备中"), "{text}");
-            let badge = d.find(By::Css(".screen-contest .badge")).await?;
+            let badge = d.find(By::Css(".screen-agenda .badge")).await?;
             assert_eq!(badge.css_value("color").await?, "rgba(17, 17, 17, 1)");
 
             // Voting: delegate 1 votes over HTTP; the projector shows the progress only.
