@@ -23,6 +23,7 @@ mod confirm_browser;
 mod confirm_close;
 mod desk_nav;
 pub mod dump;
+mod every_page;
 pub mod fixture;
 mod hall;
 mod login;
