@@ -89,13 +89,14 @@ pub fn run_server(listener: TcpListener, state: AppState) -> anyhow::Result<()> 
 }
 
 /// How often the server hands memory freed after a burst back to the system.
-const HEAP_TRIM_SECS: u64 = 5;
+const HEAP_TRIM_SECS: u64 = 1;
 
 /// glibc keeps what a burst freed (2,000 phones at once, boards rendered for the polls) in
 /// its arenas, fragmented, and returns little of it: the live heap of a soak run stayed near
 /// 40 MiB while the RSS grew by some 4 MiB a contest (issue 11, docs/performance.md).
 /// `malloc_trim(0)` releases the free pages of every arena; it runs on its own thread, off
-/// the request path, and takes a few milliseconds.
+/// the request path. Every 5 s still let the RSS climb during bursts; every second keeps it
+/// flat (docs/performance.md).
 fn spawn_heap_trimmer() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     {
