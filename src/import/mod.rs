@@ -41,4 +41,4 @@ pub use societies::parse_societies;
 pub use students::{parse_nominees, parse_roster};
 pub use table::{read_table, Row, Table};
 pub use warnings::warnings;
-pub use write::write_roster_csv;
+pub use write::{roster_row, write_roster_csv};

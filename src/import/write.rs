@@ -2,7 +2,23 @@
 //! download on the roster page).
 
 use super::columns::FileKind;
-use crate::domain::types::RosterEntry;
+use crate::domain::types::{DelegateKind, RosterEntry, Student};
+
+/// One roster row in the columns of [`FileKind::Roster`], societies joined with `;`: the CSV
+/// and the .xlsx download write the same cells, so both import back alike.
+pub fn roster_row(s: &Student, kind: DelegateKind) -> [String; 9] {
+    [
+        s.name.clone(),
+        s.student_no.clone(),
+        s.college.clone(),
+        s.grade.clone(),
+        s.gender.zh().to_string(),
+        s.union_role.clone().unwrap_or_default(),
+        s.political_status.clone().unwrap_or_default(),
+        s.societies.join(";"),
+        kind.zh().to_string(),
+    ]
+}
 
 /// A roster as CSV (`csv_out`: UTF-8 with a BOM, CRLF line ends, formula cells guarded), with
 /// the Chinese headers of [`FileKind::Roster`] (the columns [`parse_roster`](super::parse_roster)
@@ -12,19 +28,7 @@ pub fn write_roster_csv(entries: &[RosterEntry]) -> Result<Vec<u8>, csv::Error> 
     let mut out = crate::csv_out::CsvOut::new();
     out.row(FileKind::Roster.headers())?;
     for e in entries {
-        let s = &e.student;
-        let societies = s.societies.join(";");
-        out.row([
-            s.name.as_str(),
-            s.student_no.as_str(),
-            s.college.as_str(),
-            s.grade.as_str(),
-            s.gender.zh(),
-            s.union_role.as_deref().unwrap_or(""),
-            s.political_status.as_deref().unwrap_or(""),
-            societies.as_str(),
-            e.kind.zh(),
-        ])?;
+        out.row(roster_row(&e.student, e.kind))?;
     }
     out.finish()
 }

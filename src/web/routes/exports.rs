@@ -106,19 +106,9 @@ async fn roster(
     // ignores); the congress's name is printed at the top of each page instead.
     s.page_header = Some(format!("{} 代表名单", congress.name));
     for d in &delegates {
-        let st = &d.student;
-        s.row([
-            Cell::Text(d.delegate_no.to_string()),
-            Cell::from(&st.name),
-            Cell::from(&st.student_no),
-            Cell::from(&st.college),
-            Cell::from(&st.grade),
-            Cell::from(st.gender.zh()),
-            Cell::from(st.union_role.as_deref().unwrap_or("")),
-            Cell::from(st.political_status.as_deref().unwrap_or("")),
-            Cell::from(st.societies.join(";")),
-            Cell::from(d.kind.zh()),
-        ]);
+        let mut row = vec![Cell::Text(d.delegate_no.to_string())];
+        row.extend(crate::import::roster_row(&d.student, d.kind).map(Cell::from));
+        s.row(row);
     }
     respond(
         &[s],
