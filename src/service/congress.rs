@@ -1,5 +1,6 @@
 //! Creating a congress and editing its details and rule profile.
 
+use crate::domain::ids::CongressId;
 use crate::crypto::KeyStore;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::Action;
@@ -111,14 +112,14 @@ pub fn create(
 }
 
 /// Loads a congress or says it does not exist.
-pub fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
+pub fn load(conn: &mut DbConnection, id: &CongressId) -> ServiceResult<Congress> {
     congress::get(conn, id)?.ok_or_else(|| ServiceError::NotFound(format!("大会 {id} 不存在")))
 }
 
 pub fn update_details(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &CongressId,
     details: &CongressDetails,
 ) -> ServiceResult<Congress> {
     validate_details(details)?;
@@ -139,7 +140,7 @@ pub fn update_details(
             c,
             Some(id),
             "congress.edit_details",
-            Some(id),
+            Some(id.as_str()),
             audit_json(&old)?,
             audit_json(&details)?,
         )?;
@@ -150,7 +151,7 @@ pub fn update_details(
 pub fn update_settings(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &CongressId,
     settings: &RuleProfile,
 ) -> ServiceResult<Congress> {
     settings
@@ -167,7 +168,7 @@ pub fn update_settings(
             c,
             Some(id),
             "congress.edit_settings",
-            Some(id),
+            Some(id.as_str()),
             audit_json(&before.settings)?,
             audit_json(settings)?,
         )?;

@@ -27,6 +27,7 @@ pub use self::review::{
 };
 pub use self::rounds::not_held;
 pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::check_seats_of;
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind};
 use crate::domain::review::{self as review_rules, ReviewDefinition};
@@ -222,8 +223,8 @@ pub fn validate(
 /// Loads contest `contest_id` of congress `congress_id`, or says it does not exist.
 pub fn load(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     repo::get(conn, contest_id)?
         .filter(|c| c.congress_id == congress_id)
@@ -234,8 +235,8 @@ pub fn load(
 /// `ContestAction::Edit`).
 pub(crate) fn editable(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Congress, Contest)> {
     // Contest edits of one congress run one at a time (agenda positions, G2 against
     // scrutineers added concurrently); on SQLite the immediate transaction already does this.
@@ -251,7 +252,7 @@ pub(crate) fn editable(
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     kind: ContestKind,
     def: &ContestDefinition,
 ) -> ServiceResult<Contest> {
@@ -281,8 +282,8 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     def: &ContestDefinition,
 ) -> ServiceResult<Contest> {
     write_tx(conn, |c| {
@@ -294,7 +295,7 @@ pub fn update(
             c,
             Some(congress_id),
             "contest.edit",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             audit_json(&after)?,
         )?;

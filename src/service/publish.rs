@@ -5,6 +5,7 @@
 //! Nothing here is visible before a contest is final: a board could still change while paper
 //! ballots are being entered, and a published root must never change afterwards.
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::hash_from_hex;
 use crate::crypto::merkle::Hash;
 use crate::domain::contest::{Contest, ContestAction, ContestState};
@@ -54,8 +55,8 @@ pub fn parse_tracker(text: &str) -> Result<(String, Hash), String> {
 /// Contest `contest_id` of congress `congress_id`, which must be final (counted and published).
 pub fn final_contest(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
     // Not counted yet: not there to show (404), like any page that does not exist yet.
@@ -70,8 +71,8 @@ pub fn final_contest(
 /// which is never served as the board.
 pub fn board(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Contest, BuiltBoard)> {
     let contest = final_contest(conn, congress_id, contest_id)?;
     let built = results::board(conn, &contest)?;
@@ -89,8 +90,8 @@ pub fn board(
 /// The audit path of `hash` on the board of one final contest; `None` when not on it.
 pub fn proof_on(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     hash: &Hash,
 ) -> ServiceResult<Option<Found>> {
     let (contest, board) = board(conn, congress_id, contest_id)?;
@@ -106,13 +107,13 @@ pub fn proof_on(
 /// whether it is in the box of a contest not yet counted.
 pub fn find(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     hex: &str,
     hash: &Hash,
 ) -> ServiceResult<Result<Found, NotPublished>> {
     let mut pending = None;
     for contest in contests_repo::list(conn, congress_id)? {
-        if !voting::has_ballot(conn, &contest.id, hex)? {
+        if !voting::has_ballot(conn, contest.id.as_str(), hex)? {
             continue;
         }
         if contest.allows(ContestAction::Publish) {
@@ -133,14 +134,14 @@ pub fn find(
 /// contest. Refused for a contest that has not opened.
 pub fn roll(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Contest, Vec<RollLine>)> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
     contest
         .check(ContestAction::ShowRoll)
         .map_err(|r| ServiceError::NotFound(r.message))?;
-    let rows = voting::roll_rows(conn, contest_id)?;
+    let rows = voting::roll_rows(conn, contest_id.as_str())?;
     Ok((contest, rows))
 }
 

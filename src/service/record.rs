@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 
+use crate::domain::ids::CongressId;
 use crate::crypto::keys::signature_from_base64;
 use crate::crypto::{sha256_hex, SigningKey};
 use crate::domain::contest::ContestKind;
@@ -82,12 +83,12 @@ fn build(
                 contest.def.title
             )));
         }
-        let roll = roll_csv(&voting::roll_rows(conn, &contest.id)?).map_err(internal)?;
+        let roll = roll_csv(&voting::roll_rows(conn, contest.id.as_str())?).map_err(internal)?;
         let candidates = contests_repo::candidates(conn, &contest.id)?;
         let issued = contest.issued.unwrap_or(0) as u64;
         let expected = contest.expected.unwrap_or(0) as u64;
         contests.push(RecordContest {
-            id: contest.id.clone(),
+            id: contest.id.to_string(),
             kind: contest.kind.as_str().to_string(),
             title: contest.def.title.clone(),
             text: contest.def.body.clone(),
@@ -118,14 +119,14 @@ fn build(
             expected_at_opening: expected,
             quorum_met: congress.settings.quorum.met(issued, expected),
             board: BoardRef {
-                file: board_path(&contest.id),
+                file: board_path(contest.id.as_str()),
                 sha256: sha256_hex(&board.bytes),
                 merkle_root: board.merkle_root.clone(),
                 issued,
                 cast: board.cast,
-                roll_file: roll_path(&contest.id),
+                roll_file: roll_path(contest.id.as_str()),
                 roll_sha256: sha256_hex(&roll),
-                roll_count: voting::roll_count(conn, &contest.id)? as u64,
+                roll_count: voting::roll_count(conn, contest.id.as_str())? as u64,
             },
             result,
             review: match contest.kind {
@@ -151,7 +152,7 @@ fn build(
         v: VERSION,
         kind: RECORD_KIND.to_string(),
         congress: RecordCongress {
-            id: congress.id.clone(),
+            id: congress.id.to_string(),
             name: congress.name.clone(),
             school: congress.school.clone(),
             level: congress.level.as_str().to_string(),
@@ -183,7 +184,7 @@ fn build(
 /// organiser's preview before certifying; `signed_at` is the time of the preview).
 pub fn preview(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     summary: &RosterSummary,
 ) -> ServiceResult<Record> {
     let congress = super::congress::load(conn, congress_id)?;
@@ -195,7 +196,7 @@ pub fn preview(
 pub fn certify_now(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     key: &SigningKey,
 ) -> ServiceResult<Record> {
     let summary = super::roster::summary(conn, congress_id)?;
@@ -207,7 +208,7 @@ pub fn certify_now(
 pub fn certify(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     key: &SigningKey,
     summary: &RosterSummary,
 ) -> ServiceResult<Record> {
@@ -252,7 +253,7 @@ pub fn certify(
 /// The stored record as signed: (bytes, signature).
 pub fn stored(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<Option<(RecordRow, Signed)>> {
     let Some(row) = records::get(conn, congress_id)? else {
         return Ok(None);
@@ -272,15 +273,15 @@ pub use super::addenda::{add_addendum, AddendumInput};
 /// export` and `congress simulate` all call this.
 pub fn filing_packet(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     public_url: &str,
 ) -> ServiceResult<PacketContents> {
     let parts = packet_parts(conn, congress_id)?;
-    crate::packet::assemble(parts, public_url, congress_id).map_err(internal)
+    crate::packet::assemble(parts, public_url, congress_id.as_str()).map_err(internal)
 }
 
 /// What the packet holds as stored: everything but `report.html`.
-fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
+fn packet_parts(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<PacketContents> {
     let congress = super::congress::load(conn, congress_id)?;
     let (row, signed) = stored(conn, congress_id)?
         .ok_or_else(|| ServiceError::invalid("尚未签署结果报告, 没有可导出的备案材料"))?;

@@ -4,6 +4,7 @@
 //! a shortfall creates the proposed further round (再次投票 / 另行选举) as a draft contest for
 //! the organiser to open (F2, F3). When every contest is final the congress can close.
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind, RoundKind};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::state::{Action, CongressState};
@@ -63,7 +64,7 @@ pub fn turnout(contest: &Contest) -> Turnout {
 /// What the board of an opened contest states besides its ballots: ballots issued, paper
 /// ballots entered, the contest key.
 pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
-    let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
+    let bb = voting::ballot_box(conn, contest.id.as_str())?.ok_or_else(|| {
         ServiceError::internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
     })?;
     Ok(BoxFacts {
@@ -82,15 +83,15 @@ pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Bo
 /// The board of a closed or final contest, rebuilt from the ballot box (deterministic).
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let facts = box_facts(conn, contest)?;
-    let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    build_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
+    let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
+    build_board(contest.congress_id.as_str(), contest.id.as_str(), &facts, bodies).map_err(ServiceError::internal)
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
     let facts = box_facts(conn, contest)?;
-    let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    count_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
+    let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
+    count_board(contest.congress_id.as_str(), contest.id.as_str(), &facts, bodies).map_err(ServiceError::internal)
 }
 
 /// The stored result of a final contest.
@@ -120,15 +121,15 @@ pub struct Finalised {
 pub fn finalise(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     missing_paper_ok: bool,
 ) -> ServiceResult<Finalised> {
     let (contest, result) = write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;
         let contest = super::voting::contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::Count)?;
-        let entered = voting::paper_entered(c, contest_id)?;
+        let entered = voting::paper_entered(c, contest_id.as_str())?;
         if entered < contest.paper_issued as i64 && !missing_paper_ok {
             return Err(ServiceError::Invalid {
                 message: format!(
@@ -147,14 +148,14 @@ pub fn finalise(
             &built.choices,
         );
         let json = serde_json::to_string(&result).map_err(ServiceError::internal)?;
-        if !voting::set_final(c, contest_id, built.cast, &built.merkle_root, &json)? {
+        if !voting::set_final(c, contest_id.as_str(), built.cast, &built.merkle_root, &json)? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
         }
         actor.audit(
             c,
             Some(congress_id),
             "contest.finalise",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some(format!(
                 "{{\"cast\":{},\"merkle_root\":\"{}\",\"paper_missing\":{}}}",
@@ -217,7 +218,7 @@ fn propose_rounds(
             &def,
         )?;
         write_tx(conn, |c| {
-            voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
+            voting::set_round(c, child.id.as_str(), parent.id.as_str(), kind).map_err(ServiceError::from)
         })?;
         for w in contenders.iter().filter(|x| x.id.is_none()) {
             contests_service::add_write_in_person(
@@ -262,7 +263,7 @@ fn propose_rounds(
 pub fn close_congress(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;

@@ -128,7 +128,7 @@ pub fn take_papers(
 ) -> anyhow::Result<Vec<Paper>> {
     p.cards
         .par_iter()
-        .map(|card| take_in_process(issuer, key, contest, &card.delegate.id))
+        .map(|card| take_in_process(issuer, key, contest, card.delegate.id.as_str()))
         .collect()
 }
 

@@ -167,7 +167,7 @@ pub fn prepare(
     .context("主席团候选人")?;
     // Rules C5, C6: the list approved, submitted to the upper 学联 and publicly noticed, on
     // dates already past, through the services (signed steps in the packet).
-    let key = keys.load(&cid)?;
+    let key = keys.load(cid.as_str())?;
     service::approval::prior::record_past_list_steps(conn, actor, &key, &cid, &election.id)
         .context("主席团候选人名单的审批与公示")?;
     let mut motion_ids = Vec::new();
@@ -242,8 +242,8 @@ pub fn prepare(
         cards = credentials::cards(conn, &cid, None, credential_key)?;
     }
     Ok(Prepared {
-        congress_id: cid,
-        election_id: election.id,
+        congress_id: cid.into_string(),
+        election_id: election.id.into_string(),
         seats: 5,
         motion_ids,
         cards,

@@ -161,7 +161,7 @@ impl Agenda {
         }
         contests_service::add_candidates(conn, actor, cid, &contest.id, "soak.csv", &picked)?;
         Ok(Item {
-            id: contest.id,
+            id: contest.id.into_string(),
             title,
             seats: Some(seats),
             round: None,
@@ -173,7 +173,7 @@ impl Agenda {
     pub fn proposed(&mut self, rounds: &[Contest]) {
         for c in rounds.iter().rev() {
             self.queue.push_front(Item {
-                id: c.id.clone(),
+                id: c.id.to_string(),
                 title: c.def.title.clone(),
                 seats: c.def.seats,
                 round: c.round_kind,
@@ -219,7 +219,7 @@ fn motion(conn: &mut DbConnection, actor: &Actor, cid: &str, n: usize) -> anyhow
         },
     )?;
     Ok(Item {
-        id: m.id,
+        id: m.id.into_string(),
         title,
         seats: None,
         round: None,

@@ -142,7 +142,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 ContestKind::Motion,
                 &motion("评议主席团述职报告", MotionKind::WorkReport),
             )?;
-            agenda.push((k.id, None));
+            agenda.push((k.id.into_string(), None));
         } else {
             if let Some(seat) = term::presidium_of(c, &cid)?.first() {
                 let k = term::propose_removal(c, actor, &mid, &seat.member)?;
@@ -168,9 +168,9 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 service::contests::add_candidate(c, actor, &mid, &k.id, &data)?;
             }
             // Rules C5, C6: the by-election's list approved and noticed, as the congress's.
-            let key = keys.load(&mid)?;
+            let key = keys.load(mid.as_str())?;
             service::approval::prior::record_past_list_steps(c, actor, &key, &mid, &k.id)?;
-            agenda.push((k.id, Some(1)));
+            agenda.push((k.id.into_string(), Some(1)));
         }
         credentials::issue(c, actor, &mid, &st.secrets.credential)?;
         service::attendance::open_session(c, actor, &mid)?;
@@ -179,7 +179,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             credentials::login_with_token(c, &card.token).map_err(|e| anyhow!("{e}"))?;
         }
         let p = Prepared {
-            congress_id: mid.clone(),
+            congress_id: mid.to_string(),
             election_id: String::new(),
             seats: 1,
             motion_ids: Vec::new(),
@@ -199,7 +199,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 all_choices(c, &p, k, *seats, &mut rng)?
             };
             for (paper, choices) in papers.iter().zip(marked) {
-                cast_in_process(&ballot_box, &mid, k, key.public_key(), choices, paper)?;
+                cast_in_process(&ballot_box, mid.as_str(), k, key.public_key(), choices, paper)?;
             }
             voting::close(c, actor, &mid, k)?;
             let counted = results::finalise(c, actor, &mid, k, false)?;

@@ -50,7 +50,7 @@ pub fn congress_ctx(
     congress: &Congress,
 ) -> PageCtx {
     PageCtx {
-        congress: Some((congress.id.clone(), congress.name.clone(), congress.state)),
+        congress: Some((congress.id.to_string(), congress.name.clone(), congress.state)),
         fingerprint: congress.key_fingerprint.clone(),
         ..staff_ctx(state, req, staff)
     }

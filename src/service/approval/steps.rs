@@ -4,6 +4,7 @@
 use serde_json::json;
 
 use super::{audit, invalid, overview, past_date, store_step, text, StoredStep};
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::crypto::SigningKey;
 use crate::domain::approval::{needs_approval, MAX_PROFILE_CHARS, MAX_SHORT_CHARS};
 use crate::domain::calendar::{parse_dates, Calendar};
@@ -30,9 +31,9 @@ pub struct NotesInput {
 pub fn set_notes(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    candidate_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    candidate_id: &CandidateId,
     input: &NotesInput,
 ) -> ServiceResult<()> {
     let mut problems = Vec::new();
@@ -78,8 +79,8 @@ pub fn set_notes(
 
 fn contest_of(
     c: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<crate::domain::contest::Contest> {
     contests_repo::get(c, contest_id)?
         .filter(|k| k.congress_id == congress_id)
@@ -165,8 +166,8 @@ pub fn record_step(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     input: &StepInput,
 ) -> ServiceResult<StoredStep> {
     let mut p = Vec::new();
@@ -315,7 +316,7 @@ pub fn record_step(
             c,
             key,
             congress_id,
-            Some(contest_id),
+            Some(contest_id.as_str()),
             kind,
             Some(a.hash.clone()),
             data,

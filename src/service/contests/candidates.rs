@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{editable, invalid, reason, MAX_REASON_CHARS};
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::domain::candidates::{ballot_order, eligibility, Candidate};
 use crate::domain::contest::{Contest, ContestKind};
 use crate::domain::settings::RuleProfile;
@@ -157,8 +158,8 @@ fn scrutineer_conflict(c: &Candidate, who: &str, scrutineers: &[Scrutineer]) -> 
 /// The election `contest_id`, editable now, with the congress's rule profile.
 pub(super) fn editable_election(
     c: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(RuleProfile, Contest)> {
     let (congress, contest) = editable(c, congress_id, contest_id)?;
     if contest.kind != ContestKind::Election {
@@ -173,7 +174,7 @@ pub(super) fn editable_election(
 /// Computes the ballot order (C4) of the contest's candidates and stores it.
 pub(super) fn store_ballot_order(
     c: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> ServiceResult<Vec<Candidate>> {
     let list = repo::candidates(c, contest_id)?;
     let order = ballot_order(&list);
@@ -226,8 +227,8 @@ impl From<crate::import::CandidateInput> for CandidateData {
 pub fn add_candidate(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     data: &CandidateData,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
@@ -255,7 +256,7 @@ pub fn add_candidate(
             c,
             Some(congress_id),
             "contest.candidate_add",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             audit_json(&cand)?,
         )?;
@@ -275,8 +276,8 @@ struct Upload<'a> {
 pub fn add_candidates(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     file: &str,
     rows: &[CandidateData],
 ) -> ServiceResult<Vec<Candidate>> {
@@ -319,7 +320,7 @@ pub fn add_candidates(
             c,
             Some(congress_id),
             "contest.candidates_upload",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             audit_json(&record)?,
         )?;
@@ -331,9 +332,9 @@ pub fn add_candidates(
 pub fn update_candidate(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    candidate_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    candidate_id: &CandidateId,
     data: &CandidateData,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
@@ -356,7 +357,7 @@ pub fn update_candidate(
             c,
             Some(congress_id),
             "contest.candidate_edit",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             audit_json(&cand)?,
         )?;
@@ -368,9 +369,9 @@ pub fn update_candidate(
 pub fn remove_candidate(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    candidate_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    candidate_id: &CandidateId,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
         editable_election(c, congress_id, contest_id)?;
@@ -382,7 +383,7 @@ pub fn remove_candidate(
             c,
             Some(congress_id),
             "contest.candidate_remove",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             None,
         )?;

@@ -44,7 +44,7 @@ impl Titles {
     pub fn load(conn: &mut DbConnection, entries: &[AuditEntry]) -> ServiceResult<Titles> {
         let mut t = Titles::default();
         for c in congress_repo::list(conn)? {
-            t.congresses.insert(c.id, c.name);
+            t.congresses.insert(c.id.into_string(), c.name);
         }
         let ids: BTreeSet<&str> = entries
             .iter()
@@ -52,7 +52,7 @@ impl Titles {
             .collect();
         for cid in ids {
             for k in contests_repo::list(conn, cid)? {
-                t.contests.insert(k.id, k.def.title);
+                t.contests.insert(k.id.into_string(), k.def.title);
             }
             for d in roster_repo::delegates(conn, cid)? {
                 t.delegates

@@ -1,6 +1,7 @@
 //! Meetings between congresses (rules I4, I5): creating one from the frozen standing list, a
 //! 评议会's named participants, and a removal vote (罢免) naming a presidium member.
 
+use crate::domain::ids::CongressId;
 use crate::crypto::KeyStore;
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
@@ -35,7 +36,7 @@ pub struct MeetingDetails {
 pub fn create_meeting(
     conn: &mut DbConnection,
     actor: &Actor,
-    parent_id: &str,
+    parent_id: &CongressId,
     m: &MeetingDetails,
     keys: &KeyStore,
 ) -> ServiceResult<Congress> {
@@ -130,7 +131,7 @@ pub fn create_meeting(
 }
 
 /// The meeting `cid` or a refusal saying it is not one.
-fn meeting(c: &mut DbConnection, cid: &str) -> ServiceResult<term::Meeting> {
+fn meeting(c: &mut DbConnection, cid: &CongressId) -> ServiceResult<term::Meeting> {
     term::meeting(c, cid)?.ok_or_else(|| {
         ServiceError::Conflict("这不是闭会期间的会议(常代会会议或评议会)".to_string())
     })
@@ -141,7 +142,7 @@ fn meeting(c: &mut DbConnection, cid: &str) -> ServiceResult<term::Meeting> {
 pub fn add_participant(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     name: &str,
     unit: &str,
 ) -> ServiceResult<String> {
@@ -185,7 +186,7 @@ pub fn add_participant(
 pub fn set_participant_present(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     participant: &str,
     present: bool,
 ) -> ServiceResult<()> {
@@ -216,7 +217,7 @@ pub fn set_participant_present(
 pub fn propose_removal(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     member: &Member,
 ) -> ServiceResult<String> {
     let contest_id = new_id("t");

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use crate::domain::ids::CongressId;
 use crate::domain::contest::{ContestKind, ContestState};
 use crate::domain::state::CongressState;
 use crate::domain::tally::ContestDetail;
@@ -62,7 +63,7 @@ pub struct TermOverview {
 /// and the meeting).
 pub fn overview(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     today: NaiveDate,
 ) -> ServiceResult<TermOverview> {
     let here = load(conn, cid)?;
@@ -94,12 +95,12 @@ pub fn overview(
             .filter(|k| k.kind == ContestKind::Review && k.not_held_reason.is_none())
             .map(|k| ReviewAt {
                 counted: k.state == ContestState::Final,
-                contest_id: k.id,
+                contest_id: k.id.into_string(),
                 title: k.def.title,
             })
             .collect();
         at.push(MeetingAt {
-            id: m.congress.id.clone(),
+            id: m.congress.id.to_string(),
             name: m.congress.name.clone(),
             kind: m.meeting.kind,
             date,
@@ -139,7 +140,7 @@ pub fn overview(
 }
 
 /// The meetings of a congress's term, by date then creation.
-fn meetings(conn: &mut DbConnection, parent: &str) -> ServiceResult<Vec<MeetingLine>> {
+fn meetings(conn: &mut DbConnection, parent: &CongressId) -> ServiceResult<Vec<MeetingLine>> {
     let mut out = Vec::new();
     for m in term::meetings_of(conn, parent)? {
         let congress = load(conn, &m.congress_id)?;
@@ -153,7 +154,7 @@ fn meetings(conn: &mut DbConnection, parent: &str) -> ServiceResult<Vec<MeetingL
 }
 
 /// The signed record of `cid`, if certified.
-fn record(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<Record>> {
+fn record(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Option<Record>> {
     let Some(row) = records::get(conn, cid)? else {
         return Ok(None);
     };
@@ -217,7 +218,7 @@ fn changes(conn: &mut DbConnection, record: &Record, out: &mut Vec<Change>) -> S
 
 /// The presidium of the congress `cid` now (I5): elected at the congress, then removed or
 /// added at each meeting of its term whose record is signed, in meeting order.
-pub fn presidium_of(conn: &mut DbConnection, cid: &str) -> ServiceResult<Vec<Seat>> {
+pub fn presidium_of(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Vec<Seat>> {
     let mut all = Vec::new();
     if let Some(r) = record(conn, cid)? {
         changes(conn, &r, &mut all)?;

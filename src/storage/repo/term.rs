@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
+use crate::domain::ids::CongressId;
 use crate::domain::term::MeetingKind;
 use crate::storage::codes::{count, decode, to_column};
 use crate::storage::repo::new_id;
@@ -16,7 +17,7 @@ use crate::storage::{now_ms, DbConnection, StorageResult};
 /// Replaces the number of standing delegates per college.
 pub fn set_quotas(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     quotas: &BTreeMap<String, u32>,
 ) -> StorageResult<()> {
     diesel::delete(standing_quotas::table.filter(standing_quotas::congress_id.eq(cid)))
@@ -34,20 +35,20 @@ pub fn set_quotas(
 }
 
 /// The number of standing delegates per college.
-pub fn quotas(conn: &mut DbConnection, cid: &str) -> StorageResult<BTreeMap<String, u32>> {
+pub fn quotas(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<BTreeMap<String, u32>> {
     let rows: Vec<(String, i32)> = standing_quotas::table
         .filter(standing_quotas::congress_id.eq(cid))
         .select((standing_quotas::college, standing_quotas::seats))
         .load(conn)?;
     rows.into_iter()
-        .map(|(c, s)| Ok((c, count("standing_quotas", cid, "seats", s)?)))
+        .map(|(c, s)| Ok((c, count("standing_quotas", cid.as_str(), "seats", s)?)))
         .collect()
 }
 
 /// Replaces the nominated list (delegate ids of the congress).
 pub fn replace_standing(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     delegate_ids: &[String],
 ) -> StorageResult<()> {
     diesel::delete(standing_delegates::table.filter(standing_delegates::congress_id.eq(cid)))
@@ -64,7 +65,7 @@ pub fn replace_standing(
 }
 
 /// The nominated delegates' ids.
-pub fn standing_ids(conn: &mut DbConnection, cid: &str) -> StorageResult<Vec<String>> {
+pub fn standing_ids(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Vec<String>> {
     Ok(standing_delegates::table
         .filter(standing_delegates::congress_id.eq(cid))
         .select(standing_delegates::delegate_id)
@@ -79,7 +80,7 @@ pub struct Frozen {
     pub report: String,
 }
 
-pub fn freeze(conn: &mut DbConnection, cid: &str, by: &str, report: &str) -> StorageResult<()> {
+pub fn freeze(conn: &mut DbConnection, cid: &CongressId, by: &str, report: &str) -> StorageResult<()> {
     diesel::insert_into(standing_lists::table)
         .values((
             standing_lists::congress_id.eq(cid),
@@ -91,7 +92,7 @@ pub fn freeze(conn: &mut DbConnection, cid: &str, by: &str, report: &str) -> Sto
     Ok(())
 }
 
-pub fn frozen(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Frozen>> {
+pub fn frozen(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Option<Frozen>> {
     let row: Option<(i64, String, String)> = standing_lists::table
         .filter(standing_lists::congress_id.eq(cid))
         .select((
@@ -107,8 +108,8 @@ pub fn frozen(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Frozen
 /// A meeting: its own congress row in the term of `parent_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
-    pub congress_id: String,
-    pub parent_id: String,
+    pub congress_id: CongressId,
+    pub parent_id: CongressId,
     pub kind: MeetingKind,
     pub created_at: i64,
 }
@@ -118,16 +119,16 @@ type MeetingRow = (String, String, String, i64);
 fn meeting_of(r: MeetingRow) -> StorageResult<Meeting> {
     Ok(Meeting {
         kind: decode("meetings", &r.0, "kind", &r.2)?,
-        congress_id: r.0,
-        parent_id: r.1,
+        congress_id: r.0.into(),
+        parent_id: r.1.into(),
         created_at: r.3,
     })
 }
 
 pub fn insert_meeting(
     conn: &mut DbConnection,
-    mid: &str,
-    parent: &str,
+    mid: &CongressId,
+    parent: &CongressId,
     kind: MeetingKind,
 ) -> StorageResult<()> {
     diesel::insert_into(meetings::table)
@@ -142,7 +143,7 @@ pub fn insert_meeting(
 }
 
 /// The meeting whose congress row is `cid`, if it is one.
-pub fn meeting(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Meeting>> {
+pub fn meeting(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Option<Meeting>> {
     meetings::table
         .filter(meetings::congress_id.eq(cid))
         .select((
@@ -158,7 +159,7 @@ pub fn meeting(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Meeti
 }
 
 /// The meetings of a congress's term, in order of creation.
-pub fn meetings_of(conn: &mut DbConnection, parent: &str) -> StorageResult<Vec<Meeting>> {
+pub fn meetings_of(conn: &mut DbConnection, parent: &CongressId) -> StorageResult<Vec<Meeting>> {
     meetings::table
         .filter(meetings::parent_id.eq(parent))
         .order((meetings::created_at, meetings::congress_id))
@@ -185,7 +186,7 @@ pub struct Participant {
 
 pub fn add_participant(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     name: &str,
     unit: &str,
 ) -> StorageResult<String> {
@@ -207,7 +208,7 @@ pub fn add_participant(
     Ok(id)
 }
 
-pub fn participants(conn: &mut DbConnection, cid: &str) -> StorageResult<Vec<Participant>> {
+pub fn participants(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Vec<Participant>> {
     let rows: Vec<(String, String, String, bool)> = meeting_participants::table
         .filter(meeting_participants::congress_id.eq(cid))
         .order(meeting_participants::position)
@@ -232,7 +233,7 @@ pub fn participants(conn: &mut DbConnection, cid: &str) -> StorageResult<Vec<Par
 /// Marks a participant present or not; `false` when no such participant of `cid`.
 pub fn set_participant_present(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     id: &str,
     present: bool,
 ) -> StorageResult<bool> {

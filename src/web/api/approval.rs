@@ -112,7 +112,7 @@ fn state_json(enforced: bool, o: &Overview) -> ApprovalJson {
             .contests
             .iter()
             .map(|a| ListJson {
-                contest: a.contest.id.clone(),
+                contest: a.contest.id.to_string(),
                 title: a.contest.def.title.clone(),
                 state: a.contest.state.as_str().to_string(),
                 candidates_sha256: a.hash.clone(),
@@ -182,10 +182,10 @@ async fn signed(
         + 'static,
 ) -> ApiResult<HttpResponse> {
     let c = load(state, u, cid, Need::Own).await?;
-    let key = state.signing_key(&c.id)?;
+    let key = state.signing_key(c.id.as_str())?;
     let actor = api_actor(u, req);
     let s = state
-        .run(move |conn| Ok(f(conn, &actor, &key, &c.id)?))
+        .run(move |conn| Ok(f(conn, &actor, &key, c.id.as_str())?))
         .await?;
     Ok(HttpResponse::Created().json(StepJson::from(&s)))
 }

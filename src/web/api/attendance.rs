@@ -170,7 +170,7 @@ pub async fn absence(
             )?)
         })
         .await?;
-    change(&state, c.id, d, changed).await
+    change(&state, c.id.into_string(), d, changed).await
 }
 
 /// A staff check-in or check-out.
@@ -213,7 +213,7 @@ pub async fn check(
             )?)
         })
         .await?;
-    change(&state, c.id, d, changed).await
+    change(&state, c.id.into_string(), d, changed).await
 }
 
 /// "宣布开会": the session starts (owner, once the cards are issued); delegates' first login

@@ -129,7 +129,7 @@ pub async fn list(
     let (total, entries) = state
         .run(move |conn| {
             let q = Query {
-                scope: Scope::Congress(&c.id),
+                scope: Scope::Congress(c.id.as_str()),
                 action_prefix: p.action.as_deref().filter(|s| !s.is_empty()),
                 actor: p.actor.as_deref().filter(|s| !s.is_empty()),
             };

@@ -77,7 +77,7 @@ pub async fn proof(
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(ProofJson {
             congress: cid,
-            contest: found.contest.id,
+            contest: found.contest.id.into_string(),
             ballot_hash: hex,
             index: found.proof.index,
             tree_size: found.proof.tree_size,

@@ -72,7 +72,7 @@ pub struct CongressJson {
 impl From<&Congress> for CongressJson {
     fn from(c: &Congress) -> Self {
         CongressJson {
-            id: c.id.clone(),
+            id: c.id.to_string(),
             name: c.name.clone(),
             school: c.school.clone(),
             level: c.level.as_str().to_string(),

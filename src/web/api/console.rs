@@ -52,16 +52,16 @@ fn figures(
     proposed: Vec<String>,
 ) -> WebResult<VotingJson> {
     Ok(VotingJson {
-        id: contest.id.clone(),
+        id: contest.id.to_string(),
         title: contest.def.title.clone(),
         state: contest.state.as_str().to_string(),
         state_zh: contest.state.zh().to_string(),
         issued: contest.issued,
         expected: contest.expected,
-        cast: voting_repo::ballot_count(conn, &contest.id)?,
-        roll: voting_repo::roll_count(conn, &contest.id)?,
+        cast: voting_repo::ballot_count(conn, contest.id.as_str())?,
+        roll: voting_repo::roll_count(conn, contest.id.as_str())?,
         paper_issued: contest.paper_issued,
-        paper_entered: voting_repo::paper_entered(conn, &contest.id)?,
+        paper_entered: voting_repo::paper_entered(conn, contest.id.as_str())?,
         result: contest
             .result
             .as_deref()

@@ -65,7 +65,7 @@ pub async fn create(
     let contest = state
         .run(move |c| Ok(svc::create(c, &actor, &cid, kind, &def)?))
         .await?;
-    let out = contest_out(&state, congress, contest.id).await?;
+    let out = contest_out(&state, congress, contest.id.into_string()).await?;
     Ok(HttpResponse::Created().json(out))
 }
 

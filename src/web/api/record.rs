@@ -89,7 +89,7 @@ pub async fn get(
     cid: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Read).await?;
-    let out = state.run(move |c| record_json(c, &congress.id)).await?;
+    let out = state.run(move |c| record_json(c, congress.id.as_str())).await?;
     Ok(HttpResponse::Ok().json(out))
 }
 
@@ -130,8 +130,8 @@ pub async fn certify(
     cid: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
-    state.certify(&congress.id, api_actor(&u, &req)).await?;
-    let out = state.run(move |c| record_json(c, &congress.id)).await?;
+    state.certify(congress.id.as_str(), api_actor(&u, &req)).await?;
+    let out = state.run(move |c| record_json(c, congress.id.as_str())).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -152,7 +152,7 @@ pub async fn add_addendum(
     body: web::Json<AddendumBody>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
-    let key = state.signing_key(&congress.id)?;
+    let key = state.signing_key(congress.id.as_str())?;
     let actor = api_actor(&u, &req);
     let b = body.into_inner();
     let input = AddendumInput {

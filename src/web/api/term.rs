@@ -76,7 +76,7 @@ pub struct TermJson {
 
 fn meeting_json(m: &term::MeetingLine) -> MeetingJson {
     MeetingJson {
-        id: m.congress.id.clone(),
+        id: m.congress.id.to_string(),
         kind: m.meeting.kind.as_str().to_string(),
         name: m.congress.name.clone(),
         date: m.congress.date.clone(),
@@ -95,7 +95,7 @@ fn term_json(o: &TermOverview) -> ApiResult<TermJson> {
         .collect();
     let p = &o.congress.settings;
     Ok(TermJson {
-        congress: o.congress.id.clone(),
+        congress: o.congress.id.to_string(),
         meeting: o.meeting.as_ref().map(meeting_json),
         term_years: p.term_years,
         semester_starts: p.semester_starts.map(|m| m.to_string()),
@@ -135,7 +135,7 @@ where
     let a = api_actor(u, req);
     let o = state
         .run(move |conn| {
-            let id = act(conn, &a, &c.id)?;
+            let id = act(conn, &a, c.id.as_str())?;
             Ok(term::overview(conn, &id, term::today_cst())?)
         })
         .await?;

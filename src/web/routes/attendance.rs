@@ -122,7 +122,7 @@ async fn show(
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let filter =
         DelegateFilter::parse(&query.raw(), ListKind::Attendance).map_err(WebError::BadRequest)?;
-    let (fig, delegates) = roll_call(&state, &congress.id).await?;
+    let (fig, delegates) = roll_call(&state, congress.id.as_str()).await?;
     let colleges = attendance::by_college(delegates.iter().map(|(d, _)| d), &congress.settings);
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let id = &congress.id;
@@ -237,7 +237,7 @@ async fn download(
     path: web::Path<String>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    let (_, delegates) = roll_call(&state, &congress.id).await?;
+    let (_, delegates) = roll_call(&state, congress.id.as_str()).await?;
     let mut w = CsvOut::new();
     let header = [
         "代表编号",
@@ -379,7 +379,7 @@ async fn open_session(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&congress.id, "session-open", None)));
+        return Ok(ask(&confirm_href(congress.id.as_str(), "session-open", None)));
     }
     let actor = actor(&staff, &req);
     let cid = congress.id.clone();

@@ -161,7 +161,7 @@ async fn congress_audit(
     filter: web::Query<Filter>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    let p = fetch(&state, &filter, OwnedScope::Congress(congress.id.clone())).await?;
+    let p = fetch(&state, &filter, OwnedScope::Congress(congress.id.to_string())).await?;
     let base = format!("/c/{}/audit", congress.id);
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let body = html! {
@@ -231,7 +231,7 @@ async fn congress_csv(
     let cid = congress.id.clone();
     let entries = state
         .run(move |c| {
-            let entries = audit::list(c, Some(&cid))?;
+            let entries = audit::list(c, Some(cid.as_str()))?;
             Ok(ledger::read(c, entries)?)
         })
         .await?;

@@ -375,7 +375,7 @@ async fn key_pem(
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;
     let key = state
-        .contest_public_key(&paper.contest.id)
+        .contest_public_key(paper.contest.id.as_str())
         .await?
         .ok_or_else(|| WebError::NotFound("本项尚未开始投票, 还没有选票签发公钥".to_string()))?;
     Ok(HttpResponse::Ok()

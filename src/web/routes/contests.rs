@@ -110,9 +110,9 @@ async fn agenda(
                             td { (readiness_badge(v)) }
                             @if refusal.is_none() {
                                 td { @if !c.state.has_opened() {
-                                    (move_button(&base, &c.id, "up", "上移", i == 0, staff.csrf()))
+                                    (move_button(&base, c.id.as_str(), "up", "上移", i == 0, staff.csrf()))
                                     " "
-                                    (move_button(&base, &c.id, "down", "下移", i + 1 == agenda.len(), staff.csrf()))
+                                    (move_button(&base, c.id.as_str(), "down", "下移", i + 1 == agenda.len(), staff.csrf()))
                                 } }
                             }
                         }

@@ -70,7 +70,7 @@ pub fn section(
         @if contest.allows(ContestAction::Count) {
             h2 { "计票" }
             @if owner {
-                form.stack method="post" action={(voting_url(cid, kid)) "/finalise"} {
+                form.stack method="post" action={(voting_url(cid, kid.as_str())) "/finalise"} {
                     (csrf_field(csrf))
                     @if pending_paper > 0 {
                         p.error { "还有 " (pending_paper) " 张纸质选票未录入。请先录入收回的纸质选票; 确有选票未收回时, 勾选下面的确认后计票。" }
@@ -99,7 +99,7 @@ pub fn section(
                 ul {
                     @for k in rounds {
                         li {
-                            a href={(voting_url(cid, &k.id))} { (k.def.title) } " " (state_badge(k.state))
+                            a href={(voting_url(cid, k.id.as_str()))} { (k.def.title) } " " (state_badge(k.state))
                             " · " a href={"/c/" (cid) "/contests/" (k.id)} { "候选人与设置" }
                         }
                     }

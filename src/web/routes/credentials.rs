@@ -107,7 +107,7 @@ async fn issue(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&congress.id, "credentials-issue", None)));
+        return Ok(ask(&confirm_href(congress.id.as_str(), "credentials-issue", None)));
     }
     let actor = actor(&staff, &req);
     let key = state.credential_key.clone();

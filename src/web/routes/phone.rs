@@ -68,7 +68,7 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
     for (contest, standing) in listed {
         let key = if contest.allows(ContestAction::Vote) {
             state
-                .contest_public_key(&contest.id)
+                .contest_public_key(contest.id.as_str())
                 .await?
                 .map(|k| (k.modulus_hex(), k.exponent()))
         } else {
@@ -165,9 +165,9 @@ async fn take_paper(
     if !contest.state.has_opened() {
         return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
     }
-    let key = state.contest_key(&cid, &contest_id)?;
+    let key = state.contest_key(cid.as_str(), &contest_id)?;
     let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
-    let signed = web::block(move || papers::sign(&key, &kid, &did, &blinded)).await?;
+    let signed = web::block(move || papers::sign(&key, &kid, did.as_str(), &blinded)).await?;
     let issue = match signed {
         Ok(i) => i,
         Err(e) => return Ok(answer(400, None, Some(e.to_string()))),

@@ -82,8 +82,8 @@ pub async fn signed_receipt(
         .await?;
     let (congress_id, name) =
         found.ok_or_else(|| WebError::NotFound("没有这张选票的回执".to_string()))?;
-    let key = state.signing_key(&congress_id)?;
-    let r = sign_receipt(&key, &congress_id, contest_id, hash).map_err(WebError::internal)?;
+    let key = state.signing_key(congress_id.as_str())?;
+    let r = sign_receipt(&key, congress_id.as_str(), contest_id, hash).map_err(WebError::internal)?;
     Ok((r.to_json_string(), name))
 }
 

@@ -286,7 +286,7 @@ async fn certify(
     if !confirmed(&req, &body) {
         return Ok(ask(&confirm_href(&cid, "record-certify", None)));
     }
-    let record = state.certify(&congress.id, actor(&staff, &req)).await?;
+    let record = state.certify(congress.id.as_str(), actor(&staff, &req)).await?;
     Ok(redirect_with(
         &state,
         &back(&cid),

@@ -96,7 +96,7 @@ pub(crate) async fn refused(
         other => return Err(other.into()),
     };
     // The congress as it is now (a refusal may come from a state changed meanwhile).
-    let congress = load_congress(state, staff, &congress.id, Need::Read).await?;
+    let congress = load_congress(state, staff, congress.id.as_str(), Need::Read).await?;
     render(
         state,
         req,
@@ -139,7 +139,7 @@ async fn generate(
             .run(move |c| Ok(previews::stored_rows(c, &id, "roster")?))
             .await?;
         if stored > 0 {
-            return Ok(ask(&confirm_href(&congress.id, "roster-generate", None)));
+            return Ok(ask(&confirm_href(congress.id.as_str(), "roster-generate", None)));
         }
     }
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());

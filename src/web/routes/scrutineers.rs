@@ -94,7 +94,7 @@ async fn render(
             "总监票人只能有一名; 同一人(同一学号)只能担任一项职务; "
             strong { "候选人不得担任监票人员" } ", 本大会任何一项选举的候选人都不能添加。"
         }
-        (table(&congress.id, staff.csrf(), &list, editable))
+        (table(congress.id.as_str(), staff.csrf(), &list, editable))
         @if editable {
             h2 { "添加监票人员" }
             @if !errors.is_empty() {

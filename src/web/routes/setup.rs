@@ -58,9 +58,9 @@ fn render(
             "大会状态: " span.badge { (congress.state.zh()) } " · 监票、计票人员在 "
             a href={"/c/" (congress.id) "/scrutineers"} { "监票人员" } " 页面设置。"
         }
-        (view::details_section(&congress.id, staff.csrf(), &dform, details_edit.is_ok(),
+        (view::details_section(congress.id.as_str(), staff.csrf(), &dform, details_edit.is_ok(),
             details_edit.as_ref().err().map(String::as_str), &derrs))
-        (view::settings_section(&congress.id, staff.csrf(), &congress.settings, &sform,
+        (view::settings_section(congress.id.as_str(), staff.csrf(), &congress.settings, &sform,
             settings_edit.is_ok(), settings_edit.as_ref().err().map(String::as_str), &serrs))
     };
     let mut resp = page(state, &ctx, "大会设置", body);

@@ -69,7 +69,7 @@ async fn quotas(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         "已保存各学院的常任代表名额。",
     ))
@@ -117,7 +117,7 @@ async fn nominate(
     };
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         report.valid,
         message,
     ))
@@ -134,7 +134,7 @@ async fn freeze(
     let r = state.run(move |c| Ok(term::freeze(c, &a, &cid)?)).await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         format!("常任代表名单已冻结({}名)。", r.total),
     ))
@@ -178,7 +178,7 @@ async fn create_meeting(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&m.id),
+        &back(m.id.as_str()),
         true,
         format!(
             "已创建{}“{}”: 代表名单为冻结的常任代表名单。",
@@ -250,7 +250,7 @@ async fn add_participant(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         format!("已添加列席人员“{}”。", name.trim()),
     ))
@@ -278,7 +278,7 @@ async fn participant_present(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         if present {
             "已签到。"

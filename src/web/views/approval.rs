@@ -222,8 +222,8 @@ pub fn organiser_page(congress: &Congress, o: &Overview, csrf: &str) -> Markup {
         }
         p { "公示页面 (无需登录): " a href={"/b/" (cid) "/notice"} { "/b/" (cid) "/notice" } }
         @if o.contests.is_empty() { p.muted { "本大会还没有主席团选举事项。" } }
-        @for a in &o.contests { (contest_section(cid, csrf, a, o)) }
-        (applications(cid, csrf, o, congress))
+        @for a in &o.contests { (contest_section(cid.as_str(), csrf, a, o)) }
+        (applications(cid.as_str(), csrf, o, congress))
         p.muted { "今天 (北京时间): " (zh_date(today_cst())) }
     }
 }

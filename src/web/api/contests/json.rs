@@ -166,7 +166,7 @@ pub struct ContestJson {
 pub fn contest_json(v: &ContestView, profile: &RuleProfile) -> ContestJson {
     let c = &v.contest;
     ContestJson {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         kind: c.kind.as_str().to_string(),
         motion_kind: c.def.motion_kind.map(|m| m.as_str().to_string()),
         title: c.def.title.clone(),
