@@ -7,6 +7,7 @@
 //! - one already held: every delegate voted (seeded), results counted, record certified, so
 //!   the public board, the results, the projector view and the filing packet can be seen.
 
+use crate::domain::ids::CongressId;
 use crate::config::Config;
 use crate::crypto::token::new_password;
 use crate::crypto::KeyStore;
@@ -38,7 +39,7 @@ pub const SAMPLE_FILES: Files<'static> = Files {
 fn name_demo_scrutineer(
     conn: &mut crate::storage::DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> anyhow::Result<()> {
     service::scrutineers::add(
         conn,
@@ -109,6 +110,6 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
                 password: scrutineer_pw,
             },
         ],
-        setup.congress_id,
+        setup.congress_id.into_string(),
     ))
 }

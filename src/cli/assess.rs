@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
+use crate::domain::ids::CongressId;
 use crate::config::Config;
 use crate::registry::assessment::self_assessment;
 use crate::registry::indicators::Outcome;
@@ -16,7 +17,7 @@ use crate::storage::{Db, OpenMode};
 pub struct AssessArgs {
     /// The congress's id (as in its web address /c/<id>).
     #[arg(long = "congress", value_name = "ID")]
-    pub congress: String,
+    pub congress: CongressId,
     #[arg(long)]
     pub json: bool,
 }

@@ -77,14 +77,14 @@ pub fn create(
             details,
         })?;
     let details = trimmed(details);
-    let id = new_id("c");
+    let id = CongressId::from(new_id("c"));
     std::fs::create_dir_all(&keys.dir).map_err(|e| {
         ServiceError::internal(context(
             format!("无法创建密钥目录 {}", keys.dir.display()),
             e,
         ))
     })?;
-    let key = keys.create(&id).map_err(ServiceError::internal)?;
+    let key = keys.create(id.as_str()).map_err(ServiceError::internal)?;
     let public = key.public_key();
     let result = write_tx(conn, |c| {
         congress::create(c, &id, &details, owner_id, settings)?;
@@ -93,7 +93,7 @@ pub fn create(
             c,
             Some(&id),
             "congress.create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             audit_json(&details)?,
         )?;
@@ -101,7 +101,7 @@ pub fn create(
     });
     if result.is_err() {
         // Nothing refers to the new key: remove it rather than leave an orphan.
-        for p in [keys.key_path(&id), keys.pub_path(&id)]
+        for p in [keys.key_path(id.as_str()), keys.pub_path(id.as_str())]
             .into_iter()
             .flatten()
         {

@@ -227,7 +227,7 @@ pub fn load(
     contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     repo::get(conn, contest_id)?
-        .filter(|c| c.congress_id == congress_id)
+        .filter(|c| &c.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
@@ -256,7 +256,7 @@ pub fn create(
     kind: ContestKind,
     def: &ContestDefinition,
 ) -> ServiceResult<Contest> {
-    let id = new_id("t");
+    let id = ContestId::from(new_id("t"));
     write_tx(conn, |c| {
         scrutineers::lock_congress(c, congress_id)?;
         let congress = congress::load(c, congress_id)?;
@@ -270,7 +270,7 @@ pub fn create(
             c,
             Some(congress_id),
             "contest.create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             audit_json(&contest)?,
         )?;

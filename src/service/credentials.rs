@@ -42,7 +42,7 @@ pub struct Card {
 
 fn secrets(key: &[u8], congress_id: &CongressId, delegate_id: &DelegateId, issued_at: i64) -> (String, String) {
     let at = issued_at.to_string();
-    let parts = [congress_id, delegate_id, at.as_str()];
+    let parts = [congress_id.as_str(), delegate_id.as_str(), at.as_str()];
     (derive_token(key, &parts), derive_code(key, &parts))
 }
 
@@ -56,7 +56,7 @@ pub fn code_hash(code: &str) -> String {
     sha256_hex(normalise_manual_code(code).as_bytes())
 }
 
-fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
+fn load(conn: &mut DbConnection, id: &CongressId) -> ServiceResult<Congress> {
     congress_repo::get(conn, id)?.ok_or_else(|| ServiceError::NotFound(format!("大会 {id} 不存在")))
 }
 
@@ -69,7 +69,7 @@ pub fn issue(
     key: &[u8],
 ) -> ServiceResult<usize> {
     write_tx(conn, |c| {
-        let congress = load(c, congress_id.as_str())?;
+        let congress = load(c, &congress_id)?;
         Action::IssueCredentials.check(congress.state)?;
         let delegates = roster_repo::delegates(c, congress_id)?;
         if delegates.is_empty() {
@@ -162,7 +162,7 @@ pub fn print(
         // (a reissued card is a new card).
         let events = card_events::of_congress(c, congress_id)?;
         let printed_before = |did: &DelegateId| {
-            let mine = events.iter().filter(|e| e.delegate_id == did);
+            let mine = events.iter().filter(|e| *did == e.delegate_id);
             let since = mine
                 .clone()
                 .filter(|e| e.kind == EventKind::Reissue)
@@ -247,7 +247,7 @@ pub fn reissue(
     key: &[u8],
 ) -> ServiceResult<Card> {
     write_tx(conn, |c| {
-        let congress = load(c, congress_id.as_str())?;
+        let congress = load(c, &congress_id)?;
         Action::ReissueCredential.check(congress.state)?;
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
@@ -331,7 +331,7 @@ fn login(
 ) -> Result<Login, LoginError> {
     write_tx(conn, |c| {
         let d = found(c)?.ok_or(LoginError::Unknown)?;
-        let congress = load(c, d.congress_id.as_str())?;
+        let congress = load(c, &d.congress_id)?;
         match congress.state {
             CongressState::CredentialsIssued | CongressState::InSession => {}
             CongressState::Closed | CongressState::Certified | CongressState::Filed => {

@@ -168,7 +168,7 @@ pub fn find(
     id: &str,
 ) -> ServiceResult<PendingUpload> {
     let p = repo::get(conn, id)?
-        .filter(|p| p.congress_id == cid && p.kind == kind)
+        .filter(|p| *cid == p.congress_id && p.kind == kind)
         .ok_or_else(used)?;
     if p.username != actor.username {
         return Err(ServiceError::Conflict(

@@ -82,7 +82,7 @@ pub struct ContestPreview {
 
 pub fn contest(conn: &mut DbConnection, cid: &CongressId, kid: &ContestId) -> ServiceResult<ContestPreview> {
     let contest = contests_repo::get(conn, kid)?
-        .filter(|c| c.congress_id == cid)
+        .filter(|c| &c.congress_id == cid)
         .ok_or_else(|| ServiceError::NotFound("本大会没有这个选举或表决事项".to_string()))?;
     let issued = voting_repo::roll_count(conn, kid.as_str())?;
     let cast = voting_repo::ballot_count(conn, kid.as_str())?;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 
-use crate::domain::ids::CongressId;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::keys::signature_from_base64;
 use crate::crypto::{sha256_hex, SigningKey};
 use crate::domain::contest::ContestKind;
@@ -64,7 +64,7 @@ fn build(
         }
         let rounds_not_held = all
             .iter()
-            .filter(|k| k.parent_id.as_deref() == Some(contest.id.as_str()))
+            .filter(|k| k.parent_id.as_ref() == Some(&contest.id))
             .filter_map(|k| {
                 Some(RoundNotHeld {
                     round_kind: k.round_kind?.as_str().to_string(),
@@ -95,7 +95,7 @@ fn build(
             agenda_order: contest.agenda_order,
             motion_kind: contest.def.motion_kind.map(|m| m.as_str().to_string()),
             round_kind: contest.round_kind.map(|r| r.as_str().to_string()),
-            parent: contest.parent_id.clone(),
+            parent: contest.parent_id.clone().map(ContestId::into_string),
             seats: contest.def.seats,
             allow_write_in: contest.def.allow_write_in,
             candidates: candidates
@@ -290,7 +290,7 @@ fn packet_parts(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceRes
     let mut rolls = BTreeMap::new();
     let mut contest_keys = BTreeMap::new();
     for rc in &record.contests {
-        let contest = super::voting::contest(conn, congress_id, &rc.id)?;
+        let contest = super::voting::contest(conn, congress_id, &ContestId::from(&rc.id))?;
         if let Some(bb) = voting::ballot_box(conn, &rc.id)? {
             contest_keys.insert(rc.id.clone(), bb.public_key_pem);
         }

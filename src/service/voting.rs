@@ -50,7 +50,7 @@ pub fn contest(
     contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     contests_repo::get(conn, contest_id)?
-        .filter(|c| c.congress_id == congress_id)
+        .filter(|c| &c.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 

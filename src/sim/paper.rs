@@ -8,6 +8,7 @@
 use anyhow::anyhow;
 use base64::Engine;
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::blind::{self, Blinding, ContestKey, ContestPublicKey};
 use crate::domain::ballot::Choices;
 use crate::service::ballot_box::{Accepted, BallotBox};
@@ -87,8 +88,8 @@ pub fn take_in_process(
 /// stored by the ballot box (blocking).
 pub fn cast_in_process(
     ballot_box: &BallotBox,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     pk: &ContestPublicKey,
     choices: Choices,
     paper: &Paper,

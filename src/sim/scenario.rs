@@ -5,6 +5,7 @@
 
 use anyhow::{anyhow, Context};
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::KeyStore;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::{RuleProfile, Threshold};
@@ -40,11 +41,11 @@ pub enum Stage {
 /// A prepared congress.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub congress_id: String,
-    pub election_id: String,
+    pub congress_id: CongressId,
+    pub election_id: ContestId,
     pub seats: u32,
     /// 工作报告 and 章程修正案.
-    pub motion_ids: Vec<String>,
+    pub motion_ids: Vec<ContestId>,
     /// The delegates' cards (only at `Stage::InSession`).
     pub cards: Vec<Card>,
 }
@@ -242,8 +243,8 @@ pub fn prepare(
         cards = credentials::cards(conn, &cid, None, credential_key)?;
     }
     Ok(Prepared {
-        congress_id: cid.into_string(),
-        election_id: election.id.into_string(),
+        congress_id: cid,
+        election_id: election.id,
         seats: 5,
         motion_ids,
         cards,

@@ -12,6 +12,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::client::{choices, choices_json, BallotForm};
 use super::scenario::Prepared;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::Threshold;
 use crate::service::contests::{self as contests_service, CandidateData};
@@ -32,7 +33,7 @@ pub enum Marking {
 /// One contest to hold.
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub id: String,
+    pub id: ContestId,
     pub title: String,
     /// Seats (None for a motion).
     pub seats: Option<u32>,
@@ -109,7 +110,7 @@ impl Agenda {
         &mut self,
         conn: &mut DbConnection,
         actor: &Actor,
-        cid: &str,
+        cid: &CongressId,
     ) -> anyhow::Result<Item> {
         if let Some(item) = self.queue.pop_front() {
             return Ok(item);
@@ -130,7 +131,7 @@ impl Agenda {
         &self,
         conn: &mut DbConnection,
         actor: &Actor,
-        cid: &str,
+        cid: &CongressId,
         n: usize,
         seats: u32,
         among: usize,
@@ -161,7 +162,7 @@ impl Agenda {
         }
         contests_service::add_candidates(conn, actor, cid, &contest.id, "soak.csv", &picked)?;
         Ok(Item {
-            id: contest.id.into_string(),
+            id: contest.id,
             title,
             seats: Some(seats),
             round: None,
@@ -173,7 +174,7 @@ impl Agenda {
     pub fn proposed(&mut self, rounds: &[Contest]) {
         for c in rounds.iter().rev() {
             self.queue.push_front(Item {
-                id: c.id.to_string(),
+                id: c.id.clone(),
                 title: c.def.title.clone(),
                 seats: c.def.seats,
                 round: c.round_kind,
@@ -188,7 +189,7 @@ impl Agenda {
         self,
         conn: &mut DbConnection,
         actor: &Actor,
-        cid: &str,
+        cid: &CongressId,
     ) -> anyhow::Result<usize> {
         let mut n = 0;
         for item in self.queue.iter().filter(|i| i.round.is_some()) {
@@ -199,7 +200,7 @@ impl Agenda {
     }
 }
 
-fn motion(conn: &mut DbConnection, actor: &Actor, cid: &str, n: usize) -> anyhow::Result<Item> {
+fn motion(conn: &mut DbConnection, actor: &Actor, cid: &CongressId, n: usize) -> anyhow::Result<Item> {
     let title = format!("审议提案 {n}");
     let m = contests_service::create(
         conn,
@@ -219,7 +220,7 @@ fn motion(conn: &mut DbConnection, actor: &Actor, cid: &str, n: usize) -> anyhow
         },
     )?;
     Ok(Item {
-        id: m.id.into_string(),
+        id: m.id,
         title,
         seats: None,
         round: None,

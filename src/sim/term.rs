@@ -14,6 +14,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
+use crate::domain::ids::ContestId;
 use crate::domain::ballot::{Choices, Mark};
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use crate::domain::settings::Threshold;
@@ -132,8 +133,8 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 username: None,
             },
         )?;
-        let mut agenda: Vec<(String, Option<u32>)> = Vec::new();
-        let mut removal: Option<String> = None;
+        let mut agenda: Vec<(ContestId, Option<u32>)> = Vec::new();
+        let mut removal: Option<ContestId> = None;
         if kind == MeetingKind::Review {
             let k = service::contests::create(
                 c,
@@ -142,7 +143,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 ContestKind::Motion,
                 &motion("评议主席团述职报告", MotionKind::WorkReport),
             )?;
-            agenda.push((k.id.into_string(), None));
+            agenda.push((k.id, None));
         } else {
             if let Some(seat) = term::presidium_of(c, &cid)?.first() {
                 let k = term::propose_removal(c, actor, &mid, &seat.member)?;
@@ -170,7 +171,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             // Rules C5, C6: the by-election's list approved and noticed, as the congress's.
             let key = keys.load(mid.as_str())?;
             service::approval::prior::record_past_list_steps(c, actor, &key, &mid, &k.id)?;
-            agenda.push((k.id.into_string(), Some(1)));
+            agenda.push((k.id, Some(1)));
         }
         credentials::issue(c, actor, &mid, &st.secrets.credential)?;
         service::attendance::open_session(c, actor, &mid)?;
@@ -179,8 +180,8 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             credentials::login_with_token(c, &card.token).map_err(|e| anyhow!("{e}"))?;
         }
         let p = Prepared {
-            congress_id: mid.to_string(),
-            election_id: String::new(),
+            congress_id: mid.clone(),
+            election_id: ContestId::default(),
             seats: 1,
             motion_ids: Vec::new(),
             cards,
@@ -191,15 +192,15 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
         for (k, seats) in &agenda {
             voting::open(c, actor, keys, &mid, k)?;
             let key = voting::contest_key(keys, &mid, k, false)?;
-            let papers = take_papers(&issuer, &key, &p, k)?;
-            let removal = removal.as_deref() == Some(k.as_str());
+            let papers = take_papers(&issuer, &key, &p, k.as_str())?;
+            let removal = removal.as_ref() == Some(k);
             let marked = if removal {
                 vec![Choices::Motion { vote: Mark::For }; papers.len()]
             } else {
                 all_choices(c, &p, k, *seats, &mut rng)?
             };
             for (paper, choices) in papers.iter().zip(marked) {
-                cast_in_process(&ballot_box, mid.as_str(), k, key.public_key(), choices, paper)?;
+                cast_in_process(&ballot_box, &mid, k, key.public_key(), choices, paper)?;
             }
             voting::close(c, actor, &mid, k)?;
             let counted = results::finalise(c, actor, &mid, k, false)?;

@@ -27,6 +27,7 @@ use actix_web::{middleware, web, App, HttpServer};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::config::Config;
 use crate::crypto::blind::{ContestKey, ContestPublicKey};
 use crate::crypto::{KeyStore, SigningKey};
@@ -155,11 +156,11 @@ impl AppState {
     /// now (`service::record::certify_now`): the record page and the API.
     pub async fn certify(
         &self,
-        congress_id: &str,
+        congress_id: &CongressId,
         who: crate::service::Actor,
     ) -> Result<crate::packet::format::Record, WebError> {
-        let key = self.signing_key(congress_id)?;
-        let cid = congress_id.to_string();
+        let key = self.signing_key(congress_id.as_str())?;
+        let cid = congress_id.clone();
         self.run(move |c| Ok(crate::service::record::certify_now(c, &who, &cid, &key)?))
             .await
     }
@@ -170,19 +171,19 @@ impl AppState {
     /// on the state (may this delegate vote now?) must read it afresh; the ballot box does.
     pub async fn ballot_paper(
         &self,
-        congress_id: &str,
-        contest_id: &str,
+        congress_id: &CongressId,
+        contest_id: &ContestId,
     ) -> Result<Arc<BallotPaper>, WebError> {
         if let Some(p) = self
             .papers
             .read()
             .ok()
-            .and_then(|m| m.get(contest_id).cloned())
-            .filter(|p| p.contest.congress_id == congress_id)
+            .and_then(|m| m.get(contest_id.as_str()).cloned())
+            .filter(|p| &p.contest.congress_id == congress_id)
         {
             return Ok(p);
         }
-        let (cid, kid) = (congress_id.to_string(), contest_id.to_string());
+        let (cid, kid) = (congress_id.clone(), contest_id.clone());
         let paper = Arc::new(
             self.run(move |c| Ok(crate::service::voting::ballot_paper(c, &cid, &kid)?))
                 .await?,
@@ -198,14 +199,14 @@ impl AppState {
     /// The private ballot-paper key of an opened contest, from the key directory (cached).
     pub fn contest_key(
         &self,
-        congress_id: &str,
-        contest_id: &str,
+        congress_id: &CongressId,
+        contest_id: &ContestId,
     ) -> Result<Arc<ContestKey>, WebError> {
         if let Some(k) = self
             .contest_keys
             .read()
             .ok()
-            .and_then(|m| m.get(contest_id).cloned())
+            .and_then(|m| m.get(contest_id.as_str()).cloned())
         {
             return Ok(k);
         }

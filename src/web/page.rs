@@ -11,6 +11,7 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 
+use crate::domain::ids::CongressId;
 use crate::crypto::SigningKey;
 use crate::domain::state::Action;
 use crate::service::{self, Actor};
@@ -60,10 +61,10 @@ pub fn congress_ctx(
 pub async fn load_congress(
     state: &AppState,
     staff: &Staff,
-    id: &str,
+    id: &CongressId,
     need: Need,
 ) -> WebResult<Congress> {
-    let id = id.to_string();
+    let id = id.clone();
     let congress = state
         .run(move |c| Ok(service::congress::load(c, &id)?))
         .await?;
@@ -77,10 +78,10 @@ pub async fn owner_signing(
     state: &AppState,
     staff: &Staff,
     req: &HttpRequest,
-    id: &str,
+    id: &CongressId,
 ) -> WebResult<(Arc<SigningKey>, Actor)> {
     load_congress(state, staff, id, Need::Own).await?;
-    Ok((state.signing_key(id)?, actor(staff, req)))
+    Ok((state.signing_key(id.as_str())?, actor(staff, req)))
 }
 
 /// Whether `staff` may change `congress`'s files or roster now (`action`); otherwise why not,

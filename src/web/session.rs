@@ -18,6 +18,7 @@
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, CookieJar, Key, SameSite};
 use actix_web::HttpRequest;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use crate::domain::ids::{CongressId, DelegateId};
 
 pub const STAFF_COOKIE: &str = "congress_staff";
 pub const VOTE_COOKIE: &str = "congress_vote";
@@ -64,8 +65,8 @@ pub struct StaffSession {
 /// A delegate's session on their phone.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct VoteSession {
-    pub did: String,
-    pub cid: String,
+    pub did: DelegateId,
+    pub cid: CongressId,
     pub epoch: i64,
     pub csrf: String,
     pub exp: i64,

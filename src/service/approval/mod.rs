@@ -183,7 +183,7 @@ pub fn overview(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceRes
             notice_override: latest_hash(fmt::NOTICE_OVERRIDE),
             unhandled_objections: objections
                 .iter()
-                .filter(|o| o.contest_id == k.id && o.handling.is_none())
+                .filter(|o| k.id == o.contest_id && o.handling.is_none())
                 .count(),
         };
         contests.push(ContestApproval {

@@ -83,7 +83,7 @@ fn contest_of(
     contest_id: &ContestId,
 ) -> ServiceResult<crate::domain::contest::Contest> {
     contests_repo::get(c, contest_id)?
-        .filter(|k| k.congress_id == congress_id)
+        .filter(|k| &k.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
@@ -251,7 +251,7 @@ pub fn record_step(
         let a = o
             .contests
             .into_iter()
-            .find(|a| a.contest.id == contest_id)
+            .find(|a| &a.contest.id == contest_id)
             .ok_or_else(|| ServiceError::NotFound(format!("选举事项 {contest_id} 不存在")))?;
         if a.list.is_empty() {
             return Err(ServiceError::invalid(format!(

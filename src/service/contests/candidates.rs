@@ -180,7 +180,7 @@ pub(super) fn store_ballot_order(
     let order = ballot_order(&list);
     let mut out = Vec::with_capacity(list.len());
     for (pos, &i) in order.iter().enumerate() {
-        repo::set_ballot_order(c, &list[i].id, crate::service::position(pos)?)?;
+        repo::set_ballot_order(c, &CandidateId::from(&list[i].id), crate::service::position(pos)?)?;
         out.push(list[i].clone());
     }
     repo::touch(c, contest_id)?;
@@ -343,7 +343,7 @@ pub fn update_candidate(
             .ok_or_else(|| ServiceError::NotFound(format!("候选人 {candidate_id} 不存在")))?;
         let others: Vec<Candidate> = repo::candidates(c, contest_id)?
             .into_iter()
-            .filter(|o| o.id != candidate_id)
+            .filter(|o| *candidate_id != o.id)
             .collect();
         let scrutineers = scrutineers::list(c, congress_id)?;
         let cand = data.candidate(before.id.clone(), before.organiser_order, &profile);

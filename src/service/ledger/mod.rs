@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::storage::repo::audit::AuditEntry;
 use crate::storage::repo::{congress as congress_repo, contests as contests_repo};
 use crate::storage::repo::{roster as roster_repo, scrutineers as scrutineers_repo};
@@ -50,15 +51,15 @@ impl Titles {
             .iter()
             .filter_map(|e| e.congress_id.as_deref())
             .collect();
-        for cid in ids {
-            for k in contests_repo::list(conn, cid)? {
+        for cid in ids.into_iter().map(CongressId::from) {
+            for k in contests_repo::list(conn, &cid)? {
                 t.contests.insert(k.id.into_string(), k.def.title);
             }
-            for d in roster_repo::delegates(conn, cid)? {
+            for d in roster_repo::delegates(conn, &cid)? {
                 t.delegates
                     .insert((cid.to_string(), d.delegate_no), d.student.name);
             }
-            for s in scrutineers_repo::list(conn, cid)? {
+            for s in scrutineers_repo::list(conn, &cid)? {
                 t.scrutineers.insert(s.id, s.name);
             }
         }

@@ -1,7 +1,7 @@
 //! Meetings between congresses (rules I4, I5): creating one from the frozen standing list, a
 //! 评议会's named participants, and a removal vote (罢免) naming a presidium member.
 
-use crate::domain::ids::CongressId;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::KeyStore;
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
@@ -56,14 +56,14 @@ pub fn create_meeting(
             details.date, parent.date
         )));
     }
-    let id = new_id("c");
+    let id = CongressId::from(new_id("c"));
     std::fs::create_dir_all(&keys.dir).map_err(|e| {
         ServiceError::internal(context(
             format!("无法创建密钥目录 {}", keys.dir.display()),
             e,
         ))
     })?;
-    let key = keys.create(&id).map_err(ServiceError::internal)?;
+    let key = keys.create(id.as_str()).map_err(ServiceError::internal)?;
     let public = key.public_key();
     let result = write_tx(conn, |c| {
         let parent = load(c, parent_id)?;
@@ -104,7 +104,7 @@ pub fn create_meeting(
             c,
             Some(parent_id),
             "term.meeting_create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -112,7 +112,7 @@ pub fn create_meeting(
             c,
             Some(&id),
             "term.meeting_create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -120,7 +120,7 @@ pub fn create_meeting(
     });
     if result.is_err() {
         // Nothing refers to the new key: remove it rather than leave an orphan.
-        for p in [keys.key_path(&id), keys.pub_path(&id)]
+        for p in [keys.key_path(id.as_str()), keys.pub_path(id.as_str())]
             .into_iter()
             .flatten()
         {
@@ -219,8 +219,8 @@ pub fn propose_removal(
     actor: &Actor,
     cid: &CongressId,
     member: &Member,
-) -> ServiceResult<String> {
-    let contest_id = new_id("t");
+) -> ServiceResult<ContestId> {
+    let contest_id = ContestId::from(new_id("t"));
     write_tx(conn, |c| {
         let m = meeting(c, cid)?;
         let seats = presidium_of(c, &m.parent_id)?;
@@ -266,7 +266,7 @@ pub fn propose_removal(
             c,
             Some(cid),
             "term.removal_propose",
-            Some(&contest_id),
+            Some(contest_id.as_str()),
             None,
             audit_json(&contest)?,
         )?;

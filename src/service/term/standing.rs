@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::domain::ids::CongressId;
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::domain::roster::is_ordinary;
 use crate::domain::term::{check_standing, Nominated, StandingReport};
 use crate::domain::types::Gender;
@@ -143,7 +143,7 @@ pub fn nominate(
             });
         }
         let delegates = roster_repo::delegates(c, cid)?;
-        let ids: Vec<String> = numbers
+        let ids: Vec<DelegateId> = numbers
             .iter()
             .filter_map(|no| delegates.iter().find(|d| d.delegate_no == *no))
             .map(|d| d.id.clone())

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::ids::CongressId;
+use crate::domain::ids::{CandidateId, CongressId, ContestId, DelegateId};
 use crate::domain::contest::{ContestKind, ContestState};
 use crate::domain::state::CongressState;
 use crate::domain::tally::ContestDetail;
@@ -47,7 +47,7 @@ pub struct TermOverview {
     pub quotas: BTreeMap<String, u32>,
     /// The congress's delegates (to nominate from) and the nominated ones' ids.
     pub delegates: Vec<Delegate>,
-    pub standing: Vec<String>,
+    pub standing: Vec<DelegateId>,
     pub report: StandingReport,
     pub frozen: Option<Frozen>,
     pub meetings: Vec<MeetingLine>,
@@ -172,7 +172,7 @@ fn member(
 ) -> ServiceResult<Member> {
     let listed = id.and_then(|id| contest.candidates.iter().find(|k| k.id == id));
     let student_no = match id {
-        Some(id) => contests_repo::candidate(conn, &contest.id, id)?
+        Some(id) => contests_repo::candidate(conn, &ContestId::from(&contest.id), &CandidateId::from(id))?
             .map(|k| k.student_no)
             .unwrap_or_default(),
         None => String::new(),

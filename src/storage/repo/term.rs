@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
-use crate::domain::ids::CongressId;
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::domain::term::MeetingKind;
 use crate::storage::codes::{count, decode, to_column};
 use crate::storage::repo::new_id;
@@ -49,7 +49,7 @@ pub fn quotas(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<BTreeM
 pub fn replace_standing(
     conn: &mut DbConnection,
     cid: &CongressId,
-    delegate_ids: &[String],
+    delegate_ids: &[DelegateId],
 ) -> StorageResult<()> {
     diesel::delete(standing_delegates::table.filter(standing_delegates::congress_id.eq(cid)))
         .execute(conn)?;
@@ -65,11 +65,14 @@ pub fn replace_standing(
 }
 
 /// The nominated delegates' ids.
-pub fn standing_ids(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Vec<String>> {
+pub fn standing_ids(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Vec<DelegateId>> {
     Ok(standing_delegates::table
         .filter(standing_delegates::congress_id.eq(cid))
         .select(standing_delegates::delegate_id)
-        .load(conn)?)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(DelegateId::from)
+        .collect())
 }
 
 /// When and by whom the list was frozen, and the report (JSON) it was frozen with.

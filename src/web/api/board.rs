@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::publish;
 use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::AppState;
@@ -37,7 +38,7 @@ pub struct ProofJson {
         (status = 404, body = ApiErrorBody, description = "no such contest, or not yet counted")))]
 pub async fn board_json(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let bytes = state
@@ -57,7 +58,7 @@ pub async fn board_json(
         (status = 404, body = ApiErrorBody, description = "not on this board, or the contest is not counted")))]
 pub async fn proof(
     state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, String)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid, typed) = path.into_inner();
     let (hex, hash) = publish::parse_tracker(&typed).map_err(WebError::BadRequest)?;
@@ -76,7 +77,7 @@ pub async fn proof(
     Ok(HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(ProofJson {
-            congress: cid,
+            congress: cid.into_string(),
             contest: found.contest.id.into_string(),
             ballot_hash: hex,
             index: found.proof.index,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::settings::Threshold;
 use crate::domain::term::MeetingKind;
@@ -125,17 +126,17 @@ async fn act<F>(
     state: &AppState,
     u: &ApiUser,
     req: &HttpRequest,
-    cid: &str,
+    cid: &CongressId,
     act: F,
 ) -> ApiResult<TermJson>
 where
-    F: FnOnce(&mut DbConnection, &Actor, &str) -> ServiceResult<String> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Actor, &CongressId) -> ServiceResult<CongressId> + Send + 'static,
 {
     let c = load(state, u, cid, Need::Own).await?;
     let a = api_actor(u, req);
     let o = state
         .run(move |conn| {
-            let id = act(conn, &a, c.id.as_str())?;
+            let id = act(conn, &a, &c.id)?;
             Ok(term::overview(conn, &id, term::today_cst())?)
         })
         .await?;
@@ -152,7 +153,7 @@ where
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     let o = state
@@ -182,12 +183,12 @@ pub async fn quotas(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<QuotasBody>,
 ) -> ApiResult<HttpResponse> {
     let q = body.into_inner().quotas;
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::set_quotas(conn, a, id, &q).map(|_| id.to_string())
+        term::set_quotas(conn, a, id, &q).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -213,12 +214,12 @@ pub async fn standing(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<StandingBody>,
 ) -> ApiResult<HttpResponse> {
     let n = body.into_inner().numbers;
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::nominate(conn, a, id, &n).map(|_| id.to_string())
+        term::nominate(conn, a, id, &n).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -236,10 +237,10 @@ pub async fn freeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let t = act(&state, &u, &req, &cid, |conn, a, id| {
-        term::freeze(conn, a, id).map(|_| id.to_string())
+        term::freeze(conn, a, id).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -270,7 +271,7 @@ pub async fn create_meeting(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<MeetingBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -317,12 +318,12 @@ pub async fn add_participant(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ParticipantBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::add_participant(conn, a, id, &b.name, &b.unit).map(|_| id.to_string())
+        term::add_participant(conn, a, id, &b.name, &b.unit).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Created().json(t))
@@ -353,7 +354,7 @@ pub struct ReviewBody {
 pub async fn review(
     state: web::Data<AppState>,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let c = load(&state, &u, &cid, Need::Read).await?;
@@ -380,7 +381,7 @@ pub async fn set_review(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<ReviewBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();

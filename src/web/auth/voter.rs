@@ -77,7 +77,7 @@ impl FromRequest for Voter {
             let (did, cid) = (session.did.clone(), session.cid.clone());
             let found = state
                 .run(move |c| {
-                    let d = roster_repo::delegate(c, &did)?;
+                    let d = roster_repo::delegate(c, did.as_str())?;
                     let congress = congress_repo::get(c, &cid)?;
                     Ok(d.zip(congress))
                 })

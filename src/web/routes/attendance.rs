@@ -10,6 +10,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::csv_out::CsvOut;
 use crate::domain::state::CongressState;
 use crate::packet::chart;
@@ -58,9 +59,9 @@ fn card_use_of(events: &[&CardEvent]) -> CardUse {
 /// The roster with presence and each delegate's card use.
 async fn roll_call(
     state: &AppState,
-    cid: &str,
+    cid: &CongressId,
 ) -> WebResult<(attendance::Attendance, Vec<(Delegate, CardUse)>)> {
-    let cid = cid.to_string();
+    let cid = cid.clone();
     let (fig, delegates, events) = state
         .run(move |c| {
             let (fig, delegates) = attendance::attendance(c, &cid)?;
@@ -116,13 +117,13 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     query: web::Query<FilterQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let filter =
         DelegateFilter::parse(&query.raw(), ListKind::Attendance).map_err(WebError::BadRequest)?;
-    let (fig, delegates) = roll_call(&state, congress.id.as_str()).await?;
+    let (fig, delegates) = roll_call(&state, &congress.id).await?;
     let colleges = attendance::by_college(delegates.iter().map(|(d, _)| d), &congress.settings);
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let id = &congress.id;
@@ -234,10 +235,10 @@ async fn show(
 async fn download(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    let (_, delegates) = roll_call(&state, congress.id.as_str()).await?;
+    let (_, delegates) = roll_call(&state, &congress.id).await?;
     let mut w = CsvOut::new();
     let header = [
         "代表编号",
@@ -288,7 +289,7 @@ async fn check(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<CheckForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Scrutinise).await?;
@@ -330,7 +331,7 @@ async fn absence(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<AbsenceForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -374,7 +375,7 @@ async fn open_session(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;

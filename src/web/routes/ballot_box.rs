@@ -19,6 +19,7 @@ use actix_web::{web, Either, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::ballot::{motion_validity, Choices, Validity};
 use crate::domain::contest::ContestAction;
 use crate::domain::review::{read_grid, ReviewFault};
@@ -48,7 +49,7 @@ fn base(paper: &BallotPaper) -> String {
 }
 
 /// The contest's paper, when `congress` is its congress.
-async fn paper_of(state: &AppState, congress: &str, contest: &str) -> WebResult<Arc<BallotPaper>> {
+async fn paper_of(state: &AppState, congress: &CongressId, contest: &ContestId) -> WebResult<Arc<BallotPaper>> {
     state.ballot_paper(congress, contest).await
 }
 
@@ -96,7 +97,7 @@ fn ballot_page(
 
 async fn ballot(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;
@@ -183,7 +184,7 @@ fn review_page(paper: &BallotPaper, choices: &Choices, status: u16) -> HttpRespo
 
 async fn review(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<Fields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -199,7 +200,7 @@ async fn review(
 
 async fn edit(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<Fields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -260,14 +261,14 @@ fn json_error(status: u16, message: &str) -> HttpResponse {
 
 async fn cast(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: Either<web::Json<CastJson>, web::Form<Fields>>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     // The paper is read without checking the state: a retry of an accepted ballot must still
     // get its receipt after the close; the ballot box decides.
     let paper = paper_of(&state, &cid, &kid).await?;
-    let Some(key) = state.contest_public_key(&kid).await? else {
+    let Some(key) = state.contest_public_key(kid.as_str()).await? else {
         return Err(WebError::Conflict("本项尚未开始投票".to_string()));
     };
     let (json, choices, token, token_sig, fields) = match body {
@@ -370,7 +371,7 @@ fn bad_paper_page(paper: &BallotPaper, bad: &BadPaper) -> HttpResponse {
 /// may compare its fingerprint with the one announced in the hall and printed on the board.
 async fn key_pem(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;

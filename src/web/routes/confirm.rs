@@ -6,6 +6,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::ContestState;
 use crate::domain::state::Action;
 use crate::service::previews;
@@ -20,7 +21,7 @@ use crate::web::AppState;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Which {
-    pub contest: String,
+    pub contest: ContestId,
 }
 
 /// The address of the confirmation page of `what` (and `contest`).
@@ -57,7 +58,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     which: web::Query<Which>,
 ) -> WebResult<HttpResponse> {
     let (cid, what) = path.into_inner();

@@ -18,6 +18,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::contest::ContestKind;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
@@ -64,7 +65,7 @@ async fn agenda(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let c2 = congress.clone();
@@ -188,7 +189,7 @@ async fn new_form(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<KindQuery>,
 ) -> WebResult<HttpResponse> {
     let kind = kind_of(&q)?;
@@ -202,7 +203,7 @@ async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<KindQuery>,
     form: web::Form<ContestForm>,
 ) -> WebResult<HttpResponse> {

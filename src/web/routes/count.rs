@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestAction};
 use crate::domain::tally::ContestResult;
 use crate::service::results::{self, Finalised};
@@ -28,11 +29,11 @@ pub fn voting_url(cid: &str, kid: &str) -> String {
 pub async fn finalise(
     state: &AppState,
     actor: Actor,
-    cid: &str,
-    kid: &str,
+    cid: &CongressId,
+    kid: &ContestId,
     missing_paper_ok: bool,
 ) -> WebResult<Finalised> {
-    let (c2, k2) = (cid.to_string(), kid.to_string());
+    let (c2, k2) = (cid.clone(), kid.clone());
     state
         .run(move |c| Ok(results::finalise(c, &actor, &c2, &k2, missing_paper_ok)?))
         .await
@@ -118,7 +119,7 @@ async fn finalise_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<FinaliseForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -127,7 +128,7 @@ async fn finalise_post(
     let done = finalise(&state, actor(&staff, &req), &cid, &kid, ok).await?;
     Ok(redirect_with(
         &state,
-        &voting_url(&cid, &kid),
+        &voting_url(cid.as_str(), kid.as_str()),
         true,
         counted_message(&done),
     ))

@@ -9,6 +9,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::CongressState;
 use crate::service::credentials::{self, Card, PrintRun};
 use crate::storage::repo::roster as roster_repo;
@@ -42,7 +43,7 @@ async fn overview(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let cid = congress.id.clone();
@@ -102,7 +103,7 @@ async fn issue(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -186,7 +187,7 @@ async fn print(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<PrintQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -228,7 +229,7 @@ async fn reissue(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<ReissueForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;

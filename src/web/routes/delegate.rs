@@ -77,8 +77,8 @@ async fn finish(
     match result {
         Ok(login) => {
             let session = VoteSession {
-                did: login.delegate.id.to_string(),
-                cid: login.congress.id.to_string(),
+                did: login.delegate.id.clone(),
+                cid: login.congress.id.clone(),
                 epoch: login.epoch,
                 csrf: new_token(),
                 exp: now_ms() + VOTE_SESSION_MS,

@@ -18,6 +18,7 @@ use base64::Engine;
 use maud::html;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::ContestId;
 use crate::domain::contest::{Contest, ContestAction};
 use crate::service::papers::{self, IssueRefusal};
 use crate::service::voting::{self, CannotVote, Standing};
@@ -148,7 +149,7 @@ fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> Http
 async fn take_paper(
     state: web::Data<AppState>,
     voter: Voter,
-    path: web::Path<String>,
+    path: web::Path<ContestId>,
     form: web::Form<PaperRequest>,
 ) -> WebResult<HttpResponse> {
     let contest_id = path.into_inner();
@@ -165,9 +166,9 @@ async fn take_paper(
     if !contest.state.has_opened() {
         return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
     }
-    let key = state.contest_key(cid.as_str(), &contest_id)?;
+    let key = state.contest_key(&cid, &contest_id)?;
     let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
-    let signed = web::block(move || papers::sign(&key, &kid, did.as_str(), &blinded)).await?;
+    let signed = web::block(move || papers::sign(&key, kid.as_str(), did.as_str(), &blinded)).await?;
     let issue = match signed {
         Ok(i) => i,
         Err(e) => return Ok(answer(400, None, Some(e.to_string()))),

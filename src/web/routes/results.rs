@@ -10,6 +10,7 @@
 use actix_web::{web, HttpResponse};
 use maud::html;
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::csv_out::CsvOut;
 use crate::domain::tally::ContestDetail;
 use crate::service::{self, attendance, publish, results};
@@ -28,7 +29,7 @@ pub const SCREEN_REFRESH_SECONDS: u32 = 10;
 
 async fn result(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (c2, k2) = (cid.clone(), kid.clone());
@@ -38,7 +39,7 @@ async fn result(
             let contest = publish::final_contest(c, &c2, &k2)?;
             let rounds: Vec<_> = contests_repo::list(c, &c2)?
                 .into_iter()
-                .filter(|r| r.parent_id.as_deref() == Some(k2.as_str()))
+                .filter(|r| r.parent_id.as_ref().map(ContestId::as_str) == Some(k2.as_str()))
                 .collect();
             Ok((congress, contest, rounds))
         })
@@ -80,7 +81,7 @@ async fn result(
     };
     let page = PublicPage {
         title: &contest.def.title,
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
@@ -91,7 +92,7 @@ async fn result(
 /// 弃权, outcome), or the motion's row, then the totals.
 async fn result_csv(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let contest = state
@@ -180,7 +181,7 @@ async fn result_csv(
         .body(w.finish().map_err(e)?))
 }
 
-async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<HttpResponse> {
+async fn screen(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
     let c2 = cid.clone();
     let (congress, fig, rows) = state
@@ -217,7 +218,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
     };
     let page = PublicPage {
         title: "大屏",
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         body_class: Some("projector"),
         refresh: Some(SCREEN_REFRESH_SECONDS),

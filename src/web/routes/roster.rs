@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::service::pending::{self, Staged};
@@ -96,7 +97,7 @@ pub(crate) async fn refused(
         other => return Err(other.into()),
     };
     // The congress as it is now (a refusal may come from a state changed meanwhile).
-    let congress = load_congress(state, staff, congress.id.as_str(), Need::Read).await?;
+    let congress = load_congress(state, staff, &congress.id, Need::Read).await?;
     render(
         state,
         req,
@@ -116,7 +117,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     query: web::Query<FilterQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
@@ -128,7 +129,7 @@ async fn generate(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -170,7 +171,7 @@ async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: Multipart,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -237,7 +238,7 @@ async fn check(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
@@ -262,7 +263,7 @@ async fn freeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
@@ -293,7 +294,7 @@ async fn unfreeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<UnfreezeForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -316,7 +317,7 @@ async fn unfreeze(
 async fn download(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();

@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::scrutineers::{ScrutineerInput, MAX_NAME_CHARS};
 use crate::service::{self, ServiceError};
@@ -163,7 +164,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     render(&state, &req, &staff, &congress, None, StatusCode::OK).await
@@ -173,7 +174,7 @@ async fn add(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<AddForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -219,7 +220,7 @@ async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
 ) -> WebResult<HttpResponse> {
     let (cid, sid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;
@@ -86,7 +87,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     Ok(render(
@@ -104,7 +105,7 @@ async fn save_details(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<DetailsForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -144,7 +145,7 @@ async fn save_settings(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<SettingsForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;

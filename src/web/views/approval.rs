@@ -79,7 +79,7 @@ fn contest_section(cid: &str, csrf: &str, a: &ContestApproval, o: &Overview) -> 
             h3 { "已登记的步骤 (均为签名文件, 引用名单哈希)" }
             @if a.steps.is_empty() { p.muted { "尚无。" } }
             ul { @for s in &a.steps { (step_line(cid, s, Some(a.hash.as_str()))) } }
-            @let objections: Vec<_> = o.objections.iter().filter(|x| &x.contest_id == kid).collect();
+            @let objections: Vec<_> = o.objections.iter().filter(|x| *kid == x.contest_id).collect();
             h3 { "异议 (" (objections.len()) ")" }
             @for x in &objections {
                 div.objection {
