@@ -226,7 +226,7 @@ mod tests {
     fn delegates(n: usize, present: usize, absent: usize) -> Vec<Delegate> {
         (0..n)
             .map(|i| Delegate {
-                id: format!("d{i}"),
+                id: format!("d{i}").into(),
                 congress_id: "c".into(),
                 delegate_no: i as u32 + 1,
                 student: Student {

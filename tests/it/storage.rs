@@ -54,7 +54,7 @@ fn new_congress(t: &common::TestDb) -> String {
         &congress::crypto::KeyStore::new(t.path().join("keys")),
     )
     .unwrap()
-    .id
+    .id.into_string()
 }
 
 both_backends!(congress_round_trip, |kind: Kind| {

@@ -156,7 +156,7 @@ impl World {
             app,
             org,
             cid,
-            election,
+            election.into_string(),
             candidates,
         }
     }

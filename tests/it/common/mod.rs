@@ -177,7 +177,7 @@ pub fn name_scrutineer(db: &Db, cid: &str, username: &str) {
 pub fn record_steps_before_vote(
     c: &mut congress::storage::DbConnection,
     keys: &congress::crypto::KeyStore,
-    cid: &str,
+    cid: &CongressId,
 ) {
     use congress::domain::state::CongressState;
     use congress::service::approval::prior;
@@ -207,7 +207,7 @@ pub fn record_steps_before_vote(
 pub fn record_steps_with_session_override(
     c: &mut congress::storage::DbConnection,
     keys: &congress::crypto::KeyStore,
-    cid: &str,
+    cid: &CongressId,
     reason: &str,
 ) {
     use congress::service::approval::{override_session, prior};

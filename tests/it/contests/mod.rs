@@ -137,12 +137,12 @@ async fn mv(org: &Client, cid: &str, id: String, direction: &str) -> u16 {
     .as_u16()
 }
 
-fn contest(app: &TestApp, id: &str) -> Contest {
+fn contest(app: &TestApp, id: &ContestId) -> Contest {
     let mut c = app.db.db.conn().unwrap();
     contests_repo::get(&mut c, id).unwrap().unwrap()
 }
 
-fn ballot_names(app: &TestApp, id: &str) -> Vec<String> {
+fn ballot_names(app: &TestApp, id: &ContestId) -> Vec<String> {
     let mut c = app.db.db.conn().unwrap();
     contests_repo::candidates(&mut c, id)
         .unwrap()
@@ -151,7 +151,7 @@ fn ballot_names(app: &TestApp, id: &str) -> Vec<String> {
         .collect()
 }
 
-fn set_contest_state(app: &TestApp, id: &str, state: &str) {
+fn set_contest_state(app: &TestApp, id: &ContestId, state: &str) {
     use schema::contests::dsl;
     let mut c = app.db.db.conn().unwrap();
     let n = diesel::update(dsl::contests.filter(dsl::id.eq(id)))

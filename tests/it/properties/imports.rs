@@ -36,7 +36,7 @@ fn sample(file: &str) -> String {
 }
 
 /// Everything an import could have written, in a comparable form.
-fn snapshot(app: &TestApp, cid: &str) -> String {
+fn snapshot(app: &TestApp, cid: &CongressId) -> String {
     let mut c = app.db.db.conn().unwrap();
     let audit = congress::storage::repo::audit::list(&mut c, Some(cid))
         .unwrap()

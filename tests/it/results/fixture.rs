@@ -296,7 +296,7 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let submit = |delegate: usize, contest: &str, choices: Choices| -> String {
         let key = app.state.contest_key(&cid, contest).unwrap();
         let paper =
-            take_in_process(&app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
+            take_in_process(&app.state.issuer, &key, contest, delegates[delegate].id.as_str()).unwrap();
         cast_in_process(
             &app.state.ballot_box,
             &cid,
@@ -314,9 +314,9 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let mut election_trackers: Vec<String> = ballots
         .into_iter()
         .enumerate()
-        .map(|(i, b)| submit(i, &election, b))
+        .map(|(i, b)| submit(i, election.as_str(), b))
         .collect();
-    election_trackers.push(submit(8, &election, over_voted));
+    election_trackers.push(submit(8, election.as_str(), over_voted));
     service::voting::assign_paper(&mut c, &a, &cid, &election, 10).unwrap();
     let election_key = app.state.contest_key(&cid, &election).unwrap();
     let paper_tracker =
@@ -336,7 +336,7 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let motion_trackers = votes
         .iter()
         .enumerate()
-        .map(|(i, v)| submit(i, &motion, Choices::Motion { vote: *v }))
+        .map(|(i, v)| submit(i, motion.as_str(), Choices::Motion { vote: *v }))
         .collect();
     service::voting::assign_paper(&mut c, &a, &cid, &motion, 10).unwrap();
     drop(c);
@@ -344,8 +344,8 @@ pub fn voted(kind: Kind, test: &str) -> World {
         app,
         org,
         cid,
-        election,
-        motion,
+        election.into_string(),
+        motion.into_string(),
         candidate,
         election_trackers,
         paper_tracker,
@@ -392,7 +392,7 @@ pub fn runoff(w: &World) -> String {
         .into_iter()
         .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
         .expect("the tie proposed a runoff")
-        .id
+        .id.into_string()
 }
 
 /// Counted, the proposed runoff not held (with a reason), the congress closed and the record

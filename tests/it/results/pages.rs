@@ -10,7 +10,7 @@ use super::block_on;
 use super::fixture::{counted, voted, World, DELEGATES, ELECTION_TITLE};
 use crate::common::Kind;
 
-fn state_of(w: &World, kid: &str) -> ContestState {
+fn state_of(w: &World, kid: &ContestId) -> ContestState {
     let mut c = w.conn();
     contests_repo::get(&mut c, kid).unwrap().unwrap().state
 }
@@ -170,7 +170,7 @@ both_backends!(
                     .unwrap()
             };
             assert_eq!(runoff.round_kind.map(|r| r.as_str()), Some("runoff"));
-            assert!(page.contains(&format!("href=\"{}\"", voting(&runoff.id))));
+            assert!(page.contains(&format!("href=\"{}\"", voting(runoff.id.as_str()))));
 
             // The motion's paper ballot is out: closing waits.
             let r = w

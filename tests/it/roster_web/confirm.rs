@@ -19,7 +19,7 @@ fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-fn delegates(app: &TestApp, cid: &str) -> usize {
+fn delegates(app: &TestApp, cid: &CongressId) -> usize {
     let mut c = app.db.db.conn().unwrap();
     roster_repo::delegates(&mut c, cid).unwrap().len()
 }

@@ -10,7 +10,7 @@ use super::{after, block_on, entries, fixture, import_samples, new_congress, XSS
 use crate::common::http::TestApp;
 use crate::common::Kind;
 
-fn enrolment_rows(app: &TestApp, cid: &str) -> Vec<(String, Vec<(String, u64)>)> {
+fn enrolment_rows(app: &TestApp, cid: &CongressId) -> Vec<(String, Vec<(String, u64)>)> {
     let mut c = app.db.db.conn().unwrap();
     roster_repo::enrolment(&mut c, cid)
         .unwrap()

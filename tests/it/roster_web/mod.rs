@@ -85,7 +85,7 @@ pub async fn press(c: &Client, cid: &str, action: &str) -> reqwest::Response {
     c.post_form(&format!("/c/{cid}/roster/{action}"), &[]).await
 }
 
-pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
+pub fn stored(app: &TestApp, cid: &CongressId) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
     congress_repo::get(&mut c, cid).unwrap().unwrap()
 }

@@ -15,7 +15,7 @@ fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()
 }
 
-async fn roster_page(c: &Client, cid: &str) -> String {
+async fn roster_page(c: &Client, cid: &CongressId) -> String {
     let (s, page) = c.get_text(&format!("/c/{cid}/roster")).await;
     assert_eq!(s, 200);
     page

@@ -21,14 +21,14 @@ use super::{block_on, entries, fixture, fixture_organiser, http, staff_cookie};
 use crate::common::http::{csrf_in, TestApp};
 use crate::common::Kind;
 
-fn delegate(app: &TestApp, cid: &str, no: u32) -> roster_repo::Delegate {
+fn delegate(app: &TestApp, cid: &CongressId, no: u32) -> roster_repo::Delegate {
     let mut c = app.db.db.conn().unwrap();
     roster_repo::delegate_by_no(&mut c, cid, no)
         .unwrap()
         .unwrap()
 }
 
-fn events(app: &TestApp, did: &str) -> Vec<card_events::CardEvent> {
+fn events(app: &TestApp, did: &DelegateId) -> Vec<card_events::CardEvent> {
     let mut c = app.db.db.conn().unwrap();
     card_events::of_delegate(&mut c, did).unwrap()
 }
@@ -72,7 +72,7 @@ both_backends!(card_links_are_not_consumed_by_looking, |kind: Kind| {
             "nobody logged in"
         );
         assert!(!after.present, "nobody checked in");
-        assert!(events(&app, &after.id).is_empty());
+        assert!(events(&app, after.id.as_str()).is_empty());
         // A wrong token's page looks the same: the GET checks nothing (no oracle).
         let wrong = Phone::new(&app.base)
             .preview_card("0000000000000000000000zzzz")
@@ -231,7 +231,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
             record.body
         );
         // The stored events, in order.
-        let kinds: Vec<_> = events(&app, &d.id)
+        let kinds: Vec<_> = events(&app, d.id.as_str())
             .into_iter()
             .map(|e| (e.kind.as_str(), e.via.as_str(), e.actor))
             .collect();

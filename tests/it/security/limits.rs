@@ -28,7 +28,7 @@ fn enrolment_of_len(len: usize) -> Vec<u8> {
     bytes
 }
 
-fn enrolment_rows(app: &TestApp, cid: &str) -> usize {
+fn enrolment_rows(app: &TestApp, cid: &CongressId) -> usize {
     let mut c = app.db.db.conn().unwrap();
     roster_repo::enrolment(&mut c, cid).unwrap().len()
 }

@@ -13,7 +13,7 @@ use crate::common::http::TestApp;
 use crate::common::Kind;
 
 /// Names the scrutineer account `username` among the scrutineers of `cid`.
-fn name_scrutineer(app: &TestApp, cid: &str, username: &str) {
+fn name_scrutineer(app: &TestApp, cid: &CongressId, username: &str) {
     let mut c = app.db.db.conn().unwrap();
     congress::service::scrutineers::add(
         &mut c,

@@ -46,7 +46,7 @@ pub async fn new_congress(c: &Client) -> String {
         .to_string()
 }
 
-pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
+pub fn stored(app: &TestApp, cid: &CongressId) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
     congress_repo::get(&mut c, cid).unwrap().unwrap()
 }

@@ -341,7 +341,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let submit = |delegate: usize, contest: &str, choices: Choices| {
         let key = w.app.state.contest_key(&mid, contest).unwrap();
         let paper =
-            take_in_process(&w.app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
+            take_in_process(&w.app.state.issuer, &key, contest, delegates[delegate].id.as_str()).unwrap();
         cast_in_process(
             &w.app.state.ballot_box,
             &mid,
@@ -367,7 +367,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         .collect();
         submit(
             i,
-            &by,
+            by.as_str(),
             Choices::Election {
                 marks,
                 write_ins: Vec::new(),

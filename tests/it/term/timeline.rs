@@ -162,7 +162,7 @@ fn review_meeting_held(w: &World, date: &str) -> String {
     service::voting::open(&mut c, &a, &w.app.state.keys, &mid, &kid).unwrap();
     let key = w.app.state.contest_key(&mid, &kid).unwrap();
     for (i, d) in delegates.iter().enumerate() {
-        let paper = take_in_process(&w.app.state.issuer, &key, &kid, &d.id).unwrap();
+        let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
         let g = (i % 3) as u32;
         let grid = vec![vec![g; 5], vec![0; 5]];
         cast_in_process(

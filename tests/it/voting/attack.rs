@@ -271,7 +271,7 @@ fn run(kind: Kind, t: &TestDb) {
                 .map(|c| c.delegate.id.clone())
                 .collect(),
             token_of,
-            late: late_id,
+            late: late_id.into_string(),
         };
         (truth, staff)
     });

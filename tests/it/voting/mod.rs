@@ -113,14 +113,14 @@ pub async fn close_contest(staff: &Client, cid: &str, kid: &str) {
     assert_eq!(status, 303, "{body}");
 }
 
-pub fn contest(app: &TestApp, id: &str) -> Contest {
+pub fn contest(app: &TestApp, id: &ContestId) -> Contest {
     let mut c = app.db.db.conn().expect("conn");
     contests_repo::get(&mut c, id)
         .expect("get")
         .expect("contest")
 }
 
-pub fn delegate(app: &TestApp, cid: &str, no: u32) -> Delegate {
+pub fn delegate(app: &TestApp, cid: &CongressId, no: u32) -> Delegate {
     let mut c = app.db.db.conn().expect("conn");
     roster_repo::delegate_by_no(&mut c, cid, no)
         .expect("get")

@@ -133,7 +133,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
     let people: Vec<String> = fx
         .cards
         .iter()
-        .flat_map(|c| [c.delegate.id.clone(), c.delegate.student.student_no.clone()])
+        .flat_map(|c| [c.delegate.id.clone(), c.delegate.student.student_no.clone().into()])
         .collect();
     let mut conn = t.db.conn().expect("conn");
     let tables = dump::dump(&mut conn);

@@ -11,7 +11,7 @@ use congress::sim::paper::{cast_in_process, take_in_process};
 
 /// Delegate `delegate_id` takes a paper for `contest` and casts `choices` with it, in process
 /// (the issuer and the ballot box, as the phone's two requests would).
-fn vote(app: &TestApp, cid: &str, contest: &str, delegate_id: &str, choices: Choices) {
+fn vote(app: &TestApp, cid: &CongressId, contest: &ContestId, delegate_id: &str, choices: Choices) {
     let key = app.state.contest_key(cid, contest).unwrap();
     let paper = take_in_process(&app.state.issuer, &key, contest, delegate_id).unwrap();
     cast_in_process(
@@ -77,7 +77,7 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
     ballots.extend((0..6).map(|_| ballot(&[0, 1, 2, 4], true)));
     for (i, b) in ballots.into_iter().enumerate() {
         let d = delegate(&app, &cid, i as u32 + 1);
-        vote(&app, &cid, &fx.election, &d.id, b);
+        vote(&app, &cid, &fx.election, d.id.as_str(), b);
     }
     drop(c);
     block_on(async {
@@ -112,7 +112,7 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             page.contains("另选他人“周杰”进入本轮投票: 请在候选人列表中“修改”, 填写其学号、学院等信息并确认后才能开始投票"),
             "{page}"
         );
-        let (status, body) = open_contest(&staff, &cid, &runoff.id).await;
+        let (status, body) = open_contest(&staff, &cid, runoff.id.as_str()).await;
         assert_eq!(status, 422, "{body}");
         let r = staff
             .post_form(
@@ -132,9 +132,9 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let (_, page) = staff.get_text(&page_url).await;
         assert!(!page.contains("另选他人“周杰”进入本轮投票"), "{page}");
-        let (status, body) = open_contest(&staff, &cid, &runoff.id).await;
+        let (status, body) = open_contest(&staff, &cid, runoff.id.as_str()).await;
         assert_eq!(status, 303, "{body}");
-        assert_eq!(contest(&app, &runoff.id).state, ContestState::Open);
+        assert_eq!(contest(&app, runoff.id.as_str()).state, ContestState::Open);
         let mut c = app.db.db.conn().unwrap();
         let log = congress::storage::repo::audit::list(&mut c, Some(&cid)).unwrap();
         assert!(log.iter().any(|e| e.action == "contest.write_in_added"));
@@ -150,10 +150,10 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
                 write_ins: Vec::new(),
             };
             let d = delegate(&app, &cid, i + 1);
-            tokio::task::block_in_place(|| vote(&app, &cid, &runoff.id, &d.id, b));
+            tokio::task::block_in_place(|| vote(&app, &cid, runoff.id.as_str(), d.id.as_str(), b));
         }
         drop(c);
-        close_contest(&staff, &cid, &runoff.id).await;
+        close_contest(&staff, &cid, runoff.id.as_str()).await;
         let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/close"), &[]).await;
         assert_eq!(s, 303, "{body}");
 
