@@ -321,7 +321,7 @@ fn run(kind: Kind) {
             .await
         });
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-        receipts.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
+        receipts.extend(hashes.into_iter().flatten().map(|h| (contest.to_string(), h)));
     }
     drop(server);
     let dir = tempfile::tempdir().unwrap();

@@ -3,6 +3,7 @@
 //! generate the roster, read the validation report, freeze. A screenshot of the report page is
 //! saved as `<target dir>/screenshots/roster-report.png`.
 
+use congress::domain::ids::CongressId;
 use crate::common;
 
 use std::panic::AssertUnwindSafe;
@@ -149,10 +150,10 @@ async fn roster_workflow() {
         .catch_unwind()
         .await;
     driver.quit().await.expect("quit");
-    let cid = match result {
+    let cid = CongressId::from(match result {
         Ok(r) => r.expect("organiser flow"),
         Err(panic) => std::panic::resume_unwind(panic),
-    };
+    });
     let mut conn = app.db.db.conn().expect("conn");
     let congress = congress_repo::get(&mut conn, &cid)
         .expect("load")

@@ -1,6 +1,7 @@
 //! Storage on both backends: migrations, round trips, all-or-nothing replacement of imported
 //! files, the append-only audit log, and concurrent writers.
 
+use congress::domain::ids::CongressId;
 use crate::common;
 
 use common::{test_db, Kind};
@@ -59,7 +60,7 @@ fn new_congress(t: &common::TestDb) -> String {
 
 both_backends!(congress_round_trip, |kind: Kind| {
     let t = test_db(kind, "congress_round_trip");
-    let id = new_congress(&t);
+    let id = CongressId::from(new_congress(&t));
     let mut c = t.db.conn().unwrap();
     let got = congress_repo::get(&mut c, &id).unwrap().unwrap();
     assert_eq!(got.name, "示范大学第十次学生代表大会");
@@ -84,7 +85,7 @@ both_backends!(congress_round_trip, |kind: Kind| {
         congress_repo::get(&mut c, &id).unwrap().unwrap().state,
         CongressState::RosterFrozen
     );
-    let entries = audit::list(&mut c, Some(&id)).unwrap();
+    let entries = audit::list(&mut c, Some(id.as_str())).unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].action, "congress.create");
     assert_eq!(entries[0].actor, "cli:test");
@@ -92,7 +93,7 @@ both_backends!(congress_round_trip, |kind: Kind| {
 
 both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
     let t = test_db(kind, "imports_replace_all_or_nothing");
-    let id = new_congress(&t);
+    let id = CongressId::from(new_congress(&t));
     let mut c = t.db.conn().unwrap();
     let first = vec![
         Nominee {

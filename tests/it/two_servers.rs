@@ -185,7 +185,7 @@ fn run(kind: Kind) {
         "投票",
     ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    receipts.extend(hashes.into_iter().flatten().map(|h| (election.clone(), h)));
+    receipts.extend(hashes.into_iter().flatten().map(|h| (election.to_string(), h)));
     assert_eq!(counts(&st, election.as_str()), (DELEGATES as i64, DELEGATES as i64));
 
     // A logout on A ends the session on B too, even for a copy of the cookie.
@@ -300,7 +300,7 @@ fn run(kind: Kind) {
     let distinct: BTreeSet<&String> = got.iter().flatten().collect();
     assert_eq!(distinct.len(), all.len(), "one ballot per paper");
     assert_eq!(counts(&st, motion.as_str()), (all.len() as i64, all.len() as i64));
-    receipts.extend(got.into_iter().flatten().map(|h| (motion.clone(), h)));
+    receipts.extend(got.into_iter().flatten().map(|h| (motion.to_string(), h)));
 
     // The last contest entirely on B.
     let (motion2, _) = agenda[2].clone();
@@ -329,7 +329,7 @@ fn run(kind: Kind) {
         "投票",
     ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    receipts.extend(hashes.into_iter().flatten().map(|h| (motion2.clone(), h)));
+    receipts.extend(hashes.into_iter().flatten().map(|h| (motion2.to_string(), h)));
     drop(b);
 
     let dir = tempfile::tempdir().unwrap();

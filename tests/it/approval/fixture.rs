@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::contest::{ContestDefinition, ContestKind};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
@@ -59,8 +60,8 @@ pub fn objection_id(page: &str) -> String {
 pub struct World {
     pub app: TestApp,
     pub org: Client,
-    pub cid: String,
-    pub election: String,
+    pub cid: CongressId,
+    pub election: ContestId,
     pub candidates: BTreeMap<String, String>,
 }
 
@@ -69,7 +70,7 @@ impl World {
         let app = TestApp::start(kind, test);
         let (org, cid) = block_on(async {
             let org = app.login_as("zuzhi", Role::Organiser).await;
-            let cid = org.create_congress().await;
+            let cid = CongressId::from(org.create_congress().await);
             (org, cid)
         });
         let mut c = app.db.db.conn().unwrap();
@@ -156,7 +157,7 @@ impl World {
             app,
             org,
             cid,
-            election.into_string(),
+            election,
             candidates,
         }
     }
@@ -278,12 +279,12 @@ impl World {
         service::voting::close(&mut c, &a, cid, &self.election).unwrap();
         service::results::finalise(&mut c, &a, cid, &self.election, true).unwrap();
         for k in congress::storage::repo::contests::list(&mut c, cid).unwrap() {
-            if k.parent_id.as_deref() == Some(self.election.as_str()) {
+            if k.parent_id.as_ref().map(ContestId::as_str) == Some(self.election.as_str()) {
                 service::contests::not_held(&mut c, &a, cid, &k.id, "另行择期选举").unwrap();
             }
         }
         service::results::close_congress(&mut c, &a, cid).unwrap();
-        let key = self.app.state.signing_key(cid).unwrap();
+        let key = self.app.state.signing_key(cid.as_str()).unwrap();
         service::record::certify_now(&mut c, &a, cid, &key).unwrap();
         let contents = service::record::filing_packet(&mut c, cid, "http://127.0.0.1").unwrap();
         let tmp = tempfile::tempdir().unwrap();

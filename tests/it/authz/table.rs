@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::contests as contests_repo;
 use congress::storage::repo::scrutineers as scrutineers_repo;
 
@@ -359,7 +360,7 @@ fn motion(title: &'static str) -> Body {
 /// Checks in delegates 50-164 of `$var` through the service, enough for the quorum (more
 /// than 2/3 of 164) together with those checked in by the walk.
 fn check_in_many(app: &TestApp, vars: &Vars, var: &str) {
-    let cid = vars.get(var).to_string();
+    let cid = CongressId::from(vars.get(var).to_string());
     let mut c = app.db.db.conn().unwrap();
     let actor = congress::service::Actor::cli("test");
     for no in 50..=164 {

@@ -14,6 +14,7 @@ pub mod http;
 
 use std::path::PathBuf;
 
+use congress::domain::ids::CongressId;
 use congress::config::Config;
 use congress::storage::{Db, OpenMode};
 use diesel::{Connection, PgConnection, RunQueryDsl};
@@ -182,7 +183,7 @@ pub fn record_steps_before_vote(
     use congress::domain::state::CongressState;
     use congress::service::approval::prior;
     let actor = congress::service::Actor::cli("test-fixture");
-    let key = keys.load(cid).expect("the congress's signing key");
+    let key = keys.load(cid.as_str()).expect("the congress's signing key");
     prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
     let state = congress::service::congress::load(c, cid)
         .expect("congress")
@@ -212,7 +213,7 @@ pub fn record_steps_with_session_override(
 ) {
     use congress::service::approval::{override_session, prior};
     let actor = congress::service::Actor::cli("test-fixture");
-    let key = keys.load(cid).expect("the congress's signing key");
+    let key = keys.load(cid.as_str()).expect("the congress's signing key");
     prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
     override_session(c, &actor, &key, cid, reason).expect("the session override");
 }

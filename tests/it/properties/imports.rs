@@ -8,6 +8,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+use congress::domain::ids::CongressId;
 use congress::service::{self, Actor};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
@@ -36,9 +37,9 @@ fn sample(file: &str) -> String {
 }
 
 /// Everything an import could have written, in a comparable form.
-fn snapshot(app: &TestApp, cid: &CongressId) -> String {
+fn snapshot(app: &TestApp, cid: &str) -> String {
     let mut c = app.db.db.conn().unwrap();
-    let audit = congress::storage::repo::audit::list(&mut c, Some(cid))
+    let audit = congress::storage::repo::audit::list(&mut c, Some(cid.as_str()))
         .unwrap()
         .len();
     format!(

@@ -34,7 +34,7 @@ fn export(w: &World, out: &Path) -> Output {
         &[
             "export",
             "--congress",
-            &w.cid,
+            w.cid.as_str(),
             "--out",
             out.to_str().unwrap(),
             "--public-url",

@@ -24,6 +24,7 @@
 
 use std::collections::BTreeMap;
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use congress::domain::settings::Threshold;
@@ -88,9 +89,9 @@ pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
 pub struct World {
     pub app: TestApp,
     pub org: Client,
-    pub cid: String,
-    pub election: String,
-    pub motion: String,
+    pub cid: CongressId,
+    pub election: ContestId,
+    pub motion: ContestId,
     /// Candidate name -> id.
     pub candidate: BTreeMap<String, String>,
     /// Trackers of the election's phone ballots, and of its paper ballot.
@@ -184,7 +185,7 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let app = TestApp::start(kind, test);
     let (org, cid) = block_on(async {
         let org = app.login_as("zuzhi", Role::Organiser).await;
-        let cid = org.create_congress().await;
+        let cid = CongressId::from(org.create_congress().await);
         (org, cid)
     });
     let a = World::actor();
@@ -344,8 +345,8 @@ pub fn voted(kind: Kind, test: &str) -> World {
         app,
         org,
         cid,
-        election.into_string(),
-        motion.into_string(),
+        election,
+        motion,
         candidate,
         election_trackers,
         paper_tracker,
@@ -361,18 +362,18 @@ pub fn counted(kind: Kind, test: &str) -> World {
         let base = |k: &str| format!("/c/{}/contests/{k}/voting", w.cid);
         let r = w
             .org
-            .post_form(&format!("{}/close", base(&w.election)), &[])
+            .post_form(&format!("{}/close", base(w.election.as_str())), &[])
             .await;
         assert_eq!(r.status(), 303);
         let r = w
             .org
-            .post_form(&format!("{}/close", base(&w.motion)), &[])
+            .post_form(&format!("{}/close", base(w.motion.as_str())), &[])
             .await;
         assert_eq!(r.status(), 303);
         let r = w
             .org
             .post_form(
-                &format!("{}/finalise", base(&w.motion)),
+                &format!("{}/finalise", base(w.motion.as_str())),
                 &[("missing_paper_ok", "1")],
             )
             .await;
@@ -390,7 +391,7 @@ pub fn runoff(w: &World) -> String {
     congress::storage::repo::contests::list(&mut c, &w.cid)
         .unwrap()
         .into_iter()
-        .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
+        .find(|k| k.parent_id.as_ref().map(ContestId::as_str) == Some(w.election.as_str()))
         .expect("the tie proposed a runoff")
         .id.into_string()
 }

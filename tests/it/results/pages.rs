@@ -1,6 +1,7 @@
 //! The results page's figures, the projector, who may see the roll, and counting from the
 //! staff voting page (at once, after a confirmation, after the last paper ballot).
 
+use congress::domain::ids::ContestId;
 use congress::domain::contest::ContestState;
 use congress::service;
 use congress::storage::repo::contests::{self as contests_repo};
@@ -10,7 +11,7 @@ use super::block_on;
 use super::fixture::{counted, voted, World, DELEGATES, ELECTION_TITLE};
 use crate::common::Kind;
 
-fn state_of(w: &World, kid: &ContestId) -> ContestState {
+fn state_of(w: &World, kid: &str) -> ContestState {
     let mut c = w.conn();
     contests_repo::get(&mut c, kid).unwrap().unwrap().state
 }
@@ -154,11 +155,11 @@ both_backends!(
             // The election's paper ballot is in: closing counts it.
             let r = w
                 .org
-                .post_form(&format!("{}/close", voting(&w.election)), &[])
+                .post_form(&format!("{}/close", voting(w.election.as_str())), &[])
                 .await;
             assert_eq!(r.status(), 303);
             assert_eq!(state_of(&w, &w.election), ContestState::Final);
-            let (_, page) = w.org.get_text(&voting(&w.election)).await;
+            let (_, page) = w.org.get_text(&voting(w.election.as_str())).await;
             assert!(page.contains("已计票并公示"), "flash");
             assert!(page.contains("得票并列, 再次投票"));
             let runoff = {
@@ -166,7 +167,7 @@ both_backends!(
                 contests_repo::list(&mut c, &w.cid)
                     .unwrap()
                     .into_iter()
-                    .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
+                    .find(|k| k.parent_id.as_ref().map(ContestId::as_str) == Some(w.election.as_str()))
                     .unwrap()
             };
             assert_eq!(runoff.round_kind.map(|r| r.as_str()), Some("runoff"));
@@ -175,32 +176,32 @@ both_backends!(
             // The motion's paper ballot is out: closing waits.
             let r = w
                 .org
-                .post_form(&format!("{}/close", voting(&w.motion)), &[])
+                .post_form(&format!("{}/close", voting(w.motion.as_str())), &[])
                 .await;
             assert_eq!(r.status(), 303);
             assert_eq!(state_of(&w, &w.motion), ContestState::Closed);
-            let (_, page) = w.org.get_text(&voting(&w.motion)).await;
+            let (_, page) = w.org.get_text(&voting(w.motion.as_str())).await;
             assert!(page.contains("计票并公示"));
             assert!(page.contains("还有 1 张纸质选票未录入"));
             let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
             w.link_scrutineer("jianpiao");
             let r = scrutineer
                 .post_form(
-                    &format!("{}/finalise", voting(&w.motion)),
+                    &format!("{}/finalise", voting(w.motion.as_str())),
                     &[("missing_paper_ok", "1")],
                 )
                 .await;
             assert_eq!(r.status(), 403);
             let r = w
                 .org
-                .post_form(&format!("{}/finalise", voting(&w.motion)), &[])
+                .post_form(&format!("{}/finalise", voting(w.motion.as_str())), &[])
                 .await;
             assert_eq!(r.status(), 422);
             assert_eq!(state_of(&w, &w.motion), ContestState::Closed);
             // The scrutineers enter the last paper ballot after all: that counts it.
             let r = scrutineer
                 .post_form(
-                    &format!("{}/paper/enter", voting(&w.motion)),
+                    &format!("{}/paper/enter", voting(w.motion.as_str())),
                     &[("vote", "for")],
                 )
                 .await;

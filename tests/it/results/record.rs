@@ -9,6 +9,7 @@ use ed25519_dalek::pkcs8::DecodePublicKey;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde_json::Value;
 
+use congress::domain::ids::ContestId;
 use congress::service::{self, Actor};
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
@@ -258,7 +259,7 @@ both_backends!(
                 &[
                     "export",
                     "--congress",
-                    &w.cid,
+                    w.cid.as_str(),
                     "--out",
                     out_dir.to_str().unwrap(),
                     "--public-url",
@@ -364,7 +365,7 @@ both_backends!(state_machine_refusals, |kind: Kind| {
         "{}",
         e.full()
     );
-    let k = runoff(&w);
+    let k = ContestId::from(runoff(&w));
     let e = service::contests::delete(&mut c, &Actor::cli("test"), &w.cid, &k).unwrap_err();
     assert!(e.to_string().contains("不能删除; 如不举行"), "{e}");
     let e = service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, " ").unwrap_err();
@@ -390,7 +391,7 @@ both_backends!(state_machine_refusals, |kind: Kind| {
         );
         assert!(page.contains(&format!("action=\"/c/{cid}/record/certify\"")));
         let mut c = w.conn();
-        let state = congress_repo::get(&mut c, cid).unwrap().unwrap().state;
+        let state = congress_repo::get(&mut c, &cid).unwrap().unwrap().state;
         assert_eq!(
             state.as_str(),
             "closed",

@@ -11,7 +11,7 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
     let w = counted(kind, "review_persons");
     block_on(async {
         let base = format!("/c/{}/contests", w.cid);
-        let id = w.org.create_review(&w.cid, "主席团成员述职评议", "").await;
+        let id = w.org.create_review(w.cid.as_str(), "主席团成员述职评议", "").await;
         let r = w
             .org
             .post_form(

@@ -4,6 +4,7 @@
 //! id are refused in Chinese. Generating over a stored roster and issuing the cards ask
 //! first too. And the audit log reads as a ledger.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::pending::{self as pending_repo, PendingUpload};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
@@ -19,7 +20,7 @@ fn location(r: &reqwest::Response) -> String {
         .unwrap_or_default()
 }
 
-fn delegates(app: &TestApp, cid: &CongressId) -> usize {
+fn delegates(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
     roster_repo::delegates(&mut c, cid).unwrap().len()
 }
@@ -37,10 +38,10 @@ fn id_of(loc: &str) -> String {
 }
 
 async fn generated_164(org: &Client) -> String {
-    let cid = new_congress(org).await;
-    import_samples(org, &cid).await;
-    assert_eq!(press(org, &cid, "generate").await.status(), 303);
-    cid
+    let cid = CongressId::from(new_congress(org).await);
+    import_samples(org, cid.as_str()).await;
+    assert_eq!(press(org, cid.as_str(), "generate").await.status(), 303);
+    cid.into_string()
 }
 
 both_backends!(
@@ -49,7 +50,7 @@ both_backends!(
         let app = TestApp::start(kind, "confirm_roster_upload");
         block_on(async {
             let org = app.login_as("tuanwei_qr", Role::Organiser).await;
-            let cid = generated_164(&org).await;
+            let cid = CongressId::from(generated_164(&org).await);
             assert_eq!(delegates(&app, &cid), 164);
             let path = format!("/c/{cid}/roster/upload");
 
@@ -73,7 +74,7 @@ both_backends!(
                 164,
                 "nothing stored before the confirmation"
             );
-            let pend = entries(&app, &cid, "upload.pending");
+            let pend = entries(&app, cid.as_str(), "upload.pending");
             assert_eq!(pend.len(), 1);
             let id = id_of(&loc);
             let form = format!("/c/{cid}/roster/upload/confirm");
@@ -82,7 +83,7 @@ both_backends!(
                 .await;
             assert_eq!(r.status(), 303);
             assert_eq!(delegates(&app, &cid), 164);
-            assert_eq!(entries(&app, &cid, "upload.cancel").len(), 1);
+            assert_eq!(entries(&app, cid.as_str(), "upload.cancel").len(), 1);
             let r = org
                 .post_unconfirmed(&form, &[("id", &id), ("confirm", "1")])
                 .await;
@@ -113,7 +114,7 @@ both_backends!(
                 1,
                 "confirmed: the file replaced the roster"
             );
-            assert_eq!(entries(&app, &cid, "roster.upload").len(), 1);
+            assert_eq!(entries(&app, cid.as_str(), "roster.upload").len(), 1);
             let r = org
                 .post_unconfirmed(&form, &[("id", &id), ("confirm", "1")])
                 .await;
@@ -125,7 +126,7 @@ both_backends!(
             let mut c = app.db.db.conn().unwrap();
             let old = PendingUpload {
                 id: "u-expired".into(),
-                congress_id: cid.clone(),
+                congress_id: cid.to_string(),
                 username: "tuanwei_qr".into(),
                 kind: "roster".into(),
                 contest_id: None,
@@ -158,8 +159,8 @@ both_backends!(
         let app = TestApp::start(kind, "confirm_file_import");
         block_on(async {
             let org = app.login_as("tuanwei_qf", Role::Organiser).await;
-            let cid = new_congress(&org).await;
-            import_samples(&org, &cid).await;
+            let cid = CongressId::from(new_congress(&org).await);
+            import_samples(&org, cid.as_str()).await;
             let mut c = app.db.db.conn().unwrap();
             let before = roster_repo::enrolment(&mut c, &cid).unwrap();
             let rows: usize = before.iter().map(|e| e.grades.len()).sum();
@@ -187,7 +188,7 @@ both_backends!(
                 )
                 .await;
             assert_eq!(r.status(), 422);
-            assert_eq!(entries(&app, &cid, "upload.pending").len(), 1);
+            assert_eq!(entries(&app, cid.as_str(), "upload.pending").len(), 1);
             // Confirmed: stored.
             let r = org
                 .post_unconfirmed(
@@ -209,7 +210,7 @@ both_backends!(
         let app = TestApp::start(kind, "confirm_generate_issue");
         block_on(async {
             let org = app.login_as("tuanwei_qg", Role::Organiser).await;
-            let cid = generated_164(&org).await;
+            let cid = CongressId::from(generated_164(&org).await);
             let gen = format!("/c/{cid}/roster/generate");
             let r = org.post_unconfirmed(&gen, &[]).await;
             assert_eq!(r.status(), 303);
@@ -218,11 +219,11 @@ both_backends!(
             assert!(page.contains("将替换现有代表名单的 164 名代表"), "{page}");
             assert!(page.contains(&format!("action=\"{gen}\"")));
             assert_eq!(
-                entries(&app, &cid, "roster.generate").len(),
+                entries(&app, cid.as_str(), "roster.generate").len(),
                 1,
                 "not generated again"
             );
-            assert_eq!(press(&org, &cid, "freeze").await.status(), 303);
+            assert_eq!(press(&org, cid.as_str(), "freeze").await.status(), 303);
 
             let issue = format!("/c/{cid}/credentials/issue");
             let r = org.post_unconfirmed(&issue, &[]).await;

@@ -1,6 +1,7 @@
 //! A roster with one line pasted twice (B6): the page and the API report the duplicate with
 //! both rows and its college among every other violation (422), and store nothing.
 
+use congress::domain::ids::CongressId;
 use congress::service::{self, Actor};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
@@ -25,8 +26,8 @@ both_backends!(
         let app = TestApp::start(kind, "a_duplicate_student_number_is_b6");
         block_on(async {
             let org = app.login_as("tuanwei_qin", Role::Organiser).await;
-            let cid = new_congress(&org).await;
-            import_samples(&org, &cid).await;
+            let cid = CongressId::from(new_congress(&org).await);
+            import_samples(&org, cid.as_str()).await;
 
             let r = org
                 .upload(
@@ -49,7 +50,7 @@ both_backends!(
             );
             let mut c = app.db.db.conn().unwrap();
             assert!(roster_repo::delegates(&mut c, &cid).unwrap().is_empty());
-            assert!(entries(&app, &cid, "roster.upload").is_empty());
+            assert!(entries(&app, cid.as_str(), "roster.upload").is_empty());
 
             // The API says the same: 422, every violation in details, nothing stored.
             let token = {

@@ -2,6 +2,7 @@
 //! the real upload forms; a bad file shown with its error in place and nothing stored; too
 //! big a file; who may upload; escaping.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
 use congress::web::MAX_UPLOAD_BYTES;
@@ -10,7 +11,7 @@ use super::{after, block_on, entries, fixture, import_samples, new_congress, XSS
 use crate::common::http::TestApp;
 use crate::common::Kind;
 
-fn enrolment_rows(app: &TestApp, cid: &CongressId) -> Vec<(String, Vec<(String, u64)>)> {
+fn enrolment_rows(app: &TestApp, cid: &str) -> Vec<(String, Vec<(String, u64)>)> {
     let mut c = app.db.db.conn().unwrap();
     roster_repo::enrolment(&mut c, cid)
         .unwrap()
@@ -23,7 +24,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
     let app = TestApp::start(kind, "sample_files_through_the_forms");
     block_on(async {
         let org = app.login_as("tuanwei_wang", Role::Organiser).await;
-        let cid = new_congress(&org).await;
+        let cid = CongressId::from(new_congress(&org).await);
         let (s, page) = org.get_text(&format!("/c/{cid}/files")).await;
         assert_eq!(s, 200);
         assert_eq!(page.matches("尚未导入").count(), 3, "{page}");
@@ -45,7 +46,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
         let t = r.bytes().await.unwrap();
         assert!(t.starts_with("\u{feff}学院,年级,人数".as_bytes()));
 
-        import_samples(&org, &cid).await;
+        import_samples(&org, cid.as_str()).await;
         let (_, page) = org.get_text(&format!("/c/{cid}/files")).await;
         assert!(page.contains("8个学院, 32行, 在校生共15993人"), "{page}");
         assert!(page.contains("8个社团, 其中主要学生社团5个"));
@@ -74,7 +75,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
         assert!(page.contains("代表名单的校验报告已清除"));
 
         // Audited with file, kind and row count, never the content.
-        let imports = entries(&app, &cid, "files.import");
+        let imports = entries(&app, cid.as_str(), "files.import");
         assert_eq!(imports.len(), 4);
         let e = after(&imports[2]);
         assert_eq!(e["kind"], "nominees");
@@ -96,7 +97,7 @@ both_backends!(gbk_xlsx_and_full_width_fixtures, |kind: Kind| {
     let app = TestApp::start(kind, "gbk_xlsx_and_full_width_fixtures");
     block_on(async {
         let org = app.login_as("tuanwei_li", Role::Organiser).await;
-        let cid = new_congress(&org).await;
+        let cid = CongressId::from(new_congress(&org).await);
         let mut seen = Vec::new();
         for name in [
             "enrolment.gbk.csv",
@@ -130,10 +131,10 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
     let app = TestApp::start(kind, "a_bad_file_shows_its_errors_in_place");
     block_on(async {
         let org = app.login_as("tuanwei_zhao", Role::Organiser).await;
-        let cid = new_congress(&org).await;
-        import_samples(&org, &cid).await;
+        let cid = CongressId::from(new_congress(&org).await);
+        import_samples(&org, cid.as_str()).await;
         let before = enrolment_rows(&app, &cid);
-        let imports = entries(&app, &cid, "files.import").len();
+        let imports = entries(&app, cid.as_str(), "files.import").len();
 
         let r = org
             .upload(
@@ -167,7 +168,7 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
         ));
         // Nothing stored: the previous import is intact, nothing audited.
         assert_eq!(enrolment_rows(&app, &cid), before);
-        assert_eq!(entries(&app, &cid, "files.import").len(), imports);
+        assert_eq!(entries(&app, cid.as_str(), "files.import").len(), imports);
 
         let r = org
             .upload(

@@ -3,6 +3,7 @@
 //! (`quota`), generating, uploading, checking, freezing and unfreezing the roster (`roster`),
 //! and the same through the JSON API (`api`).
 
+use congress::domain::ids::CongressId;
 use crate::common;
 
 mod api;
@@ -85,7 +86,7 @@ pub async fn press(c: &Client, cid: &str, action: &str) -> reqwest::Response {
     c.post_form(&format!("/c/{cid}/roster/{action}"), &[]).await
 }
 
-pub fn stored(app: &TestApp, cid: &CongressId) -> congress_repo::Congress {
+pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
     congress_repo::get(&mut c, cid).unwrap().unwrap()
 }

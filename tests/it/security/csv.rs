@@ -9,6 +9,7 @@ use std::io::Read;
 
 use diesel::prelude::*;
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::storage::schema::{candidates, delegates, enrolment};
 
 use super::phone::{self, Phone};
@@ -89,7 +90,7 @@ async fn post(c: &Client, path: &str, fields: &[(&str, &str)]) {
 both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
     let app = TestApp::start(kind, "csv_formulas");
     let fx = fixture::for_app(&app, 6);
-    let cid = fx.congress_id.clone();
+    let cid = CongressId::from(fx.congress_id.clone());
     {
         let mut c = app.db.db.conn().unwrap();
         for (i, name) in NAMES.iter().enumerate() {
@@ -161,7 +162,7 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
         // C5, C6 need them again for the current list.
         {
             let mut c = app.db.db.conn().unwrap();
-            let key = app.state.keys.load(&cid).unwrap();
+            let key = app.state.keys.load(cid.as_str()).unwrap();
             congress::service::approval::prior::record_past_steps_for_all(
                 &mut c,
                 &congress::service::Actor::cli("test-fixture"),
@@ -172,12 +173,12 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
         }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/open"), &[]).await;
         for (i, p) in phones.iter().enumerate() {
-            let paper = p.take_paper(&cid, k).await;
+            let paper = p.take_paper(cid.as_str(), k.as_str()).await;
             let mut marks = phone::marks(&fx.candidates, &["for", "against", "abstain", "for"]);
             if i == 0 {
                 marks.push(("w1".to_string(), WRITE_IN.to_string()));
             }
-            let r = p.cast(&cid, k, &paper, &marks).await;
+            let r = p.cast(cid.as_str(), k.as_str(), &paper, &marks).await;
             assert_eq!(r.status, 303, "{}", r.body);
         }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/close"), &[]).await;
@@ -187,7 +188,7 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
             congress::storage::repo::contests::list(&mut c, &cid)
                 .unwrap()
                 .into_iter()
-                .filter(|x| x.parent_id.as_deref() == Some(k.as_str()))
+                .filter(|x| x.parent_id.as_ref().map(ContestId::as_str) == Some(k.as_str()))
                 .map(|x| x.id)
                 .collect()
         };

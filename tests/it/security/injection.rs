@@ -6,6 +6,7 @@
 
 use std::panic::AssertUnwindSafe;
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 use futures_util::FutureExt;
@@ -319,7 +320,7 @@ both_backends!(nul_characters_are_refused_on_both_backends, |kind: Kind| {
     block_on(async {
         let org = app.login_as("tuanwei", Role::Organiser).await;
         let token = super::api_token(&app, "tuanwei");
-        let cid = new_congress(&org, "示范大学第十次学生代表大会").await;
+        let cid = CongressId::from(new_congress(&org, "示范大学第十次学生代表大会").await);
         let count = |app: &TestApp| {
             let mut c = app.db.db.conn().unwrap();
             congress_repo::list(&mut c).unwrap().len()

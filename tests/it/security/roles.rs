@@ -4,6 +4,7 @@
 //! same through the API. The full table of every organiser route against every role is
 //! `tests/it/authz`; this one stands alone so the security suite covers the question by itself.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 
@@ -13,7 +14,7 @@ use crate::common::http::TestApp;
 use crate::common::Kind;
 
 /// Names the scrutineer account `username` among the scrutineers of `cid`.
-fn name_scrutineer(app: &TestApp, cid: &CongressId, username: &str) {
+fn name_scrutineer(app: &TestApp, cid: &str, username: &str) {
     let mut c = app.db.db.conn().unwrap();
     congress::service::scrutineers::add(
         &mut c,
@@ -39,9 +40,9 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
         let mut c = app.db.db.conn().unwrap();
         congress_repo::get(&mut c, cid).unwrap().unwrap().name
     };
-    let cid = block_on(async {
+    let cid = CongressId::from(block_on(async {
         new_congress(&fixture_organiser(&app).await, "示范大学第十次学生代表大会").await
-    });
+    }));
     block_on(async {
         let details = [
             ("name", "被篡改的大会名称"),
@@ -157,7 +158,7 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
             .unwrap();
         assert_eq!(r.status(), 401);
         assert_eq!(
-            name(&app, &cid),
+            name(&app, cid.as_str()),
             "示范大学第十次学生代表大会",
             "nothing changed yet"
         );
@@ -167,9 +168,9 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     });
     assert_eq!(
-        name(&app, &cid),
+        name(&app, cid.as_str()),
         "被篡改的大会名称",
         "only the owner's change landed"
     );
-    assert_eq!(name(&app, &session), "示范大学第十次学生代表大会");
+    assert_eq!(name(&app, session.as_str()), "示范大学第十次学生代表大会");
 });

@@ -2,6 +2,7 @@
 //! the forms (`forms`), the scrutineer rules of G2 (`scrutineers`), the audit log pages, CSV
 //! and escaping (`audit`), and the API (`api`).
 
+use congress::domain::ids::CongressId;
 use crate::common;
 
 mod api;
@@ -46,7 +47,7 @@ pub async fn new_congress(c: &Client) -> String {
         .to_string()
 }
 
-pub fn stored(app: &TestApp, cid: &CongressId) -> congress_repo::Congress {
+pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
     congress_repo::get(&mut c, cid).unwrap().unwrap()
 }

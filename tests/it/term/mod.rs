@@ -9,6 +9,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::{ContestDefinition, ContestKind};
 use congress::domain::settings::Threshold;
@@ -181,12 +182,12 @@ fn create_meeting(w: &World, kind: &str, name: &str, date: &str) -> String {
 both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let w = certified(kind, "term_meeting");
     standing_frozen(&w);
-    let mid = create_meeting(
+    let mid = CongressId::from(create_meeting(
         &w,
         "standing",
         "第十届学代会常任代表会议第一次会议",
         "2027-03-15",
-    );
+    ));
     let a = Actor::cli("test");
     let mut c = w.conn();
     let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
@@ -236,7 +237,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
                 .await;
             assert_eq!(r.status(), 303);
             let loc = r.headers()["location"].to_str().unwrap().to_string();
-            ids.push(loc.rsplit('/').next().unwrap().to_string());
+            ids.push(ContestId::from(loc.rsplit('/').next().unwrap()));
         }
         // Someone not in the presidium cannot be named.
         let (s, text) = status_and_text(
@@ -357,8 +358,8 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         .into_iter()
         .enumerate()
     {
-        submit(i, &remove_wang, Choices::Motion { vote: wang });
-        submit(i, &remove_li, Choices::Motion { vote: li });
+        submit(i, remove_wang.as_str(), Choices::Motion { vote: wang });
+        submit(i, remove_li.as_str(), Choices::Motion { vote: li });
         let marks = [
             (cand[0].clone(), zhao),
             (cand[1].clone(), if zhao == F { X } else { F }),
@@ -424,7 +425,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         ]
     );
     let tmp = tempfile::tempdir().unwrap();
-    export_and_verify(&w, &mid, &tmp.path().join("meeting"));
+    export_and_verify(&w, mid.as_str(), &tmp.path().join("meeting"));
 
     block_on(async {
         let (_, page) = w.org.get_text(&format!("/c/{}/term", w.cid)).await;
@@ -470,12 +471,12 @@ both_backends!(
             assert!(text.contains("尚未冻结"), "{text}");
         });
         standing_frozen(&w);
-        let mid = create_meeting(
+        let mid = CongressId::from(create_meeting(
             &w,
             "review",
             "2026-2027学年第二学期述职评议会",
             "2027-04-01",
-        );
+        ));
         block_on(async {
             let r = w
                 .org

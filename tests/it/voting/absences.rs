@@ -65,7 +65,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
         };
         app.create_user("jianpiao", Role::Scrutineer);
         // A scrutineer of this congress (scrutineers are authorised per congress).
-        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao");
+        crate::common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao");
         let (t_org, t_scr) = (token(fixture::ORGANISER), token("jianpiao"));
         let http = reqwest::Client::new();
         let post = |t: &str, body: Value| {
@@ -119,7 +119,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
                 "attendance",
                 "absence",
                 "--congress",
-                &cid,
+                cid.as_str(),
             ])
             .args(["--delegate", "5", "--reason", "代表学校参加省运会"])
             .output()
@@ -137,7 +137,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
                 "attendance",
                 "show",
                 "--congress",
-                &cid,
+                cid.as_str(),
             ])
             .output()
             .unwrap();
@@ -147,7 +147,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
 
         // Audited, with reasons.
         let mut c = app.db.db.conn().unwrap();
-        let log = audit_repo::list(&mut c, Some(&cid)).unwrap();
+        let log = audit_repo::list(&mut c, Some(cid.as_str())).unwrap();
         let actions: Vec<&str> = log
             .iter()
             .filter(|e| e.action.starts_with("attendance.absence"))

@@ -14,7 +14,7 @@ both_backends!(a_contest_run_through_the_api, |kind: Kind| {
     let cid = fx.congress_id.clone();
     app.create_user("jianpiao", Role::Scrutineer);
     // A scrutineer of this congress (scrutineers are authorised per congress).
-    crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao");
+    crate::common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao");
     let token = |user: &str| {
         let mut c = app.db.db.conn().unwrap();
         service::accounts::create_token(&mut c, &Actor::cli("test"), user, "t").unwrap()

@@ -10,6 +10,7 @@
 //! Every test builds its congress with `fixture` and talks HTTP to a real server on
 //! 127.0.0.1 (the secrecy and attack tests run the `congress serve` binary itself).
 
+use congress::domain::ids::{CongressId, ContestId};
 use crate::common;
 
 mod absences;
@@ -113,14 +114,14 @@ pub async fn close_contest(staff: &Client, cid: &str, kid: &str) {
     assert_eq!(status, 303, "{body}");
 }
 
-pub fn contest(app: &TestApp, id: &ContestId) -> Contest {
+pub fn contest(app: &TestApp, id: &str) -> Contest {
     let mut c = app.db.db.conn().expect("conn");
     contests_repo::get(&mut c, id)
         .expect("get")
         .expect("contest")
 }
 
-pub fn delegate(app: &TestApp, cid: &CongressId, no: u32) -> Delegate {
+pub fn delegate(app: &TestApp, cid: &str, no: u32) -> Delegate {
     let mut c = app.db.db.conn().expect("conn");
     roster_repo::delegate_by_no(&mut c, cid, no)
         .expect("get")

@@ -51,9 +51,9 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             }
             phones.push(p);
         }
-        desk_check_in(&staff, &cid, 13).await;
+        desk_check_in(&staff, cid.as_str(), 13).await;
         for kid in [&fx.election, &fx.work_report, &fx.charter] {
-            assert_eq!(open_contest(&staff, &cid, kid).await.0, 303);
+            assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
         }
         let mut arrival = Vec::new();
         let pattern = ["for", "against", "for", "abstain", "for", "for", "against"];
@@ -61,7 +61,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
         for p in &phones {
             let mine: Vec<_> = [&fx.election, &fx.work_report, &fx.charter]
                 .iter()
-                .map(|kid| p.take_paper(&cid, kid))
+                .map(|kid| p.take_paper(cid.as_str(), kid.as_str()))
                 .collect();
             papers.push(futures_util::future::join_all(mine).await);
         }
@@ -69,8 +69,8 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             let m: Vec<&str> = (0..7).map(|k| pattern[(k + i) % 7]).collect();
             let r = p
                 .cast(
-                    &cid,
-                    &fx.election,
+                    cid.as_str(),
+                    fx.election.as_str(),
                     &papers[i][0],
                     &phone::marks(&fx.candidates, &m),
                 )
@@ -89,7 +89,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             arrival.push(hash);
             for (k, kid) in [&fx.work_report, &fx.charter].into_iter().enumerate() {
                 let v = ["for", "against", "abstain"][i % 3];
-                let r = p.cast(&cid, kid, &papers[i][k + 1], &phone::vote(v)).await;
+                let r = p.cast(cid.as_str(), kid.as_str(), &papers[i][k + 1], &phone::vote(v)).await;
                 assert_eq!(r.status, 303, "{}", r.body);
             }
         }
@@ -114,7 +114,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
         .await;
         assert_eq!(s, 303);
         for kid in [&fx.election, &fx.work_report, &fx.charter] {
-            close_contest(&staff, &cid, kid).await;
+            close_contest(&staff, cid.as_str(), kid.as_str()).await;
         }
         let mut c = t.db.conn().expect("conn");
         let cards = congress::service::credentials::cards(&mut c, &cid, None, &secrets.credential)
@@ -133,7 +133,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
     let people: Vec<String> = fx
         .cards
         .iter()
-        .flat_map(|c| [c.delegate.id.clone(), c.delegate.student.student_no.clone().into()])
+        .flat_map(|c| [c.delegate.id.to_string(), c.delegate.student.student_no.clone()])
         .collect();
     let mut conn = t.db.conn().expect("conn");
     let tables = dump::dump(&mut conn);

@@ -20,7 +20,7 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
     block_on(async {
         let staff = organiser(&app).await;
         for kid in [&fx.work_report, &fx.election] {
-            let (status, body) = open_contest(&staff, &cid, kid).await;
+            let (status, body) = open_contest(&staff, cid.as_str(), kid.as_str()).await;
             assert_eq!(status, 303, "{body}");
         }
         // Every delegate votes on paper in the work report; two in the election.
@@ -83,7 +83,7 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
         assert_eq!(s, 303);
 
         // Stored as entered.
-        let bodies: Vec<String> = stored_ballots(&app, &fx.work_report)
+        let bodies: Vec<String> = stored_ballots(&app, fx.work_report.as_str())
             .into_iter()
             .map(|b| b.body)
             .collect();
@@ -95,12 +95,12 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
         assert!(bodies
             .iter()
             .any(|b| b.contains("\"vote\":[\"for\",\"against\"]")));
-        assert!(stored_ballots(&app, &fx.election)
+        assert!(stored_ballots(&app, fx.election.as_str())
             .iter()
             .any(|b| b.body.contains("\"write_in\":[\"张伟\"]")));
 
         for kid in [&fx.work_report, &fx.election] {
-            close_contest(&staff, &cid, kid).await;
+            close_contest(&staff, cid.as_str(), kid.as_str()).await;
         }
         // The board shows them, with their reasons; the result counts them as 废票.
         let anon = app.client();
