@@ -220,7 +220,7 @@ fn run(kind: Kind) {
     let mut receipts: Vec<(String, String)> = again
         .into_iter()
         .flatten()
-        .map(|h| (election.clone(), h))
+        .map(|h| (election.to_string(), h))
         .collect();
 
     // The next contest: the server killed in the middle of the issue burst. A phone whose

@@ -150,15 +150,15 @@ async fn roster_workflow() {
         .catch_unwind()
         .await;
     driver.quit().await.expect("quit");
-    let cid = CongressId::from(match result {
+    let cid = match result {
         Ok(r) => r.expect("organiser flow"),
         Err(panic) => std::panic::resume_unwind(panic),
-    });
+    };
     let mut conn = app.db.db.conn().expect("conn");
-    let congress = congress_repo::get(&mut conn, &cid)
+    let congress = congress_repo::get(&mut conn, &CongressId::from(&cid))
         .expect("load")
         .expect("congress");
     assert_eq!(congress.state.as_str(), "roster_frozen");
-    let delegates = congress::storage::repo::roster::delegates(&mut conn, &cid).expect("roster");
+    let delegates = congress::storage::repo::roster::delegates(&mut conn, &CongressId::from(&cid)).expect("roster");
     assert_eq!(delegates.len(), 164);
 }

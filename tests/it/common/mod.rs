@@ -178,17 +178,17 @@ pub fn name_scrutineer(db: &Db, cid: &str, username: &str) {
 pub fn record_steps_before_vote(
     c: &mut congress::storage::DbConnection,
     keys: &congress::crypto::KeyStore,
-    cid: &CongressId,
+    cid: &str,
 ) {
     use congress::domain::state::CongressState;
     use congress::service::approval::prior;
     let actor = congress::service::Actor::cli("test-fixture");
-    let key = keys.load(cid.as_str()).expect("the congress's signing key");
-    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
-    let state = congress::service::congress::load(c, cid)
+    let key = keys.load(cid).expect("the congress's signing key");
+    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid)).expect("the lists' steps");
+    let state = congress::service::congress::load(c, &CongressId::from(cid))
         .expect("congress")
         .state;
-    let meeting = congress::storage::repo::term::meeting(c, cid)
+    let meeting = congress::storage::repo::term::meeting(c, &CongressId::from(cid))
         .expect("meeting")
         .is_some();
     if !meeting
@@ -197,7 +197,7 @@ pub fn record_steps_before_vote(
             CongressState::RosterFrozen | CongressState::CredentialsIssued
         )
     {
-        prior::record_convene_reply(c, &actor, &key, cid).expect("the application to convene");
+        prior::record_convene_reply(c, &actor, &key, &CongressId::from(cid)).expect("the application to convene");
     }
 }
 
@@ -208,12 +208,12 @@ pub fn record_steps_before_vote(
 pub fn record_steps_with_session_override(
     c: &mut congress::storage::DbConnection,
     keys: &congress::crypto::KeyStore,
-    cid: &CongressId,
+    cid: &str,
     reason: &str,
 ) {
     use congress::service::approval::{override_session, prior};
     let actor = congress::service::Actor::cli("test-fixture");
-    let key = keys.load(cid.as_str()).expect("the congress's signing key");
-    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
-    override_session(c, &actor, &key, cid, reason).expect("the session override");
+    let key = keys.load(cid).expect("the congress's signing key");
+    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid)).expect("the lists' steps");
+    override_session(c, &actor, &key, &CongressId::from(cid), reason).expect("the session override");
 }

@@ -140,12 +140,12 @@ async fn mv(org: &Client, cid: &str, id: String, direction: &str) -> u16 {
 
 fn contest(app: &TestApp, id: &str) -> Contest {
     let mut c = app.db.db.conn().unwrap();
-    contests_repo::get(&mut c, id).unwrap().unwrap()
+    contests_repo::get(&mut c, &ContestId::from(id)).unwrap().unwrap()
 }
 
 fn ballot_names(app: &TestApp, id: &str) -> Vec<String> {
     let mut c = app.db.db.conn().unwrap();
-    contests_repo::candidates(&mut c, id)
+    contests_repo::candidates(&mut c, &ContestId::from(id))
         .unwrap()
         .into_iter()
         .map(|k| k.name)
@@ -171,9 +171,9 @@ both_backends!(five_seats_seven_candidates_in_stroke_order, |kind: Kind| {
     let app = TestApp::start(kind, "stroke_order");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
-        let id = ContestId::from(new_election(&org, &cid, "选举第十届学生会主席团成员", "5").await);
+        let id = new_election(&org, &cid, "选举第十届学生会主席团成员", "5").await;
         for (i, name) in SEVEN.iter().enumerate() {
-            add_ok(&org, &cid, id.as_str(), name, &format!("20210101{i:02}")).await;
+            add_ok(&org, &cid, &id, name, &format!("20210101{i:02}")).await;
         }
         assert_eq!(ballot_names(&app, &id), BALLOT);
 
@@ -194,7 +194,7 @@ both_backends!(five_seats_seven_candidates_in_stroke_order, |kind: Kind| {
 
         // Removing 王建国 moves 李明 to the top.
         let mut c = app.db.db.conn().unwrap();
-        let wang = contests_repo::candidates(&mut c, &id).unwrap()[0].clone();
+        let wang = contests_repo::candidates(&mut c, &ContestId::from(&id)).unwrap()[0].clone();
         let r = org
             .post_form(
                 &format!("/c/{cid}/contests/{id}/candidates/{}/delete", wang.id),
@@ -210,8 +210,8 @@ both_backends!(editing_is_refused_once_a_contest_opens, |kind: Kind| {
     let app = TestApp::start(kind, "locked_when_open");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
-        let id = ContestId::from(new_election(&org, &cid, "选举主席团成员", "1").await);
-        add_ok(&org, &cid, id.as_str(), "林晓", "2022030101").await;
+        let id = new_election(&org, &cid, "选举主席团成员", "1").await;
+        add_ok(&org, &cid, &id, "林晓", "2022030101").await;
         set_contest_state(&app, &id, "open");
         let base = format!("/c/{cid}/contests/{id}");
         let r = org
@@ -223,7 +223,7 @@ both_backends!(editing_is_refused_once_a_contest_opens, |kind: Kind| {
         assert_eq!(r.status(), 409);
         assert!(r.text().await.unwrap().contains("投票中，已经不能修改"));
         assert_eq!(
-            add(&org, &cid, id.as_str(), "郑刚", "2022030110", &[])
+            add(&org, &cid, &id, "郑刚", "2022030110", &[])
                 .await
                 .status(),
             409
@@ -243,7 +243,7 @@ both_backends!(closed_congress_refuses_contest_edits, |kind: Kind| {
     let app = TestApp::start(kind, "state_machine");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
-        let id = ContestId::from(new_election(&org, &cid, "选举主席团成员", "1").await);
+        let id = new_election(&org, &cid, "选举主席团成员", "1").await;
         {
             use schema::congresses::dsl;
             let mut c = app.db.db.conn().unwrap();
@@ -269,7 +269,7 @@ both_backends!(closed_congress_refuses_contest_edits, |kind: Kind| {
             .unwrap()
             .contains("已经不能编辑选举和表决事项"));
         assert_eq!(
-            add(&org, &cid, id.as_str(), "林晓", "2022030101", &[])
+            add(&org, &cid, &id, "林晓", "2022030101", &[])
                 .await
                 .status(),
             409
@@ -285,7 +285,7 @@ both_backends!(
         let app = TestApp::start(kind, "contest_audit");
         block_on(async {
             let (org, cid) = setup(&app, "school").await;
-            let id = ContestId::from(new_election(&org, &cid, "选举主席团成员", "2").await);
+            let id = new_election(&org, &cid, "选举主席团成员", "2").await;
             let r = org
                 .post_form(
                     &format!("/c/{cid}/contests/{id}/edit"),
@@ -297,11 +297,11 @@ both_backends!(
                 )
                 .await;
             assert_eq!(r.status(), 303);
-            add_ok(&org, &cid, id.as_str(), "林晓", "2022030101").await;
+            add_ok(&org, &cid, &id, "林晓", "2022030101").await;
             let kid = ballot_names(&app, &id);
             assert_eq!(kid, ["林晓"]);
             let mut c = app.db.db.conn().unwrap();
-            let k = contests_repo::candidates(&mut c, &id).unwrap()[0]
+            let k = contests_repo::candidates(&mut c, &ContestId::from(&id)).unwrap()[0]
                 .id
                 .clone();
             let r = org
@@ -344,15 +344,14 @@ both_backends!(
         let app = TestApp::start(kind, "escaping");
         block_on(async {
             let (org, cid) = setup(&app, "school").await;
-            let cid = CongressId::from(cid);
-            let id = new_election(&org, cid.as_str(), "选举主席团成员", "1").await;
-            add_ok(&org, cid.as_str(), &id, "<script>alert(1)</script>", "2022030101").await;
+            let id = new_election(&org, &cid, "选举主席团成员", "1").await;
+            add_ok(&org, &cid, &id, "<script>alert(1)</script>", "2022030101").await;
             let (_, page) = org.get_text(&format!("/c/{cid}/contests/{id}")).await;
             assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
             assert!(!page.contains("<script>alert(1)"));
 
             let jian = app.login_as("jianpiao", Role::Scrutineer).await;
-            common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao");
+            common::name_scrutineer(&app.db.db, &cid, "jianpiao");
             let (status, page) = jian.get_text(&format!("/c/{cid}/contests/{id}")).await;
             assert_eq!(status, 200);
             assert!(page.contains("只有创建本大会的组织者可以修改"));
@@ -372,36 +371,35 @@ both_backends!(agenda_moves_up_and_down, |kind: Kind| {
     let app = TestApp::start(kind, "agenda_moves");
     block_on(async {
         let (org, cid) = setup(&app, "school").await;
-        let cid = CongressId::from(cid);
-        let a = new_election(&org, cid.as_str(), "选举主席团成员", "5").await;
-        let b = ContestId::from(new_election(&org, cid.as_str(), "选举秘书长", "1").await);
-        let c = new_election(&org, cid.as_str(), "选举副秘书长", "1").await;
+        let a = new_election(&org, &cid, "选举主席团成员", "5").await;
+        let b = new_election(&org, &cid, "选举秘书长", "1").await;
+        let c = new_election(&org, &cid, "选举副秘书长", "1").await;
         let order = || {
             let mut conn = app.db.db.conn().unwrap();
-            contests_repo::list(&mut conn, &cid)
+            contests_repo::list(&mut conn, &CongressId::from(&cid))
                 .unwrap()
                 .into_iter()
-                .map(|x| (x.id, x.agenda_order))
+                .map(|x| (x.id.into_string(), x.agenda_order))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(mv(&org, cid.as_str(), a.clone(), "down").await, 303);
+        assert_eq!(mv(&org, &cid, a.clone(), "down").await, 303);
         assert_eq!(
             order(),
-            vec![(b.clone(), 1), (a.clone().into(), 2), (c.clone().into(), 3)]
+            vec![(b.clone(), 1), (a.clone(), 2), (c.clone(), 3)]
         );
-        assert_eq!(mv(&org, cid.as_str(), c.clone(), "up").await, 303);
+        assert_eq!(mv(&org, &cid, c.clone(), "up").await, 303);
         assert_eq!(
             order(),
-            vec![(b.clone(), 1), (c.clone().into(), 2), (a.clone().into(), 3)]
+            vec![(b.clone(), 1), (c.clone(), 2), (a.clone(), 3)]
         );
-        assert_eq!(mv(&org, cid.as_str(), b.to_string(), "up").await, 409);
+        assert_eq!(mv(&org, &cid, b.clone(), "up").await, 409);
         // What has been voted on keeps its place.
         set_contest_state(&app, &b, "final");
-        assert_eq!(mv(&org, cid.as_str(), c.clone(), "up").await, 409);
+        assert_eq!(mv(&org, &cid, c.clone(), "up").await, 409);
         let r = org
             .post_form(&format!("/c/{cid}/contests/{c}/delete"), &[])
             .await;
         assert_eq!(r.status(), 303);
-        assert_eq!(order(), vec![(b, 1), (a.into(), 2)]);
+        assert_eq!(order(), vec![(b, 1), (a, 2)]);
     });
 });

@@ -39,14 +39,14 @@ fn sample(file: &str) -> String {
 /// Everything an import could have written, in a comparable form.
 fn snapshot(app: &TestApp, cid: &str) -> String {
     let mut c = app.db.db.conn().unwrap();
-    let audit = congress::storage::repo::audit::list(&mut c, Some(cid.as_str()))
+    let audit = congress::storage::repo::audit::list(&mut c, Some(cid))
         .unwrap()
         .len();
     format!(
         "{:?}\n{:?}\n{:?}\n{audit}",
-        roster_repo::enrolment(&mut c, cid).unwrap(),
-        roster_repo::societies(&mut c, cid).unwrap(),
-        roster_repo::nominees(&mut c, cid).unwrap(),
+        roster_repo::enrolment(&mut c, &CongressId::from(cid)).unwrap(),
+        roster_repo::societies(&mut c, &CongressId::from(cid)).unwrap(),
+        roster_repo::nominees(&mut c, &CongressId::from(cid)).unwrap(),
     )
 }
 

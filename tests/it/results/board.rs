@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::fixture::{counted, student_no, DELEGATES, ELECTION_TITLE, MOTION_TITLE};
 use super::{audit_path, block_on, canonical, mth, sha256};
+use congress::domain::ids::ContestId;
 use crate::common::Kind;
 
 /// Fetches a board anonymously: (status, content type, bytes).
@@ -36,7 +37,7 @@ fn hashes(board: &Value) -> Vec<[u8; 32]> {
 both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
     let w = counted(kind, "board_json");
     block_on(async {
-        let (status, ct, bytes) = get_board(&w.app.base, w.cid.as_str(), w.election.as_str()).await;
+        let (status, ct, bytes) = get_board(&w.app.base, &w.cid, &w.election).await;
         assert_eq!(status, 200);
         assert_eq!(ct, "application/json");
         let board: Value = serde_json::from_slice(&bytes).unwrap();
@@ -71,14 +72,14 @@ both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
         assert_eq!(board["contest_key_fingerprint"], key.fingerprint().as_str());
         // The stored root is the one published, and the motion's board has its 9 ballots.
         let mut c = w.conn();
-        let contest = congress::storage::repo::contests::get(&mut c, &w.election)
+        let contest = congress::storage::repo::contests::get(&mut c, &ContestId::from(&w.election))
             .unwrap()
             .unwrap();
         assert_eq!(
             contest.merkle_root.as_deref(),
             board["merkle_root"].as_str()
         );
-        let (_, _, motion) = get_board(&w.app.base, w.cid.as_str(), w.motion.as_str()).await;
+        let (_, _, motion) = get_board(&w.app.base, &w.cid, &w.motion).await;
         let motion: Value = serde_json::from_slice(&motion).unwrap();
         assert_eq!(
             (motion["issued"].as_u64(), motion["cast"].as_u64()),
@@ -89,7 +90,7 @@ both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
             hex::encode(mth(&hashes(&motion))).as_str()
         );
         // Unknown contest: a JSON 404.
-        let (status, _, body) = get_board(&w.app.base, w.cid.as_str(), "tnosuchcontest").await;
+        let (status, _, body) = get_board(&w.app.base, &w.cid, "tnosuchcontest").await;
         assert_eq!(status, 404);
         let err: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(err["code"], "not_found");
@@ -99,7 +100,7 @@ both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
 both_backends!(proofs_verify_for_every_ballot, |kind: Kind| {
     let w = counted(kind, "proofs");
     block_on(async {
-        let (_, _, bytes) = get_board(&w.app.base, w.cid.as_str(), w.election.as_str()).await;
+        let (_, _, bytes) = get_board(&w.app.base, &w.cid, &w.election).await;
         let board: Value = serde_json::from_slice(&bytes).unwrap();
         let hs = hashes(&board);
         let root = hex::encode(mth(&hs));
@@ -160,7 +161,7 @@ both_backends!(
             let mut leaf = vec![0u8];
             leaf.extend_from_slice(&hex::decode(t).unwrap());
             assert!(page.contains(&hex::encode(sha256(&leaf))));
-            let (_, _, bytes) = get_board(&w.app.base, w.cid.as_str(), w.election.as_str()).await;
+            let (_, _, bytes) = get_board(&w.app.base, &w.cid, &w.election).await;
             let board: Value = serde_json::from_slice(&bytes).unwrap();
             assert!(page.contains(board["merkle_root"].as_str().unwrap()));
             // A motion tracker is found on the motion's board.
@@ -190,7 +191,7 @@ both_backends!(a_ballot_not_yet_counted_is_not_published, |kind: Kind| {
     let w = super::fixture::voted(kind, "not_yet");
     block_on(async {
         let anon = w.app.client();
-        let (status, _, _) = get_board(&w.app.base, w.cid.as_str(), w.election.as_str()).await;
+        let (status, _, _) = get_board(&w.app.base, &w.cid, &w.election).await;
         assert_eq!(status, 404);
         let (status, page) = anon
             .get_text(&format!(
@@ -224,8 +225,8 @@ both_backends!(public_pages_carry_no_personal_data, |kind: Kind| {
             pages.push((path, page));
         }
         for kid in [&w.election, &w.motion] {
-            let (_, _, bytes) = get_board(&w.app.base, w.cid.as_str(), kid.as_str()).await;
-            pages.push((kid.to_string(), String::from_utf8(bytes).unwrap()));
+            let (_, _, bytes) = get_board(&w.app.base, &w.cid, kid).await;
+            pages.push((kid.clone(), String::from_utf8(bytes).unwrap()));
         }
         for (path, page) in &pages {
             for (i, (name, _, _)) in DELEGATES.iter().enumerate() {

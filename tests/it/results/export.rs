@@ -34,7 +34,7 @@ fn export(w: &World, out: &Path) -> Output {
         &[
             "export",
             "--congress",
-            w.cid.as_str(),
+            &w.cid,
             "--out",
             out.to_str().unwrap(),
             "--public-url",

@@ -1,7 +1,7 @@
 //! The results page's figures, the projector, who may see the roll, and counting from the
 //! staff voting page (at once, after a confirmation, after the last paper ballot).
 
-use congress::domain::ids::ContestId;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::contest::ContestState;
 use congress::service;
 use congress::storage::repo::contests::{self as contests_repo};
@@ -13,7 +13,7 @@ use crate::common::Kind;
 
 fn state_of(w: &World, kid: &str) -> ContestState {
     let mut c = w.conn();
-    contests_repo::get(&mut c, kid).unwrap().unwrap().state
+    contests_repo::get(&mut c, &ContestId::from(kid)).unwrap().unwrap().state
 }
 
 /// `<td>name</td><td class="num">for</td>...<td>outcome</td>`
@@ -129,7 +129,7 @@ both_backends!(the_roll_is_for_staff_and_delegates_only, |kind: Kind| {
         // A delegate logs in with their card and sees the roll of a counted contest.
         let card = {
             let mut c = w.conn();
-            service::credentials::cards(&mut c, &w.cid, None, &w.app.state.credential_key[..])
+            service::credentials::cards(&mut c, &CongressId::from(&w.cid), None, &w.app.state.credential_key[..])
                 .unwrap()
                 .remove(0)
         };
@@ -155,16 +155,16 @@ both_backends!(
             // The election's paper ballot is in: closing counts it.
             let r = w
                 .org
-                .post_form(&format!("{}/close", voting(w.election.as_str())), &[])
+                .post_form(&format!("{}/close", voting(&w.election)), &[])
                 .await;
             assert_eq!(r.status(), 303);
             assert_eq!(state_of(&w, &w.election), ContestState::Final);
-            let (_, page) = w.org.get_text(&voting(w.election.as_str())).await;
+            let (_, page) = w.org.get_text(&voting(&w.election)).await;
             assert!(page.contains("已计票并公示"), "flash");
             assert!(page.contains("得票并列, 再次投票"));
             let runoff = {
                 let mut c = w.conn();
-                contests_repo::list(&mut c, &w.cid)
+                contests_repo::list(&mut c, &CongressId::from(&w.cid))
                     .unwrap()
                     .into_iter()
                     .find(|k| k.parent_id.as_ref().map(ContestId::as_str) == Some(w.election.as_str()))
@@ -176,32 +176,32 @@ both_backends!(
             // The motion's paper ballot is out: closing waits.
             let r = w
                 .org
-                .post_form(&format!("{}/close", voting(w.motion.as_str())), &[])
+                .post_form(&format!("{}/close", voting(&w.motion)), &[])
                 .await;
             assert_eq!(r.status(), 303);
             assert_eq!(state_of(&w, &w.motion), ContestState::Closed);
-            let (_, page) = w.org.get_text(&voting(w.motion.as_str())).await;
+            let (_, page) = w.org.get_text(&voting(&w.motion)).await;
             assert!(page.contains("计票并公示"));
             assert!(page.contains("还有 1 张纸质选票未录入"));
             let scrutineer = w.app.login_as("jianpiao", Role::Scrutineer).await;
             w.link_scrutineer("jianpiao");
             let r = scrutineer
                 .post_form(
-                    &format!("{}/finalise", voting(w.motion.as_str())),
+                    &format!("{}/finalise", voting(&w.motion)),
                     &[("missing_paper_ok", "1")],
                 )
                 .await;
             assert_eq!(r.status(), 403);
             let r = w
                 .org
-                .post_form(&format!("{}/finalise", voting(w.motion.as_str())), &[])
+                .post_form(&format!("{}/finalise", voting(&w.motion)), &[])
                 .await;
             assert_eq!(r.status(), 422);
             assert_eq!(state_of(&w, &w.motion), ContestState::Closed);
             // The scrutineers enter the last paper ballot after all: that counts it.
             let r = scrutineer
                 .post_form(
-                    &format!("{}/paper/enter", voting(w.motion.as_str())),
+                    &format!("{}/paper/enter", voting(&w.motion)),
                     &[("vote", "for")],
                 )
                 .await;

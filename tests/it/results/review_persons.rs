@@ -5,13 +5,14 @@
 
 use super::block_on;
 use super::fixture::{counted, COLLEGES};
+use congress::domain::ids::ContestId;
 use crate::common::Kind;
 
 both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
     let w = counted(kind, "review_persons");
     block_on(async {
         let base = format!("/c/{}/contests", w.cid);
-        let id = w.org.create_review(w.cid.as_str(), "主席团成员述职评议", "").await;
+        let id = w.org.create_review(&w.cid, "主席团成员述职评议", "").await;
         let r = w
             .org
             .post_form(
@@ -37,7 +38,7 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let mut c = w.conn();
-        let def = congress::storage::repo::reviews::get(&mut c, &id)
+        let def = congress::storage::repo::reviews::get(&mut c, &ContestId::from(&id))
             .unwrap()
             .expect("a definition");
         let rows: Vec<(&str, &str, &str)> = def
@@ -67,7 +68,7 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
             )
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        let def = congress::storage::repo::reviews::get(&mut c, &id)
+        let def = congress::storage::repo::reviews::get(&mut c, &ContestId::from(&id))
             .unwrap()
             .expect("a definition");
         let names: Vec<&str> = def.persons.iter().map(|p| p.name.as_str()).collect();

@@ -1,7 +1,6 @@
 //! The roster API with bearer tokens: files, quota, generate, roster upload, check, freeze
 //! and unfreeze (401, 403, 200, 409, 422), and the OpenAPI document listing them.
 
-use congress::domain::ids::CongressId;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
 use serde_json::Value;
@@ -19,10 +18,10 @@ both_backends!(api_roster_workflow, |kind: Kind| {
     let app = TestApp::start(kind, "api_roster_workflow");
     block_on(async {
         let org = app.login_as("tuanwei_xu", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
+        let cid = new_congress(&org).await;
         app.create_user("tuanwei_gao", Role::Organiser);
         app.create_user("jianpiao_lv", Role::Scrutineer);
-        crate::common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao_lv");
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao_lv");
         let (t_org, t_other, t_scr) = (
             token(&app, "tuanwei_xu"),
             token(&app, "tuanwei_gao"),
@@ -54,7 +53,7 @@ both_backends!(api_roster_workflow, |kind: Kind| {
             assert_eq!(r.status(), 403);
             assert_eq!(r.json::<Value>().await.unwrap()["code"], "forbidden");
         }
-        assert!(entries(&app, cid.as_str(), "files.import").is_empty());
+        assert!(entries(&app, &cid, "files.import").is_empty());
 
         // A bad file: 422 with every row error in details; nothing stored.
         let r = put(
@@ -281,15 +280,15 @@ both_backends!(api_roster_workflow, |kind: Kind| {
             .unwrap();
         assert_eq!(r.status(), 200);
         assert_eq!(r.json::<Value>().await.unwrap()["state"], "setup");
-        let u = entries(&app, cid.as_str(), "roster.unfreeze");
+        let u = entries(&app, &cid, "roster.unfreeze");
         assert_eq!(u[0].actor, "tuanwei_xu");
         assert!(u[0]
             .after
             .as_deref()
             .unwrap()
             .contains("机械工程学院名额调整"));
-        assert_eq!(entries(&app, cid.as_str(), "roster.upload").len(), 2);
-        assert_eq!(entries(&app, cid.as_str(), "files.import").len(), 3);
+        assert_eq!(entries(&app, &cid, "roster.upload").len(), 2);
+        assert_eq!(entries(&app, &cid, "files.import").len(), 3);
     });
 });
 

@@ -22,7 +22,7 @@ fn location(r: &reqwest::Response) -> String {
 
 fn delegates(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::delegates(&mut c, cid).unwrap().len()
+    roster_repo::delegates(&mut c, &CongressId::from(cid)).unwrap().len()
 }
 
 /// The roster fixture's header and first delegate: a one-row roster file.
@@ -38,10 +38,10 @@ fn id_of(loc: &str) -> String {
 }
 
 async fn generated_164(org: &Client) -> String {
-    let cid = CongressId::from(new_congress(org).await);
-    import_samples(org, cid.as_str()).await;
-    assert_eq!(press(org, cid.as_str(), "generate").await.status(), 303);
-    cid.into_string()
+    let cid = new_congress(org).await;
+    import_samples(org, &cid).await;
+    assert_eq!(press(org, &cid, "generate").await.status(), 303);
+    cid
 }
 
 both_backends!(
@@ -50,7 +50,7 @@ both_backends!(
         let app = TestApp::start(kind, "confirm_roster_upload");
         block_on(async {
             let org = app.login_as("tuanwei_qr", Role::Organiser).await;
-            let cid = CongressId::from(generated_164(&org).await);
+            let cid = generated_164(&org).await;
             assert_eq!(delegates(&app, &cid), 164);
             let path = format!("/c/{cid}/roster/upload");
 
@@ -74,7 +74,7 @@ both_backends!(
                 164,
                 "nothing stored before the confirmation"
             );
-            let pend = entries(&app, cid.as_str(), "upload.pending");
+            let pend = entries(&app, &cid, "upload.pending");
             assert_eq!(pend.len(), 1);
             let id = id_of(&loc);
             let form = format!("/c/{cid}/roster/upload/confirm");
@@ -83,7 +83,7 @@ both_backends!(
                 .await;
             assert_eq!(r.status(), 303);
             assert_eq!(delegates(&app, &cid), 164);
-            assert_eq!(entries(&app, cid.as_str(), "upload.cancel").len(), 1);
+            assert_eq!(entries(&app, &cid, "upload.cancel").len(), 1);
             let r = org
                 .post_unconfirmed(&form, &[("id", &id), ("confirm", "1")])
                 .await;
@@ -114,7 +114,7 @@ both_backends!(
                 1,
                 "confirmed: the file replaced the roster"
             );
-            assert_eq!(entries(&app, cid.as_str(), "roster.upload").len(), 1);
+            assert_eq!(entries(&app, &cid, "roster.upload").len(), 1);
             let r = org
                 .post_unconfirmed(&form, &[("id", &id), ("confirm", "1")])
                 .await;
@@ -126,7 +126,7 @@ both_backends!(
             let mut c = app.db.db.conn().unwrap();
             let old = PendingUpload {
                 id: "u-expired".into(),
-                congress_id: cid.to_string(),
+                congress_id: cid.clone(),
                 username: "tuanwei_qr".into(),
                 kind: "roster".into(),
                 contest_id: None,
@@ -159,10 +159,10 @@ both_backends!(
         let app = TestApp::start(kind, "confirm_file_import");
         block_on(async {
             let org = app.login_as("tuanwei_qf", Role::Organiser).await;
-            let cid = CongressId::from(new_congress(&org).await);
-            import_samples(&org, cid.as_str()).await;
+            let cid = new_congress(&org).await;
+            import_samples(&org, &cid).await;
             let mut c = app.db.db.conn().unwrap();
-            let before = roster_repo::enrolment(&mut c, &cid).unwrap();
+            let before = roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap();
             let rows: usize = before.iter().map(|e| e.grades.len()).sum();
             let text = String::from_utf8(sample("enrolment.csv")).unwrap();
             let one: Vec<&str> = text.lines().take(2).collect();
@@ -178,7 +178,7 @@ both_backends!(
                 page.contains(&format!("将替换现有 {rows} 行, 新文件 1 行")),
                 "{page}"
             );
-            assert_eq!(roster_repo::enrolment(&mut c, &cid).unwrap(), before);
+            assert_eq!(roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap(), before);
             // A file with errors is refused at once, as before: nothing kept to confirm.
             let r = org
                 .upload_unconfirmed(
@@ -188,7 +188,7 @@ both_backends!(
                 )
                 .await;
             assert_eq!(r.status(), 422);
-            assert_eq!(entries(&app, cid.as_str(), "upload.pending").len(), 1);
+            assert_eq!(entries(&app, &cid, "upload.pending").len(), 1);
             // Confirmed: stored.
             let r = org
                 .post_unconfirmed(
@@ -198,7 +198,7 @@ both_backends!(
                 .await;
             assert_eq!(r.status(), 200);
             assert!(r.text().await.unwrap().contains("已导入“一行.csv”"));
-            let after = roster_repo::enrolment(&mut c, &cid).unwrap();
+            let after = roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap();
             assert_eq!(after.iter().map(|e| e.grades.len()).sum::<usize>(), 1);
         });
     }
@@ -210,7 +210,7 @@ both_backends!(
         let app = TestApp::start(kind, "confirm_generate_issue");
         block_on(async {
             let org = app.login_as("tuanwei_qg", Role::Organiser).await;
-            let cid = CongressId::from(generated_164(&org).await);
+            let cid = generated_164(&org).await;
             let gen = format!("/c/{cid}/roster/generate");
             let r = org.post_unconfirmed(&gen, &[]).await;
             assert_eq!(r.status(), 303);
@@ -219,11 +219,11 @@ both_backends!(
             assert!(page.contains("将替换现有代表名单的 164 名代表"), "{page}");
             assert!(page.contains(&format!("action=\"{gen}\"")));
             assert_eq!(
-                entries(&app, cid.as_str(), "roster.generate").len(),
+                entries(&app, &cid, "roster.generate").len(),
                 1,
                 "not generated again"
             );
-            assert_eq!(press(&org, cid.as_str(), "freeze").await.status(), 303);
+            assert_eq!(press(&org, &cid, "freeze").await.status(), 303);
 
             let issue = format!("/c/{cid}/credentials/issue");
             let r = org.post_unconfirmed(&issue, &[]).await;

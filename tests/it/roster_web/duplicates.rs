@@ -26,8 +26,8 @@ both_backends!(
         let app = TestApp::start(kind, "a_duplicate_student_number_is_b6");
         block_on(async {
             let org = app.login_as("tuanwei_qin", Role::Organiser).await;
-            let cid = CongressId::from(new_congress(&org).await);
-            import_samples(&org, cid.as_str()).await;
+            let cid = new_congress(&org).await;
+            import_samples(&org, &cid).await;
 
             let r = org
                 .upload(
@@ -49,8 +49,8 @@ both_backends!(
                 "{page}"
             );
             let mut c = app.db.db.conn().unwrap();
-            assert!(roster_repo::delegates(&mut c, &cid).unwrap().is_empty());
-            assert!(entries(&app, cid.as_str(), "roster.upload").is_empty());
+            assert!(roster_repo::delegates(&mut c, &CongressId::from(&cid)).unwrap().is_empty());
+            assert!(entries(&app, &cid, "roster.upload").is_empty());
 
             // The API says the same: 422, every violation in details, nothing stored.
             let token = {
@@ -92,7 +92,7 @@ both_backends!(
                 details.iter().any(|d| d.contains("计算机系")),
                 "{details:?}"
             );
-            assert!(roster_repo::delegates(&mut c, &cid).unwrap().is_empty());
+            assert!(roster_repo::delegates(&mut c, &CongressId::from(&cid)).unwrap().is_empty());
 
             // The same file without the pasted line is stored.
             let text = String::from_utf8(pasted_twice()).unwrap();
@@ -105,7 +105,7 @@ both_backends!(
                 )
                 .await;
             assert_eq!(r.status(), 200);
-            assert_eq!(roster_repo::delegates(&mut c, &cid).unwrap().len(), 164);
+            assert_eq!(roster_repo::delegates(&mut c, &CongressId::from(&cid)).unwrap().len(), 164);
         });
     }
 );

@@ -13,7 +13,7 @@ use crate::common::Kind;
 
 fn enrolment_rows(app: &TestApp, cid: &str) -> Vec<(String, Vec<(String, u64)>)> {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::enrolment(&mut c, cid)
+    roster_repo::enrolment(&mut c, &CongressId::from(cid))
         .unwrap()
         .into_iter()
         .map(|e| (e.college, e.grades))
@@ -24,7 +24,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
     let app = TestApp::start(kind, "sample_files_through_the_forms");
     block_on(async {
         let org = app.login_as("tuanwei_wang", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
+        let cid = new_congress(&org).await;
         let (s, page) = org.get_text(&format!("/c/{cid}/files")).await;
         assert_eq!(s, 200);
         assert_eq!(page.matches("尚未导入").count(), 3, "{page}");
@@ -46,7 +46,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
         let t = r.bytes().await.unwrap();
         assert!(t.starts_with("\u{feff}学院,年级,人数".as_bytes()));
 
-        import_samples(&org, cid.as_str()).await;
+        import_samples(&org, &cid).await;
         let (_, page) = org.get_text(&format!("/c/{cid}/files")).await;
         assert!(page.contains("8个学院, 32行, 在校生共15993人"), "{page}");
         assert!(page.contains("8个社团, 其中主要学生社团5个"));
@@ -57,8 +57,8 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
         assert_eq!(stored[0].0, "计算机学院");
         assert_eq!(stored[0].1[0], ("2022级".to_string(), 742));
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::nominees(&mut c, &cid).unwrap().len(), 295);
-        assert_eq!(roster_repo::societies(&mut c, &cid).unwrap().len(), 8);
+        assert_eq!(roster_repo::nominees(&mut c, &CongressId::from(&cid)).unwrap().len(), 295);
+        assert_eq!(roster_repo::societies(&mut c, &CongressId::from(&cid)).unwrap().len(), 8);
 
         // The answer to an upload: what was stored, the first rows.
         let r = org
@@ -75,7 +75,7 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
         assert!(page.contains("代表名单的校验报告已清除"));
 
         // Audited with file, kind and row count, never the content.
-        let imports = entries(&app, cid.as_str(), "files.import");
+        let imports = entries(&app, &cid, "files.import");
         assert_eq!(imports.len(), 4);
         let e = after(&imports[2]);
         assert_eq!(e["kind"], "nominees");
@@ -97,7 +97,7 @@ both_backends!(gbk_xlsx_and_full_width_fixtures, |kind: Kind| {
     let app = TestApp::start(kind, "gbk_xlsx_and_full_width_fixtures");
     block_on(async {
         let org = app.login_as("tuanwei_li", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
+        let cid = new_congress(&org).await;
         let mut seen = Vec::new();
         for name in [
             "enrolment.gbk.csv",
@@ -131,10 +131,10 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
     let app = TestApp::start(kind, "a_bad_file_shows_its_errors_in_place");
     block_on(async {
         let org = app.login_as("tuanwei_zhao", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
-        import_samples(&org, cid.as_str()).await;
+        let cid = new_congress(&org).await;
+        import_samples(&org, &cid).await;
         let before = enrolment_rows(&app, &cid);
-        let imports = entries(&app, cid.as_str(), "files.import").len();
+        let imports = entries(&app, &cid, "files.import").len();
 
         let r = org
             .upload(
@@ -168,7 +168,7 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
         ));
         // Nothing stored: the previous import is intact, nothing audited.
         assert_eq!(enrolment_rows(&app, &cid), before);
-        assert_eq!(entries(&app, cid.as_str(), "files.import").len(), imports);
+        assert_eq!(entries(&app, &cid, "files.import").len(), imports);
 
         let r = org
             .upload(
@@ -181,7 +181,7 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
         let page = r.text().await.unwrap();
         assert!(page.contains("缺少必需的列“性别”"), "{page}");
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::nominees(&mut c, &cid).unwrap().len(), 295);
+        assert_eq!(roster_repo::nominees(&mut c, &CongressId::from(&cid)).unwrap().len(), 295);
 
         // Not a spreadsheet at all.
         let r = org
@@ -193,7 +193,7 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("内容不是Excel文件"));
-        assert_eq!(roster_repo::societies(&mut c, &cid).unwrap().len(), 8);
+        assert_eq!(roster_repo::societies(&mut c, &CongressId::from(&cid)).unwrap().len(), 8);
     });
 });
 

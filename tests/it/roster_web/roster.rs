@@ -26,17 +26,17 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
     let app = TestApp::start(kind, "generate_freeze_and_unfreeze");
     block_on(async {
         let org = app.login_as("tuanwei_he", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
+        let cid = new_congress(&org).await;
         // Too early: nothing imported yet.
-        let r = press(&org, cid.as_str(), "generate").await;
+        let r = press(&org, &cid, "generate").await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("尚未导入学生人数表"));
-        import_samples(&org, cid.as_str()).await;
+        import_samples(&org, &cid).await;
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("暂不能冻结: 还没有代表名单"), "{page}");
         assert!(page.contains("<button class=\"danger\" type=\"button\" disabled"));
 
-        let r = press(&org, cid.as_str(), "generate").await;
+        let r = press(&org, &cid, "generate").await;
         assert_eq!(r.status(), 303);
         assert_eq!(location(&r), format!("/c/{cid}/roster"));
         let page = roster_page(&org, &cid).await;
@@ -63,7 +63,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
         // The figures of the report are the summary's.
         let summary = {
             let mut c = app.db.db.conn().unwrap();
-            roster_svc::summary(&mut c, &cid).unwrap()
+            roster_svc::summary(&mut c, &CongressId::from(&cid)).unwrap()
         };
         assert_eq!(
             (
@@ -81,7 +81,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
         assert!(
             page.contains("<td>计算机学院</td><td class=\"num\">33</td><td class=\"num\">33</td>")
         );
-        let e = entries(&app, cid.as_str(), "roster.generate");
+        let e = entries(&app, &cid, "roster.generate");
         assert_eq!(e.len(), 1);
         let a = after(&e[0]);
         assert_eq!(
@@ -97,23 +97,23 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
         assert!(bytes.starts_with("\u{feff}姓名,学号,学院".as_bytes()));
         let back = parse_roster(&read_table("roster.csv", &bytes).unwrap()).unwrap();
         let mut c = app.db.db.conn().unwrap();
-        let db = roster_repo::roster_entries(&mut c, &cid).unwrap();
+        let db = roster_repo::roster_entries(&mut c, &CongressId::from(&cid)).unwrap();
         assert_eq!(back.len(), 164);
         assert!(back
             .iter()
             .zip(&db)
             .all(|(a, b)| a.student == b.student && a.kind == b.kind));
 
-        let r = press(&org, cid.as_str(), "check").await;
+        let r = press(&org, &cid, "check").await;
         assert_eq!(r.status(), 303);
         assert_eq!(
-            after(&entries(&app, cid.as_str(), "roster.check")[0])["valid"],
+            after(&entries(&app, &cid, "roster.check")[0])["valid"],
             true
         );
-        let r = press(&org, cid.as_str(), "freeze").await;
+        let r = press(&org, &cid, "freeze").await;
         assert_eq!(r.status(), 303);
         assert_eq!(stored(&app, &cid).state.as_str(), "roster_frozen");
-        let f = &entries(&app, cid.as_str(), "roster.freeze")[0];
+        let f = &entries(&app, &cid, "roster.freeze")[0];
         assert_eq!(f.before.as_deref(), Some("{\"state\":\"setup\"}"));
         assert_eq!(after(f)["state"], "roster_frozen");
         let page = roster_page(&org, &cid).await;
@@ -127,7 +127,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
             ("check", "已经不能生成或上传代表名单"),
             ("freeze", "已经不能冻结代表名单"),
         ] {
-            let r = press(&org, cid.as_str(), action).await;
+            let r = press(&org, &cid, action).await;
             assert_eq!(r.status(), 409, "{action}");
             let page = r.text().await.unwrap();
             assert!(page.contains(msg), "{action}: {page}");
@@ -175,7 +175,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 303);
         assert_eq!(stored(&app, &cid).state.as_str(), "setup");
-        let u = entries(&app, cid.as_str(), "roster.unfreeze");
+        let u = entries(&app, &cid, "roster.unfreeze");
         assert_eq!(u.len(), 1);
         assert_eq!(after(&u[0])["reason"], reason);
         assert_eq!(u[0].actor, "tuanwei_he");
@@ -191,20 +191,20 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
             women_min_pct: 25,
             ..stored(&app, &cid).settings
         };
-        service::congress::update_settings(&mut c, &Actor::cli("test"), &cid, &profile).unwrap();
+        service::congress::update_settings(&mut c, &Actor::cli("test"), &CongressId::from(&cid), &profile).unwrap();
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("此报告已过期"), "{page}");
         assert!(page.contains("应不少于41"));
 
         // A scrutineer sees the roster and its report, and cannot act.
         let scr = app.login_as("jianpiao_ma", Role::Scrutineer).await;
-        crate::common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao_ma");
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao_ma");
         let page = roster_page(&scr, &cid).await;
         assert!(page.contains("代表(164名)"));
         assert!(!page.contains(&format!("action=\"/c/{cid}/roster/generate\"")));
-        assert_eq!(press(&scr, cid.as_str(), "generate").await.status(), 403);
-        assert_eq!(press(&scr, cid.as_str(), "freeze").await.status(), 403);
-        assert_eq!(entries(&app, cid.as_str(), "roster.generate").len(), 1);
+        assert_eq!(press(&scr, &cid, "generate").await.status(), 403);
+        assert_eq!(press(&scr, &cid, "freeze").await.status(), 403);
+        assert_eq!(entries(&app, &cid, "roster.generate").len(), 1);
     });
 });
 
@@ -221,8 +221,8 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
     let app = TestApp::start(kind, "an_invalid_roster_cannot_be_frozen");
     block_on(async {
         let org = app.login_as("tuanwei_luo", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
-        import_samples(&org, cid.as_str()).await;
+        let cid = new_congress(&org).await;
+        import_samples(&org, &cid).await;
         let upload = |name: &'static str, bytes: Vec<u8>| {
             let path = format!("/c/{cid}/roster/upload");
             let org = &org;
@@ -235,17 +235,17 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         assert!(page.contains("不符合规则, 不能冻结"));
         assert!(page.contains("计算机学院名额33名, 名单中选举产生的代表只有30名, 少3名"));
         assert!(page.contains("暂不能冻结: 名单有"));
-        let e = entries(&app, cid.as_str(), "roster.upload");
+        let e = entries(&app, &cid, "roster.upload");
         assert_eq!(after(&e[0])["file"], "短名单.csv");
         assert_eq!(after(&e[0])["valid"], false);
 
-        let r = press(&org, cid.as_str(), "freeze").await;
+        let r = press(&org, &cid, "freeze").await;
         assert_eq!(r.status(), 422);
         let page = r.text().await.unwrap();
         assert!(page.contains("不能冻结; 请修改名单后重新校验"), "{page}");
         assert!(page.contains("规则B1 [计算机学院] 应为33 实际30"));
         assert_eq!(stored(&app, &cid).state.as_str(), "setup");
-        assert!(entries(&app, cid.as_str(), "roster.freeze").is_empty());
+        assert!(entries(&app, &cid, "roster.freeze").is_empty());
 
         // A file with an error stores nothing: the short roster stays.
         let bad = String::from_utf8(fixture("roster.utf8.csv"))
@@ -257,7 +257,7 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         assert!(page.contains("<mark>man</mark>"), "{page}");
         assert!(page.contains("坏名单.csv 第2行 “性别”列"));
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::delegates(&mut c, &cid).unwrap().len(), 161);
+        assert_eq!(roster_repo::delegates(&mut c, &CongressId::from(&cid)).unwrap().len(), 161);
 
         // A delegate of an unknown college (named like a script): B6, reported by file row at
         // upload and by delegate number after a check, which is the same report.
@@ -274,7 +274,7 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         );
         assert!(page.contains("不在学院名单中(第2行)"));
         assert!(!page.contains(XSS));
-        assert_eq!(press(&org, cid.as_str(), "check").await.status(), 303);
+        assert_eq!(press(&org, &cid, "check").await.status(), 303);
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("不在学院名单中(第1条)"), "{page}");
         assert!(!page.contains("此报告已过期") && !page.contains(XSS));
@@ -287,7 +287,7 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         assert!(page.contains("代表名单符合全部规则(B1-B6)。"));
         assert!(page.contains("名单来源: 上传的名单文件(代表名单.xlsx)"));
         assert!(!page.contains("生成时的调整"));
-        assert_eq!(press(&org, cid.as_str(), "freeze").await.status(), 303);
+        assert_eq!(press(&org, &cid, "freeze").await.status(), 303);
         assert_eq!(stored(&app, &cid).state.as_str(), "roster_frozen");
 
         // New enrolment clears the stored report; the page says so and a check stores it.
@@ -308,7 +308,7 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         assert_eq!(r.status(), 200);
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("尚未保存校验报告"), "{page}");
-        assert_eq!(press(&org, cid.as_str(), "check").await.status(), 303);
+        assert_eq!(press(&org, &cid, "check").await.status(), 303);
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("校验完成: 代表名单符合全部规则, 可以冻结。"));
         assert!(page.contains("报告生成于重新校验时"));

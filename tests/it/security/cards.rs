@@ -24,14 +24,14 @@ use crate::common::Kind;
 
 fn delegate(app: &TestApp, cid: &str, no: u32) -> roster_repo::Delegate {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::delegate_by_no(&mut c, cid, no)
+    roster_repo::delegate_by_no(&mut c, &CongressId::from(cid), no)
         .unwrap()
         .unwrap()
 }
 
 fn events(app: &TestApp, did: &str) -> Vec<card_events::CardEvent> {
     let mut c = app.db.db.conn().unwrap();
-    card_events::of_delegate(&mut c, did).unwrap()
+    card_events::of_delegate(&mut c, &DelegateId::from(did)).unwrap()
 }
 
 /// The `Cookie:` value of the set-cookie `name` in a response.
@@ -73,7 +73,7 @@ both_backends!(card_links_are_not_consumed_by_looking, |kind: Kind| {
             "nobody logged in"
         );
         assert!(!after.present, "nobody checked in");
-        assert!(events(&app, &after.id).is_empty());
+        assert!(events(&app, after.id.as_str()).is_empty());
         // A wrong token's page looks the same: the GET checks nothing (no oracle).
         let wrong = Phone::new(&app.base)
             .preview_card("0000000000000000000000zzzz")
@@ -124,7 +124,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
         assert_eq!(status, 200);
         let code = fx.card(3).code.clone();
         assert!(sheet.contains(&code));
-        let printed = entries(&app, cid.as_str(), "credentials.print");
+        let printed = entries(&app, cid, "credentials.print");
         assert_eq!(printed.len(), 1);
         assert_eq!(printed[0].actor, fixture::ORGANISER);
         assert_eq!(printed[0].target.as_deref(), Some("代表3"));
@@ -139,14 +139,14 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
                 .status(),
             200
         );
-        let printed = entries(&app, cid.as_str(), "credentials.print");
+        let printed = entries(&app, cid, "credentials.print");
         let after: serde_json::Value =
             serde_json::from_str(printed[1].after.as_deref().unwrap()).unwrap();
         assert_eq!(after["reprinted"], 1);
         // ... and logs in with the printed code, which checks delegate 3 in.
         let intruder = Phone::new(&app.base);
         assert_eq!(intruder.type_code(&code).await.status, 303);
-        assert!(delegate(&app, &cid, 3).present);
+        assert!(delegate(&app, cid, 3).present);
 
         // A scrutineer checks delegate 4 in at the desk.
         let scrutineer = app.login_as("jianpiao", Role::Scrutineer).await;
@@ -155,7 +155,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
             service::scrutineers::add(
                 &mut c,
                 &Actor::cli("test"),
-                &cid,
+                &CongressId::from(cid),
                 &service::scrutineers::ScrutineerInput {
                     role: congress::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
                     name: "监票人甲".into(),
@@ -207,7 +207,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
         real.login(&fx.card(3).token).await;
         let home = real.get("/v").await;
         assert_eq!(home.status, 200);
-        let d = delegate(&app, &cid, 3);
+        let d = delegate(&app, cid, 3);
         let at = d.checked_in_at.unwrap();
         // "10:03" on the day, with the date if the page was drawn after midnight.
         let said = [at, at + 86_400_000].map(|now| {
@@ -232,7 +232,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
             record.body
         );
         // The stored events, in order.
-        let kinds: Vec<_> = events(&app, &d.id)
+        let kinds: Vec<_> = events(&app, d.id.as_str())
             .into_iter()
             .map(|e| (e.kind.as_str(), e.via.as_str(), e.actor))
             .collect();

@@ -38,23 +38,23 @@ both_backends!(a_closed_contest_refuses_ballots, |kind: Kind| {
         let base = format!("/c/{cid}/contests/{kid}/voting");
         let (status, body) = staff_post(&staff, &format!("{base}/open"), &[]).await;
         assert_eq!(status, 303, "{body}");
-        let first = phones[0].take_paper(cid.as_str(), kid.as_str()).await;
+        let first = phones[0].take_paper(&cid, &kid).await;
         let accepted = phones[0]
-            .cast(cid.as_str(), kid.as_str(), &first, &phone::vote("for"))
+            .cast(&cid, &kid, &first, &phone::vote("for"))
             .await;
         assert_eq!(accepted.status, 303, "{}", accepted.body);
         // Delegate 2 holds a paper when the contest closes.
-        let late = phones[1].take_paper(cid.as_str(), kid.as_str()).await;
+        let late = phones[1].take_paper(&cid, &kid).await;
         let (status, body) = staff_post(&staff, &format!("{base}/close"), &[]).await;
         assert_eq!(status, 303, "{body}");
-        assert_eq!(counts(&app, kid.as_str()), (1, 2));
+        assert_eq!(counts(&app, &kid), (1, 2));
 
         let r = phones[1]
-            .cast(cid.as_str(), kid.as_str(), &late, &phone::vote("against"))
+            .cast(&cid, &kid, &late, &phone::vote("against"))
             .await;
         assert_eq!(r.status, 409, "{}", r.body);
         assert!(r.body.contains("这张选票没有被接收"), "{}", r.body);
-        let r = phones[2].ballot(cid.as_str(), kid.as_str()).await;
+        let r = phones[2].ballot(&cid, &kid).await;
         assert_eq!(r.status, 409);
         assert!(r.body.contains("本项投票已经结束"), "{}", r.body);
         // The paper-ballot desk: no ballot was issued on paper, so none can be entered.
@@ -72,7 +72,7 @@ both_backends!(a_closed_contest_refuses_ballots, |kind: Kind| {
         )
         .await;
         assert_eq!(status, 409, "{body}");
-        assert_eq!(counts(&app, kid.as_str()), (1, 2), "nothing stored after the close");
+        assert_eq!(counts(&app, &kid), (1, 2), "nothing stored after the close");
 
         // The published board holds the one ballot cast in time and not the refused one.
         let r = reqwest::get(app.url(&format!(

@@ -90,7 +90,7 @@ async fn post(c: &Client, path: &str, fields: &[(&str, &str)]) {
 both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
     let app = TestApp::start(kind, "csv_formulas");
     let fx = fixture::for_app(&app, 6);
-    let cid = CongressId::from(fx.congress_id.clone());
+    let cid = fx.congress_id.clone();
     {
         let mut c = app.db.db.conn().unwrap();
         for (i, name) in NAMES.iter().enumerate() {
@@ -162,34 +162,34 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
         // C5, C6 need them again for the current list.
         {
             let mut c = app.db.db.conn().unwrap();
-            let key = app.state.keys.load(cid.as_str()).unwrap();
+            let key = app.state.keys.load(&cid).unwrap();
             congress::service::approval::prior::record_past_steps_for_all(
                 &mut c,
                 &congress::service::Actor::cli("test-fixture"),
                 &key,
-                &cid,
+                &CongressId::from(&cid),
             )
             .unwrap();
         }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/open"), &[]).await;
         for (i, p) in phones.iter().enumerate() {
-            let paper = p.take_paper(cid.as_str(), k.as_str()).await;
+            let paper = p.take_paper(&cid, k).await;
             let mut marks = phone::marks(&fx.candidates, &["for", "against", "abstain", "for"]);
             if i == 0 {
                 marks.push(("w1".to_string(), WRITE_IN.to_string()));
             }
-            let r = p.cast(cid.as_str(), k.as_str(), &paper, &marks).await;
+            let r = p.cast(&cid, k, &paper, &marks).await;
             assert_eq!(r.status, 303, "{}", r.body);
         }
         post(&org, &format!("/c/{cid}/contests/{k}/voting/close"), &[]).await;
         // The count proposes a further round for the seats left empty; it is not held (F3).
         let rounds: Vec<String> = {
             let mut c = app.db.db.conn().unwrap();
-            congress::storage::repo::contests::list(&mut c, &cid)
+            congress::storage::repo::contests::list(&mut c, &CongressId::from(&cid))
                 .unwrap()
                 .into_iter()
                 .filter(|x| x.parent_id.as_ref().map(ContestId::as_str) == Some(k.as_str()))
-                .map(|x| x.id)
+                .map(|x| x.id.into_string())
                 .collect()
         };
         for round in rounds {

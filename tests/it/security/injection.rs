@@ -320,7 +320,7 @@ both_backends!(nul_characters_are_refused_on_both_backends, |kind: Kind| {
     block_on(async {
         let org = app.login_as("tuanwei", Role::Organiser).await;
         let token = super::api_token(&app, "tuanwei");
-        let cid = CongressId::from(new_congress(&org, "示范大学第十次学生代表大会").await);
+        let cid = new_congress(&org, "示范大学第十次学生代表大会").await;
         let count = |app: &TestApp| {
             let mut c = app.db.db.conn().unwrap();
             congress_repo::list(&mut c).unwrap().len()
@@ -374,7 +374,7 @@ both_backends!(nul_characters_are_refused_on_both_backends, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
         let mut c = app.db.db.conn().unwrap();
-        let stored = congress::storage::repo::roster::enrolment(&mut c, &cid).unwrap();
+        let stored = congress::storage::repo::roster::enrolment(&mut c, &CongressId::from(&cid)).unwrap();
         assert_eq!(stored[0].college, "计算机学院");
     });
 });

@@ -31,7 +31,7 @@ fn enrolment_of_len(len: usize) -> Vec<u8> {
 
 fn enrolment_rows(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::enrolment(&mut c, cid).unwrap().len()
+    roster_repo::enrolment(&mut c, &CongressId::from(cid)).unwrap().len()
 }
 
 fn congresses(app: &TestApp) -> usize {
@@ -44,7 +44,7 @@ both_backends!(uploads_over_16_mib_are_refused, |kind: Kind| {
     block_on(async {
         let org = app.login_as("tuanwei", Role::Organiser).await;
         let token = super::api_token(&app, "tuanwei");
-        let cid = CongressId::from(new_congress(&org, "示范大学第十次学生代表大会").await);
+        let cid = new_congress(&org, "示范大学第十次学生代表大会").await;
         let path = format!("/c/{cid}/files/enrolment");
 
         let r = org
@@ -73,7 +73,7 @@ both_backends!(uploads_over_16_mib_are_refused, |kind: Kind| {
         assert_eq!(body["code"], "payload_too_large");
         assert!(body["message"].as_str().unwrap().contains("16 MB的上限"));
         assert_eq!(enrolment_rows(&app, &cid), 0, "nothing stored");
-        assert!(entries(&app, cid.as_str(), "files.import").is_empty());
+        assert!(entries(&app, &cid, "files.import").is_empty());
 
         // Exactly at the limit: read and imported (the limit is not off by one).
         let r = org
@@ -89,7 +89,7 @@ both_backends!(uploads_over_16_mib_are_refused, |kind: Kind| {
             .await
             .unwrap();
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
-        assert_eq!(entries(&app, cid.as_str(), "files.import").len(), 2);
+        assert_eq!(entries(&app, &cid, "files.import").len(), 2);
     });
 });
 

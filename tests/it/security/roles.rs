@@ -19,7 +19,7 @@ fn name_scrutineer(app: &TestApp, cid: &str, username: &str) {
     congress::service::scrutineers::add(
         &mut c,
         &congress::service::Actor::cli("test"),
-        cid,
+        &CongressId::from(cid),
         &congress::service::scrutineers::ScrutineerInput {
             role: congress::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
             name: "监票人甲".to_string(),
@@ -38,11 +38,11 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
     let session = fx.congress_id.clone();
     let name = |app: &TestApp, cid: &str| {
         let mut c = app.db.db.conn().unwrap();
-        congress_repo::get(&mut c, cid).unwrap().unwrap().name
+        congress_repo::get(&mut c, &CongressId::from(cid)).unwrap().unwrap().name
     };
-    let cid = CongressId::from(block_on(async {
+    let cid = block_on(async {
         new_congress(&fixture_organiser(&app).await, "示范大学第十次学生代表大会").await
-    }));
+    });
     block_on(async {
         let details = [
             ("name", "被篡改的大会名称"),
@@ -158,7 +158,7 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
             .unwrap();
         assert_eq!(r.status(), 401);
         assert_eq!(
-            name(&app, cid.as_str()),
+            name(&app, &cid),
             "示范大学第十次学生代表大会",
             "nothing changed yet"
         );
@@ -168,9 +168,9 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
     });
     assert_eq!(
-        name(&app, cid.as_str()),
+        name(&app, &cid),
         "被篡改的大会名称",
         "only the owner's change landed"
     );
-    assert_eq!(name(&app, session.as_str()), "示范大学第十次学生代表大会");
+    assert_eq!(name(&app, &session), "示范大学第十次学生代表大会");
 });

@@ -90,9 +90,9 @@ both_backends!(scrutineer_rules, |kind: Kind| {
     let app = TestApp::start(kind, "scrutineer_rules");
     block_on(async {
         let org = app.login_as("tuanwei_chen", Role::Organiser).await;
-        let cid = CongressId::from(new_congress(&org).await);
+        let cid = new_congress(&org).await;
         app.create_user("jianpiao_liu", Role::Scrutineer);
-        add_candidate(&app, cid.as_str(), "林晓雯", "2022030117");
+        add_candidate(&app, &cid, "林晓雯", "2022030117");
         let path = format!("/c/{cid}/scrutineers");
         let add = |role, name, no, user| add_scrutineer(&org, &path, role, name, no, user);
 
@@ -144,7 +144,7 @@ both_backends!(scrutineer_rules, |kind: Kind| {
 
         let list = {
             let mut c = app.db.db.conn().unwrap();
-            scrutineers::list(&mut c, &cid).unwrap()
+            scrutineers::list(&mut c, &CongressId::from(&cid)).unwrap()
         };
         let names: Vec<(&str, &str)> = list
             .iter()
@@ -163,7 +163,7 @@ both_backends!(scrutineer_rules, |kind: Kind| {
         assert!(page.contains("jianpiao_liu") && page.contains("2021010203"));
 
         // Audit: one entry per addition with the actor and the after-state; removal has before.
-        let added = entries(&app, cid.as_str(), "scrutineer.add");
+        let added = entries(&app, &cid, "scrutineer.add");
         assert_eq!(added.len(), 3);
         assert!(added
             .iter()
@@ -181,7 +181,7 @@ both_backends!(scrutineer_rules, |kind: Kind| {
         let zhao = list[1].id.clone();
         let r = org.post_form(&format!("{path}/{zhao}/delete"), &[]).await;
         assert_eq!(r.status(), 303);
-        let removed = entries(&app, cid.as_str(), "scrutineer.remove");
+        let removed = entries(&app, &cid, "scrutineer.remove");
         assert_eq!(removed.len(), 1);
         assert_eq!(removed[0].target.as_deref(), Some(zhao.as_str()));
         assert!(removed[0].before.as_deref().unwrap().contains("赵敏"));
@@ -230,7 +230,7 @@ both_backends!(scrutineer_rules, |kind: Kind| {
                 (CongressState::CredentialsIssued, CongressState::InSession),
                 (CongressState::InSession, CongressState::Closed),
             ] {
-                assert!(congress_repo::transition(&mut c, &cid, a, b).unwrap());
+                assert!(congress_repo::transition(&mut c, &CongressId::from(&cid), a, b).unwrap());
             }
         }
         let r = add("counter", "钱多多", "2020010101", "").await;

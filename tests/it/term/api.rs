@@ -205,7 +205,7 @@ both_backends!(the_term_through_the_api, |kind: Kind| {
 
     // Every change audited, under the API user.
     let mut c = w.conn();
-    let mut actions: Vec<String> = audit_repo::list(&mut c, Some(cid.as_str()))
+    let mut actions: Vec<String> = audit_repo::list(&mut c, Some(&cid))
         .unwrap()
         .into_iter()
         .chain(audit_repo::list(&mut c, Some(&mid)).unwrap())

@@ -182,15 +182,15 @@ fn create_meeting(w: &World, kind: &str, name: &str, date: &str) -> String {
 both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let w = certified(kind, "term_meeting");
     standing_frozen(&w);
-    let mid = CongressId::from(create_meeting(
+    let mid = create_meeting(
         &w,
         "standing",
         "第十届学代会常任代表会议第一次会议",
         "2027-03-15",
-    ));
+    );
     let a = Actor::cli("test");
     let mut c = w.conn();
-    let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
+    let delegates = roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap();
     assert_eq!(
         delegates.len(),
         6,
@@ -207,7 +207,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
             student_no: None,
             username: None,
         };
-        service::scrutineers::add(&mut c, &a, &mid, &input).unwrap();
+        service::scrutineers::add(&mut c, &a, &CongressId::from(&mid), &input).unwrap();
     }
     drop(c);
 
@@ -237,7 +237,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
                 .await;
             assert_eq!(r.status(), 303);
             let loc = r.headers()["location"].to_str().unwrap().to_string();
-            ids.push(ContestId::from(loc.rsplit('/').next().unwrap()));
+            ids.push(loc.rsplit('/').next().unwrap().to_string());
         }
         // Someone not in the presidium cannot be named.
         let (s, text) = status_and_text(
@@ -259,7 +259,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let by = service::contests::create(
         &mut c,
         &a,
-        &mid,
+        &CongressId::from(&mid),
         ContestKind::Election,
         &ContestDefinition {
             title: "补选学生会主席团成员".into(),
@@ -274,7 +274,8 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         },
     )
     .unwrap()
-    .id;
+    .id
+    .into_string();
     let mut cand = Vec::new();
     for (i, name) in ["赵敏", "钱多多"].iter().enumerate() {
         let data = CandidateData {
@@ -288,7 +289,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
             eligibility_override: None,
         };
         cand.push(
-            service::contests::add_candidate(&mut c, &a, &mid, &by, &data)
+            service::contests::add_candidate(&mut c, &a, &CongressId::from(&mid), &ContestId::from(&by), &data)
                 .unwrap()
                 .id,
         );
@@ -297,7 +298,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let too_many = service::contests::create(
         &mut c,
         &a,
-        &mid,
+        &CongressId::from(&mid),
         ContestKind::Election,
         &ContestDefinition {
             title: "补选主席团成员(名额过多)".into(),
@@ -313,7 +314,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     )
     .unwrap()
     .id;
-    let c1: Vec<String> = service::contests::readiness(&mut c, &mid, &too_many)
+    let c1: Vec<String> = service::contests::readiness(&mut c, &CongressId::from(&mid), &too_many)
         .unwrap()
         .into_iter()
         .filter(|v| v.rule == "C1")
@@ -324,29 +325,29 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         c1[0].contains("主席团现有成员2名") && c1[0].contains("最多补选3名"),
         "{c1:?}"
     );
-    assert!(service::contests::readiness(&mut c, &mid, &by)
+    assert!(service::contests::readiness(&mut c, &CongressId::from(&mid), &ContestId::from(&by))
         .unwrap()
         .iter()
         .all(|v| v.rule != "C1"));
-    service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
+    service::credentials::issue(&mut c, &a, &CongressId::from(&mid), &w.app.state.credential_key[..]).unwrap();
     crate::common::record_steps_before_vote(&mut c, &w.app.state.keys, &mid);
-    service::attendance::open_session(&mut c, &a, &mid).unwrap();
+    service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     // Five of the six present: 实到 5, 应到 6.
     for no in 1..=5 {
-        service::attendance::set_present(&mut c, &a, &mid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &a, &CongressId::from(&mid), no, true).unwrap();
     }
     let keys = &w.app.state.keys;
     for k in [&remove_wang, &remove_li, &by] {
-        service::voting::open(&mut c, &a, keys, &mid, k).unwrap();
+        service::voting::open(&mut c, &a, keys, &CongressId::from(&mid), &ContestId::from(k)).unwrap();
     }
     let submit = |delegate: usize, contest: &str, choices: Choices| {
-        let key = w.app.state.contest_key(&mid, contest).unwrap();
+        let key = w.app.state.contest_key(&CongressId::from(&mid), &ContestId::from(contest)).unwrap();
         let paper =
             take_in_process(&w.app.state.issuer, &key, contest, delegates[delegate].id.as_str()).unwrap();
         cast_in_process(
             &w.app.state.ballot_box,
-            &mid,
-            contest,
+            &CongressId::from(&mid),
+            &ContestId::from(contest),
             key.public_key(),
             choices,
             &paper,
@@ -358,8 +359,8 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         .into_iter()
         .enumerate()
     {
-        submit(i, remove_wang.as_str(), Choices::Motion { vote: wang });
-        submit(i, remove_li.as_str(), Choices::Motion { vote: li });
+        submit(i, &remove_wang, Choices::Motion { vote: wang });
+        submit(i, &remove_li, Choices::Motion { vote: li });
         let marks = [
             (cand[0].clone(), zhao),
             (cand[1].clone(), if zhao == F { X } else { F }),
@@ -400,7 +401,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     });
 
     // The record: 王芳 removed (4 > 6/2), 李强 not (3 is over 5/2 but not over 6/2), 赵敏 in.
-    let row = congress::storage::repo::records::get(&mut w.conn(), &mid)
+    let row = congress::storage::repo::records::get(&mut w.conn(), &CongressId::from(&mid))
         .unwrap()
         .unwrap();
     let record: serde_json::Value = serde_json::from_str(&row.record_json).unwrap();
@@ -425,7 +426,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         ]
     );
     let tmp = tempfile::tempdir().unwrap();
-    export_and_verify(&w, mid.as_str(), &tmp.path().join("meeting"));
+    export_and_verify(&w, &mid, &tmp.path().join("meeting"));
 
     block_on(async {
         let (_, page) = w.org.get_text(&format!("/c/{}/term", w.cid)).await;
@@ -471,12 +472,12 @@ both_backends!(
             assert!(text.contains("尚未冻结"), "{text}");
         });
         standing_frozen(&w);
-        let mid = CongressId::from(create_meeting(
+        let mid = create_meeting(
             &w,
             "review",
             "2026-2027学年第二学期述职评议会",
             "2027-04-01",
-        ));
+        );
         block_on(async {
             let r = w
                 .org
@@ -510,7 +511,7 @@ both_backends!(
             assert!(page.contains("2026-2027学年第二学期述职评议会"));
         });
         let mut c = w.conn();
-        assert_eq!(roster_repo::delegates(&mut c, &mid).unwrap().len(), 6);
+        assert_eq!(roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap().len(), 6);
     }
 );
 

@@ -3,7 +3,7 @@
 //! semester's 述职评议 is done only once a 评议会 in it has counted a review; a term with a
 //! missed semester shows its overdue rows in red (screenshots at 1366 and 390 px).
 
-use congress::domain::ids::CongressId;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::ballot::Choices;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
@@ -41,7 +41,7 @@ both_backends!(
         let app = TestApp::start(kind, "term_settings_timeline");
         block_on(async {
             let org = app.login_as("tuanwei_zhang", Role::Organiser).await;
-            let cid = CongressId::from(crate::setup_pages::new_congress(&org).await);
+            let cid = crate::setup_pages::new_congress(&org).await;
             let (_, page) = org.get_text(&format!("/c/{cid}/setup")).await;
             assert!(page.contains("届期(年)") && page.contains("第二学期开始日期"));
             assert!(
@@ -69,7 +69,7 @@ both_backends!(
             .await;
             assert_eq!(s, 422);
             assert!(body.contains("第二学期先于第一学期开始"), "{body}");
-            assert!(crate::setup_pages::entries(&app, cid.as_str(), "congress.edit_settings").is_empty());
+            assert!(crate::setup_pages::entries(&app, &cid, "congress.edit_settings").is_empty());
 
             // A one-year term with semesters from 3月1日 and 9月1日: stored, audited, shown.
             let fields = settings_fields(&[
@@ -84,7 +84,7 @@ both_backends!(
             let p = crate::setup_pages::stored(&app, &cid).settings;
             assert_eq!(p.term_years, 1);
             assert_eq!(p.semester_starts[0].to_string(), "03-01");
-            let e = crate::setup_pages::entries(&app, cid.as_str(), "congress.edit_settings");
+            let e = crate::setup_pages::entries(&app, &cid, "congress.edit_settings");
             assert_eq!(e.len(), 1);
             let after = e[0].after.as_deref().unwrap();
             assert!(
@@ -113,12 +113,12 @@ both_backends!(
 /// Holds a 评议会 on `date` at which the six standing delegates grade 2 persons, counted, and
 /// the meeting closed; returns the meeting's id.
 fn review_meeting_held(w: &World, date: &str) -> String {
-    let mid = CongressId::from(create_meeting(w, "review", "2026-2027学年第二学期述职评议会", date));
+    let mid = create_meeting(w, "review", "2026-2027学年第二学期述职评议会", date);
     let a = Actor::cli("test");
     let kid = block_on(async {
         let kid = w
             .org
-            .create_review(mid.as_str(), "学生会主席团述职评议", "每学期向评议会述职")
+            .create_review(&mid, "学生会主席团述职评议", "每学期向评议会述职")
             .await;
         let r = w
             .org
@@ -152,24 +152,24 @@ fn review_meeting_held(w: &World, date: &str) -> String {
             student_no: None,
             username: None,
         };
-        service::scrutineers::add(&mut c, &a, &mid, &input).unwrap();
+        service::scrutineers::add(&mut c, &a, &CongressId::from(&mid), &input).unwrap();
     }
-    let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
-    service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
-    service::attendance::open_session(&mut c, &a, &mid).unwrap();
+    let delegates = roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap();
+    service::credentials::issue(&mut c, &a, &CongressId::from(&mid), &w.app.state.credential_key[..]).unwrap();
+    service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     for no in 1..=6 {
-        service::attendance::set_present(&mut c, &a, &mid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &a, &CongressId::from(&mid), no, true).unwrap();
     }
-    service::voting::open(&mut c, &a, &w.app.state.keys, &mid, &kid).unwrap();
-    let key = w.app.state.contest_key(&mid, &kid).unwrap();
+    service::voting::open(&mut c, &a, &w.app.state.keys, &CongressId::from(&mid), &ContestId::from(&kid)).unwrap();
+    let key = w.app.state.contest_key(&CongressId::from(&mid), &ContestId::from(&kid)).unwrap();
     for (i, d) in delegates.iter().enumerate() {
         let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
         let g = (i % 3) as u32;
         let grid = vec![vec![g; 5], vec![0; 5]];
         cast_in_process(
             &w.app.state.ballot_box,
-            &mid,
-            &kid,
+            &CongressId::from(&mid),
+            &ContestId::from(&kid),
             key.public_key(),
             Choices::Review { grid },
             &paper,
@@ -186,7 +186,7 @@ fn review_meeting_held(w: &World, date: &str) -> String {
         let r = w.org.post_form(&format!("/c/{mid}/close"), &[]).await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
     });
-    mid.into_string()
+    mid
 }
 
 both_backends!(

@@ -3,6 +3,7 @@
 //! show them; every change audited.
 
 use super::*;
+use congress::domain::ids::CongressId;
 use crate::common::Kind;
 use congress::domain::settings::RuleProfile;
 use congress::service::{self, Actor};
@@ -20,7 +21,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
             subtract_approved_absences: true,
             ..RuleProfile::default()
         };
-        congress_repo::update_settings(&mut c, &cid, &p).unwrap();
+        congress_repo::update_settings(&mut c, &CongressId::from(&cid), &p).unwrap();
     }
     block_on(async {
         let staff = organiser(&app).await;
@@ -65,7 +66,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
         };
         app.create_user("jianpiao", Role::Scrutineer);
         // A scrutineer of this congress (scrutineers are authorised per congress).
-        crate::common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao");
+        crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao");
         let (t_org, t_scr) = (token(fixture::ORGANISER), token("jianpiao"));
         let http = reqwest::Client::new();
         let post = |t: &str, body: Value| {
@@ -119,7 +120,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
                 "attendance",
                 "absence",
                 "--congress",
-                cid.as_str(),
+                &cid,
             ])
             .args(["--delegate", "5", "--reason", "代表学校参加省运会"])
             .output()
@@ -137,7 +138,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
                 "attendance",
                 "show",
                 "--congress",
-                cid.as_str(),
+                &cid,
             ])
             .output()
             .unwrap();
@@ -147,7 +148,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
 
         // Audited, with reasons.
         let mut c = app.db.db.conn().unwrap();
-        let log = audit_repo::list(&mut c, Some(cid.as_str())).unwrap();
+        let log = audit_repo::list(&mut c, Some(&cid)).unwrap();
         let actions: Vec<&str> = log
             .iter()
             .filter(|e| e.action.starts_with("attendance.absence"))

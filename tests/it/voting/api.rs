@@ -3,6 +3,7 @@
 //! the pages' authorisation (the owner; scrutineers for check-in and paper ballots).
 
 use super::*;
+use congress::domain::ids::ContestId;
 use crate::common::Kind;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
@@ -14,7 +15,7 @@ both_backends!(a_contest_run_through_the_api, |kind: Kind| {
     let cid = fx.congress_id.clone();
     app.create_user("jianpiao", Role::Scrutineer);
     // A scrutineer of this congress (scrutineers are authorised per congress).
-    crate::common::name_scrutineer(&app.db.db, cid.as_str(), "jianpiao");
+    crate::common::name_scrutineer(&app.db.db, &cid, "jianpiao");
     let token = |user: &str| {
         let mut c = app.db.db.conn().unwrap();
         service::accounts::create_token(&mut c, &Actor::cli("test"), user, "t").unwrap()
@@ -103,7 +104,7 @@ both_backends!(a_contest_run_through_the_api, |kind: Kind| {
             assert_eq!(s, 200, "{v}");
         }
         let listed =
-            contests_repo::candidates(&mut app.db.db.conn().unwrap(), &fx.election).unwrap();
+            contests_repo::candidates(&mut app.db.db.conn().unwrap(), &ContestId::from(&fx.election)).unwrap();
         let (first, second) = (&listed[0], &listed[1]);
         let spoiled =
             json!({"candidates": {first.id.clone(): "for"}, "write_ins": [second.name.clone()]});

@@ -23,7 +23,6 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use congress::domain::ids::DelegateId;
 use congress::sim::paper::Paper;
 use congress::storage::DbConnection;
 use diesel::sql_types::Text;
@@ -48,11 +47,11 @@ const BEYOND_CHANCE: usize = 6;
 /// Who cast what.
 pub struct Truth {
     /// delegate id -> token of the paper they cast.
-    pub token_of: HashMap<DelegateId, String>,
+    pub token_of: HashMap<String, String>,
     /// The delegates who took their paper at opening.
-    at_opening: BTreeSet<DelegateId>,
+    at_opening: BTreeSet<String>,
     /// The one who took a paper and voted at once.
-    late: DelegateId,
+    late: String,
 }
 
 /// One attack's score.
@@ -230,12 +229,12 @@ fn run(kind: Kind, t: &TestDb) {
         for (i, p) in phones.iter().enumerate() {
             p.login(&fx.cards[i].token).await;
         }
-        assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
+        assert_eq!(open_contest(&staff, &cid, &kid).await.0, 303);
         // The 20 waiting pages take their papers when the contest opens.
         let papers: Vec<Paper> = join_all(
             phones[..AT_OPENING]
                 .iter()
-                .map(|p| p.take_paper(cid.as_str(), kid.as_str())),
+                .map(|p| p.take_paper(&cid, &kid)),
         )
         .await;
         // They vote one after another, in a known order.
@@ -245,16 +244,16 @@ fn run(kind: Kind, t: &TestDb) {
         for (n, &i) in order.iter().enumerate() {
             let m: Vec<&str> = (0..7).map(|k| pattern[(k + n) % 7]).collect();
             let r = phones[i]
-                .cast(cid.as_str(), kid.as_str(), &papers[i], &phone::marks(&fx.candidates, &m))
+                .cast(&cid, &kid, &papers[i], &phone::marks(&fx.candidates, &m))
                 .await;
             assert_eq!(r.status, 303, "{}", r.body);
         }
         // The late delegate takes a paper and votes at once.
-        let late = phones[AT_OPENING].take_paper(cid.as_str(), kid.as_str()).await;
+        let late = phones[AT_OPENING].take_paper(&cid, &kid).await;
         let r = phones[AT_OPENING]
             .cast(
-                cid.as_str(),
-                kid.as_str(),
+                &cid,
+                &kid,
                 &late,
                 &phone::marks(&fx.candidates, &["for"; 5]),
             )
@@ -262,21 +261,21 @@ fn run(kind: Kind, t: &TestDb) {
         assert_eq!(r.status, 303, "{}", r.body);
         let mut token_of = HashMap::new();
         for (i, p) in papers.iter().enumerate() {
-            token_of.insert(fx.cards[i].delegate.id.clone(), p.token.clone());
+            token_of.insert(fx.cards[i].delegate.id.to_string(), p.token.clone());
         }
-        let late_id = fx.card(late_no).delegate.id.clone();
+        let late_id = fx.card(late_no).delegate.id.to_string();
         token_of.insert(late_id.clone(), late.token.clone());
         let truth = Truth {
             at_opening: fx.cards[..AT_OPENING]
                 .iter()
-                .map(|c| c.delegate.id.clone())
+                .map(|c| c.delegate.id.to_string())
                 .collect(),
             token_of,
             late: late_id,
         };
         (truth, staff)
     });
-    assert_eq!(counts_of(&mut conn, kid.as_str()), (21, 21));
+    assert_eq!(counts_of(&mut conn, &kid), (21, 21));
     let data = t.config().data_dir;
 
     // While the contest is open.
@@ -284,11 +283,11 @@ fn run(kind: Kind, t: &TestDb) {
         Kind::Sqlite => {
             let wal = std::fs::read(data.join("congress.sqlite3-wal")).unwrap_or_default();
             let db = std::fs::read(data.join("congress.sqlite3")).expect("database file");
-            let mut s = attacks(&truth, "WAL commits", wal_events(&wal, kid.as_str()));
+            let mut s = attacks(&truth, "WAL commits", wal_events(&wal, &kid));
             s.extend(attacks(
                 &truth,
                 "database file cell order",
-                file_events(&db, kid.as_str()),
+                file_events(&db, &kid),
             ));
             assert_eq!(
                 s[0].seen,
@@ -298,7 +297,7 @@ fn run(kind: Kind, t: &TestDb) {
             s
         }
         Kind::Postgres => {
-            let mut s = attacks(&truth, "xmin and ctid", xmin_events(&mut conn, kid.as_str()));
+            let mut s = attacks(&truth, "xmin and ctid", xmin_events(&mut conn, &kid));
             assert_eq!(s[0].seen, (21, 21));
             s.extend(attacks(
                 &truth,
@@ -327,7 +326,7 @@ fn run(kind: Kind, t: &TestDb) {
     );
 
     // After the close (and, SQLite, a clean shutdown).
-    block_on(close_contest(&staff, cid.as_str(), kid.as_str()));
+    block_on(close_contest(&staff, &cid, &kid));
     let after = match kind {
         Kind::Sqlite => {
             server.terminate();
@@ -339,17 +338,17 @@ fn run(kind: Kind, t: &TestDb) {
                 "the WAL is truncated at the close and at shutdown"
             );
             let db = std::fs::read(data.join("congress.sqlite3")).expect("database file");
-            let mut s = attacks(&truth, "WAL commits", wal_events(&wal, kid.as_str()));
+            let mut s = attacks(&truth, "WAL commits", wal_events(&wal, &kid));
             s.extend(attacks(
                 &truth,
                 "database file cell order",
-                file_events(&db, kid.as_str()),
+                file_events(&db, &kid),
             ));
             assert_eq!(s[3].seen, (21, 21), "the rows are in the file");
             s
         }
         Kind::Postgres => {
-            let mut s = attacks(&truth, "xmin and ctid", xmin_events(&mut conn, kid.as_str()));
+            let mut s = attacks(&truth, "xmin and ctid", xmin_events(&mut conn, &kid));
             let tuples = page_events(&mut conn, &truth);
             assert_eq!(
                 tuples.len(),

@@ -5,6 +5,7 @@
 
 use super::phone::{self, confirmed, Phone};
 use super::*;
+use congress::domain::ids::ContestId;
 use crate::common::Kind;
 use congress::domain::ballot::{Ballot, Serial};
 use congress::domain::contest::ContestState;
@@ -25,7 +26,7 @@ pub async fn with_voters(
         phones.push(p);
     }
     for kid in [&fx.election, &fx.work_report, &fx.charter] {
-        let (status, body) = open_contest(&staff, fx.congress_id.as_str(), kid.as_str()).await;
+        let (status, body) = open_contest(&staff, &fx.congress_id, kid).await;
         assert_eq!(status, 303, "{body}");
     }
     (staff, phones)
@@ -38,14 +39,14 @@ both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
     block_on(async {
         let (_, phones) = with_voters(&app, &fx, 6).await;
         let p = &phones[0];
-        let paper = p.take_paper(cid.as_str(), kid.as_str()).await;
-        assert_eq!(counts(&app, kid.as_str()), (0, 1), "the paper is on the roll");
+        let paper = p.take_paper(&cid, &kid).await;
+        assert_eq!(counts(&app, &kid), (0, 1), "the paper is on the roll");
         // Six "for" in a five-seat election.
         let six = phone::marks(
             &fx.candidates,
             &["for", "for", "for", "for", "for", "for", "against"],
         );
-        let review = p.review(cid.as_str(), kid.as_str(), &six).await;
+        let review = p.review(&cid, &kid, &six).await;
         assert_eq!(review.status, 200);
         assert!(
             review.body.contains("注意: 这张选票将作为废票。"),
@@ -59,22 +60,22 @@ both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
         // The cast form's paper fields are empty: the phone's script fills them.
         assert!(review.body.contains("name=\"token\" value=\"\""));
 
-        let r = p.cast(cid.as_str(), kid.as_str(), &paper, &six).await;
+        let r = p.cast(&cid, &kid, &paper, &six).await;
         assert_eq!(r.status, 422, "{}", r.body);
         assert!(r.body.contains("注意: 这张选票将作为废票。"));
         assert_eq!(
-            counts(&app, kid.as_str()),
+            counts(&app, &kid),
             (0, 1),
             "nothing stored without confirmation"
         );
 
-        let r = p.cast(cid.as_str(), kid.as_str(), &paper, &confirmed(six.clone())).await;
+        let r = p.cast(&cid, &kid, &paper, &confirmed(six.clone())).await;
         assert_eq!(r.status, 303, "{}", r.body);
         let hash = r.receipt_hash().expect("receipt");
-        assert_eq!(counts(&app, kid.as_str()), (1, 1));
+        assert_eq!(counts(&app, &kid), (1, 1));
 
         // Stored as cast, and the tally counts it as 废票.
-        let rows = stored_ballots(&app, kid.as_str());
+        let rows = stored_ballots(&app, &kid);
         assert_eq!(rows[0].ballot_hash, hash);
         let value: serde_json::Value = serde_json::from_str(&rows[0].body).expect("json");
         let ballot = Ballot::from_value(&value).expect("ballot");
@@ -89,7 +90,7 @@ both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
         let mut conn = app.db.db.conn().expect("conn");
         let spec = ElectionSpec {
             seats: 5,
-            candidates: contests_repo::candidates(&mut conn, &kid)
+            candidates: contests_repo::candidates(&mut conn, &ContestId::from(&kid))
                 .expect("candidates")
                 .into_iter()
                 .map(|k| CandidateRef {
@@ -114,15 +115,15 @@ both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
 
         // A valid ballot needs no confirmation: five for, two against.
         let q = &phones[1];
-        let paper = q.take_paper(cid.as_str(), kid.as_str()).await;
+        let paper = q.take_paper(&cid, &kid).await;
         let five = phone::marks(
             &fx.candidates,
             &["for", "for", "for", "for", "for", "against", "against"],
         );
-        let review = q.review(cid.as_str(), kid.as_str(), &five).await;
+        let review = q.review(&cid, &kid, &five).await;
         assert!(!review.body.contains("废票"), "{}", review.body);
-        assert_eq!(q.cast(cid.as_str(), kid.as_str(), &paper, &five).await.status, 303);
-        assert_eq!(counts(&app, kid.as_str()), (2, 2));
+        assert_eq!(q.cast(&cid, &kid, &paper, &five).await.status, 303);
+        assert_eq!(counts(&app, &kid), (2, 2));
     });
 });
 
@@ -160,17 +161,17 @@ both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
             "{}",
             home.body
         );
-        let key = phones[5].contest_key(cid.as_str(), kid.as_str()).await;
+        let key = phones[5].contest_key(&cid, &kid).await;
         let csrf = phones[5].csrf().await;
         let pending = congress::sim::paper::Pending::new(&key).unwrap();
-        let (r, paper) = phones[5].ask_paper(kid.as_str(), &csrf, &key, &pending).await;
+        let (r, paper) = phones[5].ask_paper(&kid, &csrf, &key, &pending).await;
         assert_eq!((r.status, paper.is_some()), (409, false), "{}", r.body);
         assert!(r.json()["error"]
             .as_str()
             .unwrap()
             .contains("监票人已为您登记纸质选票"));
         // A delegate whose phone took a paper cannot be handed a paper ballot too.
-        phones[4].take_paper(cid.as_str(), kid.as_str()).await;
+        phones[4].take_paper(&cid, &kid).await;
         let (status, _, body) = staff_post(
             &staff,
             &format!("{base}/paper/assign"),
@@ -179,7 +180,7 @@ both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
         .await;
         assert_eq!(status, 409);
         assert!(body.contains("已领取本项的电子选票"), "{body}");
-        assert_eq!(counts(&app, kid.as_str()), (0, 2), "on the roll, no ballot yet");
+        assert_eq!(counts(&app, &kid), (0, 2), "on the roll, no ballot yet");
 
         // The scrutineers enter the paper's marks (no delegate named).
         let names: Vec<String> = fx.candidates.iter().map(|id| format!("m.{id}")).collect();
@@ -190,7 +191,7 @@ both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
             .collect();
         let (status, _, body) = staff_post(&staff, &format!("{base}/paper/enter"), &fields).await;
         assert_eq!(status, 303, "{body}");
-        let rows = stored_ballots(&app, kid.as_str());
+        let rows = stored_ballots(&app, &kid);
         assert_eq!(rows.len(), 1);
         // Signed like any phone ballot; nothing in it says paper or names the delegate.
         let value: serde_json::Value = serde_json::from_str(&rows[0].body).unwrap();
@@ -223,16 +224,16 @@ both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
             let paper = if i == 4 {
                 None
             } else {
-                Some(p.take_paper(cid.as_str(), kid.as_str()).await)
+                Some(p.take_paper(&cid, &kid).await)
             };
             if let Some(paper) = paper {
-                assert_eq!(p.cast(cid.as_str(), kid.as_str(), &paper, &m).await.status, 303);
+                assert_eq!(p.cast(&cid, &kid, &paper, &m).await.status, 303);
             }
         }
-        assert_eq!(counts(&app, kid.as_str()), (5, 6));
+        assert_eq!(counts(&app, &kid), (5, 6));
 
         // Counted: the board says one paper ballot, and marks none.
-        close_contest(&staff, cid.as_str(), kid.as_str()).await;
+        close_contest(&staff, &cid, &kid).await;
         assert_eq!(contest(&app, &kid).state, ContestState::Final);
         let board = app
             .client()
@@ -258,19 +259,19 @@ both_backends!(close_refuses_late_ballots, |kind: Kind| {
     let (cid, kid) = (fx.congress_id.clone(), fx.charter.clone());
     block_on(async {
         let (staff, phones) = with_voters(&app, &fx, 6).await;
-        let early = phones[0].take_paper(cid.as_str(), kid.as_str()).await;
+        let early = phones[0].take_paper(&cid, &kid).await;
         let accepted = phones[0]
-            .cast(cid.as_str(), kid.as_str(), &early, &phone::vote("for"))
+            .cast(&cid, &kid, &early, &phone::vote("for"))
             .await;
         assert_eq!(accepted.status, 303);
         // Delegate 2 took the paper and reviewed before the close, and casts after it.
-        let late = phones[1].take_paper(cid.as_str(), kid.as_str()).await;
-        let reviewed = phones[1].review(cid.as_str(), kid.as_str(), &phone::vote("against")).await;
+        let late = phones[1].take_paper(&cid, &kid).await;
+        let reviewed = phones[1].review(&cid, &kid, &phone::vote("against")).await;
         assert_eq!(reviewed.status, 200);
-        close_contest(&staff, cid.as_str(), kid.as_str()).await;
+        close_contest(&staff, &cid, &kid).await;
 
         let r = phones[1]
-            .cast(cid.as_str(), kid.as_str(), &late, &phone::vote("against"))
+            .cast(&cid, &kid, &late, &phone::vote("against"))
             .await;
         assert_eq!(r.status, 409, "{}", r.body);
         assert!(
@@ -279,11 +280,11 @@ both_backends!(close_refuses_late_ballots, |kind: Kind| {
             "{}",
             r.body
         );
-        let r = phones[1].review(cid.as_str(), kid.as_str(), &phone::vote("against")).await;
+        let r = phones[1].review(&cid, &kid, &phone::vote("against")).await;
         assert_eq!(r.status, 409);
         assert!(r.body.contains("本项投票已经结束"), "{}", r.body);
         // Delegate 3 only now opens the ballot, or asks for a paper.
-        let r = phones[2].ballot(cid.as_str(), kid.as_str()).await;
+        let r = phones[2].ballot(&cid, &kid).await;
         assert_eq!(r.status, 409);
         assert!(r.body.contains("本项投票已经结束"));
         let home = phones[2].get("/v").await;
@@ -297,17 +298,17 @@ both_backends!(close_refuses_late_ballots, |kind: Kind| {
             .await;
         assert_eq!(r.status, 400, "a malformed blinded message: {}", r.body);
         assert_eq!(
-            counts(&app, kid.as_str()),
+            counts(&app, &kid),
             (1, 2),
             "only the ballot cast before the close"
         );
         // A retry of the ballot accepted in time (its response was lost) still gets the same
         // receipt after the close, and stores nothing new.
         let retry = phones[0]
-            .cast(cid.as_str(), kid.as_str(), &early, &phone::vote("for"))
+            .cast(&cid, &kid, &early, &phone::vote("for"))
             .await;
         assert_eq!(retry.status, 303, "{}", retry.body);
         assert_eq!(retry.receipt_hash(), accepted.receipt_hash());
-        assert_eq!(counts(&app, kid.as_str()), (1, 2));
+        assert_eq!(counts(&app, &kid), (1, 2));
     });
 });

@@ -111,23 +111,23 @@ both_backends!(phone_pages_are_small, |kind: Kind| {
             phone_page(&app, "card record", "/v/card", &record.body, Some(&cookie)).await,
         ));
         for no in 2..=5 {
-            desk_check_in(&staff, cid.as_str(), no).await;
+            desk_check_in(&staff, &cid, no).await;
         }
-        assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
+        assert_eq!(open_contest(&staff, &cid, &kid).await.0, 303);
         let home = p.get("/v").await;
         sizes.push((
             "/v",
             phone_page(&app, "home", "/v", &home.body, Some(&cookie)).await,
         ));
         let path = format!("/box/{cid}/{kid}");
-        let ballot = p.ballot(cid.as_str(), kid.as_str()).await;
+        let ballot = p.ballot(&cid, &kid).await;
         sizes.push((
             "ballot",
             phone_page(&app, "ballot", &path, &ballot.body, None).await,
         ));
-        let paper = p.take_paper(cid.as_str(), kid.as_str()).await;
+        let paper = p.take_paper(&cid, &kid).await;
         let m = phone::marks(&fx.candidates, &["for"; 7]);
-        let review = p.review(cid.as_str(), kid.as_str(), &m).await;
+        let review = p.review(&cid, &kid, &m).await;
         assert!(review.body.contains("废票"));
         assert!(
             review.body.len() < MAX_WIRE_BYTES,
@@ -139,7 +139,7 @@ both_backends!(phone_pages_are_small, |kind: Kind| {
             &fx.candidates,
             &["for", "for", "against", "abstain", "for", "against", "for"],
         );
-        let r = p.cast(cid.as_str(), kid.as_str(), &paper, &m).await;
+        let r = p.cast(&cid, &kid, &paper, &m).await;
         let at = r.location.clone().expect("receipt");
         let receipt = p.get(&at).await;
         sizes.push((
@@ -159,10 +159,10 @@ both_backends!(phone_flow_in_headless_chromium, browser, |kind: Kind| {
         let staff = organiser(&app).await;
         // Everyone is checked in at the desk; delegate 1 then votes on the phone.
         for no in 1..=6 {
-            desk_check_in(&staff, fx.congress_id.as_str(), no).await;
+            desk_check_in(&staff, &fx.congress_id, no).await;
         }
         assert_eq!(
-            open_contest(&staff, fx.congress_id.as_str(), fx.election.as_str()).await.0,
+            open_contest(&staff, &fx.congress_id, &fx.election).await.0,
             303
         );
         let caps = browser::capabilities(&chromium, 390, 844, true);
@@ -179,10 +179,10 @@ both_backends!(phone_flow_in_headless_chromium, browser, |kind: Kind| {
             Ok(r) => r.expect("phone flow"),
             Err(panic) => std::panic::resume_unwind(panic),
         };
-        let stored = stored_ballots(&app, fx.election.as_str());
+        let stored = stored_ballots(&app, &fx.election);
         assert_eq!(stored.len(), 1);
         assert_eq!(stored[0].ballot_hash, hash);
-        assert_eq!(counts(&app, fx.election.as_str()), (1, 1));
+        assert_eq!(counts(&app, &fx.election), (1, 1));
 
         // Without JavaScript: the waiting page says to ask for a paper ballot; no paper.
         let caps = browser::capabilities(&chromium, 390, 844, false);
@@ -198,7 +198,7 @@ both_backends!(phone_flow_in_headless_chromium, browser, |kind: Kind| {
             std::panic::resume_unwind(panic);
         }
         assert_eq!(
-            counts(&app, fx.election.as_str()),
+            counts(&app, &fx.election),
             (1, 1),
             "no paper without script"
         );
@@ -284,7 +284,7 @@ async fn flow(driver: &WebDriver, app: &TestApp, fx: &fixture::Fixture) -> WebDr
 
     // The script takes the paper by itself and then offers "去投票".
     let go = shown(driver, &format!("a.vote[href='/box/{cid}/{kid}']")).await?;
-    assert_eq!(counts(app, kid.as_str()), (0, 1), "the paper is on the roll");
+    assert_eq!(counts(app, kid), (0, 1), "the paper is on the roll");
     let stored: serde_json::Value = driver
         .execute(
             &format!("return JSON.parse(localStorage.getItem('congress:paper:{cid}:{kid}'));"),

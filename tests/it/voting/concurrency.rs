@@ -66,20 +66,20 @@ both_backends!(papers_are_issued_exactly_once, |kind: Kind| {
     block_on(async {
         let (_, phones) = super::ballots::with_voters(&app, &fx, 4).await;
         let a = &phones[0];
-        let key = a.contest_key(cid.as_str(), kid.as_str()).await;
+        let key = a.contest_key(&cid, &kid).await;
         let csrf = a.csrf().await;
         let pending = Pending::new(&key).unwrap();
-        let (first, paper) = a.ask_paper(kid.as_str(), &csrf, &key, &pending).await;
+        let (first, paper) = a.ask_paper(&kid, &csrf, &key, &pending).await;
         assert_eq!(first.status, 200, "{}", first.body);
         let paper = paper.unwrap();
         // The answer was lost: the same blinded message again, the same blind signature.
-        let (again, same) = a.sharing().ask_paper(kid.as_str(), &csrf, &key, &pending).await;
+        let (again, same) = a.sharing().ask_paper(&kid, &csrf, &key, &pending).await;
         assert_eq!(again.status, 200);
         assert_eq!(again.json()["blind_sig"], first.json()["blind_sig"]);
         assert_eq!(same.unwrap(), paper);
         // Another blinded message for the same delegate and contest: refused.
         let other = Pending::new(&key).unwrap();
-        let (r, none) = a.ask_paper(kid.as_str(), &csrf, &key, &other).await;
+        let (r, none) = a.ask_paper(&kid, &csrf, &key, &other).await;
         assert_eq!((r.status, none), (409, None), "{}", r.body);
         assert!(r.json()["error"].as_str().unwrap().contains("另一台设备"));
         // Without the CSRF token the request does not even reach the issuer.
@@ -102,7 +102,7 @@ both_backends!(papers_are_issued_exactly_once, |kind: Kind| {
             )
             .await;
         assert_eq!(r.status, 400, "{}", r.body);
-        assert_eq!(counts(&app, kid.as_str()), (0, 1));
+        assert_eq!(counts(&app, &kid), (0, 1));
 
         // Twelve requests at once with one blinded message: one entry, twelve equal answers.
         let same = Pending::new(&key).unwrap();
@@ -110,7 +110,7 @@ both_backends!(papers_are_issued_exactly_once, |kind: Kind| {
         let answers = join_all(
             clients
                 .iter()
-                .map(|c| c.ask_paper(kid.as_str(), &csrf_b, &key, &same)),
+                .map(|c| c.ask_paper(&kid, &csrf_b, &key, &same)),
         )
         .await;
         let sigs: BTreeSet<String> = answers
@@ -122,7 +122,7 @@ both_backends!(papers_are_issued_exactly_once, |kind: Kind| {
             })
             .collect();
         assert_eq!(sigs.len(), 1);
-        assert_eq!(counts(&app, kid.as_str()), (0, 2));
+        assert_eq!(counts(&app, &kid), (0, 2));
         // Twelve at once with twelve blinded messages: one paper, eleven refusals.
         let c = &phones[2];
         let csrf_c = c.csrf().await;
@@ -132,13 +132,13 @@ both_backends!(papers_are_issued_exactly_once, |kind: Kind| {
             clients
                 .iter()
                 .zip(&many)
-                .map(|(cl, p)| cl.ask_paper(kid.as_str(), &csrf_c, &key, p)),
+                .map(|(cl, p)| cl.ask_paper(&kid, &csrf_c, &key, p)),
         )
         .await;
         let issued = answers.iter().filter(|(p, _)| p.status == 200).count();
         let refused = answers.iter().filter(|(p, _)| p.status == 409).count();
         assert_eq!((issued, refused), (1, 11));
-        assert_eq!(counts(&app, kid.as_str()), (0, 3));
+        assert_eq!(counts(&app, &kid), (0, 3));
     });
 });
 
@@ -154,20 +154,20 @@ async fn set_up(app: &TestApp, fx: &fixture::Fixture, i: usize) -> Devices {
     let (cid, kid) = (&fx.congress_id, &fx.election);
     let a = Phone::new(&app.base);
     a.login(&card.token).await;
-    let paper = a.take_paper(cid.as_str(), kid.as_str()).await;
+    let paper = a.take_paper(cid, kid).await;
     let csrf_a = a.csrf().await;
     let b = Phone::new(&app.base);
     let r = b.type_code(&card.code).await;
     assert_eq!(r.status, 303, "{}", r.body);
     // The second device cannot take another paper; the first one's session has ended.
-    let key = b.contest_key(cid.as_str(), kid.as_str()).await;
+    let key = b.contest_key(cid, kid).await;
     let csrf_b = b.csrf().await;
     let (r, none) = b
-        .ask_paper(kid.as_str(), &csrf_b, &key, &Pending::new(&key).unwrap())
+        .ask_paper(kid, &csrf_b, &key, &Pending::new(&key).unwrap())
         .await;
     assert_eq!((r.status, none.is_none()), (409, true), "{}", r.body);
     let (r, _) = a
-        .ask_paper(kid.as_str(), &csrf_a, &key, &Pending::new(&key).unwrap())
+        .ask_paper(kid, &csrf_a, &key, &Pending::new(&key).unwrap())
         .await;
     assert_eq!(r.status, 401, "{}", r.body);
     Devices { first: a, paper }
@@ -189,7 +189,7 @@ both_backends!(exactly_once_under_concurrent_submissions, |kind: Kind| {
             join_all(chunk.0.iter().zip(chunk.1).map(|(p, c)| p.login(&c.token))).await;
         }
         drop(first);
-        let (status, body) = open_contest(&staff, cid.as_str(), kid.as_str()).await;
+        let (status, body) = open_contest(&staff, &cid, &kid).await;
         assert_eq!(status, 303, "{body}");
         assert_eq!(contest(&app, &kid).issued, Some(DELEGATES as u32));
 
@@ -198,7 +198,7 @@ both_backends!(exactly_once_under_concurrent_submissions, |kind: Kind| {
         for chunk in indices.chunks(SETUP_PARALLEL) {
             delegates.extend(join_all(chunk.iter().map(|&i| set_up(&app, &fx, i))).await);
         }
-        assert_eq!(counts(&app, kid.as_str()), (0, DELEGATES as i64));
+        assert_eq!(counts(&app, &kid), (0, DELEGATES as i64));
         let second_conn: Vec<Phone> = delegates.iter().map(|d| d.first.sharing()).collect();
         let marks: Vec<_> = (0..DELEGATES).map(|i| choices(&fx, i)).collect();
 
@@ -208,9 +208,9 @@ both_backends!(exactly_once_under_concurrent_submissions, |kind: Kind| {
         let mut requests = Vec::new();
         for (i, d) in delegates.iter().enumerate() {
             let (m1, m2) = &marks[i];
-            requests.push(d.first.cast(cid.as_str(), kid.as_str(), &d.paper, m1));
-            requests.push(second_conn[i].cast(cid.as_str(), kid.as_str(), &d.paper, m1));
-            requests.push(d.first.cast(cid.as_str(), kid.as_str(), &d.paper, m2));
+            requests.push(d.first.cast(&cid, &kid, &d.paper, m1));
+            requests.push(second_conn[i].cast(&cid, &kid, &d.paper, m1));
+            requests.push(d.first.cast(&cid, &kid, &d.paper, m2));
         }
         let pages: Vec<Page> = join_all(requests).await;
         let elapsed = started.elapsed();
@@ -248,7 +248,7 @@ both_backends!(exactly_once_under_concurrent_submissions, |kind: Kind| {
                 .iter()
                 .zip(&delegates)
                 .zip(&winners)
-                .map(|((p, d), m)| p.cast(cid.as_str(), kid.as_str(), &d.paper, m)),
+                .map(|((p, d), m)| p.cast(&cid, &kid, &d.paper, m)),
         )
         .await;
         for (r, expected) in retries.iter().zip(&receipts_in_order(&pages)) {
@@ -256,8 +256,8 @@ both_backends!(exactly_once_under_concurrent_submissions, |kind: Kind| {
             assert_eq!(r.receipt_hash().as_ref(), Some(expected));
         }
 
-        assert_eq!(counts(&app, kid.as_str()), (DELEGATES as i64, DELEGATES as i64));
-        let stored: BTreeSet<String> = stored_ballots(&app, kid.as_str())
+        assert_eq!(counts(&app, &kid), (DELEGATES as i64, DELEGATES as i64));
+        let stored: BTreeSet<String> = stored_ballots(&app, &kid)
             .into_iter()
             .map(|b| b.ballot_hash)
             .collect();
@@ -290,7 +290,7 @@ both_backends!(
         let (cid, kid) = (fx.congress_id.clone(), fx.charter.clone());
         block_on(async {
             let (_, phones) = super::ballots::with_voters(&app, &fx, 3).await;
-            let paper = phones[0].take_paper(cid.as_str(), kid.as_str()).await;
+            let paper = phones[0].take_paper(&cid, &kid).await;
             // Twelve connections (twelve devices the paper was copied to), half voting for, half
             // against, through the JSON cast the simulator uses.
             let clients: Vec<Phone> = (0..12).map(|_| Phone::new(&app.base)).collect();
@@ -331,7 +331,7 @@ both_backends!(
                     .unwrap()
                     .contains("这张选票已经投出"));
             }
-            assert_eq!(counts(&app, kid.as_str()), (1, 1));
+            assert_eq!(counts(&app, &kid), (1, 1));
             // The receipt in the answer is signed and names the ballot.
             let receipt = &accepted[0].json()["receipt"];
             assert_eq!(
@@ -339,12 +339,102 @@ both_backends!(
                 hashes.iter().next().map(String::as_str)
             );
             // A forged signature (another paper's) is refused before the box.
-            let other = phones[1].take_paper(cid.as_str(), kid.as_str()).await;
+            let other = phones[1].take_paper(&cid, &kid).await;
             let forged = serde_json::json!({"choices":{"vote":"for"},"token":paper.token,"token_sig":other.token_sig});
             let r = clients[0].post_json(&path, &forged).await;
             assert_eq!(r.status, 400, "{}", r.body);
             assert!(r.json()["error"].as_str().unwrap().contains("签名无效"));
-            assert_eq!(counts(&app, kid.as_str()), (1, 2));
+            assert_eq!(counts(&app, &kid), (1, 2));
         });
     }
 );
+
+// One batch of each writer holding what concurrent requests put there together: a retry of
+// the same paper or ballot, a second device, a spent paper, someone not entitled, another
+// contest. The writers' set-based statements (one lookup and one multi-row insert per
+// contest) must answer each item as if it had been alone, in the batch's own transaction.
+both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
+    use congress::service::ballot_box::{BoxWriter, Refusal, Submission};
+    use congress::service::group_commit::Batch;
+    use congress::service::papers::{Issue, IssueRefusal, IssueWriter};
+    use congress::storage::write_tx;
+
+    let app = TestApp::start(kind, "one_batch");
+    let fx = fixture::for_app(&app, 5);
+    let (election, report) = (fx.election.clone(), fx.work_report.clone());
+    let d = |no: u32| fx.card(no).delegate.id.clone();
+    block_on(async {
+        // Delegates 1-4 present when the contests open; 5 is not entitled.
+        super::ballots::with_voters(&app, &fx, 4).await;
+    });
+    let issue = |kid: &str, who: String, blinded: &str| Issue {
+        contest_id: kid.to_string(),
+        delegate_id: who,
+        blinded_sha256: blinded.repeat(64),
+        blind_sig: format!("sig-{blinded}"),
+    };
+    let items = [
+        issue(&election, d(2).into_string(), "b"),
+        issue(&election, d(1).into_string(), "a"),
+        issue(&election, d(5).into_string(), "e"),
+        issue(&election, d(1).into_string(), "a"), // the same request again: the same answer
+        issue(&election, d(2).into_string(), "c"), // another device of delegate 2: refused
+        issue(&report, d(1).into_string(), "f"),   // another contest, the same delegate: its own paper
+    ];
+    let mut conn = app.db.db.conn().expect("conn");
+    let refs: Vec<&Issue> = items.iter().collect();
+    let out = write_tx(&mut conn, |c| IssueWriter::store(c, &refs)).expect("batch");
+    let sig = |o: &Result<congress::service::papers::Issued, IssueRefusal>| {
+        o.clone().map(|i| (i.blind_sig, i.replayed))
+    };
+    assert_eq!(sig(&out[0]), Ok(("sig-b".to_string(), false)));
+    assert_eq!(sig(&out[1]), Ok(("sig-a".to_string(), false)));
+    assert_eq!(sig(&out[2]), Err(IssueRefusal::NotEntitled));
+    assert_eq!(sig(&out[3]), Ok(("sig-a".to_string(), true)));
+    assert_eq!(sig(&out[4]), Err(IssueRefusal::OtherDevice));
+    assert_eq!(sig(&out[5]), Ok(("sig-f".to_string(), false)));
+    assert_eq!(counts(&app, &election), (0, 2));
+    assert_eq!(counts(&app, &report), (0, 1));
+    // A later batch sees what this one stored.
+    let again = [issue(&election, d(2).into_string(), "b"), issue(&election, d(3).into_string(), "d")];
+    let refs: Vec<&Issue> = again.iter().collect();
+    let out = write_tx(&mut conn, |c| IssueWriter::store(c, &refs)).expect("batch");
+    assert_eq!(sig(&out[0]), Ok(("sig-b".to_string(), true)));
+    assert_eq!(sig(&out[1]), Ok(("sig-d".to_string(), false)));
+    assert_eq!(counts(&app, &election), (0, 3));
+
+    let sub = |kid: &str, token: char, ballot: &str| Submission {
+        contest_id: kid.to_string(),
+        token: token.to_string().repeat(128),
+        body: format!("{{\"ballot\":\"{ballot}\"}}"),
+        ballot_hash: ballot.repeat(64),
+    };
+    let subs = [
+        sub(&election, '2', "b"),
+        sub(&election, '1', "a"),
+        sub(&election, '1', "a"), // a double tap: the same receipt
+        sub(&election, '2', "c"), // another ballot on the same paper: refused
+        sub(&report, '1', "d"),   // the same token in another contest is another paper
+    ];
+    let refs: Vec<&Submission> = subs.iter().collect();
+    let out = write_tx(&mut conn, |c| BoxWriter::store(c, &refs)).expect("batch");
+    let hash = |o: &Result<congress::service::ballot_box::Accepted, Refusal>| {
+        o.clone().map(|a| (a.ballot_hash, a.replayed))
+    };
+    assert_eq!(hash(&out[0]), Ok(("b".repeat(64), false)));
+    assert_eq!(hash(&out[1]), Ok(("a".repeat(64), false)));
+    assert_eq!(hash(&out[2]), Ok(("a".repeat(64), true)));
+    assert_eq!(hash(&out[3]), Err(Refusal::TokenSpent));
+    assert_eq!(hash(&out[4]), Ok(("d".repeat(64), false)));
+    assert_eq!(counts(&app, &election), (2, 3));
+    assert_eq!(counts(&app, &report), (1, 1));
+    // After the close: a retry still gets its receipt, a new paper's ballot is refused.
+    let mut c2 = app.db.db.conn().expect("conn");
+    congress::storage::repo::voting::set_closed(&mut c2, &election).expect("close");
+    let late = [sub(&election, '1', "a"), sub(&election, '3', "e")];
+    let refs: Vec<&Submission> = late.iter().collect();
+    let out = write_tx(&mut conn, |c| BoxWriter::store(c, &refs)).expect("batch");
+    assert_eq!(hash(&out[0]), Ok(("a".repeat(64), true)));
+    assert_eq!(hash(&out[1]), Err(Refusal::ContestNotOpen));
+    assert_eq!(counts(&app, &election), (2, 3));
+});

@@ -49,7 +49,7 @@ fn confirmation_and_ledger_fit_every_screen() {
     block_on(async {
         let (_, phones) = super::ballots::with_voters(&app, &fx, 12).await;
         for p in &phones {
-            p.take_paper(cid.as_str(), kid.as_str()).await;
+            p.take_paper(&cid, &kid).await;
         }
     });
     browser::logged_in(

@@ -29,10 +29,10 @@ both_backends!(
             let (_, phones) = with_voters(&app, &fx, 12).await;
             let mut papers = Vec::new();
             for p in &phones {
-                papers.push(p.take_paper(cid.as_str(), kid.as_str()).await);
+                papers.push(p.take_paper(&cid, &kid).await);
             }
             for (p, paper) in phones.iter().zip(&papers).take(3) {
-                let r = p.cast(cid.as_str(), kid.as_str(), paper, &phone::vote("for")).await;
+                let r = p.cast(&cid, &kid, paper, &phone::vote("for")).await;
                 assert_eq!(r.status, 303, "{}", r.body);
             }
             let close = format!("/c/{cid}/contests/{kid}/voting/close");
@@ -51,7 +51,7 @@ both_backends!(
             assert_eq!(contest(&app, &kid).state.as_str(), "open", "not closed yet");
             // The ninth-from-last voter still gets in before the confirmation.
             let r = phones[3]
-                .cast(cid.as_str(), kid.as_str(), &papers[3], &phone::vote("for"))
+                .cast(&cid, &kid, &papers[3], &phone::vote("for"))
                 .await;
             assert_eq!(r.status, 303);
             let (_, page) = staff.get_text(&loc).await;

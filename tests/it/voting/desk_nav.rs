@@ -27,7 +27,7 @@ both_backends!(
         let cid = fx.congress_id.clone();
         block_on(async {
             let staff = organiser(&app).await;
-            desk_check_in(&staff, cid.as_str(), 2).await;
+            desk_check_in(&staff, &cid, 2).await;
             for (path, section) in [
                 (format!("/c/{cid}"), "概览"),
                 (format!("/c/{cid}/roster"), "代表名单"),

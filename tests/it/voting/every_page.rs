@@ -25,7 +25,7 @@ fn every_main_page_fits_every_screen() {
     block_on(async {
         let (_, phones) = super::ballots::with_voters(&app, &fx, 12).await;
         for p in &phones {
-            p.take_paper(cid.as_str(), kid.as_str()).await;
+            p.take_paper(&cid, &kid).await;
         }
     });
     let c = format!("/c/{cid}");

@@ -6,7 +6,6 @@
 
 use std::path::Path;
 
-use congress::domain::ids::{CongressId, ContestId};
 use congress::crypto::KeyStore;
 use congress::domain::contest::{ContestDefinition, ContestKind, MotionKind};
 use congress::domain::settings::{RuleProfile, Threshold};
@@ -49,10 +48,10 @@ pub const ORGANISER_PASSWORD: &str = "pw-zuzhi-0123456789";
 
 /// What the tests need to know about the congress.
 pub struct Fixture {
-    pub congress_id: CongressId,
-    pub election: ContestId,
-    pub work_report: ContestId,
-    pub charter: ContestId,
+    pub congress_id: String,
+    pub election: String,
+    pub work_report: String,
+    pub charter: String,
     /// Candidate ids in ballot order (C4).
     pub candidates: Vec<String>,
     /// One card per delegate, in delegate-number order (`cards[i]` is delegate `i + 1`).
@@ -222,7 +221,7 @@ fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixt
     crate::common::record_steps_with_session_override(
         &mut c,
         &keys,
-        &cid,
+        cid.as_str(),
         "测试夹具: 代表名单直接写入, 未导入学生人数, 无法生成申请召开学代会",
     );
     if open {
@@ -238,10 +237,10 @@ fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixt
     let cards = credentials::cards(&mut c, &cid, None, key).expect("cards");
     assert_eq!(cards.len(), n);
     Fixture {
-        congress_id: cid,
-        election,
-        work_report,
-        charter,
+        congress_id: cid.into_string(),
+        election: election.into_string(),
+        work_report: work_report.into_string(),
+        charter: charter.into_string(),
         candidates,
         cards,
     }

@@ -14,6 +14,7 @@ use thirtyfour::prelude::*;
 
 use super::phone::{self, Phone};
 use super::*;
+use congress::domain::ids::CongressId;
 use crate::common::browser::{self, fits_and_shoot, page_fits, viewport, Chromedriver};
 use crate::common::Kind;
 
@@ -60,7 +61,7 @@ both_backends!(small_things_on_phones, |kind: Kind| {
             let mut c = app.db.db.conn().expect("conn");
             let moved = congress::storage::repo::congress::transition(
                 &mut c,
-                &fx.congress_id,
+                &CongressId::from(&fx.congress_id),
                 CongressState::InSession,
                 CongressState::Closed,
             )
@@ -86,7 +87,7 @@ fn hall_phone_pages_fit_every_screen() {
     block_on(async {
         let staff = organiser(&app).await;
         for no in 1..=5 {
-            desk_check_in(&staff, cid.as_str(), no).await;
+            desk_check_in(&staff, &cid, no).await;
         }
         let caps = browser::capabilities(&chromium, 1366, 900, true);
         let d = WebDriver::new(chromedriver.url.clone(), caps)
@@ -103,12 +104,12 @@ fn hall_phone_pages_fit_every_screen() {
             assert_eq!(badge.css_value("color").await?, "rgba(17, 17, 17, 1)");
 
             // Voting: delegate 1 votes over HTTP; the projector shows the progress only.
-            assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
+            assert_eq!(open_contest(&staff, &cid, &kid).await.0, 303);
             let p1 = Phone::new(&app.base);
             p1.login(&fx.card(1).token).await;
-            let paper = p1.take_paper(cid.as_str(), kid.as_str()).await;
+            let paper = p1.take_paper(&cid, &kid).await;
             let m = phone::marks(&fx.candidates, &["for", "for", "against", "abstain", "for"]);
-            let r = p1.cast(cid.as_str(), kid.as_str(), &paper, &m).await;
+            let r = p1.cast(&cid, &kid, &paper, &m).await;
             let receipt = r.location.clone().expect("receipt");
             receipt_path = receipt.clone();
             page_fits(&d, &screen, "hall-projector-voting", 1920, 1080).await?;
@@ -224,7 +225,7 @@ fn hall_phone_pages_fit_every_screen() {
             Err(panic) => std::panic::resume_unwind(panic),
         }
         assert_eq!(
-            counts(&app, kid.as_str()).0,
+            counts(&app, &kid).0,
             2,
             "two ballots: one valid, one spoiled"
         );

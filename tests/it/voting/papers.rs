@@ -19,7 +19,7 @@ both_backends!(
             let p = Phone::new(&app.base);
             p.login(&fx.card(1).token).await;
             for no in 2..=3 {
-                desk_check_in(&staff, cid.as_str(), no).await;
+                desk_check_in(&staff, &cid, no).await;
             }
             let before = p.get("/v").await;
             assert!(
@@ -42,9 +42,9 @@ both_backends!(
                 "no-JS message"
             );
 
-            assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
+            assert_eq!(open_contest(&staff, &cid, &kid).await.0, 303);
             let page = p.get("/v").await;
-            let key = p.contest_key(cid.as_str(), kid.as_str()).await;
+            let key = p.contest_key(&cid, &kid).await;
             assert_eq!(
                 attr_value(&page.body, "data-contest").as_deref(),
                 Some(kid.as_str())
@@ -61,7 +61,7 @@ both_backends!(
             );
             assert!(page.body.contains(&format!("href=\"/box/{cid}/{kid}\"")));
             // Once the paper is taken the page says so (the script shows "去投票").
-            p.take_paper(cid.as_str(), kid.as_str()).await;
+            p.take_paper(&cid, &kid).await;
             let page = p.get("/v").await;
             assert_eq!(
                 attr_value(&page.body, "data-state").as_deref(),
@@ -69,13 +69,13 @@ both_backends!(
             );
             // The key the box serves is the key the board will show, and the key file's.
             let mut conn = app.db.db.conn().expect("conn");
-            let bb = voting_repo::ballot_box(&mut conn, kid.as_str()).unwrap().unwrap();
+            let bb = voting_repo::ballot_box(&mut conn, &kid).unwrap().unwrap();
             assert_eq!(bb.public_key_pem, key.to_spki_pem());
             assert_eq!(bb.key_fingerprint, key.fingerprint());
             let on_disk = app
                 .state
                 .keys
-                .load_contest_public_key(cid.as_str(), kid.as_str())
+                .load_contest_public_key(&cid, &kid)
                 .expect("the contest's public key file");
             assert_eq!(on_disk, key);
             // The static scripts are served.
@@ -92,19 +92,19 @@ both_backends!(the_box_needs_no_cookie_and_no_csrf, |kind: Kind| {
     let (cid, kid) = (fx.congress_id.clone(), fx.work_report.clone());
     block_on(async {
         let (_, phones) = super::ballots::with_voters(&app, &fx, 3).await;
-        let paper = phones[0].take_paper(cid.as_str(), kid.as_str()).await;
+        let paper = phones[0].take_paper(&cid, &kid).await;
         // A client that never logged in and holds no cookie at all: it has the paper.
         let stranger = Phone::new(&app.base);
-        let form = stranger.ballot(cid.as_str(), kid.as_str()).await;
+        let form = stranger.ballot(&cid, &kid).await;
         assert_eq!(form.status, 200, "{}", form.body);
         assert!(
             !form.body.contains("name=\"csrf\""),
             "no CSRF field at the box"
         );
-        let review = stranger.review(cid.as_str(), kid.as_str(), &phone::vote("for")).await;
+        let review = stranger.review(&cid, &kid, &phone::vote("for")).await;
         assert_eq!(review.status, 200, "{}", review.body);
         assert!(review.body.contains(&format!("data-paper=\"{kid}\"")));
-        let r = stranger.cast(cid.as_str(), kid.as_str(), &paper, &phone::vote("for")).await;
+        let r = stranger.cast(&cid, &kid, &paper, &phone::vote("for")).await;
         assert_eq!(r.status, 303, "{}", r.body);
         assert!(
             r.cookies.is_empty(),
@@ -142,6 +142,6 @@ both_backends!(the_box_needs_no_cookie_and_no_csrf, |kind: Kind| {
             )
             .await;
         assert_eq!(r.status, 403, "{}", r.body);
-        assert_eq!(counts(&app, kid.as_str()), (1, 1));
+        assert_eq!(counts(&app, &kid), (1, 1));
     });
 });

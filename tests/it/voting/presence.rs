@@ -5,6 +5,7 @@
 
 use super::phone::{self, Phone};
 use super::*;
+use congress::domain::ids::CongressId;
 use crate::common::Kind;
 use congress::domain::contest::ContestState;
 
@@ -15,10 +16,10 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
     block_on(async {
         let staff = organiser(&app).await;
         for no in 1..=20 {
-            desk_check_in(&staff, cid.as_str(), no).await;
+            desk_check_in(&staff, &cid, no).await;
         }
         // 应到 30: more than 2/3 of 30 is at least 21; 20 are present.
-        let (status, body) = open_contest(&staff, cid.as_str(), fx.election.as_str()).await;
+        let (status, body) = open_contest(&staff, &cid, &fx.election).await;
         assert_eq!(status, 422, "{body}");
         assert!(
             body.contains("未达到法定人数, 不能开始投票: 实到 20 人, 须超过2/3应到 30 人, 即至少 21 人 (规则D2)"),
@@ -29,11 +30,11 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         assert_eq!((c.issued, c.expected, c.opened_at), (None, None, None));
         let mut conn = app.db.db.conn().expect("conn");
         let d1 = delegate(&app, &cid, 1);
-        assert!(!voting_repo::is_voter(&mut conn, fx.election.as_str(), d1.id.as_str()).expect("voter"));
+        assert!(!voting_repo::is_voter(&mut conn, &fx.election, d1.id.as_str()).expect("voter"));
         // A delegate cannot get at the ballot or a paper either.
         let p = Phone::new(&app.base);
         p.login(&fx.card(1).token).await;
-        let r = p.ballot(cid.as_str(), fx.election.as_str()).await;
+        let r = p.ballot(&cid, &fx.election).await;
         assert_eq!(r.status, 409);
         assert!(r.body.contains("本项尚未开始投票"), "{}", r.body);
         let csrf = p.csrf().await;
@@ -53,13 +54,13 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         );
 
         // Delegate 1's login changed nothing (already checked in at the desk); no. 21 arrives.
-        desk_check_in(&staff, cid.as_str(), 21).await;
-        let (status, body) = open_contest(&staff, cid.as_str(), fx.election.as_str()).await;
+        desk_check_in(&staff, &cid, 21).await;
+        let (status, body) = open_contest(&staff, &cid, &fx.election).await;
         assert_eq!(status, 303, "{body}");
         let c = contest(&app, &fx.election);
         assert_eq!(c.state, ContestState::Open);
         assert_eq!((c.issued, c.expected), (Some(21), Some(30)));
-        assert!(voting_repo::is_voter(&mut conn, fx.election.as_str(), d1.id.as_str()).expect("voter"));
+        assert!(voting_repo::is_voter(&mut conn, &fx.election, d1.id.as_str()).expect("voter"));
         let (_, page) = staff
             .get_text(&format!("/c/{cid}/contests/{}/voting", fx.election))
             .await;
@@ -68,7 +69,7 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
             "{page}"
         );
         // Opening twice is refused.
-        let (status, _) = open_contest(&staff, cid.as_str(), fx.election.as_str()).await;
+        let (status, _) = open_contest(&staff, &cid, &fx.election).await;
         assert_eq!(status, 409);
     });
 });
@@ -84,7 +85,7 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
         for (i, p) in phones.iter().take(7).enumerate() {
             p.login(&fx.cards[i].token).await;
         }
-        let (status, body) = open_contest(&staff, cid.as_str(), fx.election.as_str()).await;
+        let (status, body) = open_contest(&staff, &cid, &fx.election).await;
         assert_eq!(status, 303, "{body}");
         assert_eq!(contest(&app, &fx.election).issued, Some(7));
 
@@ -99,10 +100,10 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
             home.body
         );
         // Posting for a paper directly is refused too.
-        let key = late.contest_key(cid.as_str(), fx.election.as_str()).await;
+        let key = late.contest_key(&cid, &fx.election).await;
         let csrf = late.csrf().await;
         let pending = congress::sim::paper::Pending::new(&key).unwrap();
-        let (r, paper) = late.ask_paper(fx.election.as_str(), &csrf, &key, &pending).await;
+        let (r, paper) = late.ask_paper(&fx.election, &csrf, &key, &pending).await;
         assert_eq!((r.status, paper.is_some()), (409, false), "{}", r.body);
         assert!(r.json()["error"]
             .as_str()
@@ -111,20 +112,20 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
 
         // The work report opens now, with 8 present: delegate 8 takes a paper there, and
         // casts it in the election instead. It must be refused: another contest's key.
-        assert_eq!(open_contest(&staff, cid.as_str(), fx.work_report.as_str()).await.0, 303);
+        assert_eq!(open_contest(&staff, &cid, &fx.work_report).await.0, 303);
         assert_eq!(contest(&app, &fx.work_report).issued, Some(8));
-        let paper = late.take_paper(cid.as_str(), fx.work_report.as_str()).await;
+        let paper = late.take_paper(&cid, &fx.work_report).await;
         let all_for = phone::marks(&fx.candidates, &["for"; 5]);
-        let r = late.cast(cid.as_str(), fx.election.as_str(), &paper, &all_for).await;
+        let r = late.cast(&cid, &fx.election, &paper, &all_for).await;
         assert_eq!(
             r.status, 400,
             "a late delegate's ballot was accepted: {:?}",
             r.location
         );
         assert!(r.body.contains("选票凭证的签名无效"), "{}", r.body);
-        assert_eq!(counts(&app, fx.election.as_str()), (0, 0));
+        assert_eq!(counts(&app, &fx.election), (0, 0));
         let r = late
-            .cast(cid.as_str(), fx.work_report.as_str(), &paper, &phone::vote("for"))
+            .cast(&cid, &fx.work_report, &paper, &phone::vote("for"))
             .await;
         assert_eq!(r.status, 303, "{}", r.body);
 
@@ -138,18 +139,18 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
         assert_eq!(status, 303);
         assert!(!delegate(&app, &cid, 1).present);
         for (i, p) in phones.iter().take(7).enumerate() {
-            let paper = p.take_paper(cid.as_str(), fx.election.as_str()).await;
+            let paper = p.take_paper(&cid, &fx.election).await;
             let m = phone::marks(
                 &fx.candidates,
                 &["for", "for", "against", "abstain", "for", "against", "for"],
             );
-            let r = p.cast(cid.as_str(), fx.election.as_str(), &paper, &m).await;
+            let r = p.cast(&cid, &fx.election, &paper, &m).await;
             assert_eq!(r.status, 303, "delegate {}: {}", i + 1, r.body);
         }
-        close_contest(&staff, cid.as_str(), fx.election.as_str()).await;
+        close_contest(&staff, &cid, &fx.election).await;
         let c = contest(&app, &fx.election);
         assert_eq!((c.issued, c.expected), (Some(7), Some(9)));
-        assert_eq!(counts(&app, fx.election.as_str()), (7, 7));
+        assert_eq!(counts(&app, &fx.election), (7, 7));
         let (_, page) = staff
             .get_text(&format!("/c/{cid}/contests/{}/voting", fx.election))
             .await;
@@ -159,7 +160,7 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
         );
         assert!(page.contains("<dt>已收回选票</dt><dd>7</dd>"));
         let mut conn = app.db.db.conn().expect("conn");
-        let (fig, _) = congress::service::attendance::attendance(&mut conn, &cid).expect("fig");
+        let (fig, _) = congress::service::attendance::attendance(&mut conn, &CongressId::from(&cid)).expect("fig");
         assert_eq!(fig.present, 7, "8 checked in, 1 checked out");
     });
 });

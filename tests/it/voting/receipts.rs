@@ -116,13 +116,13 @@ fn verify(receipt: &Value, pem: &str) -> Result<String, String> {
 both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
     let app = TestApp::start(kind, "receipts");
     let fx = fixture::for_app(&app, 6);
-    let cid = CongressId::from(fx.congress_id.clone());
+    let cid = fx.congress_id.clone();
     block_on(async {
         let staff = organiser(&app).await;
         let p = Phone::new(&app.base);
         p.login(&fx.card(1).token).await;
         for no in 2..=5 {
-            desk_check_in(&staff, cid.as_str(), no).await;
+            desk_check_in(&staff, &cid, no).await;
         }
         let mut receipts = Vec::new();
         for (kid, marks) in [
@@ -135,15 +135,15 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
             ),
             (&fx.charter, phone::vote("against")),
         ] {
-            assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
-            let paper = p.take_paper(cid.as_str(), kid.as_str()).await;
-            let r = p.cast(cid.as_str(), kid.as_str(), &paper, &marks).await;
+            assert_eq!(open_contest(&staff, &cid, kid).await.0, 303);
+            let paper = p.take_paper(&cid, kid).await;
+            let r = p.cast(&cid, kid, &paper, &marks).await;
             assert_eq!(r.status, 303, "{}", r.body);
             receipts.push((kid.clone(), r.receipt_hash().expect("hash")));
         }
 
         let mut conn = app.db.db.conn().expect("conn");
-        let congress = congress_repo::get(&mut conn, &cid)
+        let congress = congress_repo::get(&mut conn, &CongressId::from(&cid))
             .expect("get")
             .expect("congress");
         let pem = congress.public_key_pem.expect("public key");
@@ -168,7 +168,7 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
             // Any changed value breaks the signature.
             for (field, value) in [
                 ("ballot_hash", "0".repeat(64)),
-                ("contest", fx.work_report.to_string()),
+                ("contest", fx.work_report.clone()),
             ] {
                 let mut forged = receipt.clone();
                 forged[field] = Value::String(value);
@@ -176,7 +176,7 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
             }
 
             // The hash is over the stored ballot's bytes, which are canonical JSON.
-            let row = stored_ballots(&app, kid.as_str())
+            let row = stored_ballots(&app, kid)
                 .into_iter()
                 .find(|b| &b.ballot_hash == hash)
                 .expect("the receipt's ballot is in the box");
@@ -205,7 +205,7 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
             assert_eq!(p.get(&other).await.status, 404);
         }
         // The election ballot names its candidates in Chinese nowhere: ids only.
-        let body = &stored_ballots(&app, fx.election.as_str())[0].body;
+        let body = &stored_ballots(&app, &fx.election)[0].body;
         assert!(fixture::CANDIDATES
             .iter()
             .all(|(name, _, _)| !body.contains(name)));

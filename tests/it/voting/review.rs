@@ -206,24 +206,23 @@ pub async fn open_review(app: &TestApp) -> (Fixture, Client, String, String) {
     let fx = fixture::for_app(app, EVALUATORS);
     let cid = fx.congress_id.clone();
     let org = organiser(app).await;
-    let kid = create_review(&org, cid.as_str()).await;
+    let kid = create_review(&org, &cid).await;
     for no in 1..=EVALUATORS as u32 {
-        desk_check_in(&org, cid.as_str(), no).await;
+        desk_check_in(&org, &cid, no).await;
     }
-    let (status, body) = open_contest(&org, cid.as_str(), &kid).await;
+    let (status, body) = open_contest(&org, &cid, &kid).await;
     assert_eq!(status, 303, "{body}");
-    (fx, org, cid.into_string(), kid)
+    (fx, org, cid, kid)
 }
 
 /// Runs the review up to counted; returns (fixture, organiser, congress, review).
 pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) {
     let (fx, org, cid, kid) = open_review(app).await;
-    let cid = CongressId::from(cid);
 
     // The phone's paper: a grid under 20 KB; an incomplete grid says which cell is missing.
     let probe = Phone::new(&app.base);
     probe.login(&fx.card(1).token).await;
-    let page = probe.ballot(cid.as_str(), &kid).await;
+    let page = probe.ballot(&cid, &kid).await;
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.body.len() < 20 * 1024, "{} bytes", page.body.len());
     eprintln!("review paper, 7 x 5 x 4: {} bytes of HTML", page.body.len());
@@ -247,7 +246,7 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
     assert!(paper.contains("述职评议表") && paper.contains("监票人签章"));
     let mut missing = form_fields(0);
     missing.retain(|(k, _)| k != "g.3.2");
-    let refused = probe.review(cid.as_str(), &kid, &missing).await;
+    let refused = probe.review(&cid, &kid, &missing).await;
     assert_eq!(refused.status, 422, "{}", refused.body);
     assert!(
         refused.body.contains("王建国 的“学习情况”"),
@@ -257,7 +256,7 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
 
     let mut trackers = Vec::new();
     for e in 0..EVALUATORS {
-        trackers.push(evaluate(app, &fx, cid.as_str(), &kid, e).await);
+        trackers.push(evaluate(app, &fx, &cid, &kid, e).await);
     }
     assert_eq!(
         trackers
@@ -267,8 +266,8 @@ pub async fn counted_review(app: &TestApp) -> (Fixture, Client, String, String) 
         EVALUATORS
     );
     // No paper was handed out: closing counts at once.
-    close_contest(&org, cid.as_str(), &kid).await;
-    (fx, org, cid.into_string(), kid)
+    close_contest(&org, &cid, &kid).await;
+    (fx, org, cid, kid)
 }
 
 both_backends!(
@@ -277,7 +276,6 @@ both_backends!(
         let app = TestApp::start(kind, "review_e2e");
         block_on(async {
             let (fx, org, cid, kid) = counted_review(&app).await;
-            let cid = CongressId::from(cid);
             let want = expected();
             assert!(want.follow_up[6] && !want.follow_up[..6].iter().any(|f| *f));
 
@@ -361,7 +359,7 @@ both_backends!(
                         ],
                     })
                     .collect();
-                congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment)
+                congress::storage::repo::roster::replace_enrolment(&mut c, &CongressId::from(&cid), &enrolment)
                     .unwrap();
             }
             for draft in [&fx.election, &fx.work_report, &fx.charter] {

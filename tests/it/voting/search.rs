@@ -32,7 +32,7 @@ both_backends!(attendance_is_searchable, |kind: Kind| {
     block_on(async {
         let staff = organiser(&app).await;
         for no in [1, 5, 22] {
-            desk_check_in(&staff, cid.as_str(), no).await;
+            desk_check_in(&staff, &cid, no).await;
         }
         let get = |q: &str| {
             let path = format!("/c/{cid}/attendance{q}");

@@ -35,7 +35,7 @@ fn desk_lists_fit_every_screen() {
     block_on(async {
         let staff = organiser(&app).await;
         for no in [1, 2, 7] {
-            desk_check_in(&staff, cid.as_str(), no).await;
+            desk_check_in(&staff, &cid, no).await;
         }
     });
     // Scripts off: the search form works without them.

@@ -8,6 +8,7 @@
 //! contest is closed, the order in which ballots and roll entries are stored is a sorted order.
 //! (The attacks on the WAL, dead rows and write order are in `attack.rs`.)
 
+use congress::domain::ids::CongressId;
 use congress::crypto::token::normalise_manual_code;
 use congress::web::Secrets;
 
@@ -51,9 +52,9 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             }
             phones.push(p);
         }
-        desk_check_in(&staff, cid.as_str(), 13).await;
+        desk_check_in(&staff, &cid, 13).await;
         for kid in [&fx.election, &fx.work_report, &fx.charter] {
-            assert_eq!(open_contest(&staff, cid.as_str(), kid.as_str()).await.0, 303);
+            assert_eq!(open_contest(&staff, &cid, kid).await.0, 303);
         }
         let mut arrival = Vec::new();
         let pattern = ["for", "against", "for", "abstain", "for", "for", "against"];
@@ -61,7 +62,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
         for p in &phones {
             let mine: Vec<_> = [&fx.election, &fx.work_report, &fx.charter]
                 .iter()
-                .map(|kid| p.take_paper(cid.as_str(), kid.as_str()))
+                .map(|kid| p.take_paper(&cid, kid))
                 .collect();
             papers.push(futures_util::future::join_all(mine).await);
         }
@@ -69,8 +70,8 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             let m: Vec<&str> = (0..7).map(|k| pattern[(k + i) % 7]).collect();
             let r = p
                 .cast(
-                    cid.as_str(),
-                    fx.election.as_str(),
+                    &cid,
+                    &fx.election,
                     &papers[i][0],
                     &phone::marks(&fx.candidates, &m),
                 )
@@ -89,7 +90,7 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             arrival.push(hash);
             for (k, kid) in [&fx.work_report, &fx.charter].into_iter().enumerate() {
                 let v = ["for", "against", "abstain"][i % 3];
-                let r = p.cast(cid.as_str(), kid.as_str(), &papers[i][k + 1], &phone::vote(v)).await;
+                let r = p.cast(&cid, kid, &papers[i][k + 1], &phone::vote(v)).await;
                 assert_eq!(r.status, 303, "{}", r.body);
             }
         }
@@ -114,10 +115,10 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
         .await;
         assert_eq!(s, 303);
         for kid in [&fx.election, &fx.work_report, &fx.charter] {
-            close_contest(&staff, cid.as_str(), kid.as_str()).await;
+            close_contest(&staff, &cid, kid).await;
         }
         let mut c = t.db.conn().expect("conn");
-        let cards = congress::service::credentials::cards(&mut c, &cid, None, &secrets.credential)
+        let cards = congress::service::credentials::cards(&mut c, &CongressId::from(&cid), None, &secrets.credential)
             .expect("cards");
         (arrival, cards[13].clone())
     });

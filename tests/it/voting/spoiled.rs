@@ -3,6 +3,7 @@
 //! candidate are stored and published as 废票 with their reasons; 收回 counts them.
 
 use super::*;
+use congress::domain::ids::{CongressId, ContestId};
 use crate::common::Kind;
 use congress::service::{self, Actor};
 
@@ -14,13 +15,13 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
     {
         let mut c = app.db.db.conn().unwrap();
         for no in 1..=6 {
-            service::attendance::set_present(&mut c, &actor, &cid, no, true).unwrap();
+            service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true).unwrap();
         }
     }
     block_on(async {
         let staff = organiser(&app).await;
         for kid in [&fx.work_report, &fx.election] {
-            let (status, body) = open_contest(&staff, cid.as_str(), kid.as_str()).await;
+            let (status, body) = open_contest(&staff, &cid, kid).await;
             assert_eq!(status, 303, "{body}");
         }
         // Every delegate votes on paper in the work report; two in the election.
@@ -64,7 +65,7 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
         }
         // An election paper: 赵敏 赞成, and 张伟 (a listed candidate) written in as 另选他人.
         let listed =
-            contests_repo::candidates(&mut app.db.db.conn().unwrap(), &fx.election).unwrap();
+            contests_repo::candidates(&mut app.db.db.conn().unwrap(), &ContestId::from(&fx.election)).unwrap();
         let zhao = listed.iter().find(|c| c.name == "赵敏").unwrap();
         let m = format!("m.{}", zhao.id);
         let (s, _, body) = staff_post(
@@ -83,7 +84,7 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
         assert_eq!(s, 303);
 
         // Stored as entered.
-        let bodies: Vec<String> = stored_ballots(&app, fx.work_report.as_str())
+        let bodies: Vec<String> = stored_ballots(&app, &fx.work_report)
             .into_iter()
             .map(|b| b.body)
             .collect();
@@ -95,12 +96,12 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
         assert!(bodies
             .iter()
             .any(|b| b.contains("\"vote\":[\"for\",\"against\"]")));
-        assert!(stored_ballots(&app, fx.election.as_str())
+        assert!(stored_ballots(&app, &fx.election)
             .iter()
             .any(|b| b.body.contains("\"write_in\":[\"张伟\"]")));
 
         for kid in [&fx.work_report, &fx.election] {
-            close_contest(&staff, cid.as_str(), kid.as_str()).await;
+            close_contest(&staff, &cid, kid).await;
         }
         // The board shows them, with their reasons; the result counts them as 废票.
         let anon = app.client();

@@ -13,12 +13,12 @@ use congress::sim::paper::{cast_in_process, take_in_process};
 /// Delegate `delegate_id` takes a paper for `contest` and casts `choices` with it, in process
 /// (the issuer and the ballot box, as the phone's two requests would).
 fn vote(app: &TestApp, cid: &str, contest: &str, delegate_id: &str, choices: Choices) {
-    let key = app.state.contest_key(cid, contest).unwrap();
-    let paper = take_in_process(&app.state.issuer, &key, contest.as_str(), delegate_id).unwrap();
+    let key = app.state.contest_key(&CongressId::from(cid), &ContestId::from(contest)).unwrap();
+    let paper = take_in_process(&app.state.issuer, &key, contest, delegate_id).unwrap();
     cast_in_process(
         &app.state.ballot_box,
-        cid,
-        contest,
+        &CongressId::from(cid),
+        &ContestId::from(contest),
         key.public_key(),
         choices,
         &paper,
@@ -29,7 +29,7 @@ fn vote(app: &TestApp, cid: &str, contest: &str, delegate_id: &str, choices: Cho
 both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
     let app = TestApp::start(kind, "write_in_runoff");
     let fx = fixture::for_app(&app, 30);
-    let cid = CongressId::from(fx.congress_id.clone());
+    let cid = fx.congress_id.clone();
     let actor = Actor::cli("test");
     let mut c = app.db.db.conn().unwrap();
     // The enrolment the record's roster summary is computed from (certifying needs it).
@@ -44,11 +44,11 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             ],
         })
         .collect();
-    congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment).unwrap();
+    congress::storage::repo::roster::replace_enrolment(&mut c, &CongressId::from(&cid), &enrolment).unwrap();
     for no in 1..=22 {
-        service::attendance::set_present(&mut c, &actor, &cid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true).unwrap();
     }
-    service::voting::open(&mut c, &actor, &app.state.keys, &cid, &fx.election).unwrap();
+    service::voting::open(&mut c, &actor, &app.state.keys, &CongressId::from(&cid), &ContestId::from(&fx.election)).unwrap();
     // Candidates in ballot order: A B C D E F G; 5 seats; 22 present, so > 11 is needed.
     // 8 ballots A B C D + E, 8 ballots A B C D + 周杰 (written in), 6 ballots A B C + E + 周杰:
     // A B C 22, D 16 are elected; E and 周杰 tie at 14 for the last seat.
@@ -83,9 +83,9 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
     drop(c);
     block_on(async {
         let staff = organiser(&app).await;
-        close_contest(&staff, cid.as_str(), fx.election.as_str()).await;
+        close_contest(&staff, &cid, &fx.election).await;
         let mut c = app.db.db.conn().unwrap();
-        let all = contests_repo::list(&mut c, &cid).unwrap();
+        let all = contests_repo::list(&mut c, &CongressId::from(&cid)).unwrap();
         let runoff = all
             .iter()
             .find(|x| x.parent_id.as_ref().map(ContestId::as_str) == Some(fx.election.as_str()))
@@ -113,7 +113,7 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             page.contains("另选他人“周杰”进入本轮投票: 请在候选人列表中“修改”, 填写其学号、学院等信息并确认后才能开始投票"),
             "{page}"
         );
-        let (status, body) = open_contest(&staff, cid.as_str(), runoff.id.as_str()).await;
+        let (status, body) = open_contest(&staff, &cid, runoff.id.as_str()).await;
         assert_eq!(status, 422, "{body}");
         let r = staff
             .post_form(
@@ -133,11 +133,11 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let (_, page) = staff.get_text(&page_url).await;
         assert!(!page.contains("另选他人“周杰”进入本轮投票"), "{page}");
-        let (status, body) = open_contest(&staff, cid.as_str(), runoff.id.as_str()).await;
+        let (status, body) = open_contest(&staff, &cid, runoff.id.as_str()).await;
         assert_eq!(status, 303, "{body}");
-        assert_eq!(contest(&app, &runoff.id).state, ContestState::Open);
+        assert_eq!(contest(&app, runoff.id.as_str()).state, ContestState::Open);
         let mut c = app.db.db.conn().unwrap();
-        let log = congress::storage::repo::audit::list(&mut c, Some(cid.as_str())).unwrap();
+        let log = congress::storage::repo::audit::list(&mut c, Some(&cid)).unwrap();
         assert!(log.iter().any(|e| e.action == "contest.write_in_added"));
 
         // The runoff: 13 for 周杰, 9 for the other; 周杰 is elected in the second round.
@@ -151,10 +151,10 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
                 write_ins: Vec::new(),
             };
             let d = delegate(&app, &cid, i + 1);
-            tokio::task::block_in_place(|| vote(&app, &cid, &runoff.id, d.id.as_str(), b));
+            tokio::task::block_in_place(|| vote(&app, &cid, runoff.id.as_str(), d.id.as_str(), b));
         }
         drop(c);
-        close_contest(&staff, cid.as_str(), runoff.id.as_str()).await;
+        close_contest(&staff, &cid, runoff.id.as_str()).await;
         let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/close"), &[]).await;
         assert_eq!(s, 303, "{body}");
 
@@ -175,7 +175,7 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             "{preview}"
         );
         let mut c = app.db.db.conn().unwrap();
-        assert!(congress::service::record::stored(&mut c, &cid)
+        assert!(congress::service::record::stored(&mut c, &CongressId::from(&cid))
             .unwrap()
             .is_none());
         drop(c);
