@@ -16,10 +16,12 @@
 //!    either commits before the close or is refused after it, never lost);
 //! 3. the ballot is inserted under its token.
 //!
+//! The statements are set-based: per contest in the batch, one lookup of the batch's tokens
+//! and one multi-row insert of its new ballots (in chunks of 200), instead of two statements
+//! per ballot, so a batch costs PostgreSQL a few round trips whatever its size.
+//!
 //! Nothing here touches the roll: the roll entry was written when the paper was issued, in
 //! another transaction of another writer, usually long before.
-
-use std::collections::HashMap;
 
 use super::group_commit::{Batch, Writer};
 use crate::domain::contest::ContestAction;
@@ -97,53 +99,56 @@ fn store_batch(
     conn: &mut DbConnection,
     subs: &[&Submission],
 ) -> Result<Vec<Outcome>, StorageError> {
-    let mut open: HashMap<&str, bool> = HashMap::new();
     let mut out: Vec<Option<Outcome>> = vec![None; subs.len()];
     let mut order: Vec<usize> = (0..subs.len()).collect();
     order.sort_by(|a, b| {
         (&subs[*a].contest_id, &subs[*a].token).cmp(&(&subs[*b].contest_id, &subs[*b].token))
     });
-    for i in order {
-        let s = subs[i];
-        let existing = voting::ballot_hash_by_token(conn, &s.contest_id, &s.token)?;
-        if let Some(hash) = existing {
-            // A retry of an accepted ballot gets its receipt even after the close: it adds
-            // nothing, and "not received" would tell the voter their vote was lost.
-            out[i] = Some(if hash == s.ballot_hash {
-                Ok(Accepted {
-                    ballot_hash: hash,
-                    replayed: true,
-                })
-            } else {
-                Err(Refusal::TokenSpent)
-            });
-            continue;
-        }
-        let is_open = match open.get(s.contest_id.as_str()) {
-            Some(v) => *v,
-            None => {
-                let v = accepts_ballots(conn, &s.contest_id)?;
-                open.insert(&s.contest_id, v);
-                v
+    // One contest at a time, a few statements per contest (not two per ballot: on
+    // PostgreSQL each statement is a round trip inside the batch's transaction).
+    for group in order.chunk_by(|a, b| subs[*a].contest_id == subs[*b].contest_id) {
+        let contest_id = subs[group[0]].contest_id.as_str();
+        let tokens: Vec<&str> = group.iter().map(|i| subs[*i].token.as_str()).collect();
+        let mut stored = voting::ballot_hashes_by_tokens(conn, contest_id, &tokens)?;
+        let mut open: Option<bool> = None;
+        let mut rows = Vec::new();
+        for &i in group {
+            let s = subs[i];
+            if let Some(hash) = stored.get(&s.token) {
+                // A retry of an accepted ballot gets its receipt even after the close: it adds
+                // nothing, and "not received" would tell the voter their vote was lost. (Also
+                // the second of two submissions of one token in the same batch.)
+                out[i] = Some(if *hash == s.ballot_hash {
+                    Ok(Accepted {
+                        ballot_hash: hash.clone(),
+                        replayed: true,
+                    })
+                } else {
+                    Err(Refusal::TokenSpent)
+                });
+                continue;
             }
-        };
-        if !is_open {
-            out[i] = Some(Err(Refusal::ContestNotOpen));
-            continue;
-        }
-        voting::insert_ballot(
-            conn,
-            &BallotRow {
+            let is_open = match open {
+                Some(v) => v,
+                None => *open.insert(accepts_ballots(conn, contest_id)?),
+            };
+            if !is_open {
+                out[i] = Some(Err(Refusal::ContestNotOpen));
+                continue;
+            }
+            stored.insert(s.token.clone(), s.ballot_hash.clone());
+            rows.push(BallotRow {
                 contest_id: s.contest_id.clone(),
                 token: s.token.clone(),
                 ballot_hash: s.ballot_hash.clone(),
                 body: s.body.clone(),
-            },
-        )?;
-        out[i] = Some(Ok(Accepted {
-            ballot_hash: s.ballot_hash.clone(),
-            replayed: false,
-        }));
+            });
+            out[i] = Some(Ok(Accepted {
+                ballot_hash: s.ballot_hash.clone(),
+                replayed: false,
+            }));
+        }
+        voting::insert_ballots(conn, &rows)?;
     }
     Ok(out
         .into_iter()
