@@ -16,6 +16,9 @@
 //!    either commits before the close or is refused after it, never lost);
 //! 3. the ballot is inserted under its token.
 //!
+//! A 评议会 counting its participants apart (rule I7) has a second key per contest: a paper
+//! signed with it (`participants`) goes to the participants' tables, with the same checks.
+//!
 //! Nothing here touches the roll: the roll entry was written when the paper was issued, in
 //! another transaction of another writer, usually long before.
 
@@ -24,7 +27,7 @@ use std::collections::HashMap;
 use super::group_commit::{Batch, Writer};
 use crate::domain::contest::ContestAction;
 use crate::storage::models::BallotRow;
-use crate::storage::repo::voting;
+use crate::storage::repo::{term, voting};
 use crate::storage::{DbConnection, StorageError};
 
 /// A signed ballot ready to store (its signature already checked).
@@ -37,6 +40,9 @@ pub struct Submission {
     pub body: String,
     /// SHA-256 of `body`, hex: the tracker.
     pub ballot_hash: String,
+    /// The paper was signed with the contest's participants' key (rule I7): the ballot goes to
+    /// the participants' box, counted apart.
+    pub participants: bool,
 }
 
 /// Why a ballot was not stored.
@@ -105,7 +111,11 @@ fn store_batch(
     });
     for i in order {
         let s = subs[i];
-        let existing = voting::ballot_hash_by_token(conn, &s.contest_id, &s.token)?;
+        let existing = if s.participants {
+            term::participant_ballot_hash_by_token(conn, &s.contest_id, &s.token)?
+        } else {
+            voting::ballot_hash_by_token(conn, &s.contest_id, &s.token)?
+        };
         if let Some(hash) = existing {
             // A retry of an accepted ballot gets its receipt even after the close: it adds
             // nothing, and "not received" would tell the voter their vote was lost.
@@ -131,15 +141,19 @@ fn store_batch(
             out[i] = Some(Err(Refusal::ContestNotOpen));
             continue;
         }
-        voting::insert_ballot(
-            conn,
-            &BallotRow {
-                contest_id: s.contest_id.clone(),
-                token: s.token.clone(),
-                ballot_hash: s.ballot_hash.clone(),
-                body: s.body.clone(),
-            },
-        )?;
+        if s.participants {
+            term::insert_participant_ballot(conn, &s.contest_id, &s.token, &s.ballot_hash, &s.body)?;
+        } else {
+            voting::insert_ballot(
+                conn,
+                &BallotRow {
+                    contest_id: s.contest_id.clone(),
+                    token: s.token.clone(),
+                    ballot_hash: s.ballot_hash.clone(),
+                    body: s.body.clone(),
+                },
+            )?;
+        }
         out[i] = Some(Ok(Accepted {
             ballot_hash: s.ballot_hash.clone(),
             replayed: false,

@@ -250,6 +250,36 @@ impl AppState {
         Ok(Some(key))
     }
 
+    /// The public key of an opened contest's participants' box (rule I7; cached); `None`
+    /// when the contest has none.
+    pub async fn participant_public_key(
+        &self,
+        contest_id: &str,
+    ) -> Result<Option<Arc<ContestPublicKey>>, WebError> {
+        let id = crate::service::term::participants::participant_key_id(contest_id);
+        if let Some(k) = self
+            .contest_public
+            .read()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+        {
+            return Ok(Some(k));
+        }
+        let kid = contest_id.to_string();
+        let pem = self
+            .run(move |c| Ok(crate::storage::repo::term::participant_box(c, &kid)?))
+            .await?
+            .map(|b| b.public_key_pem);
+        let Some(pem) = pem else {
+            return Ok(None);
+        };
+        let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
+        if let Ok(mut m) = self.contest_public.write() {
+            m.insert(id, key.clone());
+        }
+        Ok(Some(key))
+    }
+
     /// Runs blocking database work on actix's blocking pool.
     pub async fn run<T, F>(&self, f: F) -> Result<T, WebError>
     where

@@ -23,27 +23,14 @@ use crate::packet::format::{
 /// of the record would be a contest hidden from the certified result.
 pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Record) {
     let mut stray = Vec::new();
+    let ids = record.board_ids();
     for (sub, expected) in [
         (
             BOARDS_DIR,
-            record
-                .contests
-                .iter()
-                .map(|c| board_path(&c.id))
-                .collect::<Vec<_>>(),
+            ids.iter().map(|id| board_path(id)).collect::<Vec<_>>(),
         ),
-        (
-            ROLLS_DIR,
-            record.contests.iter().map(|c| roll_path(&c.id)).collect(),
-        ),
-        (
-            KEYS_DIR,
-            record
-                .contests
-                .iter()
-                .map(|c| contest_key_path(&c.id))
-                .collect(),
-        ),
+        (ROLLS_DIR, ids.iter().map(|id| roll_path(id)).collect()),
+        (KEYS_DIR, ids.iter().map(|id| contest_key_path(id)).collect()),
     ] {
         let Ok(entries) = fs::read_dir(dir.join(sub)) else {
             continue; // a missing directory already fails the contest checks

@@ -24,6 +24,7 @@ use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
 mod api;
+mod apart;
 mod timeline;
 
 fn cli(w: &World, args: &[&str]) -> Output {
