@@ -64,7 +64,6 @@ def signed(cid, b):  # v2: the contest key, every ballot's signature, each token
     der, n, e = rsa_key(b["contest_key"])
     check(sha(der) == b["contest_key_fingerprint"] and read("keys/%s.pub.pem" % cid) == b["contest_key"].encode(),
           cid + ": contest key fingerprint " + sha(der) + ", keys/%s.pub.pem the same" % cid)
-    return sha(der)
     def ok(x):  # an unsigned (v1) ballot, or one whose signature does not verify, is bad
         try:
             return x["v"] == 2 and pss_ok(n, e, bytes.fromhex(x["token"]), base64.b64decode(x["token_sig"]))
@@ -74,6 +73,7 @@ def signed(cid, b):  # v2: the contest key, every ballot's signature, each token
     check(not bad, cid + ": every ballot signed by the contest key" + (" (bad: %s)" % bad[:5] if bad else ""))
     tokens = [x.get("token") for x in b["ballots"]]
     check(len(set(tokens)) == len(tokens) and b["paper"] <= b["cast"], cid + ": tokens unique; paper %d <= cast" % b["paper"])
+    return sha(der)
 
 def review(c, b):  # 述职评议 (rules H2-H4): grades, shares, ranks, follow-up recounted from the ballots
     d, res, f = c["review"], c["result"], c["threshold"]["fraction"]
