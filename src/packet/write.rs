@@ -20,10 +20,9 @@ use serde_json::Value;
 use super::approval::APPROVAL_DIR;
 use super::format::{
     addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id,
-    participants_id, PARTICIPANT_ROLL_HEADER,
-    parse_addendum_name, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE,
-    RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERIFY_FILE,
-    VERIFY_SCRIPT_FILE,
+    parse_addendum_name, participants_id, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR,
+    PARTICIPANT_ROLL_HEADER, PUBLIC_KEY_FILE, RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR,
+    ROSTER_SUMMARY_FILE, VERIFY_FILE, VERIFY_SCRIPT_FILE,
 };
 use super::record::Signed;
 use super::verify_txt::{verify_txt, VERIFY_SCRIPT};

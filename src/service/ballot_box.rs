@@ -142,7 +142,13 @@ fn store_batch(
             continue;
         }
         if s.participants {
-            term::insert_participant_ballot(conn, &s.contest_id, &s.token, &s.ballot_hash, &s.body)?;
+            term::insert_participant_ballot(
+                conn,
+                &s.contest_id,
+                &s.token,
+                &s.ballot_hash,
+                &s.body,
+            )?;
         } else {
             voting::insert_ballot(
                 conn,

@@ -225,7 +225,13 @@ pub fn finalise(
         if let Some((b, pboard)) = participant_counted(c, &contest)? {
             let presult = tally_weighted(&rules, participant_turnout(&b), &pboard.choices);
             let pjson = serde_json::to_string(&presult).map_err(ServiceError::internal)?;
-            term_repo::set_participant_final(c, contest_id, pboard.cast, &pboard.merkle_root, &pjson)?;
+            term_repo::set_participant_final(
+                c,
+                contest_id,
+                pboard.cast,
+                &pboard.merkle_root,
+                &pjson,
+            )?;
             participants_cast = Some(pboard.cast);
         }
         actor.audit(

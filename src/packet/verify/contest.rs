@@ -8,11 +8,11 @@ use serde_json::Value;
 
 use super::board::{self, BoardFacts};
 use super::{read_file, show, Checklist, LARGE_LIMIT, SMALL_LIMIT};
+use crate::crypto::blind::ContestPublicKey;
 use crate::crypto::merkle::Hash;
 use crate::crypto::sha256_hex;
 use crate::domain::ballot::Choices;
 use crate::domain::tally::tally_weighted;
-use crate::crypto::blind::ContestPublicKey;
 use crate::packet::format::{
     board_path, contest_key_path, is_file_safe_id, participants_id, roll_path, Record,
     RecordContest, RecordParticipants, PARTICIPANTS_LABEL, PARTICIPANT_ROLL_HEADER,
@@ -20,34 +20,38 @@ use crate::packet::format::{
 use crate::packet::record::{contest_spec, turnout};
 use crate::packet::write::ROLL_HEADER;
 
-/// Checks one contest; returns its ballot hashes (board order) when they could be computed.
+/// Checks one contest; returns its ballot hashes (board order) when they could be computed,
+/// and those of its participants' board (rule I7) if it has one.
 pub(super) fn check_contest(
     list: &mut Checklist,
     dir: &Path,
     record: &Record,
     c: &RecordContest,
     seen: &mut BTreeSet<String>,
-) -> Option<Vec<Hash>> {
+) -> (Option<Vec<Hash>>, Option<Vec<Hash>>) {
     let id = c.id.as_str();
     if let Err(e) = names_ok(c, seen) {
         let detail = format!("{e};本场其余检查未执行");
         list.push("board.file", Some(id), "公示文件 board file", Err(detail));
-        return None;
+        return (None, None);
     }
     list.push("quorum", Some(id), "法定人数 quorum", quorum(record, c));
     let facts = check_board(list, dir, record, c, id);
     check_roll(list, dir, c, id, &ROLL_HEADER);
-    if let Some(p) = &c.participants {
-        check_participants(list, dir, record, c, p);
-    }
-    let BoardFacts { hashes, choices } = facts?;
+    let apart = c
+        .participants
+        .as_ref()
+        .and_then(|p| check_participants(list, dir, record, c, p));
+    let Some(BoardFacts { hashes, choices }) = facts else {
+        return (None, apart);
+    };
     list.push(
         "tally",
         Some(id),
         "计票复核 tally",
         recount(record, c, choices),
     );
-    hashes
+    (hashes, apart)
 }
 
 /// The participants' separate tally of a contest (rule I7): their board, roll and key under
@@ -60,22 +64,38 @@ fn check_participants(
     record: &Record,
     c: &RecordContest,
     p: &RecordParticipants,
-) {
+) -> Option<Vec<Hash>> {
     let pid = participants_id(&c.id);
     let mut wrong = Vec::new();
     for (field, found, expected) in [
         ("participants.board.file", &p.board.file, board_path(&pid)),
-        ("participants.board.roll_file", &p.board.roll_file, roll_path(&pid)),
-        ("participants.label", &p.label, PARTICIPANTS_LABEL.to_string()),
+        (
+            "participants.board.roll_file",
+            &p.board.roll_file,
+            roll_path(&pid),
+        ),
+        (
+            "participants.label",
+            &p.label,
+            PARTICIPANTS_LABEL.to_string(),
+        ),
     ] {
         if *found != expected {
-            wrong.push(format!("记录中 {field} 应为 {expected},实为 {}", show(found)));
+            wrong.push(format!(
+                "记录中 {field} 应为 {expected},实为 {}",
+                show(found)
+            ));
         }
     }
     if !wrong.is_empty() {
         let detail = format!("{};列席人员计票的其余检查未执行", wrong.join("; "));
-        list.push("board.file", Some(&pid), "列席人员公示文件 participants' board file", Err(detail));
-        return;
+        list.push(
+            "board.file",
+            Some(&pid),
+            "列席人员公示文件 participants' board file",
+            Err(detail),
+        );
+        return None;
     }
     let pc = RecordContest {
         present_at_opening: p.present_at_opening,
@@ -94,14 +114,14 @@ fn check_participants(
         "列席人员公钥不同于代表公钥 participants' key distinct",
         distinct_keys(dir, &c.id, &pid),
     );
-    if let Some(BoardFacts { choices, .. }) = facts {
-        list.push(
-            "tally",
-            Some(&pid),
-            "列席人员计票复核 participants' tally",
-            recount(record, &pc, choices),
-        );
-    }
+    let BoardFacts { hashes, choices } = facts?;
+    list.push(
+        "tally",
+        Some(&pid),
+        "列席人员计票复核 participants' tally",
+        recount(record, &pc, choices),
+    );
+    hashes
 }
 
 /// The participants' key is not the delegates' (else a ballot could pass for either group).
@@ -116,7 +136,9 @@ fn distinct_keys(dir: &Path, id: &str, pid: &str) -> Result<String, String> {
     };
     let (a, b) = (fingerprint(id)?, fingerprint(pid)?);
     if a == b {
-        Err(format!("列席人员公钥与代表公钥相同(指纹 {a}),两组选票无法区分"))
+        Err(format!(
+            "列席人员公钥与代表公钥相同(指纹 {a}),两组选票无法区分"
+        ))
     } else {
         Ok(format!("代表公钥指纹 {a},列席人员公钥指纹 {b}"))
     }

@@ -239,7 +239,11 @@ fn known(action: &str, m: &Map<String, Value>) -> Option<String> {
         ),
         "term.participant_votes" => format!(
             "列席人员计票方式设为“{}”(列席人员{}名)",
-            if text(m, "participant_votes") == "apart" { "分开计票" } else { "不计票" },
+            if text(m, "participant_votes") == "apart" {
+                "分开计票"
+            } else {
+                "不计票"
+            },
             num(m, "participants")
         ),
         "contest.close" => format!("结束投票: 投票箱中有选票{}张", num(m, "ballots")),

@@ -118,8 +118,13 @@ pub fn participant_cards(
         let m = term::meeting(c, cid)?;
         if m.map(|m| m.participant_votes) != Some(ParticipantVotes::Apart) {
             return Err(ServiceError::Conflict(
-                "列席人员不计票, 没有列席人员投票卡 (可在本页设置为“分开计票”, 规则I7)"
-                    .to_string(),
+                "列席人员不计票, 没有列席人员投票卡 (可在本页设置为“分开计票”, 规则I7)".to_string(),
+            ));
+        }
+        let congress = crate::service::congress::load(c, cid)?;
+        if congress.state >= CongressState::Closed {
+            return Err(ServiceError::Conflict(
+                "会议已经闭幕, 列席人员投票卡不再使用".to_string(),
             ));
         }
         let mut out = Vec::new();
@@ -167,11 +172,12 @@ pub struct ParticipantLogin {
 /// and be between issuing cards and closing.
 pub fn participant_login(conn: &mut DbConnection, token: &str) -> ServiceResult<ParticipantLogin> {
     let h = token_hash(token.trim());
-    let unknown = || ServiceError::NotFound("列席人员投票卡无效。请核对后重试, 或联系会务人员。".to_string());
+    let unknown =
+        || ServiceError::NotFound("列席人员投票卡无效。请核对后重试, 或联系会务人员。".to_string());
     let (cid, p) = term::participant_by_token_hash(conn, &h)?.ok_or_else(unknown)?;
     let congress = congress_repo::get(conn, &cid)?.ok_or_else(unknown)?;
-    let apart = term::meeting(conn, &cid)?
-        .is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
+    let apart =
+        term::meeting(conn, &cid)?.is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
     if !apart {
         return Err(ServiceError::Conflict(
             "本次会议的列席人员不计票, 投票卡不能使用".to_string(),
@@ -203,8 +209,8 @@ pub fn session_participant(
     if p.issued_at != Some(epoch) {
         return Ok(None);
     }
-    let apart = term::meeting(conn, cid)?
-        .is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
+    let apart =
+        term::meeting(conn, cid)?.is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
     let Some(congress) = congress_repo::get(conn, cid)? else {
         return Ok(None);
     };
@@ -248,8 +254,8 @@ pub fn open_participant_box(
 /// Whether the contests of meeting `cid` get a participants' box when they open: counted
 /// apart, at least [`MIN_APART_PARTICIPANTS`] present now.
 pub fn opens_participant_box(c: &mut DbConnection, cid: &str) -> ServiceResult<bool> {
-    let apart = term::meeting(c, cid)?
-        .is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
+    let apart =
+        term::meeting(c, cid)?.is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
     if !apart {
         return Ok(false);
     }

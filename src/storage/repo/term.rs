@@ -423,7 +423,10 @@ pub fn participant_roll_entry(
     let row: Option<(Option<String>, Option<String>)> = participant_roll::table
         .filter(participant_roll::contest_id.eq(contest_id))
         .filter(participant_roll::participant_id.eq(participant_id))
-        .select((participant_roll::blinded_sha256, participant_roll::blind_sig))
+        .select((
+            participant_roll::blinded_sha256,
+            participant_roll::blind_sig,
+        ))
         .first(conn)
         .optional()?;
     Ok(row.map(|(h, s)| h.zip(s)))
@@ -471,7 +474,13 @@ pub fn participant_roll_rows(
         ))
         .load(conn)?;
     rows.into_iter()
-        .map(|(p, n, u)| Ok((count("meeting_participants", contest_id, "position", p)?, n, u)))
+        .map(|(p, n, u)| {
+            Ok((
+                count("meeting_participants", contest_id, "position", p)?,
+                n,
+                u,
+            ))
+        })
         .collect()
 }
 

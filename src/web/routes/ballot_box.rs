@@ -406,7 +406,9 @@ async fn participants_key_pem(
     let key = state
         .participant_public_key(&paper.contest.id)
         .await?
-        .ok_or_else(|| WebError::NotFound("本项没有列席人员选票 (列席人员不计票, 或尚未开始投票)".to_string()))?;
+        .ok_or_else(|| {
+            WebError::NotFound("本项没有列席人员选票 (列席人员不计票, 或尚未开始投票)".to_string())
+        })?;
     Ok(HttpResponse::Ok()
         .content_type("application/x-pem-file")
         .body(key.to_spki_pem()))

@@ -162,7 +162,13 @@ async fn board(
                 .zip(&b.hashes)
                 .enumerate()
                 .map(|(i, (value, hash))| {
-                    ballot_line(i + 1, hex::encode(hash), value, election, paper.review.as_ref())
+                    ballot_line(
+                        i + 1,
+                        hex::encode(hash),
+                        value,
+                        election,
+                        paper.review.as_ref(),
+                    )
                 })
         })
         .collect();

@@ -230,7 +230,11 @@ async fn take_paper(
         return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
     }
     if state.participant_public_key(&contest_id).await?.is_none() {
-        return Ok(answer(409, None, Some(IssueRefusal::NotEntitled.to_string())));
+        return Ok(answer(
+            409,
+            None,
+            Some(IssueRefusal::NotEntitled.to_string()),
+        ));
     }
     let key = state.contest_key(&cid, &participant_key_id(&contest_id))?;
     let blinded_sha256 = sha256_hex(&blinded);

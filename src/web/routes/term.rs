@@ -8,12 +8,12 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::domain::term::{MeetingKind, Member, ParticipantVotes};
-use crate::web::confirm::{ask, confirmed};
-use crate::web::routes::confirm::href as confirm_href;
 use crate::service::term::{self, MeetingDetails};
 use crate::web::auth::{authorize, Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::term::{term_page, Can};
 use crate::web::AppState;
 
@@ -310,7 +310,10 @@ async fn participant_votes(
         .map_err(|e| WebError::BadRequest(format!("表单有误: {e}")))?;
     let votes = ParticipantVotes::parse(&f.votes).ok_or_else(|| WebError::Unprocessable {
         message: "列席人员计票方式有误".to_string(),
-        details: vec![format!("“{}”应为“none”(不计票)或“apart”(分开计票)", f.votes)],
+        details: vec![format!(
+            "“{}”应为“none”(不计票)或“apart”(分开计票)",
+            f.votes
+        )],
     })?;
     if !confirmed(&req, &body) {
         return Ok(ask(&format!(

@@ -29,14 +29,17 @@ use crate::results::fixture::{block_on, certified, World};
 struct Held {
     mid: String,
     kid: String,
+    /// A participant's signed receipt (JSON).
+    receipt: String,
 }
 
 fn api_put(w: &World, token: &str, cid: &str, votes: &str) -> (u16, Value, String) {
     block_on(async {
         let r = reqwest::Client::new()
-            .put(w.app.url(&format!(
-                "/api/v1/congresses/{cid}/term/participant-votes"
-            )))
+            .put(
+                w.app
+                    .url(&format!("/api/v1/congresses/{cid}/term/participant-votes")),
+            )
             .bearer_auth(token)
             .json(&json!({ "participant_votes": votes }))
             .send()
@@ -67,12 +70,7 @@ fn set_apart(w: &World, check_refusals: bool) -> (String, String, String) {
         let mut c = w.conn();
         service::accounts::create_token(&mut c, &Actor::cli("test"), "zuzhi", "t").unwrap()
     };
-    let mid = create_meeting(
-        w,
-        "review",
-        "2026-2027学年第二学期述职评议会",
-        "2027-04-01",
-    );
+    let mid = create_meeting(w, "review", "2026-2027学年第二学期述职评议会", "2027-04-01");
     if check_refusals {
         let standing = create_meeting(w, "standing", "常代会会议", "2027-03-15");
         let (s, _, text) = api_put(w, &token, &standing, "apart");
@@ -84,7 +82,10 @@ fn set_apart(w: &World, check_refusals: bool) -> (String, String, String) {
     if check_refusals {
         let (s, _, text) = api_put(w, &token, &mid, "apart");
         assert_eq!(s, 422, "{text}");
-        assert!(text.contains("列席人员只有 2 名") && text.contains("至少需要 3 名"), "{text}");
+        assert!(
+            text.contains("列席人员只有 2 名") && text.contains("至少需要 3 名"),
+            "{text}"
+        );
         let (s, _, text) = api_put(w, &token, &mid, "sometimes");
         assert_eq!(s, 400, "{text}");
     }
@@ -100,12 +101,21 @@ fn set_apart(w: &World, check_refusals: bool) -> (String, String, String) {
             .await;
         assert_eq!(r.status(), 303);
         let to = r.headers()["location"].to_str().unwrap().to_string();
-        assert_eq!(to, format!("/c/{mid}/confirm/participant-votes?votes=apart"));
+        assert_eq!(
+            to,
+            format!("/c/{mid}/confirm/participant-votes?votes=apart")
+        );
         let (s, page) = w.org.get_text(&to).await;
         assert_eq!(s, 200);
-        assert!(page.contains("设置列席人员计票方式") && page.contains("列席人员(3 名)将分开计票"), "{page}");
+        assert!(
+            page.contains("设置列席人员计票方式") && page.contains("列席人员(3 名)将分开计票"),
+            "{page}"
+        );
         let (_, page) = w.org.get_text(&format!("/c/{mid}/term")).await;
-        assert!(page.contains("计票方式: <strong>不计票</strong>"), "not yet set");
+        assert!(
+            page.contains("计票方式: <strong>不计票</strong>"),
+            "not yet set"
+        );
         let r = w
             .org
             .post_form(
@@ -115,7 +125,10 @@ fn set_apart(w: &World, check_refusals: bool) -> (String, String, String) {
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let (_, page) = w.org.get_text(&format!("/c/{mid}/term")).await;
-        assert!(page.contains("计票方式: <strong>分开计票</strong>"), "{page}");
+        assert!(
+            page.contains("计票方式: <strong>分开计票</strong>"),
+            "{page}"
+        );
         assert!(page.contains("打印列席人员投票卡"));
     });
     // The API reads and changes it too.
@@ -135,8 +148,14 @@ fn set_apart(w: &World, check_refusals: bool) -> (String, String, String) {
             .post_form(
                 &format!("/c/{mid}/contests/{kid}/review"),
                 &[
-                    ("persons", "李强,主席团成员,信息学院\n赵敏,学习部部长,文学院"),
-                    ("dimensions", "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风"),
+                    (
+                        "persons",
+                        "李强,主席团成员,信息学院\n赵敏,学习部部长,文学院",
+                    ),
+                    (
+                        "dimensions",
+                        "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风",
+                    ),
                     ("grades", "优秀\n称职\n基本称职\n不称职"),
                     ("favourable", "2"),
                 ],
@@ -241,7 +260,8 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
         .unwrap();
     }
     // The participants vote over HTTP with their cards.
-    block_on(async {
+    let receipt = block_on(async {
+        let mut receipt = String::new();
         let base = w.app.url("");
         for (i, link) in links.iter().enumerate() {
             let phone = Phone::new(&base).unwrap().participant();
@@ -262,7 +282,8 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
             let grid = json!({"review": [[3, 3, 3, 3, 3], [1, 1, 1, 1, 1]]});
             let (hash, _) = phone.cast(&mid, &kid, &paper, &grid).await.unwrap();
             // The receipt is served for a participant's ballot too.
-            assert!(phone.receipt(&kid, &hash).await.unwrap().contains(&hash));
+            receipt = phone.receipt(&kid, &hash).await.unwrap();
+            assert!(receipt.contains(&hash));
         }
         // A delegate's phone session cannot take a participant's paper.
         let d = Phone::new(&base).unwrap().participant();
@@ -273,10 +294,16 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
             format!("/c/{mid}/record/certify"),
         ] {
             let r = w.org.post_form(&path, &[]).await;
-            assert_eq!(r.status(), 303, "{path}: {}", r.text().await.unwrap_or_default());
+            assert_eq!(
+                r.status(),
+                303,
+                "{path}: {}",
+                r.text().await.unwrap_or_default()
+            );
         }
+        receipt
     });
-    (w, Held { mid, kid })
+    (w, Held { mid, kid, receipt })
 }
 
 fn person<'a>(result: &'a Value, name: &str) -> &'a Value {
@@ -331,8 +358,14 @@ both_backends!(
         // The participants' tally, apart: 3 papers, 李强 不称职 on every dimension.
         let p = &c["participants"];
         assert_eq!(p["label"], APART_LABEL);
-        assert_eq!((p["listed"].as_u64(), p["present_at_opening"].as_u64()), (Some(3), Some(3)));
-        assert_eq!(p["board"]["file"], format!("boards/{kid}-participants.board.json"));
+        assert_eq!(
+            (p["listed"].as_u64(), p["present_at_opening"].as_u64()),
+            (Some(3), Some(3))
+        );
+        assert_eq!(
+            p["board"]["file"],
+            format!("boards/{kid}-participants.board.json")
+        );
         assert_eq!(p["board"]["roll_count"], 3);
         assert_eq!(p["result"]["cast"], 3);
         assert_eq!(p["result"]["valid"], 3);
@@ -351,7 +384,9 @@ both_backends!(
             ] {
                 let (s, page) = w.org.get_text(&path).await;
                 assert_eq!(s, 200, "{path}");
-                let at = page.find(APART_LABEL).unwrap_or_else(|| panic!("{path}: {page}"));
+                let at = page
+                    .find(APART_LABEL)
+                    .unwrap_or_else(|| panic!("{path}: {page}"));
                 assert!(page[at..].contains("不计入本项结果"), "{path}");
             }
             let (_, board) = w.org.get_text(&format!("/b/{mid}/{kid}")).await;
@@ -360,7 +395,10 @@ both_backends!(
             for a in ["term.participant_votes", "term.participant_cards"] {
                 assert!(audit.contains(a), "{a} audited");
             }
-            assert!(audit.contains("列席人员分开计票, 发出3张"), "contest.open names it");
+            assert!(
+                audit.contains("列席人员分开计票, 发出3张"),
+                "contest.open names it"
+            );
         });
 
         // The packet verifies with both verifiers; the printed record carries the tally.
@@ -372,6 +410,24 @@ both_backends!(
         let out = cli(&w, &["verify", dir.to_str().unwrap()]);
         let text = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(text.contains(&format!("{kid}-participants")), "{text}");
+        // A participant's receipt is found on the participants' board.
+        let receipt = tmp.path().join("receipt.json");
+        std::fs::write(&receipt, &h.receipt).unwrap();
+        let out = cli(
+            &w,
+            &[
+                "verify",
+                dir.to_str().unwrap(),
+                "--receipt",
+                receipt.to_str().unwrap(),
+            ],
+        );
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        assert!(
+            text.contains(&format!("在 {kid}-participants 的公示第")),
+            "{text}"
+        );
 
         // Tampered 1: a participant's ballot moved to the delegates' board.
         let moved = tmp.path().join("moved");
@@ -383,7 +439,8 @@ both_backends!(
         let mut db: Value = serde_json::from_slice(&std::fs::read(&dpath).unwrap()).unwrap();
         let mut pb: Value = serde_json::from_slice(&std::fs::read(&ppath).unwrap()).unwrap();
         let ballot = pb["ballots"].as_array_mut().unwrap().remove(0);
-        let hash = |v: &Value| congress::crypto::sha256_hex(&congress::crypto::to_canonical(v).unwrap());
+        let hash =
+            |v: &Value| congress::crypto::sha256_hex(&congress::crypto::to_canonical(v).unwrap());
         let list = db["ballots"].as_array_mut().unwrap();
         list.push(ballot);
         list.sort_by_key(hash);
@@ -391,7 +448,12 @@ both_backends!(
         pb["cast"] = json!(2);
         rewrite(&dpath, &db);
         rewrite(&ppath, &pb);
-        verify_fails(&w, &moved, "不是本场公钥", &format!("FAIL {kid}: every ballot signed by the contest key"));
+        verify_fails(
+            &w,
+            &moved,
+            "不是本场公钥",
+            &format!("FAIL {kid}: every ballot signed by the contest key"),
+        );
 
         // Tampered 2: the apart tally altered in the record (李强's 不称职 count).
         let altered = tmp.path().join("altered");

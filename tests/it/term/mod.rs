@@ -23,8 +23,8 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
-mod api;
 mod apart;
+mod api;
 mod timeline;
 
 fn cli(w: &World, args: &[&str]) -> Output {
