@@ -97,10 +97,22 @@ async fn login(
                 .finish())
         }
         Err(ServiceError::NotFound(message)) => {
+            // A wrong token counts against the address, as a delegate card's (throttled past
+            // the allowance; a right card is never refused).
             let addr = client_addr(&req);
-            state
+            let past = state
                 .run(move |c| Ok(credentials::record_failed_login(c, &addr)?))
                 .await?;
+            if past {
+                actix_web::rt::time::sleep(std::time::Duration::from_millis(
+                    crate::web::routes::delegate::FAILURE_DELAY_MS,
+                ))
+                .await;
+                return Ok(failed_page(
+                    "登录失败次数过多: 本地址的错误尝试会被放慢。请核对投票卡后重试, 或联系会务人员。",
+                    429,
+                ));
+            }
             Ok(failed_page(&message, 401))
         }
         Err(ServiceError::Conflict(message)) => Ok(failed_page(&message, 409)),
