@@ -175,7 +175,7 @@ fn card_links(w: &World, mid: &str) -> Vec<String> {
             .get_text(&format!("/c/{mid}/term/participant-cards"))
             .await;
         assert_eq!(s, 200, "{sheet}");
-        assert_eq!(sheet.matches("列席人员投票卡").count() >= 3, true);
+        assert!(sheet.matches("列席人员投票卡").count() >= 3, "{sheet}");
         sheet
             .split("<code class=\"participant-link\">")
             .skip(1)
