@@ -51,7 +51,16 @@ pub struct BenchArgs {
     pub json: bool,
 }
 
-pub fn bench(args: BenchArgs) -> anyhow::Result<ExitCode> {
+/// `served`: the global `--database-url` / `DATABASE_URL`, which the benchmark does not use
+/// (it adds congresses of 2,000 made-up delegates to the database it runs on), but says so.
+pub fn bench(args: BenchArgs, served: Option<&str>) -> anyhow::Result<ExitCode> {
+    if let (Some(url), None) = (served, &args.database) {
+        eprintln!(
+            "注意: congress bench 不使用 --database-url / DATABASE_URL ({}), 以免把测试数据写进正式数据库; \
+             本次在新建的 SQLite 文件上运行. 要在 PostgreSQL 上测, 请用 --database <空数据库的 URL>.",
+            crate::storage::redact_password(url)
+        );
+    }
     let delegates = args.delegates.max(2);
     let concurrency = args.concurrency.unwrap_or(delegates as usize).max(1);
     if args.soak {

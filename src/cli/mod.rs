@@ -149,7 +149,7 @@ pub fn main() -> ExitCode {
         Command::Roster(cmd) => roster::roster(cmd),
         Command::Verify(args) => verify::run(args),
         Command::Simulate(args) => simulate::simulate(args, cli.database_url.clone()),
-        Command::Bench(args) => bench::bench(args),
+        Command::Bench(args) => bench::bench(args, cli.database_url.as_deref()),
         Command::Export(args) => export::run(&config, args),
         Command::Assess(args) => assess::run(&config, args),
         Command::Registry(cmd) => registry::run(&config, cmd),

@@ -17,12 +17,15 @@
 //! 3. the ballot is inserted under its token.
 //!
 //! A 评议会 counting its participants apart (rule I7) has a second key per contest: a paper
-//! signed with it (`participants`) goes to the participants' tables, with the same checks.
+//! signed with it (`participants`) goes to the participants' tables, with the same checks
+//! (one statement per ballot there: participants are few).
+//!
+//! The statements are set-based: per contest in the batch, one lookup of the batch's tokens
+//! and one multi-row insert of its new ballots (in chunks of 200), instead of two statements
+//! per ballot, so a batch costs PostgreSQL a few round trips whatever its size.
 //!
 //! Nothing here touches the roll: the roll entry was written when the paper was issued, in
 //! another transaction of another writer, usually long before.
-
-use std::collections::HashMap;
 
 use super::group_commit::{Batch, Writer};
 use crate::domain::contest::ContestAction;
@@ -103,67 +106,78 @@ fn store_batch(
     conn: &mut DbConnection,
     subs: &[&Submission],
 ) -> Result<Vec<Outcome>, StorageError> {
-    let mut open: HashMap<&str, bool> = HashMap::new();
     let mut out: Vec<Option<Outcome>> = vec![None; subs.len()];
     let mut order: Vec<usize> = (0..subs.len()).collect();
-    order.sort_by(|a, b| {
-        (&subs[*a].contest_id, &subs[*a].token).cmp(&(&subs[*b].contest_id, &subs[*b].token))
-    });
-    for i in order {
-        let s = subs[i];
-        let existing = if s.participants {
-            term::participant_ballot_hash_by_token(conn, &s.contest_id, &s.token)?
-        } else {
-            voting::ballot_hash_by_token(conn, &s.contest_id, &s.token)?
-        };
-        if let Some(hash) = existing {
-            // A retry of an accepted ballot gets its receipt even after the close: it adds
-            // nothing, and "not received" would tell the voter their vote was lost.
-            out[i] = Some(if hash == s.ballot_hash {
-                Ok(Accepted {
-                    ballot_hash: hash,
-                    replayed: true,
-                })
-            } else {
-                Err(Refusal::TokenSpent)
-            });
-            continue;
-        }
-        let is_open = match open.get(s.contest_id.as_str()) {
-            Some(v) => *v,
-            None => {
-                let v = accepts_ballots(conn, &s.contest_id)?;
-                open.insert(&s.contest_id, v);
-                v
+    let key = |s: &Submission| (s.contest_id.clone(), s.participants);
+    order.sort_by(|a, b| (key(subs[*a]), &subs[*a].token).cmp(&(key(subs[*b]), &subs[*b].token)));
+    // One contest (and group, I7) at a time, a few statements per contest (not two per
+    // ballot: on PostgreSQL each statement is a round trip inside the batch's transaction).
+    for group in order.chunk_by(|a, b| key(subs[*a]) == key(subs[*b])) {
+        let contest_id = subs[group[0]].contest_id.as_str();
+        let participants = subs[group[0]].participants;
+        let tokens: Vec<&str> = group.iter().map(|i| subs[*i].token.as_str()).collect();
+        let mut stored = if participants {
+            let mut m = std::collections::HashMap::new();
+            for t in &tokens {
+                if let Some(h) = term::participant_ballot_hash_by_token(conn, contest_id, t)? {
+                    m.insert(t.to_string(), h);
+                }
             }
-        };
-        if !is_open {
-            out[i] = Some(Err(Refusal::ContestNotOpen));
-            continue;
-        }
-        if s.participants {
-            term::insert_participant_ballot(
-                conn,
-                &s.contest_id,
-                &s.token,
-                &s.ballot_hash,
-                &s.body,
-            )?;
+            m
         } else {
-            voting::insert_ballot(
-                conn,
-                &BallotRow {
-                    contest_id: s.contest_id.clone(),
-                    token: s.token.clone(),
-                    ballot_hash: s.ballot_hash.clone(),
-                    body: s.body.clone(),
-                },
-            )?;
+            voting::ballot_hashes_by_tokens(conn, contest_id, &tokens)?
+        };
+        let mut open: Option<bool> = None;
+        let mut rows = Vec::new();
+        for &i in group {
+            let s = subs[i];
+            if let Some(hash) = stored.get(&s.token) {
+                // A retry of an accepted ballot gets its receipt even after the close: it adds
+                // nothing, and "not received" would tell the voter their vote was lost. (Also
+                // the second of two submissions of one token in the same batch.)
+                out[i] = Some(if *hash == s.ballot_hash {
+                    Ok(Accepted {
+                        ballot_hash: hash.clone(),
+                        replayed: true,
+                    })
+                } else {
+                    Err(Refusal::TokenSpent)
+                });
+                continue;
+            }
+            let is_open = match open {
+                Some(v) => v,
+                None => *open.insert(accepts_ballots(conn, contest_id)?),
+            };
+            if !is_open {
+                out[i] = Some(Err(Refusal::ContestNotOpen));
+                continue;
+            }
+            stored.insert(s.token.clone(), s.ballot_hash.clone());
+            rows.push(BallotRow {
+                contest_id: s.contest_id.clone(),
+                token: s.token.clone(),
+                ballot_hash: s.ballot_hash.clone(),
+                body: s.body.clone(),
+            });
+            out[i] = Some(Ok(Accepted {
+                ballot_hash: s.ballot_hash.clone(),
+                replayed: false,
+            }));
         }
-        out[i] = Some(Ok(Accepted {
-            ballot_hash: s.ballot_hash.clone(),
-            replayed: false,
-        }));
+        if participants {
+            for r in &rows {
+                term::insert_participant_ballot(
+                    conn,
+                    contest_id,
+                    &r.token,
+                    &r.ballot_hash,
+                    &r.body,
+                )?;
+            }
+        } else {
+            voting::insert_ballots(conn, &rows)?;
+        }
     }
     Ok(out
         .into_iter()

@@ -14,11 +14,13 @@
 //!    same blinded message gets the same answer (a retry after a lost response); another
 //!    blinded message (a second device) or a paper ballot is refused.
 //!
+//! The statements are set-based: per contest in the batch, one lookup of the voters, one of
+//! the existing roll entries and one multi-row insert (in chunks of 200), so a batch costs
+//! PostgreSQL a few round trips whatever its size.
+//!
 //! The blinded message and the blind signature say nothing about the token the phone will
 //! cast (the blind-signature property), so keeping them links the roll to no ballot. The
 //! issuer never writes a ballot, and the ballot box never writes the roll.
-
-use std::collections::HashMap;
 
 use base64::Engine;
 
@@ -110,30 +112,69 @@ fn store_batch(
     conn: &mut DbConnection,
     items: &[&Issue],
 ) -> Result<Vec<IssueOutcome>, StorageError> {
-    let mut open: HashMap<&str, bool> = HashMap::new();
     let mut out: Vec<Option<IssueOutcome>> = vec![None; items.len()];
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by(|a, b| {
         (&items[*a].contest_id, &items[*a].delegate_id)
             .cmp(&(&items[*b].contest_id, &items[*b].delegate_id))
     });
-    for i in order {
-        let it = items[i];
-        let is_open = match open.get(it.contest_id.as_str()) {
-            Some(v) => *v,
-            None => {
-                let v = accepts_ballots(conn, &it.contest_id)?;
-                open.insert(&it.contest_id, v);
-                v
+    // One contest at a time, a few statements per contest (not two per paper: on PostgreSQL
+    // each statement is a round trip inside the batch's transaction).
+    for group in order.chunk_by(|a, b| items[*a].contest_id == items[*b].contest_id) {
+        let contest_id = items[group[0]].contest_id.as_str();
+        if !accepts_ballots(conn, contest_id)? {
+            for &i in group {
+                out[i] = Some(Err(IssueRefusal::ContestNotOpen));
             }
-        };
-        out[i] = Some(if !is_open {
-            Err(IssueRefusal::ContestNotOpen)
-        } else if !voting::is_voter(conn, &it.contest_id, &it.delegate_id)? {
-            Err(IssueRefusal::NotEntitled)
-        } else {
-            record(conn, it)?
-        });
+            continue;
+        }
+        let ids: Vec<&str> = group
+            .iter()
+            .map(|i| items[*i].delegate_id.as_str())
+            .collect();
+        let voters = voting::voters_among(conn, contest_id, &ids)?;
+        let mut entries = voting::roll_entries(conn, contest_id, &ids)?;
+        let mut rows = Vec::new();
+        let mut fresh = Vec::new();
+        for &i in group {
+            let it = items[i];
+            if !voters.contains(&it.delegate_id) {
+                out[i] = Some(Err(IssueRefusal::NotEntitled));
+                continue;
+            }
+            if let Some(existing) = entries.get(&it.delegate_id) {
+                out[i] = Some(answer_from(existing, it));
+                continue;
+            }
+            let row = roll_row(it);
+            entries.insert(it.delegate_id.clone(), row.clone());
+            rows.push(row);
+            fresh.push(i);
+            out[i] = Some(Ok(Issued {
+                blind_sig: it.blind_sig.clone(),
+                replayed: false,
+            }));
+        }
+        if voting::insert_roll_rows(conn, &rows)? < rows.len() {
+            // Another connection wrote a roll entry for one of them meanwhile (a scrutineer
+            // registering a paper ballot): answer those from what is stored.
+            let ids: Vec<&str> = fresh
+                .iter()
+                .map(|i| items[*i].delegate_id.as_str())
+                .collect();
+            let stored = voting::roll_entries(conn, contest_id, &ids)?;
+            for &i in &fresh {
+                let it = items[i];
+                out[i] = Some(match stored.get(&it.delegate_id) {
+                    Some(e) if is_this_paper(e, it) => Ok(Issued {
+                        blind_sig: it.blind_sig.clone(),
+                        replayed: false,
+                    }),
+                    Some(e) => answer_from(e, it),
+                    None => Err(IssueRefusal::Unavailable("roll entry vanished".into())),
+                });
+            }
+        }
     }
     Ok(out
         .into_iter()
@@ -141,36 +182,35 @@ fn store_batch(
         .collect())
 }
 
-/// Inserts the roll entry, or answers from the existing one.
-fn record(conn: &mut DbConnection, it: &Issue) -> Result<IssueOutcome, StorageError> {
-    let row = RollRow {
+fn roll_row(it: &Issue) -> RollRow {
+    RollRow {
         contest_id: it.contest_id.clone(),
         delegate_id: it.delegate_id.clone(),
         kind: ROLL_PHONE.to_string(),
         blinded_sha256: Some(it.blinded_sha256.clone()),
         blind_sig: Some(it.blind_sig.clone()),
-    };
-    if voting::insert_roll(conn, &row)? {
-        return Ok(Ok(Issued {
-            blind_sig: it.blind_sig.clone(),
-            replayed: false,
-        }));
     }
-    let Some(existing) = voting::roll_entry(conn, &it.contest_id, &it.delegate_id)? else {
-        return Ok(Err(IssueRefusal::Unavailable("roll entry vanished".into())));
-    };
-    Ok(
-        match (
-            existing.kind.as_str(),
-            existing.blinded_sha256,
-            existing.blind_sig,
-        ) {
-            (ROLL_PHONE, Some(h), Some(sig)) if h == it.blinded_sha256 => Ok(Issued {
-                blind_sig: sig,
-                replayed: true,
-            }),
-            (ROLL_PHONE, _, _) => Err(IssueRefusal::OtherDevice),
-            _ => Err(IssueRefusal::OnPaper),
-        },
-    )
+}
+
+fn is_this_paper(e: &RollRow, it: &Issue) -> bool {
+    e.kind == ROLL_PHONE
+        && e.blinded_sha256.as_deref() == Some(it.blinded_sha256.as_str())
+        && e.blind_sig.as_deref() == Some(it.blind_sig.as_str())
+}
+
+/// The answer to a request whose delegate already has a roll entry: the same paper again (a
+/// retry after a lost response), or a refusal (another device; a paper ballot).
+fn answer_from(existing: &RollRow, it: &Issue) -> IssueOutcome {
+    match (
+        existing.kind.as_str(),
+        &existing.blinded_sha256,
+        &existing.blind_sig,
+    ) {
+        (ROLL_PHONE, Some(h), Some(sig)) if *h == it.blinded_sha256 => Ok(Issued {
+            blind_sig: sig.clone(),
+            replayed: true,
+        }),
+        (ROLL_PHONE, _, _) => Err(IssueRefusal::OtherDevice),
+        _ => Err(IssueRefusal::OnPaper),
+    }
 }

@@ -70,7 +70,8 @@ impl Backend {
     }
 }
 
-fn redact_password(url: &str) -> String {
+/// `url` with its password, if any, replaced by `***` (for messages and logs).
+pub fn redact_password(url: &str) -> String {
     // postgres://user:secret@host/db -> postgres://user:***@host/db
     if let Some((scheme, rest)) = url.split_once("://") {
         if let Some((auth, host)) = rest.split_once('@') {

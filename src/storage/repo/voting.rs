@@ -139,6 +139,105 @@ pub fn insert_roll(conn: &mut DbConnection, row: &RollRow) -> StorageResult<bool
     Ok(n == 1)
 }
 
+/// Most rows or keys in one statement of the batched functions below: far under SQLite's
+/// 32,766 bound parameters, and a few statements for a whole group-commit batch.
+const CHUNK: usize = 200;
+
+/// Of `delegate_ids`, those who are voters of the contest (one statement per chunk instead of
+/// one per delegate: the paper issuer's batch).
+pub fn voters_among(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_ids: &[&str],
+) -> StorageResult<std::collections::HashSet<String>> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in delegate_ids.chunks(CHUNK) {
+        let ids: Vec<String> = contest_voters::table
+            .filter(contest_voters::contest_id.eq(contest_id))
+            .filter(contest_voters::delegate_id.eq_any(chunk))
+            .select(contest_voters::delegate_id)
+            .load(conn)?;
+        found.extend(ids);
+    }
+    Ok(found)
+}
+
+/// The roll entries of `delegate_ids` in the contest, by delegate.
+pub fn roll_entries(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    delegate_ids: &[&str],
+) -> StorageResult<std::collections::HashMap<String, RollRow>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in delegate_ids.chunks(CHUNK) {
+        let rows: Vec<RollRow> = roll::table
+            .filter(roll::contest_id.eq(contest_id))
+            .filter(roll::delegate_id.eq_any(chunk))
+            .select(RollRow::as_select())
+            .load(conn)?;
+        found.extend(rows.into_iter().map(|r| (r.delegate_id.clone(), r)));
+    }
+    Ok(found)
+}
+
+/// Inserts roll entries, in the order given, skipping any delegate who already has one (a
+/// paper ballot registered meanwhile by another connection); returns how many were inserted.
+/// On PostgreSQL one statement per chunk; SQLite runs in-process, where a statement costs no
+/// round trip, and its multi-row insert cannot write the NULLs of a paper's empty columns.
+pub fn insert_roll_rows(conn: &mut DbConnection, rows: &[RollRow]) -> StorageResult<usize> {
+    let mut n = 0;
+    match conn {
+        DbConnection::Pg(c) => {
+            for chunk in rows.chunks(CHUNK) {
+                n += diesel::insert_into(roll::table)
+                    .values(chunk)
+                    .on_conflict_do_nothing()
+                    .execute(c)?;
+            }
+        }
+        DbConnection::Sqlite(_) => {
+            for row in rows {
+                n += usize::from(insert_roll(conn, row)?);
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// The hashes of the ballots stored under `tokens` in the contest, by token.
+pub fn ballot_hashes_by_tokens(
+    conn: &mut DbConnection,
+    contest_id: &str,
+    tokens: &[&str],
+) -> StorageResult<std::collections::HashMap<String, String>> {
+    let mut found = std::collections::HashMap::new();
+    for chunk in tokens.chunks(CHUNK) {
+        let rows: Vec<(String, String)> = ballots::table
+            .filter(ballots::contest_id.eq(contest_id))
+            .filter(ballots::token.eq_any(chunk))
+            .select((ballots::token, ballots::ballot_hash))
+            .load(conn)?;
+        found.extend(rows);
+    }
+    Ok(found)
+}
+
+/// Stores ballots, in the order given (the ballot box's batch, in token order): one statement
+/// per chunk.
+pub fn insert_ballots(conn: &mut DbConnection, rows: &[BallotRow]) -> StorageResult<()> {
+    for chunk in rows.chunks(CHUNK) {
+        match conn {
+            DbConnection::Pg(c) => diesel::insert_into(ballots::table)
+                .values(chunk)
+                .execute(c)?,
+            DbConnection::Sqlite(c) => diesel::insert_into(ballots::table)
+                .values(chunk)
+                .execute(c)?,
+        };
+    }
+    Ok(())
+}
+
 /// Creates the contest's ballot box with the public half of its key (at opening).
 pub fn create_ballot_box(
     conn: &mut DbConnection,
@@ -169,20 +268,7 @@ pub fn ballot_box(
         .optional()?)
 }
 
-/// The hash of the ballot stored under `token` in the contest, if any.
-pub fn ballot_hash_by_token(
-    conn: &mut DbConnection,
-    contest_id: &str,
-    token: &str,
-) -> StorageResult<Option<String>> {
-    Ok(ballots::table
-        .find((contest_id, token))
-        .select(ballots::ballot_hash)
-        .first(conn)
-        .optional()?)
-}
-
-/// Stores one ballot (the ballot box's batch, or a paper ballot's entry).
+/// Stores one ballot (a paper ballot's entry).
 pub fn insert_ballot(conn: &mut DbConnection, row: &BallotRow) -> StorageResult<()> {
     diesel::insert_into(ballots::table)
         .values(row)

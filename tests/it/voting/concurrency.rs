@@ -348,3 +348,94 @@ both_backends!(
         });
     }
 );
+
+// One batch of each writer holding what concurrent requests put there together: a retry of
+// the same paper or ballot, a second device, a spent paper, someone not entitled, another
+// contest. The writers' set-based statements (one lookup and one multi-row insert per
+// contest) must answer each item as if it had been alone, in the batch's own transaction.
+both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
+    use congress::service::ballot_box::{BoxWriter, Refusal, Submission};
+    use congress::service::group_commit::Batch;
+    use congress::service::papers::{Issue, IssueRefusal, IssueWriter};
+    use congress::storage::write_tx;
+
+    let app = TestApp::start(kind, "one_batch");
+    let fx = fixture::for_app(&app, 5);
+    let (election, report) = (fx.election.clone(), fx.work_report.clone());
+    let d = |no: u32| fx.card(no).delegate.id.clone();
+    block_on(async {
+        // Delegates 1-4 present when the contests open; 5 is not entitled.
+        super::ballots::with_voters(&app, &fx, 4).await;
+    });
+    let issue = |kid: &str, who: String, blinded: &str| Issue {
+        contest_id: kid.to_string(),
+        delegate_id: who,
+        blinded_sha256: blinded.repeat(64),
+        blind_sig: format!("sig-{blinded}"),
+    };
+    let items = [
+        issue(&election, d(2), "b"),
+        issue(&election, d(1), "a"),
+        issue(&election, d(5), "e"),
+        issue(&election, d(1), "a"), // the same request again: the same answer
+        issue(&election, d(2), "c"), // another device of delegate 2: refused
+        issue(&report, d(1), "f"),   // another contest, the same delegate: its own paper
+    ];
+    let mut conn = app.db.db.conn().expect("conn");
+    let refs: Vec<&Issue> = items.iter().collect();
+    let out = write_tx(&mut conn, |c| IssueWriter::store(c, &refs)).expect("batch");
+    let sig = |o: &Result<congress::service::papers::Issued, IssueRefusal>| {
+        o.clone().map(|i| (i.blind_sig, i.replayed))
+    };
+    assert_eq!(sig(&out[0]), Ok(("sig-b".to_string(), false)));
+    assert_eq!(sig(&out[1]), Ok(("sig-a".to_string(), false)));
+    assert_eq!(sig(&out[2]), Err(IssueRefusal::NotEntitled));
+    assert_eq!(sig(&out[3]), Ok(("sig-a".to_string(), true)));
+    assert_eq!(sig(&out[4]), Err(IssueRefusal::OtherDevice));
+    assert_eq!(sig(&out[5]), Ok(("sig-f".to_string(), false)));
+    assert_eq!(counts(&app, &election), (0, 2));
+    assert_eq!(counts(&app, &report), (0, 1));
+    // A later batch sees what this one stored.
+    let again = [issue(&election, d(2), "b"), issue(&election, d(3), "d")];
+    let refs: Vec<&Issue> = again.iter().collect();
+    let out = write_tx(&mut conn, |c| IssueWriter::store(c, &refs)).expect("batch");
+    assert_eq!(sig(&out[0]), Ok(("sig-b".to_string(), true)));
+    assert_eq!(sig(&out[1]), Ok(("sig-d".to_string(), false)));
+    assert_eq!(counts(&app, &election), (0, 3));
+
+    let sub = |kid: &str, token: char, ballot: &str| Submission {
+        contest_id: kid.to_string(),
+        token: token.to_string().repeat(128),
+        body: format!("{{\"ballot\":\"{ballot}\"}}"),
+        ballot_hash: ballot.repeat(64),
+        participants: false,
+    };
+    let subs = [
+        sub(&election, '2', "b"),
+        sub(&election, '1', "a"),
+        sub(&election, '1', "a"), // a double tap: the same receipt
+        sub(&election, '2', "c"), // another ballot on the same paper: refused
+        sub(&report, '1', "d"),   // the same token in another contest is another paper
+    ];
+    let refs: Vec<&Submission> = subs.iter().collect();
+    let out = write_tx(&mut conn, |c| BoxWriter::store(c, &refs)).expect("batch");
+    let hash = |o: &Result<congress::service::ballot_box::Accepted, Refusal>| {
+        o.clone().map(|a| (a.ballot_hash, a.replayed))
+    };
+    assert_eq!(hash(&out[0]), Ok(("b".repeat(64), false)));
+    assert_eq!(hash(&out[1]), Ok(("a".repeat(64), false)));
+    assert_eq!(hash(&out[2]), Ok(("a".repeat(64), true)));
+    assert_eq!(hash(&out[3]), Err(Refusal::TokenSpent));
+    assert_eq!(hash(&out[4]), Ok(("d".repeat(64), false)));
+    assert_eq!(counts(&app, &election), (2, 3));
+    assert_eq!(counts(&app, &report), (1, 1));
+    // After the close: a retry still gets its receipt, a new paper's ballot is refused.
+    let mut c2 = app.db.db.conn().expect("conn");
+    congress::storage::repo::voting::set_closed(&mut c2, &election).expect("close");
+    let late = [sub(&election, '1', "a"), sub(&election, '3', "e")];
+    let refs: Vec<&Submission> = late.iter().collect();
+    let out = write_tx(&mut conn, |c| BoxWriter::store(c, &refs)).expect("batch");
+    assert_eq!(hash(&out[0]), Ok(("a".repeat(64), true)));
+    assert_eq!(hash(&out[1]), Err(Refusal::ContestNotOpen));
+    assert_eq!(counts(&app, &election), (2, 3));
+});
