@@ -108,11 +108,11 @@ fn store_batch(
 ) -> Result<Vec<Outcome>, StorageError> {
     let mut out: Vec<Option<Outcome>> = vec![None; subs.len()];
     let mut order: Vec<usize> = (0..subs.len()).collect();
-    let key = |s: &Submission| (s.contest_id.clone(), s.participants);
-    order.sort_by(|a, b| (key(subs[*a]), &subs[*a].token).cmp(&(key(subs[*b]), &subs[*b].token)));
+    let key = |i: usize| (subs[i].contest_id.as_str(), subs[i].participants);
+    order.sort_by(|a, b| (key(*a), &subs[*a].token).cmp(&(key(*b), &subs[*b].token)));
     // One contest (and group, I7) at a time, a few statements per contest (not two per
     // ballot: on PostgreSQL each statement is a round trip inside the batch's transaction).
-    for group in order.chunk_by(|a, b| key(subs[*a]) == key(subs[*b])) {
+    for group in order.chunk_by(|a, b| key(*a) == key(*b)) {
         let contest_id = subs[group[0]].contest_id.as_str();
         let participants = subs[group[0]].participants;
         let tokens: Vec<&str> = group.iter().map(|i| subs[*i].token.as_str()).collect();
