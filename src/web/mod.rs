@@ -86,8 +86,9 @@ pub struct AppState {
     /// Ballot papers of contests past their draft (their text and candidates can no longer
     /// change), so a burst of submissions does not read them again for every ballot.
     papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
-    /// Contests' private ballot-paper keys (领票 and paper ballots), loaded once.
-    contest_keys: Arc<RwLock<HashMap<String, Arc<ContestKey>>>>,
+    /// Contests' private ballot-paper keys (领票 and paper ballots), loaded once, by contest,
+    /// with the contest's congress.
+    contest_keys: Arc<RwLock<HashMap<String, (String, Arc<ContestKey>)>>>,
     /// Contests' public ballot-paper keys (the ballot box checks every cast with one).
     contest_public: Arc<RwLock<HashMap<String, Arc<ContestPublicKey>>>>,
     /// The ballot box (投票): stores signed ballots, anonymously.
@@ -195,18 +196,29 @@ impl AppState {
         Ok(paper)
     }
 
+    /// The private ballot-paper key of contest `contest_id` of congress `congress_id` if it is
+    /// cached: a key exists only once its contest has opened, so a cached key means an opened
+    /// contest of that congress (the 领票 burst asks the database nothing more).
+    pub fn cached_contest_key(
+        &self,
+        congress_id: &str,
+        contest_id: &str,
+    ) -> Option<Arc<ContestKey>> {
+        self.contest_keys
+            .read()
+            .ok()
+            .and_then(|m| m.get(contest_id).cloned())
+            .filter(|(cid, _)| cid == congress_id)
+            .map(|(_, k)| k)
+    }
+
     /// The private ballot-paper key of an opened contest, from the key directory (cached).
     pub fn contest_key(
         &self,
         congress_id: &str,
         contest_id: &str,
     ) -> Result<Arc<ContestKey>, WebError> {
-        if let Some(k) = self
-            .contest_keys
-            .read()
-            .ok()
-            .and_then(|m| m.get(contest_id).cloned())
-        {
+        if let Some(k) = self.cached_contest_key(congress_id, contest_id) {
             return Ok(k);
         }
         let key = Arc::new(crate::service::voting::contest_key(
@@ -216,7 +228,10 @@ impl AppState {
             false,
         )?);
         if let Ok(mut m) = self.contest_keys.write() {
-            m.insert(contest_id.to_string(), key.clone());
+            m.insert(
+                contest_id.to_string(),
+                (congress_id.to_string(), key.clone()),
+            );
         }
         Ok(key)
     }

@@ -189,6 +189,8 @@ pub fn main() {
     let missing = Missing::detect();
     // Tests reported ignored, counted under the first thing each lacked: (what, why) -> count.
     let not_run: Arc<Mutex<BTreeMap<(&str, String), usize>>> = Arc::default();
+    // How long each test that ran took, for the list of the slowest at the end.
+    let took: Arc<Mutex<Vec<(std::time::Duration, String)>>> = Arc::default();
     let mut tests: BTreeMap<String, &'static Test> = BTreeMap::new();
     for test in inventory::iter::<Test> {
         let name = test.full_name();
@@ -202,8 +204,11 @@ pub fn main() {
             let lacked = missing.lacked(test.needs);
             if lacked.is_empty() || forced {
                 let run = test.run;
+                let took = took.clone();
                 let trial = Trial::test(name.clone(), move || {
-                    run_named(name, run);
+                    let start = std::time::Instant::now();
+                    run_named(name.clone(), run);
+                    took.lock().unwrap().push((start.elapsed(), name));
                     Ok(())
                 });
                 return trial.with_ignored_flag(!lacked.is_empty());
@@ -219,6 +224,17 @@ pub fn main() {
         })
         .collect();
     let conclusion = libtest_mimic::run(&args, trials);
+    let mut took = took.lock().unwrap().clone();
+    if took.len() > 1 {
+        // Wall time, with the other tests running beside it: where the suite's time goes.
+        took.sort_by(|a, b| b.0.cmp(&a.0));
+        let slowest: Vec<String> = took
+            .iter()
+            .take(12)
+            .map(|(d, name)| format!("{:.1} s {name}", d.as_secs_f64()))
+            .collect();
+        eprintln!("SLOWEST (of {} run): {}", took.len(), slowest.join(", "));
+    }
     let not_run = not_run.lock().unwrap();
     if !not_run.is_empty() {
         let parts: Vec<String> = not_run

@@ -156,16 +156,22 @@ async fn take_paper(
     let Ok(blinded) = base64::engine::general_purpose::STANDARD.decode(form.blinded.trim()) else {
         return Ok(answer(400, None, Some("盲化消息应为 base64 编码".into())));
     };
-    // The contest must be this congress's and opened (its key exists); the issuer checks
-    // the rest (open now, entitled, not on the roll) inside its transaction.
-    let (c2, k2) = (cid.clone(), contest_id.clone());
-    let contest = state
-        .run(move |c| Ok(voting::contest(c, &c2, &k2)?))
-        .await?;
-    if !contest.state.has_opened() {
-        return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
-    }
-    let key = state.contest_key(&cid, &contest_id)?;
+    // The contest must be this congress's and opened (its key exists; once cached, that is
+    // known without asking the database); the issuer checks the rest (open now, entitled,
+    // not on the roll) inside its transaction.
+    let key = match state.cached_contest_key(&cid, &contest_id) {
+        Some(key) => key,
+        None => {
+            let (c2, k2) = (cid.clone(), contest_id.clone());
+            let contest = state
+                .run(move |c| Ok(voting::contest(c, &c2, &k2)?))
+                .await?;
+            if !contest.state.has_opened() {
+                return Ok(answer(409, None, Some(CannotVote::NotOpen.to_string())));
+            }
+            state.contest_key(&cid, &contest_id)?
+        }
+    };
     let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
     let signed = web::block(move || papers::sign(&key, &kid, &did, &blinded)).await?;
     let issue = match signed {
