@@ -72,6 +72,9 @@ impl Secrets {
     }
 }
 
+/// Contests' private keys by contest id, each with its contest's congress.
+type ContestKeys = HashMap<String, (String, Arc<ContestKey>)>;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -88,7 +91,7 @@ pub struct AppState {
     papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
     /// Contests' private ballot-paper keys (领票 and paper ballots), loaded once, by contest,
     /// with the contest's congress.
-    contest_keys: Arc<RwLock<HashMap<String, (String, Arc<ContestKey>)>>>,
+    contest_keys: Arc<RwLock<ContestKeys>>,
     /// Contests' public ballot-paper keys (the ballot box checks every cast with one).
     contest_public: Arc<RwLock<HashMap<String, Arc<ContestPublicKey>>>>,
     /// The ballot box (投票): stores signed ballots, anonymously.
