@@ -95,6 +95,14 @@ pub fn open(
     contest(conn, congress_id, contest_id)?.check(ContestAction::Open)?;
     let key = contest_key(keys, congress_id, contest_id, true)?;
     let public = key.public_key();
+    // A 评议会 counting its participants apart (I7): their own key, made outside the lock too.
+    let participants_key = if super::term::participants::opens_participant_box(conn, congress_id)? {
+        let k = super::term::participants::participant_key(keys, congress_id, contest_id, true)?;
+        let p = k.public_key();
+        Some((p.to_spki_pem(), p.fingerprint()))
+    } else {
+        None
+    };
     write_tx(conn, |c| {
         // Serialises with contest edits (which take the same lock) on PostgreSQL.
         scrutineers::lock_congress(c, congress_id)?;
@@ -118,18 +126,28 @@ pub fn open(
         voting::freeze_voters(c, contest_id, &present)?;
         voting::create_ballot_box(c, contest_id, &public.to_spki_pem(), &public.fingerprint())?;
         voting::set_open(c, contest_id, present.len(), fig.expected)?;
+        let participants = super::term::participants::open_participant_box(
+            c,
+            congress_id,
+            contest_id,
+            participants_key.clone(),
+        )?;
+        let mut after = serde_json::json!({
+            "issued": present.len(),
+            "expected": fig.expected,
+            "contest_key": public.fingerprint(),
+        });
+        if let (Some(n), Some((_, fingerprint))) = (participants, &participants_key) {
+            after["participants_issued"] = serde_json::json!(n);
+            after["participants_key"] = serde_json::json!(fingerprint);
+        }
         actor.audit(
             c,
             Some(congress_id),
             "contest.open",
             Some(contest_id),
             None,
-            Some(format!(
-                "{{\"issued\":{},\"expected\":{},\"contest_key\":\"{}\"}}",
-                present.len(),
-                fig.expected,
-                public.fingerprint()
-            )),
+            Some(after.to_string()),
         )?;
         contest_or_gone(c, contest_id)
     })
@@ -183,6 +201,7 @@ pub fn close(
         }
         // Nothing about arrival may outlive the vote (E1): see `rewrite_in_key_order`.
         voting::rewrite_in_key_order(c, contest_id)?;
+        crate::storage::repo::term::rewrite_participants_in_key_order(c, contest_id)?;
         let cast = voting::ballot_count(c, contest_id)?;
         actor.audit(
             c,
@@ -297,7 +316,23 @@ pub fn prepare(
         token: token.to_string(),
         body,
         ballot_hash,
+        participants: false,
     })
+}
+
+/// [`prepare`] for a paper signed with the contest's participants' key (rule I7): the same
+/// ballot, for the participants' box.
+pub fn prepare_participant(
+    congress_id: &str,
+    contest_id: &str,
+    key: &ContestPublicKey,
+    choices: Choices,
+    token: &str,
+    token_sig: &str,
+) -> Result<Submission, BadPaper> {
+    let mut sub = prepare(congress_id, contest_id, key, choices, token, token_sig)?;
+    sub.participants = true;
+    Ok(sub)
 }
 
 /// A scrutineer records that delegate `delegate_no` votes on paper in this contest: the

@@ -72,6 +72,9 @@ impl Secrets {
     }
 }
 
+/// Contests' private keys by contest id, each with its contest's congress.
+type ContestKeys = HashMap<String, (String, Arc<ContestKey>)>;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -88,7 +91,7 @@ pub struct AppState {
     papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
     /// Contests' private ballot-paper keys (领票 and paper ballots), loaded once, by contest,
     /// with the contest's congress.
-    contest_keys: Arc<RwLock<HashMap<String, (String, Arc<ContestKey>)>>>,
+    contest_keys: Arc<RwLock<ContestKeys>>,
     /// Contests' public ballot-paper keys (the ballot box checks every cast with one).
     contest_public: Arc<RwLock<HashMap<String, Arc<ContestPublicKey>>>>,
     /// The ballot box (投票): stores signed ballots, anonymously.
@@ -261,6 +264,36 @@ impl AppState {
         let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
         if let Ok(mut m) = self.contest_public.write() {
             m.insert(contest_id.to_string(), key.clone());
+        }
+        Ok(Some(key))
+    }
+
+    /// The public key of an opened contest's participants' box (rule I7; cached); `None`
+    /// when the contest has none.
+    pub async fn participant_public_key(
+        &self,
+        contest_id: &str,
+    ) -> Result<Option<Arc<ContestPublicKey>>, WebError> {
+        let id = crate::service::term::participants::participant_key_id(contest_id);
+        if let Some(k) = self
+            .contest_public
+            .read()
+            .ok()
+            .and_then(|m| m.get(&id).cloned())
+        {
+            return Ok(Some(k));
+        }
+        let kid = contest_id.to_string();
+        let pem = self
+            .run(move |c| Ok(crate::storage::repo::term::participant_box(c, &kid)?))
+            .await?
+            .map(|b| b.public_key_pem);
+        let Some(pem) = pem else {
+            return Ok(None);
+        };
+        let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
+        if let Ok(mut m) = self.contest_public.write() {
+            m.insert(id, key.clone());
         }
         Ok(Some(key))
     }

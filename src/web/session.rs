@@ -69,6 +69,10 @@ pub struct VoteSession {
     pub epoch: i64,
     pub csrf: String,
     pub exp: i64,
+    /// A 评议会 participant's session (rule I7): `did` is the participant's id, `epoch` their
+    /// card's issue time. Never accepted as a delegate's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub participant: bool,
 }
 
 /// An anonymous visitor's CSRF token.

@@ -56,6 +56,8 @@ pub struct TermOverview {
     pub participants: Vec<Participant>,
     /// The meeting's delegates (its 应到 before absences): the standing delegates.
     pub meeting_roster: usize,
+    /// A contest of the meeting has opened: how participants weigh is fixed (I7).
+    pub meeting_voting_started: bool,
 }
 
 /// The term page of `cid`: a congress, or a meeting (then the data of its congress's term,
@@ -107,12 +109,15 @@ pub fn overview(
             reviews,
         });
     }
-    let (participants, meeting_roster) = match &meeting {
+    let (participants, meeting_roster, meeting_voting_started) = match &meeting {
         Some(m) => (
             term::participants(conn, &m.congress.id)?,
             roster_repo::delegates(conn, &m.congress.id)?.len(),
+            contests_repo::list(conn, &m.congress.id)?
+                .iter()
+                .any(|k| k.state.has_opened()),
         ),
-        None => (Vec::new(), 0),
+        None => (Vec::new(), 0, false),
     };
     Ok(TermOverview {
         quotas: term::quotas(conn, &pid)?,
@@ -133,6 +138,7 @@ pub fn overview(
         meetings,
         participants,
         meeting_roster,
+        meeting_voting_started,
         meeting,
         congress,
     })

@@ -74,6 +74,9 @@ impl FromRequest for Voter {
                 .cloned()
                 .ok_or_else(|| WebError::internal("state"))?;
             let session = state.sessions.vote(&req).ok_or(VoterError::NoSession)?;
+            if session.participant {
+                return Err(VoterError::NoSession);
+            }
             let (did, cid) = (session.did.clone(), session.cid.clone());
             let found = state
                 .run(move |c| {
@@ -88,6 +91,47 @@ impl FromRequest for Voter {
             }
             Ok(Voter {
                 delegate,
+                congress,
+                session,
+            })
+        })
+    }
+}
+
+/// A 评议会 participant on their phone (rule I7): a participant session whose card is still
+/// the current one, in a meeting counting participants apart and not yet closed.
+pub struct ParticipantVoter {
+    pub participant: crate::storage::repo::term::Participant,
+    pub congress: Congress,
+    pub session: VoteSession,
+}
+
+impl FromRequest for ParticipantVoter {
+    type Error = VoterError;
+    type Future = Pin<Box<dyn Future<Output = Result<ParticipantVoter, VoterError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| WebError::internal("state"))?;
+            let session = state.sessions.vote(&req).ok_or(VoterError::NoSession)?;
+            if !session.participant {
+                return Err(VoterError::NoSession);
+            }
+            let (pid, cid, epoch) = (session.did.clone(), session.cid.clone(), session.epoch);
+            let found = state
+                .run(move |c| {
+                    Ok(crate::service::term::participants::session_participant(
+                        c, &cid, &pid, epoch,
+                    )?)
+                })
+                .await?;
+            let (participant, congress) = found.ok_or(VoterError::NoSession)?;
+            Ok(ParticipantVoter {
+                participant,
                 congress,
                 session,
             })

@@ -82,6 +82,7 @@ async fn finish(
                 epoch: login.epoch,
                 csrf: new_token(),
                 exp: now_ms() + VOTE_SESSION_MS,
+                participant: false,
             };
             let [vote, card] = state.sessions.vote_cookies(&session);
             Ok(HttpResponse::SeeOther()

@@ -73,7 +73,9 @@ pub async fn signed_receipt(
             let Some(contest) = contests_repo::get(c, &kid)? else {
                 return Ok(None);
             };
-            if !voting_repo::has_ballot(c, &kid, &h)? {
+            if !voting_repo::has_ballot(c, &kid, &h)?
+                && !crate::storage::repo::term::has_participant_ballot(c, &kid, &h)?
+            {
                 return Ok(None);
             }
             let congress = crate::storage::repo::congress::get(c, &contest.congress_id)?;

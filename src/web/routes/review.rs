@@ -376,6 +376,10 @@ async fn print(
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (congress, contest, rv) = counted(&state, cid, kid).await?;
+    let k2 = contest.id.clone();
+    let participants = state
+        .run(move |c| Ok(results::participant_result(c, &k2)?.map(|(_, r)| r)))
+        .await?;
     let r = html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -392,6 +396,7 @@ async fn print(
                     p.meta { (contest.def.title) }
                     @if !contest.def.body.trim().is_empty() { p { (contest.def.body) } }
                     (review_view::result(&rv))
+                    @if let Some(p) = &participants { (crate::web::views::results::apart(p)) }
                     p.small { "评议结果依据有效评议表统计；签名的结果报告与公示文件可用 congress verify 或 verify_packet.py 核验。" }
                     @if let Some(fp) = &congress.key_fingerprint { p.small.hash { "大会公钥指纹 " (fp) } }
                 }

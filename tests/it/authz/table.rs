@@ -1374,6 +1374,16 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("term.participant_add"),
         ),
+        // One participant: too few to count apart (rule I7).
+        Walk(
+            put(
+                "/api/v1/congresses/{cid}/term/participant-votes",
+                "/api/v1/congresses/$rid/term/participant-votes",
+                Body::Json(r#"{"participant_votes": "apart"}"#),
+                [401, 403, 403, 403, 422],
+            )
+            .says("至少需要 3 名"),
+        ),
         Walk(
             post(
                 "/c/{cid}/term/meetings",
@@ -1425,6 +1435,23 @@ pub fn html_steps() -> Vec<Step> {
                 [L, 403, 403, 403, 409],
             )
             .says("还不能签到"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/term/participant-votes",
+                "/c/$mid/term/participant-votes",
+                Body::Form(&[("votes", "apart"), ("confirm", "1")]),
+                [L, 403, 403, 403, 409],
+            )
+            .says("只有评议会"),
+        ),
+        Walk(
+            get(
+                "/c/{cid}/term/participant-cards",
+                "/c/$mid/term/participant-cards",
+                [L, 403, 403, 403, 409],
+            )
+            .says("列席人员不计票"),
         ),
         // Last: logging out ends the session.
         Walk(post("/logout", "/logout", Body::Empty, [L, 303, 303, 303, 303]).audit("auth.logout")),
@@ -2065,6 +2092,31 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "POST",
         "/v/{contest}/paper",
         "taking a ballot paper (领票), delegate session + CSRF only (tests/voting/papers.rs)",
+    ),
+    (
+        "GET",
+        "/tp/{token}",
+        "a 评议会 participant's card page with one button, changes nothing (tests/term/apart.rs)",
+    ),
+    (
+        "POST",
+        "/tp/{token}",
+        "a 评议会 participant's login by card, counted apart (tests/term/apart.rs)",
+    ),
+    (
+        "GET",
+        "/v/p",
+        "a participant's phone page, participant session only (tests/term/apart.rs)",
+    ),
+    (
+        "POST",
+        "/v/p/{contest}/paper",
+        "a participant taking a paper, participant session + CSRF only (tests/term/apart.rs)",
+    ),
+    (
+        "GET",
+        "/box/{congress}/{contest}/participants-key.pem",
+        "anonymous ballot box: the participants' public key (tests/term/apart.rs)",
     ),
     (
         "GET",

@@ -23,6 +23,7 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
+mod apart;
 mod api;
 mod timeline;
 

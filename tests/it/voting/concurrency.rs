@@ -408,6 +408,7 @@ both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
         token: token.to_string().repeat(128),
         body: format!("{{\"ballot\":\"{ballot}\"}}"),
         ballot_hash: ballot.repeat(64),
+        participants: false,
     };
     let subs = [
         sub(&election, '2', "b"),
