@@ -7,10 +7,10 @@
 //! - one already held: every delegate voted (seeded), results counted, record certified, so
 //!   the public board, the results, the projector view and the filing packet can be seen.
 
-use crate::domain::ids::CongressId;
 use crate::config::Config;
 use crate::crypto::token::new_password;
 use crate::crypto::KeyStore;
+use crate::domain::ids::CongressId;
 use crate::service::{self, Actor};
 use crate::sim::run::vote_in_process;
 use crate::sim::scenario::{organiser, prepare, Files, Stage};

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::domain::ids::CongressId;
 use crate::config::Config;
+use crate::domain::ids::CongressId;
 use crate::registry::assessment::self_assessment;
 use crate::registry::indicators::Outcome;
 use crate::storage::{Db, OpenMode};

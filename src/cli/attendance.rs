@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::Subcommand;
 
-use crate::domain::ids::CongressId;
 use crate::config::Config;
+use crate::domain::ids::CongressId;
 use crate::service::{attendance, Actor};
 use crate::storage::{Db, OpenMode};
 

@@ -11,8 +11,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use crate::domain::ids::CongressId;
 use crate::config::Config;
+use crate::domain::ids::CongressId;
 use crate::packet::{write_packet, PacketError};
 use crate::service::{record, ServiceError};
 use crate::storage::{Db, OpenMode};

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::ElectionKind;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::Threshold;
 
 /// 选举 (an election of presidium members, a committee, ...) or 表决 (a motion).

@@ -32,3 +32,28 @@ crate::coded! { MeetingKind {
     Standing => "standing", "常代会会议";
     Review => "review", "评议会";
 } }
+
+/// How a 评议会's named participants (学工部, 校团委, ...) weigh (rule I7): not at all (they
+/// attend without a vote), or counted apart (they vote with the same secret-ballot papers,
+/// signed with a second key of each contest, and their tally is shown beside the delegates'
+/// without entering the result, 应到, 实到 or the quorum).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParticipantVotes {
+    #[default]
+    None,
+    Apart,
+}
+
+crate::coded! { ParticipantVotes {
+    None => "none", "不计票";
+    Apart => "apart", "分开计票";
+} }
+
+/// Fewest participants a meeting must list before their votes can be counted apart (I7): with
+/// fewer, the separate tally would show each participant's grades (one participant's tally
+/// is their ballot; of two, either can subtract their own).
+pub const MIN_APART_PARTICIPANTS: usize = 3;
+
+/// The label of the participants' separate tally wherever it is shown.
+pub const APART_LABEL: &str = "列席评议人员 (分开计票, 不计入结果)";

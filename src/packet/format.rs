@@ -168,6 +168,54 @@ pub struct RecordContest {
     /// absent on elections and motions. Its `threshold` is the follow-up threshold (H4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub review: Option<crate::domain::review::ReviewDefinition>,
+    /// A 评议会 counting its participants apart (rule I7): their separate tally, never part of
+    /// `result`; absent otherwise (and in every record made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub participants: Option<RecordParticipants>,
+}
+
+/// The participants' separate tally of a contest (rule I7): their own board (their ballots,
+/// signed with the contest's participants' key), roll and result, computed under the same
+/// rules with the participants' figures. Not part of the contest's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordParticipants {
+    /// [`PARTICIPANTS_LABEL`].
+    pub label: String,
+    /// Participants listed when the contest opened (their 应到 in `result`'s thresholds).
+    pub listed: u64,
+    /// Participants present when it opened: their papers issued.
+    pub present_at_opening: u64,
+    /// `boards/<contest>-participants.board.json`, `rolls/<contest>-participants.csv`.
+    pub board: BoardRef,
+    /// The participants' tally: the contest's rules over their ballots.
+    pub result: ContestResult,
+}
+
+/// The label of a participants' tally in the record and wherever it is shown.
+pub const PARTICIPANTS_LABEL: &str = "列席评议人员 (分开计票, 不计入结果)";
+
+/// The packet id of a contest's participants' board, roll and key: `<contest>-participants`.
+pub fn participants_id(contest_id: &str) -> String {
+    format!("{contest_id}-participants")
+}
+
+/// The header row of a participants' roll: list position, name, unit.
+pub const PARTICIPANT_ROLL_HEADER: [&str; 3] = ["序号", "姓名", "单位"];
+
+impl Record {
+    /// The ids of every board, roll and contest key the packet holds: each contest's, and
+    /// `<contest>-participants` for a contest with a participants' tally.
+    pub fn board_ids(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for c in &self.contests {
+            out.push(c.id.clone());
+            if c.participants.is_some() {
+                out.push(participants_id(&c.id));
+            }
+        }
+        out
+    }
 }
 
 /// A proposed 再次投票 / 另行选举 not held (F2, F3).

@@ -49,6 +49,7 @@ pub(crate) fn sample_contest(id: &str, kind: &str) -> RecordContest {
         election_kind: None,
         threshold_reason: None,
         rounds_not_held: Vec::new(),
+        participants: None,
         review: None,
         threshold: Threshold::ORDINARY,
         present_at_opening: 280,

@@ -73,6 +73,7 @@ def signed(cid, b):  # v2: the contest key, every ballot's signature, each token
     check(not bad, cid + ": every ballot signed by the contest key" + (" (bad: %s)" % bad[:5] if bad else ""))
     tokens = [x.get("token") for x in b["ballots"]]
     check(len(set(tokens)) == len(tokens) and b["paper"] <= b["cast"], cid + ": tokens unique; paper %d <= cast" % b["paper"])
+    return sha(der)
 
 def review(c, b):  # 述职评议 (rules H2-H4): grades, shares, ranks, follow-up recounted from the ballots
     d, res, f = c["review"], c["result"], c["threshold"]["fraction"]
@@ -89,31 +90,40 @@ def review(c, b):  # 述职评议 (rules H2-H4): grades, shares, ranks, follow-u
     check(mine == theirs and [len(grids), len(b["ballots"]) - len(grids), need] == [res["valid"], res["invalid"], res["threshold"]["min_for"]],
           c["id"] + ": review recounted: %d valid papers, grades, shares, ranks, follow-up as recorded" % len(grids))
 
+def board(rec, c, fid, ref, present, res):  # one board (a contest's, or its participants' under fid) and its roll
+    cid = c["id"]
+    data = read("boards/%s.board.json" % fid)
+    b = json.loads(data)
+    check(sha(data) == ref["sha256"] and canon(b) == data, fid + ": board sha256 as recorded, canonical")
+    check([b["v"] in (1, 2), b["kind"], b["congress"], b["contest"]] == [True, "board", rec["congress"]["id"], cid], fid + ": board header")
+    check(all(x["congress"] == b["congress"] and x["contest"] == cid for x in b["ballots"]), fid + ": every ballot names this congress and contest")
+    key = signed(fid, b) if b["v"] == 2 else None
+    h = [hashlib.sha256(canon(x)).digest() for x in b["ballots"]]
+    check(all(h[i] < h[i + 1] for i in range(len(h) - 1)), fid + ": ballots sorted by hash, unique")
+    check(b["cast"] == len(h) <= b["issued"], fid + ": cast = %d ballots <= issued %d" % (len(h), b["issued"]))
+    check([b["issued"], b["cast"]] == [ref["issued"], ref["cast"]] == [present, res["cast"]], fid + ": issued and cast as recorded")
+    check(mth(h).hex() == b["merkle_root"] == ref["merkle_root"], fid + ": Merkle root recomputes and equals the record")
+    if c["kind"] == "review":
+        review(dict(c, id=fid, result=res), b)
+    roll = read("rolls/%s.csv" % fid)
+    rows = list(csv.reader(io.StringIO(roll.decode("utf-8-sig"), newline="")))[1:]
+    check(sha(roll) == ref["roll_sha256"] and len(rows) == ref["roll_count"], fid + ": roll sha256 and %d rows as recorded" % len(rows))
+    check(b["cast"] <= len(rows) <= b["issued"], fid + ": cast <= roll <= issued")
+    return key
+
 def main():
     raw = read("record.json")
     rec = json.loads(raw)
     check(canon(rec) == raw, "record.json is canonical JSON")
     check(sha(read("roster-summary.json")) == rec["roster_summary_sha256"], "roster-summary.json sha256")
     for c in rec["contests"]:
-        cid, ref = c["id"], c["board"]
-        data = read("boards/%s.board.json" % cid)
-        b = json.loads(data)
-        check(sha(data) == ref["sha256"] and canon(b) == data, cid + ": board sha256 as recorded, canonical")
-        check([b["v"] in (1, 2), b["kind"], b["congress"], b["contest"]] == [True, "board", rec["congress"]["id"], cid], cid + ": board header")
-        check(all(x["congress"] == b["congress"] and x["contest"] == cid for x in b["ballots"]), cid + ": every ballot names this congress and contest")
-        if b["v"] == 2:
-            signed(cid, b)
-        h = [hashlib.sha256(canon(x)).digest() for x in b["ballots"]]
-        check(all(h[i] < h[i + 1] for i in range(len(h) - 1)), cid + ": ballots sorted by hash, unique")
-        check(b["cast"] == len(h) <= b["issued"], cid + ": cast = %d ballots <= issued %d" % (len(h), b["issued"]))
-        check([b["issued"], b["cast"]] == [ref["issued"], ref["cast"]] == [c["present_at_opening"], c["result"]["cast"]], cid + ": issued and cast as recorded")
-        check(mth(h).hex() == b["merkle_root"] == ref["merkle_root"], cid + ": Merkle root recomputes and equals the record")
-        if c["kind"] == "review":
-            review(c, b)
-        roll = read("rolls/%s.csv" % cid)
-        rows = list(csv.reader(io.StringIO(roll.decode("utf-8-sig"), newline="")))[1:]
-        check(sha(roll) == ref["roll_sha256"] and len(rows) == ref["roll_count"], cid + ": roll sha256 and %d rows as recorded" % len(rows))
-        check(b["cast"] <= len(rows) <= b["issued"], cid + ": cast <= roll <= issued")
+        key = board(rec, c, c["id"], c["board"], c["present_at_opening"], c["result"])
+        p = c.get("participants")
+        if p is not None:  # rule I7: the participants' tally, apart, under <contest>-participants
+            pid, pc = c["id"] + "-participants", dict(c, result=p["result"])
+            check([p["label"], p["board"]["file"], p["board"]["roll_file"]] == ["列席评议人员 (分开计票, 不计入结果)", "boards/%s.board.json" % pid, "rolls/%s.csv" % pid], pid + ": participants' label and files as named")
+            pkey = board(rec, pc, pid, p["board"], p["present_at_opening"], p["result"])
+            check(key is not None and pkey is not None and key != pkey, pid + ": participants' key differs from the delegates' key")
     adir = os.path.join(D, "addenda")
     for name in sorted(os.listdir(adir)) if os.path.isdir(adir) else []:
         if name.endswith(".json"):

@@ -20,9 +20,9 @@ use serde_json::Value;
 use super::approval::APPROVAL_DIR;
 use super::format::{
     addendum_path, addendum_sig_path, board_path, contest_key_path, is_file_safe_id,
-    parse_addendum_name, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR, PUBLIC_KEY_FILE,
-    RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERIFY_FILE,
-    VERIFY_SCRIPT_FILE,
+    parse_addendum_name, participants_id, roll_path, ADDENDA_DIR, BOARDS_DIR, KEYS_DIR,
+    PARTICIPANT_ROLL_HEADER, PUBLIC_KEY_FILE, RECORD_FILE, RECORD_SIG_FILE, REPORT_FILE, ROLLS_DIR,
+    ROSTER_SUMMARY_FILE, VERIFY_FILE, VERIFY_SCRIPT_FILE,
 };
 use super::record::Signed;
 use super::verify_txt::{verify_txt, VERIFY_SCRIPT};
@@ -86,11 +86,25 @@ impl PacketContents {
         let key = PublicKey::from_spki_pem(&self.public_key_pem)?;
         let record: Value = serde_json::from_slice(&self.record.bytes)
             .map_err(|e| PacketError::Contents(format!("record.json 不是 JSON: {e}")))?;
-        let contests: Vec<&str> = record
+        // Each contest, and `<contest>-participants` for one with a participants' tally (I7).
+        let ids: Vec<String> = record
             .get("contests")
             .and_then(Value::as_array)
-            .map(|list| list.iter().filter_map(|c| c.get("id")?.as_str()).collect())
+            .map(|list| {
+                list.iter()
+                    .filter_map(|c| {
+                        let id = c.get("id")?.as_str()?;
+                        let mut out = vec![id.to_string()];
+                        if c.get("participants").is_some() {
+                            out.push(participants_id(id));
+                        }
+                        Some(out)
+                    })
+                    .flatten()
+                    .collect()
+            })
             .unwrap_or_default();
+        let contests: Vec<&str> = ids.iter().map(String::as_str).collect();
         for (what, map) in [("公示文件", &self.boards), ("签到名单", &self.rolls)] {
             let ids: Vec<&str> = map.keys().map(String::as_str).collect();
             let mut listed = contests.clone();
@@ -177,6 +191,24 @@ pub fn roll_csv(rows: &[(u32, String, String)]) -> Result<Vec<u8>, PacketError> 
     w.row(ROLL_HEADER).map_err(csv_err)?;
     for (number, name, college) in sorted {
         w.row([number.to_string().as_str(), name, college])
+            .map_err(csv_err)?;
+    }
+    w.finish().map_err(csv_err)
+}
+
+/// A participants' roll (rule I7), as [`roll_csv`] with the header `序号,姓名,单位`: one row
+/// per participant who took a paper, by their position on the meeting's list.
+pub fn participant_roll_csv(rows: &[(u32, String, String)]) -> Result<Vec<u8>, PacketError> {
+    let mut sorted: Vec<&(u32, String, String)> = rows.iter().collect();
+    sorted.sort_by_key(|r| r.0);
+    if let Some(pair) = sorted.windows(2).find(|w| w[0].0 == w[1].0) {
+        return Err(PacketError::DuplicateRollNumber { number: pair[0].0 });
+    }
+    let csv_err = |e: csv::Error| PacketError::Contents(format!("列席人员名单写入失败: {e}"));
+    let mut w = crate::csv_out::CsvOut::new();
+    w.row(PARTICIPANT_ROLL_HEADER).map_err(csv_err)?;
+    for (number, name, unit) in sorted {
+        w.row([number.to_string().as_str(), name, unit])
             .map_err(csv_err)?;
     }
     w.finish().map_err(csv_err)

@@ -2,8 +2,8 @@
 //! office enters, the settings. Each runs in one write transaction with its audit entry
 //! (`registry.*`); authorisation is the caller's (`web::routes::registry::access`).
 
-use crate::domain::ids::CongressId;
 use crate::crypto::password::hash_password;
+use crate::domain::ids::CongressId;
 use crate::packet::verify::pin::normalise_fingerprint;
 use crate::service::accounts::validate_username;
 use crate::service::{Actor, ServiceError, ServiceResult};

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 
 use super::record::{internal, now_cst, stored};
 use super::{audit_json, Actor, ServiceError, ServiceResult};
-use crate::domain::ids::CongressId;
 use crate::crypto::{sha256_hex, SigningKey};
+use crate::domain::ids::CongressId;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{Addendum, VERSION};
 use crate::packet::record::sign_addendum;

@@ -16,6 +16,10 @@
 //!    either commits before the close or is refused after it, never lost);
 //! 3. the ballot is inserted under its token.
 //!
+//! A 评议会 counting its participants apart (rule I7) has a second key per contest: a paper
+//! signed with it (`participants`) goes to the participants' tables, with the same checks
+//! (one statement per ballot there: participants are few).
+//!
 //! The statements are set-based: per contest in the batch, one lookup of the batch's tokens
 //! and one multi-row insert of its new ballots (in chunks of 200), instead of two statements
 //! per ballot, so a batch costs PostgreSQL a few round trips whatever its size.
@@ -25,8 +29,9 @@
 
 use super::group_commit::{Batch, Writer};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::ContestId;
 use crate::storage::models::BallotRow;
-use crate::storage::repo::voting;
+use crate::storage::repo::{term, voting};
 use crate::storage::{DbConnection, StorageError};
 
 /// A signed ballot ready to store (its signature already checked).
@@ -39,6 +44,9 @@ pub struct Submission {
     pub body: String,
     /// SHA-256 of `body`, hex: the tracker.
     pub ballot_hash: String,
+    /// The paper was signed with the contest's participants' key (rule I7): the ballot goes to
+    /// the participants' box, counted apart.
+    pub participants: bool,
 }
 
 /// Why a ballot was not stored.
@@ -101,15 +109,25 @@ fn store_batch(
 ) -> Result<Vec<Outcome>, StorageError> {
     let mut out: Vec<Option<Outcome>> = vec![None; subs.len()];
     let mut order: Vec<usize> = (0..subs.len()).collect();
-    order.sort_by(|a, b| {
-        (&subs[*a].contest_id, &subs[*a].token).cmp(&(&subs[*b].contest_id, &subs[*b].token))
-    });
-    // One contest at a time, a few statements per contest (not two per ballot: on
-    // PostgreSQL each statement is a round trip inside the batch's transaction).
-    for group in order.chunk_by(|a, b| subs[*a].contest_id == subs[*b].contest_id) {
-        let contest_id = subs[group[0]].contest_id.as_str();
+    let key = |i: usize| (subs[i].contest_id.as_str(), subs[i].participants);
+    order.sort_by(|a, b| (key(*a), &subs[*a].token).cmp(&(key(*b), &subs[*b].token)));
+    // One contest (and group, I7) at a time, a few statements per contest (not two per
+    // ballot: on PostgreSQL each statement is a round trip inside the batch's transaction).
+    for group in order.chunk_by(|a, b| key(*a) == key(*b)) {
+        let contest_id = ContestId::from(subs[group[0]].contest_id.as_str());
+        let participants = subs[group[0]].participants;
         let tokens: Vec<&str> = group.iter().map(|i| subs[*i].token.as_str()).collect();
-        let mut stored = voting::ballot_hashes_by_tokens(conn, contest_id, &tokens)?;
+        let mut stored = if participants {
+            let mut m = std::collections::HashMap::new();
+            for t in &tokens {
+                if let Some(h) = term::participant_ballot_hash_by_token(conn, &contest_id, t)? {
+                    m.insert(t.to_string(), h);
+                }
+            }
+            m
+        } else {
+            voting::ballot_hashes_by_tokens(conn, contest_id.as_str(), &tokens)?
+        };
         let mut open: Option<bool> = None;
         let mut rows = Vec::new();
         for &i in group {
@@ -130,7 +148,7 @@ fn store_batch(
             }
             let is_open = match open {
                 Some(v) => v,
-                None => *open.insert(accepts_ballots(conn, contest_id)?),
+                None => *open.insert(accepts_ballots(conn, contest_id.as_str())?),
             };
             if !is_open {
                 out[i] = Some(Err(Refusal::ContestNotOpen));
@@ -148,7 +166,19 @@ fn store_batch(
                 replayed: false,
             }));
         }
-        voting::insert_ballots(conn, &rows)?;
+        if participants {
+            for r in &rows {
+                term::insert_participant_ballot(
+                    conn,
+                    &contest_id,
+                    &r.token,
+                    &r.ballot_hash,
+                    &r.body,
+                )?;
+            }
+        } else {
+            voting::insert_ballots(conn, &rows)?;
+        }
     }
     Ok(out
         .into_iter()

@@ -1,7 +1,7 @@
 //! Creating a congress and editing its details and rule profile.
 
-use crate::domain::ids::CongressId;
 use crate::crypto::KeyStore;
+use crate::domain::ids::CongressId;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::Action;
 use crate::errors::context;

@@ -27,9 +27,9 @@ pub use self::review::{
 };
 pub use self::rounds::not_held;
 pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::check_seats_of;
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{self as review_rules, ReviewDefinition};
 use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
 use crate::domain::state::Action;

@@ -17,10 +17,10 @@ mod throttle;
 
 pub use self::throttle::{record_failed_login, MAX_LOGIN_FAILURES, WINDOW_MS};
 
-use crate::domain::ids::{CongressId, DelegateId};
 use crate::crypto::derive::{derive_code, derive_token};
 use crate::crypto::sha256_hex;
 use crate::crypto::token::normalise_manual_code;
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::domain::state::{Action, CongressState};
 use crate::storage::repo::card_events::{self, EventKind, Via};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
@@ -40,7 +40,12 @@ pub struct Card {
     pub code: String,
 }
 
-fn secrets(key: &[u8], congress_id: &CongressId, delegate_id: &DelegateId, issued_at: i64) -> (String, String) {
+fn secrets(
+    key: &[u8],
+    congress_id: &CongressId,
+    delegate_id: &DelegateId,
+    issued_at: i64,
+) -> (String, String) {
     let at = issued_at.to_string();
     let parts = [congress_id.as_str(), delegate_id.as_str(), at.as_str()];
     (derive_token(key, &parts), derive_code(key, &parts))

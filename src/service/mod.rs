@@ -27,8 +27,8 @@ pub mod scrutineers;
 pub mod term;
 pub mod voting;
 
-use crate::domain::ids::CongressId;
 use crate::domain::contest::ContestRefusal;
+use crate::domain::ids::CongressId;
 use crate::domain::state::StateError;
 use crate::errors::BoxError;
 use crate::storage::repo::audit;

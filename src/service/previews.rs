@@ -4,8 +4,8 @@
 
 use serde::Serialize;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::ContestState;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::storage::repo::contests as contests_repo;
 use crate::storage::repo::counts;
 use crate::storage::repo::voting as voting_repo;
@@ -80,7 +80,11 @@ pub struct ContestPreview {
     pub outstanding: i64,
 }
 
-pub fn contest(conn: &mut DbConnection, cid: &CongressId, kid: &ContestId) -> ServiceResult<ContestPreview> {
+pub fn contest(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+    kid: &ContestId,
+) -> ServiceResult<ContestPreview> {
     let contest = contests_repo::get(conn, kid)?
         .filter(|c| &c.congress_id == cid)
         .ok_or_else(|| ServiceError::NotFound("本大会没有这个选举或表决事项".to_string()))?;

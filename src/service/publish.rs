@@ -5,10 +5,10 @@
 //! Nothing here is visible before a contest is final: a board could still change while paper
 //! ballots are being entered, and a published root must never change afterwards.
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::hash_from_hex;
 use crate::crypto::merkle::Hash;
 use crate::domain::contest::{Contest, ContestAction, ContestState};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::{proof, BuiltBoard, Proof};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting;

@@ -7,23 +7,24 @@ use std::collections::BTreeMap;
 
 use base64::Engine;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::keys::signature_from_base64;
 use crate::crypto::{sha256_hex, SigningKey};
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::roster::RosterSummary;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{
-    addendum_name, board_path, roll_path, BoardRef, Record, RecordCandidate, RecordCongress,
-    RecordContest, RecordDelegates, RecordScrutineer, RoundNotHeld, RECORD_KIND, VERSION,
+    addendum_name, board_path, participants_id, roll_path, BoardRef, Record, RecordCandidate,
+    RecordCongress, RecordContest, RecordDelegates, RecordParticipants, RecordScrutineer,
+    RoundNotHeld, PARTICIPANTS_LABEL, RECORD_KIND, VERSION,
 };
 use crate::packet::record::{sign_record, Signed};
-use crate::packet::write::{roll_csv, PacketContents};
+use crate::packet::write::{participant_roll_csv, roll_csv, PacketContents};
 use crate::service::attendance;
 use crate::storage::models::RecordRow;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{self as contests_repo};
-use crate::storage::repo::{records, scrutineers, voting};
+use crate::storage::repo::{records, scrutineers, term, voting};
 use crate::storage::{now_ms, write_tx, DbConnection};
 
 use super::{results, Actor, ServiceError, ServiceResult};
@@ -84,6 +85,7 @@ fn build(
             )));
         }
         let roll = roll_csv(&voting::roll_rows(conn, contest.id.as_str())?).map_err(internal)?;
+        let participants = participants_part(conn, &contest)?;
         let candidates = contests_repo::candidates(conn, &contest.id)?;
         let issued = contest.issued.unwrap_or(0) as u64;
         let expected = contest.expected.unwrap_or(0) as u64;
@@ -133,6 +135,7 @@ fn build(
                 ContestKind::Review => crate::storage::repo::reviews::get(conn, &contest.id)?,
                 _ => None,
             },
+            participants,
         });
     }
     if contests.is_empty() {
@@ -178,6 +181,38 @@ fn build(
         record,
         roster_summary,
     })
+}
+
+/// The participants' separate tally of a counted contest as the record states it (rule I7):
+/// their board and roll bound by hash, their result; `None` when they did not vote in it.
+fn participants_part(
+    conn: &mut DbConnection,
+    contest: &crate::domain::contest::Contest,
+) -> ServiceResult<Option<RecordParticipants>> {
+    let Some((b, result)) = results::participant_result(conn, &contest.id)? else {
+        return Ok(None);
+    };
+    let (_, board) = results::participant_counted(conn, contest)?
+        .ok_or_else(|| internal(format!("{}: 列席人员选票箱不见了", contest.id)))?;
+    let rows = term::participant_roll_rows(conn, &contest.id)?;
+    let roll = participant_roll_csv(&rows).map_err(internal)?;
+    let id = participants_id(contest.id.as_str());
+    Ok(Some(RecordParticipants {
+        label: PARTICIPANTS_LABEL.to_string(),
+        listed: u64::from(b.listed),
+        present_at_opening: u64::from(b.issued),
+        board: BoardRef {
+            file: board_path(&id),
+            sha256: sha256_hex(&board.bytes),
+            merkle_root: board.merkle_root.clone(),
+            issued: u64::from(b.issued),
+            cast: board.cast,
+            roll_file: roll_path(&id),
+            roll_sha256: sha256_hex(&roll),
+            roll_count: rows.len() as u64,
+        },
+        result,
+    }))
 }
 
 /// The record as certifying would sign it now, without signing or storing anything (the
@@ -281,7 +316,10 @@ pub fn filing_packet(
 }
 
 /// What the packet holds as stored: everything but `report.html`.
-fn packet_parts(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<PacketContents> {
+fn packet_parts(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> ServiceResult<PacketContents> {
     let congress = super::congress::load(conn, congress_id)?;
     let (row, signed) = stored(conn, congress_id)?
         .ok_or_else(|| ServiceError::invalid("尚未签署结果报告, 没有可导出的备案材料"))?;
@@ -299,6 +337,15 @@ fn packet_parts(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceRes
             rc.id.clone(),
             roll_csv(&voting::roll_rows(conn, &rc.id)?).map_err(internal)?,
         );
+        if rc.participants.is_some() {
+            let id = participants_id(&rc.id);
+            let (b, board) = results::participant_counted(conn, &contest)?
+                .ok_or_else(|| internal(format!("{}: 列席人员选票箱不见了", rc.id)))?;
+            contest_keys.insert(id.clone(), b.public_key_pem);
+            boards.insert(id.clone(), board.bytes);
+            let rows = term::participant_roll_rows(conn, &ContestId::from(&rc.id))?;
+            rolls.insert(id, participant_roll_csv(&rows).map_err(internal)?);
+        }
     }
     let mut addenda = BTreeMap::new();
     for a in records::addenda(conn, congress_id)? {

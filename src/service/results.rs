@@ -4,8 +4,8 @@
 //! a shortfall creates the proposed further round (再次投票 / 另行选举) as a draft contest for
 //! the organiser to open (F2, F3). When every contest is final the congress can close.
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind, RoundKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
@@ -17,6 +17,7 @@ use crate::packet::board::{build_board, count_board, BoxFacts, BuiltBoard, Count
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::contests::{self as contests_repo};
+use crate::storage::repo::term::{self as term_repo, ParticipantBox};
 use crate::storage::repo::voting;
 use crate::storage::{write_tx, DbConnection, StorageError};
 
@@ -84,14 +85,108 @@ pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Bo
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
-    build_board(contest.congress_id.as_str(), contest.id.as_str(), &facts, bodies).map_err(ServiceError::internal)
+    build_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map_err(ServiceError::internal)
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
     let facts = box_facts(conn, contest)?;
     let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
-    count_board(contest.congress_id.as_str(), contest.id.as_str(), &facts, bodies).map_err(ServiceError::internal)
+    count_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map_err(ServiceError::internal)
+}
+
+/// The participants' box of a contest counting them apart (rule I7), as board facts:
+/// papers issued to participants, no paper ballots, the participants' key.
+fn participant_facts(
+    conn: &mut DbConnection,
+    contest: &Contest,
+) -> ServiceResult<Option<(ParticipantBox, BoxFacts)>> {
+    Ok(term_repo::participant_box(conn, &contest.id)?.map(|b| {
+        let facts = BoxFacts {
+            issued: u64::from(b.issued),
+            paper: 0,
+            key_pem: b.public_key_pem.clone(),
+            key_fingerprint: b.key_fingerprint.clone(),
+        };
+        (b, facts)
+    }))
+}
+
+/// The participants' board of a contest counting them apart (rule I7): the same v2 board, of
+/// their ballots, with their key; `None` when the contest has no participants' box.
+pub fn participant_board(
+    conn: &mut DbConnection,
+    contest: &Contest,
+) -> ServiceResult<Option<BuiltBoard>> {
+    let Some((_, facts)) = participant_facts(conn, contest)? else {
+        return Ok(None);
+    };
+    let bodies = term_repo::participant_ballot_bodies(conn, &contest.id)?;
+    build_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map(Some)
+    .map_err(ServiceError::internal)
+}
+
+/// [`participant_board`] for counting and certifying.
+pub fn participant_counted(
+    conn: &mut DbConnection,
+    contest: &Contest,
+) -> ServiceResult<Option<(ParticipantBox, CountedBoard)>> {
+    let Some((b, facts)) = participant_facts(conn, contest)? else {
+        return Ok(None);
+    };
+    let bodies = term_repo::participant_ballot_bodies(conn, &contest.id)?;
+    let counted = count_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map_err(ServiceError::internal)?;
+    Ok(Some((b, counted)))
+}
+
+/// The participants' figures for their separate tally: papers issued to them, and the
+/// participants listed at opening standing for 应到.
+pub fn participant_turnout(b: &ParticipantBox) -> Turnout {
+    Turnout {
+        issued: u64::from(b.issued),
+        roster: u64::from(b.listed),
+    }
+}
+
+/// The participants' separate tally of a counted contest (rule I7), with their box.
+pub fn participant_result(
+    conn: &mut DbConnection,
+    contest_id: &ContestId,
+) -> ServiceResult<Option<(ParticipantBox, ContestResult)>> {
+    let Some(b) = term_repo::participant_box(conn, contest_id)? else {
+        return Ok(None);
+    };
+    let Some(json) = b.result.clone() else {
+        return Ok(None);
+    };
+    let r = serde_json::from_str(&json).map_err(|e| {
+        ServiceError::internal(context(format!("participants' result of {contest_id}"), e))
+    })?;
+    Ok(Some((b, r)))
 }
 
 /// The stored result of a final contest.
@@ -142,14 +237,31 @@ pub fn finalise(
         let built = counted(c, &contest)?;
         let candidates = contests_repo::candidates(c, contest_id)?;
         let review = crate::storage::repo::reviews::get(c, contest_id)?;
-        let result = tally_weighted(
-            &spec(&congress, &contest, &candidates, review),
-            turnout(&contest),
-            &built.choices,
-        );
+        let rules = spec(&congress, &contest, &candidates, review);
+        let result = tally_weighted(&rules, turnout(&contest), &built.choices);
         let json = serde_json::to_string(&result).map_err(ServiceError::internal)?;
-        if !voting::set_final(c, contest_id.as_str(), built.cast, &built.merkle_root, &json)? {
+        if !voting::set_final(
+            c,
+            contest_id.as_str(),
+            built.cast,
+            &built.merkle_root,
+            &json,
+        )? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
+        }
+        // The participants' tally (I7): the same rules over their ballots, stored apart.
+        let mut participants_cast = None;
+        if let Some((b, pboard)) = participant_counted(c, &contest)? {
+            let presult = tally_weighted(&rules, participant_turnout(&b), &pboard.choices);
+            let pjson = serde_json::to_string(&presult).map_err(ServiceError::internal)?;
+            term_repo::set_participant_final(
+                c,
+                contest_id,
+                pboard.cast,
+                &pboard.merkle_root,
+                &pjson,
+            )?;
+            participants_cast = Some(pboard.cast);
         }
         actor.audit(
             c,
@@ -157,12 +269,17 @@ pub fn finalise(
             "contest.finalise",
             Some(contest_id.as_str()),
             None,
-            Some(format!(
-                "{{\"cast\":{},\"merkle_root\":\"{}\",\"paper_missing\":{}}}",
-                built.cast,
-                built.merkle_root,
-                contest.paper_issued as i64 - entered
-            )),
+            Some({
+                let mut after = serde_json::json!({
+                    "cast": built.cast,
+                    "merkle_root": built.merkle_root,
+                    "paper_missing": contest.paper_issued as i64 - entered,
+                });
+                if let Some(n) = participants_cast {
+                    after["participants_cast"] = serde_json::json!(n);
+                }
+                after.to_string()
+            }),
         )?;
         let contest = super::voting::contest(c, congress_id, contest_id)?;
         Ok((contest, result))
@@ -218,7 +335,8 @@ fn propose_rounds(
             &def,
         )?;
         write_tx(conn, |c| {
-            voting::set_round(c, child.id.as_str(), parent.id.as_str(), kind).map_err(ServiceError::from)
+            voting::set_round(c, child.id.as_str(), parent.id.as_str(), kind)
+                .map_err(ServiceError::from)
         })?;
         for w in contenders.iter().filter(|x| x.id.is_none()) {
             contests_service::add_write_in_person(

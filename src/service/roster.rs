@@ -158,7 +158,11 @@ pub fn summary(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Roste
 
 /// Checks the stored roster against the stored enrolment, societies and quotas again, and
 /// stores the report (`Action::EditRoster`).
-pub fn check(conn: &mut DbConnection, actor: &Actor, cid: &CongressId) -> ServiceResult<RosterReport> {
+pub fn check(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+) -> ServiceResult<RosterReport> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         Action::EditRoster.check(congress.state)?;
@@ -219,7 +223,10 @@ pub fn overview(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Rost
 }
 
 /// The stored roster report of `cid`, if any (where the roster came from, its last check).
-pub fn stored_report(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Option<StoredReport>> {
+pub fn stored_report(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+) -> ServiceResult<Option<StoredReport>> {
     report::load(conn, cid)
 }
 

@@ -7,6 +7,7 @@
 
 mod by_election;
 mod meetings;
+pub mod participants;
 mod standing;
 mod view;
 
@@ -15,6 +16,7 @@ pub use meetings::{
     add_participant, create_meeting, propose_removal, set_participant_present, MeetingDetails,
     MAX_PARTICIPANT_CHARS,
 };
+pub use participants::{participant_cards, set_participant_votes, ParticipantCard};
 pub use standing::{check_now, freeze, nominate, set_quotas};
 pub use view::{overview, presidium_of, today_cst, MeetingLine, TermOverview};
 

@@ -11,12 +11,12 @@
 
 use base64::Engine;
 
-use crate::domain::ids::{CongressId, ContestId, DelegateId};
 use crate::crypto::blind::{self, ContestKey, ContestPublicKey};
 use crate::crypto::{canonical, sha256_hex, KeyStore};
 use crate::domain::ballot::{is_canonical_base64, is_token_hex, Ballot, Choices, ElectionPaper};
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{Contest, ContestAction, ContestKind};
+use crate::domain::ids::{CongressId, ContestId, DelegateId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::state::Action;
 use crate::service::attendance;
@@ -96,6 +96,14 @@ pub fn open(
     contest(conn, congress_id, contest_id)?.check(ContestAction::Open)?;
     let key = contest_key(keys, congress_id, contest_id, true)?;
     let public = key.public_key();
+    // A 评议会 counting its participants apart (I7): their own key, made outside the lock too.
+    let participants_key = if super::term::participants::opens_participant_box(conn, congress_id)? {
+        let k = super::term::participants::participant_key(keys, congress_id, contest_id, true)?;
+        let p = k.public_key();
+        Some((p.to_spki_pem(), p.fingerprint()))
+    } else {
+        None
+    };
     write_tx(conn, |c| {
         // Serialises with contest edits (which take the same lock) on PostgreSQL.
         scrutineers::lock_congress(c, congress_id)?;
@@ -117,20 +125,35 @@ pub fn open(
         }
         let present = cred_repo::present_ids(c, congress_id)?;
         voting::freeze_voters(c, contest_id.as_str(), &present)?;
-        voting::create_ballot_box(c, contest_id.as_str(), &public.to_spki_pem(), &public.fingerprint())?;
+        voting::create_ballot_box(
+            c,
+            contest_id.as_str(),
+            &public.to_spki_pem(),
+            &public.fingerprint(),
+        )?;
         voting::set_open(c, contest_id.as_str(), present.len(), fig.expected)?;
+        let participants = super::term::participants::open_participant_box(
+            c,
+            congress_id,
+            contest_id,
+            participants_key.clone(),
+        )?;
+        let mut after = serde_json::json!({
+            "issued": present.len(),
+            "expected": fig.expected,
+            "contest_key": public.fingerprint(),
+        });
+        if let (Some(n), Some((_, fingerprint))) = (participants, &participants_key) {
+            after["participants_issued"] = serde_json::json!(n);
+            after["participants_key"] = serde_json::json!(fingerprint);
+        }
         actor.audit(
             c,
             Some(congress_id),
             "contest.open",
             Some(contest_id.as_str()),
             None,
-            Some(format!(
-                "{{\"issued\":{},\"expected\":{},\"contest_key\":\"{}\"}}",
-                present.len(),
-                fig.expected,
-                public.fingerprint()
-            )),
+            Some(after.to_string()),
         )?;
         contest_or_gone(c, contest_id)
     })
@@ -184,6 +207,7 @@ pub fn close(
         }
         // Nothing about arrival may outlive the vote (E1): see `rewrite_in_key_order`.
         voting::rewrite_in_key_order(c, contest_id.as_str())?;
+        crate::storage::repo::term::rewrite_participants_in_key_order(c, contest_id)?;
         let cast = voting::ballot_count(c, contest_id.as_str())?;
         actor.audit(
             c,
@@ -242,12 +266,16 @@ pub fn standing(
             CannotVote::Closed
         }));
     }
-    Ok(match voting::roll_entry(conn, contest.id.as_str(), delegate_id.as_str())? {
-        Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
-        Some(_) => Standing::Cannot(CannotVote::OnPaper),
-        None if voting::is_voter(conn, contest.id.as_str(), delegate_id.as_str())? => Standing::MayTakePaper,
-        None => Standing::Cannot(CannotVote::NotPresentAtOpening),
-    })
+    Ok(
+        match voting::roll_entry(conn, contest.id.as_str(), delegate_id.as_str())? {
+            Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
+            Some(_) => Standing::Cannot(CannotVote::OnPaper),
+            None if voting::is_voter(conn, contest.id.as_str(), delegate_id.as_str())? => {
+                Standing::MayTakePaper
+            }
+            None => Standing::Cannot(CannotVote::NotPresentAtOpening),
+        },
+    )
 }
 
 /// The stored form of a ballot: canonical JSON and its SHA-256 (the tracker).
@@ -291,14 +319,36 @@ pub fn prepare(
         .map_err(|_| BadPaper::Malformed)?;
     key.verify(&token_bytes, &sig)
         .map_err(|_| BadPaper::BadSignature)?;
-    let ballot = Ballot::signed(congress_id.as_str(), contest_id.as_str(), choices, token, token_sig);
+    let ballot = Ballot::signed(
+        congress_id.as_str(),
+        contest_id.as_str(),
+        choices,
+        token,
+        token_sig,
+    );
     let (body, ballot_hash) = seal(&ballot).map_err(|_| BadPaper::Malformed)?;
     Ok(Submission {
         contest_id: contest_id.to_string(),
         token: token.to_string(),
         body,
         ballot_hash,
+        participants: false,
     })
+}
+
+/// [`prepare`] for a paper signed with the contest's participants' key (rule I7): the same
+/// ballot, for the participants' box.
+pub fn prepare_participant(
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    key: &ContestPublicKey,
+    choices: Choices,
+    token: &str,
+    token_sig: &str,
+) -> Result<Submission, BadPaper> {
+    let mut sub = prepare(congress_id, contest_id, key, choices, token, token_sig)?;
+    sub.participants = true;
+    Ok(sub)
 }
 
 /// A scrutineer records that delegate `delegate_no` votes on paper in this contest: the
@@ -364,7 +414,13 @@ pub fn enter_paper(
     let token = hex::encode(raw);
     let sig = key.sign_token(&raw).map_err(ServiceError::internal)?;
     let sig = base64::engine::general_purpose::STANDARD.encode(sig);
-    let ballot = Ballot::signed(congress_id.as_str(), contest_id.as_str(), choices, &token, &sig);
+    let ballot = Ballot::signed(
+        congress_id.as_str(),
+        contest_id.as_str(),
+        choices,
+        &token,
+        &sig,
+    );
     let (body, hash) = seal(&ballot)?;
     write_tx(conn, |c| {
         let contest = contest(c, congress_id, contest_id)?;

@@ -75,6 +75,9 @@ pub struct Phone {
     /// The delegate session's CSRF token, read from the waiting page (shared by the same
     /// browser on another server, `on`).
     csrf: Arc<Mutex<Option<String>>>,
+    /// The phone pages' prefix: `/v` for a delegate, `/v/p` for a 评议会 participant whose
+    /// votes are counted apart (rule I7).
+    pages: &'static str,
 }
 
 fn client(jar: &Arc<Jar>) -> Result<reqwest::Client, ClientError> {
@@ -102,7 +105,15 @@ impl Phone {
             http: Mutex::new(client(&jar)?),
             jar,
             csrf,
+            pages: "/v",
         })
+    }
+
+    /// The same phone as a 评议会 participant's (rule I7): waiting page `/v/p`, papers from
+    /// `/v/p/{contest}/paper`, the participants' key from the box.
+    pub fn participant(mut self) -> Phone {
+        self.pages = "/v/p";
+        self
     }
 
     fn http(&self) -> reqwest::Client {
@@ -248,7 +259,11 @@ impl Phone {
     }
 
     async fn waiting_csrf(&self) -> Result<String, ClientError> {
-        let r = self.http().get(format!("{}/v", self.base)).send().await?;
+        let r = self
+            .http()
+            .get(format!("{}{}", self.base, self.pages))
+            .send()
+            .await?;
         let status = r.status().as_u16();
         let body = r.text().await?;
         if status != 200 {
@@ -267,9 +282,14 @@ impl Phone {
         congress: &str,
         contest: &str,
     ) -> Result<ContestPublicKey, ClientError> {
+        let file = if self.pages == "/v" {
+            "key.pem"
+        } else {
+            "participants-key.pem"
+        };
         let r = self
             .http()
-            .get(format!("{}/box/{congress}/{contest}/key.pem", self.base))
+            .get(format!("{}/box/{congress}/{contest}/{file}", self.base))
             .send()
             .await?;
         let status = r.status().as_u16();
@@ -300,7 +320,7 @@ impl Phone {
         let t = Instant::now();
         let r = self
             .http()
-            .post(format!("{}/v/{contest}/paper", self.base))
+            .post(format!("{}{}/{contest}/paper", self.base, self.pages))
             .form(&[("csrf", csrf.as_str()), ("blinded", &pending.blinded_b64())])
             .send()
             .await?;

@@ -8,9 +8,9 @@
 use anyhow::anyhow;
 use base64::Engine;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::blind::{self, Blinding, ContestKey, ContestPublicKey};
 use crate::domain::ballot::Choices;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::ballot_box::{Accepted, BallotBox};
 use crate::service::papers::{self, PaperIssuer};
 use crate::service::voting;
@@ -95,6 +95,54 @@ pub fn cast_in_process(
     paper: &Paper,
 ) -> anyhow::Result<Accepted> {
     let sub = voting::prepare(
+        congress_id,
+        contest_id,
+        pk,
+        choices,
+        &paper.token,
+        &paper.token_sig,
+    )
+    .map_err(|e| anyhow!("{e}"))?;
+    ballot_box
+        .submit_blocking(sub)
+        .map_err(|e| anyhow!("投票: {e}"))
+}
+
+/// A 评议会 participant's paper without HTTP (rule I7): blind, sign with the contest's
+/// participants' key, record in the participants' roll, unblind.
+pub fn take_participant_in_process(
+    conn: &mut crate::storage::DbConnection,
+    key: &ContestKey,
+    contest_id: &ContestId,
+    participant_id: &str,
+) -> anyhow::Result<Paper> {
+    let pk = key.public_key();
+    let pending = Pending::new(pk)?;
+    let sig = key
+        .blind_sign(pending.blinded())
+        .map_err(|e| anyhow!("{e}"))?;
+    let issued = crate::service::term::participants::issue_paper(
+        conn,
+        contest_id,
+        participant_id,
+        &crate::crypto::sha256_hex(pending.blinded()),
+        &B64.encode(sig),
+    )?
+    .map_err(|e| anyhow!("领票: {e}"))?;
+    pending.finish(pk, &issued.blind_sig)
+}
+
+/// Casts a participant's `paper` without HTTP: checked with the participants' key `pk`, stored
+/// in the participants' box by the ballot box (blocking).
+pub fn cast_participant_in_process(
+    ballot_box: &BallotBox,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    pk: &ContestPublicKey,
+    choices: Choices,
+    paper: &Paper,
+) -> anyhow::Result<Accepted> {
+    let sub = voting::prepare_participant(
         congress_id,
         contest_id,
         pk,

@@ -7,9 +7,9 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 
-use crate::domain::ids::ContestId;
 use crate::crypto::KeyStore;
 use crate::domain::ballot::Choices;
+use crate::domain::ids::ContestId;
 use crate::packet::format::Record;
 use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
@@ -75,7 +75,9 @@ pub fn close_and_certify(
     p: &Prepared,
 ) -> anyhow::Result<Record> {
     results::close_congress(conn, actor, &p.congress_id)?;
-    let key = keys.load(p.congress_id.as_str()).map_err(|e| anyhow!("{e}"))?;
+    let key = keys
+        .load(p.congress_id.as_str())
+        .map_err(|e| anyhow!("{e}"))?;
     Ok(service::record::certify_now(
         conn,
         actor,

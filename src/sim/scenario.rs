@@ -5,9 +5,9 @@
 
 use anyhow::{anyhow, Context};
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::KeyStore;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::types::Level;
 use crate::service::contests::{self as contests_service, CandidateData};

@@ -12,8 +12,8 @@ use rand_chacha::ChaCha8Rng;
 
 use super::client::{choices, choices_json, BallotForm};
 use super::scenario::Prepared;
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::Threshold;
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::service::{congress, Actor};
@@ -200,7 +200,12 @@ impl Agenda {
     }
 }
 
-fn motion(conn: &mut DbConnection, actor: &Actor, cid: &CongressId, n: usize) -> anyhow::Result<Item> {
+fn motion(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+    n: usize,
+) -> anyhow::Result<Item> {
     let title = format!("审议提案 {n}");
     let m = contests_service::create(
         conn,

@@ -1,6 +1,7 @@
 //! `congress simulate --term`: after the simulated congress, its term (rules H) through the
 //! same services the pages call: one standing delegate per college nominated and frozen, a
-//! 评议会 voting on the presidium's work report, then a 常代会 meeting with a removal vote on
+//! 评议会 voting on the presidium's work report (its three participants counted apart, rule I7),
+//! then a 常代会 meeting with a removal vote on
 //! the first presidium member (everyone votes for it, so a seat is free) and then a by-election
 //! of one; each meeting's ballots taken and cast
 //! in process through the real issuer and ballot box, counted, certified, exported and verified
@@ -14,11 +15,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use crate::domain::ids::ContestId;
 use crate::domain::ballot::{Choices, Mark};
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::ContestId;
 use crate::domain::settings::Threshold;
-use crate::domain::term::MeetingKind;
+use crate::domain::term::{MeetingKind, ParticipantVotes};
 use crate::domain::types::Gender;
 use crate::packet::verify::verify_packet;
 use crate::packet::write_packet;
@@ -30,8 +31,9 @@ use crate::service::term::{self, MeetingDetails};
 use crate::service::{self, credentials, results, voting};
 use crate::storage::repo::roster as roster_repo;
 use crate::storage::repo::scrutineers::ScrutineerRole;
+use crate::storage::repo::term as term_repo;
 
-use super::paper::cast_in_process;
+use super::paper::{cast_in_process, cast_participant_in_process, take_participant_in_process};
 use super::run::{all_choices, close_and_certify, take_papers};
 use super::scenario::Prepared;
 use super::simulate::Stage1;
@@ -136,6 +138,15 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
         let mut agenda: Vec<(ContestId, Option<u32>)> = Vec::new();
         let mut removal: Option<ContestId> = None;
         if kind == MeetingKind::Review {
+            // Three participants (学工部, 校团委), counted apart (rule I7).
+            for (name, unit) in [
+                ("模拟列席甲", "学工部"),
+                ("模拟列席乙", "校团委"),
+                ("模拟列席丙", "学工部"),
+            ] {
+                term::add_participant(c, actor, &mid, name, unit)?;
+            }
+            term::set_participant_votes(c, actor, &mid, ParticipantVotes::Apart)?;
             let k = service::contests::create(
                 c,
                 actor,
@@ -179,6 +190,10 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
         for card in &cards {
             credentials::login_with_token(c, &card.token).map_err(|e| anyhow!("{e}"))?;
         }
+        let participants = term_repo::participants(c, &mid)?;
+        for pt in &participants {
+            term::set_participant_present(c, actor, &mid, &pt.id, true)?;
+        }
         let p = Prepared {
             congress_id: mid.clone(),
             election_id: ContestId::default(),
@@ -201,6 +216,22 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             };
             for (paper, choices) in papers.iter().zip(marked) {
                 cast_in_process(&ballot_box, &mid, k, key.public_key(), choices, paper)?;
+            }
+            if term_repo::participant_box(c, k)?.is_some() {
+                let pkey = term::participants::participant_key(keys, &mid, k, false)?;
+                let votes = [Mark::For, Mark::For, Mark::Against];
+                for (pt, vote) in participants.iter().zip(votes) {
+                    let paper = take_participant_in_process(c, &pkey, &k, &pt.id)?;
+                    let choices = Choices::Motion { vote };
+                    cast_participant_in_process(
+                        &ballot_box,
+                        &mid,
+                        &k,
+                        pkey.public_key(),
+                        choices,
+                        &paper,
+                    )?;
+                }
             }
             voting::close(c, actor, &mid, k)?;
             let counted = results::finalise(c, actor, &mid, k, false)?;
@@ -226,7 +257,13 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
             ballots: record
                 .contests
                 .iter()
-                .map(|k| (k.title.clone(), k.board.cast))
+                .flat_map(|k| {
+                    let apart = k
+                        .participants
+                        .as_ref()
+                        .map(|p| (format!("{} · {}", k.title, p.label), p.board.cast));
+                    std::iter::once((k.title.clone(), k.board.cast)).chain(apart)
+                })
                 .collect(),
             packet: dir.display().to_string(),
             verified: checklist.all_ok(),

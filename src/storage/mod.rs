@@ -138,7 +138,7 @@ pub fn scrub(conn: &mut DbConnection) -> StorageResult<bool> {
             Ok(rows.first().is_some_and(|r| r.busy == 0))
         }
         DbConnection::Pg(c) => {
-            c.batch_execute("VACUUM roll, ballots")?;
+            c.batch_execute("VACUUM roll, ballots, participant_roll, participant_ballots")?;
             Ok(true)
         }
     }

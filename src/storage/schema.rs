@@ -294,6 +294,7 @@ diesel::table! {
         parent_id -> Text,
         kind -> Text,
         created_at -> BigInt,
+        participant_votes -> Text,
     }
 }
 
@@ -305,6 +306,39 @@ diesel::table! {
         unit -> Text,
         position -> Integer,
         present -> Bool,
+        token_hash -> Nullable<Text>,
+        issued_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    participant_boxes (contest_id) {
+        contest_id -> Text,
+        public_key_pem -> Text,
+        key_fingerprint -> Text,
+        issued -> Integer,
+        listed -> Integer,
+        cast_count -> Nullable<Integer>,
+        merkle_root -> Nullable<Text>,
+        result -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    participant_roll (contest_id, participant_id) {
+        contest_id -> Text,
+        participant_id -> Text,
+        blinded_sha256 -> Nullable<Text>,
+        blind_sig -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    participant_ballots (contest_id, token) {
+        contest_id -> Text,
+        token -> Text,
+        ballot_hash -> Text,
+        body -> Text,
     }
 }
 
@@ -370,5 +404,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     standing_lists,
     meetings,
     meeting_participants,
+    participant_boxes,
+    participant_roll,
+    participant_ballots,
     pending_uploads,
 );

@@ -8,7 +8,7 @@
 
 mod voter;
 
-pub use self::voter::{Voter, VoterError};
+pub use self::voter::{ParticipantVoter, Voter, VoterError};
 
 use std::future::Future;
 use std::pin::Pin;

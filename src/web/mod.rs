@@ -27,10 +27,10 @@ use actix_web::{middleware, web, App, HttpServer};
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::config::Config;
 use crate::crypto::blind::{ContestKey, ContestPublicKey};
 use crate::crypto::{KeyStore, SigningKey};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
 use crate::service::voting::BallotPaper;
@@ -73,6 +73,9 @@ impl Secrets {
     }
 }
 
+/// Contests' private keys by contest id, each with its contest's congress.
+type ContestKeys = HashMap<String, (String, Arc<ContestKey>)>;
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
@@ -89,7 +92,7 @@ pub struct AppState {
     papers: Arc<RwLock<HashMap<String, Arc<BallotPaper>>>>,
     /// Contests' private ballot-paper keys (领票 and paper ballots), loaded once, by contest,
     /// with the contest's congress.
-    contest_keys: Arc<RwLock<HashMap<String, (String, Arc<ContestKey>)>>>,
+    contest_keys: Arc<RwLock<ContestKeys>>,
     /// Contests' public ballot-paper keys (the ballot box checks every cast with one).
     contest_public: Arc<RwLock<HashMap<String, Arc<ContestPublicKey>>>>,
     /// The ballot box (投票): stores signed ballots, anonymously.
@@ -262,6 +265,36 @@ impl AppState {
         let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
         if let Ok(mut m) = self.contest_public.write() {
             m.insert(contest_id.to_string(), key.clone());
+        }
+        Ok(Some(key))
+    }
+
+    /// The public key of an opened contest's participants' box (rule I7; cached); `None`
+    /// when the contest has none.
+    pub async fn participant_public_key(
+        &self,
+        contest_id: &ContestId,
+    ) -> Result<Option<Arc<ContestPublicKey>>, WebError> {
+        let id = crate::service::term::participants::participant_key_id(contest_id);
+        if let Some(k) = self
+            .contest_public
+            .read()
+            .ok()
+            .and_then(|m| m.get(id.as_str()).cloned())
+        {
+            return Ok(Some(k));
+        }
+        let kid = ContestId::from(contest_id.to_string());
+        let pem = self
+            .run(move |c| Ok(crate::storage::repo::term::participant_box(c, &kid)?))
+            .await?
+            .map(|b| b.public_key_pem);
+        let Some(pem) = pem else {
+            return Ok(None);
+        };
+        let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
+        if let Ok(mut m) = self.contest_public.write() {
+            m.insert(id.into_string(), key.clone());
         }
         Ok(Some(key))
     }

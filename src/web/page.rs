@@ -11,8 +11,8 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 
-use crate::domain::ids::CongressId;
 use crate::crypto::SigningKey;
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::{self, Actor};
 use crate::storage::repo::congress::Congress;
@@ -51,7 +51,11 @@ pub fn congress_ctx(
     congress: &Congress,
 ) -> PageCtx {
     PageCtx {
-        congress: Some((congress.id.to_string(), congress.name.clone(), congress.state)),
+        congress: Some((
+            congress.id.to_string(),
+            congress.name.clone(),
+            congress.state,
+        )),
         fingerprint: congress.key_fingerprint.clone(),
         ..staff_ctx(state, req, staff)
     }

@@ -15,10 +15,10 @@
 //!
 //! A fourth, `congress_flash`, carries a one-shot message across a POST-redirect-GET.
 
+use crate::domain::ids::CongressId;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, CookieJar, Key, SameSite};
 use actix_web::HttpRequest;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
-use crate::domain::ids::{CongressId, DelegateId};
 
 pub const STAFF_COOKIE: &str = "congress_staff";
 pub const VOTE_COOKIE: &str = "congress_vote";
@@ -65,11 +65,16 @@ pub struct StaffSession {
 /// A delegate's session on their phone.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct VoteSession {
-    pub did: DelegateId,
+    /// The delegate's id, or the participant's when `participant` (a 列席人员 card).
+    pub did: String,
     pub cid: CongressId,
     pub epoch: i64,
     pub csrf: String,
     pub exp: i64,
+    /// A 评议会 participant's session (rule I7): `did` is the participant's id, `epoch` their
+    /// card's issue time. Never accepted as a delegate's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub participant: bool,
 }
 
 /// An anonymous visitor's CSRF token.

@@ -36,7 +36,8 @@
     }
     var body = 'csrf=' + encodeURIComponent(csrf) +
       '&blinded=' + encodeURIComponent(P.b64(P.unhex(mine.blinded)));
-    fetch('/v/' + id + '/paper', {
+    // A participant's page (rule I7) takes papers at /v/p/{contest}/paper.
+    fetch((card.parentNode.dataset.paper || '/v/') + id + '/paper', {
       method: 'POST', credentials: 'same-origin', body: body,
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' }
     }).then(function (r) { return r.json(); }).then(function (a) {

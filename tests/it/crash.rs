@@ -129,7 +129,10 @@ fn run(kind: Kind) {
         .unwrap();
         assert_eq!(load_waiting(&phones, 32).await.errors, 0);
         let first = phones[0].as_ref().unwrap();
-        let key = first.contest_key(cid.as_str(), election.as_str()).await.unwrap();
+        let key = first
+            .contest_key(cid.as_str(), election.as_str())
+            .await
+            .unwrap();
         let (papers, phase) = take_all(&phones, election.as_str(), &key, 32, "领票").await;
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
         let (forms, phase) = load_ballots(&phones, cid.as_str(), election.as_str(), 32).await;
@@ -152,12 +155,10 @@ fn run(kind: Kind) {
 
     // The vote burst: a quarter answered, then the server killed with the rest in flight.
     let sends = phones.iter().zip(&papers).zip(&marks);
-    let mut received: Vec<Option<String>> = rt.block_on(join_all(
-        sends
-            .clone()
-            .take(BEFORE)
-            .map(|((p, paper), m)| cast_one(p, cid.as_str(), election.as_str(), paper, m)),
-    ));
+    let mut received: Vec<Option<String>> =
+        rt.block_on(join_all(sends.clone().take(BEFORE).map(
+            |((p, paper), m)| cast_one(p, cid.as_str(), election.as_str(), paper, m),
+        )));
     assert!(
         received.iter().all(Option::is_some),
         "the first quarter is answered"
@@ -202,7 +203,12 @@ fn run(kind: Kind) {
         rt.block_on(join_all(phones.iter().zip(&papers).zip(&marks).map(
             |((p, paper), m)| {
                 let (cid, election) = (cid.clone(), election.clone());
-                async move { p.cast(cid.as_str(), election.as_str(), paper, m).await.ok().map(|(h, _)| h) }
+                async move {
+                    p.cast(cid.as_str(), election.as_str(), paper, m)
+                        .await
+                        .ok()
+                        .map(|(h, _)| h)
+                }
             },
         )));
     assert!(
@@ -216,7 +222,10 @@ fn run(kind: Kind) {
     }
     let hashes: BTreeSet<&String> = again.iter().flatten().collect();
     assert_eq!(hashes.len(), DELEGATES as usize, "one ballot per paper");
-    assert_eq!(counts(&st, election.as_str()), (DELEGATES as i64, DELEGATES as i64));
+    assert_eq!(
+        counts(&st, election.as_str()),
+        (DELEGATES as i64, DELEGATES as i64)
+    );
     let mut receipts: Vec<(String, String)> = again
         .into_iter()
         .flatten()
@@ -226,7 +235,9 @@ fn run(kind: Kind) {
     // The next contest: the server killed in the middle of the issue burst. A phone whose
     // answer was lost asks again with the same blinded message after the restart.
     let (motion, _) = all[1].clone();
-    let mkey: ContestPublicKey = rt.block_on(phones[0].contest_key(cid.as_str(), motion.as_str())).unwrap();
+    let mkey: ContestPublicKey = rt
+        .block_on(phones[0].contest_key(cid.as_str(), motion.as_str()))
+        .unwrap();
     let pending: Vec<Pending> = phones
         .iter()
         .map(|_| Pending::new(&mkey).unwrap())
@@ -321,7 +332,12 @@ fn run(kind: Kind) {
             .await
         });
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-        receipts.extend(hashes.into_iter().flatten().map(|h| (contest.to_string(), h)));
+        receipts.extend(
+            hashes
+                .into_iter()
+                .flatten()
+                .map(|h| (contest.to_string(), h)),
+        );
     }
     drop(server);
     let dir = tempfile::tempdir().unwrap();

@@ -3,8 +3,8 @@
 //! generate the roster, read the validation report, freeze. A screenshot of the report page is
 //! saved as `<target dir>/screenshots/roster-report.png`.
 
-use congress::domain::ids::CongressId;
 use crate::common;
+use congress::domain::ids::CongressId;
 
 use std::panic::AssertUnwindSafe;
 
@@ -159,6 +159,7 @@ async fn roster_workflow() {
         .expect("load")
         .expect("congress");
     assert_eq!(congress.state.as_str(), "roster_frozen");
-    let delegates = congress::storage::repo::roster::delegates(&mut conn, &CongressId::from(&cid)).expect("roster");
+    let delegates = congress::storage::repo::roster::delegates(&mut conn, &CongressId::from(&cid))
+        .expect("roster");
     assert_eq!(delegates.len(), 164);
 }

@@ -227,7 +227,7 @@ pub fn main() {
     let mut took = took.lock().unwrap().clone();
     if took.len() > 1 {
         // Wall time, with the other tests running beside it: where the suite's time goes.
-        took.sort_by(|a, b| b.0.cmp(&a.0));
+        took.sort_by_key(|t| std::cmp::Reverse(t.0));
         let slowest: Vec<String> = took
             .iter()
             .take(12)

@@ -194,8 +194,8 @@ fn simulate_then_tamper() {
 }
 
 test!(simulate_a_term);
-/// `--term`: the congress, then a 评议会 and a 常代会 meeting (removal vote, by-election), each
-/// packet verified by the simulator, by `congress verify` and by the Python script.
+/// `--term`: the congress, then a 评议会 (participants counted apart) and a 常代会 meeting
+/// (removal vote, by-election), each packet verified by the simulator, by `congress verify` and by the Python script.
 fn simulate_a_term() {
     let tmp = tempfile::tempdir().unwrap();
     let packet = tmp.path().join("packet");
@@ -230,6 +230,21 @@ fn simulate_a_term() {
     assert!(
         titles[0].starts_with("罢免") && titles[1] == "补选学生会主席团成员",
         "{titles:?}"
+    );
+    // The 评议会's three participants are counted apart (rule I7): their board beside it.
+    let review: Vec<(&str, u64)> = meetings[0]["ballots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| (b[0].as_str().unwrap(), b[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(review.len(), 2, "{review:?}");
+    assert_eq!(
+        review[1],
+        (
+            "评议主席团述职报告 · 列席评议人员 (分开计票, 不计入结果)",
+            3
+        )
     );
     for m in meetings {
         assert_eq!(m["verified"], true);

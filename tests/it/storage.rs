@@ -1,8 +1,8 @@
 //! Storage on both backends: migrations, round trips, all-or-nothing replacement of imported
 //! files, the append-only audit log, and concurrent writers.
 
-use congress::domain::ids::CongressId;
 use crate::common;
+use congress::domain::ids::CongressId;
 
 use common::{test_db, Kind};
 use congress::domain::settings::RuleProfile;
@@ -55,14 +55,17 @@ fn new_congress(t: &common::TestDb) -> String {
         &congress::crypto::KeyStore::new(t.path().join("keys")),
     )
     .unwrap()
-    .id.into_string()
+    .id
+    .into_string()
 }
 
 both_backends!(congress_round_trip, |kind: Kind| {
     let t = test_db(kind, "congress_round_trip");
     let id = new_congress(&t);
     let mut c = t.db.conn().unwrap();
-    let got = congress_repo::get(&mut c, &CongressId::from(&id)).unwrap().unwrap();
+    let got = congress_repo::get(&mut c, &CongressId::from(&id))
+        .unwrap()
+        .unwrap();
     assert_eq!(got.name, "示范大学第十次学生代表大会");
     assert_eq!(got.state, CongressState::Setup);
     assert_eq!(got.settings, RuleProfile::default());
@@ -82,7 +85,10 @@ both_backends!(congress_round_trip, |kind: Kind| {
     )
     .unwrap());
     assert_eq!(
-        congress_repo::get(&mut c, &CongressId::from(&id)).unwrap().unwrap().state,
+        congress_repo::get(&mut c, &CongressId::from(&id))
+            .unwrap()
+            .unwrap()
+            .state,
         CongressState::RosterFrozen
     );
     let entries = audit::list(&mut c, Some(&id)).unwrap();
@@ -107,8 +113,14 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             row: 3,
         },
     ];
-    write_tx(&mut c, |c| roster::replace_nominees(c, &CongressId::from(&id), &first)).unwrap();
-    assert_eq!(roster::nominees(&mut c, &CongressId::from(&id)).unwrap(), first);
+    write_tx(&mut c, |c| {
+        roster::replace_nominees(c, &CongressId::from(&id), &first)
+    })
+    .unwrap();
+    assert_eq!(
+        roster::nominees(&mut c, &CongressId::from(&id)).unwrap(),
+        first
+    );
 
     // A replacement that fails half-way (duplicate 学号) leaves the first import intact.
     let bad = vec![
@@ -123,9 +135,15 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             row: 3,
         },
     ];
-    let err = write_tx(&mut c, |c| roster::replace_nominees(c, &CongressId::from(&id), &bad)).unwrap_err();
+    let err = write_tx(&mut c, |c| {
+        roster::replace_nominees(c, &CongressId::from(&id), &bad)
+    })
+    .unwrap_err();
     assert!(err.is_unique_violation(), "{err}");
-    assert_eq!(roster::nominees(&mut c, &CongressId::from(&id)).unwrap(), first);
+    assert_eq!(
+        roster::nominees(&mut c, &CongressId::from(&id)).unwrap(),
+        first
+    );
 
     let enrolment = vec![
         CollegeEnrolment {
@@ -137,8 +155,14 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             grades: vec![("2024级".into(), 205)],
         },
     ];
-    write_tx(&mut c, |c| roster::replace_enrolment(c, &CongressId::from(&id), &enrolment)).unwrap();
-    assert_eq!(roster::enrolment(&mut c, &CongressId::from(&id)).unwrap(), enrolment);
+    write_tx(&mut c, |c| {
+        roster::replace_enrolment(c, &CongressId::from(&id), &enrolment)
+    })
+    .unwrap();
+    assert_eq!(
+        roster::enrolment(&mut c, &CongressId::from(&id)).unwrap(),
+        enrolment
+    );
 
     let societies = vec![
         Society {
@@ -150,8 +174,14 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             main: false,
         },
     ];
-    write_tx(&mut c, |c| roster::replace_societies(c, &CongressId::from(&id), &societies)).unwrap();
-    assert_eq!(roster::societies(&mut c, &CongressId::from(&id)).unwrap(), societies);
+    write_tx(&mut c, |c| {
+        roster::replace_societies(c, &CongressId::from(&id), &societies)
+    })
+    .unwrap();
+    assert_eq!(
+        roster::societies(&mut c, &CongressId::from(&id)).unwrap(),
+        societies
+    );
 
     let entries: Vec<RosterEntry> = first
         .iter()
@@ -161,7 +191,10 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             row: None,
         })
         .collect();
-    write_tx(&mut c, |c| roster::replace_roster(c, &CongressId::from(&id), &entries)).unwrap();
+    write_tx(&mut c, |c| {
+        roster::replace_roster(c, &CongressId::from(&id), &entries)
+    })
+    .unwrap();
     let delegates = roster::delegates(&mut c, &CongressId::from(&id)).unwrap();
     assert_eq!(delegates.len(), 2);
     assert_eq!(delegates[0].delegate_no, 1);

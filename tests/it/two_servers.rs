@@ -124,18 +124,27 @@ fn run(kind: Kind) {
     // Its session on two devices at once (a copied cookie), one on each server: twelve
     // requests for a paper at once, each with its own blinded message: exactly one paper.
     let copy = second.copy_cookies(&a.base).unwrap();
-    let key = rt.block_on(second.contest_key(cid.as_str(), election.as_str())).unwrap();
+    let key = rt
+        .block_on(second.contest_key(cid.as_str(), election.as_str()))
+        .unwrap();
     let pending: Vec<Pending> = (0..12).map(|_| Pending::new(&key).unwrap()).collect();
     let tries: Vec<Option<Paper>> =
         rt.block_on(join_all(pending.iter().enumerate().map(|(i, p)| {
             let (dev, key, election) = (if i % 2 == 0 { &second } else { &copy }, &key, &election);
-            async move { dev.take_paper(election.as_str(), key, p).await.ok().map(|(x, _)| x) }
+            async move {
+                dev.take_paper(election.as_str(), key, p)
+                    .await
+                    .ok()
+                    .map(|(x, _)| x)
+            }
         })));
     let papers0: Vec<&Paper> = tries.iter().flatten().collect();
     assert_eq!(papers0.len(), 1, "one paper for two devices on two servers");
     let paper0 = papers0[0].clone();
     // The paper cast twelve times at once through both servers: one ballot, one receipt.
-    let form = rt.block_on(second.ballot(cid.as_str(), election.as_str())).unwrap();
+    let form = rt
+        .block_on(second.ballot(cid.as_str(), election.as_str()))
+        .unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let marks0 = choices_json(&choices(&mut rng, &form, seats));
     let casts: Vec<Option<String>> = rt.block_on(join_all((0..12).map(|i| {
@@ -146,7 +155,12 @@ fn run(kind: Kind) {
             &cid,
             &election,
         );
-        async move { dev.cast(cid.as_str(), election.as_str(), paper, m).await.ok().map(|(h, _)| h) }
+        async move {
+            dev.cast(cid.as_str(), election.as_str(), paper, m)
+                .await
+                .ok()
+                .map(|(h, _)| h)
+        }
     })));
     let hashes: BTreeSet<&String> = casts.iter().flatten().collect();
     assert_eq!(casts.iter().flatten().count(), 12, "every retry answered");
@@ -167,7 +181,12 @@ fn run(kind: Kind) {
     // Everyone else checked in on A takes the paper through B and votes through A.
     let (papers, phase) = rt.block_on(take_all(&on_b[1..], election.as_str(), &key, 16, "领票"));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    let (forms, phase) = rt.block_on(load_ballots(&on_a[1..], cid.as_str(), election.as_str(), 16));
+    let (forms, phase) = rt.block_on(load_ballots(
+        &on_a[1..],
+        cid.as_str(),
+        election.as_str(),
+        16,
+    ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
     let target = Target {
         congress: cid.as_str(),
@@ -185,8 +204,16 @@ fn run(kind: Kind) {
         "投票",
     ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    receipts.extend(hashes.into_iter().flatten().map(|h| (election.to_string(), h)));
-    assert_eq!(counts(&st, election.as_str()), (DELEGATES as i64, DELEGATES as i64));
+    receipts.extend(
+        hashes
+            .into_iter()
+            .flatten()
+            .map(|h| (election.to_string(), h)),
+    );
+    assert_eq!(
+        counts(&st, election.as_str()),
+        (DELEGATES as i64, DELEGATES as i64)
+    );
 
     // A logout on A ends the session on B too, even for a copy of the cookie.
     let captured = on_a[1].copy_cookies(&b.base).unwrap();
@@ -224,7 +251,9 @@ fn run(kind: Kind) {
     for p in voters.iter().chain(&voters_b) {
         rt.block_on(p.waiting()).unwrap();
     }
-    let mkey = rt.block_on(second.contest_key(cid.as_str(), motion.as_str())).unwrap();
+    let mkey = rt
+        .block_on(second.contest_key(cid.as_str(), motion.as_str()))
+        .unwrap();
     let burst = |phones: Vec<&Phone>| {
         let (papers, phase) = rt.block_on(take_all(&phones, motion.as_str(), &mkey, 16, "领票"));
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
@@ -257,7 +286,12 @@ fn run(kind: Kind) {
     let first: Vec<Option<String>> = rt.block_on(async {
         let sends = join_all(all.iter().map(|(paper, m, dev, _)| {
             let (cid, motion) = (&cid, &motion);
-            async move { dev.cast(cid.as_str(), motion.as_str(), paper, m).await.ok().map(|(h, _)| h) }
+            async move {
+                dev.cast(cid.as_str(), motion.as_str(), paper, m)
+                    .await
+                    .ok()
+                    .map(|(h, _)| h)
+            }
         }));
         let kill = async {
             until_writer_busy(a.pid(), "ballot-box", Duration::from_secs(300))
@@ -286,7 +320,11 @@ fn run(kind: Kind) {
                 async move {
                     match had {
                         Some(h) => Some(h.clone()),
-                        None => b.cast(cid.as_str(), motion.as_str(), paper, m).await.ok().map(|(h, _)| h),
+                        None => b
+                            .cast(cid.as_str(), motion.as_str(), paper, m)
+                            .await
+                            .ok()
+                            .map(|(h, _)| h),
                     }
                 }
             },
@@ -299,7 +337,10 @@ fn run(kind: Kind) {
     );
     let distinct: BTreeSet<&String> = got.iter().flatten().collect();
     assert_eq!(distinct.len(), all.len(), "one ballot per paper");
-    assert_eq!(counts(&st, motion.as_str()), (all.len() as i64, all.len() as i64));
+    assert_eq!(
+        counts(&st, motion.as_str()),
+        (all.len() as i64, all.len() as i64)
+    );
     receipts.extend(got.into_iter().flatten().map(|h| (motion.to_string(), h)));
 
     // The last contest entirely on B.
@@ -308,7 +349,9 @@ fn run(kind: Kind) {
     for p in &rest {
         rt.block_on(p.waiting()).unwrap();
     }
-    let key2 = rt.block_on(second.contest_key(cid.as_str(), motion2.as_str())).unwrap();
+    let key2 = rt
+        .block_on(second.contest_key(cid.as_str(), motion2.as_str()))
+        .unwrap();
     let (papers, phase) = rt.block_on(take_all(&rest, motion2.as_str(), &key2, 16, "领票"));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
     let (forms, phase) = rt.block_on(load_ballots(&rest, cid.as_str(), motion2.as_str(), 16));
@@ -329,7 +372,12 @@ fn run(kind: Kind) {
         "投票",
     ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    receipts.extend(hashes.into_iter().flatten().map(|h| (motion2.to_string(), h)));
+    receipts.extend(
+        hashes
+            .into_iter()
+            .flatten()
+            .map(|h| (motion2.to_string(), h)),
+    );
     drop(b);
 
     let dir = tempfile::tempdir().unwrap();

@@ -60,62 +60,7 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
             @if r.void {
                 p { strong { "本次投票无效: 收回选票多于发出选票 (规则 E4), 须重新投票。" } }
             }
-            @match &r.detail {
-                ContestDetail::Election(e) => {
-                    table {
-                        thead { tr { th { "候选人 (选票顺序)" } th.num { "赞成" } th.num { "不赞成" } th.num { "弃权" } th { "结果" } } }
-                        tbody {
-                            @for c in &e.candidates {
-                                tr {
-                                    td { (c.name) }
-                                    td.num { (c.votes.for_votes) }
-                                    td.num { (c.votes.against) }
-                                    td.num { (c.votes.abstain) }
-                                    td { (c.status.zh()) }
-                                }
-                            }
-                            @for w in &e.write_ins {
-                                tr {
-                                    td { "另选他人: " (w.name) }
-                                    td.num { (w.for_votes) } td.num { "—" } td.num { "—" }
-                                    td { (w.status.zh()) }
-                                }
-                            }
-                        }
-                    }
-                    p {
-                        strong { "当选 (按得票多少为序): " }
-                        @if e.elected.is_empty() { "无" }
-                        @for (i, c) in e.elected.iter().enumerate() {
-                            @if i > 0 { "; " }
-                            (i + 1) ". " (c.name) " (赞成 " (c.for_votes) " 票)"
-                        }
-                    }
-                    @if let Some(run) = &e.runoff {
-                        p { "再次投票 (规则 F2): " (run.explanation) }
-                    }
-                    @if let Some(sup) = &e.supplementary {
-                        p { "另行选举 (规则 F3): " (sup.explanation) }
-                    }
-                    @if e.candidates.iter().any(|c| c.status == Status::TieVacant) {
-                        p { "得票并列的名额按规则设置空缺 " (e.vacant) " 名。" }
-                    }
-                },
-                ContestDetail::Motion(m) => {
-                    table {
-                        thead { tr { th.num { "赞成" } th.num { "反对" } th.num { "弃权" } th { "结果" } } }
-                        tbody {
-                            tr {
-                                td.num { (m.votes.for_votes) }
-                                td.num { (m.votes.against) }
-                                td.num { (m.votes.abstain) }
-                                td { strong { (if m.passed { "通过" } else { "未通过" }) } }
-                            }
-                        }
-                    }
-                },
-                ContestDetail::Review(rv) => (review_tables(rv)),
-            }
+            (detail(r))
             (crate::packet::chart::result::contest(r))
             @if !r.invalid_reasons.is_empty() {
                 p {
@@ -142,6 +87,96 @@ pub(super) fn contest(n: usize, rc: &RecordContest, record: &Record) -> Markup {
             p.small {
                 "公示文件 " (rc.board.file) ": 收回选票 " (rc.board.cast) " 张, 投票人名单 "
                 (rc.board.roll_count) " 人; 默克尔根 " span.hash { (rc.board.merkle_root) }
+            }
+            @if let Some(p) = &rc.participants { (participants(p)) }
+        }
+    }
+}
+
+/// A result's counts: an election's candidates and elected, a motion's votes, a review's tables.
+fn detail(r: &crate::domain::tally::ContestResult) -> Markup {
+    html! {
+    @match &r.detail {
+        ContestDetail::Election(e) => {
+            table {
+                thead { tr { th { "候选人 (选票顺序)" } th.num { "赞成" } th.num { "不赞成" } th.num { "弃权" } th { "结果" } } }
+                tbody {
+                    @for c in &e.candidates {
+                        tr {
+                            td { (c.name) }
+                            td.num { (c.votes.for_votes) }
+                            td.num { (c.votes.against) }
+                            td.num { (c.votes.abstain) }
+                            td { (c.status.zh()) }
+                        }
+                    }
+                    @for w in &e.write_ins {
+                        tr {
+                            td { "另选他人: " (w.name) }
+                            td.num { (w.for_votes) } td.num { "—" } td.num { "—" }
+                            td { (w.status.zh()) }
+                        }
+                    }
+                }
+            }
+            p {
+                strong { "当选 (按得票多少为序): " }
+                @if e.elected.is_empty() { "无" }
+                @for (i, c) in e.elected.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (i + 1) ". " (c.name) " (赞成 " (c.for_votes) " 票)"
+                }
+            }
+            @if let Some(run) = &e.runoff {
+                p { "再次投票 (规则 F2): " (run.explanation) }
+            }
+            @if let Some(sup) = &e.supplementary {
+                p { "另行选举 (规则 F3): " (sup.explanation) }
+            }
+            @if e.candidates.iter().any(|c| c.status == Status::TieVacant) {
+                p { "得票并列的名额按规则设置空缺 " (e.vacant) " 名。" }
+            }
+        },
+        ContestDetail::Motion(m) => {
+            table {
+                thead { tr { th.num { "赞成" } th.num { "反对" } th.num { "弃权" } th { "结果" } } }
+                tbody {
+                    tr {
+                        td.num { (m.votes.for_votes) }
+                        td.num { (m.votes.against) }
+                        td.num { (m.votes.abstain) }
+                        td { strong { (if m.passed { "通过" } else { "未通过" }) } }
+                    }
+                }
+            }
+        },
+        ContestDetail::Review(rv) => (review_tables(rv)),
+    }
+    }
+}
+
+/// A 评议会 participants' separate tally (rule I7), under its label, apart from the result.
+fn participants(p: &crate::packet::format::RecordParticipants) -> Markup {
+    let r = &p.result;
+    html! {
+        div.apart {
+            h5 { (p.label) }
+            table {
+                tbody {
+                    tr {
+                        th { "列席人员" } td.num { (p.listed) }
+                        th { "发出选票" } td.num { (r.issued) }
+                        th { "收回选票" } td.num { (r.cast) }
+                        th { "有效票" } td.num { (r.valid) }
+                        th { "废票" } td.num { (r.invalid) }
+                    }
+                }
+            }
+            (detail(r))
+            p.small { "列席人员的选票由本项的第二把密钥签发, 单独公示、单独计票, 不计入本项结果, 也不计入应到、实到和法定人数 (规则 I7)。" }
+            p.small {
+                "公示文件 " (p.board.file) ": 收回选票 " (p.board.cast) " 张, 领票名单 "
+                (p.board.roll_count) " 人; 默克尔根 " span.hash { (p.board.merkle_root) }
             }
         }
     }

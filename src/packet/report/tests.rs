@@ -86,6 +86,7 @@ fn record() -> Record {
             threshold_reason: None,
             rounds_not_held: Vec::new(),
             review: None,
+            participants: None,
             threshold: Threshold::ORDINARY,
             present_at_opening: 8,
             expected_at_opening: 9,

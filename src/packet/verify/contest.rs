@@ -8,51 +8,152 @@ use serde_json::Value;
 
 use super::board::{self, BoardFacts};
 use super::{read_file, show, Checklist, LARGE_LIMIT, SMALL_LIMIT};
+use crate::crypto::blind::ContestPublicKey;
 use crate::crypto::merkle::Hash;
 use crate::crypto::sha256_hex;
 use crate::domain::ballot::Choices;
 use crate::domain::tally::tally_weighted;
 use crate::packet::format::{
-    board_path, contest_key_path, is_file_safe_id, roll_path, Record, RecordContest,
+    board_path, contest_key_path, is_file_safe_id, participants_id, roll_path, Record,
+    RecordContest, RecordParticipants, PARTICIPANTS_LABEL, PARTICIPANT_ROLL_HEADER,
 };
 use crate::packet::record::{contest_spec, turnout};
 use crate::packet::write::ROLL_HEADER;
 
-/// Checks one contest; returns its ballot hashes (board order) when they could be computed.
+/// Checks one contest; returns its ballot hashes (board order) when they could be computed,
+/// and those of its participants' board (rule I7) if it has one.
 pub(super) fn check_contest(
     list: &mut Checklist,
     dir: &Path,
     record: &Record,
     c: &RecordContest,
     seen: &mut BTreeSet<String>,
-) -> Option<Vec<Hash>> {
+) -> (Option<Vec<Hash>>, Option<Vec<Hash>>) {
     let id = c.id.as_str();
     if let Err(e) = names_ok(c, seen) {
         let detail = format!("{e};本场其余检查未执行");
         list.push("board.file", Some(id), "公示文件 board file", Err(detail));
-        return None;
+        return (None, None);
     }
     list.push("quorum", Some(id), "法定人数 quorum", quorum(record, c));
-    let facts = check_board(list, dir, record, c);
-    check_roll(list, dir, c);
-    let BoardFacts { hashes, choices } = facts?;
+    let facts = check_board(list, dir, record, c, id);
+    check_roll(list, dir, c, id, &ROLL_HEADER);
+    let apart = c
+        .participants
+        .as_ref()
+        .and_then(|p| check_participants(list, dir, record, c, p));
+    let Some(BoardFacts { hashes, choices }) = facts else {
+        return (None, apart);
+    };
     list.push(
         "tally",
         Some(id),
         "计票复核 tally",
         recount(record, c, choices),
     );
+    (hashes, apart)
+}
+
+/// The participants' separate tally of a contest (rule I7): their board, roll and key under
+/// `<contest>-participants`, checked as a contest's (with their figures and result), a key
+/// other than the delegates', and their tally recomputed. Checks are listed under the
+/// contest `<contest>-participants`.
+fn check_participants(
+    list: &mut Checklist,
+    dir: &Path,
+    record: &Record,
+    c: &RecordContest,
+    p: &RecordParticipants,
+) -> Option<Vec<Hash>> {
+    let pid = participants_id(&c.id);
+    let mut wrong = Vec::new();
+    for (field, found, expected) in [
+        ("participants.board.file", &p.board.file, board_path(&pid)),
+        (
+            "participants.board.roll_file",
+            &p.board.roll_file,
+            roll_path(&pid),
+        ),
+        (
+            "participants.label",
+            &p.label,
+            PARTICIPANTS_LABEL.to_string(),
+        ),
+    ] {
+        if *found != expected {
+            wrong.push(format!(
+                "记录中 {field} 应为 {expected},实为 {}",
+                show(found)
+            ));
+        }
+    }
+    if !wrong.is_empty() {
+        let detail = format!("{};列席人员计票的其余检查未执行", wrong.join("; "));
+        list.push(
+            "board.file",
+            Some(&pid),
+            "列席人员公示文件 participants' board file",
+            Err(detail),
+        );
+        return None;
+    }
+    let pc = RecordContest {
+        present_at_opening: p.present_at_opening,
+        expected_at_opening: p.listed,
+        quorum_met: false,
+        board: p.board.clone(),
+        result: p.result.clone(),
+        participants: None,
+        ..c.clone()
+    };
+    let facts = check_board(list, dir, record, &pc, &pid);
+    check_roll(list, dir, &pc, &pid, &PARTICIPANT_ROLL_HEADER);
+    list.push(
+        "participants.key",
+        Some(&pid),
+        "列席人员公钥不同于代表公钥 participants' key distinct",
+        distinct_keys(dir, &c.id, &pid),
+    );
+    let BoardFacts { hashes, choices } = facts?;
+    list.push(
+        "tally",
+        Some(&pid),
+        "列席人员计票复核 participants' tally",
+        recount(record, &pc, choices),
+    );
     hashes
 }
 
-/// The board file: present, its hash as recorded, then `board`'s checks.
+/// The participants' key is not the delegates' (else a ballot could pass for either group).
+fn distinct_keys(dir: &Path, id: &str, pid: &str) -> Result<String, String> {
+    let fingerprint = |file_id: &str| -> Result<String, String> {
+        let file = contest_key_path(file_id);
+        let bytes = read_file(dir, &file, SMALL_LIMIT)?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{file} 不是 UTF-8 文本"))?;
+        ContestPublicKey::from_spki_pem(&text)
+            .map(|k| k.fingerprint())
+            .map_err(|e| format!("{file}: {e}"))
+    };
+    let (a, b) = (fingerprint(id)?, fingerprint(pid)?);
+    if a == b {
+        Err(format!(
+            "列席人员公钥与代表公钥相同(指纹 {a}),两组选票无法区分"
+        ))
+    } else {
+        Ok(format!("代表公钥指纹 {a},列席人员公钥指纹 {b}"))
+    }
+}
+
+/// The board file: present, its hash as recorded, then `board`'s checks. `file_id` names the
+/// files (`boards/<file_id>.board.json`, `keys/<file_id>.pub.pem`) and the checks.
 fn check_board(
     list: &mut Checklist,
     dir: &Path,
     record: &Record,
     c: &RecordContest,
+    file_id: &str,
 ) -> Option<BoardFacts> {
-    let id = c.id.as_str();
+    let id = file_id;
     let file = board_path(id);
     let bytes = match read_file(dir, &file, LARGE_LIMIT) {
         Ok(b) => b,
@@ -172,9 +273,16 @@ fn names_ok(c: &RecordContest, seen: &mut BTreeSet<String>) -> Result<(), String
 }
 
 /// The roll: its hash, then its rows (header, delegate numbers ascending and unique, the
-/// count as recorded and between cast and issued).
-fn check_roll(list: &mut Checklist, dir: &Path, c: &RecordContest) {
-    let id = c.id.as_str();
+/// count as recorded and between cast and issued). `file_id` names the file; a participants'
+/// roll has its own header (list position, name, unit).
+fn check_roll(
+    list: &mut Checklist,
+    dir: &Path,
+    c: &RecordContest,
+    file_id: &str,
+    header: &[&str; 3],
+) {
+    let id = file_id;
     let file = roll_path(id);
     let bytes = match read_file(dir, &file, LARGE_LIMIT) {
         Ok(b) => b,
@@ -198,7 +306,7 @@ fn check_roll(list: &mut Checklist, dir: &Path, c: &RecordContest) {
         "签到名单哈希 roll sha256",
         hash_check,
     );
-    let rows = roll_rows(&bytes).and_then(|n| {
+    let rows = roll_rows(&bytes, header).and_then(|n| {
         let (cast, issued, recorded) = (c.board.cast, c.board.issued, c.board.roll_count);
         if n != recorded {
             Err(format!("{file} 有 {n} 行,记录 roll_count 为 {recorded}"))
@@ -214,7 +322,7 @@ fn check_roll(list: &mut Checklist, dir: &Path, c: &RecordContest) {
 }
 
 /// Counts the rows of a roll after checking its form.
-fn roll_rows(bytes: &[u8]) -> Result<u64, String> {
+fn roll_rows(bytes: &[u8], header: &[&str; 3]) -> Result<u64, String> {
     let body = bytes
         .strip_prefix("\u{feff}".as_bytes())
         .ok_or("签到名单应为带 BOM 的 UTF-8 CSV".to_string())?;
@@ -224,10 +332,10 @@ fn roll_rows(bytes: &[u8]) -> Result<u64, String> {
         .from_reader(body);
     let mut rows = reader.records();
     match rows.next() {
-        Some(Ok(h)) if h.iter().eq(ROLL_HEADER) => {}
+        Some(Ok(h)) if h.iter().eq(header.iter().copied()) => {}
         Some(Ok(h)) => {
             let found: Vec<&str> = h.iter().collect();
-            return Err(format!("表头应为 {ROLL_HEADER:?},实为 {found:?}"));
+            return Err(format!("表头应为 {header:?},实为 {found:?}"));
         }
         Some(Err(e)) => return Err(format!("签到名单无法读取: {e}")),
         None => return Err("签到名单是空文件".to_string()),

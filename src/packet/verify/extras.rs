@@ -15,34 +15,24 @@ use crate::crypto::{
 use crate::packet::board::proof;
 use crate::packet::format::{
     addendum_name, addendum_path, addendum_sig_path, board_path, contest_key_path,
-    parse_addendum_name, roll_path, Addendum, Record, ADDENDA_DIR, ADDENDUM_KINDS, BOARDS_DIR,
-    KEYS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
+    parse_addendum_name, participants_id, roll_path, Addendum, Record, ADDENDA_DIR, ADDENDUM_KINDS,
+    BOARDS_DIR, KEYS_DIR, ROLLS_DIR, ROSTER_SUMMARY_FILE, VERSION,
 };
 
 /// `boards/`, `rolls/` and `keys/` hold only files of the record's contests: a board left out
 /// of the record would be a contest hidden from the certified result.
 pub(super) fn check_stray_files(list: &mut Checklist, dir: &Path, record: &Record) {
     let mut stray = Vec::new();
+    let ids = record.board_ids();
     for (sub, expected) in [
         (
             BOARDS_DIR,
-            record
-                .contests
-                .iter()
-                .map(|c| board_path(&c.id))
-                .collect::<Vec<_>>(),
+            ids.iter().map(|id| board_path(id)).collect::<Vec<_>>(),
         ),
-        (
-            ROLLS_DIR,
-            record.contests.iter().map(|c| roll_path(&c.id)).collect(),
-        ),
+        (ROLLS_DIR, ids.iter().map(|id| roll_path(id)).collect()),
         (
             KEYS_DIR,
-            record
-                .contests
-                .iter()
-                .map(|c| contest_key_path(&c.id))
-                .collect(),
+            ids.iter().map(|id| contest_key_path(id)).collect(),
         ),
     ] {
         let Ok(entries) = fs::read_dir(dir.join(sub)) else {
@@ -251,12 +241,19 @@ fn receipt(
         .get(&r.contest)
         .ok_or_else(|| format!("场次 {} 不在记录中,或其公示无法核对", show(&r.contest)))?;
     let hash = hash_from_hex(&r.ballot_hash).map_err(|e| e.to_string())?;
-    let p = proof(hashes, &hash).ok_or_else(|| {
-        format!(
-            "回执的选票哈希 {} 不在 {} 的公示中:已接受的选票被丢弃",
-            r.ballot_hash, r.contest
-        )
-    })?;
+    // A 评议会 participant's receipt (rule I7) is on the participants' board of the contest.
+    let apart = boards.get(&participants_id(&r.contest));
+    let (p, root, board) = match proof(hashes, &hash) {
+        Some(p) => (p, root, r.contest.clone()),
+        None => apart
+            .and_then(|(h, root)| Some((proof(h, &hash)?, root, participants_id(&r.contest))))
+            .ok_or_else(|| {
+                format!(
+                    "回执的选票哈希 {} 不在 {} 的公示中:已接受的选票被丢弃",
+                    r.ballot_hash, r.contest
+                )
+            })?,
+    };
     let path_hashes = merkle::path_from_hex(&p.path).map_err(|e| e.to_string())?;
     let root_hash = hash_from_hex(root).map_err(|e| e.to_string())?;
     let included = merkle::verify_inclusion(
@@ -275,7 +272,7 @@ fn receipt(
     Ok(format!(
         "签名有效;选票哈希 {} 在 {} 的公示第 {} 张(共 {} 张,序号从 0 起),{} 步审计路径得出记录中的默克尔根",
         r.ballot_hash,
-        r.contest,
+        board,
         p.index,
         p.tree_size,
         p.path.len()

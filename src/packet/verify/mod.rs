@@ -142,9 +142,16 @@ pub fn verify_packet(dir: &Path, receipt: Option<&Path>) -> Checklist {
     if let Some(record) = &record {
         let mut seen = BTreeSet::new();
         for c in &record.contests {
-            let facts = contest::check_contest(&mut list, dir, record, c, &mut seen);
-            if let (Some(hashes), true) = (facts, receipt.is_some()) {
+            let (facts, apart) = contest::check_contest(&mut list, dir, record, c, &mut seen);
+            if receipt.is_none() {
+                continue;
+            }
+            if let Some(hashes) = facts {
                 boards.insert(c.id.clone(), (hashes, c.board.merkle_root.clone()));
+            }
+            if let (Some(hashes), Some(p)) = (apart, &c.participants) {
+                let id = super::format::participants_id(&c.id);
+                boards.insert(id, (hashes, p.board.merkle_root.clone()));
             }
         }
         extras::check_stray_files(&mut list, dir, record);

@@ -6,8 +6,8 @@
 use serde_json::json;
 
 use super::{audit, invalid, overview, past_date, store_step, text, StoredStep};
-use crate::domain::ids::CongressId;
 use crate::crypto::SigningKey;
+use crate::domain::ids::CongressId;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::approval as fmt;
 use crate::service::{Actor, ServiceError, ServiceResult};

@@ -22,12 +22,12 @@ pub use self::steps::{record_step, set_notes, NotesInput, StepFields, StepInput}
 use super::addenda::today_cst;
 use super::record::{internal, now_cst};
 use super::{Actor, ServiceError, ServiceResult};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::SigningKey;
 use crate::domain::approval::{
     needs_approval, open_refusals, session_refusal, ListSteps, NoticeCandidate,
 };
 use crate::domain::contest::Contest;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::approval::{self as fmt, Step, STEP_VERSION};
 use crate::storage::repo::approval::{self as repo, ObjectionRow, StepRow};
 use crate::storage::repo::congress::Congress;

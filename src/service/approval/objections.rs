@@ -5,8 +5,8 @@
 use serde_json::json;
 
 use super::{audit, invalid, overview, store_step, text, StoredStep};
-use crate::domain::ids::CongressId;
 use crate::crypto::SigningKey;
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;

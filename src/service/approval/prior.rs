@@ -10,9 +10,9 @@ use super::{
     generate_application, overview, record_reply, record_step, ApplicationInput, ReplyInput,
     StepInput,
 };
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::SigningKey;
 use crate::domain::approval::needs_approval;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;
 use crate::service::{Actor, ServiceResult};

@@ -4,11 +4,11 @@
 use serde_json::json;
 
 use super::{audit, invalid, overview, past_date, store_step, text, StoredStep};
-use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::crypto::SigningKey;
 use crate::domain::approval::{needs_approval, MAX_PROFILE_CHARS, MAX_SHORT_CHARS};
 use crate::domain::calendar::{parse_dates, Calendar};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::domain::state::Action;
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;

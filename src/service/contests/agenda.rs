@@ -4,9 +4,9 @@
 use serde::Serialize;
 
 use super::editable;
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{audit_json, position};
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests::{self as repo};

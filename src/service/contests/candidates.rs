@@ -8,9 +8,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::{editable, invalid, reason, MAX_REASON_CHARS};
-use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::domain::candidates::{ballot_order, eligibility, Candidate};
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::domain::settings::RuleProfile;
 use crate::domain::types::Gender;
 use crate::service::audit_json;
@@ -180,7 +180,11 @@ pub(super) fn store_ballot_order(
     let order = ballot_order(&list);
     let mut out = Vec::with_capacity(list.len());
     for (pos, &i) in order.iter().enumerate() {
-        repo::set_ballot_order(c, &CandidateId::from(&list[i].id), crate::service::position(pos)?)?;
+        repo::set_ballot_order(
+            c,
+            &CandidateId::from(&list[i].id),
+            crate::service::position(pos)?,
+        )?;
         out.push(list[i].clone());
     }
     repo::touch(c, contest_id)?;

@@ -7,9 +7,9 @@ use serde::Serialize;
 
 use super::write_ins::{unconfirmed, UNCONFIRMED};
 use super::{invalid, load};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::{check_contest_of, Candidate};
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;

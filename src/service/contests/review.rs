@@ -4,9 +4,9 @@
 //! `threshold`, edited with the contest like any other.
 
 use super::{editable, load};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::ElectionKind;
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{follow_up_problem, ReviewDefinition, ReviewPerson};
 use crate::domain::settings::Threshold;
 use crate::domain::tally::{ContestDetail, ContestResult};

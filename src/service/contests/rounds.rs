@@ -4,8 +4,8 @@
 //! left empty. A proposed round is never deleted: deleting one asks for this decision.
 
 use super::{editable, load};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests::{self as repo};
 use crate::storage::{write_tx, DbConnection};

@@ -7,8 +7,8 @@
 
 use super::candidates::{editable_election, store_ballot_order};
 use super::MAX_CANDIDATES;
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::Candidate;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::audit_json;
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests as repo;

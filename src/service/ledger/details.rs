@@ -22,6 +22,11 @@ const FIELDS: &[(&str, &str)] = &[
     ("issued", "发出选票"),
     ("expected", "应到"),
     ("contest_key", "选票密钥指纹"),
+    ("participant_votes", "列席人员计票方式"),
+    ("participants", "列席人员"),
+    ("participants_issued", "发给列席人员的选票"),
+    ("participants_key", "列席人员选票密钥指纹"),
+    ("participants_cast", "列席人员投出选票"),
     ("ballots", "收回选票"),
     ("cast", "投出选票"),
     ("merkle_root", "默克尔根"),
@@ -221,12 +226,32 @@ fn known(action: &str, m: &Map<String, Value>) -> Option<String> {
                 text(m, "student_no")
             )
         }
+        "contest.open" if m.contains_key("participants_issued") => format!(
+            "开始投票: 应到{}人, 发出选票{}张; 列席人员分开计票, 发出{}张",
+            num(m, "expected"),
+            num(m, "issued"),
+            num(m, "participants_issued")
+        ),
         "contest.open" => format!(
             "开始投票: 应到{}人, 发出选票{}张",
             num(m, "expected"),
             num(m, "issued")
         ),
+        "term.participant_votes" => format!(
+            "列席人员计票方式设为“{}”(列席人员{}名)",
+            if text(m, "participant_votes") == "apart" {
+                "分开计票"
+            } else {
+                "不计票"
+            },
+            num(m, "participants")
+        ),
         "contest.close" => format!("结束投票: 投票箱中有选票{}张", num(m, "ballots")),
+        "contest.finalise" if m.contains_key("participants_cast") => format!(
+            "计票完成: 投出选票{}张; 列席人员分开计票, 投出{}张",
+            num(m, "cast"),
+            num(m, "participants_cast")
+        ),
         "contest.finalise" => format!("计票完成: 投出选票{}张", num(m, "cast")),
         "congress.close" => format!("宣布闭幕; 未举行的事项{}项", num(m, "drafts_not_held")),
         "record.certify" => {

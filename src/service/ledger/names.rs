@@ -59,6 +59,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("term.meeting_create", "新建闭会期间会议"),
     ("term.participant_add", "添加列席人员"),
     ("term.participant_present", "列席人员签到"),
+    ("term.participant_votes", "设置列席人员计票方式"),
+    ("term.participant_cards", "打印列席人员投票卡"),
     ("term.removal_propose", "提出罢免或撤换"),
     ("term.standing_quotas", "设置常任代表名额"),
     ("term.standing_nominate", "推选常任代表"),

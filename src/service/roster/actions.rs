@@ -211,7 +211,11 @@ pub(crate) fn store_roster(
 /// Freezes the roster (`Action::FreezeRoster`, set-up -> roster frozen) when the stored
 /// roster passes every rule now; validated inside the transaction, whatever the stored report
 /// says. Refused with every violation otherwise.
-pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &CongressId) -> ServiceResult<RosterReport> {
+pub fn freeze(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+) -> ServiceResult<RosterReport> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         Action::FreezeRoster.check(congress.state)?;

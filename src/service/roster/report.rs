@@ -118,7 +118,11 @@ impl StoredReport {
 }
 
 /// Stores `report` as the congress's roster report.
-pub fn store(conn: &mut DbConnection, cid: &CongressId, report: &StoredReport) -> ServiceResult<()> {
+pub fn store(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+    report: &StoredReport,
+) -> ServiceResult<()> {
     let json = serde_json::to_string(report)
         .map_err(|e| StorageError::corrupt_because(format!("congress {cid}: roster report"), e))?;
     congress_repo::set_roster_report(conn, cid, Some(&json))?;

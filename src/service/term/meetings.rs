@@ -1,10 +1,10 @@
 //! Meetings between congresses (rules I4, I5): creating one from the frozen standing list, a
 //! 评议会's named participants, and a removal vote (罢免) naming a presidium member.
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::KeyStore;
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::state::{Action, CongressState};
 use crate::domain::term::{MeetingKind, Member};
 use crate::errors::context;

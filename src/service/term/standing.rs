@@ -74,7 +74,11 @@ pub fn set_quotas(
 }
 
 /// The nominated list as the rules see it: each number looked up among the delegates.
-fn nominated(c: &mut DbConnection, cid: &CongressId, numbers: &[u32]) -> ServiceResult<Vec<Nominated>> {
+fn nominated(
+    c: &mut DbConnection,
+    cid: &CongressId,
+    numbers: &[u32],
+) -> ServiceResult<Vec<Nominated>> {
     let delegates = roster_repo::delegates(c, cid)?;
     Ok(numbers
         .iter()
@@ -168,7 +172,11 @@ pub fn nominate(
 }
 
 /// Freezes the list when it passes I1 and I2 now; the report it was frozen with is kept.
-pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &CongressId) -> ServiceResult<StandingReport> {
+pub fn freeze(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+) -> ServiceResult<StandingReport> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         term_congress(c, &congress)?;

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::domain::ids::{CandidateId, CongressId, ContestId, DelegateId};
 use crate::domain::contest::{ContestKind, ContestState};
+use crate::domain::ids::{CandidateId, CongressId, ContestId, DelegateId};
 use crate::domain::state::CongressState;
 use crate::domain::tally::ContestDetail;
 use crate::domain::term::{
@@ -57,6 +57,8 @@ pub struct TermOverview {
     pub participants: Vec<Participant>,
     /// The meeting's delegates (its 应到 before absences): the standing delegates.
     pub meeting_roster: usize,
+    /// A contest of the meeting has opened: how participants weigh is fixed (I7).
+    pub meeting_voting_started: bool,
 }
 
 /// The term page of `cid`: a congress, or a meeting (then the data of its congress's term,
@@ -108,12 +110,15 @@ pub fn overview(
             reviews,
         });
     }
-    let (participants, meeting_roster) = match &meeting {
+    let (participants, meeting_roster, meeting_voting_started) = match &meeting {
         Some(m) => (
             term::participants(conn, &m.congress.id)?,
             roster_repo::delegates(conn, &m.congress.id)?.len(),
+            contests_repo::list(conn, &m.congress.id)?
+                .iter()
+                .any(|k| k.state.has_opened()),
         ),
-        None => (Vec::new(), 0),
+        None => (Vec::new(), 0, false),
     };
     Ok(TermOverview {
         quotas: term::quotas(conn, &pid)?,
@@ -134,6 +139,7 @@ pub fn overview(
         meetings,
         participants,
         meeting_roster,
+        meeting_voting_started,
         meeting,
         congress,
     })
@@ -172,9 +178,11 @@ fn member(
 ) -> ServiceResult<Member> {
     let listed = id.and_then(|id| contest.candidates.iter().find(|k| k.id == id));
     let student_no = match id {
-        Some(id) => contests_repo::candidate(conn, &ContestId::from(&contest.id), &CandidateId::from(id))?
-            .map(|k| k.student_no)
-            .unwrap_or_default(),
+        Some(id) => {
+            contests_repo::candidate(conn, &ContestId::from(&contest.id), &CandidateId::from(id))?
+                .map(|k| k.student_no)
+                .unwrap_or_default()
+        }
         None => String::new(),
     };
     Ok(Member {

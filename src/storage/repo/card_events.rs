@@ -123,7 +123,10 @@ fn convert(rows: Vec<Row>) -> StorageResult<Vec<CardEvent>> {
 }
 
 /// The events of one card, oldest first.
-pub fn of_delegate(conn: &mut DbConnection, delegate_id: &DelegateId) -> StorageResult<Vec<CardEvent>> {
+pub fn of_delegate(
+    conn: &mut DbConnection,
+    delegate_id: &DelegateId,
+) -> StorageResult<Vec<CardEvent>> {
     convert(
         card_events::table
             .filter(card_events::delegate_id.eq(delegate_id))
@@ -134,7 +137,10 @@ pub fn of_delegate(conn: &mut DbConnection, delegate_id: &DelegateId) -> Storage
 }
 
 /// The events of every card of a congress, oldest first.
-pub fn of_congress(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<CardEvent>> {
+pub fn of_congress(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<CardEvent>> {
     convert(
         card_events::table
             .filter(card_events::congress_id.eq(congress_id))

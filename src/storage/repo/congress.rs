@@ -132,7 +132,11 @@ pub fn list(conn: &mut DbConnection) -> StorageResult<Vec<Congress>> {
         .collect()
 }
 
-pub fn update_details(conn: &mut DbConnection, id: &CongressId, d: &CongressDetails) -> StorageResult<()> {
+pub fn update_details(
+    conn: &mut DbConnection,
+    id: &CongressId,
+    d: &CongressDetails,
+) -> StorageResult<()> {
     diesel::update(congresses::table.find(id))
         .set((
             congresses::name.eq(&d.name),

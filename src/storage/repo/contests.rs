@@ -13,8 +13,8 @@ pub use self::candidates::{
     candidate, candidates, delete_candidate, insert_candidate, next_organiser_order,
     set_ballot_order, update_candidate,
 };
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestDefinition, ContestKind, ContestState};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::Threshold;
 use crate::storage::codes::{count, count_opt, decode, decode_opt, to_column};
 use crate::storage::models::ContestRow;
@@ -121,7 +121,12 @@ fn next_agenda_order(conn: &mut DbConnection, congress_id: &CongressId) -> Stora
         .filter(contests::congress_id.eq(congress_id))
         .select(diesel::dsl::max(contests::agenda_order))
         .first(conn)?;
-    let last = count(TABLE, congress_id.as_str(), "max(agenda_order)", max.unwrap_or(0))?;
+    let last = count(
+        TABLE,
+        congress_id.as_str(),
+        "max(agenda_order)",
+        max.unwrap_or(0),
+    )?;
     last.checked_add(1).ok_or(StorageError::OutOfRange {
         column: "agenda_order",
         value: format!("{last} + 1"),

@@ -124,7 +124,10 @@ pub fn set_absence_approved(
 }
 
 /// Ids of the delegates present now, in number order.
-pub fn present_ids(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<String>> {
+pub fn present_ids(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<String>> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(congress_id))
         .filter(delegates::present.eq(true))

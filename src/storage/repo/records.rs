@@ -31,7 +31,10 @@ pub fn insert_addendum(conn: &mut DbConnection, row: &AddendumRow) -> StorageRes
 }
 
 /// The addenda of a congress, each kind in sequence (the first, then its corrections).
-pub fn addenda(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<AddendumRow>> {
+pub fn addenda(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<AddendumRow>> {
     Ok(addenda::table
         .filter(addenda::congress_id.eq(congress_id))
         .order((addenda::kind, addenda::seq))

@@ -291,7 +291,10 @@ pub fn replace_roster(
 }
 
 /// The roster in delegate-number order.
-pub fn delegates(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<Delegate>> {
+pub fn delegates(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<Delegate>> {
     delegates::table
         .filter(delegates::congress_id.eq(congress_id))
         .order(delegates::delegate_no)

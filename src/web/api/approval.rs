@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::approval::{open_refusals, session_refusal};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::approval::{self as fmt, file_stem, kind_zh};
 use crate::service::addenda::today_cst;
 use crate::service::approval::{

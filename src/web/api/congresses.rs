@@ -24,7 +24,12 @@ pub fn api_actor(u: &ApiUser, req: &HttpRequest) -> Actor {
 }
 
 /// Loads a congress and checks the API user may do `need`.
-pub async fn load(state: &AppState, u: &ApiUser, cid: &CongressId, need: Need) -> ApiResult<Congress> {
+pub async fn load(
+    state: &AppState,
+    u: &ApiUser,
+    cid: &CongressId,
+    need: Need,
+) -> ApiResult<Congress> {
     let cid = cid.clone();
     let c = state
         .run(move |c| Ok(service::congress::load(c, &cid)?))

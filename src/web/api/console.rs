@@ -11,9 +11,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::ballot::{motion_as_marked, Mark};
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::results::{self, Finalised};
 use crate::service::{publish, voting};
 use crate::storage::repo::voting as voting_repo;
@@ -79,7 +79,9 @@ fn after(
     done: Option<Finalised>,
 ) -> WebResult<VotingJson> {
     let contest = voting::contest(conn, cid, kid)?;
-    let proposed = done.map_or_else(Vec::new, |d| d.proposed.into_iter().map(|k| k.id.into_string()).collect());
+    let proposed = done.map_or_else(Vec::new, |d| {
+        d.proposed.into_iter().map(|k| k.id.into_string()).collect()
+    });
     figures(conn, &contest, proposed)
 }
 
@@ -143,7 +145,8 @@ pub async fn close(
     let out = state
         .run(move |c| {
             let contest = voting::close(c, &actor, &cid, &kid)?;
-            let pending = contest.paper_issued as i64 - voting_repo::paper_entered(c, kid.as_str())?;
+            let pending =
+                contest.paper_issued as i64 - voting_repo::paper_entered(c, kid.as_str())?;
             let done = if pending > 0 {
                 None
             } else {

@@ -17,7 +17,11 @@ use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::AppState;
 
 /// The contest `id` of `congress` as JSON.
-async fn contest_out(state: &AppState, congress: Congress, id: ContestId) -> ApiResult<ContestJson> {
+async fn contest_out(
+    state: &AppState,
+    congress: Congress,
+    id: ContestId,
+) -> ApiResult<ContestJson> {
     let v = state
         .run(move |c| Ok((svc::view(c, &congress, &id)?, congress.settings)))
         .await?;

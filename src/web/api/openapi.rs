@@ -102,6 +102,7 @@ impl Modify for BearerAuth {
         term::freeze,
         term::create_meeting,
         term::add_participant,
+        term::participant_votes,
         term::review,
         term::set_review,
     ),

@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load, CongressJson};
-use crate::domain::ids::CongressId;
 use crate::crypto::sha256_hex;
+use crate::domain::ids::CongressId;
 use crate::packet::zip_packet;
 use crate::service::record::{self, AddendumInput};
 use crate::service::results;

@@ -14,7 +14,7 @@ use super::congresses::{api_actor, load};
 use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::settings::Threshold;
-use crate::domain::term::MeetingKind;
+use crate::domain::term::{MeetingKind, ParticipantVotes};
 use crate::service::term::{self, MeetingDetails, TermOverview};
 use crate::service::{self as svc, Actor, ServiceResult};
 use crate::storage::DbConnection;
@@ -33,9 +33,12 @@ pub struct MeetingJson {
     pub place: String,
     /// The meeting's congress state (setup, frozen, ..., closed, certified, filed).
     pub state: String,
+    /// How a 评议会's participants weigh (rule I7): none (不计票) | apart (分开计票).
+    pub participant_votes: String,
 }
 
-/// A 评议会's named participant (学工部 / 校团委): attends, never counted.
+/// A 评议会's named participant (学工部 / 校团委): attends; counted only apart, when the
+/// meeting's `participant_votes` is `apart` (rule I7).
 #[derive(Serialize, ToSchema)]
 pub struct ParticipantJson {
     pub id: String,
@@ -83,6 +86,7 @@ fn meeting_json(m: &term::MeetingLine) -> MeetingJson {
         date: m.congress.date.clone(),
         place: m.congress.place.clone(),
         state: m.congress.state.as_str().to_string(),
+        participant_votes: m.meeting.participant_votes.as_str().to_string(),
     }
 }
 
@@ -329,6 +333,47 @@ pub async fn add_participant(
     Ok(HttpResponse::Created().json(t))
 }
 
+/// How a 评议会's participants weigh (rule I7).
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParticipantVotesBody {
+    /// `none` (不计票: they attend without a vote) or `apart` (分开计票: they vote with the
+    /// same secret ballot papers, signed with each contest's participants' key, tallied apart
+    /// and never part of the result, 应到, 实到 or the quorum).
+    pub participant_votes: String,
+}
+
+/// Sets how a 评议会's participants weigh (owner): only a 评议会, only before any of its
+/// contests opened (409), `apart` only with at least 3 participants listed (422, rule I7).
+/// 200 with the meeting's term.
+#[utoipa::path(put, path = "/api/v1/congresses/{cid}/term/participant-votes", tag = "term",
+    request_body = ParticipantVotesBody,
+    params(("cid" = String, Path, description = "meeting id (a 评议会)")),
+    responses((status = 200, body = TermJson), (status = 400, body = ApiErrorBody),
+        (status = 401, body = ApiErrorBody), (status = 403, body = ApiErrorBody),
+        (status = 409, body = ApiErrorBody), (status = 422, body = ApiErrorBody)),
+    security(("bearer" = [])))]
+pub async fn participant_votes(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    u: ApiUser,
+    cid: web::Path<CongressId>,
+    body: web::Json<ParticipantVotesBody>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let votes = ParticipantVotes::parse(&b.participant_votes).ok_or_else(|| {
+        WebError::BadRequest(format!(
+            "participant_votes 应为 \"none\"(不计票)或 \"apart\"(分开计票), 实为 \"{}\"",
+            b.participant_votes
+        ))
+    })?;
+    let t = act(&state, &u, &req, &cid, move |conn, a, id| {
+        term::set_participant_votes(conn, a, id, votes).map(|_| id.clone())
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(t))
+}
+
 /// A review's settings (H1, H4).
 #[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -412,6 +457,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/congresses/{cid}/term/participants",
             web::post().to(add_participant),
+        )
+        .route(
+            "/congresses/{cid}/term/participant-votes",
+            web::put().to(participant_votes),
         )
         .route(
             "/congresses/{cid}/contests/{kid}/review",

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 use maud::html;
 
+use crate::domain::ids::DelegateId;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
 use crate::web::error::WebError;
@@ -74,7 +75,10 @@ impl FromRequest for Voter {
                 .cloned()
                 .ok_or_else(|| WebError::internal("state"))?;
             let session = state.sessions.vote(&req).ok_or(VoterError::NoSession)?;
-            let (did, cid) = (session.did.clone(), session.cid.clone());
+            if session.participant {
+                return Err(VoterError::NoSession);
+            }
+            let (did, cid) = (DelegateId::from(session.did.clone()), session.cid.clone());
             let found = state
                 .run(move |c| {
                     let d = roster_repo::delegate(c, did.as_str())?;
@@ -88,6 +92,50 @@ impl FromRequest for Voter {
             }
             Ok(Voter {
                 delegate,
+                congress,
+                session,
+            })
+        })
+    }
+}
+
+/// A 评议会 participant on their phone (rule I7): a participant session whose card is still
+/// the current one, in a meeting counting participants apart and not yet closed.
+pub struct ParticipantVoter {
+    pub participant: crate::storage::repo::term::Participant,
+    pub congress: Congress,
+    pub session: VoteSession,
+}
+
+impl FromRequest for ParticipantVoter {
+    type Error = VoterError;
+    type Future = Pin<Box<dyn Future<Output = Result<ParticipantVoter, VoterError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .cloned()
+                .ok_or_else(|| WebError::internal("state"))?;
+            let session = state.sessions.vote(&req).ok_or(VoterError::NoSession)?;
+            if !session.participant {
+                return Err(VoterError::NoSession);
+            }
+            let (pid, cid, epoch) = (session.did.clone(), session.cid.clone(), session.epoch);
+            let found = state
+                .run(move |c| {
+                    Ok(crate::service::term::participants::session_participant(
+                        c,
+                        &cid,
+                        pid.as_str(),
+                        epoch,
+                    )?)
+                })
+                .await?;
+            let (participant, congress) = found.ok_or(VoterError::NoSession)?;
+            Ok(ParticipantVoter {
+                participant,
                 congress,
                 session,
             })

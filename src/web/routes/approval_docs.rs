@@ -6,8 +6,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use base64::Engine;
 use maud::{html, Markup};
 
-use crate::domain::ids::CongressId;
 use crate::domain::approval::zh_date;
+use crate::domain::ids::CongressId;
 use crate::packet::approval::{self as fmt, kind_zh};
 use crate::service::approval::{self, StoredStep};
 use crate::storage::repo::congress::Congress;

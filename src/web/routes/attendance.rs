@@ -10,8 +10,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use crate::domain::ids::CongressId;
 use crate::csv_out::CsvOut;
+use crate::domain::ids::CongressId;
 use crate::domain::state::CongressState;
 use crate::packet::chart;
 use crate::service::attendance;
@@ -380,7 +380,11 @@ async fn open_session(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(congress.id.as_str(), "session-open", None)));
+        return Ok(ask(&confirm_href(
+            congress.id.as_str(),
+            "session-open",
+            None,
+        )));
     }
     let actor = actor(&staff, &req);
     let cid = congress.id.clone();

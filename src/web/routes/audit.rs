@@ -17,8 +17,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::CongressId;
 use crate::csv_out::CsvOut;
+use crate::domain::ids::CongressId;
 use crate::packet::report::datetime;
 pub use crate::service::accounts::UNKNOWN_USERNAME;
 use crate::service::ledger::{self, LedgerEntry};
@@ -162,7 +162,12 @@ async fn congress_audit(
     filter: web::Query<Filter>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    let p = fetch(&state, &filter, OwnedScope::Congress(congress.id.to_string())).await?;
+    let p = fetch(
+        &state,
+        &filter,
+        OwnedScope::Congress(congress.id.to_string()),
+    )
+    .await?;
     let base = format!("/c/{}/audit", congress.id);
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let body = html! {
@@ -293,7 +298,8 @@ async fn global_audit(
             }
         }
     }
-    let scope = OwnedScope::OwnAndAccount(visible.iter().map(|c| c.id.to_string()).collect(), accounts);
+    let scope =
+        OwnedScope::OwnAndAccount(visible.iter().map(|c| c.id.to_string()).collect(), accounts);
     let mut p = fetch(&state, &filter, scope).await?;
     mask_unknown(&mut p.entries, &known);
     let ctx = staff_ctx(&state, &req, &staff);

@@ -19,9 +19,9 @@ use actix_web::{web, Either, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::ballot::{motion_validity, Choices, Validity};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{read_grid, ReviewFault};
 use crate::service::ballot_box::Refusal;
 use crate::service::voting::{self, BadPaper, BallotPaper};
@@ -49,7 +49,11 @@ fn base(paper: &BallotPaper) -> String {
 }
 
 /// The contest's paper, when `congress` is its congress.
-async fn paper_of(state: &AppState, congress: &CongressId, contest: &ContestId) -> WebResult<Arc<BallotPaper>> {
+async fn paper_of(
+    state: &AppState,
+    congress: &CongressId,
+    contest: &ContestId,
+) -> WebResult<Arc<BallotPaper>> {
     state.ballot_paper(congress, contest).await
 }
 
@@ -295,7 +299,18 @@ async fn cast(
             (false, choices, t, s, fields)
         }
     };
-    let sub = match voting::prepare(&cid, &kid, &key, choices.clone(), &token, &token_sig) {
+    let mut prepared = voting::prepare(&cid, &kid, &key, choices.clone(), &token, &token_sig);
+    if matches!(prepared, Err(BadPaper::BadSignature)) {
+        // Not the delegates' key: a participant's paper (rule I7) if their key signed it.
+        if let Some(pkey) = state.participant_public_key(&kid).await? {
+            if let Ok(s) =
+                voting::prepare_participant(&cid, &kid, &pkey, choices.clone(), &token, &token_sig)
+            {
+                prepared = Ok(s);
+            }
+        }
+    }
+    let sub = match prepared {
         Ok(s) => s,
         Err(bad) if json => return Ok(json_error(400, &bad.to_string())),
         Err(bad) => return Ok(bad_paper_page(&paper, &bad)),
@@ -384,9 +399,33 @@ async fn key_pem(
         .body(key.to_spki_pem()))
 }
 
+/// The public key of the contest's participants' papers (rule I7), once it has opened with a
+/// participants' box: what a participant's phone blinds with, and what their ballots'
+/// signatures are checked against. Public, like the delegates' key.
+async fn participants_key_pem(
+    state: web::Data<AppState>,
+    path: web::Path<(CongressId, ContestId)>,
+) -> WebResult<HttpResponse> {
+    let (cid, kid) = path.into_inner();
+    let paper = paper_of(&state, &cid, &kid).await?;
+    let key = state
+        .participant_public_key(&paper.contest.id)
+        .await?
+        .ok_or_else(|| {
+            WebError::NotFound("本项没有列席人员选票 (列席人员不计票, 或尚未开始投票)".to_string())
+        })?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/x-pem-file")
+        .body(key.to_spki_pem()))
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/box/{congress}/{contest}", web::get().to(ballot))
         .route("/box/{congress}/{contest}/key.pem", web::get().to(key_pem))
+        .route(
+            "/box/{congress}/{contest}/participants-key.pem",
+            web::get().to(participants_key_pem),
+        )
         .route("/box/{congress}/{contest}/review", web::post().to(review))
         .route("/box/{congress}/{contest}/edit", web::post().to(edit))
         .route("/box/{congress}/{contest}/cast", web::post().to(cast));

@@ -8,9 +8,9 @@ use actix_web::{web, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::crypto::sha256_hex;
 use crate::domain::contest::{Contest, ContestAction, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{self, publish, results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
@@ -118,12 +118,13 @@ async fn board(
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (c2, k2) = (cid.clone(), kid.clone());
-    let (congress, contest, built, paper) = state
+    let (congress, contest, built, paper, apart) = state
         .run(move |c| {
             let congress = service::congress::load(c, &c2)?;
             let (contest, built) = publish::board(c, &c2, &k2)?;
             let paper = voting::ballot_paper(c, &c2, &k2)?;
-            Ok((congress, contest, built, paper))
+            let apart = crate::service::results::participant_board(c, &contest)?;
+            Ok((congress, contest, built, paper, apart))
         })
         .await?;
     let total = built.board.ballots.len();
@@ -152,6 +153,26 @@ async fn board(
             )
         })
         .collect();
+    // The participants' ballots (rule I7): few, all on one page, apart from the delegates'.
+    let apart_lines: Vec<_> = apart
+        .iter()
+        .flat_map(|b| {
+            b.board
+                .ballots
+                .iter()
+                .zip(&b.hashes)
+                .enumerate()
+                .map(|(i, (value, hash))| {
+                    ballot_line(
+                        i + 1,
+                        hex::encode(hash),
+                        value,
+                        election,
+                        paper.review.as_ref(),
+                    )
+                })
+        })
+        .collect();
     let base = format!("/b/{cid}/{kid}");
     let body = html! {
         h1 { (contest.def.title) " · 选票公示" }
@@ -178,6 +199,22 @@ async fn board(
         }
         h2 { "选票 (第 " (page_no) "/" (pages) " 页, 共 " (total) " 张)" }
         (ballots_table(&lines))
+        @if let Some(b) = &apart {
+            section.apart #apart {
+                h2 { (crate::domain::term::APART_LABEL) " · 选票公示" }
+                dl.facts {
+                    dt { "发出选票 (开始投票时签到的列席人员)" } dd { (b.board.issued) }
+                    dt { "收回选票" } dd { (b.board.cast) }
+                    @if let Some(fp) = &b.board.contest_key_fingerprint {
+                        dt { "列席人员选票签发公钥指纹" } dd { code { (fp) } }
+                    }
+                    dt { "默克尔根 (RFC 6962)" } dd { code { (b.board.merkle_root) } }
+                    dt { "公示文件 SHA-256" } dd { code { (sha256_hex(&b.bytes)) } }
+                }
+                p.muted { "列席人员的选票由本项的第二把密钥签发, 与代表的选票分开公示、分开计票, 不计入本项结果 (规则I7)。归档包中为 boards/" (kid) "-participants.board.json。" }
+                (ballots_table(&apart_lines))
+            }
+        }
         @if pages > 1 {
             nav.pager {
                 @if page_no > 1 { a href={(base) "?page=" (page_no - 1)} { "上一页" } " " }
@@ -199,7 +236,10 @@ async fn board(
 }
 
 /// The congress's public key (SubjectPublicKeyInfo PEM), to check receipts and the record.
-async fn key_pem(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebResult<HttpResponse> {
+async fn key_pem(
+    state: web::Data<AppState>,
+    cid: web::Path<CongressId>,
+) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
     let c2 = cid.clone();
     let congress = state

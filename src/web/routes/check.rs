@@ -8,9 +8,9 @@ use actix_web::{web, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::domain::ids::CongressId;
 use crate::crypto::merkle::{explain_inclusion, path_from_hex};
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::CongressId;
 use crate::service::publish::{self, NotPublished};
 use crate::service::{self, voting};
 use crate::web::error::{WebError, WebResult};

@@ -6,9 +6,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::ContestState;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::state::Action;
+use crate::domain::term::{ParticipantVotes, APART_LABEL, MIN_APART_PARTICIPANTS};
 use crate::service::previews;
 use crate::service::roster::RosterSource;
 use crate::storage::repo::congress::Congress;
@@ -22,6 +23,8 @@ use crate::web::AppState;
 #[serde(default)]
 pub struct Which {
     pub contest: ContestId,
+    /// `participant-votes`: the setting asked for (`none` or `apart`, rule I7).
+    pub votes: String,
 }
 
 /// The address of the confirmation page of `what` (and `contest`).
@@ -63,7 +66,8 @@ async fn show(
 ) -> WebResult<HttpResponse> {
     let (cid, what) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
-    let kid = which.into_inner().contest;
+    let which = which.into_inner();
+    let kid = which.contest.clone();
     let q = match what.as_str() {
         "roster-generate" => {
             let id = congress.id.clone();
@@ -225,6 +229,39 @@ async fn show(
                 );
                 q.refused = may_change(&staff, &congress, Action::Certify).err();
                 q
+            }
+        }
+        "participant-votes" => {
+            let votes = ParticipantVotes::parse(&which.votes).ok_or_else(|| {
+                WebError::NotFound(format!("列席人员计票方式“{}”不存在", which.votes))
+            })?;
+            let id = congress.id.clone();
+            let listed = state
+                .run(move |c| Ok(crate::storage::repo::term::participants(c, &id)?.len()))
+                .await?;
+            let (consequence, lines) = match votes {
+                ParticipantVotes::Apart => (
+                    format!("列席人员({listed} 名)将分开计票: 每项投票开始时已签到的列席人员各领一张选票"),
+                    vec![
+                        format!("列席人员的选票用每项投票的第二把密钥签发, 单独公示、单独计票, 结果标为“{APART_LABEL}”, 不计入会议结果, 也不计入应到、实到和法定人数。"),
+                        format!("须至少 {MIN_APART_PARTICIPANTS} 名列席人员; 某项开始投票时已签到的列席人员少于 {MIN_APART_PARTICIPANTS} 名, 该项列席人员不投票(规则I7)。"),
+                        "下一步: 打印列席人员投票卡并发给本人; 任何事项开始投票后不能再改。".to_string(),
+                    ],
+                ),
+                ParticipantVotes::None => (
+                    format!("列席人员({listed} 名)将不计票: 签到出席, 不领取选票"),
+                    vec!["任何事项开始投票后不能再改(规则I7)。".to_string()],
+                ),
+            };
+            Question {
+                heading: "设置列席人员计票方式",
+                consequence,
+                lines,
+                action: format!("/c/{}/term/participant-votes", congress.id),
+                fields: vec![("votes", votes.as_str().to_string())],
+                button: "确认设置",
+                back: format!("/c/{}/term", congress.id),
+                refused: may_change(&staff, &congress, Action::EditScrutineers).err(),
             }
         }
         other => {

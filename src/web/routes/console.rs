@@ -8,8 +8,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
@@ -125,7 +125,11 @@ async fn open(
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(cid.as_str(), "contest-open", Some(kid.as_str()))));
+        return Ok(ask(&confirm_href(
+            cid.as_str(),
+            "contest-open",
+            Some(kid.as_str()),
+        )));
     }
     let actor = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
@@ -155,7 +159,11 @@ async fn close(
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(cid.as_str(), "contest-close", Some(kid.as_str()))));
+        return Ok(ask(&confirm_href(
+            cid.as_str(),
+            "contest-close",
+            Some(kid.as_str()),
+        )));
     }
     let who = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
@@ -265,7 +273,12 @@ async fn enter_paper(
             }
         }
     }
-    Ok(redirect_with(&state, &back(cid.as_str(), kid.as_str()), ok, message))
+    Ok(redirect_with(
+        &state,
+        &back(cid.as_str(), kid.as_str()),
+        ok,
+        message,
+    ))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

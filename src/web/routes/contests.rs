@@ -18,8 +18,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::domain::ids::CongressId;
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;

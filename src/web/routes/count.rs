@@ -8,8 +8,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::tally::ContestResult;
 use crate::service::results::{self, Finalised};
 use crate::service::Actor;

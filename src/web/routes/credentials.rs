@@ -108,7 +108,11 @@ async fn issue(
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(congress.id.as_str(), "credentials-issue", None)));
+        return Ok(ask(&confirm_href(
+            congress.id.as_str(),
+            "credentials-issue",
+            None,
+        )));
     }
     let actor = actor(&staff, &req);
     let key = state.credential_key.clone();

@@ -77,11 +77,12 @@ async fn finish(
     match result {
         Ok(login) => {
             let session = VoteSession {
-                did: login.delegate.id.clone(),
+                did: login.delegate.id.to_string(),
                 cid: login.congress.id.clone(),
                 epoch: login.epoch,
                 csrf: new_token(),
                 exp: now_ms() + VOTE_SESSION_MS,
+                participant: false,
             };
             let [vote, card] = state.sessions.vote_cookies(&session);
             Ok(HttpResponse::SeeOther()

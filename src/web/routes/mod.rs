@@ -27,6 +27,7 @@ pub mod health;
 pub mod home;
 pub mod notice;
 pub mod paper_ballot;
+pub mod participant;
 pub mod pending;
 pub mod phone;
 pub mod quota;
@@ -66,6 +67,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     credentials::configure(cfg);
     delegate::configure(cfg);
     roll::configure(cfg);
+    participant::configure(cfg);
     phone::configure(cfg);
     ballot_box::configure(cfg);
     receipts::configure(cfg);

@@ -9,9 +9,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::domain::ids::CongressId;
 use crate::crypto::token::new_token;
 use crate::domain::approval::zh_date;
+use crate::domain::ids::CongressId;
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;
 use crate::service::approval::{self, ObjectionInput, ObjectionRefused};

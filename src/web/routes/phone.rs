@@ -18,8 +18,8 @@ use base64::Engine;
 use maud::html;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ids::ContestId;
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::ContestId;
 use crate::service::papers::{self, IssueRefusal};
 use crate::service::voting::{self, CannotVote, Standing};
 use crate::storage::repo::contests::{self as contests_repo};
@@ -174,7 +174,8 @@ async fn take_paper(
         }
     };
     let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
-    let signed = web::block(move || papers::sign(&key, kid.as_str(), did.as_str(), &blinded)).await?;
+    let signed =
+        web::block(move || papers::sign(&key, kid.as_str(), did.as_str(), &blinded)).await?;
     let issue = match signed {
         Ok(i) => i,
         Err(e) => return Ok(answer(400, None, Some(e.to_string()))),

@@ -5,8 +5,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use crate::domain::ids::CongressId;
 use crate::csv_out::CsvOut;
+use crate::domain::ids::CongressId;
 use crate::domain::quota::Allocation;
 use crate::service::{self, ServiceError};
 use crate::web::auth::{Need, Staff};

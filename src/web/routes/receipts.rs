@@ -8,8 +8,8 @@
 use actix_web::{web, HttpResponse};
 use maud::html;
 
-use crate::domain::ids::ContestId;
 use crate::crypto::sign_receipt;
+use crate::domain::ids::ContestId;
 use crate::storage::repo::contests as contests_repo;
 use crate::storage::repo::voting as voting_repo;
 use crate::web::error::{WebError, WebResult};
@@ -74,7 +74,9 @@ pub async fn signed_receipt(
             let Some(contest) = contests_repo::get(c, &kid)? else {
                 return Ok(None);
             };
-            if !voting_repo::has_ballot(c, kid.as_str(), &h)? {
+            if !voting_repo::has_ballot(c, kid.as_str(), &h)?
+                && !crate::storage::repo::term::has_participant_ballot(c, &kid, &h)?
+            {
                 return Ok(None);
             }
             let congress = crate::storage::repo::congress::get(c, &contest.congress_id)?;
@@ -84,7 +86,8 @@ pub async fn signed_receipt(
     let (congress_id, name) =
         found.ok_or_else(|| WebError::NotFound("没有这张选票的回执".to_string()))?;
     let key = state.signing_key(congress_id.as_str())?;
-    let r = sign_receipt(&key, congress_id.as_str(), contest_id.as_str(), hash).map_err(WebError::internal)?;
+    let r = sign_receipt(&key, congress_id.as_str(), contest_id.as_str(), hash)
+        .map_err(WebError::internal)?;
     Ok((r.to_json_string(), name))
 }
 

@@ -7,8 +7,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 use serde::Deserialize;
 
-use crate::domain::ids::CongressId;
 use crate::domain::contest::Contest;
+use crate::domain::ids::CongressId;
 use crate::domain::state::CongressState;
 use crate::packet::format::{Addendum, Record};
 use crate::packet::report::{zh_date, zh_datetime};

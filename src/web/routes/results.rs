@@ -10,8 +10,8 @@
 use actix_web::{web, HttpResponse};
 use maud::html;
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::csv_out::CsvOut;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::tally::ContestDetail;
 use crate::service::{self, attendance, publish, results};
 use crate::storage::repo::contests::{self as contests_repo};
@@ -19,7 +19,7 @@ use crate::storage::repo::voting as voting_repo;
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{attachment, public_page};
 use crate::web::routes::board::kind_label;
-use crate::web::views::results::{full, state_badge};
+use crate::web::views::results::{apart, full, state_badge};
 use crate::web::views::screen;
 use crate::web::views::PublicPage;
 use crate::web::AppState;
@@ -33,7 +33,7 @@ async fn result(
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (c2, k2) = (cid.clone(), kid.clone());
-    let (congress, contest, rounds) = state
+    let (congress, contest, rounds, participants) = state
         .run(move |c| {
             let congress = service::congress::load(c, &c2)?;
             let contest = publish::final_contest(c, &c2, &k2)?;
@@ -41,7 +41,8 @@ async fn result(
                 .into_iter()
                 .filter(|r| r.parent_id.as_ref().map(ContestId::as_str) == Some(k2.as_str()))
                 .collect();
-            Ok((congress, contest, rounds))
+            let participants = results::participant_result(c, &k2)?.map(|(_, r)| r);
+            Ok((congress, contest, rounds, participants))
         })
         .await?;
     let r = results::result(&contest)?
@@ -65,6 +66,7 @@ async fn result(
         @if !contest.def.body.trim().is_empty() { p.muted { (contest.def.body) } }
         (crate::packet::chart::result::contest(&r))
         (full(&r))
+        @if let Some(p) = &participants { (apart(p)) }
         @if !rounds.is_empty() {
             h2 { "据此提出的下一轮投票" }
             ul {

@@ -13,9 +13,9 @@ use maud::{html, Markup, DOCTYPE};
 use serde::Deserialize;
 
 use super::contests::{edit_refusal, form_errors, read_upload, unprocessable};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::ElectionKind;
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{parse_labels, parse_persons, ReviewDefinition, ReviewPerson};
 use crate::domain::tally::{ContestDetail, ReviewResult};
 use crate::import::read_table;
@@ -263,7 +263,11 @@ async fn from_election(
     let (cid, id) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
     let actor = actor(&staff, &req);
-    let (c2, id2, election) = (cid.clone(), id.clone(), ContestId::from(form.into_inner().election));
+    let (c2, id2, election) = (
+        cid.clone(),
+        id.clone(),
+        ContestId::from(form.into_inner().election),
+    );
     let res = state
         .run(move |c| {
             Ok(service::contests::take_from_election(
@@ -377,6 +381,10 @@ async fn print(
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (congress, contest, rv) = counted(&state, cid, kid).await?;
+    let k2 = contest.id.clone();
+    let participants = state
+        .run(move |c| Ok(results::participant_result(c, &k2)?.map(|(_, r)| r)))
+        .await?;
     let r = html! {
         (DOCTYPE)
         html lang="zh-CN" {
@@ -393,6 +401,7 @@ async fn print(
                     p.meta { (contest.def.title) }
                     @if !contest.def.body.trim().is_empty() { p { (contest.def.body) } }
                     (review_view::result(&rv))
+                    @if let Some(p) = &participants { (crate::web::views::results::apart(p)) }
                     p.small { "评议结果依据有效评议表统计；签名的结果报告与公示文件可用 congress verify 或 verify_packet.py 核验。" }
                     @if let Some(fp) = &congress.key_fingerprint { p.small.hash { "大会公钥指纹 " (fp) } }
                 }

@@ -7,8 +7,8 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::publish::{self, RollLine};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::Voter;

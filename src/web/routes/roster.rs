@@ -140,7 +140,11 @@ async fn generate(
             .run(move |c| Ok(previews::stored_rows(c, &id, "roster")?))
             .await?;
         if stored > 0 {
-            return Ok(ask(&confirm_href(congress.id.as_str(), "roster-generate", None)));
+            return Ok(ask(&confirm_href(
+                congress.id.as_str(),
+                "roster-generate",
+                None,
+            )));
         }
     }
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());

@@ -8,11 +8,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::domain::ids::CongressId;
-use crate::domain::term::{MeetingKind, Member};
+use crate::domain::term::{MeetingKind, Member, ParticipantVotes};
 use crate::service::term::{self, MeetingDetails};
 use crate::web::auth::{authorize, Need, Staff};
+use crate::web::confirm::{ask, confirmed};
 use crate::web::error::{WebError, WebResult};
 use crate::web::page::{actor, congress_ctx, load_congress, page, redirect_with};
+use crate::web::routes::confirm::href as confirm_href;
 use crate::web::views::term::{term_page, Can};
 use crate::web::AppState;
 
@@ -289,6 +291,113 @@ async fn participant_present(
     ))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct VotesForm {
+    #[serde(default)]
+    pub votes: String,
+}
+
+/// `POST /c/{cid}/term/participant-votes` (`votes` = `none` | `apart`, rule I7): asks for
+/// confirmation first, as the other settings that shape a vote.
+async fn participant_votes(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<CongressId>,
+    body: web::Bytes,
+) -> WebResult<HttpResponse> {
+    let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    let f: VotesForm = serde_urlencoded::from_bytes(&body)
+        .map_err(|e| WebError::BadRequest(format!("表单有误: {e}")))?;
+    let votes = ParticipantVotes::parse(&f.votes).ok_or_else(|| WebError::Unprocessable {
+        message: "列席人员计票方式有误".to_string(),
+        details: vec![format!(
+            "“{}”应为“none”(不计票)或“apart”(分开计票)",
+            f.votes
+        )],
+    })?;
+    if !confirmed(&req, &body) {
+        return Ok(ask(&format!(
+            "{}?votes={}",
+            confirm_href(congress.id.as_str(), "participant-votes", None),
+            votes.as_str()
+        )));
+    }
+    let (a, cid) = (actor(&staff, &req), congress.id.clone());
+    state
+        .run(move |c| Ok(term::set_participant_votes(c, &a, &cid, votes)?))
+        .await?;
+    Ok(redirect_with(
+        &state,
+        &back(congress.id.as_str()),
+        true,
+        format!("列席人员计票方式已设为“{}”。", votes.zh()),
+    ))
+}
+
+/// `GET /c/{cid}/term/participant-cards`: the participants' printable cards (I7), issuing one
+/// to each participant who has none; printing is audited (the sheet carries the secrets).
+async fn participant_cards(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    staff: Staff,
+    path: web::Path<CongressId>,
+) -> WebResult<HttpResponse> {
+    let congress = load_congress(&state, &staff, &path, Need::Own).await?;
+    let (a, cid) = (actor(&staff, &req), congress.id.clone());
+    let key = state.credential_key.clone();
+    let cards = state
+        .run(move |c| Ok(term::participant_cards(c, &a, &cid, &key)?))
+        .await?;
+    let html = participant_sheet(&state, &congress.name, &cards)?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(html.into_string()))
+}
+
+fn participant_sheet(
+    state: &AppState,
+    congress_name: &str,
+    cards: &[term::ParticipantCard],
+) -> WebResult<maud::Markup> {
+    use maud::{html, PreEscaped, DOCTYPE};
+    let mut items = Vec::new();
+    for c in cards {
+        let url = format!("{}/tp/{}", state.public_url, c.token);
+        let qr = crate::web::routes::credentials::qr_svg(&url)?;
+        items.push(html! {
+            div.delegate-card {
+                div.card-title { (congress_name) }
+                div.card-kind { "列席人员投票卡" }
+                div.card-qr { (PreEscaped(qr)) }
+                div.card-name { (c.participant.name) }
+                div.card-meta { (c.participant.unit) " · 列席人员" }
+                div.card-code { "无法扫码时在手机浏览器打开: " code.participant-link { (url) } }
+                div.card-hint { "手机扫码登录投票。列席人员分开计票, 不计入会议结果。请妥善保管, 勿借他人。" }
+            }
+        });
+    }
+    let per = crate::web::routes::credentials::CARDS_PER_PAGE;
+    Ok(html! {
+        (DOCTYPE)
+        html lang="zh-CN" {
+            head {
+                meta charset="utf-8";
+                title { "列席人员投票卡" }
+                link rel="stylesheet" href="/static/app.css";
+                link rel="stylesheet" href="/static/cards.css";
+            }
+            body.cards-sheet {
+                p.no-print { "使用浏览器的“打印”功能打印本页 (A4)。共 " (cards.len()) " 张。" }
+                @for chunk in items.chunks(per) {
+                    section.card-page { @for m in chunk { (m) } }
+                }
+            }
+        }
+    })
+}
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/c/{cid}/term", web::get().to(show))
         .route("/c/{cid}/term/quotas", web::post().to(quotas))
@@ -303,5 +412,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/c/{cid}/term/participants/{pid}/present",
             web::post().to(participant_present),
+        )
+        .route(
+            "/c/{cid}/term/participant-votes",
+            web::post().to(participant_votes),
+        )
+        .route(
+            "/c/{cid}/term/participant-cards",
+            web::get().to(participant_cards),
         );
 }

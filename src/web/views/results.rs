@@ -213,6 +213,31 @@ pub fn full(r: &ContestResult) -> Markup {
     }
 }
 
+/// A 评议会 participants' separate tally (rule I7), set apart under its label: their figures
+/// and counts, never part of the result above it.
+pub fn apart(r: &ContestResult) -> Markup {
+    html! {
+        section.apart #apart {
+            h2 { (crate::domain::term::APART_LABEL) }
+            p.muted { "列席评议人员(学工部、校团委)的选票用本项的第二把密钥签发, 单独公示、单独统计。以下结果不计入本项结果, 列席人员也不计入应到、实到和法定人数(规则I7)。" }
+            table.figures {
+                thead { tr { th { "列席人员" } th { "发出选票 (签到)" } th { "收回选票" } th { "有效票" } th { "废票" } } }
+                tbody {
+                    tr {
+                        td.num { (r.roster) } td.num { (r.issued) } td.num { (r.cast) }
+                        td.num { (r.valid) } td.num { (r.invalid) }
+                    }
+                }
+            }
+            @match &r.detail {
+                ContestDetail::Election(e) => (election(e)),
+                ContestDetail::Motion(m) => (motion(m)),
+                ContestDetail::Review(rv) => (super::review::result(rv)),
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,10 @@
 
 use maud::{html, Markup};
 
-use crate::domain::term::{EntryKind, MeetingKind, StandingReport};
+use crate::domain::state::CongressState;
+use crate::domain::term::{
+    EntryKind, MeetingKind, ParticipantVotes, StandingReport, APART_LABEL, MIN_APART_PARTICIPANTS,
+};
 use crate::service::term::TermOverview;
 use crate::web::views::{csrf_field, datetime, violations_table};
 
@@ -236,7 +239,31 @@ fn meeting(o: &TermOverview, csrf: &str, can: &Can) -> Markup {
         }
         @if m.meeting.kind == MeetingKind::Review {
             h2 { "列席人员 (学工部、校团委)" }
-            p.muted { strong { "不计票" } ": 列席人员签到出席, 不计入应到、实到, 不领取选票。" }
+            @match m.meeting.participant_votes {
+                ParticipantVotes::None => p.muted #participant-votes { "计票方式: " strong { "不计票" } ": 列席人员签到出席, 不计入应到、实到, 不领取选票。" },
+                ParticipantVotes::Apart => p #participant-votes { "计票方式: " strong { "分开计票" } ": 每项投票开始时已签到的列席人员各领一张选票(列席人员投票卡登录), 单独公示、单独计票, 结果标为“" (APART_LABEL) "”, 不计入会议结果, 也不计入应到、实到和法定人数(规则I7)。" },
+            }
+            @if can.own && (o.meeting_voting_started || m.congress.state >= CongressState::Closed) {
+                p.muted { "本次会议已开始投票, 列席人员计票方式不能再改(规则I7)。" }
+            } @else if can.own {
+                form.inline method="post" action={"/c/" (mid) "/term/participant-votes"} {
+                    (csrf_field(csrf))
+                    @match m.meeting.participant_votes {
+                        ParticipantVotes::None => {
+                            input type="hidden" name="votes" value="apart";
+                            button.secondary type="submit" { "改为分开计票" }
+                        }
+                        ParticipantVotes::Apart => {
+                            input type="hidden" name="votes" value="none";
+                            button.secondary type="submit" { "改为不计票" }
+                        }
+                    }
+                }
+                p.muted { "须在本次会议任何事项开始投票前设置; 分开计票至少需要 " (MIN_APART_PARTICIPANTS) " 名列席人员, 人数太少时单独公布的结果会暴露个人的评议(规则I7)。" }
+            }
+            @if can.own && m.meeting.participant_votes == ParticipantVotes::Apart && m.congress.state < CongressState::Closed {
+                p { a.button href={"/c/" (mid) "/term/participant-cards"} { "打印列席人员投票卡" } }
+            }
             @if o.participants.is_empty() { p.muted { "尚未添加列席人员。" } } @else {
                 table {
                     thead { tr { th { "姓名" } th { "单位" } th { "签到" } @if can.scrutinise { th { "操作" } } } }

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
-use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::contest::{ContestDefinition, ContestKind};
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
 use congress::domain::types::{CollegeEnrolment, DelegateKind, Gender, RosterEntry, Student};
@@ -114,7 +114,12 @@ impl World {
                 })
                 .collect();
             roster_repo::replace_roster(c, &CongressId::from(&cid), &roster)?;
-            congress_repo::transition(c, &CongressId::from(&cid), CongressState::Setup, CongressState::RosterFrozen)?;
+            congress_repo::transition(
+                c,
+                &CongressId::from(&cid),
+                CongressState::Setup,
+                CongressState::RosterFrozen,
+            )?;
             Ok::<_, congress::storage::StorageError>(())
         })
         .unwrap();
@@ -149,10 +154,23 @@ impl World {
                 failed_courses: 0,
                 eligibility_override: None,
             };
-            let k = service::contests::add_candidate(&mut c, &a, &CongressId::from(&cid), &election, &data).unwrap();
+            let k = service::contests::add_candidate(
+                &mut c,
+                &a,
+                &CongressId::from(&cid),
+                &election,
+                &data,
+            )
+            .unwrap();
             candidates.insert(name.to_string(), k.id);
         }
-        service::credentials::issue(&mut c, &a, &CongressId::from(&cid), &app.state.credential_key[..]).unwrap();
+        service::credentials::issue(
+            &mut c,
+            &a,
+            &CongressId::from(&cid),
+            &app.state.credential_key[..],
+        )
+        .unwrap();
         World {
             app,
             org,
@@ -202,8 +220,14 @@ impl World {
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let mut c = self.app.db.db.conn().unwrap();
         for no in 1..=12 {
-            service::attendance::set_present(&mut c, &Actor::cli("test"), &CongressId::from(&self.cid), no, true)
-                .unwrap();
+            service::attendance::set_present(
+                &mut c,
+                &Actor::cli("test"),
+                &CongressId::from(&self.cid),
+                no,
+                true,
+            )
+            .unwrap();
         }
     }
 
@@ -276,17 +300,39 @@ impl World {
         let mut c = self.app.db.db.conn().unwrap();
         let a = Actor::cli("test");
         let cid = &self.cid;
-        service::voting::close(&mut c, &a, &CongressId::from(cid), &ContestId::from(&self.election)).unwrap();
-        service::results::finalise(&mut c, &a, &CongressId::from(cid), &ContestId::from(&self.election), true).unwrap();
+        service::voting::close(
+            &mut c,
+            &a,
+            &CongressId::from(cid),
+            &ContestId::from(&self.election),
+        )
+        .unwrap();
+        service::results::finalise(
+            &mut c,
+            &a,
+            &CongressId::from(cid),
+            &ContestId::from(&self.election),
+            true,
+        )
+        .unwrap();
         for k in congress::storage::repo::contests::list(&mut c, &CongressId::from(cid)).unwrap() {
             if k.parent_id.as_ref().map(ContestId::as_str) == Some(self.election.as_str()) {
-                service::contests::not_held(&mut c, &a, &CongressId::from(cid), &k.id, "另行择期选举").unwrap();
+                service::contests::not_held(
+                    &mut c,
+                    &a,
+                    &CongressId::from(cid),
+                    &k.id,
+                    "另行择期选举",
+                )
+                .unwrap();
             }
         }
         service::results::close_congress(&mut c, &a, &CongressId::from(cid)).unwrap();
         let key = self.app.state.signing_key(cid).unwrap();
         service::record::certify_now(&mut c, &a, &CongressId::from(cid), &key).unwrap();
-        let contents = service::record::filing_packet(&mut c, &CongressId::from(cid), "http://127.0.0.1").unwrap();
+        let contents =
+            service::record::filing_packet(&mut c, &CongressId::from(cid), "http://127.0.0.1")
+                .unwrap();
         let tmp = tempfile::tempdir().unwrap();
         congress::packet::write_packet(tmp.path(), &contents).unwrap();
         tmp

@@ -364,8 +364,14 @@ fn check_in_many(app: &TestApp, vars: &Vars, var: &str) {
     let mut c = app.db.db.conn().unwrap();
     let actor = congress::service::Actor::cli("test");
     for no in 50..=164 {
-        congress::service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true)
-            .expect("check in");
+        congress::service::attendance::set_present(
+            &mut c,
+            &actor,
+            &CongressId::from(&cid),
+            no,
+            true,
+        )
+        .expect("check in");
     }
 }
 
@@ -606,7 +612,8 @@ pub fn html_steps() -> Vec<Step> {
             .capture(|v, app, p, _| {
                 if p == P::Owner {
                     let mut c = app.db.db.conn().unwrap();
-                    let s = scrutineers_repo::list(&mut c, &CongressId::from(v.get("cid"))).unwrap();
+                    let s =
+                        scrutineers_repo::list(&mut c, &CongressId::from(v.get("cid"))).unwrap();
                     let added = s.iter().find(|s| s.name == "周敏").expect("added");
                     v.set("sid", added.id.clone());
                 }
@@ -713,7 +720,8 @@ pub fn html_steps() -> Vec<Step> {
             .capture(|v, app, p, _| {
                 if p == P::Owner {
                     let mut c = app.db.db.conn().unwrap();
-                    let k = contests_repo::candidates(&mut c, &ContestId::from(v.get("election"))).unwrap();
+                    let k = contests_repo::candidates(&mut c, &ContestId::from(v.get("election")))
+                        .unwrap();
                     v.set("cand", k[0].id.clone());
                 }
             }),
@@ -1306,7 +1314,9 @@ pub fn html_steps() -> Vec<Step> {
         ),
         Db(|app, v| {
             let mut c = app.db.db.conn().unwrap();
-            let d = congress::storage::repo::roster::delegates(&mut c, &CongressId::from(v.get("cid"))).unwrap();
+            let d =
+                congress::storage::repo::roster::delegates(&mut c, &CongressId::from(v.get("cid")))
+                    .unwrap();
             let first = d
                 .iter()
                 .find(|d| d.student.college == "计算机学院")
@@ -1375,6 +1385,16 @@ pub fn html_steps() -> Vec<Step> {
             )
             .audit("term.participant_add"),
         ),
+        // One participant: too few to count apart (rule I7).
+        Walk(
+            put(
+                "/api/v1/congresses/{cid}/term/participant-votes",
+                "/api/v1/congresses/$rid/term/participant-votes",
+                Body::Json(r#"{"participant_votes": "apart"}"#),
+                [401, 403, 403, 403, 422],
+            )
+            .says("至少需要 3 名"),
+        ),
         Walk(
             post(
                 "/c/{cid}/term/meetings",
@@ -1426,6 +1446,23 @@ pub fn html_steps() -> Vec<Step> {
                 [L, 403, 403, 403, 409],
             )
             .says("还不能签到"),
+        ),
+        Walk(
+            post(
+                "/c/{cid}/term/participant-votes",
+                "/c/$mid/term/participant-votes",
+                Body::Form(&[("votes", "apart"), ("confirm", "1")]),
+                [L, 403, 403, 403, 409],
+            )
+            .says("只有评议会"),
+        ),
+        Walk(
+            get(
+                "/c/{cid}/term/participant-cards",
+                "/c/$mid/term/participant-cards",
+                [L, 403, 403, 403, 409],
+            )
+            .says("列席人员不计票"),
         ),
         // Last: logging out ends the session.
         Walk(post("/logout", "/logout", Body::Empty, [L, 303, 303, 303, 303]).audit("auth.logout")),
@@ -2066,6 +2103,31 @@ pub const PUBLIC: &[(&str, &str, &str)] = &[
         "POST",
         "/v/{contest}/paper",
         "taking a ballot paper (领票), delegate session + CSRF only (tests/voting/papers.rs)",
+    ),
+    (
+        "GET",
+        "/tp/{token}",
+        "a 评议会 participant's card page with one button, changes nothing (tests/term/apart.rs)",
+    ),
+    (
+        "POST",
+        "/tp/{token}",
+        "a 评议会 participant's login by card, counted apart (tests/term/apart.rs)",
+    ),
+    (
+        "GET",
+        "/v/p",
+        "a participant's phone page, participant session only (tests/term/apart.rs)",
+    ),
+    (
+        "POST",
+        "/v/p/{contest}/paper",
+        "a participant taking a paper, participant session + CSRF only (tests/term/apart.rs)",
+    ),
+    (
+        "GET",
+        "/box/{congress}/{contest}/participants-key.pem",
+        "anonymous ballot box: the participants' public key (tests/term/apart.rs)",
     ),
     (
         "GET",

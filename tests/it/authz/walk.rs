@@ -389,9 +389,13 @@ impl World {
         let mut c = self.app.db.db.conn().unwrap();
         for k in ["cid", "aid"] {
             let cid = self.vars.get(k);
-            let cards =
-                service::credentials::cards(&mut c, &CongressId::from(cid), None, &self.app.state.credential_key)
-                    .expect("cards");
+            let cards = service::credentials::cards(
+                &mut c,
+                &CongressId::from(cid),
+                None,
+                &self.app.state.credential_key,
+            )
+            .expect("cards");
             assert!(!cards.is_empty());
             for card in cards {
                 out.push(card.token);

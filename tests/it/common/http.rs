@@ -189,6 +189,7 @@ pub const ASKS_FIRST: &[&str] = &[
     "/voting/close",
     "/close",
     "/record/certify",
+    "/term/participant-votes",
 ];
 
 /// Extracts the first `name="csrf" value="..."` from a page.

@@ -14,8 +14,8 @@ pub mod http;
 
 use std::path::PathBuf;
 
-use congress::domain::ids::CongressId;
 use congress::config::Config;
+use congress::domain::ids::CongressId;
 use congress::storage::{Db, OpenMode};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
@@ -184,7 +184,8 @@ pub fn record_steps_before_vote(
     use congress::service::approval::prior;
     let actor = congress::service::Actor::cli("test-fixture");
     let key = keys.load(cid).expect("the congress's signing key");
-    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid)).expect("the lists' steps");
+    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid))
+        .expect("the lists' steps");
     let state = congress::service::congress::load(c, &CongressId::from(cid))
         .expect("congress")
         .state;
@@ -197,7 +198,8 @@ pub fn record_steps_before_vote(
             CongressState::RosterFrozen | CongressState::CredentialsIssued
         )
     {
-        prior::record_convene_reply(c, &actor, &key, &CongressId::from(cid)).expect("the application to convene");
+        prior::record_convene_reply(c, &actor, &key, &CongressId::from(cid))
+            .expect("the application to convene");
     }
 }
 
@@ -214,6 +216,8 @@ pub fn record_steps_with_session_override(
     use congress::service::approval::{override_session, prior};
     let actor = congress::service::Actor::cli("test-fixture");
     let key = keys.load(cid).expect("the congress's signing key");
-    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid)).expect("the lists' steps");
-    override_session(c, &actor, &key, &CongressId::from(cid), reason).expect("the session override");
+    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid))
+        .expect("the lists' steps");
+    override_session(c, &actor, &key, &CongressId::from(cid), reason)
+        .expect("the session override");
 }

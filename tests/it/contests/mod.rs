@@ -4,8 +4,8 @@
 //! `contests/rules.rs`, the file upload in `contests/upload.rs`, the API in `contests/api.rs`.
 
 mod api;
-use congress::domain::ids::{CongressId, ContestId};
 use crate::common;
+use congress::domain::ids::{CongressId, ContestId};
 mod kinds;
 mod rules;
 mod upload;
@@ -140,7 +140,9 @@ async fn mv(org: &Client, cid: &str, id: String, direction: &str) -> u16 {
 
 fn contest(app: &TestApp, id: &str) -> Contest {
     let mut c = app.db.db.conn().unwrap();
-    contests_repo::get(&mut c, &ContestId::from(id)).unwrap().unwrap()
+    contests_repo::get(&mut c, &ContestId::from(id))
+        .unwrap()
+        .unwrap()
 }
 
 fn ballot_names(app: &TestApp, id: &str) -> Vec<String> {

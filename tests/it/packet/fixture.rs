@@ -399,6 +399,7 @@ pub fn build_with(size: Size, papers: impl Fn(u64, &str, u64) -> Papers) -> Fixt
             election_kind: None,
             threshold_reason: None,
             rounds_not_held: Vec::new(),
+            participants: None,
             review: None,
             threshold: plan.threshold,
             present_at_opening: issued,

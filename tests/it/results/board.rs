@@ -5,8 +5,8 @@ use serde_json::Value;
 
 use super::fixture::{counted, student_no, DELEGATES, ELECTION_TITLE, MOTION_TITLE};
 use super::{audit_path, block_on, canonical, mth, sha256};
-use congress::domain::ids::ContestId;
 use crate::common::Kind;
+use congress::domain::ids::ContestId;
 
 /// Fetches a board anonymously: (status, content type, bytes).
 async fn get_board(base: &str, cid: &str, kid: &str) -> (u16, String, Vec<u8>) {

@@ -24,9 +24,9 @@
 
 use std::collections::BTreeMap;
 
-use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
 use congress::domain::types::{
@@ -208,7 +208,12 @@ pub fn voted(kind: Kind, test: &str) -> World {
             }],
         )?;
         roster_repo::replace_roster(c, &CongressId::from(&cid), &roster())?;
-        congress_repo::transition(c, &CongressId::from(&cid), CongressState::Setup, CongressState::RosterFrozen)?;
+        congress_repo::transition(
+            c,
+            &CongressId::from(&cid),
+            CongressState::Setup,
+            CongressState::RosterFrozen,
+        )?;
         Ok::<_, congress::storage::StorageError>(())
     })
     .unwrap();
@@ -256,7 +261,9 @@ pub fn voted(kind: Kind, test: &str) -> World {
             failed_courses: 0,
             eligibility_override: None,
         };
-        let k = service::contests::add_candidate(&mut c, &a, &CongressId::from(&cid), &election, &data).unwrap();
+        let k =
+            service::contests::add_candidate(&mut c, &a, &CongressId::from(&cid), &election, &data)
+                .unwrap();
         candidate.insert(name.to_string(), k.id);
     }
     let motion = service::contests::create(
@@ -282,7 +289,13 @@ pub fn voted(kind: Kind, test: &str) -> World {
     )
     .unwrap()
     .id;
-    service::credentials::issue(&mut c, &a, &CongressId::from(&cid), &app.state.credential_key[..]).unwrap();
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&cid),
+        &app.state.credential_key[..],
+    )
+    .unwrap();
     crate::common::record_steps_before_vote(&mut c, &app.state.keys, &cid);
     service::attendance::open_session(&mut c, &a, &CongressId::from(&cid)).unwrap();
     for no in 1..=10 {
@@ -295,9 +308,17 @@ pub fn voted(kind: Kind, test: &str) -> World {
 
     // Each delegate takes a paper (领票) and casts it (投票), in process.
     let submit = |delegate: usize, contest: &str, choices: Choices| -> String {
-        let key = app.state.contest_key(&CongressId::from(&cid), &ContestId::from(contest)).unwrap();
-        let paper =
-            take_in_process(&app.state.issuer, &key, contest, delegates[delegate].id.as_str()).unwrap();
+        let key = app
+            .state
+            .contest_key(&CongressId::from(&cid), &ContestId::from(contest))
+            .unwrap();
+        let paper = take_in_process(
+            &app.state.issuer,
+            &key,
+            contest,
+            delegates[delegate].id.as_str(),
+        )
+        .unwrap();
         cast_in_process(
             &app.state.ballot_box,
             &CongressId::from(&cid),
@@ -319,9 +340,19 @@ pub fn voted(kind: Kind, test: &str) -> World {
         .collect();
     election_trackers.push(submit(8, election.as_str(), over_voted));
     service::voting::assign_paper(&mut c, &a, &CongressId::from(&cid), &election, 10).unwrap();
-    let election_key = app.state.contest_key(&CongressId::from(&cid), &election).unwrap();
-    let paper_tracker =
-        service::voting::enter_paper(&mut c, &a, &election_key, &CongressId::from(&cid), &election, paper).unwrap();
+    let election_key = app
+        .state
+        .contest_key(&CongressId::from(&cid), &election)
+        .unwrap();
+    let paper_tracker = service::voting::enter_paper(
+        &mut c,
+        &a,
+        &election_key,
+        &CongressId::from(&cid),
+        &election,
+        paper,
+    )
+    .unwrap();
 
     let votes = [
         Mark::For,

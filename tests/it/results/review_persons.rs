@@ -5,8 +5,8 @@
 
 use super::block_on;
 use super::fixture::{counted, COLLEGES};
-use congress::domain::ids::ContestId;
 use crate::common::Kind;
+use congress::domain::ids::ContestId;
 
 both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
     let w = counted(kind, "review_persons");

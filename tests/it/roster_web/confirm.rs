@@ -22,7 +22,9 @@ fn location(r: &reqwest::Response) -> String {
 
 fn delegates(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::delegates(&mut c, &CongressId::from(cid)).unwrap().len()
+    roster_repo::delegates(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .len()
 }
 
 /// The roster fixture's header and first delegate: a one-row roster file.
@@ -178,7 +180,10 @@ both_backends!(
                 page.contains(&format!("将替换现有 {rows} 行, 新文件 1 行")),
                 "{page}"
             );
-            assert_eq!(roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap(), before);
+            assert_eq!(
+                roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap(),
+                before
+            );
             // A file with errors is refused at once, as before: nothing kept to confirm.
             let r = org
                 .upload_unconfirmed(

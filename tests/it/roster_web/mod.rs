@@ -3,8 +3,8 @@
 //! (`quota`), generating, uploading, checking, freezing and unfreezing the roster (`roster`),
 //! and the same through the JSON API (`api`).
 
-use congress::domain::ids::CongressId;
 use crate::common;
+use congress::domain::ids::CongressId;
 
 mod api;
 mod confirm;
@@ -88,7 +88,9 @@ pub async fn press(c: &Client, cid: &str, action: &str) -> reqwest::Response {
 
 pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
-    congress_repo::get(&mut c, &CongressId::from(cid)).unwrap().unwrap()
+    congress_repo::get(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .unwrap()
 }
 
 pub fn entries(app: &TestApp, cid: &str, action: &str) -> Vec<audit_repo::AuditEntry> {

@@ -191,7 +191,13 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
             women_min_pct: 25,
             ..stored(&app, &cid).settings
         };
-        service::congress::update_settings(&mut c, &Actor::cli("test"), &CongressId::from(&cid), &profile).unwrap();
+        service::congress::update_settings(
+            &mut c,
+            &Actor::cli("test"),
+            &CongressId::from(&cid),
+            &profile,
+        )
+        .unwrap();
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("此报告已过期"), "{page}");
         assert!(page.contains("应不少于41"));
@@ -257,7 +263,12 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         assert!(page.contains("<mark>man</mark>"), "{page}");
         assert!(page.contains("坏名单.csv 第2行 “性别”列"));
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::delegates(&mut c, &CongressId::from(&cid)).unwrap().len(), 161);
+        assert_eq!(
+            roster_repo::delegates(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .len(),
+            161
+        );
 
         // A delegate of an unknown college (named like a script): B6, reported by file row at
         // upload and by delegate number after a check, which is the same report.

@@ -31,7 +31,9 @@ fn enrolment_of_len(len: usize) -> Vec<u8> {
 
 fn enrolment_rows(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::enrolment(&mut c, &CongressId::from(cid)).unwrap().len()
+    roster_repo::enrolment(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .len()
 }
 
 fn congresses(app: &TestApp) -> usize {

@@ -38,7 +38,10 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
     let session = fx.congress_id.clone();
     let name = |app: &TestApp, cid: &str| {
         let mut c = app.db.db.conn().unwrap();
-        congress_repo::get(&mut c, &CongressId::from(cid)).unwrap().unwrap().name
+        congress_repo::get(&mut c, &CongressId::from(cid))
+            .unwrap()
+            .unwrap()
+            .name
     };
     let cid = block_on(async {
         new_congress(&fixture_organiser(&app).await, "示范大学第十次学生代表大会").await

@@ -9,9 +9,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::{ContestDefinition, ContestKind};
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::settings::Threshold;
 use congress::domain::types::Gender;
 use congress::service::contests::CandidateData;
@@ -24,6 +24,7 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
+mod apart;
 mod api;
 mod timeline;
 
@@ -289,9 +290,15 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
             eligibility_override: None,
         };
         cand.push(
-            service::contests::add_candidate(&mut c, &a, &CongressId::from(&mid), &ContestId::from(&by), &data)
-                .unwrap()
-                .id,
+            service::contests::add_candidate(
+                &mut c,
+                &a,
+                &CongressId::from(&mid),
+                &ContestId::from(&by),
+                &data,
+            )
+            .unwrap()
+            .id,
         );
     }
     // C1 across the term: 2 members in office, so at most 3 more seats (left as a draft).
@@ -325,11 +332,19 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         c1[0].contains("主席团现有成员2名") && c1[0].contains("最多补选3名"),
         "{c1:?}"
     );
-    assert!(service::contests::readiness(&mut c, &CongressId::from(&mid), &ContestId::from(&by))
-        .unwrap()
-        .iter()
-        .all(|v| v.rule != "C1"));
-    service::credentials::issue(&mut c, &a, &CongressId::from(&mid), &w.app.state.credential_key[..]).unwrap();
+    assert!(
+        service::contests::readiness(&mut c, &CongressId::from(&mid), &ContestId::from(&by))
+            .unwrap()
+            .iter()
+            .all(|v| v.rule != "C1")
+    );
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&mid),
+        &w.app.state.credential_key[..],
+    )
+    .unwrap();
     crate::common::record_steps_before_vote(&mut c, &w.app.state.keys, &mid);
     service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     // Five of the six present: 实到 5, 应到 6.
@@ -338,12 +353,28 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     }
     let keys = &w.app.state.keys;
     for k in [&remove_wang, &remove_li, &by] {
-        service::voting::open(&mut c, &a, keys, &CongressId::from(&mid), &ContestId::from(k)).unwrap();
+        service::voting::open(
+            &mut c,
+            &a,
+            keys,
+            &CongressId::from(&mid),
+            &ContestId::from(k),
+        )
+        .unwrap();
     }
     let submit = |delegate: usize, contest: &str, choices: Choices| {
-        let key = w.app.state.contest_key(&CongressId::from(&mid), &ContestId::from(contest)).unwrap();
-        let paper =
-            take_in_process(&w.app.state.issuer, &key, contest, delegates[delegate].id.as_str()).unwrap();
+        let key = w
+            .app
+            .state
+            .contest_key(&CongressId::from(&mid), &ContestId::from(contest))
+            .unwrap();
+        let paper = take_in_process(
+            &w.app.state.issuer,
+            &key,
+            contest,
+            delegates[delegate].id.as_str(),
+        )
+        .unwrap();
         cast_in_process(
             &w.app.state.ballot_box,
             &CongressId::from(&mid),
@@ -511,7 +542,12 @@ both_backends!(
             assert!(page.contains("2026-2027学年第二学期述职评议会"));
         });
         let mut c = w.conn();
-        assert_eq!(roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap().len(), 6);
+        assert_eq!(
+            roster_repo::delegates(&mut c, &CongressId::from(&mid))
+                .unwrap()
+                .len(),
+            6
+        );
     }
 );
 

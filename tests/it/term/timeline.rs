@@ -3,8 +3,8 @@
 //! semester's 述职评议 is done only once a 评议会 in it has counted a review; a term with a
 //! missed semester shows its overdue rows in red (screenshots at 1366 and 390 px).
 
-use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::ballot::Choices;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
 use congress::sim::paper::{cast_in_process, take_in_process};
@@ -155,13 +155,30 @@ fn review_meeting_held(w: &World, date: &str) -> String {
         service::scrutineers::add(&mut c, &a, &CongressId::from(&mid), &input).unwrap();
     }
     let delegates = roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap();
-    service::credentials::issue(&mut c, &a, &CongressId::from(&mid), &w.app.state.credential_key[..]).unwrap();
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&mid),
+        &w.app.state.credential_key[..],
+    )
+    .unwrap();
     service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     for no in 1..=6 {
         service::attendance::set_present(&mut c, &a, &CongressId::from(&mid), no, true).unwrap();
     }
-    service::voting::open(&mut c, &a, &w.app.state.keys, &CongressId::from(&mid), &ContestId::from(&kid)).unwrap();
-    let key = w.app.state.contest_key(&CongressId::from(&mid), &ContestId::from(&kid)).unwrap();
+    service::voting::open(
+        &mut c,
+        &a,
+        &w.app.state.keys,
+        &CongressId::from(&mid),
+        &ContestId::from(&kid),
+    )
+    .unwrap();
+    let key = w
+        .app
+        .state
+        .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
+        .unwrap();
     for (i, d) in delegates.iter().enumerate() {
         let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
         let g = (i % 3) as u32;

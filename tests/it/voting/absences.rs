@@ -3,8 +3,8 @@
 //! show them; every change audited.
 
 use super::*;
-use congress::domain::ids::CongressId;
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 use congress::domain::settings::RuleProfile;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;

@@ -5,10 +5,10 @@
 
 use super::phone::{self, confirmed, Phone};
 use super::*;
-use congress::domain::ids::ContestId;
 use crate::common::Kind;
 use congress::domain::ballot::{Ballot, Serial};
 use congress::domain::contest::ContestState;
+use congress::domain::ids::ContestId;
 use congress::domain::settings::TieRule;
 use congress::domain::tally::{self, CandidateRef, ContestSpec, ElectionSpec, Turnout};
 

@@ -14,9 +14,9 @@ use thirtyfour::prelude::*;
 
 use super::phone::{self, Phone};
 use super::*;
-use congress::domain::ids::CongressId;
 use crate::common::browser::{self, fits_and_shoot, page_fits, viewport, Chromedriver};
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 
 /// Waits (up to 20 s) until `css` matches a displayed element.
 async fn shown(driver: &WebDriver, css: &str) -> WebDriverResult<WebElement> {

@@ -4,8 +4,8 @@
 
 use super::phone::Phone;
 use super::*;
-use congress::domain::ids::CongressId;
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 use reqwest::cookie::CookieStore;
 
 both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
@@ -75,7 +75,8 @@ both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
         // Nobody else was checked in.
         let mut c = app.db.db.conn().expect("conn");
         let (fig, _) =
-            congress::service::attendance::attendance(&mut c, &CongressId::from(&fx.congress_id)).expect("figures");
+            congress::service::attendance::attendance(&mut c, &CongressId::from(&fx.congress_id))
+                .expect("figures");
         assert_eq!((fig.expected, fig.present), (12, 2));
     });
 });

@@ -10,8 +10,8 @@
 //! Every test builds its congress with `fixture` and talks HTTP to a real server on
 //! 127.0.0.1 (the secrecy and attack tests run the `congress serve` binary itself).
 
-use congress::domain::ids::{CongressId, ContestId};
 use crate::common;
+use congress::domain::ids::{CongressId, ContestId};
 
 mod absences;
 mod api;

@@ -5,9 +5,9 @@
 
 use super::phone::{self, Phone};
 use super::*;
-use congress::domain::ids::CongressId;
 use crate::common::Kind;
 use congress::domain::contest::ContestState;
+use congress::domain::ids::CongressId;
 
 both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
     let app = TestApp::start(kind, "quorum");
@@ -160,7 +160,9 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
         );
         assert!(page.contains("<dt>已收回选票</dt><dd>7</dd>"));
         let mut conn = app.db.db.conn().expect("conn");
-        let (fig, _) = congress::service::attendance::attendance(&mut conn, &CongressId::from(&cid)).expect("fig");
+        let (fig, _) =
+            congress::service::attendance::attendance(&mut conn, &CongressId::from(&cid))
+                .expect("fig");
         assert_eq!(fig.present, 7, "8 checked in, 1 checked out");
     });
 });

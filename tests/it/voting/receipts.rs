@@ -14,8 +14,8 @@ use sha2::{Digest, Sha256};
 
 use super::phone::{self, Phone};
 use super::*;
-use congress::domain::ids::CongressId;
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 use congress::storage::repo::congress as congress_repo;
 
 /// Canonical JSON as `docs/formats.md` describes it, written independently of the crate.

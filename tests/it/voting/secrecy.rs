@@ -8,8 +8,8 @@
 //! contest is closed, the order in which ballots and roll entries are stored is a sorted order.
 //! (The attacks on the WAL, dead rows and write order are in `attack.rs`.)
 
-use congress::domain::ids::CongressId;
 use congress::crypto::token::normalise_manual_code;
+use congress::domain::ids::CongressId;
 use congress::web::Secrets;
 
 use super::dump;
@@ -118,8 +118,13 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             close_contest(&staff, &cid, kid).await;
         }
         let mut c = t.db.conn().expect("conn");
-        let cards = congress::service::credentials::cards(&mut c, &CongressId::from(&cid), None, &secrets.credential)
-            .expect("cards");
+        let cards = congress::service::credentials::cards(
+            &mut c,
+            &CongressId::from(&cid),
+            None,
+            &secrets.credential,
+        )
+        .expect("cards");
         (arrival, cards[13].clone())
     });
     let log = server.stop();
@@ -134,7 +139,12 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
     let people: Vec<String> = fx
         .cards
         .iter()
-        .flat_map(|c| [c.delegate.id.to_string(), c.delegate.student.student_no.clone()])
+        .flat_map(|c| {
+            [
+                c.delegate.id.to_string(),
+                c.delegate.student.student_no.clone(),
+            ]
+        })
         .collect();
     let mut conn = t.db.conn().expect("conn");
     let tables = dump::dump(&mut conn);

@@ -3,17 +3,20 @@
 //! confirmed their 学号 and 学院, and then opens through the page.
 
 use super::*;
-use congress::domain::ids::{CongressId, ContestId};
 use crate::common::Kind;
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::ContestState;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service::{self, Actor};
 use congress::sim::paper::{cast_in_process, take_in_process};
 
 /// Delegate `delegate_id` takes a paper for `contest` and casts `choices` with it, in process
 /// (the issuer and the ballot box, as the phone's two requests would).
 fn vote(app: &TestApp, cid: &str, contest: &str, delegate_id: &str, choices: Choices) {
-    let key = app.state.contest_key(&CongressId::from(cid), &ContestId::from(contest)).unwrap();
+    let key = app
+        .state
+        .contest_key(&CongressId::from(cid), &ContestId::from(contest))
+        .unwrap();
     let paper = take_in_process(&app.state.issuer, &key, contest, delegate_id).unwrap();
     cast_in_process(
         &app.state.ballot_box,
@@ -44,11 +47,20 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             ],
         })
         .collect();
-    congress::storage::repo::roster::replace_enrolment(&mut c, &CongressId::from(&cid), &enrolment).unwrap();
+    congress::storage::repo::roster::replace_enrolment(&mut c, &CongressId::from(&cid), &enrolment)
+        .unwrap();
     for no in 1..=22 {
-        service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true).unwrap();
+        service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true)
+            .unwrap();
     }
-    service::voting::open(&mut c, &actor, &app.state.keys, &CongressId::from(&cid), &ContestId::from(&fx.election)).unwrap();
+    service::voting::open(
+        &mut c,
+        &actor,
+        &app.state.keys,
+        &CongressId::from(&cid),
+        &ContestId::from(&fx.election),
+    )
+    .unwrap();
     // Candidates in ballot order: A B C D E F G; 5 seats; 22 present, so > 11 is needed.
     // 8 ballots A B C D + E, 8 ballots A B C D + 周杰 (written in), 6 ballots A B C + E + 周杰:
     // A B C 22, D 16 are elected; E and 周杰 tie at 14 for the last seat.
@@ -175,9 +187,11 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             "{preview}"
         );
         let mut c = app.db.db.conn().unwrap();
-        assert!(congress::service::record::stored(&mut c, &CongressId::from(&cid))
-            .unwrap()
-            .is_none());
+        assert!(
+            congress::service::record::stored(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .is_none()
+        );
         drop(c);
         let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/record/certify"), &[]).await;
         assert_eq!(s, 303, "{body}");

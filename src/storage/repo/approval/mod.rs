@@ -102,7 +102,10 @@ pub fn insert_objection(conn: &mut DbConnection, row: &ObjectionRow) -> StorageR
 }
 
 /// A congress's objections, oldest first.
-pub fn objections(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<ObjectionRow>> {
+pub fn objections(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<ObjectionRow>> {
     Ok(objections::table
         .filter(objections::congress_id.eq(congress_id))
         .order((objections::created_at, objections::id))

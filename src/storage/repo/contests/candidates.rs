@@ -3,8 +3,8 @@
 
 use diesel::prelude::*;
 
-use crate::domain::ids::{CandidateId, ContestId};
 use crate::domain::candidates::Candidate;
+use crate::domain::ids::{CandidateId, ContestId};
 use crate::domain::types::Gender;
 use crate::storage::codes::{count, count_opt, to_column};
 use crate::storage::models::CandidateRow;
@@ -69,7 +69,10 @@ fn row(contest_id: &ContestId, c: &Candidate, ballot_order: u32) -> StorageResul
 }
 
 /// The candidates of a contest in stored ballot order (rule C4), ties by the organiser's order.
-pub fn candidates(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<Vec<Candidate>> {
+pub fn candidates(
+    conn: &mut DbConnection,
+    contest_id: &ContestId,
+) -> StorageResult<Vec<Candidate>> {
     candidates::table
         .filter(candidates::contest_id.eq(contest_id))
         .order((
@@ -106,7 +109,13 @@ pub fn next_organiser_order(conn: &mut DbConnection, contest_id: &ContestId) -> 
         .filter(candidates::contest_id.eq(contest_id))
         .select(diesel::dsl::max(candidates::organiser_order))
         .first(conn)?;
-    let max = count_opt("candidates", contest_id.as_str(), "max(organiser_order)", max)?.unwrap_or(0);
+    let max = count_opt(
+        "candidates",
+        contest_id.as_str(),
+        "max(organiser_order)",
+        max,
+    )?
+    .unwrap_or(0);
     max.checked_add(1).ok_or(StorageError::OutOfRange {
         column: "organiser_order",
         value: format!("{max} + 1"),
@@ -155,7 +164,11 @@ pub fn update_candidate(
 }
 
 /// Stores candidate `id`'s position on the ballot paper (1-based).
-pub fn set_ballot_order(conn: &mut DbConnection, id: &CandidateId, ballot_order: u32) -> StorageResult<()> {
+pub fn set_ballot_order(
+    conn: &mut DbConnection,
+    id: &CandidateId,
+    ballot_order: u32,
+) -> StorageResult<()> {
     diesel::update(candidates::table.find(id))
         .set(candidates::ballot_order.eq(to_column("ballot_order", ballot_order)?))
         .execute(conn)?;

@@ -3,10 +3,10 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::ids::ContestId;
 use crate::domain::candidates::ElectionKind;
 use crate::domain::candidates::{eligibility, Candidate};
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::ContestId;
 use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::describe_char;
 use crate::domain::types::{Gender, Violation};

@@ -8,9 +8,9 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::{edit_refusal, form_errors, unprocessable};
-use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::candidates::{check_margin, eligibility, required_candidates, MarginCheck};
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::contests::{self as svc, ContestView, Direction};
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{Need, Staff};

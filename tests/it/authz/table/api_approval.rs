@@ -3,8 +3,8 @@
 //! the state and record each step (201, signed, audited); everyone else gets 401/403.
 
 use super::{get, post, Body, Reply, Row, Step, Vars, A_CREATED, A_OWN, P};
-use congress::domain::ids::{CongressId, ContestId};
 use crate::common::http::TestApp;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::storage::repo::contests as contests_repo;
 
 fn seq(v: &mut Vars, _: &TestApp, p: P, r: &Reply) {
