@@ -74,7 +74,7 @@ pub fn issue(
     key: &[u8],
 ) -> ServiceResult<usize> {
     write_tx(conn, |c| {
-        let congress = load(c, &congress_id)?;
+        let congress = load(c, congress_id)?;
         Action::IssueCredentials.check(congress.state)?;
         let delegates = roster_repo::delegates(c, congress_id)?;
         if delegates.is_empty() {
@@ -252,7 +252,7 @@ pub fn reissue(
     key: &[u8],
 ) -> ServiceResult<Card> {
     write_tx(conn, |c| {
-        let congress = load(c, &congress_id)?;
+        let congress = load(c, congress_id)?;
         Action::ReissueCredential.check(congress.state)?;
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;

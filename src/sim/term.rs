@@ -221,12 +221,12 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 let pkey = term::participants::participant_key(keys, &mid, k, false)?;
                 let votes = [Mark::For, Mark::For, Mark::Against];
                 for (pt, vote) in participants.iter().zip(votes) {
-                    let paper = take_participant_in_process(c, &pkey, &k, &pt.id)?;
+                    let paper = take_participant_in_process(c, &pkey, k, &pt.id)?;
                     let choices = Choices::Motion { vote };
                     cast_participant_in_process(
                         &ballot_box,
                         &mid,
-                        &k,
+                        k,
                         pkey.public_key(),
                         choices,
                         &paper,

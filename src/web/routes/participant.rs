@@ -227,10 +227,10 @@ fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> Http
 async fn take_paper(
     state: web::Data<AppState>,
     voter: ParticipantVoter,
-    path: web::Path<String>,
+    path: web::Path<ContestId>,
     form: web::Form<PaperRequest>,
 ) -> WebResult<HttpResponse> {
-    let contest_id = ContestId::from(path.into_inner());
+    let contest_id = path.into_inner();
     let cid = voter.congress.id.clone();
     let Ok(blinded) = base64::engine::general_purpose::STANDARD.decode(form.blinded.trim()) else {
         return Ok(answer(400, None, Some("盲化消息应为 base64 编码".into())));

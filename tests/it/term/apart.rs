@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use congress::domain::ballot::Choices;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::term::APART_LABEL;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
