@@ -12,6 +12,7 @@ use crate::domain::contest::ContestAction;
 use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
+use crate::storage::repo::term as term_repo;
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::{Need, Staff};
 use crate::web::confirm::{ask, confirmed};
@@ -37,19 +38,30 @@ async fn show(
     let (cid, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
     let (c2, k2) = (cid.clone(), kid.clone());
-    let (paper, cast, roll, paper_entered, rounds) = state
+    let (paper, cast, roll, paper_entered, rounds, apart) = state
         .run(move |c| {
             let paper = voting::ballot_paper(c, &c2, &k2)?;
             let rounds: Vec<_> = contests_repo::list(c, &c2)?
                 .into_iter()
                 .filter(|r| r.parent_id.as_ref().map(ContestId::as_str) == Some(k2.as_str()))
                 .collect();
+            // A 评议会's participants counted apart (rule I7): their box's figures.
+            let apart = match term_repo::participant_box(c, &k2)? {
+                Some(b) => Some((
+                    b,
+                    term_repo::participant_roll_rows(c, &k2)?.len(),
+                    term_repo::participant_ballot_bodies(c, &k2)?.len(),
+                    results::participant_result(c, &k2)?.map(|(_, r)| r),
+                )),
+                None => None,
+            };
             Ok((
                 paper,
                 voting_repo::ballot_count(c, k2.as_str())?,
                 voting_repo::roll_count(c, k2.as_str())?,
                 voting_repo::paper_entered(c, k2.as_str())?,
                 rounds,
+                apart,
             ))
         })
         .await?;
@@ -68,6 +80,10 @@ async fn show(
                 dt { "已收回选票" } dd { (cast) }
                 dt { "已领票代表 (手机或纸质)" } dd { (roll) }
                 dt { "纸质选票" } dd { "发出 " (contest.paper_issued) " 张, 已录入 " (paper_entered) " 张" }
+                @if let Some((b, took, cast, _)) = &apart {
+                    dt { "列席人员选票 (分开计票, 规则I7)" }
+                    dd { "发出 " (b.issued) " 张 (列席人员 " (b.listed) " 名), 已领票 " (took) " 人, 已收回 " (cast) " 张; 不计入以上数字和结果" }
+                }
             }
         }
         @if !contest.state.has_opened() && owner {
@@ -111,6 +127,7 @@ async fn show(
             result.as_ref(),
             &rounds,
         ))
+        @if let Some((_, _, _, Some(r))) = &apart { (crate::web::views::results::apart(r)) }
     };
     Ok(page(&state, &ctx, &contest.def.title, body))
 }

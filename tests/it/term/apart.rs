@@ -394,6 +394,7 @@ both_backends!(
                 format!("/b/{mid}/{kid}/result"),
                 format!("/b/{mid}/{kid}/result/print"),
                 format!("/b/{mid}/{kid}"),
+                format!("/c/{mid}/contests/{kid}/voting"),
             ] {
                 let (s, page) = w.org.get_text(&path).await;
                 assert_eq!(s, 200, "{path}");
@@ -402,6 +403,14 @@ both_backends!(
                     .unwrap_or_else(|| panic!("{path}: {page}"));
                 assert!(page[at..].contains("不计入本项结果"), "{path}");
             }
+            let (_, console) = w
+                .org
+                .get_text(&format!("/c/{mid}/contests/{kid}/voting"))
+                .await;
+            assert!(
+                console.contains("发出 3 张 (列席人员 3 名), 已领票 3 人, 已收回 3 张"),
+                "{console}"
+            );
             let (_, board) = w.org.get_text(&format!("/b/{mid}/{kid}")).await;
             assert!(board.contains("列席人员选票签发公钥指纹"));
             let (_, audit) = w.org.get_text(&format!("/c/{mid}/audit")).await;
