@@ -654,9 +654,10 @@ fn apart_pages_in_headless_chromium() {
     use crate::common::browser::{self, page_fits};
     let tools = browser::tools("apart_pages_in_headless_chromium");
     let (w, h) = held(Kind::Sqlite, "term_apart_browser", false);
-    let (result, term) = (
+    let (result, term, screen) = (
         w.app.url(&format!("/b/{}/{}/result", h.mid, h.kid)),
         w.app.url(&format!("/c/{}/term", h.mid)),
+        w.app.url(&format!("/b/{}/screen", h.mid)),
     );
     browser::logged_in(
         &tools,
@@ -669,6 +670,24 @@ fn apart_pages_in_headless_chromium() {
                 page_fits(d, &result, "apart-result", width, 6000).await?;
                 page_fits(d, &term, "apart-term", width, 2400).await?;
             }
+            // The projector: the apart tally's one line under the result, on one 1080p screen.
+            page_fits(d, &screen, "apart-projector", 1920, 1080).await?;
+            let line = d
+                .find(thirtyfour::By::Css(".screen-contest .screen-apart"))
+                .await?
+                .text()
+                .await?;
+            assert!(line.starts_with(APART_LABEL), "{line}");
+            let tall = d
+                .execute(
+                    "return document.scrollingElement.scrollHeight - window.innerHeight;",
+                    vec![],
+                )
+                .await?
+                .json()
+                .as_i64()
+                .unwrap_or(i64::MAX);
+            assert!(tall <= 0, "the projector scrolls {tall} px at 1920x1080");
             Ok(())
         },
     );
