@@ -96,7 +96,10 @@ fn figures(
                 issued: b.issued,
                 roll: term_repo::participant_roll_rows(conn, &contest.id)?.len() as u64,
                 cast: term_repo::participant_ballot_bodies(conn, &contest.id)?.len() as u64,
-                result: b.result.as_deref().and_then(|r| serde_json::from_str(r).ok()),
+                result: b
+                    .result
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str(r).ok()),
             }),
             None => None,
         },

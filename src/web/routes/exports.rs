@@ -237,8 +237,8 @@ async fn result(
             ContestDetail::Review(prv) => Some(prv),
             _ => None,
         });
-        let bytes = review_xlsx::workbook(&contest.def.title, rv, apart)
-            .map_err(WebError::internal)?;
+        let bytes =
+            review_xlsx::workbook(&contest.def.title, rv, apart).map_err(WebError::internal)?;
         return Ok(HttpResponse::Ok()
             .content_type(xlsx::CONTENT_TYPE)
             .insert_header(attachment(

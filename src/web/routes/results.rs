@@ -132,7 +132,12 @@ async fn result_csv(
 
 /// One tally's rows (the delegates' result, or the participants' apart tally when `apart`,
 /// which also names the participants listed): the header, the counts, a blank row, the totals.
-fn tally_csv(w: &mut CsvOut, title: &str, r: &ContestResult, apart: bool) -> Result<(), csv::Error> {
+fn tally_csv(
+    w: &mut CsvOut,
+    title: &str,
+    r: &ContestResult,
+    apart: bool,
+) -> Result<(), csv::Error> {
     match &r.detail {
         ContestDetail::Election(el) => {
             w.row(["姓名", "类别", "赞成", "不赞成", "弃权", "结果"])?;

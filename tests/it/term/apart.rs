@@ -602,7 +602,10 @@ fn exports_and_api(w: &World, h: &Held, record: &Value) {
         assert_eq!(s, 200);
         let pb: Value = serde_json::from_slice(&pb).unwrap();
         assert_eq!(pb["cast"], 3);
-        assert_eq!(pb["merkle_root"], record["participants"]["board"]["merkle_root"]);
+        assert_eq!(
+            pb["merkle_root"],
+            record["participants"]["board"]["merkle_root"]
+        );
         assert_ne!(
             pb["merkle_root"],
             serde_json::from_slice::<Value>(&delegates).unwrap()["merkle_root"]
@@ -611,7 +614,10 @@ fn exports_and_api(w: &World, h: &Held, record: &Value) {
         assert_eq!(s, 400, "{}", String::from_utf8_lossy(&text));
         assert!(String::from_utf8_lossy(&text).contains("participants"));
         let v: Value = http
-            .get(w.app.url(&format!("/api/v1/congresses/{mid}/contests/{kid}/voting")))
+            .get(
+                w.app
+                    .url(&format!("/api/v1/congresses/{mid}/contests/{kid}/voting")),
+            )
             .bearer_auth(&h.token)
             .send()
             .await
@@ -622,14 +628,19 @@ fn exports_and_api(w: &World, h: &Held, record: &Value) {
         assert_eq!(v["cast"], 5);
         let p = &v["participants"];
         assert_eq!(p["label"], APART_LABEL);
-        assert_eq!((p["listed"].as_u64(), p["issued"].as_u64()), (Some(3), Some(3)));
+        assert_eq!(
+            (p["listed"].as_u64(), p["issued"].as_u64()),
+            (Some(3), Some(3))
+        );
         assert_eq!((p["roll"].as_u64(), p["cast"].as_u64()), (Some(3), Some(3)));
         assert_eq!(p["result"], record["participants"]["result"]);
 
         // The projector: one line for the apart tally under the result.
         let (s, screen) = w.org.get_text(&format!("/b/{mid}/screen")).await;
         assert_eq!(s, 200);
-        let at = screen.find("screen-apart").unwrap_or_else(|| panic!("{screen}"));
+        let at = screen
+            .find("screen-apart")
+            .unwrap_or_else(|| panic!("{screen}"));
         assert!(screen[at..].contains(APART_LABEL), "{screen}");
         assert!(screen[at..].contains("收回 3"), "{screen}");
         assert!(screen[at..].contains("列入跟进: 李强"), "{screen}");
