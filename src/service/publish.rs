@@ -86,6 +86,23 @@ pub fn board(
     Ok((contest, built))
 }
 
+/// The participants' board of a final contest counting them apart (rule I7); not found when
+/// the contest has no participants' box.
+pub fn participant_board(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+) -> ServiceResult<(Contest, BuiltBoard)> {
+    let contest = final_contest(conn, congress_id, contest_id)?;
+    let built = results::participant_board(conn, &contest)?.ok_or_else(|| {
+        ServiceError::NotFound(format!(
+            "“{}”没有列席评议人员的选票 (未分开计票, 规则I7)",
+            contest.def.title
+        ))
+    })?;
+    Ok((contest, built))
+}
+
 /// The audit path of `hash` on the board of one final contest; `None` when not on it.
 pub fn proof_on(
     conn: &mut DbConnection,

@@ -3,8 +3,8 @@
 //! and the RFC 6962 audit path of any ballot on it.
 
 use actix_web::{web, HttpResponse};
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::service::publish;
 use crate::web::error::{ApiErrorBody, ApiResult, WebError};
@@ -30,18 +30,47 @@ pub struct ProofJson {
     pub ballot: serde_json::Value,
 }
 
+/// Which board of a contest.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BoardQuery {
+    /// `delegates` (the default: the result's board) or `participants` (a 评议会's
+    /// participants counted apart, rule I7: the packet's `boards/<contest>-participants.board.json`).
+    pub group: Option<String>,
+}
+
 /// A counted contest's board (公示): the canonical JSON bytes exactly as published. Public.
+/// `?group=participants` serves the participants' board of a contest counting them apart
+/// (rule I7; 404 when it has none).
 #[utoipa::path(get, path = "/api/v1/congresses/{cid}/contests/{id}/board.json", tag = "board",
-    params(("cid" = String, Path, description = "congress id"), ("id" = String, Path, description = "contest id")),
+    params(("cid" = String, Path, description = "congress id"), ("id" = String, Path, description = "contest id"), BoardQuery),
     responses((status = 200, description = "board (canonical JSON, docs/formats.md)", content_type = "application/json"),
-        (status = 404, body = ApiErrorBody, description = "no such contest, or not yet counted")))]
+        (status = 400, body = ApiErrorBody, description = "group is neither delegates nor participants"),
+        (status = 404, body = ApiErrorBody, description = "no such contest, not yet counted, or no participants' board")))]
 pub async fn board_json(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
+    q: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
+    let participants = match q.group.as_deref() {
+        None | Some("delegates") => false,
+        Some("participants") => true,
+        Some(other) => {
+            return Err(WebError::BadRequest(format!(
+                "group 应为 \"delegates\"(代表, 默认)或 \"participants\"(列席评议人员), 实为 \"{other}\""
+            ))
+            .into())
+        }
+    };
     let bytes = state
-        .run(move |c| Ok(publish::board(c, &cid, &kid)?.1.bytes))
+        .run(move |c| {
+            Ok(if participants {
+                publish::participant_board(c, &cid, &kid)?.1.bytes
+            } else {
+                publish::board(c, &cid, &kid)?.1.bytes
+            })
+        })
         .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
