@@ -111,12 +111,28 @@ pub fn proof_on(
     hash: &Hash,
 ) -> ServiceResult<Option<Found>> {
     let (contest, board) = board(conn, congress_id, contest_id)?;
-    Ok(proof(&board.hashes, hash).map(|proof| Found {
+    Ok(found(contest, board, hash))
+}
+
+/// The audit path of `hash` on the participants' board of one final contest counting them
+/// apart (rule I7); `None` when not on it, not found when the contest has no such board.
+pub fn participant_proof_on(
+    conn: &mut DbConnection,
+    congress_id: &str,
+    contest_id: &str,
+    hash: &Hash,
+) -> ServiceResult<Option<Found>> {
+    let (contest, board) = participant_board(conn, congress_id, contest_id)?;
+    Ok(found(contest, board, hash))
+}
+
+fn found(contest: Contest, board: BuiltBoard, hash: &Hash) -> Option<Found> {
+    proof(&board.hashes, hash).map(|proof| Found {
         index: proof.index as usize,
         contest,
         board,
         proof,
-    }))
+    })
 }
 
 /// Looks for a tracker on every published board of the congress; when it is on none, says

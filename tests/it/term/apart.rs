@@ -610,6 +610,29 @@ fn exports_and_api(w: &World, h: &Held, record: &Value) {
             pb["merkle_root"],
             serde_json::from_slice::<Value>(&delegates).unwrap()["merkle_root"]
         );
+        // A participant's ballot's audit path is on their board, not on the delegates'.
+        let tracker = congress::crypto::sha256_hex(
+            &congress::crypto::to_canonical(&pb["ballots"][1]).unwrap(),
+        );
+        let proof = |group: &str| {
+            let url = w.app.url(&format!(
+                "/api/v1/congresses/{mid}/contests/{kid}/proof/{tracker}{group}"
+            ));
+            let http = http.clone();
+            async move {
+                let r = http.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.json::<Value>().await.unwrap())
+            }
+        };
+        let (s, v) = proof("?group=participants").await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            (v["index"].as_u64(), v["tree_size"].as_u64()),
+            (Some(1), Some(3))
+        );
+        assert_eq!(v["root"], pb["merkle_root"]);
+        let (s, v) = proof("").await;
+        assert_eq!(s, 404, "{v}");
         let (s, text) = board("?group=everyone").await;
         assert_eq!(s, 400, "{}", String::from_utf8_lossy(&text));
         assert!(String::from_utf8_lossy(&text).contains("participants"));
