@@ -2,20 +2,44 @@
 //! one row per person (rank, name, post, college, the favourable share, the worst grade,
 //! follow-up, then the count of each grade summed over the dimensions), sheet 2 one row per
 //! person and dimension with the count of each grade. Written through [`super::xlsx`]: numbers
-//! are numbers, text is text (a name starting with "=" is guarded as in the CSV).
+//! are numbers, text is text (a name starting with "=" is guarded as in the CSV). When a
+//! 评议会 counts its participants apart (rule I7), their tally follows in two sheets of the same
+//! shape (列席人员评议结果, 列席人员分项统计) titled "列席评议人员 (分开计票, 不计入结果)".
 
 use rust_xlsxwriter::XlsxError;
 
 use super::xlsx::{self, Cell, Sheet};
 use crate::domain::tally::{percent, ReviewResult};
 
-/// The workbook's bytes; `title` names the review on both sheets' first row.
-pub fn workbook(title: &str, r: &ReviewResult) -> Result<Vec<u8>, XlsxError> {
+/// The workbook's bytes; `title` names the review on both sheets' first row; `apart` is the
+/// participants' separate tally (rule I7), in sheets of its own after the result's.
+pub fn workbook(
+    title: &str,
+    r: &ReviewResult,
+    apart: Option<&ReviewResult>,
+) -> Result<Vec<u8>, XlsxError> {
+    let mut sheets: Vec<Sheet> = tally_sheets(title, r, "").into();
+    if let Some(p) = apart {
+        let label = format!("{title} · {}", crate::domain::term::APART_LABEL);
+        let mut more = tally_sheets(&label, p, "列席人员");
+        for s in &mut more {
+            s.notes.push(
+                "列席评议人员的评议表单独统计, 本表结果不计入评议结果, 列席人员也不计入应到、实到和法定人数 (规则I7)。"
+                    .into(),
+            );
+        }
+        sheets.extend(more);
+    }
+    xlsx::workbook(&sheets)
+}
+
+/// The two sheets of one tally, their names prefixed with `prefix`.
+fn tally_sheets(title: &str, r: &ReviewResult, prefix: &str) -> [Sheet; 2] {
     let favourable = r.grades[..(r.favourable as usize).min(r.grades.len())].join("+");
     let worst = r.grades.last().cloned().unwrap_or_default();
 
     let mut first = Sheet {
-        name: "评议结果".into(),
+        name: format!("{prefix}评议结果"),
         title: Some(title.to_string()),
         ..Sheet::default()
     };
@@ -57,7 +81,7 @@ pub fn workbook(title: &str, r: &ReviewResult) -> Result<Vec<u8>, XlsxError> {
     }
 
     let mut second = Sheet {
-        name: "分项统计".into(),
+        name: format!("{prefix}分项统计"),
         title: Some(title.to_string()),
         ..Sheet::default()
     };
@@ -73,5 +97,5 @@ pub fn workbook(title: &str, r: &ReviewResult) -> Result<Vec<u8>, XlsxError> {
             second.rows.push(row);
         }
     }
-    xlsx::workbook(&[first, second])
+    [first, second]
 }

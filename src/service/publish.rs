@@ -87,6 +87,23 @@ pub fn board(
     Ok((contest, built))
 }
 
+/// The participants' board of a final contest counting them apart (rule I7); not found when
+/// the contest has no participants' box.
+pub fn participant_board(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+) -> ServiceResult<(Contest, BuiltBoard)> {
+    let contest = final_contest(conn, congress_id, contest_id)?;
+    let built = results::participant_board(conn, &contest)?.ok_or_else(|| {
+        ServiceError::NotFound(format!(
+            "“{}”没有列席评议人员的选票 (未分开计票, 规则I7)",
+            contest.def.title
+        ))
+    })?;
+    Ok((contest, built))
+}
+
 /// The audit path of `hash` on the board of one final contest; `None` when not on it.
 pub fn proof_on(
     conn: &mut DbConnection,
@@ -95,12 +112,28 @@ pub fn proof_on(
     hash: &Hash,
 ) -> ServiceResult<Option<Found>> {
     let (contest, board) = board(conn, congress_id, contest_id)?;
-    Ok(proof(&board.hashes, hash).map(|proof| Found {
+    Ok(found(contest, board, hash))
+}
+
+/// The audit path of `hash` on the participants' board of one final contest counting them
+/// apart (rule I7); `None` when not on it, not found when the contest has no such board.
+pub fn participant_proof_on(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    hash: &Hash,
+) -> ServiceResult<Option<Found>> {
+    let (contest, board) = participant_board(conn, congress_id, contest_id)?;
+    Ok(found(contest, board, hash))
+}
+
+fn found(contest: Contest, board: BuiltBoard, hash: &Hash) -> Option<Found> {
+    proof(&board.hashes, hash).map(|proof| Found {
         index: proof.index as usize,
         contest,
         board,
         proof,
-    }))
+    })
 }
 
 /// Looks for a tracker on every published board of the congress; when it is on none, says

@@ -16,6 +16,7 @@ use crate::domain::contest::{Contest, ContestAction};
 use crate::domain::ids::{CongressId, ContestId};
 use crate::service::results::{self, Finalised};
 use crate::service::{publish, voting};
+use crate::storage::repo::term as term_repo;
 use crate::storage::repo::voting as voting_repo;
 use crate::storage::DbConnection;
 use crate::web::auth::{ApiUser, Need};
@@ -45,6 +46,27 @@ pub struct VotingJson {
     pub result: Option<serde_json::Value>,
     /// Further rounds this count proposed (draft contest ids).
     pub proposed: Vec<String>,
+    /// A 评议会 counting its participants apart (rule I7): their own box, never part of the
+    /// figures above or the result; absent otherwise.
+    pub participants: Option<ParticipantsVotingJson>,
+}
+
+/// The participants' box of a contest counting them apart (rule I7).
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantsVotingJson {
+    /// Always "列席评议人员 (分开计票, 不计入结果)".
+    pub label: String,
+    /// Participants listed when it opened (their 应到).
+    pub listed: u32,
+    /// Participants present when it opened: papers issued to them (their 实到).
+    pub issued: u32,
+    /// Participants who took their paper.
+    pub roll: u64,
+    /// Participants' ballots in the box.
+    pub cast: u64,
+    /// Their separate tally once final (the record's `participants.result`).
+    #[schema(value_type = Option<Object>)]
+    pub result: Option<serde_json::Value>,
 }
 
 fn figures(
@@ -68,6 +90,20 @@ fn figures(
             .as_deref()
             .and_then(|r| serde_json::from_str(r).ok()),
         proposed,
+        participants: match term_repo::participant_box(conn, &contest.id)? {
+            Some(b) => Some(ParticipantsVotingJson {
+                label: crate::domain::term::APART_LABEL.to_string(),
+                listed: b.listed,
+                issued: b.issued,
+                roll: term_repo::participant_roll_rows(conn, &contest.id)?.len() as u64,
+                cast: term_repo::participant_ballot_bodies(conn, &contest.id)?.len() as u64,
+                result: b
+                    .result
+                    .as_deref()
+                    .and_then(|r| serde_json::from_str(r).ok()),
+            }),
+            None => None,
+        },
     })
 }
 

@@ -12,7 +12,7 @@
 use actix_web::{web, HttpResponse};
 
 use crate::domain::ids::{CongressId, ContestId};
-use crate::domain::tally::ContestDetail;
+use crate::domain::tally::{ContestDetail, ContestResult};
 use crate::import::{read_table, FileKind};
 use crate::packet::review_xlsx;
 use crate::packet::xlsx::{self, Cell, Sheet};
@@ -215,38 +215,76 @@ async fn roll(
 }
 
 /// A final contest's results, as the CSV has them; a 述职评议 keeps its own two-sheet workbook.
+/// When a 评议会 counts its participants apart (rule I7), their tally is in sheets of its own
+/// (named 列席评议人员..., titled "列席评议人员 (分开计票, 不计入结果)"), after the result's.
 async fn result(
     state: web::Data<AppState>,
     path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
-    let (congress, contest) = state
+    let (congress, contest, participants) = state
         .run(move |c| {
             let congress = service::congress::load(c, &cid)?;
-            Ok((congress, publish::final_contest(c, &cid, &kid)?))
+            let contest = publish::final_contest(c, &cid, &kid)?;
+            let participants = results::participant_result(c, &kid)?.map(|(_, r)| r);
+            Ok((congress, contest, participants))
         })
         .await?;
     let r = results::result(&contest)?.ok_or_else(|| {
         WebError::internal(format!("contest {} is final without a result", contest.id))
     })?;
+    if let ContestDetail::Review(rv) = &r.detail {
+        let apart = participants.as_ref().and_then(|p| match &p.detail {
+            ContestDetail::Review(prv) => Some(prv),
+            _ => None,
+        });
+        let bytes =
+            review_xlsx::workbook(&contest.def.title, rv, apart).map_err(WebError::internal)?;
+        return Ok(HttpResponse::Ok()
+            .content_type(xlsx::CONTENT_TYPE)
+            .insert_header(attachment(
+                &format!("review-{}.xlsx", contest.id),
+                &format!("述职评议结果-{}.xlsx", contest.def.title),
+            ))
+            .body(bytes));
+    }
     let title = format!("{} · {} · 计票结果", congress.name, contest.def.title);
+    let mut sheets = vec![tally_sheet("计票结果", title, &contest.def.title, &r)];
+    if let Some(p) = &participants {
+        let mut s = tally_sheet(
+            APART_SHEET,
+            format!(
+                "{} · {} · {}",
+                congress.name,
+                contest.def.title,
+                crate::domain::term::APART_LABEL
+            ),
+            &contest.def.title,
+            p,
+        );
+        s.notes.insert(0, format!("列席人员: {}", p.roster));
+        s.notes.push(
+            "列席评议人员的选票单独统计, 本表结果不计入本项结果, 列席人员也不计入应到、实到和法定人数 (规则I7)。"
+                .into(),
+        );
+        sheets.push(s);
+    }
+    respond(
+        &sheets,
+        &format!("result-{}.xlsx", contest.id),
+        &format!("计票结果-{}.xlsx", contest.def.title),
+    )
+}
+
+/// The sheet name of the participants' apart tally (rule I7).
+pub const APART_SHEET: &str = "列席评议人员(分开计票)";
+
+/// An election's or a motion's tally as a sheet: one row per candidate and write-in name (or
+/// the motion's row), the figures and the rule under it.
+fn tally_sheet(name: &str, title: String, contest_title: &str, r: &ContestResult) -> Sheet {
     let mut s = match &r.detail {
-        ContestDetail::Review(rv) => {
-            let bytes =
-                review_xlsx::workbook(&contest.def.title, rv).map_err(WebError::internal)?;
-            return Ok(HttpResponse::Ok()
-                .content_type(xlsx::CONTENT_TYPE)
-                .insert_header(attachment(
-                    &format!("review-{}.xlsx", contest.id),
-                    &format!("述职评议结果-{}.xlsx", contest.def.title),
-                ))
-                .body(bytes));
-        }
         ContestDetail::Election(el) => {
-            let mut s = Sheet::new(
-                "计票结果",
-                &["姓名", "类别", "赞成", "不赞成", "弃权", "结果"],
-            );
+            let mut s = Sheet::new(name, &["姓名", "类别", "赞成", "不赞成", "弃权", "结果"]);
             for c in &el.candidates {
                 s.row([
                     Cell::from(&c.name),
@@ -270,9 +308,9 @@ async fn result(
             s
         }
         ContestDetail::Motion(m) => {
-            let mut s = Sheet::new("计票结果", &["表决事项", "赞成", "反对", "弃权", "结果"]);
+            let mut s = Sheet::new(name, &["表决事项", "赞成", "反对", "弃权", "结果"]);
             s.row([
-                Cell::from(&contest.def.title),
+                Cell::from(contest_title),
                 Cell::from(m.votes.for_votes),
                 Cell::from(m.votes.against),
                 Cell::from(m.votes.abstain),
@@ -280,6 +318,8 @@ async fn result(
             ]);
             s
         }
+        // A review has its own workbook (`review_xlsx`); its rows are never laid out here.
+        ContestDetail::Review(_) => Sheet::new(name, &["述职评议"]),
     };
     s.title = Some(title);
     s.notes = vec![
@@ -289,11 +329,7 @@ async fn result(
         ),
         format!("规则: {}", r.threshold.text),
     ];
-    respond(
-        &[s],
-        &format!("result-{}.xlsx", contest.id),
-        &format!("计票结果-{}.xlsx", contest.def.title),
-    )
+    s
 }
 
 /// The importer's kind of file for a template's name.

@@ -12,7 +12,7 @@ use maud::html;
 
 use crate::csv_out::CsvOut;
 use crate::domain::ids::{CongressId, ContestId};
-use crate::domain::tally::ContestDetail;
+use crate::domain::tally::{ContestDetail, ContestResult};
 use crate::service::{self, attendance, publish, results};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting as voting_repo;
@@ -91,24 +91,57 @@ async fn result(
 }
 
 /// A final contest's results as CSV: one row per candidate and write-in name (赞成 / 不赞成 /
-/// 弃权, outcome), or the motion's row, then the totals.
+/// 弃权, outcome), or the motion's row, then the totals; when a 评议会 counts its participants
+/// apart (rule I7), their tally follows in a block of its own under a row titled
+/// "列席评议人员 (分开计票, 不计入结果)", in the same columns.
 async fn result_csv(
     state: web::Data<AppState>,
     path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
-    let contest = state
-        .run(move |c| Ok(publish::final_contest(c, &cid, &kid)?))
+    let (contest, participants) = state
+        .run(move |c| {
+            let contest = publish::final_contest(c, &cid, &kid)?;
+            let participants = results::participant_result(c, &kid)?.map(|(_, r)| r);
+            Ok((contest, participants))
+        })
         .await?;
     let r = results::result(&contest)?.ok_or_else(|| {
         WebError::internal(format!("contest {} is final without a result", contest.id))
     })?;
     let mut w = CsvOut::new();
     let e = WebError::internal;
+    tally_csv(&mut w, &contest.def.title, &r, false).map_err(e)?;
+    if let Some(p) = &participants {
+        w.row([String::new()]).map_err(e)?;
+        w.row([crate::domain::term::APART_LABEL.to_string()])
+            .map_err(e)?;
+        w.row([
+            "列席评议人员的选票单独统计, 以下结果不计入本项结果, 列席人员也不计入应到、实到和法定人数 (规则I7)".to_string(),
+        ])
+        .map_err(e)?;
+        tally_csv(&mut w, &contest.def.title, p, true).map_err(e)?;
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(attachment(
+            &format!("result-{}.csv", contest.id),
+            &format!("计票结果-{}.csv", contest.def.title),
+        ))
+        .body(w.finish().map_err(e)?))
+}
+
+/// One tally's rows (the delegates' result, or the participants' apart tally when `apart`,
+/// which also names the participants listed): the header, the counts, a blank row, the totals.
+fn tally_csv(
+    w: &mut CsvOut,
+    title: &str,
+    r: &ContestResult,
+    apart: bool,
+) -> Result<(), csv::Error> {
     match &r.detail {
         ContestDetail::Election(el) => {
-            w.row(["姓名", "类别", "赞成", "不赞成", "弃权", "结果"])
-                .map_err(e)?;
+            w.row(["姓名", "类别", "赞成", "不赞成", "弃权", "结果"])?;
             for c in &el.candidates {
                 w.row([
                     c.name.clone(),
@@ -117,8 +150,7 @@ async fn result_csv(
                     c.votes.against.to_string(),
                     c.votes.abstain.to_string(),
                     c.status.zh().to_string(),
-                ])
-                .map_err(e)?;
+                ])?;
             }
             for x in &el.write_ins {
                 w.row([
@@ -128,27 +160,24 @@ async fn result_csv(
                     String::new(),
                     String::new(),
                     x.status.zh().to_string(),
-                ])
-                .map_err(e)?;
+                ])?;
             }
         }
         ContestDetail::Motion(m) => {
-            w.row(["表决事项", "赞成", "反对", "弃权", "结果"])
-                .map_err(e)?;
+            w.row(["表决事项", "赞成", "反对", "弃权", "结果"])?;
             w.row([
-                contest.def.title.clone(),
+                title.to_string(),
                 m.votes.for_votes.to_string(),
                 m.votes.against.to_string(),
                 m.votes.abstain.to_string(),
                 (if m.passed { "通过" } else { "未通过" }).to_string(),
-            ])
-            .map_err(e)?;
+            ])?;
         }
         ContestDetail::Review(rv) => {
             let mut head = vec!["姓名".to_string(), "职务".into(), "评议项目".into()];
             head.extend(rv.grades.iter().cloned());
             head.extend(["好评率".to_string(), "排名".into(), "跟进".into()]);
-            w.row(head).map_err(e)?;
+            w.row(head)?;
             for p in &rv.persons {
                 for (dim, row) in rv.dimensions.iter().zip(&p.counts) {
                     let mut cells = vec![p.name.clone(), p.post.clone(), dim.clone()];
@@ -158,29 +187,25 @@ async fn result_csv(
                         p.rank.to_string(),
                         (if p.follow_up { "列入跟进" } else { "" }).to_string(),
                     ]);
-                    w.row(cells).map_err(e)?;
+                    w.row(cells)?;
                 }
             }
         }
     }
-    w.row([String::new()]).map_err(e)?;
+    w.row([String::new()])?;
+    if apart {
+        w.row(["列席人员".to_string(), r.roster.to_string()])?;
+    }
     for (k, v) in [
         ("发出选票", r.issued),
         ("收回选票", r.cast),
         ("有效票", r.valid),
         ("废票", r.invalid),
     ] {
-        w.row([k.to_string(), v.to_string()]).map_err(e)?;
+        w.row([k.to_string(), v.to_string()])?;
     }
-    w.row(["规则".to_string(), r.threshold.text.clone()])
-        .map_err(e)?;
-    Ok(HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header(attachment(
-            &format!("result-{}.csv", contest.id),
-            &format!("计票结果-{}.csv", contest.def.title),
-        ))
-        .body(w.finish().map_err(e)?))
+    w.row(["规则".to_string(), r.threshold.text.clone()])?;
+    Ok(())
 }
 
 async fn screen(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebResult<HttpResponse> {
@@ -197,19 +222,25 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebRe
                 } else {
                     None
                 };
-                rows.push((k, cast));
+                // The participants' apart tally (rule I7), once counted.
+                let apart = if k.state.is_counted() {
+                    results::participant_result(c, &k.id)?.map(|(_, r)| r)
+                } else {
+                    None
+                };
+                rows.push((k, cast, apart));
             }
             Ok((congress, fig, rows))
         })
         .await?;
     let mut shown = Vec::new();
-    for (k, cast) in rows {
+    for (k, cast, apart) in rows {
         let r = if k.state.is_counted() {
             results::result(&k)?
         } else {
             None
         };
-        shown.push((k, cast, r));
+        shown.push((k, cast, r, apart));
     }
     let body = html! {
         div.screen-head {

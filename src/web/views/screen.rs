@@ -92,17 +92,25 @@ pub const FULL_CONTESTS: usize = 3;
 
 /// A contest as the projector gets it: the contest, ballots in the box while it awaits the
 /// count, and its result once counted.
-pub type Shown = (Contest, Option<u64>, Option<ContestResult>);
+/// A contest on the projector: the contest, ballots in the box while it awaits its count,
+/// its result once counted, and the participants' apart tally of a 评议会 counting them apart
+/// (rule I7).
+pub type Shown = (
+    Contest,
+    Option<u64>,
+    Option<ContestResult>,
+    Option<ContestResult>,
+);
 
 /// The whole projector below the title. Before any vote the big 实到 / 应到; from the first
 /// opening a one-line count, the contests being voted on and the newest results in full
 /// (at most [`FULL_CONTESTS`], more only when more are open at once), older results as one
 /// line each, and the contests still to come as one line.
 pub fn board(fig: &Attendance, shown: &[Shown]) -> Markup {
-    let started = shown.iter().any(|(k, _, _)| k.state.has_opened());
+    let started = shown.iter().any(|(k, _, _, _)| k.state.has_opened());
     let keys: Vec<(ContestState, u32)> = shown
         .iter()
-        .map(|(k, _, _)| (k.state, k.agenda_order))
+        .map(|(k, _, _, _)| (k.state, k.agenda_order))
         .collect();
     let a = arrange(&keys);
     let full: Vec<&Shown> = a.full.iter().map(|&i| &shown[i]).collect();
@@ -112,14 +120,14 @@ pub fn board(fig: &Attendance, shown: &[Shown]) -> Markup {
         @if started { (attendance_line(fig)) } @else { (attendance(fig)) }
         @if !full.is_empty() {
             div.screen-contests {
-                @for (k, cast, r) in &full { (contest(k, *cast, r.as_ref())) }
+                @for (k, cast, r, apart) in &full { (contest(k, *cast, r.as_ref(), apart.as_ref())) }
             }
         }
         @if !older.is_empty() {
             section.screen-earlier {
                 h2 { "已确定的结果" }
                 ol {
-                    @for (k, _, r) in &older {
+                    @for (k, _, r, _) in &older {
                         li { span.title { (k.agenda_order) ". " (k.def.title) } " " span.outcome-line { (r.as_ref().map(summary).unwrap_or_default()) } }
                     }
                 }
@@ -193,8 +201,14 @@ pub fn summary(r: &ContestResult) -> String {
     }
 }
 
-/// One contest on the screen: its title and state, then progress or result.
-pub fn contest(k: &Contest, cast: Option<u64>, r: Option<&ContestResult>) -> Markup {
+/// One contest on the screen: its title and state, then progress or result, and under the
+/// result the participants' apart tally (rule I7) in one line, when there is one.
+pub fn contest(
+    k: &Contest,
+    cast: Option<u64>,
+    r: Option<&ContestResult>,
+    apart: Option<&ContestResult>,
+) -> Markup {
     html! {
         section.screen-contest {
             h2 { (k.agenda_order) ". " (k.def.title) " " (state_badge(k.state)) }
@@ -205,10 +219,24 @@ pub fn contest(k: &Contest, cast: Option<u64>, r: Option<&ContestResult>) -> Mar
                     (bar(&[("cast", cast)], issued, None, &format!("已投 {cast} / 发出 {issued}")))
                     @if k.state == ContestState::Closed { p.muted { "投票已结束, 正在计票" } }
                 },
-                (ContestState::Final, Some(r)) => (result(r)),
+                (ContestState::Final, Some(r)) => {
+                    (result(r))
+                    @if let Some(p) = apart { (apart_line(p)) }
+                },
                 (ContestState::Draft, _) => p.muted { "尚未开始投票" },
                 _ => {},
             }
+        }
+    }
+}
+
+/// The participants' apart tally (rule I7) in one line, labelled as never part of the result:
+/// their papers and the outcome their ballots would give.
+pub fn apart_line(p: &ContestResult) -> Markup {
+    html! {
+        p.screen-apart {
+            span.apart-label { (crate::domain::term::APART_LABEL) } ": "
+            "发出 " (p.issued) " · 收回 " (p.cast) " · 有效 " (p.valid) " · " (summary(p))
         }
     }
 }

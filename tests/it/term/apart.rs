@@ -32,6 +32,8 @@ struct Held {
     kid: String,
     /// A participant's signed receipt (JSON).
     receipt: String,
+    /// The organiser's API token.
+    token: String,
 }
 
 fn api_put(w: &World, token: &str, cid: &str, votes: &str) -> (u16, Value, String) {
@@ -316,7 +318,15 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
         }
         receipt
     });
-    (w, Held { mid, kid, receipt })
+    (
+        w,
+        Held {
+            mid,
+            kid,
+            receipt,
+            token,
+        },
+    )
 }
 
 fn person<'a>(result: &'a Value, name: &str) -> &'a Value {
@@ -422,6 +432,7 @@ both_backends!(
                 "contest.open names it"
             );
         });
+        exports_and_api(&w, &h, c);
 
         // The packet verifies with both verifiers; the printed record carries the tally.
         let tmp = tempfile::tempdir().unwrap();
@@ -497,6 +508,181 @@ both_backends!(
     }
 );
 
+/// The CSV's rows, each as its cells.
+fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+fn sheet_rows(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+    use calamine::{Data, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let range = book
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("sheet {name}: {e}; sheets {:?}", book.sheet_names()));
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Float(f) => format!("{f}"),
+                    Data::Int(i) => i.to_string(),
+                    Data::String(s) => s.clone(),
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// 李强's 不称职 count on his first dimension in a review tally's per-dimension rows (姓名, 职务,
+/// 评议项目, then the grades: 不称职 is the fourth grade).
+fn li_worst(rows: &[Vec<String>]) -> String {
+    rows.iter()
+        .find(|r| r.first().map(String::as_str) == Some("李强"))
+        .unwrap_or_else(|| panic!("李强 in {rows:?}"))[6]
+        .clone()
+}
+
+/// The apart tally in the downloads (CSV, .xlsx) and in the JSON API (the participants' board,
+/// the voting figures), apart from the delegates' result.
+fn exports_and_api(w: &World, h: &Held, record: &Value) {
+    let (mid, kid) = (&h.mid, &h.kid);
+    block_on(async {
+        // The CSV: the delegates' rows, then a block of their own under the label.
+        let r = w.org.get(&format!("/b/{mid}/{kid}/result.csv")).await;
+        assert_eq!(r.status(), 200);
+        let text = r.text().await.unwrap();
+        let rows = csv_rows(&text);
+        let at = rows
+            .iter()
+            .position(|r| r.first().map(String::as_str) == Some(APART_LABEL))
+            .unwrap_or_else(|| panic!("{text}"));
+        let (delegates, participants) = rows.split_at(at);
+        assert_eq!(li_worst(delegates), "0", "{text}");
+        assert_eq!(li_worst(participants), "3", "{text}");
+        let figure = |rows: &[Vec<String>], k: &str| {
+            rows.iter()
+                .find(|r| r.first().map(String::as_str) == Some(k))
+                .map(|r| r[1].clone())
+        };
+        assert_eq!(figure(delegates, "收回选票").as_deref(), Some("5"));
+        assert_eq!(figure(participants, "收回选票").as_deref(), Some("3"));
+        assert_eq!(figure(participants, "列席人员").as_deref(), Some("3"));
+        assert_eq!(figure(delegates, "列席人员"), None);
+
+        // The workbook: the review's two sheets, then the participants' two.
+        let r = w.org.get(&format!("/b/{mid}/{kid}/result.xlsx")).await;
+        assert_eq!(r.status(), 200);
+        let bytes = r.bytes().await.unwrap();
+        let d = sheet_rows(&bytes, "分项统计");
+        let p = sheet_rows(&bytes, "列席人员分项统计");
+        assert_eq!(li_worst(&d), "0");
+        assert_eq!(li_worst(&p), "3");
+        assert!(p[0][0].contains(APART_LABEL), "{:?}", p[0]);
+        assert!(!d[0][0].contains(APART_LABEL), "{:?}", d[0]);
+        let first = sheet_rows(&bytes, "列席人员评议结果");
+        let li = first.iter().find(|r| r[1] == "李强").unwrap();
+        assert_eq!(li[8], "列入跟进", "{li:?}");
+        let li = sheet_rows(&bytes, "评议结果");
+        let li = li.iter().find(|r| r[1] == "李强").unwrap();
+        assert_eq!(li[8], "", "{li:?}");
+
+        // The JSON API: the participants' board, byte for byte the packet's, and the voting
+        // figures with the participants' box apart.
+        let http = reqwest::Client::new();
+        let board = |group: &str| {
+            let url = w.app.url(&format!(
+                "/api/v1/congresses/{mid}/contests/{kid}/board.json{group}"
+            ));
+            let http = http.clone();
+            async move {
+                let r = http.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.bytes().await.unwrap().to_vec())
+            }
+        };
+        let (s, delegates) = board("").await;
+        assert_eq!(s, 200);
+        let (s, same) = board("?group=delegates").await;
+        assert_eq!((s, &same), (200, &delegates));
+        let (s, pb) = board("?group=participants").await;
+        assert_eq!(s, 200);
+        let pb: Value = serde_json::from_slice(&pb).unwrap();
+        assert_eq!(pb["cast"], 3);
+        assert_eq!(
+            pb["merkle_root"],
+            record["participants"]["board"]["merkle_root"]
+        );
+        assert_ne!(
+            pb["merkle_root"],
+            serde_json::from_slice::<Value>(&delegates).unwrap()["merkle_root"]
+        );
+        // A participant's ballot's audit path is on their board, not on the delegates'.
+        let tracker = congress::crypto::sha256_hex(
+            &congress::crypto::to_canonical(&pb["ballots"][1]).unwrap(),
+        );
+        let proof = |group: &str| {
+            let url = w.app.url(&format!(
+                "/api/v1/congresses/{mid}/contests/{kid}/proof/{tracker}{group}"
+            ));
+            let http = http.clone();
+            async move {
+                let r = http.get(url).send().await.unwrap();
+                (r.status().as_u16(), r.json::<Value>().await.unwrap())
+            }
+        };
+        let (s, v) = proof("?group=participants").await;
+        assert_eq!(s, 200, "{v}");
+        assert_eq!(
+            (v["index"].as_u64(), v["tree_size"].as_u64()),
+            (Some(1), Some(3))
+        );
+        assert_eq!(v["root"], pb["merkle_root"]);
+        let (s, v) = proof("").await;
+        assert_eq!(s, 404, "{v}");
+        let (s, text) = board("?group=everyone").await;
+        assert_eq!(s, 400, "{}", String::from_utf8_lossy(&text));
+        assert!(String::from_utf8_lossy(&text).contains("participants"));
+        let v: Value = http
+            .get(
+                w.app
+                    .url(&format!("/api/v1/congresses/{mid}/contests/{kid}/voting")),
+            )
+            .bearer_auth(&h.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["cast"], 5);
+        let p = &v["participants"];
+        assert_eq!(p["label"], APART_LABEL);
+        assert_eq!(
+            (p["listed"].as_u64(), p["issued"].as_u64()),
+            (Some(3), Some(3))
+        );
+        assert_eq!((p["roll"].as_u64(), p["cast"].as_u64()), (Some(3), Some(3)));
+        assert_eq!(p["result"], record["participants"]["result"]);
+
+        // The projector: one line for the apart tally under the result.
+        let (s, screen) = w.org.get_text(&format!("/b/{mid}/screen")).await;
+        assert_eq!(s, 200);
+        let at = screen
+            .find("screen-apart")
+            .unwrap_or_else(|| panic!("{screen}"));
+        assert!(screen[at..].contains(APART_LABEL), "{screen}");
+        assert!(screen[at..].contains("收回 3"), "{screen}");
+        assert!(screen[at..].contains("列入跟进: 李强"), "{screen}");
+    });
+}
+
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
@@ -515,9 +701,10 @@ fn apart_pages_in_headless_chromium() {
     use crate::common::browser::{self, page_fits};
     let tools = browser::tools("apart_pages_in_headless_chromium");
     let (w, h) = held(Kind::Sqlite, "term_apart_browser", false);
-    let (result, term) = (
+    let (result, term, screen) = (
         w.app.url(&format!("/b/{}/{}/result", h.mid, h.kid)),
         w.app.url(&format!("/c/{}/term", h.mid)),
+        w.app.url(&format!("/b/{}/screen", h.mid)),
     );
     browser::logged_in(
         &tools,
@@ -530,6 +717,24 @@ fn apart_pages_in_headless_chromium() {
                 page_fits(d, &result, "apart-result", width, 6000).await?;
                 page_fits(d, &term, "apart-term", width, 2400).await?;
             }
+            // The projector: the apart tally's one line under the result, on one 1080p screen.
+            page_fits(d, &screen, "apart-projector", 1920, 1080).await?;
+            let line = d
+                .find(thirtyfour::By::Css(".screen-contest .screen-apart"))
+                .await?
+                .text()
+                .await?;
+            assert!(line.starts_with(APART_LABEL), "{line}");
+            let tall = d
+                .execute(
+                    "return document.scrollingElement.scrollHeight - window.innerHeight;",
+                    vec![],
+                )
+                .await?
+                .json()
+                .as_i64()
+                .unwrap_or(i64::MAX);
+            assert!(tall <= 0, "the projector scrolls {tall} px at 1920x1080");
             Ok(())
         },
     );
