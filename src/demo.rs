@@ -12,7 +12,7 @@ use crate::crypto::token::new_password;
 use crate::crypto::KeyStore;
 use crate::service::{self, Actor};
 use crate::sim::run::vote_in_process;
-use crate::sim::scenario::{organiser, prepare, Files, Stage};
+use crate::sim::scenario::{organiser, prepare, Files, Prepared, Stage};
 use crate::storage::repo::users::Role;
 use crate::storage::Db;
 use crate::web::Secrets;
@@ -38,12 +38,12 @@ pub const SAMPLE_FILES: Files<'static> = Files {
 fn name_demo_scrutineer(
     conn: &mut crate::storage::DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress: &Prepared,
 ) -> anyhow::Result<()> {
     service::scrutineers::add(
         conn,
         actor,
-        congress_id,
+        &congress.congress_id,
         &service::scrutineers::ScrutineerInput {
             role: crate::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
             name: "演示监票人".to_string(),
@@ -83,7 +83,7 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
         &SAMPLE_FILES,
         Stage::InSession,
     )?;
-    name_demo_scrutineer(&mut conn, &actor, &held.congress_id)?;
+    name_demo_scrutineer(&mut conn, &actor, &held)?;
     vote_in_process(db, &actor, &keys, &held, 2026)?;
     let setup = prepare(
         &mut conn,
@@ -95,7 +95,7 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
         &SAMPLE_FILES,
         Stage::Drafted,
     )?;
-    name_demo_scrutineer(&mut conn, &actor, &setup.congress_id)?;
+    name_demo_scrutineer(&mut conn, &actor, &setup)?;
     Ok((
         vec![
             DemoLogin {
@@ -109,6 +109,6 @@ pub fn populate(db: &Db, config: &Config) -> anyhow::Result<(Vec<DemoLogin>, Str
                 password: scrutineer_pw,
             },
         ],
-        setup.congress_id,
+        setup.congress_id.into_string(),
     ))
 }

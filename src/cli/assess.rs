@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::config::Config;
+use crate::domain::ids::CongressId;
 use crate::registry::assessment::self_assessment;
 use crate::registry::indicators::Outcome;
 use crate::storage::{Db, OpenMode};
@@ -16,7 +17,7 @@ use crate::storage::{Db, OpenMode};
 pub struct AssessArgs {
     /// The congress's id (as in its web address /c/<id>).
     #[arg(long = "congress", value_name = "ID")]
-    pub congress: String,
+    pub congress: CongressId,
     #[arg(long)]
     pub json: bool,
 }

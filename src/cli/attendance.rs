@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 
 use crate::config::Config;
+use crate::domain::ids::CongressId;
 use crate::service::{attendance, Actor};
 use crate::storage::{Db, OpenMode};
 
@@ -16,7 +17,7 @@ pub enum AttendanceCommand {
     Absence {
         /// The congress's id.
         #[arg(long)]
-        congress: String,
+        congress: CongressId,
         /// The delegate's number (代表编号).
         #[arg(long)]
         delegate: u32,
@@ -30,7 +31,7 @@ pub enum AttendanceCommand {
     /// Print 应到, 实到, the quorum and the approved absences.
     Show {
         #[arg(long)]
-        congress: String,
+        congress: CongressId,
     },
 }
 

@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use clap::Args;
 
 use crate::config::Config;
+use crate::domain::ids::CongressId;
 use crate::packet::{write_packet, PacketError};
 use crate::service::{record, ServiceError};
 use crate::storage::{Db, OpenMode};
@@ -20,7 +21,7 @@ use crate::storage::{Db, OpenMode};
 pub struct ExportArgs {
     /// The congress's id (as in its web address /c/<id>).
     #[arg(long = "congress", value_name = "ID")]
-    pub congress: String,
+    pub congress: CongressId,
     /// Directory to write the packet into: missing, empty, or an earlier packet of the same
     /// congress (replaced whole).
     #[arg(long, value_name = "DIR")]

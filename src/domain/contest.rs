@@ -8,6 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::candidates::ElectionKind;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::Threshold;
 
 /// 选举 (an election of presidium members, a committee, ...) or 表决 (a motion).
@@ -147,14 +148,14 @@ impl ContestDefinition {
 /// A contest as the rest of the system sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Contest {
-    pub id: String,
-    pub congress_id: String,
+    pub id: ContestId,
+    pub congress_id: CongressId,
     pub kind: ContestKind,
     pub def: ContestDefinition,
     /// Position on the agenda, 1-based.
     pub agenda_order: u32,
     /// The contest this one follows up (再次投票 / 另行选举), if any.
-    pub parent_id: Option<String>,
+    pub parent_id: Option<ContestId>,
     pub round_kind: Option<RoundKind>,
     /// A proposed round the organiser decided not to hold, with the reason (F2, F3): it stays
     /// a draft that can no longer open.

@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod candidates;
 pub mod codes;
 pub mod contest;
+pub mod ids;
 pub mod quota;
 pub mod review;
 pub mod roster;

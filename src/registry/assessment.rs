@@ -4,6 +4,7 @@
 //! the school's previous certified congress (same school name and level) as the interval's
 //! start. The filing office adds only what it alone knows (when the packet arrived).
 
+use crate::domain::ids::CongressId;
 use crate::registry::indicators::{assess, latest_addendum, parse_date, Context, Facts, Indicator};
 use crate::service::{ServiceError, ServiceResult};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
@@ -22,7 +23,7 @@ pub struct SelfAssessment {
 }
 
 /// The facts of a certified congress, as its packet would carry them.
-pub fn facts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Facts> {
+pub fn facts(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<Facts> {
     let row = records::get(conn, congress_id)?.ok_or_else(|| {
         ServiceError::invalid("尚未签署选举结果报告: 自评表在签署结果报告后由签名记录生成")
     })?;
@@ -53,7 +54,7 @@ pub fn facts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Facts>
 /// The self-assessment of congress `congress_id`.
 pub fn self_assessment(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<SelfAssessment> {
     let congress = congress_repo::get(conn, congress_id)?
         .ok_or_else(|| ServiceError::NotFound(format!("没有编号为“{congress_id}”的大会")))?;

@@ -3,6 +3,7 @@
 //! (`registry.*`); authorisation is the caller's (`web::routes::registry::access`).
 
 use crate::crypto::password::hash_password;
+use crate::domain::ids::CongressId;
 use crate::packet::verify::pin::normalise_fingerprint;
 use crate::service::accounts::validate_username;
 use crate::service::{Actor, ServiceError, ServiceResult};
@@ -160,7 +161,7 @@ pub fn enter_key(
         let mut before = None;
         match congress_id {
             Some(cid) => {
-                if let Some(pin) = repo::key_of_congress(c, &school.id, cid)? {
+                if let Some(pin) = repo::key_of_congress(c, &school.id, &CongressId::from(cid))? {
                     return Err(ServiceError::Conflict(format!(
                         "大会 {cid} 的公钥已固定为 {} ({}), 不能更改",
                         pin.fingerprint,

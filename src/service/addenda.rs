@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use super::record::{internal, now_cst, stored};
 use super::{audit_json, Actor, ServiceError, ServiceResult};
 use crate::crypto::{sha256_hex, SigningKey};
+use crate::domain::ids::CongressId;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{Addendum, VERSION};
 use crate::packet::record::sign_addendum;
@@ -73,7 +74,7 @@ fn parse_date(a: &Addendum) -> Option<NaiveDate> {
 pub fn add_addendum(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     key: &SigningKey,
     input: &AddendumInput,
 ) -> ServiceResult<Addendum> {

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::{Action, CongressState};
 use crate::storage::repo::card_events::{self, EventKind, Via};
@@ -59,7 +60,7 @@ pub fn figures(delegates: &[Delegate], profile: &RuleProfile) -> Attendance {
 /// The attendance figures and the roster with presence.
 pub fn attendance(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<(Attendance, Vec<Delegate>)> {
     let congress = congress_repo::get(conn, congress_id)?
         .ok_or_else(|| ServiceError::NotFound(format!("大会 {congress_id} 不存在")))?;
@@ -73,7 +74,7 @@ pub fn attendance(
 pub fn set_present(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     delegate_no: u32,
     present: bool,
 ) -> ServiceResult<(Delegate, bool)> {
@@ -118,7 +119,7 @@ pub fn set_present(
                 lapsed.then(|| r#"{"absence":"lapsed"}"#.to_string()),
             )?;
         }
-        let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        let d = roster_repo::delegate(c, d.id.as_str())?.unwrap_or(d);
         Ok((d, changed))
     })
 }
@@ -127,7 +128,7 @@ pub fn set_present(
 pub fn open_session(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let congress = congress_repo::get(c, congress_id)?
@@ -162,7 +163,7 @@ pub const MAX_ABSENCE_REASON_CHARS: usize = 200;
 pub fn set_absence(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     delegate_no: u32,
     approved: bool,
     reason: &str,
@@ -211,7 +212,7 @@ pub fn set_absence(
                 .map(|r| serde_json::json!({ "reason": r }).to_string()),
             Some(serde_json::json!({ "approved": approved, "reason": reason }).to_string()),
         )?;
-        let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        let d = roster_repo::delegate(c, d.id.as_str())?.unwrap_or(d);
         Ok((d, true))
     })
 }
@@ -225,7 +226,7 @@ mod tests {
     fn delegates(n: usize, present: usize, absent: usize) -> Vec<Delegate> {
         (0..n)
             .map(|i| Delegate {
-                id: format!("d{i}"),
+                id: format!("d{i}").into(),
                 congress_id: "c".into(),
                 delegate_no: i as u32 + 1,
                 student: Student {

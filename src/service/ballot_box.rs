@@ -29,6 +29,7 @@
 
 use super::group_commit::{Batch, Writer};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::ContestId;
 use crate::storage::models::BallotRow;
 use crate::storage::repo::{term, voting};
 use crate::storage::{DbConnection, StorageError};
@@ -113,19 +114,19 @@ fn store_batch(
     // One contest (and group, I7) at a time, a few statements per contest (not two per
     // ballot: on PostgreSQL each statement is a round trip inside the batch's transaction).
     for group in order.chunk_by(|a, b| key(*a) == key(*b)) {
-        let contest_id = subs[group[0]].contest_id.as_str();
+        let contest_id = ContestId::from(subs[group[0]].contest_id.as_str());
         let participants = subs[group[0]].participants;
         let tokens: Vec<&str> = group.iter().map(|i| subs[*i].token.as_str()).collect();
         let mut stored = if participants {
             let mut m = std::collections::HashMap::new();
             for t in &tokens {
-                if let Some(h) = term::participant_ballot_hash_by_token(conn, contest_id, t)? {
+                if let Some(h) = term::participant_ballot_hash_by_token(conn, &contest_id, t)? {
                     m.insert(t.to_string(), h);
                 }
             }
             m
         } else {
-            voting::ballot_hashes_by_tokens(conn, contest_id, &tokens)?
+            voting::ballot_hashes_by_tokens(conn, contest_id.as_str(), &tokens)?
         };
         let mut open: Option<bool> = None;
         let mut rows = Vec::new();
@@ -147,7 +148,7 @@ fn store_batch(
             }
             let is_open = match open {
                 Some(v) => v,
-                None => *open.insert(accepts_ballots(conn, contest_id)?),
+                None => *open.insert(accepts_ballots(conn, contest_id.as_str())?),
             };
             if !is_open {
                 out[i] = Some(Err(Refusal::ContestNotOpen));
@@ -169,7 +170,7 @@ fn store_batch(
             for r in &rows {
                 term::insert_participant_ballot(
                     conn,
-                    contest_id,
+                    &contest_id,
                     &r.token,
                     &r.ballot_hash,
                     &r.body,

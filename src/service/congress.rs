@@ -1,6 +1,7 @@
 //! Creating a congress and editing its details and rule profile.
 
 use crate::crypto::KeyStore;
+use crate::domain::ids::CongressId;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::Action;
 use crate::errors::context;
@@ -76,14 +77,14 @@ pub fn create(
             details,
         })?;
     let details = trimmed(details);
-    let id = new_id("c");
+    let id = CongressId::from(new_id("c"));
     std::fs::create_dir_all(&keys.dir).map_err(|e| {
         ServiceError::internal(context(
             format!("无法创建密钥目录 {}", keys.dir.display()),
             e,
         ))
     })?;
-    let key = keys.create(&id).map_err(ServiceError::internal)?;
+    let key = keys.create(id.as_str()).map_err(ServiceError::internal)?;
     let public = key.public_key();
     let result = write_tx(conn, |c| {
         congress::create(c, &id, &details, owner_id, settings)?;
@@ -92,7 +93,7 @@ pub fn create(
             c,
             Some(&id),
             "congress.create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             audit_json(&details)?,
         )?;
@@ -100,7 +101,7 @@ pub fn create(
     });
     if result.is_err() {
         // Nothing refers to the new key: remove it rather than leave an orphan.
-        for p in [keys.key_path(&id), keys.pub_path(&id)]
+        for p in [keys.key_path(id.as_str()), keys.pub_path(id.as_str())]
             .into_iter()
             .flatten()
         {
@@ -111,14 +112,14 @@ pub fn create(
 }
 
 /// Loads a congress or says it does not exist.
-pub fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
+pub fn load(conn: &mut DbConnection, id: &CongressId) -> ServiceResult<Congress> {
     congress::get(conn, id)?.ok_or_else(|| ServiceError::NotFound(format!("大会 {id} 不存在")))
 }
 
 pub fn update_details(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &CongressId,
     details: &CongressDetails,
 ) -> ServiceResult<Congress> {
     validate_details(details)?;
@@ -139,7 +140,7 @@ pub fn update_details(
             c,
             Some(id),
             "congress.edit_details",
-            Some(id),
+            Some(id.as_str()),
             audit_json(&old)?,
             audit_json(&details)?,
         )?;
@@ -150,7 +151,7 @@ pub fn update_details(
 pub fn update_settings(
     conn: &mut DbConnection,
     actor: &Actor,
-    id: &str,
+    id: &CongressId,
     settings: &RuleProfile,
 ) -> ServiceResult<Congress> {
     settings
@@ -167,7 +168,7 @@ pub fn update_settings(
             c,
             Some(id),
             "congress.edit_settings",
-            Some(id),
+            Some(id.as_str()),
             audit_json(&before.settings)?,
             audit_json(settings)?,
         )?;

@@ -29,6 +29,7 @@ pub use self::rounds::not_held;
 pub use self::write_ins::{add_write_in_person, unconfirmed, UNCONFIRMED};
 use crate::domain::candidates::check_seats_of;
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{self as review_rules, ReviewDefinition};
 use crate::domain::settings::{threshold_problem, RuleProfile, Threshold};
 use crate::domain::state::Action;
@@ -222,11 +223,11 @@ pub fn validate(
 /// Loads contest `contest_id` of congress `congress_id`, or says it does not exist.
 pub fn load(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     repo::get(conn, contest_id)?
-        .filter(|c| c.congress_id == congress_id)
+        .filter(|c| &c.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
@@ -234,8 +235,8 @@ pub fn load(
 /// `ContestAction::Edit`).
 pub(crate) fn editable(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Congress, Contest)> {
     // Contest edits of one congress run one at a time (agenda positions, G2 against
     // scrutineers added concurrently); on SQLite the immediate transaction already does this.
@@ -251,11 +252,11 @@ pub(crate) fn editable(
 pub fn create(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     kind: ContestKind,
     def: &ContestDefinition,
 ) -> ServiceResult<Contest> {
-    let id = new_id("t");
+    let id = ContestId::from(new_id("t"));
     write_tx(conn, |c| {
         scrutineers::lock_congress(c, congress_id)?;
         let congress = congress::load(c, congress_id)?;
@@ -269,7 +270,7 @@ pub fn create(
             c,
             Some(congress_id),
             "contest.create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             audit_json(&contest)?,
         )?;
@@ -281,8 +282,8 @@ pub fn create(
 pub fn update(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     def: &ContestDefinition,
 ) -> ServiceResult<Contest> {
     write_tx(conn, |c| {
@@ -294,7 +295,7 @@ pub fn update(
             c,
             Some(congress_id),
             "contest.edit",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             audit_json(&after)?,
         )?;

@@ -20,6 +20,7 @@ pub use self::throttle::{record_failed_login, MAX_LOGIN_FAILURES, WINDOW_MS};
 use crate::crypto::derive::{derive_code, derive_token};
 use crate::crypto::sha256_hex;
 use crate::crypto::token::normalise_manual_code;
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::domain::state::{Action, CongressState};
 use crate::storage::repo::card_events::{self, EventKind, Via};
 use crate::storage::repo::congress::{self as congress_repo, Congress};
@@ -39,9 +40,14 @@ pub struct Card {
     pub code: String,
 }
 
-fn secrets(key: &[u8], congress_id: &str, delegate_id: &str, issued_at: i64) -> (String, String) {
+fn secrets(
+    key: &[u8],
+    congress_id: &CongressId,
+    delegate_id: &DelegateId,
+    issued_at: i64,
+) -> (String, String) {
     let at = issued_at.to_string();
-    let parts = [congress_id, delegate_id, at.as_str()];
+    let parts = [congress_id.as_str(), delegate_id.as_str(), at.as_str()];
     (derive_token(key, &parts), derive_code(key, &parts))
 }
 
@@ -55,7 +61,7 @@ pub fn code_hash(code: &str) -> String {
     sha256_hex(normalise_manual_code(code).as_bytes())
 }
 
-fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
+fn load(conn: &mut DbConnection, id: &CongressId) -> ServiceResult<Congress> {
     congress_repo::get(conn, id)?.ok_or_else(|| ServiceError::NotFound(format!("大会 {id} 不存在")))
 }
 
@@ -64,7 +70,7 @@ fn load(conn: &mut DbConnection, id: &str) -> ServiceResult<Congress> {
 pub fn issue(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     key: &[u8],
 ) -> ServiceResult<usize> {
     write_tx(conn, |c| {
@@ -100,7 +106,7 @@ pub fn issue(
 /// The cards of a congress (optionally of one college), re-derived for printing.
 pub fn cards(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     college: Option<&str>,
     key: &[u8],
 ) -> ServiceResult<Vec<Card>> {
@@ -141,7 +147,7 @@ pub enum PrintRun {
 pub fn print(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     run: &PrintRun,
     key: &[u8],
 ) -> ServiceResult<Vec<Card>> {
@@ -160,8 +166,8 @@ pub fn print(
         // A card counts as printed before when it has a print event since its last reissue
         // (a reissued card is a new card).
         let events = card_events::of_congress(c, congress_id)?;
-        let printed_before = |did: &str| {
-            let mine = events.iter().filter(|e| e.delegate_id == did);
+        let printed_before = |did: &DelegateId| {
+            let mine = events.iter().filter(|e| *did == e.delegate_id);
             let since = mine
                 .clone()
                 .filter(|e| e.kind == EventKind::Reissue)
@@ -241,7 +247,7 @@ pub fn number_ranges(numbers: &[u32]) -> String {
 pub fn reissue(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     delegate_no: u32,
     key: &[u8],
 ) -> ServiceResult<Card> {
@@ -272,7 +278,7 @@ pub fn reissue(
             None,
             None,
         )?;
-        let d = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        let d = roster_repo::delegate(c, d.id.as_str())?.unwrap_or(d);
         Ok(Card {
             delegate: d,
             token,
@@ -334,7 +340,7 @@ fn login(
         match congress.state {
             CongressState::CredentialsIssued | CongressState::InSession => {}
             CongressState::Closed | CongressState::Certified | CongressState::Filed => {
-                return Err(LoginError::Closed(congress.id));
+                return Err(LoginError::Closed(congress.id.into_string()));
             }
             _ => return Err(LoginError::NotNow),
         }
@@ -349,7 +355,7 @@ fn login(
                 card_events::record(c, &congress.id, &d.id, at, EventKind::CheckIn, via, None)?;
             }
         }
-        let delegate = roster_repo::delegate(c, &d.id)?.unwrap_or(d);
+        let delegate = roster_repo::delegate(c, d.id.as_str())?.unwrap_or(d);
         Ok(Login {
             delegate,
             congress,
@@ -378,7 +384,7 @@ pub fn login_with_code(conn: &mut DbConnection, code: &str) -> Result<Login, Log
 
 /// Logs the delegate out: a new session epoch, so the session (and any copy of its cookie)
 /// is refused from now on.
-pub fn logout(conn: &mut DbConnection, delegate_id: &str) -> ServiceResult<()> {
+pub fn logout(conn: &mut DbConnection, delegate_id: &DelegateId) -> ServiceResult<()> {
     write_tx(conn, |c| {
         cred_repo::bump_epoch(c, delegate_id)?;
         Ok(())

@@ -3,8 +3,8 @@ use crate::domain::types::{Gender, Student};
 
 fn delegate(no: u32, name: &str, college: &str, kind: DelegateKind) -> Delegate {
     Delegate {
-        id: format!("d{no}"),
-        congress_id: "c".to_string(),
+        id: format!("d{no}").into(),
+        congress_id: "c".into(),
         delegate_no: no,
         student: Student {
             name: name.to_string(),

@@ -28,6 +28,7 @@ pub mod term;
 pub mod voting;
 
 use crate::domain::contest::ContestRefusal;
+use crate::domain::ids::CongressId;
 use crate::domain::state::StateError;
 use crate::errors::BoxError;
 use crate::storage::repo::audit;
@@ -56,7 +57,7 @@ impl Actor {
     pub fn audit(
         &self,
         conn: &mut DbConnection,
-        congress_id: Option<&str>,
+        congress_id: Option<&CongressId>,
         action: &str,
         target: Option<&str>,
         before: Option<String>,
@@ -67,7 +68,7 @@ impl Actor {
             audit::Entry {
                 actor: &self.username,
                 role: &self.role,
-                congress_id,
+                congress_id: congress_id.map(CongressId::as_str),
                 action,
                 target,
                 addr: self.addr.as_deref(),

@@ -9,6 +9,7 @@
 //! uploader: nobody else can confirm it. A first import (nothing stored of its kind) needs no
 //! confirmation and is stored at once.
 
+use crate::domain::ids::CongressId;
 use crate::storage::repo::new_id;
 use crate::storage::repo::pending::{self as repo, PendingUpload};
 use crate::storage::{now_ms, write_tx, DbConnection};
@@ -56,7 +57,7 @@ fn used() -> ServiceError {
 pub fn stage_import(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     kind: ImportKind,
     file_name: &str,
     bytes: &[u8],
@@ -83,7 +84,7 @@ pub fn stage_import(
 pub fn stage_roster(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<Staged<UploadedRoster>, ImportFailure> {
@@ -117,7 +118,7 @@ fn count(n: usize) -> ServiceResult<i64> {
 fn keep(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     kind: &str,
     file_name: &str,
     bytes: &[u8],
@@ -162,12 +163,12 @@ fn keep(
 pub fn find(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     kind: &str,
     id: &str,
 ) -> ServiceResult<PendingUpload> {
     let p = repo::get(conn, id)?
-        .filter(|p| p.congress_id == cid && p.kind == kind)
+        .filter(|p| *cid == p.congress_id && p.kind == kind)
         .ok_or_else(used)?;
     if p.username != actor.username {
         return Err(ServiceError::Conflict(
@@ -189,7 +190,7 @@ pub fn find(
 pub fn confirm_import(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     kind: ImportKind,
     id: &str,
 ) -> Result<ImportOutcome, ImportFailure> {
@@ -202,7 +203,7 @@ pub fn confirm_import(
 pub fn confirm_roster(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     id: &str,
 ) -> Result<UploadedRoster, ImportFailure> {
     let p = find(conn, actor, cid, "roster", id)?;
@@ -218,7 +219,7 @@ pub fn confirm_roster(
 pub fn cancel(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     kind: &str,
     id: &str,
 ) -> ServiceResult<PendingUpload> {

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::domain::contest::ContestState;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::storage::repo::contests as contests_repo;
 use crate::storage::repo::counts;
 use crate::storage::repo::voting as voting_repo;
@@ -15,7 +16,7 @@ use super::{ServiceError, ServiceResult};
 
 /// Rows stored now of what an upload of `kind` would replace: `enrolment`, `societies`,
 /// `nominees` (the files) or `roster` (the delegates).
-pub fn stored_rows(conn: &mut DbConnection, cid: &str, kind: &str) -> ServiceResult<i64> {
+pub fn stored_rows(conn: &mut DbConnection, cid: &CongressId, kind: &str) -> ServiceResult<i64> {
     Ok(match kind {
         "roster" => counts::delegates(conn, cid)?,
         k => match ImportKind::parse(k) {
@@ -39,7 +40,7 @@ pub struct GeneratePreview {
     pub file_name: Option<String>,
 }
 
-pub fn generate(conn: &mut DbConnection, cid: &str) -> ServiceResult<GeneratePreview> {
+pub fn generate(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<GeneratePreview> {
     let stored = super::roster::stored_report(conn, cid)?;
     Ok(GeneratePreview {
         delegates: counts::delegates(conn, cid)?,
@@ -57,7 +58,7 @@ pub struct DelegatesPreview {
     pub present: i64,
 }
 
-pub fn delegates(conn: &mut DbConnection, cid: &str) -> ServiceResult<DelegatesPreview> {
+pub fn delegates(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<DelegatesPreview> {
     Ok(DelegatesPreview {
         delegates: counts::delegates(conn, cid)?,
         cards_issued: counts::cards_issued(conn, cid)?,
@@ -79,12 +80,16 @@ pub struct ContestPreview {
     pub outstanding: i64,
 }
 
-pub fn contest(conn: &mut DbConnection, cid: &str, kid: &str) -> ServiceResult<ContestPreview> {
+pub fn contest(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+    kid: &ContestId,
+) -> ServiceResult<ContestPreview> {
     let contest = contests_repo::get(conn, kid)?
-        .filter(|c| c.congress_id == cid)
+        .filter(|c| &c.congress_id == cid)
         .ok_or_else(|| ServiceError::NotFound("本大会没有这个选举或表决事项".to_string()))?;
-    let issued = voting_repo::roll_count(conn, kid)?;
-    let cast = voting_repo::ballot_count(conn, kid)?;
+    let issued = voting_repo::roll_count(conn, kid.as_str())?;
+    let cast = voting_repo::ballot_count(conn, kid.as_str())?;
     Ok(ContestPreview {
         title: contest.def.title.clone(),
         state: contest.state,
@@ -108,7 +113,7 @@ pub struct ContestsPreview {
     pub unfinished: Vec<String>,
 }
 
-pub fn contests(conn: &mut DbConnection, cid: &str) -> ServiceResult<ContestsPreview> {
+pub fn contests(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<ContestsPreview> {
     let list = contests_repo::list(conn, cid)?;
     let mut p = ContestsPreview {
         total: list.len(),

@@ -8,6 +8,7 @@
 use crate::crypto::hash_from_hex;
 use crate::crypto::merkle::Hash;
 use crate::domain::contest::{Contest, ContestAction, ContestState};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::{proof, BuiltBoard, Proof};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::voting;
@@ -54,8 +55,8 @@ pub fn parse_tracker(text: &str) -> Result<(String, Hash), String> {
 /// Contest `contest_id` of congress `congress_id`, which must be final (counted and published).
 pub fn final_contest(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
     // Not counted yet: not there to show (404), like any page that does not exist yet.
@@ -70,8 +71,8 @@ pub fn final_contest(
 /// which is never served as the board.
 pub fn board(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Contest, BuiltBoard)> {
     let contest = final_contest(conn, congress_id, contest_id)?;
     let built = results::board(conn, &contest)?;
@@ -90,8 +91,8 @@ pub fn board(
 /// the contest has no participants' box.
 pub fn participant_board(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Contest, BuiltBoard)> {
     let contest = final_contest(conn, congress_id, contest_id)?;
     let built = results::participant_board(conn, &contest)?.ok_or_else(|| {
@@ -106,8 +107,8 @@ pub fn participant_board(
 /// The audit path of `hash` on the board of one final contest; `None` when not on it.
 pub fn proof_on(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     hash: &Hash,
 ) -> ServiceResult<Option<Found>> {
     let (contest, board) = board(conn, congress_id, contest_id)?;
@@ -118,8 +119,8 @@ pub fn proof_on(
 /// apart (rule I7); `None` when not on it, not found when the contest has no such board.
 pub fn participant_proof_on(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     hash: &Hash,
 ) -> ServiceResult<Option<Found>> {
     let (contest, board) = participant_board(conn, congress_id, contest_id)?;
@@ -139,13 +140,13 @@ fn found(contest: Contest, board: BuiltBoard, hash: &Hash) -> Option<Found> {
 /// whether it is in the box of a contest not yet counted.
 pub fn find(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     hex: &str,
     hash: &Hash,
 ) -> ServiceResult<Result<Found, NotPublished>> {
     let mut pending = None;
     for contest in contests_repo::list(conn, congress_id)? {
-        if !voting::has_ballot(conn, &contest.id, hex)? {
+        if !voting::has_ballot(conn, contest.id.as_str(), hex)? {
             continue;
         }
         if contest.allows(ContestAction::Publish) {
@@ -166,14 +167,14 @@ pub fn find(
 /// contest. Refused for a contest that has not opened.
 pub fn roll(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Contest, Vec<RollLine>)> {
     let contest = super::voting::contest(conn, congress_id, contest_id)?;
     contest
         .check(ContestAction::ShowRoll)
         .map_err(|r| ServiceError::NotFound(r.message))?;
-    let rows = voting::roll_rows(conn, contest_id)?;
+    let rows = voting::roll_rows(conn, contest_id.as_str())?;
     Ok((contest, rows))
 }
 

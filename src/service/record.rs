@@ -10,6 +10,7 @@ use base64::Engine;
 use crate::crypto::keys::signature_from_base64;
 use crate::crypto::{sha256_hex, SigningKey};
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::roster::RosterSummary;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::format::{
@@ -64,7 +65,7 @@ fn build(
         }
         let rounds_not_held = all
             .iter()
-            .filter(|k| k.parent_id.as_deref() == Some(contest.id.as_str()))
+            .filter(|k| k.parent_id.as_ref() == Some(&contest.id))
             .filter_map(|k| {
                 Some(RoundNotHeld {
                     round_kind: k.round_kind?.as_str().to_string(),
@@ -83,20 +84,20 @@ fn build(
                 contest.def.title
             )));
         }
-        let roll = roll_csv(&voting::roll_rows(conn, &contest.id)?).map_err(internal)?;
+        let roll = roll_csv(&voting::roll_rows(conn, contest.id.as_str())?).map_err(internal)?;
         let participants = participants_part(conn, &contest)?;
         let candidates = contests_repo::candidates(conn, &contest.id)?;
         let issued = contest.issued.unwrap_or(0) as u64;
         let expected = contest.expected.unwrap_or(0) as u64;
         contests.push(RecordContest {
-            id: contest.id.clone(),
+            id: contest.id.to_string(),
             kind: contest.kind.as_str().to_string(),
             title: contest.def.title.clone(),
             text: contest.def.body.clone(),
             agenda_order: contest.agenda_order,
             motion_kind: contest.def.motion_kind.map(|m| m.as_str().to_string()),
             round_kind: contest.round_kind.map(|r| r.as_str().to_string()),
-            parent: contest.parent_id.clone(),
+            parent: contest.parent_id.clone().map(ContestId::into_string),
             seats: contest.def.seats,
             allow_write_in: contest.def.allow_write_in,
             candidates: candidates
@@ -120,14 +121,14 @@ fn build(
             expected_at_opening: expected,
             quorum_met: congress.settings.quorum.met(issued, expected),
             board: BoardRef {
-                file: board_path(&contest.id),
+                file: board_path(contest.id.as_str()),
                 sha256: sha256_hex(&board.bytes),
                 merkle_root: board.merkle_root.clone(),
                 issued,
                 cast: board.cast,
-                roll_file: roll_path(&contest.id),
+                roll_file: roll_path(contest.id.as_str()),
                 roll_sha256: sha256_hex(&roll),
-                roll_count: voting::roll_count(conn, &contest.id)? as u64,
+                roll_count: voting::roll_count(conn, contest.id.as_str())? as u64,
             },
             result,
             review: match contest.kind {
@@ -154,7 +155,7 @@ fn build(
         v: VERSION,
         kind: RECORD_KIND.to_string(),
         congress: RecordCongress {
-            id: congress.id.clone(),
+            id: congress.id.to_string(),
             name: congress.name.clone(),
             school: congress.school.clone(),
             level: congress.level.as_str().to_string(),
@@ -195,7 +196,7 @@ fn participants_part(
         .ok_or_else(|| internal(format!("{}: 列席人员选票箱不见了", contest.id)))?;
     let rows = term::participant_roll_rows(conn, &contest.id)?;
     let roll = participant_roll_csv(&rows).map_err(internal)?;
-    let id = participants_id(&contest.id);
+    let id = participants_id(contest.id.as_str());
     Ok(Some(RecordParticipants {
         label: PARTICIPANTS_LABEL.to_string(),
         listed: u64::from(b.listed),
@@ -218,7 +219,7 @@ fn participants_part(
 /// organiser's preview before certifying; `signed_at` is the time of the preview).
 pub fn preview(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     summary: &RosterSummary,
 ) -> ServiceResult<Record> {
     let congress = super::congress::load(conn, congress_id)?;
@@ -230,7 +231,7 @@ pub fn preview(
 pub fn certify_now(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     key: &SigningKey,
 ) -> ServiceResult<Record> {
     let summary = super::roster::summary(conn, congress_id)?;
@@ -242,7 +243,7 @@ pub fn certify_now(
 pub fn certify(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     key: &SigningKey,
     summary: &RosterSummary,
 ) -> ServiceResult<Record> {
@@ -287,7 +288,7 @@ pub fn certify(
 /// The stored record as signed: (bytes, signature).
 pub fn stored(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<Option<(RecordRow, Signed)>> {
     let Some(row) = records::get(conn, congress_id)? else {
         return Ok(None);
@@ -307,15 +308,18 @@ pub use super::addenda::{add_addendum, AddendumInput};
 /// export` and `congress simulate` all call this.
 pub fn filing_packet(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     public_url: &str,
 ) -> ServiceResult<PacketContents> {
     let parts = packet_parts(conn, congress_id)?;
-    crate::packet::assemble(parts, public_url, congress_id).map_err(internal)
+    crate::packet::assemble(parts, public_url, congress_id.as_str()).map_err(internal)
 }
 
 /// What the packet holds as stored: everything but `report.html`.
-fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<PacketContents> {
+fn packet_parts(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> ServiceResult<PacketContents> {
     let congress = super::congress::load(conn, congress_id)?;
     let (row, signed) = stored(conn, congress_id)?
         .ok_or_else(|| ServiceError::invalid("尚未签署结果报告, 没有可导出的备案材料"))?;
@@ -324,7 +328,7 @@ fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Pac
     let mut rolls = BTreeMap::new();
     let mut contest_keys = BTreeMap::new();
     for rc in &record.contests {
-        let contest = super::voting::contest(conn, congress_id, &rc.id)?;
+        let contest = super::voting::contest(conn, congress_id, &ContestId::from(&rc.id))?;
         if let Some(bb) = voting::ballot_box(conn, &rc.id)? {
             contest_keys.insert(rc.id.clone(), bb.public_key_pem);
         }
@@ -339,7 +343,7 @@ fn packet_parts(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Pac
                 .ok_or_else(|| internal(format!("{}: 列席人员选票箱不见了", rc.id)))?;
             contest_keys.insert(id.clone(), b.public_key_pem);
             boards.insert(id.clone(), board.bytes);
-            let rows = term::participant_roll_rows(conn, &rc.id)?;
+            let rows = term::participant_roll_rows(conn, &ContestId::from(&rc.id))?;
             rolls.insert(id, participant_roll_csv(&rows).map_err(internal)?);
         }
     }

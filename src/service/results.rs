@@ -5,6 +5,7 @@
 //! the organiser to open (F2, F3). When every contest is final the congress can close.
 
 use crate::domain::contest::{Contest, ContestAction, ContestDefinition, ContestKind, RoundKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::state::{Action, CongressState};
 use crate::domain::tally::{
@@ -64,7 +65,7 @@ pub fn turnout(contest: &Contest) -> Turnout {
 /// What the board of an opened contest states besides its ballots: ballots issued, paper
 /// ballots entered, the contest key.
 pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
-    let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
+    let bb = voting::ballot_box(conn, contest.id.as_str())?.ok_or_else(|| {
         ServiceError::internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
     })?;
     Ok(BoxFacts {
@@ -83,15 +84,27 @@ pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Bo
 /// The board of a closed or final contest, rebuilt from the ballot box (deterministic).
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let facts = box_facts(conn, contest)?;
-    let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    build_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
+    let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
+    build_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map_err(ServiceError::internal)
 }
 
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
     let facts = box_facts(conn, contest)?;
-    let bodies = voting::ballot_bodies(conn, &contest.id)?;
-    count_board(&contest.congress_id, &contest.id, &facts, bodies).map_err(ServiceError::internal)
+    let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
+    count_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map_err(ServiceError::internal)
 }
 
 /// The participants' box of a contest counting them apart (rule I7), as board facts:
@@ -121,9 +134,14 @@ pub fn participant_board(
         return Ok(None);
     };
     let bodies = term_repo::participant_ballot_bodies(conn, &contest.id)?;
-    build_board(&contest.congress_id, &contest.id, &facts, bodies)
-        .map(Some)
-        .map_err(ServiceError::internal)
+    build_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map(Some)
+    .map_err(ServiceError::internal)
 }
 
 /// [`participant_board`] for counting and certifying.
@@ -135,8 +153,13 @@ pub fn participant_counted(
         return Ok(None);
     };
     let bodies = term_repo::participant_ballot_bodies(conn, &contest.id)?;
-    let counted = count_board(&contest.congress_id, &contest.id, &facts, bodies)
-        .map_err(ServiceError::internal)?;
+    let counted = count_board(
+        contest.congress_id.as_str(),
+        contest.id.as_str(),
+        &facts,
+        bodies,
+    )
+    .map_err(ServiceError::internal)?;
     Ok(Some((b, counted)))
 }
 
@@ -152,7 +175,7 @@ pub fn participant_turnout(b: &ParticipantBox) -> Turnout {
 /// The participants' separate tally of a counted contest (rule I7), with their box.
 pub fn participant_result(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> ServiceResult<Option<(ParticipantBox, ContestResult)>> {
     let Some(b) = term_repo::participant_box(conn, contest_id)? else {
         return Ok(None);
@@ -193,15 +216,15 @@ pub struct Finalised {
 pub fn finalise(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     missing_paper_ok: bool,
 ) -> ServiceResult<Finalised> {
     let (contest, result) = write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;
         let contest = super::voting::contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::Count)?;
-        let entered = voting::paper_entered(c, contest_id)?;
+        let entered = voting::paper_entered(c, contest_id.as_str())?;
         if entered < contest.paper_issued as i64 && !missing_paper_ok {
             return Err(ServiceError::Invalid {
                 message: format!(
@@ -217,7 +240,13 @@ pub fn finalise(
         let rules = spec(&congress, &contest, &candidates, review);
         let result = tally_weighted(&rules, turnout(&contest), &built.choices);
         let json = serde_json::to_string(&result).map_err(ServiceError::internal)?;
-        if !voting::set_final(c, contest_id, built.cast, &built.merkle_root, &json)? {
+        if !voting::set_final(
+            c,
+            contest_id.as_str(),
+            built.cast,
+            &built.merkle_root,
+            &json,
+        )? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
         }
         // The participants' tally (I7): the same rules over their ballots, stored apart.
@@ -238,7 +267,7 @@ pub fn finalise(
             c,
             Some(congress_id),
             "contest.finalise",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some({
                 let mut after = serde_json::json!({
@@ -306,7 +335,8 @@ fn propose_rounds(
             &def,
         )?;
         write_tx(conn, |c| {
-            voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
+            voting::set_round(c, child.id.as_str(), parent.id.as_str(), kind)
+                .map_err(ServiceError::from)
         })?;
         for w in contenders.iter().filter(|x| x.id.is_none()) {
             contests_service::add_write_in_person(
@@ -351,7 +381,7 @@ fn propose_rounds(
 pub fn close_congress(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;

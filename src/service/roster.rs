@@ -24,6 +24,7 @@ mod stored;
 
 use std::collections::BTreeMap;
 
+use crate::domain::ids::CongressId;
 use crate::domain::quota::{allocate, Allocation, QuotaParams};
 use crate::domain::roster::{validate, RosterReport, RosterRules, RosterSummary};
 use crate::domain::settings::RuleProfile;
@@ -113,7 +114,7 @@ fn inputs(c: &mut DbConnection, congress: &Congress) -> ServiceResult<Inputs> {
 
 /// The stored roster in delegate-number order, without file rows: a violation then names a
 /// delegate as "第N条", N being the delegate number shown on the page.
-fn stored_roster(c: &mut DbConnection, cid: &str) -> ServiceResult<Vec<RosterEntry>> {
+fn stored_roster(c: &mut DbConnection, cid: &CongressId) -> ServiceResult<Vec<RosterEntry>> {
     let mut roster = roster_repo::roster_entries(c, cid)?;
     for e in &mut roster {
         e.row = None;
@@ -142,7 +143,7 @@ pub fn violation_line(v: &Violation) -> String {
 
 /// The quota table (rules A1-A3) of the stored enrolment under the congress's settings
 /// (total, method, ratio, minimum seats).
-pub fn quota(conn: &mut DbConnection, cid: &str) -> ServiceResult<Allocation> {
+pub fn quota(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Allocation> {
     let congress = load(conn, cid)?;
     let enrolment = roster_repo::enrolment(conn, cid)?;
     allocation(&congress, &enrolment)
@@ -150,14 +151,18 @@ pub fn quota(conn: &mut DbConnection, cid: &str) -> ServiceResult<Allocation> {
 
 /// The stored roster's figures now (for the filing packet): counts per college, ordinary
 /// students, women, grades and societies covered.
-pub fn summary(conn: &mut DbConnection, cid: &str) -> ServiceResult<RosterSummary> {
+pub fn summary(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<RosterSummary> {
     let congress = load(conn, cid)?;
     Ok(validate_now(conn, &congress)?.summary)
 }
 
 /// Checks the stored roster against the stored enrolment, societies and quotas again, and
 /// stores the report (`Action::EditRoster`).
-pub fn check(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResult<RosterReport> {
+pub fn check(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+) -> ServiceResult<RosterReport> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         Action::EditRoster.check(congress.state)?;
@@ -169,7 +174,7 @@ pub fn check(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResult
             c,
             Some(cid),
             "roster.check",
-            Some(cid),
+            Some(cid.as_str()),
             None,
             Some(report_figures(&report).to_string()),
         )?;
@@ -198,7 +203,7 @@ pub struct RosterOverview {
 }
 
 /// The stored roster, its stored report and its validation now.
-pub fn overview(conn: &mut DbConnection, cid: &str) -> ServiceResult<RosterOverview> {
+pub fn overview(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<RosterOverview> {
     let congress = load(conn, cid)?;
     let delegates = roster_repo::delegates(conn, cid)?;
     let stored = report::load(conn, cid)?;
@@ -218,7 +223,10 @@ pub fn overview(conn: &mut DbConnection, cid: &str) -> ServiceResult<RosterOverv
 }
 
 /// The stored roster report of `cid`, if any (where the roster came from, its last check).
-pub fn stored_report(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<StoredReport>> {
+pub fn stored_report(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+) -> ServiceResult<Option<StoredReport>> {
     report::load(conn, cid)
 }
 

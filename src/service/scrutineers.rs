@@ -4,6 +4,7 @@
 
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::storage::repo::scrutineers::{self, NewScrutineer, Scrutineer, ScrutineerRole};
 use crate::storage::repo::{new_id, users};
@@ -92,7 +93,7 @@ fn validate(input: &ScrutineerInput) -> ServiceResult<()> {
 }
 
 /// The congress's scrutineers, 总监票人 first.
-pub fn list(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<Scrutineer>> {
+pub fn list(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<Vec<Scrutineer>> {
     load(conn, congress_id)?;
     Ok(scrutineers::list(conn, congress_id)?)
 }
@@ -104,7 +105,7 @@ pub fn list(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<Scr
 pub fn add(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     input: &ScrutineerInput,
 ) -> ServiceResult<Scrutineer> {
     let input = ScrutineerInput {
@@ -170,7 +171,7 @@ pub fn add(
             c,
             &NewScrutineer {
                 id: &id,
-                congress_id,
+                congress_id: congress_id.as_str(),
                 role: input.role,
                 name: &input.name,
                 student_no: input.student_no.as_deref(),
@@ -196,7 +197,7 @@ pub fn add(
 /// 学号, which settles it).
 fn check_not_candidate(
     c: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     input: &ScrutineerInput,
 ) -> ServiceResult<()> {
     match &input.student_no {
@@ -229,7 +230,7 @@ fn check_not_candidate(
 pub fn remove(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     id: &str,
 ) -> ServiceResult<Scrutineer> {
     write_tx(conn, |c| {

@@ -16,6 +16,7 @@ use crate::crypto::{canonical, sha256_hex, KeyStore};
 use crate::domain::ballot::{is_canonical_base64, is_token_hex, Ballot, Choices, ElectionPaper};
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{Contest, ContestAction, ContestKind};
+use crate::domain::ids::{CongressId, ContestId, DelegateId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::state::Action;
 use crate::service::attendance;
@@ -45,19 +46,19 @@ pub struct BallotPaper {
 /// Loads contest `contest_id` of congress `congress_id` (404 when it belongs elsewhere).
 pub fn contest(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     contests_repo::get(conn, contest_id)?
-        .filter(|c| c.congress_id == congress_id)
+        .filter(|c| &c.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
 /// The ballot paper of a contest.
 pub fn ballot_paper(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<BallotPaper> {
     let contest = contest(conn, congress_id, contest_id)?;
     let candidates = contests_repo::candidates(conn, contest_id)?;
@@ -88,8 +89,8 @@ pub fn open(
     conn: &mut DbConnection,
     actor: &Actor,
     keys: &KeyStore,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     // Checked before the key is made, and again under the lock.
     contest(conn, congress_id, contest_id)?.check(ContestAction::Open)?;
@@ -123,9 +124,14 @@ pub fn open(
             });
         }
         let present = cred_repo::present_ids(c, congress_id)?;
-        voting::freeze_voters(c, contest_id, &present)?;
-        voting::create_ballot_box(c, contest_id, &public.to_spki_pem(), &public.fingerprint())?;
-        voting::set_open(c, contest_id, present.len(), fig.expected)?;
+        voting::freeze_voters(c, contest_id.as_str(), &present)?;
+        voting::create_ballot_box(
+            c,
+            contest_id.as_str(),
+            &public.to_spki_pem(),
+            &public.fingerprint(),
+        )?;
+        voting::set_open(c, contest_id.as_str(), present.len(), fig.expected)?;
         let participants = super::term::participants::open_participant_box(
             c,
             congress_id,
@@ -145,7 +151,7 @@ pub fn open(
             c,
             Some(congress_id),
             "contest.open",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -157,20 +163,20 @@ pub fn open(
 /// missing (opening).
 pub fn contest_key(
     keys: &KeyStore,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     create: bool,
 ) -> ServiceResult<ContestKey> {
-    match keys.load_contest_key(congress_id, contest_id) {
+    match keys.load_contest_key(congress_id.as_str(), contest_id.as_str()) {
         Ok(k) => Ok(k),
         Err(crate::crypto::CryptoError::ContestKeyFileMissing { .. }) if create => keys
-            .create_contest_key(congress_id, contest_id)
+            .create_contest_key(congress_id.as_str(), contest_id.as_str())
             .map_err(ServiceError::internal),
         Err(e) => Err(ServiceError::internal(e)),
     }
 }
 
-fn contest_or_gone(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Contest> {
+fn contest_or_gone(c: &mut DbConnection, contest_id: &ContestId) -> ServiceResult<Contest> {
     contests_repo::get(c, contest_id)?
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
@@ -182,15 +188,15 @@ fn contest_or_gone(c: &mut DbConnection, contest_id: &str) -> ServiceResult<Cont
 pub fn close(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Contest> {
     let closed = write_tx(conn, |c| {
         let congress = super::congress::load(c, congress_id)?;
         Action::CloseContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::Close)?;
-        if !voting::set_closed(c, contest_id)? {
+        if !voting::set_closed(c, contest_id.as_str())? {
             // Closed by another request meanwhile (PostgreSQL): refused as the contest is now.
             let now = contest_or_gone(c, contest_id)?;
             now.check(ContestAction::Close)?;
@@ -200,14 +206,14 @@ pub fn close(
             )));
         }
         // Nothing about arrival may outlive the vote (E1): see `rewrite_in_key_order`.
-        voting::rewrite_in_key_order(c, contest_id)?;
+        voting::rewrite_in_key_order(c, contest_id.as_str())?;
         crate::storage::repo::term::rewrite_participants_in_key_order(c, contest_id)?;
-        let cast = voting::ballot_count(c, contest_id)?;
+        let cast = voting::ballot_count(c, contest_id.as_str())?;
         actor.audit(
             c,
             Some(congress_id),
             "contest.close",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some(format!("{{\"ballots\":{cast}}}")),
         )?;
@@ -251,7 +257,7 @@ pub enum CannotVote {
 pub fn standing(
     conn: &mut DbConnection,
     contest: &Contest,
-    delegate_id: &str,
+    delegate_id: &DelegateId,
 ) -> ServiceResult<Standing> {
     if let Err(refusal) = contest.check(ContestAction::Vote) {
         return Ok(Standing::Cannot(if refusal.not_yet {
@@ -260,12 +266,16 @@ pub fn standing(
             CannotVote::Closed
         }));
     }
-    Ok(match voting::roll_entry(conn, &contest.id, delegate_id)? {
-        Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
-        Some(_) => Standing::Cannot(CannotVote::OnPaper),
-        None if voting::is_voter(conn, &contest.id, delegate_id)? => Standing::MayTakePaper,
-        None => Standing::Cannot(CannotVote::NotPresentAtOpening),
-    })
+    Ok(
+        match voting::roll_entry(conn, contest.id.as_str(), delegate_id.as_str())? {
+            Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
+            Some(_) => Standing::Cannot(CannotVote::OnPaper),
+            None if voting::is_voter(conn, contest.id.as_str(), delegate_id.as_str())? => {
+                Standing::MayTakePaper
+            }
+            None => Standing::Cannot(CannotVote::NotPresentAtOpening),
+        },
+    )
 }
 
 /// The stored form of a ballot: canonical JSON and its SHA-256 (the tracker).
@@ -290,8 +300,8 @@ pub enum BadPaper {
 /// A signed ballot ready for the ballot box: the token and its signature checked against the
 /// contest's public key, the v2 ballot sealed. No delegate is involved.
 pub fn prepare(
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     key: &ContestPublicKey,
     choices: Choices,
     token: &str,
@@ -309,7 +319,13 @@ pub fn prepare(
         .map_err(|_| BadPaper::Malformed)?;
     key.verify(&token_bytes, &sig)
         .map_err(|_| BadPaper::BadSignature)?;
-    let ballot = Ballot::signed(congress_id, contest_id, choices, token, token_sig);
+    let ballot = Ballot::signed(
+        congress_id.as_str(),
+        contest_id.as_str(),
+        choices,
+        token,
+        token_sig,
+    );
     let (body, ballot_hash) = seal(&ballot).map_err(|_| BadPaper::Malformed)?;
     Ok(Submission {
         contest_id: contest_id.to_string(),
@@ -323,8 +339,8 @@ pub fn prepare(
 /// [`prepare`] for a paper signed with the contest's participants' key (rule I7): the same
 /// ballot, for the participants' box.
 pub fn prepare_participant(
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     key: &ContestPublicKey,
     choices: Choices,
     token: &str,
@@ -341,8 +357,8 @@ pub fn prepare_participant(
 pub fn assign_paper(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     delegate_no: u32,
 ) -> ServiceResult<String> {
     write_tx(conn, |c| {
@@ -356,13 +372,13 @@ pub fn assign_paper(
         }
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
-        if !voting::is_voter(c, contest_id, &d.id)? {
+        if !voting::is_voter(c, contest_id.as_str(), d.id.as_str())? {
             return Err(ServiceError::Conflict(format!(
                 "{} (代表编号 {delegate_no}) 在本项开始投票时未签到, 不能投票",
                 d.student.name
             )));
         }
-        if !voting::assign_paper(c, contest_id, &d.id)? {
+        if !voting::assign_paper(c, contest_id.as_str(), d.id.as_str())? {
             // Never two ballots: a delegate whose phone took a paper cannot be handed a paper
             // ballot too, even if the phone is lost (docs/rules.md, Decisions).
             return Err(ServiceError::Conflict(format!(
@@ -374,7 +390,7 @@ pub fn assign_paper(
             c,
             Some(congress_id),
             "paper.assign",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some(format!("{{\"delegate_no\":{delegate_no}}}")),
         )?;
@@ -390,20 +406,26 @@ pub fn enter_paper(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &ContestKey,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     choices: Choices,
 ) -> ServiceResult<String> {
     let raw = blind::new_token();
     let token = hex::encode(raw);
     let sig = key.sign_token(&raw).map_err(ServiceError::internal)?;
     let sig = base64::engine::general_purpose::STANDARD.encode(sig);
-    let ballot = Ballot::signed(congress_id, contest_id, choices, &token, &sig);
+    let ballot = Ballot::signed(
+        congress_id.as_str(),
+        contest_id.as_str(),
+        choices,
+        &token,
+        &sig,
+    );
     let (body, hash) = seal(&ballot)?;
     write_tx(conn, |c| {
         let contest = contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::EnterPaper)?;
-        let entered = voting::paper_entered(c, contest_id)?;
+        let entered = voting::paper_entered(c, contest_id.as_str())?;
         if entered >= contest.paper_issued as i64 {
             return Err(ServiceError::Conflict(format!(
                 "纸质选票已全部录入: 发出 {} 张, 已录入 {entered} 张",
@@ -424,7 +446,7 @@ pub fn enter_paper(
             c,
             Some(congress_id),
             "paper.enter",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some(format!("{{\"entered\":{}}}", entered + 1)),
         )?;

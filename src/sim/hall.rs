@@ -131,14 +131,22 @@ pub async fn vote_over_http(
         .ok_or_else(|| anyhow!("没有代表登录成功"))?;
     let mut trackers = Vec::new();
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
-        let key = any.contest_key(&p.congress_id, &contest).await?;
+        let key = any
+            .contest_key(p.congress_id.as_str(), contest.as_str())
+            .await?;
         let title = format!("领票 #{} ({} 部手机同时)", i + 1, phones.len());
         let m = meter.mark();
-        let (papers, phase) = take_all(&phones, &contest, &key, hall.concurrency, &title).await;
+        let (papers, phase) =
+            take_all(&phones, contest.as_str(), &key, hall.concurrency, &title).await;
         phases.push(meter.done(m, phase));
         let m = meter.mark();
-        let (forms, phase) =
-            load_ballots(&phones, &p.congress_id, &contest, hall.concurrency).await;
+        let (forms, phase) = load_ballots(
+            &phones,
+            p.congress_id.as_str(),
+            contest.as_str(),
+            hall.concurrency,
+        )
+        .await;
         let phase = Phase {
             name: format!("{} #{}", phase.name, i + 1),
             ..phase
@@ -160,8 +168,8 @@ pub async fn vote_over_http(
             }
         );
         let target = Target {
-            congress: &p.congress_id,
-            contest: &contest,
+            congress: p.congress_id.as_str(),
+            contest: contest.as_str(),
             seats,
         };
         let m = meter.mark();
@@ -177,7 +185,12 @@ pub async fn vote_over_http(
         )
         .await;
         phases.push(meter.done(m, phase));
-        trackers.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
+        trackers.extend(
+            hashes
+                .into_iter()
+                .flatten()
+                .map(|h| (contest.to_string(), h)),
+        );
     }
     Ok(trackers)
 }

@@ -10,6 +10,7 @@ use base64::Engine;
 
 use crate::crypto::blind::{self, Blinding, ContestKey, ContestPublicKey};
 use crate::domain::ballot::Choices;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::ballot_box::{Accepted, BallotBox};
 use crate::service::papers::{self, PaperIssuer};
 use crate::service::voting;
@@ -87,8 +88,8 @@ pub fn take_in_process(
 /// stored by the ballot box (blocking).
 pub fn cast_in_process(
     ballot_box: &BallotBox,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     pk: &ContestPublicKey,
     choices: Choices,
     paper: &Paper,
@@ -112,7 +113,7 @@ pub fn cast_in_process(
 pub fn take_participant_in_process(
     conn: &mut crate::storage::DbConnection,
     key: &ContestKey,
-    contest_id: &str,
+    contest_id: &ContestId,
     participant_id: &str,
 ) -> anyhow::Result<Paper> {
     let pk = key.public_key();
@@ -135,8 +136,8 @@ pub fn take_participant_in_process(
 /// in the participants' box by the ballot box (blocking).
 pub fn cast_participant_in_process(
     ballot_box: &BallotBox,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     pk: &ContestPublicKey,
     choices: Choices,
     paper: &Paper,

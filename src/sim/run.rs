@@ -9,6 +9,7 @@ use rayon::prelude::*;
 
 use crate::crypto::KeyStore;
 use crate::domain::ballot::Choices;
+use crate::domain::ids::ContestId;
 use crate::packet::format::Record;
 use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
@@ -20,7 +21,7 @@ use super::paper::{cast_in_process, take_in_process, Paper};
 use super::scenario::Prepared;
 
 /// The contests in agenda order with their seats (None for motions).
-pub fn contests(p: &Prepared) -> Vec<(String, Option<u32>)> {
+pub fn contests(p: &Prepared) -> Vec<(ContestId, Option<u32>)> {
     let mut out = vec![(p.election_id.clone(), Some(p.seats))];
     out.extend(p.motion_ids.iter().map(|m| (m.clone(), None)));
     out
@@ -74,7 +75,9 @@ pub fn close_and_certify(
     p: &Prepared,
 ) -> anyhow::Result<Record> {
     results::close_congress(conn, actor, &p.congress_id)?;
-    let key = keys.load(&p.congress_id).map_err(|e| anyhow!("{e}"))?;
+    let key = keys
+        .load(p.congress_id.as_str())
+        .map_err(|e| anyhow!("{e}"))?;
     Ok(service::record::certify_now(
         conn,
         actor,
@@ -103,7 +106,7 @@ pub fn vote_in_process(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for (contest, seats) in contests(p) {
         let key = voting::contest_key(keys, &p.congress_id, &contest, false)?;
-        let papers = take_papers(&issuer, &key, p, &contest)?;
+        let papers = take_papers(&issuer, &key, p, contest.as_str())?;
         let marked = all_choices(&mut conn, p, &contest, seats, &mut rng)?;
         for (paper, choices) in papers.iter().zip(marked) {
             cast_in_process(
@@ -128,7 +131,7 @@ pub fn take_papers(
 ) -> anyhow::Result<Vec<Paper>> {
     p.cards
         .par_iter()
-        .map(|card| take_in_process(issuer, key, contest, &card.delegate.id))
+        .map(|card| take_in_process(issuer, key, contest, card.delegate.id.as_str()))
         .collect()
 }
 
@@ -136,7 +139,7 @@ pub fn take_papers(
 pub fn all_choices(
     conn: &mut DbConnection,
     p: &Prepared,
-    contest: &str,
+    contest: &ContestId,
     seats: Option<u32>,
     rng: &mut ChaCha8Rng,
 ) -> anyhow::Result<Vec<Choices>> {

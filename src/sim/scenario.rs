@@ -7,6 +7,7 @@ use anyhow::{anyhow, Context};
 
 use crate::crypto::KeyStore;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::{RuleProfile, Threshold};
 use crate::domain::types::Level;
 use crate::service::contests::{self as contests_service, CandidateData};
@@ -40,11 +41,11 @@ pub enum Stage {
 /// A prepared congress.
 #[derive(Debug, Clone)]
 pub struct Prepared {
-    pub congress_id: String,
-    pub election_id: String,
+    pub congress_id: CongressId,
+    pub election_id: ContestId,
     pub seats: u32,
     /// 工作报告 and 章程修正案.
-    pub motion_ids: Vec<String>,
+    pub motion_ids: Vec<ContestId>,
     /// The delegates' cards (only at `Stage::InSession`).
     pub cards: Vec<Card>,
 }
@@ -167,7 +168,7 @@ pub fn prepare(
     .context("主席团候选人")?;
     // Rules C5, C6: the list approved, submitted to the upper 学联 and publicly noticed, on
     // dates already past, through the services (signed steps in the packet).
-    let key = keys.load(&cid)?;
+    let key = keys.load(cid.as_str())?;
     service::approval::prior::record_past_list_steps(conn, actor, &key, &cid, &election.id)
         .context("主席团候选人名单的审批与公示")?;
     let mut motion_ids = Vec::new();

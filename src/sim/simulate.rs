@@ -237,7 +237,7 @@ pub fn report(
     Ok(Report {
         delegates,
         database: db.backend().display(),
-        congress: p.congress_id.clone(),
+        congress: p.congress_id.to_string(),
         phases,
         ballots: record
             .contests

@@ -159,18 +159,18 @@ async fn hold(
     let phase = load_waiting(voters, concurrency).await;
     phases.push(meter.done(m, phase));
     let first = voters.first().ok_or_else(|| anyhow!("没有代表在场"))?;
-    let key = first.contest_key(cid, &item.id).await?;
+    let key = first.contest_key(cid.as_str(), item.id.as_str()).await?;
     let m = meter.mark();
-    let (papers, phase) = take_all(voters, &item.id, &key, concurrency, "领票").await;
+    let (papers, phase) = take_all(voters, item.id.as_str(), &key, concurrency, "领票").await;
     phases.push(meter.done(m, phase));
     let m = meter.mark();
-    let (forms, phase) = load_ballots(voters, cid, &item.id, concurrency).await;
+    let (forms, phase) = load_ballots(voters, cid.as_str(), item.id.as_str(), concurrency).await;
     phases.push(meter.done(m, phase));
     let marked = marks(item, &forms, rng);
     let delays = http::delays(rng, voters.len(), Duration::from_secs(1));
     let target = http::Target {
-        congress: cid,
-        contest: &item.id,
+        congress: cid.as_str(),
+        contest: item.id.as_str(),
         seats: item.seats,
     };
     let m = meter.mark();
@@ -188,7 +188,7 @@ async fn hold(
     let receipts = hashes
         .into_iter()
         .flatten()
-        .map(|h| (item.id.clone(), h))
+        .map(|h| (item.id.to_string(), h))
         .collect();
     Ok((phases, receipts))
 }
@@ -233,7 +233,7 @@ pub fn run(opts: &Options) -> anyhow::Result<SoakReport> {
     let counted: Arc<Mutex<Option<String>>> = Arc::new(Mutex::new(None));
     let poller = runtime.spawn(poll(
         server.base.clone(),
-        cid.clone(),
+        cid.to_string(),
         counted.clone(),
         stop.clone(),
     ));
@@ -258,7 +258,7 @@ pub fn run(opts: &Options) -> anyhow::Result<SoakReport> {
         let item = agenda.next(&mut conn, &st.actor, &cid)?;
         // Rules C5, C6: a new first-round election's list approved and noticed (a 再次投票 or
         // 另行选举 is among candidates already approved).
-        let key = st.keys.load(&cid)?;
+        let key = st.keys.load(cid.as_str())?;
         crate::service::approval::prior::record_past_steps_for_all(
             &mut conn, &st.actor, &key, &cid,
         )?;
@@ -282,7 +282,7 @@ pub fn run(opts: &Options) -> anyhow::Result<SoakReport> {
         let f = results::finalise(&mut conn, &st.actor, &cid, &item.id, false)?;
         agenda.proposed(&f.proposed);
         if let Ok(mut c) = counted.lock() {
-            *c = Some(item.id.clone());
+            *c = Some(item.id.to_string());
         }
         let n = contests.len();
         let ch = runtime.block_on(churn(

@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use super::client::{choices, choices_json, BallotForm};
 use super::scenario::Prepared;
 use crate::domain::contest::{Contest, ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::Threshold;
 use crate::service::contests::{self as contests_service, CandidateData};
 use crate::service::{congress, Actor};
@@ -32,7 +33,7 @@ pub enum Marking {
 /// One contest to hold.
 #[derive(Debug, Clone)]
 pub struct Item {
-    pub id: String,
+    pub id: ContestId,
     pub title: String,
     /// Seats (None for a motion).
     pub seats: Option<u32>,
@@ -109,7 +110,7 @@ impl Agenda {
         &mut self,
         conn: &mut DbConnection,
         actor: &Actor,
-        cid: &str,
+        cid: &CongressId,
     ) -> anyhow::Result<Item> {
         if let Some(item) = self.queue.pop_front() {
             return Ok(item);
@@ -130,7 +131,7 @@ impl Agenda {
         &self,
         conn: &mut DbConnection,
         actor: &Actor,
-        cid: &str,
+        cid: &CongressId,
         n: usize,
         seats: u32,
         among: usize,
@@ -188,7 +189,7 @@ impl Agenda {
         self,
         conn: &mut DbConnection,
         actor: &Actor,
-        cid: &str,
+        cid: &CongressId,
     ) -> anyhow::Result<usize> {
         let mut n = 0;
         for item in self.queue.iter().filter(|i| i.round.is_some()) {
@@ -199,7 +200,12 @@ impl Agenda {
     }
 }
 
-fn motion(conn: &mut DbConnection, actor: &Actor, cid: &str, n: usize) -> anyhow::Result<Item> {
+fn motion(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+    n: usize,
+) -> anyhow::Result<Item> {
     let title = format!("审议提案 {n}");
     let m = contests_service::create(
         conn,

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::domain::ballot::{Choices, Mark};
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::ContestId;
 use crate::domain::settings::Threshold;
 use crate::domain::term::{MeetingKind, ParticipantVotes};
 use crate::domain::types::Gender;
@@ -134,8 +135,8 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 username: None,
             },
         )?;
-        let mut agenda: Vec<(String, Option<u32>)> = Vec::new();
-        let mut removal: Option<String> = None;
+        let mut agenda: Vec<(ContestId, Option<u32>)> = Vec::new();
+        let mut removal: Option<ContestId> = None;
         if kind == MeetingKind::Review {
             // Three participants (学工部, 校团委), counted apart (rule I7).
             for (name, unit) in [
@@ -179,7 +180,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
                 service::contests::add_candidate(c, actor, &mid, &k.id, &data)?;
             }
             // Rules C5, C6: the by-election's list approved and noticed, as the congress's.
-            let key = keys.load(&mid)?;
+            let key = keys.load(mid.as_str())?;
             service::approval::prior::record_past_list_steps(c, actor, &key, &mid, &k.id)?;
             agenda.push((k.id, Some(1)));
         }
@@ -195,7 +196,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
         }
         let p = Prepared {
             congress_id: mid.clone(),
-            election_id: String::new(),
+            election_id: ContestId::default(),
             seats: 1,
             motion_ids: Vec::new(),
             cards,
@@ -206,8 +207,8 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
         for (k, seats) in &agenda {
             voting::open(c, actor, keys, &mid, k)?;
             let key = voting::contest_key(keys, &mid, k, false)?;
-            let papers = take_papers(&issuer, &key, &p, k)?;
-            let removal = removal.as_deref() == Some(k.as_str());
+            let papers = take_papers(&issuer, &key, &p, k.as_str())?;
+            let removal = removal.as_ref() == Some(k);
             let marked = if removal {
                 vec![Choices::Motion { vote: Mark::For }; papers.len()]
             } else {

@@ -7,6 +7,7 @@
 
 pub(crate) mod codes;
 mod error;
+mod ids;
 pub mod models;
 pub mod repo;
 pub mod schema;

@@ -110,7 +110,7 @@ pub enum Need {
 pub fn authorize(who: &impl Principal, congress: &Congress, need: Need) -> Result<(), WebError> {
     let user = who.user();
     let owner = user.role == Role::Organiser && user.id == congress.owner_id;
-    let member = user.role == Role::Scrutineer && who.scrutinises(&congress.id);
+    let member = user.role == Role::Scrutineer && who.scrutinises(congress.id.as_str());
     let allowed = match need {
         Need::Read | Need::Scrutinise => owner || member,
         Need::Own => owner,

@@ -30,6 +30,7 @@ use std::sync::{Arc, RwLock};
 use crate::config::Config;
 use crate::crypto::blind::{ContestKey, ContestPublicKey};
 use crate::crypto::{KeyStore, SigningKey};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::ballot_box::BallotBox;
 use crate::service::papers::PaperIssuer;
 use crate::service::voting::BallotPaper;
@@ -159,11 +160,11 @@ impl AppState {
     /// now (`service::record::certify_now`): the record page and the API.
     pub async fn certify(
         &self,
-        congress_id: &str,
+        congress_id: &CongressId,
         who: crate::service::Actor,
     ) -> Result<crate::packet::format::Record, WebError> {
-        let key = self.signing_key(congress_id)?;
-        let cid = congress_id.to_string();
+        let key = self.signing_key(congress_id.as_str())?;
+        let cid = congress_id.clone();
         self.run(move |c| Ok(crate::service::record::certify_now(c, &who, &cid, &key)?))
             .await
     }
@@ -174,19 +175,19 @@ impl AppState {
     /// on the state (may this delegate vote now?) must read it afresh; the ballot box does.
     pub async fn ballot_paper(
         &self,
-        congress_id: &str,
-        contest_id: &str,
+        congress_id: &CongressId,
+        contest_id: &ContestId,
     ) -> Result<Arc<BallotPaper>, WebError> {
         if let Some(p) = self
             .papers
             .read()
             .ok()
-            .and_then(|m| m.get(contest_id).cloned())
-            .filter(|p| p.contest.congress_id == congress_id)
+            .and_then(|m| m.get(contest_id.as_str()).cloned())
+            .filter(|p| &p.contest.congress_id == congress_id)
         {
             return Ok(p);
         }
-        let (cid, kid) = (congress_id.to_string(), contest_id.to_string());
+        let (cid, kid) = (congress_id.clone(), contest_id.clone());
         let paper = Arc::new(
             self.run(move |c| Ok(crate::service::voting::ballot_paper(c, &cid, &kid)?))
                 .await?,
@@ -204,22 +205,22 @@ impl AppState {
     /// contest of that congress (the 领票 burst asks the database nothing more).
     pub fn cached_contest_key(
         &self,
-        congress_id: &str,
-        contest_id: &str,
+        congress_id: &CongressId,
+        contest_id: &ContestId,
     ) -> Option<Arc<ContestKey>> {
         self.contest_keys
             .read()
             .ok()
-            .and_then(|m| m.get(contest_id).cloned())
-            .filter(|(cid, _)| cid == congress_id)
+            .and_then(|m| m.get(contest_id.as_str()).cloned())
+            .filter(|(cid, _)| *congress_id == *cid)
             .map(|(_, k)| k)
     }
 
     /// The private ballot-paper key of an opened contest, from the key directory (cached).
     pub fn contest_key(
         &self,
-        congress_id: &str,
-        contest_id: &str,
+        congress_id: &CongressId,
+        contest_id: &ContestId,
     ) -> Result<Arc<ContestKey>, WebError> {
         if let Some(k) = self.cached_contest_key(congress_id, contest_id) {
             return Ok(k);
@@ -272,18 +273,18 @@ impl AppState {
     /// when the contest has none.
     pub async fn participant_public_key(
         &self,
-        contest_id: &str,
+        contest_id: &ContestId,
     ) -> Result<Option<Arc<ContestPublicKey>>, WebError> {
         let id = crate::service::term::participants::participant_key_id(contest_id);
         if let Some(k) = self
             .contest_public
             .read()
             .ok()
-            .and_then(|m| m.get(&id).cloned())
+            .and_then(|m| m.get(id.as_str()).cloned())
         {
             return Ok(Some(k));
         }
-        let kid = contest_id.to_string();
+        let kid = ContestId::from(contest_id.to_string());
         let pem = self
             .run(move |c| Ok(crate::storage::repo::term::participant_box(c, &kid)?))
             .await?
@@ -293,7 +294,7 @@ impl AppState {
         };
         let key = Arc::new(ContestPublicKey::from_spki_pem(&pem).map_err(WebError::internal)?);
         if let Ok(mut m) = self.contest_public.write() {
-            m.insert(id, key.clone());
+            m.insert(id.into_string(), key.clone());
         }
         Ok(Some(key))
     }

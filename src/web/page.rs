@@ -12,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse};
 use maud::Markup;
 
 use crate::crypto::SigningKey;
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::{self, Actor};
 use crate::storage::repo::congress::Congress;
@@ -50,7 +51,11 @@ pub fn congress_ctx(
     congress: &Congress,
 ) -> PageCtx {
     PageCtx {
-        congress: Some((congress.id.clone(), congress.name.clone(), congress.state)),
+        congress: Some((
+            congress.id.to_string(),
+            congress.name.clone(),
+            congress.state,
+        )),
         fingerprint: congress.key_fingerprint.clone(),
         ..staff_ctx(state, req, staff)
     }
@@ -60,10 +65,10 @@ pub fn congress_ctx(
 pub async fn load_congress(
     state: &AppState,
     staff: &Staff,
-    id: &str,
+    id: &CongressId,
     need: Need,
 ) -> WebResult<Congress> {
-    let id = id.to_string();
+    let id = id.clone();
     let congress = state
         .run(move |c| Ok(service::congress::load(c, &id)?))
         .await?;
@@ -77,10 +82,10 @@ pub async fn owner_signing(
     state: &AppState,
     staff: &Staff,
     req: &HttpRequest,
-    id: &str,
+    id: &CongressId,
 ) -> WebResult<(Arc<SigningKey>, Actor)> {
     load_congress(state, staff, id, Need::Own).await?;
-    Ok((state.signing_key(id)?, actor(staff, req)))
+    Ok((state.signing_key(id.as_str())?, actor(staff, req)))
 }
 
 /// Whether `staff` may change `congress`'s files or roster now (`action`); otherwise why not,

@@ -15,6 +15,7 @@
 //!
 //! A fourth, `congress_flash`, carries a one-shot message across a POST-redirect-GET.
 
+use crate::domain::ids::CongressId;
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, CookieJar, Key, SameSite};
 use actix_web::HttpRequest;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
@@ -64,8 +65,9 @@ pub struct StaffSession {
 /// A delegate's session on their phone.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct VoteSession {
+    /// The delegate's id, or the participant's when `participant` (a 列席人员 card).
     pub did: String,
-    pub cid: String,
+    pub cid: CongressId,
     pub epoch: i64,
     pub csrf: String,
     pub exp: i64,

@@ -129,15 +129,18 @@ fn run(kind: Kind) {
         .unwrap();
         assert_eq!(load_waiting(&phones, 32).await.errors, 0);
         let first = phones[0].as_ref().unwrap();
-        let key = first.contest_key(&cid, &election).await.unwrap();
-        let (papers, phase) = take_all(&phones, &election, &key, 32, "领票").await;
+        let key = first
+            .contest_key(cid.as_str(), election.as_str())
+            .await
+            .unwrap();
+        let (papers, phase) = take_all(&phones, election.as_str(), &key, 32, "领票").await;
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-        let (forms, phase) = load_ballots(&phones, &cid, &election, 32).await;
+        let (forms, phase) = load_ballots(&phones, cid.as_str(), election.as_str(), 32).await;
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
         (phones, papers, forms)
     });
     assert_eq!(
-        counts(&st, &election),
+        counts(&st, election.as_str()),
         (0, DELEGATES as i64),
         "all papers issued"
     );
@@ -152,22 +155,20 @@ fn run(kind: Kind) {
 
     // The vote burst: a quarter answered, then the server killed with the rest in flight.
     let sends = phones.iter().zip(&papers).zip(&marks);
-    let mut received: Vec<Option<String>> = rt.block_on(join_all(
-        sends
-            .clone()
-            .take(BEFORE)
-            .map(|((p, paper), m)| cast_one(p, &cid, &election, paper, m)),
-    ));
+    let mut received: Vec<Option<String>> =
+        rt.block_on(join_all(sends.clone().take(BEFORE).map(
+            |((p, paper), m)| cast_one(p, cid.as_str(), election.as_str(), paper, m),
+        )));
     assert!(
         received.iter().all(Option::is_some),
         "the first quarter is answered"
     );
-    let stall = Stall::hold(&st.db, &election).expect("hold the writers' lock");
+    let stall = Stall::hold(&st.db, election.as_str()).expect("hold the writers' lock");
     let rest: Vec<Option<String>> = rt.block_on(async {
         let burst = join_all(
             sends
                 .skip(BEFORE)
-                .map(|((p, paper), m)| cast_one(p, &cid, &election, paper, m)),
+                .map(|((p, paper), m)| cast_one(p, cid.as_str(), election.as_str(), paper, m)),
         );
         let (r, ()) = tokio::join!(burst, kill_when_blocked(&mut server, "ballot-box", stall));
         r
@@ -178,7 +179,7 @@ fn run(kind: Kind) {
     );
     received.extend(rest);
     let got: Vec<&String> = received.iter().flatten().collect();
-    let (ballots, roll) = counts(&st, &election);
+    let (ballots, roll) = counts(&st, election.as_str());
     println!(
         "{kind:?}: {} receipts before the crash, {ballots} ballots stored",
         got.len()
@@ -189,7 +190,7 @@ fn run(kind: Kind) {
         let mut c = st.db.conn().unwrap();
         for h in &got {
             assert!(
-                voting::has_ballot(&mut c, &election, h).unwrap(),
+                voting::has_ballot(&mut c, election.as_str(), h).unwrap(),
                 "a receipt was given for a lost ballot"
             );
         }
@@ -202,7 +203,12 @@ fn run(kind: Kind) {
         rt.block_on(join_all(phones.iter().zip(&papers).zip(&marks).map(
             |((p, paper), m)| {
                 let (cid, election) = (cid.clone(), election.clone());
-                async move { p.cast(&cid, &election, paper, m).await.ok().map(|(h, _)| h) }
+                async move {
+                    p.cast(cid.as_str(), election.as_str(), paper, m)
+                        .await
+                        .ok()
+                        .map(|(h, _)| h)
+                }
             },
         )));
     assert!(
@@ -216,17 +222,22 @@ fn run(kind: Kind) {
     }
     let hashes: BTreeSet<&String> = again.iter().flatten().collect();
     assert_eq!(hashes.len(), DELEGATES as usize, "one ballot per paper");
-    assert_eq!(counts(&st, &election), (DELEGATES as i64, DELEGATES as i64));
+    assert_eq!(
+        counts(&st, election.as_str()),
+        (DELEGATES as i64, DELEGATES as i64)
+    );
     let mut receipts: Vec<(String, String)> = again
         .into_iter()
         .flatten()
-        .map(|h| (election.clone(), h))
+        .map(|h| (election.to_string(), h))
         .collect();
 
     // The next contest: the server killed in the middle of the issue burst. A phone whose
     // answer was lost asks again with the same blinded message after the restart.
     let (motion, _) = all[1].clone();
-    let mkey: ContestPublicKey = rt.block_on(phones[0].contest_key(&cid, &motion)).unwrap();
+    let mkey: ContestPublicKey = rt
+        .block_on(phones[0].contest_key(cid.as_str(), motion.as_str()))
+        .unwrap();
     let pending: Vec<Pending> = phones
         .iter()
         .map(|_| Pending::new(&mkey).unwrap())
@@ -235,17 +246,17 @@ fn run(kind: Kind) {
     let mut first_try: Vec<Option<Paper>> = rt.block_on(join_all(
         both.clone()
             .take(BEFORE)
-            .map(|(p, x)| take_one(p, &motion, &mkey, x)),
+            .map(|(p, x)| take_one(p, motion.as_str(), &mkey, x)),
     ));
     assert!(
         first_try.iter().all(Option::is_some),
         "a quarter get papers"
     );
-    let stall = Stall::hold(&st.db, &motion).expect("hold the writers' lock");
+    let stall = Stall::hold(&st.db, motion.as_str()).expect("hold the writers' lock");
     let rest: Vec<Option<Paper>> = rt.block_on(async {
         let burst = join_all(
             both.skip(BEFORE)
-                .map(|(p, x)| take_one(p, &motion, &mkey, x)),
+                .map(|(p, x)| take_one(p, motion.as_str(), &mkey, x)),
         );
         let (r, ()) = tokio::join!(burst, kill_when_blocked(&mut server, "paper-issuer", stall));
         r
@@ -255,7 +266,7 @@ fn run(kind: Kind) {
         "no paper answered while stalled"
     );
     first_try.extend(rest);
-    let issued_before = counts(&st, &motion).1;
+    let issued_before = counts(&st, motion.as_str()).1;
     println!(
         "{kind:?}: {} papers answered before the crash, {issued_before} issues stored",
         first_try.iter().flatten().count()
@@ -269,7 +280,7 @@ fn run(kind: Kind) {
         .block_on(join_all(phones.iter().zip(&pending).map(|(p, pending)| {
             let (motion, mkey) = (motion.clone(), mkey.clone());
             async move {
-                p.take_paper(&motion, &mkey, pending)
+                p.take_paper(motion.as_str(), &mkey, pending)
                     .await
                     .map(|(paper, _)| paper)
             }
@@ -282,7 +293,7 @@ fn run(kind: Kind) {
             assert_eq!(b.token, after.token);
         }
     }
-    assert_eq!(counts(&st, &motion), (0, DELEGATES as i64));
+    assert_eq!(counts(&st, motion.as_str()), (0, DELEGATES as i64));
 
     // The remaining contests vote normally on the restarted server, from the same phones.
     let phones: Vec<Option<Phone>> = phones.into_iter().map(Some).collect();
@@ -294,18 +305,18 @@ fn run(kind: Kind) {
                 let key = phones[0]
                     .as_ref()
                     .unwrap()
-                    .contest_key(&cid, &contest)
+                    .contest_key(cid.as_str(), contest.as_str())
                     .await
                     .unwrap();
-                let (p, phase) = take_all(&phones, &contest, &key, 32, "领票").await;
+                let (p, phase) = take_all(&phones, contest.as_str(), &key, 32, "领票").await;
                 assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
                 p
             };
-            let (forms, phase) = load_ballots(&phones, &cid, &contest, 32).await;
+            let (forms, phase) = load_ballots(&phones, cid.as_str(), contest.as_str(), 32).await;
             assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
             let target = Target {
-                congress: &cid,
-                contest: &contest,
+                congress: cid.as_str(),
+                contest: contest.as_str(),
                 seats,
             };
             cast_all(
@@ -321,7 +332,12 @@ fn run(kind: Kind) {
             .await
         });
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-        receipts.extend(hashes.into_iter().flatten().map(|h| (contest.clone(), h)));
+        receipts.extend(
+            hashes
+                .into_iter()
+                .flatten()
+                .map(|h| (contest.to_string(), h)),
+        );
     }
     drop(server);
     let dir = tempfile::tempdir().unwrap();

@@ -4,6 +4,7 @@
 //! saved as `<target dir>/screenshots/roster-report.png`.
 
 use crate::common;
+use congress::domain::ids::CongressId;
 
 use std::panic::AssertUnwindSafe;
 
@@ -154,10 +155,11 @@ async fn roster_workflow() {
         Err(panic) => std::panic::resume_unwind(panic),
     };
     let mut conn = app.db.db.conn().expect("conn");
-    let congress = congress_repo::get(&mut conn, &cid)
+    let congress = congress_repo::get(&mut conn, &CongressId::from(&cid))
         .expect("load")
         .expect("congress");
     assert_eq!(congress.state.as_str(), "roster_frozen");
-    let delegates = congress::storage::repo::roster::delegates(&mut conn, &cid).expect("roster");
+    let delegates = congress::storage::repo::roster::delegates(&mut conn, &CongressId::from(&cid))
+        .expect("roster");
     assert_eq!(delegates.len(), 164);
 }

@@ -2,6 +2,7 @@
 //! files, the append-only audit log, and concurrent writers.
 
 use crate::common;
+use congress::domain::ids::CongressId;
 
 use common::{test_db, Kind};
 use congress::domain::settings::RuleProfile;
@@ -55,19 +56,22 @@ fn new_congress(t: &common::TestDb) -> String {
     )
     .unwrap()
     .id
+    .into_string()
 }
 
 both_backends!(congress_round_trip, |kind: Kind| {
     let t = test_db(kind, "congress_round_trip");
     let id = new_congress(&t);
     let mut c = t.db.conn().unwrap();
-    let got = congress_repo::get(&mut c, &id).unwrap().unwrap();
+    let got = congress_repo::get(&mut c, &CongressId::from(&id))
+        .unwrap()
+        .unwrap();
     assert_eq!(got.name, "示范大学第十次学生代表大会");
     assert_eq!(got.state, CongressState::Setup);
     assert_eq!(got.settings, RuleProfile::default());
     assert!(congress_repo::transition(
         &mut c,
-        &id,
+        &CongressId::from(&id),
         CongressState::Setup,
         CongressState::RosterFrozen
     )
@@ -75,13 +79,16 @@ both_backends!(congress_round_trip, |kind: Kind| {
     // A second transition from the old state changes nothing.
     assert!(!congress_repo::transition(
         &mut c,
-        &id,
+        &CongressId::from(&id),
         CongressState::Setup,
         CongressState::RosterFrozen
     )
     .unwrap());
     assert_eq!(
-        congress_repo::get(&mut c, &id).unwrap().unwrap().state,
+        congress_repo::get(&mut c, &CongressId::from(&id))
+            .unwrap()
+            .unwrap()
+            .state,
         CongressState::RosterFrozen
     );
     let entries = audit::list(&mut c, Some(&id)).unwrap();
@@ -106,8 +113,14 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             row: 3,
         },
     ];
-    write_tx(&mut c, |c| roster::replace_nominees(c, &id, &first)).unwrap();
-    assert_eq!(roster::nominees(&mut c, &id).unwrap(), first);
+    write_tx(&mut c, |c| {
+        roster::replace_nominees(c, &CongressId::from(&id), &first)
+    })
+    .unwrap();
+    assert_eq!(
+        roster::nominees(&mut c, &CongressId::from(&id)).unwrap(),
+        first
+    );
 
     // A replacement that fails half-way (duplicate 学号) leaves the first import intact.
     let bad = vec![
@@ -122,9 +135,15 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             row: 3,
         },
     ];
-    let err = write_tx(&mut c, |c| roster::replace_nominees(c, &id, &bad)).unwrap_err();
+    let err = write_tx(&mut c, |c| {
+        roster::replace_nominees(c, &CongressId::from(&id), &bad)
+    })
+    .unwrap_err();
     assert!(err.is_unique_violation(), "{err}");
-    assert_eq!(roster::nominees(&mut c, &id).unwrap(), first);
+    assert_eq!(
+        roster::nominees(&mut c, &CongressId::from(&id)).unwrap(),
+        first
+    );
 
     let enrolment = vec![
         CollegeEnrolment {
@@ -136,8 +155,14 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             grades: vec![("2024级".into(), 205)],
         },
     ];
-    write_tx(&mut c, |c| roster::replace_enrolment(c, &id, &enrolment)).unwrap();
-    assert_eq!(roster::enrolment(&mut c, &id).unwrap(), enrolment);
+    write_tx(&mut c, |c| {
+        roster::replace_enrolment(c, &CongressId::from(&id), &enrolment)
+    })
+    .unwrap();
+    assert_eq!(
+        roster::enrolment(&mut c, &CongressId::from(&id)).unwrap(),
+        enrolment
+    );
 
     let societies = vec![
         Society {
@@ -149,8 +174,14 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             main: false,
         },
     ];
-    write_tx(&mut c, |c| roster::replace_societies(c, &id, &societies)).unwrap();
-    assert_eq!(roster::societies(&mut c, &id).unwrap(), societies);
+    write_tx(&mut c, |c| {
+        roster::replace_societies(c, &CongressId::from(&id), &societies)
+    })
+    .unwrap();
+    assert_eq!(
+        roster::societies(&mut c, &CongressId::from(&id)).unwrap(),
+        societies
+    );
 
     let entries: Vec<RosterEntry> = first
         .iter()
@@ -160,8 +191,11 @@ both_backends!(imports_replace_all_or_nothing, |kind: Kind| {
             row: None,
         })
         .collect();
-    write_tx(&mut c, |c| roster::replace_roster(c, &id, &entries)).unwrap();
-    let delegates = roster::delegates(&mut c, &id).unwrap();
+    write_tx(&mut c, |c| {
+        roster::replace_roster(c, &CongressId::from(&id), &entries)
+    })
+    .unwrap();
+    let delegates = roster::delegates(&mut c, &CongressId::from(&id)).unwrap();
     assert_eq!(delegates.len(), 2);
     assert_eq!(delegates[0].delegate_no, 1);
     assert_eq!(delegates[1].student.name, "王芳");

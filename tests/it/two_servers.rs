@@ -124,18 +124,27 @@ fn run(kind: Kind) {
     // Its session on two devices at once (a copied cookie), one on each server: twelve
     // requests for a paper at once, each with its own blinded message: exactly one paper.
     let copy = second.copy_cookies(&a.base).unwrap();
-    let key = rt.block_on(second.contest_key(&cid, &election)).unwrap();
+    let key = rt
+        .block_on(second.contest_key(cid.as_str(), election.as_str()))
+        .unwrap();
     let pending: Vec<Pending> = (0..12).map(|_| Pending::new(&key).unwrap()).collect();
     let tries: Vec<Option<Paper>> =
         rt.block_on(join_all(pending.iter().enumerate().map(|(i, p)| {
             let (dev, key, election) = (if i % 2 == 0 { &second } else { &copy }, &key, &election);
-            async move { dev.take_paper(election, key, p).await.ok().map(|(x, _)| x) }
+            async move {
+                dev.take_paper(election.as_str(), key, p)
+                    .await
+                    .ok()
+                    .map(|(x, _)| x)
+            }
         })));
     let papers0: Vec<&Paper> = tries.iter().flatten().collect();
     assert_eq!(papers0.len(), 1, "one paper for two devices on two servers");
     let paper0 = papers0[0].clone();
     // The paper cast twelve times at once through both servers: one ballot, one receipt.
-    let form = rt.block_on(second.ballot(&cid, &election)).unwrap();
+    let form = rt
+        .block_on(second.ballot(cid.as_str(), election.as_str()))
+        .unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(3);
     let marks0 = choices_json(&choices(&mut rng, &form, seats));
     let casts: Vec<Option<String>> = rt.block_on(join_all((0..12).map(|i| {
@@ -146,7 +155,12 @@ fn run(kind: Kind) {
             &cid,
             &election,
         );
-        async move { dev.cast(cid, election, paper, m).await.ok().map(|(h, _)| h) }
+        async move {
+            dev.cast(cid.as_str(), election.as_str(), paper, m)
+                .await
+                .ok()
+                .map(|(h, _)| h)
+        }
     })));
     let hashes: BTreeSet<&String> = casts.iter().flatten().collect();
     assert_eq!(casts.iter().flatten().count(), 12, "every retry answered");
@@ -157,21 +171,26 @@ fn run(kind: Kind) {
         serde_json::json!({})
     };
     assert!(
-        rt.block_on(copy.cast(&cid, &election, &paper0, &other))
+        rt.block_on(copy.cast(cid.as_str(), election.as_str(), &paper0, &other))
             .is_err(),
         "a spent paper with other choices is refused"
     );
-    assert_eq!(counts(&st, &election), (1, 1));
-    receipts.push((election.clone(), casts[0].clone().unwrap()));
+    assert_eq!(counts(&st, election.as_str()), (1, 1));
+    receipts.push((election.to_string(), casts[0].clone().unwrap()));
 
     // Everyone else checked in on A takes the paper through B and votes through A.
-    let (papers, phase) = rt.block_on(take_all(&on_b[1..], &election, &key, 16, "领票"));
+    let (papers, phase) = rt.block_on(take_all(&on_b[1..], election.as_str(), &key, 16, "领票"));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    let (forms, phase) = rt.block_on(load_ballots(&on_a[1..], &cid, &election, 16));
+    let (forms, phase) = rt.block_on(load_ballots(
+        &on_a[1..],
+        cid.as_str(),
+        election.as_str(),
+        16,
+    ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
     let target = Target {
-        congress: &cid,
-        contest: &election,
+        congress: cid.as_str(),
+        contest: election.as_str(),
         seats,
     };
     let (hashes, phase) = rt.block_on(cast_all(
@@ -185,8 +204,16 @@ fn run(kind: Kind) {
         "投票",
     ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    receipts.extend(hashes.into_iter().flatten().map(|h| (election.clone(), h)));
-    assert_eq!(counts(&st, &election), (DELEGATES as i64, DELEGATES as i64));
+    receipts.extend(
+        hashes
+            .into_iter()
+            .flatten()
+            .map(|h| (election.to_string(), h)),
+    );
+    assert_eq!(
+        counts(&st, election.as_str()),
+        (DELEGATES as i64, DELEGATES as i64)
+    );
 
     // A logout on A ends the session on B too, even for a copy of the cookie.
     let captured = on_a[1].copy_cookies(&b.base).unwrap();
@@ -224,9 +251,11 @@ fn run(kind: Kind) {
     for p in voters.iter().chain(&voters_b) {
         rt.block_on(p.waiting()).unwrap();
     }
-    let mkey = rt.block_on(second.contest_key(&cid, &motion)).unwrap();
+    let mkey = rt
+        .block_on(second.contest_key(cid.as_str(), motion.as_str()))
+        .unwrap();
     let burst = |phones: Vec<&Phone>| {
-        let (papers, phase) = rt.block_on(take_all(&phones, &motion, &mkey, 16, "领票"));
+        let (papers, phase) = rt.block_on(take_all(&phones, motion.as_str(), &mkey, 16, "领票"));
         assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
         papers
             .into_iter()
@@ -253,11 +282,16 @@ fn run(kind: Kind) {
         .enumerate()
         .map(|(i, (p, d, via_a))| (p, vote(i), d, via_a))
         .collect();
-    let stall = Stall::hold(&st.db, &motion).unwrap();
+    let stall = Stall::hold(&st.db, motion.as_str()).unwrap();
     let first: Vec<Option<String>> = rt.block_on(async {
         let sends = join_all(all.iter().map(|(paper, m, dev, _)| {
             let (cid, motion) = (&cid, &motion);
-            async move { dev.cast(cid, motion, paper, m).await.ok().map(|(h, _)| h) }
+            async move {
+                dev.cast(cid.as_str(), motion.as_str(), paper, m)
+                    .await
+                    .ok()
+                    .map(|(h, _)| h)
+            }
         }));
         let kill = async {
             until_writer_busy(a.pid(), "ballot-box", Duration::from_secs(300))
@@ -286,7 +320,11 @@ fn run(kind: Kind) {
                 async move {
                     match had {
                         Some(h) => Some(h.clone()),
-                        None => b.cast(cid, motion, paper, m).await.ok().map(|(h, _)| h),
+                        None => b
+                            .cast(cid.as_str(), motion.as_str(), paper, m)
+                            .await
+                            .ok()
+                            .map(|(h, _)| h),
                     }
                 }
             },
@@ -299,8 +337,11 @@ fn run(kind: Kind) {
     );
     let distinct: BTreeSet<&String> = got.iter().flatten().collect();
     assert_eq!(distinct.len(), all.len(), "one ballot per paper");
-    assert_eq!(counts(&st, &motion), (all.len() as i64, all.len() as i64));
-    receipts.extend(got.into_iter().flatten().map(|h| (motion.clone(), h)));
+    assert_eq!(
+        counts(&st, motion.as_str()),
+        (all.len() as i64, all.len() as i64)
+    );
+    receipts.extend(got.into_iter().flatten().map(|h| (motion.to_string(), h)));
 
     // The last contest entirely on B.
     let (motion2, _) = agenda[2].clone();
@@ -308,14 +349,16 @@ fn run(kind: Kind) {
     for p in &rest {
         rt.block_on(p.waiting()).unwrap();
     }
-    let key2 = rt.block_on(second.contest_key(&cid, &motion2)).unwrap();
-    let (papers, phase) = rt.block_on(take_all(&rest, &motion2, &key2, 16, "领票"));
+    let key2 = rt
+        .block_on(second.contest_key(cid.as_str(), motion2.as_str()))
+        .unwrap();
+    let (papers, phase) = rt.block_on(take_all(&rest, motion2.as_str(), &key2, 16, "领票"));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    let (forms, phase) = rt.block_on(load_ballots(&rest, &cid, &motion2, 16));
+    let (forms, phase) = rt.block_on(load_ballots(&rest, cid.as_str(), motion2.as_str(), 16));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
     let target = Target {
-        congress: &cid,
-        contest: &motion2,
+        congress: cid.as_str(),
+        contest: motion2.as_str(),
         seats: None,
     };
     let (hashes, phase) = rt.block_on(cast_all(
@@ -329,7 +372,12 @@ fn run(kind: Kind) {
         "投票",
     ));
     assert_eq!(phase.errors, 0, "{:?}", phase.error_samples);
-    receipts.extend(hashes.into_iter().flatten().map(|h| (motion2.clone(), h)));
+    receipts.extend(
+        hashes
+            .into_iter()
+            .flatten()
+            .map(|h| (motion2.to_string(), h)),
+    );
     drop(b);
 
     let dir = tempfile::tempdir().unwrap();

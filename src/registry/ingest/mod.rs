@@ -22,6 +22,7 @@ use super::indicators::{parse_date, Facts};
 use super::store::Store;
 use super::unpack::{unzip, write_files, zip_dir, Limits};
 use crate::crypto::sha256_hex;
+use crate::domain::ids::CongressId;
 use crate::packet::verify::verify_packet;
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::registry::{FilingBrief, School};
@@ -56,7 +57,7 @@ pub struct Examined {
     pub packet: Vec<u8>,
     pub packet_sha256: String,
     pub record_sha256: String,
-    pub congress_id: String,
+    pub congress_id: CongressId,
     pub congress_name: String,
     pub school_in_record: String,
     pub level: String,
@@ -205,7 +206,7 @@ fn check(dir: &Path, packet: Vec<u8>) -> Result<Examined, Refused> {
         date,
         key_fingerprint: text("/key_fingerprint"),
         checks: list.items.len(),
-        congress_id,
+        congress_id: congress_id.into(),
         facts,
         packet,
     })

@@ -164,7 +164,7 @@ fn accept(
                 repo::insert_key(
                     c,
                     &school.id,
-                    Some(&ex.congress_id),
+                    Some(ex.congress_id.as_str()),
                     &ex.key_fingerprint,
                     "filing",
                     "首次备案的归档包",
@@ -177,7 +177,7 @@ fn accept(
     let row = Filing {
         id: new_id("rf"),
         school_id: school.id.clone(),
-        congress_id: ex.congress_id.clone(),
+        congress_id: ex.congress_id.to_string(),
         congress_name: ex.congress_name.clone(),
         school_in_record: ex.school_in_record.clone(),
         level: ex.level.clone(),

@@ -7,6 +7,7 @@ use serde_json::json;
 
 use super::{audit, invalid, overview, past_date, store_step, text, StoredStep};
 use crate::crypto::SigningKey;
+use crate::domain::ids::CongressId;
 use crate::domain::state::{Action, CongressState};
 use crate::packet::approval as fmt;
 use crate::service::{Actor, ServiceError, ServiceResult};
@@ -73,7 +74,7 @@ pub fn generate_application(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
     input: &ApplicationInput,
 ) -> ServiceResult<StoredStep> {
     let mut p = Vec::new();
@@ -172,7 +173,7 @@ pub fn record_reply(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
     input: &ReplyInput,
 ) -> ServiceResult<StoredStep> {
     let mut p = Vec::new();
@@ -234,7 +235,7 @@ pub fn override_session(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
     reason: &str,
 ) -> ServiceResult<StoredStep> {
     let mut p = Vec::new();

@@ -27,6 +27,7 @@ use crate::domain::approval::{
     needs_approval, open_refusals, session_refusal, ListSteps, NoticeCandidate,
 };
 use crate::domain::contest::Contest;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::approval::{self as fmt, Step, STEP_VERSION};
 use crate::storage::repo::approval::{self as repo, ObjectionRow, StepRow};
 use crate::storage::repo::congress::Congress;
@@ -121,7 +122,7 @@ fn date(s: &str) -> Option<NaiveDate> {
 /// The contest's candidate list as the notice shows it, in ballot order.
 pub fn candidate_list(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> ServiceResult<Vec<NoticeCandidate>> {
     let candidates = contests_repo::candidates(conn, contest_id)?;
     let ids: Vec<String> = candidates.iter().map(|c| c.id.clone()).collect();
@@ -145,7 +146,7 @@ pub fn candidate_list(
 
 /// The approval overview of a congress: each presidium contest (rule C5) with its list, hash
 /// and steps, the congress-wide steps and the objections.
-pub fn overview(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Overview> {
+pub fn overview(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<Overview> {
     let rows = repo::steps(conn, congress_id)?;
     let all: Vec<(Option<String>, StoredStep)> = rows
         .iter()
@@ -182,7 +183,7 @@ pub fn overview(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Ove
             notice_override: latest_hash(fmt::NOTICE_OVERRIDE),
             unhandled_objections: objections
                 .iter()
-                .filter(|o| o.contest_id == k.id && o.handling.is_none())
+                .filter(|o| k.id == o.contest_id && o.handling.is_none())
                 .count(),
         };
         contests.push(ContestApproval {
@@ -255,7 +256,7 @@ pub fn check_session_open(conn: &mut DbConnection, congress: &Congress) -> Servi
 pub(super) fn store_step(
     c: &mut DbConnection,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
     contest_id: Option<&str>,
     kind: &str,
     candidates_sha256: Option<String>,
@@ -338,7 +339,7 @@ pub(super) fn invalid(problems: Vec<String>) -> ServiceResult<()> {
 pub(super) fn audit(
     c: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
+    congress_id: &CongressId,
     s: &StoredStep,
 ) -> ServiceResult<()> {
     actor.audit(
@@ -373,7 +374,7 @@ pub(crate) fn cst(ms: i64) -> String {
 }
 
 /// Every step of the congress in recording order, as signed (the printed record's section 七).
-pub fn all_steps(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<Step>> {
+pub fn all_steps(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<Vec<Step>> {
     repo::steps(conn, congress_id)?
         .iter()
         .map(|r| Ok(parse_step(r)?.step))
@@ -383,7 +384,7 @@ pub fn all_steps(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Ve
 /// The steps as the filing packet carries them (`approval/<seq>.<kind>.json` + `.sig`).
 pub fn packet_files(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<std::collections::BTreeMap<String, crate::packet::Signed>> {
     let mut out = std::collections::BTreeMap::new();
     for r in repo::steps(conn, congress_id)? {

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use super::{audit, invalid, overview, store_step, text, StoredStep};
 use crate::crypto::SigningKey;
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;
@@ -47,7 +48,7 @@ impl From<ServiceError> for ObjectionRefused {
 /// first day until the contest opens). Returns the objection's id.
 pub fn submit_objection(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     addr: &str,
     input: &ObjectionInput,
 ) -> Result<String, ObjectionRefused> {
@@ -93,7 +94,7 @@ pub fn submit_objection(
             &ObjectionRow {
                 id: id.clone(),
                 congress_id: congress_id.to_string(),
-                contest_id: a.contest.id.clone(),
+                contest_id: a.contest.id.to_string(),
                 candidate_id: cand.id.clone(),
                 candidate_name: cand.name.clone(),
                 body: body.clone(),
@@ -130,7 +131,7 @@ pub fn handle_objection(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
     objection_id: &str,
     handling: &str,
 ) -> ServiceResult<StoredStep> {

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::crypto::SigningKey;
 use crate::domain::approval::needs_approval;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;
 use crate::service::{Actor, ServiceResult};
@@ -41,8 +42,8 @@ pub fn record_past_list_steps(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<()> {
     let congress = crate::service::congress::load(conn, congress_id)?;
     let (approved, replied, notice) =
@@ -76,7 +77,7 @@ pub fn record_past_steps_for_all(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<()> {
     let o = overview(conn, congress_id)?;
     for a in &o.contests {
@@ -96,7 +97,7 @@ pub fn record_convene_reply(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> ServiceResult<()> {
     let congress = crate::service::congress::load(conn, congress_id)?;
     let app = generate_application(

@@ -8,6 +8,7 @@ use crate::crypto::SigningKey;
 use crate::domain::approval::{needs_approval, MAX_PROFILE_CHARS, MAX_SHORT_CHARS};
 use crate::domain::calendar::{parse_dates, Calendar};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::domain::state::Action;
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;
@@ -30,9 +31,9 @@ pub struct NotesInput {
 pub fn set_notes(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    candidate_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    candidate_id: &CandidateId,
     input: &NotesInput,
 ) -> ServiceResult<()> {
     let mut problems = Vec::new();
@@ -78,11 +79,11 @@ pub fn set_notes(
 
 fn contest_of(
     c: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<crate::domain::contest::Contest> {
     contests_repo::get(c, contest_id)?
-        .filter(|k| k.congress_id == congress_id)
+        .filter(|k| &k.congress_id == congress_id)
         .ok_or_else(|| ServiceError::NotFound(format!("选举或表决事项 {contest_id} 不存在")))
 }
 
@@ -165,8 +166,8 @@ pub fn record_step(
     conn: &mut DbConnection,
     actor: &Actor,
     key: &SigningKey,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     input: &StepInput,
 ) -> ServiceResult<StoredStep> {
     let mut p = Vec::new();
@@ -250,7 +251,7 @@ pub fn record_step(
         let a = o
             .contests
             .into_iter()
-            .find(|a| a.contest.id == contest_id)
+            .find(|a| &a.contest.id == contest_id)
             .ok_or_else(|| ServiceError::NotFound(format!("选举事项 {contest_id} 不存在")))?;
         if a.list.is_empty() {
             return Err(ServiceError::invalid(format!(
@@ -315,7 +316,7 @@ pub fn record_step(
             c,
             key,
             congress_id,
-            Some(contest_id),
+            Some(contest_id.as_str()),
             kind,
             Some(a.hash.clone()),
             data,

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::editable;
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{audit_json, position};
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests::{self as repo};
@@ -22,8 +23,8 @@ struct Deleted<'a> {
 pub fn delete(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
         let (_, before) = editable(c, congress_id, contest_id)?;
@@ -44,7 +45,7 @@ pub fn delete(
             c,
             Some(congress_id),
             "contest.delete",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&record)?,
             None,
         )?;
@@ -80,8 +81,8 @@ struct AgendaPosition<'a> {
 pub fn move_contest(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     direction: Direction,
 ) -> ServiceResult<Vec<Contest>> {
     write_tx(conn, |c| {
@@ -115,21 +116,21 @@ pub fn move_contest(
         repo::set_agenda_order(c, &other.id, pos_i)?;
         let before = [
             AgendaPosition {
-                contest: &contest.id,
+                contest: contest.id.as_str(),
                 agenda_order: contest.agenda_order,
             },
             AgendaPosition {
-                contest: &other.id,
+                contest: other.id.as_str(),
                 agenda_order: other.agenda_order,
             },
         ];
         let after = [
             AgendaPosition {
-                contest: &contest.id,
+                contest: contest.id.as_str(),
                 agenda_order: pos_j,
             },
             AgendaPosition {
-                contest: &other.id,
+                contest: other.id.as_str(),
                 agenda_order: pos_i,
             },
         ];
@@ -137,7 +138,7 @@ pub fn move_contest(
             c,
             Some(congress_id),
             "contest.move",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             audit_json(&after)?,
         )?;

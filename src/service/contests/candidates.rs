@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use super::{editable, invalid, reason, MAX_REASON_CHARS};
 use crate::domain::candidates::{ballot_order, eligibility, Candidate};
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::domain::settings::RuleProfile;
 use crate::domain::types::Gender;
 use crate::service::audit_json;
@@ -157,8 +158,8 @@ fn scrutineer_conflict(c: &Candidate, who: &str, scrutineers: &[Scrutineer]) -> 
 /// The election `contest_id`, editable now, with the congress's rule profile.
 pub(super) fn editable_election(
     c: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(RuleProfile, Contest)> {
     let (congress, contest) = editable(c, congress_id, contest_id)?;
     if contest.kind != ContestKind::Election {
@@ -173,13 +174,17 @@ pub(super) fn editable_election(
 /// Computes the ballot order (C4) of the contest's candidates and stores it.
 pub(super) fn store_ballot_order(
     c: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> ServiceResult<Vec<Candidate>> {
     let list = repo::candidates(c, contest_id)?;
     let order = ballot_order(&list);
     let mut out = Vec::with_capacity(list.len());
     for (pos, &i) in order.iter().enumerate() {
-        repo::set_ballot_order(c, &list[i].id, crate::service::position(pos)?)?;
+        repo::set_ballot_order(
+            c,
+            &CandidateId::from(&list[i].id),
+            crate::service::position(pos)?,
+        )?;
         out.push(list[i].clone());
     }
     repo::touch(c, contest_id)?;
@@ -226,8 +231,8 @@ impl From<crate::import::CandidateInput> for CandidateData {
 pub fn add_candidate(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     data: &CandidateData,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
@@ -255,7 +260,7 @@ pub fn add_candidate(
             c,
             Some(congress_id),
             "contest.candidate_add",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             audit_json(&cand)?,
         )?;
@@ -275,8 +280,8 @@ struct Upload<'a> {
 pub fn add_candidates(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     file: &str,
     rows: &[CandidateData],
 ) -> ServiceResult<Vec<Candidate>> {
@@ -319,7 +324,7 @@ pub fn add_candidates(
             c,
             Some(congress_id),
             "contest.candidates_upload",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             audit_json(&record)?,
         )?;
@@ -331,9 +336,9 @@ pub fn add_candidates(
 pub fn update_candidate(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    candidate_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    candidate_id: &CandidateId,
     data: &CandidateData,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
@@ -342,7 +347,7 @@ pub fn update_candidate(
             .ok_or_else(|| ServiceError::NotFound(format!("候选人 {candidate_id} 不存在")))?;
         let others: Vec<Candidate> = repo::candidates(c, contest_id)?
             .into_iter()
-            .filter(|o| o.id != candidate_id)
+            .filter(|o| *candidate_id != o.id)
             .collect();
         let scrutineers = scrutineers::list(c, congress_id)?;
         let cand = data.candidate(before.id.clone(), before.organiser_order, &profile);
@@ -356,7 +361,7 @@ pub fn update_candidate(
             c,
             Some(congress_id),
             "contest.candidate_edit",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             audit_json(&cand)?,
         )?;
@@ -368,9 +373,9 @@ pub fn update_candidate(
 pub fn remove_candidate(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    candidate_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    candidate_id: &CandidateId,
 ) -> ServiceResult<Candidate> {
     write_tx(conn, |c| {
         editable_election(c, congress_id, contest_id)?;
@@ -382,7 +387,7 @@ pub fn remove_candidate(
             c,
             Some(congress_id),
             "contest.candidate_remove",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&before)?,
             None,
         )?;

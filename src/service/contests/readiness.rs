@@ -9,6 +9,7 @@ use super::write_ins::{unconfirmed, UNCONFIRMED};
 use super::{invalid, load};
 use crate::domain::candidates::{check_contest_of, Candidate};
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::types::Violation;
 use crate::service::{congress, ServiceResult};
 use crate::storage::repo::congress::Congress;
@@ -160,7 +161,7 @@ pub fn is_ready(readiness: &[Violation]) -> bool {
 }
 
 /// The 学号 of the congress's scrutineers who have one (G2).
-fn scrutineer_nos(conn: &mut DbConnection, congress_id: &str) -> ServiceResult<Vec<String>> {
+fn scrutineer_nos(conn: &mut DbConnection, congress_id: &CongressId) -> ServiceResult<Vec<String>> {
     Ok(scrutineers::list(conn, congress_id)?
         .into_iter()
         .filter_map(|s| s.student_no)
@@ -187,7 +188,7 @@ impl ContestView {
 pub fn view(
     conn: &mut DbConnection,
     congress: &Congress,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> ServiceResult<ContestView> {
     let contest = load(conn, &congress.id, contest_id)?;
     let scrutineers = scrutineer_nos(conn, &congress.id)?;
@@ -229,8 +230,8 @@ pub fn agenda(conn: &mut DbConnection, congress: &Congress) -> ServiceResult<Vec
 /// warnings).
 pub fn readiness(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<Vec<Violation>> {
     let congress = congress::load(conn, congress_id)?;
     Ok(view(conn, &congress, contest_id)?.readiness)
@@ -240,8 +241,8 @@ pub fn readiness(
 /// that opens a contest.
 pub fn ensure_ready(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<()> {
     let congress = congress::load(conn, congress_id)?;
     let v = view(conn, &congress, contest_id)?;

@@ -6,6 +6,7 @@
 use super::{editable, load};
 use crate::domain::candidates::ElectionKind;
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{follow_up_problem, ReviewDefinition, ReviewPerson};
 use crate::domain::settings::Threshold;
 use crate::domain::tally::{ContestDetail, ContestResult};
@@ -20,8 +21,8 @@ pub const PRESIDIUM_POST: &str = "主席团成员";
 /// The definition of review contest `contest_id` (the defaults when none was stored).
 pub fn definition(
     conn: &mut DbConnection,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
 ) -> ServiceResult<(Contest, ReviewDefinition)> {
     let contest = load(conn, congress_id, contest_id)?;
     if contest.kind != ContestKind::Review {
@@ -39,8 +40,8 @@ pub fn definition(
 pub fn set_definition(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     def: &ReviewDefinition,
     follow_up: Option<Threshold>,
 ) -> ServiceResult<ReviewDefinition> {
@@ -64,7 +65,7 @@ pub fn set_definition(
             c,
             Some(congress_id),
             "review.define",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             audit_json(&audit(&before, contest.def.threshold))?,
             audit_json(&audit(def, contest_def.threshold))?,
         )?;
@@ -76,8 +77,8 @@ pub fn set_definition(
 /// colleges from the candidate list: what [`take_from_election`] puts on the review.
 pub fn elected_persons(
     conn: &mut DbConnection,
-    congress_id: &str,
-    election_id: &str,
+    congress_id: &CongressId,
+    election_id: &ContestId,
 ) -> ServiceResult<Vec<ReviewPerson>> {
     let election = load(conn, congress_id, election_id)?;
     let presidium = election.kind == ContestKind::Election
@@ -115,9 +116,9 @@ pub fn elected_persons(
 pub fn take_from_election(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
-    election_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
+    election_id: &ContestId,
 ) -> ServiceResult<ReviewDefinition> {
     let (_, mut def) = definition(conn, congress_id, contest_id)?;
     let elected = elected_persons(conn, congress_id, election_id)?;

@@ -5,6 +5,7 @@
 
 use super::{editable, load};
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests::{self as repo};
 use crate::storage::{write_tx, DbConnection};
@@ -16,8 +17,8 @@ pub const MAX_NOT_HELD_REASON_CHARS: usize = 500;
 pub fn not_held(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     reason: &str,
 ) -> ServiceResult<Contest> {
     let reason = reason.trim();
@@ -39,7 +40,7 @@ pub fn not_held(
             c,
             Some(congress_id),
             "contest.round_not_held",
-            Some(contest_id),
+            Some(contest_id.as_str()),
             None,
             Some(
                 serde_json::json!({

@@ -8,6 +8,7 @@
 use super::candidates::{editable_election, store_ballot_order};
 use super::MAX_CANDIDATES;
 use crate::domain::candidates::Candidate;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::audit_json;
 use crate::service::{Actor, ServiceError, ServiceResult};
 use crate::storage::repo::contests as repo;
@@ -26,8 +27,8 @@ pub fn unconfirmed(c: &Candidate) -> bool {
 pub fn add_write_in_person(
     conn: &mut DbConnection,
     actor: &Actor,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     name: &str,
 ) -> ServiceResult<Candidate> {
     let name = name.trim();
@@ -56,7 +57,7 @@ pub fn add_write_in_person(
             c,
             Some(congress_id),
             "contest.write_in_added",
-            Some(&contest.id),
+            Some(contest.id.as_str()),
             None,
             audit_json(&cand)?,
         )?;

@@ -9,6 +9,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::storage::repo::audit::AuditEntry;
 use crate::storage::repo::{congress as congress_repo, contests as contests_repo};
 use crate::storage::repo::{roster as roster_repo, scrutineers as scrutineers_repo};
@@ -44,21 +45,21 @@ impl Titles {
     pub fn load(conn: &mut DbConnection, entries: &[AuditEntry]) -> ServiceResult<Titles> {
         let mut t = Titles::default();
         for c in congress_repo::list(conn)? {
-            t.congresses.insert(c.id, c.name);
+            t.congresses.insert(c.id.into_string(), c.name);
         }
         let ids: BTreeSet<&str> = entries
             .iter()
             .filter_map(|e| e.congress_id.as_deref())
             .collect();
-        for cid in ids {
-            for k in contests_repo::list(conn, cid)? {
-                t.contests.insert(k.id, k.def.title);
+        for cid in ids.into_iter().map(CongressId::from) {
+            for k in contests_repo::list(conn, &cid)? {
+                t.contests.insert(k.id.into_string(), k.def.title);
             }
-            for d in roster_repo::delegates(conn, cid)? {
+            for d in roster_repo::delegates(conn, &cid)? {
                 t.delegates
                     .insert((cid.to_string(), d.delegate_no), d.student.name);
             }
-            for s in scrutineers_repo::list(conn, cid)? {
+            for s in scrutineers_repo::list(conn, &cid)? {
                 t.scrutineers.insert(s.id, s.name);
             }
         }

@@ -1,6 +1,7 @@
 //! The actions that change the roster or the congress's state: generating (B7), uploading,
 //! freezing and unfreezing.
 
+use crate::domain::ids::CongressId;
 use crate::domain::roster::generate::{self as generation, Generated, Infeasible};
 use crate::domain::roster::{validate, RosterReport};
 use crate::domain::state::{Action, CongressState};
@@ -26,7 +27,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub fn generate(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
 ) -> ServiceResult<Result<Generated, Infeasible>> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
@@ -52,7 +53,7 @@ pub fn generate(
             c,
             Some(cid),
             "roster.generate",
-            Some(cid),
+            Some(cid.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -89,7 +90,7 @@ fn has_duplicate_numbers(roster: &[crate::domain::types::RosterEntry]) -> bool {
 pub fn upload_roster(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<UploadedRoster, ImportFailure> {
@@ -123,7 +124,7 @@ pub enum RosterFile {
 /// Reads and parses a roster file whole (nothing stored).
 pub fn check_roster(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     file_name: &str,
     bytes: &[u8],
 ) -> Result<RosterFile, ImportFailure> {
@@ -166,7 +167,7 @@ pub fn check_roster(
 pub(crate) fn store_roster(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     checked: CheckedRoster,
     claim: Option<&crate::service::pending::Claim>,
 ) -> Result<UploadedRoster, ImportFailure> {
@@ -192,7 +193,7 @@ pub(crate) fn store_roster(
             c,
             Some(cid),
             "roster.upload",
-            Some(cid),
+            Some(cid.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -210,7 +211,11 @@ pub(crate) fn store_roster(
 /// Freezes the roster (`Action::FreezeRoster`, set-up -> roster frozen) when the stored
 /// roster passes every rule now; validated inside the transaction, whatever the stored report
 /// says. Refused with every violation otherwise.
-pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResult<RosterReport> {
+pub fn freeze(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+) -> ServiceResult<RosterReport> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         Action::FreezeRoster.check(congress.state)?;
@@ -252,7 +257,7 @@ pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResul
             c,
             Some(cid),
             "roster.freeze",
-            Some(cid),
+            Some(cid.as_str()),
             Some(state_json(CongressState::Setup)),
             Some(after.to_string()),
         )?;
@@ -266,7 +271,7 @@ pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResul
 pub fn unfreeze(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     reason: &str,
 ) -> ServiceResult<Congress> {
     let reason = reason.trim();
@@ -302,7 +307,7 @@ pub fn unfreeze(
             c,
             Some(cid),
             "roster.unfreeze",
-            Some(cid),
+            Some(cid.as_str()),
             Some(state_json(CongressState::RosterFrozen)),
             Some(after.to_string()),
         )?;

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::quota::{allocate, QuotaParams};
 use crate::domain::state::{Action, StateError};
 use crate::domain::types::{CollegeEnrolment, Nominee};
@@ -185,7 +186,7 @@ pub struct CheckedFile {
 pub fn import_file(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     kind: ImportKind,
     file_name: &str,
     bytes: &[u8],
@@ -197,7 +198,7 @@ pub fn import_file(
 /// Reads and parses a file whole (nothing stored): the checked file, or every error.
 pub fn check_file(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     kind: ImportKind,
     file_name: &str,
     bytes: &[u8],
@@ -235,7 +236,7 @@ pub fn check_file(
 pub(crate) fn store_file(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     checked: CheckedFile,
     claim: Option<&crate::service::pending::Claim>,
 ) -> Result<ImportOutcome, ImportFailure> {

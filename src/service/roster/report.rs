@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::CongressId;
 use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::RosterReport;
 use crate::storage::repo::congress as congress_repo;
@@ -117,7 +118,11 @@ impl StoredReport {
 }
 
 /// Stores `report` as the congress's roster report.
-pub fn store(conn: &mut DbConnection, cid: &str, report: &StoredReport) -> ServiceResult<()> {
+pub fn store(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+    report: &StoredReport,
+) -> ServiceResult<()> {
     let json = serde_json::to_string(report)
         .map_err(|e| StorageError::corrupt_because(format!("congress {cid}: roster report"), e))?;
     congress_repo::set_roster_report(conn, cid, Some(&json))?;
@@ -125,13 +130,13 @@ pub fn store(conn: &mut DbConnection, cid: &str, report: &StoredReport) -> Servi
 }
 
 /// Forgets the stored report (its figures no longer describe the congress's files).
-pub fn clear(conn: &mut DbConnection, cid: &str) -> ServiceResult<()> {
+pub fn clear(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<()> {
     congress_repo::set_roster_report(conn, cid, None)?;
     Ok(())
 }
 
 /// The stored report, if any.
-pub fn load(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<StoredReport>> {
+pub fn load(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Option<StoredReport>> {
     match congress_repo::roster_report(conn, cid)? {
         None => Ok(None),
         Some(json) => Ok(Some(serde_json::from_str(&json).map_err(|e| {

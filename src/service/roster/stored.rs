@@ -5,6 +5,7 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::types::{CollegeEnrolment, Gender, Nominee, Society};
 use crate::import::FileKind;
 use crate::storage::repo::audit::{self as audit_repo, AuditEntry, Query, Scope};
@@ -58,10 +59,10 @@ pub struct LastImport {
 }
 
 /// What is stored of each kind, in [`ImportKind::ALL`] order.
-pub fn stored_files(conn: &mut DbConnection, cid: &str) -> ServiceResult<Vec<StoredFile>> {
+pub fn stored_files(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Vec<StoredFile>> {
     load(conn, cid)?;
     let q = Query {
-        scope: Scope::Congress(cid),
+        scope: Scope::Congress(cid.as_str()),
         action_prefix: Some("files.import"),
         actor: None,
     };

@@ -4,6 +4,7 @@
 use crate::crypto::KeyStore;
 use crate::domain::candidates::Candidate;
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::state::{Action, CongressState};
 use crate::domain::term::{MeetingKind, Member};
 use crate::errors::context;
@@ -35,7 +36,7 @@ pub struct MeetingDetails {
 pub fn create_meeting(
     conn: &mut DbConnection,
     actor: &Actor,
-    parent_id: &str,
+    parent_id: &CongressId,
     m: &MeetingDetails,
     keys: &KeyStore,
 ) -> ServiceResult<Congress> {
@@ -55,14 +56,14 @@ pub fn create_meeting(
             details.date, parent.date
         )));
     }
-    let id = new_id("c");
+    let id = CongressId::from(new_id("c"));
     std::fs::create_dir_all(&keys.dir).map_err(|e| {
         ServiceError::internal(context(
             format!("无法创建密钥目录 {}", keys.dir.display()),
             e,
         ))
     })?;
-    let key = keys.create(&id).map_err(ServiceError::internal)?;
+    let key = keys.create(id.as_str()).map_err(ServiceError::internal)?;
     let public = key.public_key();
     let result = write_tx(conn, |c| {
         let parent = load(c, parent_id)?;
@@ -103,7 +104,7 @@ pub fn create_meeting(
             c,
             Some(parent_id),
             "term.meeting_create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -111,7 +112,7 @@ pub fn create_meeting(
             c,
             Some(&id),
             "term.meeting_create",
-            Some(&id),
+            Some(id.as_str()),
             None,
             Some(after.to_string()),
         )?;
@@ -119,7 +120,7 @@ pub fn create_meeting(
     });
     if result.is_err() {
         // Nothing refers to the new key: remove it rather than leave an orphan.
-        for p in [keys.key_path(&id), keys.pub_path(&id)]
+        for p in [keys.key_path(id.as_str()), keys.pub_path(id.as_str())]
             .into_iter()
             .flatten()
         {
@@ -130,7 +131,7 @@ pub fn create_meeting(
 }
 
 /// The meeting `cid` or a refusal saying it is not one.
-fn meeting(c: &mut DbConnection, cid: &str) -> ServiceResult<term::Meeting> {
+fn meeting(c: &mut DbConnection, cid: &CongressId) -> ServiceResult<term::Meeting> {
     term::meeting(c, cid)?.ok_or_else(|| {
         ServiceError::Conflict("这不是闭会期间的会议(常代会会议或评议会)".to_string())
     })
@@ -141,7 +142,7 @@ fn meeting(c: &mut DbConnection, cid: &str) -> ServiceResult<term::Meeting> {
 pub fn add_participant(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     name: &str,
     unit: &str,
 ) -> ServiceResult<String> {
@@ -185,7 +186,7 @@ pub fn add_participant(
 pub fn set_participant_present(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     participant: &str,
     present: bool,
 ) -> ServiceResult<()> {
@@ -216,10 +217,10 @@ pub fn set_participant_present(
 pub fn propose_removal(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     member: &Member,
-) -> ServiceResult<String> {
-    let contest_id = new_id("t");
+) -> ServiceResult<ContestId> {
+    let contest_id = ContestId::from(new_id("t"));
     write_tx(conn, |c| {
         let m = meeting(c, cid)?;
         let seats = presidium_of(c, &m.parent_id)?;
@@ -265,7 +266,7 @@ pub fn propose_removal(
             c,
             Some(cid),
             "term.removal_propose",
-            Some(&contest_id),
+            Some(contest_id.as_str()),
             None,
             audit_json(&contest)?,
         )?;

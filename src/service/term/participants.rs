@@ -13,6 +13,7 @@
 use crate::crypto::derive::derive_token;
 use crate::crypto::KeyStore;
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::state::CongressState;
 use crate::domain::term::{MeetingKind, ParticipantVotes, MIN_APART_PARTICIPANTS};
 use crate::service::credentials::token_hash;
@@ -26,8 +27,8 @@ use crate::storage::{now_ms, write_tx, DbConnection, StorageError};
 
 /// The key directory's id of a contest's participants' key (`<contest>-participants`), also
 /// the id of its board, roll and public key in the filing packet.
-pub fn participant_key_id(contest_id: &str) -> String {
-    crate::packet::format::participants_id(contest_id)
+pub fn participant_key_id(contest_id: &ContestId) -> ContestId {
+    crate::packet::format::participants_id(contest_id.as_str()).into()
 }
 
 /// Sets how the participants of meeting `cid` weigh (I7): only a 评议会, only before any of
@@ -35,7 +36,7 @@ pub fn participant_key_id(contest_id: &str) -> String {
 pub fn set_participant_votes(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     votes: ParticipantVotes,
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
@@ -79,7 +80,7 @@ pub fn set_participant_votes(
             c,
             Some(cid),
             "term.participant_votes",
-            Some(cid),
+            Some(cid.as_str()),
             Some(serde_json::json!({ "participant_votes": before.as_str() }).to_string()),
             Some(
                 serde_json::json!({
@@ -100,9 +101,9 @@ pub struct ParticipantCard {
     pub token: String,
 }
 
-fn card_token(key: &[u8], cid: &str, pid: &str, issued_at: i64) -> String {
+fn card_token(key: &[u8], cid: &CongressId, pid: &str, issued_at: i64) -> String {
     let at = issued_at.to_string();
-    derive_token(key, &["participant", cid, pid, at.as_str()])
+    derive_token(key, &["participant", cid.as_str(), pid, at.as_str()])
 }
 
 /// The cards of meeting `cid`'s participants (only when they are counted apart), issuing one
@@ -111,7 +112,7 @@ fn card_token(key: &[u8], cid: &str, pid: &str, issued_at: i64) -> String {
 pub fn participant_cards(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     key: &[u8],
 ) -> ServiceResult<Vec<ParticipantCard>> {
     write_tx(conn, |c| {
@@ -151,7 +152,7 @@ pub fn participant_cards(
             c,
             Some(cid),
             "term.participant_cards",
-            Some(cid),
+            Some(cid.as_str()),
             None,
             Some(serde_json::json!({ "cards": out.len(), "issued": issued }).to_string()),
         )?;
@@ -175,6 +176,7 @@ pub fn participant_login(conn: &mut DbConnection, token: &str) -> ServiceResult<
     let unknown =
         || ServiceError::NotFound("列席人员投票卡无效。请核对后重试, 或联系会务人员。".to_string());
     let (cid, p) = term::participant_by_token_hash(conn, &h)?.ok_or_else(unknown)?;
+    let cid = CongressId::from(cid);
     let congress = congress_repo::get(conn, &cid)?.ok_or_else(unknown)?;
     let apart =
         term::meeting(conn, &cid)?.is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
@@ -199,7 +201,7 @@ pub fn participant_login(conn: &mut DbConnection, token: &str) -> ServiceResult<
 /// The participant of a session, if the session is still valid (same card issue).
 pub fn session_participant(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     pid: &str,
     epoch: i64,
 ) -> ServiceResult<Option<(Participant, Congress)>> {
@@ -223,8 +225,8 @@ pub fn session_participant(
 /// papers issued to participants (`None` when they do not vote in this contest).
 pub fn open_participant_box(
     c: &mut DbConnection,
-    cid: &str,
-    contest_id: &str,
+    cid: &CongressId,
+    contest_id: &ContestId,
     key: Option<(String, String)>,
 ) -> ServiceResult<Option<u32>> {
     let Some((pem, fingerprint)) = key else {
@@ -253,7 +255,7 @@ pub fn open_participant_box(
 
 /// Whether the contests of meeting `cid` get a participants' box when they open: counted
 /// apart, at least [`MIN_APART_PARTICIPANTS`] present now.
-pub fn opens_participant_box(c: &mut DbConnection, cid: &str) -> ServiceResult<bool> {
+pub fn opens_participant_box(c: &mut DbConnection, cid: &CongressId) -> ServiceResult<bool> {
     let apart =
         term::meeting(c, cid)?.is_some_and(|m| m.participant_votes == ParticipantVotes::Apart);
     if !apart {
@@ -269,8 +271,8 @@ pub fn opens_participant_box(c: &mut DbConnection, cid: &str) -> ServiceResult<b
 /// Makes (or reuses) the participants' key of a contest in the key directory.
 pub fn participant_key(
     keys: &KeyStore,
-    congress_id: &str,
-    contest_id: &str,
+    congress_id: &CongressId,
+    contest_id: &ContestId,
     create: bool,
 ) -> ServiceResult<crate::crypto::blind::ContestKey> {
     crate::service::voting::contest_key(keys, congress_id, &participant_key_id(contest_id), create)
@@ -297,14 +299,14 @@ pub fn standing(c: &mut DbConnection, contest: &Contest, pid: &str) -> ServiceRe
 /// entitled; a retry with the same blinded message gets the same answer, another is refused.
 pub fn issue_paper(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     pid: &str,
     blinded_sha256: &str,
     blind_sig: &str,
 ) -> Result<Result<crate::service::papers::Issued, IssueRefusal>, StorageError> {
     use crate::service::papers::Issued;
     crate::storage::write_tx(conn, |c| {
-        if !crate::service::ballot_box::accepts_ballots(c, contest_id)? {
+        if !crate::service::ballot_box::accepts_ballots(c, contest_id.as_str())? {
             return Ok(Err(IssueRefusal::ContestNotOpen));
         }
         Ok(match term::participant_roll_entry(c, contest_id, pid)? {

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::domain::roster::is_ordinary;
 use crate::domain::term::{check_standing, Nominated, StandingReport};
 use crate::domain::types::Gender;
@@ -15,7 +16,7 @@ use crate::storage::{write_tx, DbConnection};
 
 use super::term_congress;
 
-fn not_frozen(c: &mut DbConnection, cid: &str) -> ServiceResult<()> {
+fn not_frozen(c: &mut DbConnection, cid: &CongressId) -> ServiceResult<()> {
     if term::frozen(c, cid)?.is_some() {
         return Err(ServiceError::Conflict(
             "常任代表名单已冻结, 不能再修改".to_string(),
@@ -29,7 +30,7 @@ fn not_frozen(c: &mut DbConnection, cid: &str) -> ServiceResult<()> {
 pub fn set_quotas(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     quotas: &BTreeMap<String, u32>,
 ) -> ServiceResult<()> {
     write_tx(conn, |c| {
@@ -64,7 +65,7 @@ pub fn set_quotas(
             c,
             Some(cid),
             "term.standing_quotas",
-            Some(cid),
+            Some(cid.as_str()),
             audit_json(&before)?,
             audit_json(quotas)?,
         )?;
@@ -73,7 +74,11 @@ pub fn set_quotas(
 }
 
 /// The nominated list as the rules see it: each number looked up among the delegates.
-fn nominated(c: &mut DbConnection, cid: &str, numbers: &[u32]) -> ServiceResult<Vec<Nominated>> {
+fn nominated(
+    c: &mut DbConnection,
+    cid: &CongressId,
+    numbers: &[u32],
+) -> ServiceResult<Vec<Nominated>> {
     let delegates = roster_repo::delegates(c, cid)?;
     Ok(numbers
         .iter()
@@ -97,7 +102,7 @@ fn nominated(c: &mut DbConnection, cid: &str, numbers: &[u32]) -> ServiceResult<
 }
 
 /// The stored list checked now.
-pub fn check_now(conn: &mut DbConnection, cid: &str) -> ServiceResult<StandingReport> {
+pub fn check_now(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<StandingReport> {
     let congress = load(conn, cid)?;
     let ids = term::standing_ids(conn, cid)?;
     let mut numbers: Vec<u32> = roster_repo::delegates(conn, cid)?
@@ -120,7 +125,7 @@ pub fn check_now(conn: &mut DbConnection, cid: &str) -> ServiceResult<StandingRe
 pub fn nominate(
     conn: &mut DbConnection,
     actor: &Actor,
-    cid: &str,
+    cid: &CongressId,
     numbers: &[u32],
 ) -> ServiceResult<StandingReport> {
     write_tx(conn, |c| {
@@ -142,7 +147,7 @@ pub fn nominate(
             });
         }
         let delegates = roster_repo::delegates(c, cid)?;
-        let ids: Vec<String> = numbers
+        let ids: Vec<DelegateId> = numbers
             .iter()
             .filter_map(|no| delegates.iter().find(|d| d.delegate_no == *no))
             .map(|d| d.id.clone())
@@ -152,7 +157,7 @@ pub fn nominate(
             c,
             Some(cid),
             "term.standing_nominate",
-            Some(cid),
+            Some(cid.as_str()),
             None,
             Some(
                 serde_json::json!({
@@ -167,7 +172,11 @@ pub fn nominate(
 }
 
 /// Freezes the list when it passes I1 and I2 now; the report it was frozen with is kept.
-pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResult<StandingReport> {
+pub fn freeze(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    cid: &CongressId,
+) -> ServiceResult<StandingReport> {
     write_tx(conn, |c| {
         let congress = load(c, cid)?;
         term_congress(c, &congress)?;
@@ -190,7 +199,7 @@ pub fn freeze(conn: &mut DbConnection, actor: &Actor, cid: &str) -> ServiceResul
             c,
             Some(cid),
             "term.standing_freeze",
-            Some(cid),
+            Some(cid.as_str()),
             None,
             Some(
                 serde_json::json!({

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::domain::contest::{ContestKind, ContestState};
+use crate::domain::ids::{CandidateId, CongressId, ContestId, DelegateId};
 use crate::domain::state::CongressState;
 use crate::domain::tally::ContestDetail;
 use crate::domain::term::{
@@ -46,7 +47,7 @@ pub struct TermOverview {
     pub quotas: BTreeMap<String, u32>,
     /// The congress's delegates (to nominate from) and the nominated ones' ids.
     pub delegates: Vec<Delegate>,
-    pub standing: Vec<String>,
+    pub standing: Vec<DelegateId>,
     pub report: StandingReport,
     pub frozen: Option<Frozen>,
     pub meetings: Vec<MeetingLine>,
@@ -64,7 +65,7 @@ pub struct TermOverview {
 /// and the meeting).
 pub fn overview(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     today: NaiveDate,
 ) -> ServiceResult<TermOverview> {
     let here = load(conn, cid)?;
@@ -96,12 +97,12 @@ pub fn overview(
             .filter(|k| k.kind == ContestKind::Review && k.not_held_reason.is_none())
             .map(|k| ReviewAt {
                 counted: k.state == ContestState::Final,
-                contest_id: k.id,
+                contest_id: k.id.into_string(),
                 title: k.def.title,
             })
             .collect();
         at.push(MeetingAt {
-            id: m.congress.id.clone(),
+            id: m.congress.id.to_string(),
             name: m.congress.name.clone(),
             kind: m.meeting.kind,
             date,
@@ -145,7 +146,7 @@ pub fn overview(
 }
 
 /// The meetings of a congress's term, by date then creation.
-fn meetings(conn: &mut DbConnection, parent: &str) -> ServiceResult<Vec<MeetingLine>> {
+fn meetings(conn: &mut DbConnection, parent: &CongressId) -> ServiceResult<Vec<MeetingLine>> {
     let mut out = Vec::new();
     for m in term::meetings_of(conn, parent)? {
         let congress = load(conn, &m.congress_id)?;
@@ -159,7 +160,7 @@ fn meetings(conn: &mut DbConnection, parent: &str) -> ServiceResult<Vec<MeetingL
 }
 
 /// The signed record of `cid`, if certified.
-fn record(conn: &mut DbConnection, cid: &str) -> ServiceResult<Option<Record>> {
+fn record(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Option<Record>> {
     let Some(row) = records::get(conn, cid)? else {
         return Ok(None);
     };
@@ -177,9 +178,11 @@ fn member(
 ) -> ServiceResult<Member> {
     let listed = id.and_then(|id| contest.candidates.iter().find(|k| k.id == id));
     let student_no = match id {
-        Some(id) => contests_repo::candidate(conn, &contest.id, id)?
-            .map(|k| k.student_no)
-            .unwrap_or_default(),
+        Some(id) => {
+            contests_repo::candidate(conn, &ContestId::from(&contest.id), &CandidateId::from(id))?
+                .map(|k| k.student_no)
+                .unwrap_or_default()
+        }
         None => String::new(),
     };
     Ok(Member {
@@ -223,7 +226,7 @@ fn changes(conn: &mut DbConnection, record: &Record, out: &mut Vec<Change>) -> S
 
 /// The presidium of the congress `cid` now (I5): elected at the congress, then removed or
 /// added at each meeting of its term whose record is signed, in meeting order.
-pub fn presidium_of(conn: &mut DbConnection, cid: &str) -> ServiceResult<Vec<Seat>> {
+pub fn presidium_of(conn: &mut DbConnection, cid: &CongressId) -> ServiceResult<Vec<Seat>> {
     let mut all = Vec::new();
     if let Some(r) = record(conn, cid)? {
         changes(conn, &r, &mut all)?;

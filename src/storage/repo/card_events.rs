@@ -7,6 +7,7 @@
 
 use diesel::prelude::*;
 
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::storage::codes::decode;
 use crate::storage::schema::card_events;
 use crate::storage::{DbConnection, StorageError, StorageResult};
@@ -89,8 +90,8 @@ impl TryFrom<Row> for CardEvent {
 /// Records an event of delegate `delegate_id`'s card.
 pub fn record(
     conn: &mut DbConnection,
-    congress_id: &str,
-    delegate_id: &str,
+    congress_id: &CongressId,
+    delegate_id: &DelegateId,
     at: i64,
     kind: EventKind,
     via: Via,
@@ -122,7 +123,10 @@ fn convert(rows: Vec<Row>) -> StorageResult<Vec<CardEvent>> {
 }
 
 /// The events of one card, oldest first.
-pub fn of_delegate(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<Vec<CardEvent>> {
+pub fn of_delegate(
+    conn: &mut DbConnection,
+    delegate_id: &DelegateId,
+) -> StorageResult<Vec<CardEvent>> {
     convert(
         card_events::table
             .filter(card_events::delegate_id.eq(delegate_id))
@@ -133,7 +137,10 @@ pub fn of_delegate(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<
 }
 
 /// The events of every card of a congress, oldest first.
-pub fn of_congress(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<CardEvent>> {
+pub fn of_congress(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<CardEvent>> {
     convert(
         card_events::table
             .filter(card_events::congress_id.eq(congress_id))

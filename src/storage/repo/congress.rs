@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::CongressId;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::CongressState;
 use crate::domain::types::Level;
@@ -14,7 +15,7 @@ use crate::storage::{now_ms, DbConnection, StorageError, StorageResult};
 /// A congress as the rest of the system sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Congress {
-    pub id: String,
+    pub id: CongressId,
     /// 大会名称, e.g. "XX大学第十次学生代表大会".
     pub name: String,
     pub school: String,
@@ -55,7 +56,7 @@ impl TryFrom<CongressRow> for Congress {
             StorageError::corrupt_because(format!("congress {}: settings", r.id), e)
         })?;
         Ok(Congress {
-            id: r.id,
+            id: r.id.into(),
             name: r.name,
             school: r.school,
             level,
@@ -81,7 +82,7 @@ fn settings_json(settings: &RuleProfile) -> String {
 /// Inserts a new congress in the `setup` state.
 pub fn create(
     conn: &mut DbConnection,
-    id: &str,
+    id: &CongressId,
     details: &CongressDetails,
     owner_id: &str,
     settings: &RuleProfile,
@@ -110,7 +111,7 @@ pub fn create(
     Congress::try_from(row)
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Congress>> {
+pub fn get(conn: &mut DbConnection, id: &CongressId) -> StorageResult<Option<Congress>> {
     congresses::table
         .find(id)
         .select(CongressRow::as_select())
@@ -131,7 +132,11 @@ pub fn list(conn: &mut DbConnection) -> StorageResult<Vec<Congress>> {
         .collect()
 }
 
-pub fn update_details(conn: &mut DbConnection, id: &str, d: &CongressDetails) -> StorageResult<()> {
+pub fn update_details(
+    conn: &mut DbConnection,
+    id: &CongressId,
+    d: &CongressDetails,
+) -> StorageResult<()> {
     diesel::update(congresses::table.find(id))
         .set((
             congresses::name.eq(&d.name),
@@ -148,7 +153,7 @@ pub fn update_details(conn: &mut DbConnection, id: &str, d: &CongressDetails) ->
 
 pub fn update_settings(
     conn: &mut DbConnection,
-    id: &str,
+    id: &CongressId,
     settings: &RuleProfile,
 ) -> StorageResult<()> {
     diesel::update(congresses::table.find(id))
@@ -164,7 +169,7 @@ pub fn update_settings(
 /// congress was no longer in `from` (a concurrent request got there first).
 pub fn transition(
     conn: &mut DbConnection,
-    id: &str,
+    id: &CongressId,
     from: CongressState,
     to: CongressState,
 ) -> StorageResult<bool> {
@@ -183,7 +188,7 @@ pub fn transition(
 
 pub fn set_key(
     conn: &mut DbConnection,
-    id: &str,
+    id: &CongressId,
     public_key_pem: &str,
     fingerprint: &str,
 ) -> StorageResult<()> {
@@ -199,7 +204,7 @@ pub fn set_key(
 /// The last roster validation report, stored as JSON.
 pub fn set_roster_report(
     conn: &mut DbConnection,
-    id: &str,
+    id: &CongressId,
     report_json: Option<&str>,
 ) -> StorageResult<()> {
     diesel::update(congresses::table.find(id))
@@ -208,7 +213,7 @@ pub fn set_roster_report(
     Ok(())
 }
 
-pub fn roster_report(conn: &mut DbConnection, id: &str) -> StorageResult<Option<String>> {
+pub fn roster_report(conn: &mut DbConnection, id: &CongressId) -> StorageResult<Option<String>> {
     Ok(congresses::table
         .find(id)
         .select(congresses::roster_report)

@@ -14,6 +14,7 @@ pub use self::candidates::{
     set_ballot_order, update_candidate,
 };
 use crate::domain::contest::{Contest, ContestDefinition, ContestKind, ContestState};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::settings::Threshold;
 use crate::storage::codes::{count, count_opt, decode, decode_opt, to_column};
 use crate::storage::models::ContestRow;
@@ -49,7 +50,7 @@ impl TryFrom<ContestRow> for Contest {
                 threshold_reason: r.threshold_reason,
             },
             agenda_order: count(TABLE, id, "agenda_order", r.agenda_order)?,
-            parent_id: r.parent_id,
+            parent_id: r.parent_id.map(ContestId::from),
             round_kind: decode_opt(TABLE, id, "round_kind", r.round_kind.as_deref())?,
             not_held_reason: r.not_held_reason,
             state: decode(TABLE, id, "state", &r.state)?,
@@ -63,8 +64,8 @@ impl TryFrom<ContestRow> for Contest {
             result: r.result,
             created_at: r.created_at,
             updated_at: r.updated_at,
-            congress_id: r.congress_id,
-            id: r.id,
+            congress_id: r.congress_id.into(),
+            id: r.id.into(),
         })
     }
 }
@@ -72,8 +73,8 @@ impl TryFrom<ContestRow> for Contest {
 /// Inserts a new draft contest at the end of the agenda.
 pub fn insert(
     conn: &mut DbConnection,
-    id: &str,
-    congress_id: &str,
+    id: &ContestId,
+    congress_id: &CongressId,
     kind: ContestKind,
     def: &ContestDefinition,
 ) -> StorageResult<Contest> {
@@ -115,19 +116,24 @@ pub fn insert(
 }
 
 /// One past the highest agenda position of the congress (1 for the first contest).
-fn next_agenda_order(conn: &mut DbConnection, congress_id: &str) -> StorageResult<u32> {
+fn next_agenda_order(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<u32> {
     let max: Option<i32> = contests::table
         .filter(contests::congress_id.eq(congress_id))
         .select(diesel::dsl::max(contests::agenda_order))
         .first(conn)?;
-    let last = count(TABLE, congress_id, "max(agenda_order)", max.unwrap_or(0))?;
+    let last = count(
+        TABLE,
+        congress_id.as_str(),
+        "max(agenda_order)",
+        max.unwrap_or(0),
+    )?;
     last.checked_add(1).ok_or(StorageError::OutOfRange {
         column: "agenda_order",
         value: format!("{last} + 1"),
     })
 }
 
-pub fn get(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Contest>> {
+pub fn get(conn: &mut DbConnection, id: &ContestId) -> StorageResult<Option<Contest>> {
     contests::table
         .find(id)
         .select(ContestRow::as_select())
@@ -138,7 +144,7 @@ pub fn get(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Contest>> 
 }
 
 /// The congress's contests in agenda order.
-pub fn list(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Contest>> {
+pub fn list(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<Contest>> {
     contests::table
         .filter(contests::congress_id.eq(congress_id))
         .order((contests::agenda_order.asc(), contests::created_at.asc()))
@@ -152,7 +158,7 @@ pub fn list(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Con
 /// Replaces the editable definition of contest `id`.
 pub fn update_definition(
     conn: &mut DbConnection,
-    id: &str,
+    id: &ContestId,
     def: &ContestDefinition,
 ) -> StorageResult<()> {
     diesel::update(contests::table.find(id))
@@ -173,7 +179,7 @@ pub fn update_definition(
 }
 
 /// Records that proposed round `id` is not held, with the reason.
-pub fn set_not_held(conn: &mut DbConnection, id: &str, reason: &str) -> StorageResult<()> {
+pub fn set_not_held(conn: &mut DbConnection, id: &ContestId, reason: &str) -> StorageResult<()> {
     diesel::update(contests::table.find(id))
         .set((
             contests::not_held_reason.eq(reason),
@@ -184,14 +190,14 @@ pub fn set_not_held(conn: &mut DbConnection, id: &str, reason: &str) -> StorageR
 }
 
 /// Marks contest `id` as changed now (its candidates changed).
-pub fn touch(conn: &mut DbConnection, id: &str) -> StorageResult<()> {
+pub fn touch(conn: &mut DbConnection, id: &ContestId) -> StorageResult<()> {
     diesel::update(contests::table.find(id))
         .set(contests::updated_at.eq(now_ms()))
         .execute(conn)?;
     Ok(())
 }
 
-pub fn set_agenda_order(conn: &mut DbConnection, id: &str, order: u32) -> StorageResult<()> {
+pub fn set_agenda_order(conn: &mut DbConnection, id: &ContestId, order: u32) -> StorageResult<()> {
     diesel::update(contests::table.find(id))
         .set(contests::agenda_order.eq(to_column("agenda_order", order)?))
         .execute(conn)?;
@@ -199,7 +205,7 @@ pub fn set_agenda_order(conn: &mut DbConnection, id: &str, order: u32) -> Storag
 }
 
 /// Deletes contest `id` and its candidates; `false` if there was no such contest.
-pub fn delete(conn: &mut DbConnection, id: &str) -> StorageResult<bool> {
+pub fn delete(conn: &mut DbConnection, id: &ContestId) -> StorageResult<bool> {
     use crate::storage::schema::candidates;
     diesel::delete(candidates::table.filter(candidates::contest_id.eq(id))).execute(conn)?;
     Ok(diesel::delete(contests::table.find(id)).execute(conn)? == 1)

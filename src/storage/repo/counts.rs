@@ -3,11 +3,12 @@
 
 use diesel::prelude::*;
 
+use crate::domain::ids::CongressId;
 use crate::storage::schema::{delegates, enrolment, nominees, societies};
 use crate::storage::{DbConnection, StorageResult};
 
 /// Rows of the stored enrolment (one per college and grade).
-pub fn enrolment_rows(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
+pub fn enrolment_rows(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<i64> {
     Ok(enrolment::table
         .filter(enrolment::congress_id.eq(cid))
         .count()
@@ -15,7 +16,7 @@ pub fn enrolment_rows(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> 
 }
 
 /// Stored societies.
-pub fn society_rows(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
+pub fn society_rows(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<i64> {
     Ok(societies::table
         .filter(societies::congress_id.eq(cid))
         .count()
@@ -23,7 +24,7 @@ pub fn society_rows(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
 }
 
 /// Stored nominees.
-pub fn nominee_rows(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
+pub fn nominee_rows(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<i64> {
     Ok(nominees::table
         .filter(nominees::congress_id.eq(cid))
         .count()
@@ -31,7 +32,7 @@ pub fn nominee_rows(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
 }
 
 /// Delegates on the stored roster.
-pub fn delegates(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
+pub fn delegates(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<i64> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(cid))
         .count()
@@ -39,7 +40,7 @@ pub fn delegates(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
 }
 
 /// Delegates whose card has been issued.
-pub fn cards_issued(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
+pub fn cards_issued(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<i64> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(cid))
         .filter(delegates::token_issued_at.is_not_null())
@@ -48,7 +49,7 @@ pub fn cards_issued(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
 }
 
 /// Delegates checked in (实到).
-pub fn present(conn: &mut DbConnection, cid: &str) -> StorageResult<i64> {
+pub fn present(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<i64> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(cid))
         .filter(delegates::present.eq(true))

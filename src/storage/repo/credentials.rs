@@ -2,6 +2,7 @@
 
 use diesel::prelude::*;
 
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::storage::models::DelegateRow;
 use crate::storage::schema::delegates;
 use crate::storage::{DbConnection, StorageResult};
@@ -11,7 +12,7 @@ use super::roster::Delegate;
 /// Stores the hashes of a delegate's new credential; the issue time is the derivation nonce.
 pub fn set_credential(
     conn: &mut DbConnection,
-    delegate_id: &str,
+    delegate_id: &DelegateId,
     token_hash: &str,
     code_hash: &str,
     issued_at: i64,
@@ -29,7 +30,7 @@ pub fn set_credential(
 /// (delegate id, token issue time) of every delegate of a congress, in number order.
 pub fn issue_times(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> StorageResult<Vec<(String, Option<i64>)>> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(congress_id))
@@ -38,7 +39,7 @@ pub fn issue_times(
         .load(conn)?)
 }
 
-pub fn issued_at(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<Option<i64>> {
+pub fn issued_at(conn: &mut DbConnection, delegate_id: &DelegateId) -> StorageResult<Option<i64>> {
     Ok(delegates::table
         .find(delegate_id)
         .select(delegates::token_issued_at)
@@ -69,7 +70,7 @@ pub fn by_code_hash(conn: &mut DbConnection, hash: &str) -> StorageResult<Option
 
 /// Starts a new delegate session: increments the epoch, which ends the session of any other
 /// device. Returns the new epoch.
-pub fn bump_epoch(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<i64> {
+pub fn bump_epoch(conn: &mut DbConnection, delegate_id: &DelegateId) -> StorageResult<i64> {
     diesel::update(delegates::table.find(delegate_id))
         .set(delegates::session_epoch.eq(delegates::session_epoch + 1))
         .execute(conn)?;
@@ -79,7 +80,7 @@ pub fn bump_epoch(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<i
         .first(conn)?)
 }
 
-pub fn epoch(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<Option<i64>> {
+pub fn epoch(conn: &mut DbConnection, delegate_id: &DelegateId) -> StorageResult<Option<i64>> {
     Ok(delegates::table
         .find(delegate_id)
         .select(delegates::session_epoch)
@@ -90,7 +91,7 @@ pub fn epoch(conn: &mut DbConnection, delegate_id: &str) -> StorageResult<Option
 /// Marks a delegate present (with the time) or absent; returns whether anything changed.
 pub fn set_present(
     conn: &mut DbConnection,
-    delegate_id: &str,
+    delegate_id: &DelegateId,
     present: bool,
     at: i64,
 ) -> StorageResult<bool> {
@@ -109,7 +110,7 @@ pub fn set_present(
 
 pub fn set_absence_approved(
     conn: &mut DbConnection,
-    delegate_id: &str,
+    delegate_id: &DelegateId,
     approved: bool,
     reason: Option<&str>,
 ) -> StorageResult<()> {
@@ -123,7 +124,10 @@ pub fn set_absence_approved(
 }
 
 /// Ids of the delegates present now, in number order.
-pub fn present_ids(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<String>> {
+pub fn present_ids(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<String>> {
     Ok(delegates::table
         .filter(delegates::congress_id.eq(congress_id))
         .filter(delegates::present.eq(true))

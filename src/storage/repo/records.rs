@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 
+use crate::domain::ids::CongressId;
 use crate::storage::models::{AddendumRow, RecordRow};
 use crate::storage::schema::{addenda, records};
 use crate::storage::{DbConnection, StorageResult};
@@ -14,7 +15,7 @@ pub fn insert(conn: &mut DbConnection, row: &RecordRow) -> StorageResult<()> {
     Ok(())
 }
 
-pub fn get(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Option<RecordRow>> {
+pub fn get(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Option<RecordRow>> {
     Ok(records::table
         .find(congress_id)
         .select(RecordRow::as_select())
@@ -30,7 +31,10 @@ pub fn insert_addendum(conn: &mut DbConnection, row: &AddendumRow) -> StorageRes
 }
 
 /// The addenda of a congress, each kind in sequence (the first, then its corrections).
-pub fn addenda(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<AddendumRow>> {
+pub fn addenda(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<AddendumRow>> {
     Ok(addenda::table
         .filter(addenda::congress_id.eq(congress_id))
         .order((addenda::kind, addenda::seq))

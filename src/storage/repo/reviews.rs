@@ -3,12 +3,16 @@
 
 use diesel::prelude::*;
 
+use crate::domain::ids::ContestId;
 use crate::domain::review::ReviewDefinition;
 use crate::storage::schema::contest_reviews;
 use crate::storage::{DbConnection, StorageError, StorageResult};
 
 /// The review definition of contest `contest_id`, if it has one.
-pub fn get(conn: &mut DbConnection, contest_id: &str) -> StorageResult<Option<ReviewDefinition>> {
+pub fn get(
+    conn: &mut DbConnection,
+    contest_id: &ContestId,
+) -> StorageResult<Option<ReviewDefinition>> {
     let text: Option<String> = contest_reviews::table
         .find(contest_id)
         .select(contest_reviews::definition)
@@ -23,7 +27,11 @@ pub fn get(conn: &mut DbConnection, contest_id: &str) -> StorageResult<Option<Re
 }
 
 /// Writes (inserts or replaces) the review definition of contest `contest_id`.
-pub fn put(conn: &mut DbConnection, contest_id: &str, def: &ReviewDefinition) -> StorageResult<()> {
+pub fn put(
+    conn: &mut DbConnection,
+    contest_id: &ContestId,
+    def: &ReviewDefinition,
+) -> StorageResult<()> {
     let text = serde_json::to_string(def).map_err(|e| {
         StorageError::corrupt_because(format!("contest_review {contest_id}: encode"), e)
     })?;
@@ -42,7 +50,7 @@ pub fn put(conn: &mut DbConnection, contest_id: &str, def: &ReviewDefinition) ->
 }
 
 /// Deletes the review definition of contest `contest_id` (with the contest).
-pub fn delete(conn: &mut DbConnection, contest_id: &str) -> StorageResult<()> {
+pub fn delete(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<()> {
     diesel::delete(contest_reviews::table.find(contest_id)).execute(conn)?;
     Ok(())
 }

@@ -6,6 +6,7 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::{CongressId, DelegateId};
 use crate::domain::types::{
     CollegeEnrolment, DelegateKind, Gender, Nominee, RosterEntry, Society, Student,
 };
@@ -63,7 +64,7 @@ fn split_societies(s: &str) -> Vec<String> {
 
 pub fn replace_enrolment(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     colleges: &[CollegeEnrolment],
 ) -> StorageResult<()> {
     diesel::delete(enrolment::table.filter(enrolment::congress_id.eq(congress_id)))
@@ -88,7 +89,7 @@ pub fn replace_enrolment(
 /// Enrolment by college in the order of the imported file.
 pub fn enrolment(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> StorageResult<Vec<CollegeEnrolment>> {
     let rows: Vec<EnrolmentRow> = enrolment::table
         .filter(enrolment::congress_id.eq(congress_id))
@@ -113,7 +114,7 @@ pub fn enrolment(
 
 pub fn replace_societies(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     list: &[Society],
 ) -> StorageResult<()> {
     diesel::delete(societies::table.filter(societies::congress_id.eq(congress_id)))
@@ -131,7 +132,7 @@ pub fn replace_societies(
     Ok(())
 }
 
-pub fn societies(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Society>> {
+pub fn societies(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<Society>> {
     Ok(societies::table
         .filter(societies::congress_id.eq(congress_id))
         .order(societies::row_no)
@@ -149,7 +150,7 @@ pub fn societies(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Ve
 
 pub fn replace_nominees(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     list: &[Nominee],
 ) -> StorageResult<()> {
     diesel::delete(nominees::table.filter(nominees::congress_id.eq(congress_id))).execute(conn)?;
@@ -174,7 +175,7 @@ pub fn replace_nominees(
     Ok(())
 }
 
-pub fn nominees(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Nominee>> {
+pub fn nominees(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<Nominee>> {
     nominees::table
         .filter(nominees::congress_id.eq(congress_id))
         .order(nominees::row_no)
@@ -207,8 +208,8 @@ pub fn nominees(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec
 /// A delegate on the stored roster, with the fields the later stages need.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delegate {
-    pub id: String,
-    pub congress_id: String,
+    pub id: DelegateId,
+    pub congress_id: CongressId,
     /// 代表编号, 1-based, in roster order.
     pub delegate_no: u32,
     pub student: Student,
@@ -227,8 +228,8 @@ impl TryFrom<DelegateRow> for Delegate {
     fn try_from(r: DelegateRow) -> StorageResult<Delegate> {
         let delegate_no = count("delegates", &r.id, "delegate_no", r.delegate_no)?;
         Ok(Delegate {
-            id: r.id,
-            congress_id: r.congress_id,
+            id: r.id.into(),
+            congress_id: r.congress_id.into(),
             delegate_no,
             student: Student {
                 name: r.name,
@@ -254,7 +255,7 @@ impl TryFrom<DelegateRow> for Delegate {
 /// Replaces the roster; delegates are numbered 1..n in the given order.
 pub fn replace_roster(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     roster: &[RosterEntry],
 ) -> StorageResult<()> {
     diesel::delete(delegates::table.filter(delegates::congress_id.eq(congress_id)))
@@ -290,7 +291,10 @@ pub fn replace_roster(
 }
 
 /// The roster in delegate-number order.
-pub fn delegates(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Delegate>> {
+pub fn delegates(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<Delegate>> {
     delegates::table
         .filter(delegates::congress_id.eq(congress_id))
         .order(delegates::delegate_no)
@@ -304,7 +308,7 @@ pub fn delegates(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Ve
 /// The roster as domain entries (for validation and export).
 pub fn roster_entries(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> StorageResult<Vec<RosterEntry>> {
     Ok(delegates(conn, congress_id)?
         .into_iter()
@@ -328,7 +332,7 @@ pub fn delegate(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Deleg
 
 pub fn delegate_by_no(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     delegate_no: u32,
 ) -> StorageResult<Option<Delegate>> {
     // A number no column can hold is no delegate's.

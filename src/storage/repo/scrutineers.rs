@@ -5,6 +5,7 @@
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::ids::CongressId;
 use crate::storage::codes::decode;
 use crate::storage::models::ScrutineerRow;
 use crate::storage::schema::{candidates, congresses, contests, scrutineers, users};
@@ -62,7 +63,7 @@ fn from_row(r: ScrutineerRow, username: Option<String>) -> StorageResult<Scrutin
 }
 
 /// The scrutineers of a congress: 总监票人 first, then 监票人, then 计票人, each in entry order.
-pub fn list(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<Scrutineer>> {
+pub fn list(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<Scrutineer>> {
     let rows: Vec<(ScrutineerRow, Option<String>)> = scrutineers::table
         .left_join(users::table.on(scrutineers::user_id.eq(users::id.nullable())))
         .filter(scrutineers::congress_id.eq(congress_id))
@@ -89,7 +90,7 @@ pub fn congresses_of_account(conn: &mut DbConnection, user_id: &str) -> StorageR
 /// One scrutineer of a congress (`None` when the id belongs to no scrutineer of it).
 pub fn get(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     id: &str,
 ) -> StorageResult<Option<Scrutineer>> {
     Ok(list(conn, congress_id)?.into_iter().find(|s| s.id == id))
@@ -127,7 +128,7 @@ pub fn insert(conn: &mut DbConnection, s: &NewScrutineer<'_>) -> StorageResult<(
 }
 
 /// Deletes a scrutineer of the congress; `false` when there was none with that id.
-pub fn delete(conn: &mut DbConnection, congress_id: &str, id: &str) -> StorageResult<bool> {
+pub fn delete(conn: &mut DbConnection, congress_id: &CongressId, id: &str) -> StorageResult<bool> {
     let n = diesel::delete(
         scrutineers::table
             .filter(scrutineers::congress_id.eq(congress_id))
@@ -141,7 +142,7 @@ pub fn delete(conn: &mut DbConnection, congress_id: &str, id: &str) -> StorageRe
 /// additions cannot both pass the "one 总监票人" and "one role per person" checks. (SQLite's
 /// immediate transactions already serialise writers; on PostgreSQL this no-op UPDATE makes
 /// the second transaction wait for the first.)
-pub fn lock_congress(conn: &mut DbConnection, congress_id: &str) -> StorageResult<()> {
+pub fn lock_congress(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<()> {
     diesel::update(congresses::table.find(congress_id))
         .set(congresses::updated_at.eq(congresses::updated_at))
         .execute(conn)?;
@@ -159,7 +160,7 @@ pub struct CandidacyRef {
 
 fn candidacies(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     by_student_no: Option<&str>,
     by_name: Option<&str>,
 ) -> StorageResult<Vec<CandidacyRef>> {
@@ -188,7 +189,7 @@ fn candidacies(
 /// The contests of the congress in which the student `student_no` is a candidate.
 pub fn candidacies_of(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     student_no: &str,
 ) -> StorageResult<Vec<CandidacyRef>> {
     candidacies(conn, congress_id, Some(student_no), None)
@@ -197,7 +198,7 @@ pub fn candidacies_of(
 /// Candidates of the congress called `name` (to catch a scrutineer entered without 学号).
 pub fn candidates_named(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     name: &str,
 ) -> StorageResult<Vec<CandidacyRef>> {
     candidacies(conn, congress_id, None, Some(name))
@@ -206,7 +207,7 @@ pub fn candidates_named(
 /// The scrutineer of the congress with this 学号, if any (for the candidates' side of G2).
 pub fn by_student_no(
     conn: &mut DbConnection,
-    congress_id: &str,
+    congress_id: &CongressId,
     student_no: &str,
 ) -> StorageResult<Option<Scrutineer>> {
     Ok(list(conn, congress_id)?

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use diesel::prelude::*;
 
+use crate::domain::ids::{CongressId, ContestId, DelegateId};
 use crate::domain::term::{MeetingKind, ParticipantVotes};
 use crate::storage::codes::{count, decode, to_column};
 use crate::storage::repo::new_id;
@@ -17,7 +18,7 @@ use crate::storage::{now_ms, DbConnection, StorageResult};
 /// Replaces the number of standing delegates per college.
 pub fn set_quotas(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     quotas: &BTreeMap<String, u32>,
 ) -> StorageResult<()> {
     diesel::delete(standing_quotas::table.filter(standing_quotas::congress_id.eq(cid)))
@@ -35,21 +36,21 @@ pub fn set_quotas(
 }
 
 /// The number of standing delegates per college.
-pub fn quotas(conn: &mut DbConnection, cid: &str) -> StorageResult<BTreeMap<String, u32>> {
+pub fn quotas(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<BTreeMap<String, u32>> {
     let rows: Vec<(String, i32)> = standing_quotas::table
         .filter(standing_quotas::congress_id.eq(cid))
         .select((standing_quotas::college, standing_quotas::seats))
         .load(conn)?;
     rows.into_iter()
-        .map(|(c, s)| Ok((c, count("standing_quotas", cid, "seats", s)?)))
+        .map(|(c, s)| Ok((c, count("standing_quotas", cid.as_str(), "seats", s)?)))
         .collect()
 }
 
 /// Replaces the nominated list (delegate ids of the congress).
 pub fn replace_standing(
     conn: &mut DbConnection,
-    cid: &str,
-    delegate_ids: &[String],
+    cid: &CongressId,
+    delegate_ids: &[DelegateId],
 ) -> StorageResult<()> {
     diesel::delete(standing_delegates::table.filter(standing_delegates::congress_id.eq(cid)))
         .execute(conn)?;
@@ -65,11 +66,14 @@ pub fn replace_standing(
 }
 
 /// The nominated delegates' ids.
-pub fn standing_ids(conn: &mut DbConnection, cid: &str) -> StorageResult<Vec<String>> {
+pub fn standing_ids(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Vec<DelegateId>> {
     Ok(standing_delegates::table
         .filter(standing_delegates::congress_id.eq(cid))
         .select(standing_delegates::delegate_id)
-        .load(conn)?)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(DelegateId::from)
+        .collect())
 }
 
 /// When and by whom the list was frozen, and the report (JSON) it was frozen with.
@@ -80,7 +84,12 @@ pub struct Frozen {
     pub report: String,
 }
 
-pub fn freeze(conn: &mut DbConnection, cid: &str, by: &str, report: &str) -> StorageResult<()> {
+pub fn freeze(
+    conn: &mut DbConnection,
+    cid: &CongressId,
+    by: &str,
+    report: &str,
+) -> StorageResult<()> {
     diesel::insert_into(standing_lists::table)
         .values((
             standing_lists::congress_id.eq(cid),
@@ -92,7 +101,7 @@ pub fn freeze(conn: &mut DbConnection, cid: &str, by: &str, report: &str) -> Sto
     Ok(())
 }
 
-pub fn frozen(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Frozen>> {
+pub fn frozen(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Option<Frozen>> {
     let row: Option<(i64, String, String)> = standing_lists::table
         .filter(standing_lists::congress_id.eq(cid))
         .select((
@@ -108,8 +117,8 @@ pub fn frozen(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Frozen
 /// A meeting: its own congress row in the term of `parent_id`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meeting {
-    pub congress_id: String,
-    pub parent_id: String,
+    pub congress_id: CongressId,
+    pub parent_id: CongressId,
     pub kind: MeetingKind,
     pub created_at: i64,
     /// How the named participants weigh (rule I7).
@@ -122,8 +131,8 @@ fn meeting_of(r: MeetingRow) -> StorageResult<Meeting> {
     Ok(Meeting {
         kind: decode("meetings", &r.0, "kind", &r.2)?,
         participant_votes: decode("meetings", &r.0, "participant_votes", &r.4)?,
-        congress_id: r.0,
-        parent_id: r.1,
+        congress_id: r.0.into(),
+        parent_id: r.1.into(),
         created_at: r.3,
     })
 }
@@ -131,7 +140,7 @@ fn meeting_of(r: MeetingRow) -> StorageResult<Meeting> {
 /// Sets how the meeting's participants weigh (I7); `false` when `mid` is no meeting.
 pub fn set_participant_votes(
     conn: &mut DbConnection,
-    mid: &str,
+    mid: &CongressId,
     votes: ParticipantVotes,
 ) -> StorageResult<bool> {
     let n = diesel::update(meetings::table.filter(meetings::congress_id.eq(mid)))
@@ -142,8 +151,8 @@ pub fn set_participant_votes(
 
 pub fn insert_meeting(
     conn: &mut DbConnection,
-    mid: &str,
-    parent: &str,
+    mid: &CongressId,
+    parent: &CongressId,
     kind: MeetingKind,
 ) -> StorageResult<()> {
     diesel::insert_into(meetings::table)
@@ -158,7 +167,7 @@ pub fn insert_meeting(
 }
 
 /// The meeting whose congress row is `cid`, if it is one.
-pub fn meeting(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Meeting>> {
+pub fn meeting(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Option<Meeting>> {
     meetings::table
         .filter(meetings::congress_id.eq(cid))
         .select((
@@ -175,7 +184,7 @@ pub fn meeting(conn: &mut DbConnection, cid: &str) -> StorageResult<Option<Meeti
 }
 
 /// The meetings of a congress's term, in order of creation.
-pub fn meetings_of(conn: &mut DbConnection, parent: &str) -> StorageResult<Vec<Meeting>> {
+pub fn meetings_of(conn: &mut DbConnection, parent: &CongressId) -> StorageResult<Vec<Meeting>> {
     meetings::table
         .filter(meetings::parent_id.eq(parent))
         .order((meetings::created_at, meetings::congress_id))
@@ -205,7 +214,7 @@ pub struct Participant {
 
 pub fn add_participant(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     name: &str,
     unit: &str,
 ) -> StorageResult<String> {
@@ -253,7 +262,7 @@ fn participant_of((id, name, unit, present, issued_at): ParticipantRow) -> Parti
     }
 }
 
-pub fn participants(conn: &mut DbConnection, cid: &str) -> StorageResult<Vec<Participant>> {
+pub fn participants(conn: &mut DbConnection, cid: &CongressId) -> StorageResult<Vec<Participant>> {
     let rows: Vec<ParticipantRow> = meeting_participants::table
         .filter(meeting_participants::congress_id.eq(cid))
         .order(meeting_participants::position)
@@ -265,7 +274,7 @@ pub fn participants(conn: &mut DbConnection, cid: &str) -> StorageResult<Vec<Par
 /// Marks a participant present or not; `false` when no such participant of `cid`.
 pub fn set_participant_present(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     id: &str,
     present: bool,
 ) -> StorageResult<bool> {
@@ -311,7 +320,7 @@ pub fn participant_by_token_hash(
 /// One participant of meeting `cid`.
 pub fn participant(
     conn: &mut DbConnection,
-    cid: &str,
+    cid: &CongressId,
     id: &str,
 ) -> StorageResult<Option<Participant>> {
     let row: Option<ParticipantRow> = meeting_participants::table
@@ -339,7 +348,7 @@ pub struct ParticipantBox {
 /// Opens the participants' box: the key, and the present participants as entitled to a paper.
 pub fn open_participant_box(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     b: &ParticipantBox,
     present: &[String],
 ) -> StorageResult<()> {
@@ -367,7 +376,7 @@ pub fn open_participant_box(
 
 pub fn participant_box(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<Option<ParticipantBox>> {
     let row: Option<(String, String, i32, i32, Option<String>)> = participant_boxes::table
         .filter(participant_boxes::contest_id.eq(contest_id))
@@ -384,8 +393,8 @@ pub fn participant_box(
         Ok(ParticipantBox {
             public_key_pem: pem,
             key_fingerprint: fp,
-            issued: count("participant_boxes", contest_id, "issued", issued)?,
-            listed: count("participant_boxes", contest_id, "listed", listed)?,
+            issued: count("participant_boxes", contest_id.as_str(), "issued", issued)?,
+            listed: count("participant_boxes", contest_id.as_str(), "listed", listed)?,
             result,
         })
     })
@@ -395,7 +404,7 @@ pub fn participant_box(
 /// Stores the participants' count of a contest: cast, their board's root, their tally.
 pub fn set_participant_final(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     cast: u64,
     merkle_root: &str,
     result: &str,
@@ -417,7 +426,7 @@ pub type RollEntry = Option<Option<(String, String)>>;
 
 pub fn participant_roll_entry(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     participant_id: &str,
 ) -> StorageResult<RollEntry> {
     let row: Option<(Option<String>, Option<String>)> = participant_roll::table
@@ -435,7 +444,7 @@ pub fn participant_roll_entry(
 /// Records a participant's paper if none was issued yet; `false` when one was (or no entry).
 pub fn issue_participant_paper(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     participant_id: &str,
     blinded_sha256: &str,
     blind_sig: &str,
@@ -457,7 +466,7 @@ pub fn issue_participant_paper(
 /// Who took a participant's paper in a contest: (list position, name, unit), by position.
 pub fn participant_roll_rows(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<Vec<(u32, String, String)>> {
     let rows: Vec<(i32, String, String)> = participant_roll::table
         .inner_join(
@@ -476,7 +485,7 @@ pub fn participant_roll_rows(
     rows.into_iter()
         .map(|(p, n, u)| {
             Ok((
-                count("meeting_participants", contest_id, "position", p)?,
+                count("meeting_participants", contest_id.as_str(), "position", p)?,
                 n,
                 u,
             ))
@@ -487,7 +496,7 @@ pub fn participant_roll_rows(
 /// The participants' ballot stored under `token`, by hash.
 pub fn participant_ballot_hash_by_token(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     token: &str,
 ) -> StorageResult<Option<String>> {
     Ok(participant_ballots::table
@@ -500,7 +509,7 @@ pub fn participant_ballot_hash_by_token(
 
 pub fn insert_participant_ballot(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     token: &str,
     ballot_hash: &str,
     body: &str,
@@ -519,7 +528,7 @@ pub fn insert_participant_ballot(
 /// The participants' ballots of a contest (canonical JSON bodies), in token order.
 pub fn participant_ballot_bodies(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<Vec<String>> {
     Ok(participant_ballots::table
         .filter(participant_ballots::contest_id.eq(contest_id))
@@ -531,7 +540,7 @@ pub fn participant_ballot_bodies(
 /// Whether `hash` is a participants' ballot of the contest.
 pub fn has_participant_ballot(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     hash: &str,
 ) -> StorageResult<bool> {
     let n: i64 = participant_ballots::table
@@ -546,7 +555,7 @@ pub fn has_participant_ballot(
 /// `voting::rewrite_in_key_order`): nothing of the order of arrival is kept.
 pub fn rewrite_participants_in_key_order(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<()> {
     type Roll = (String, String, Option<String>, Option<String>);
     let mut roll: Vec<Roll> = participant_roll::table

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
 use crate::domain::approval::{open_refusals, session_refusal};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::packet::approval::{self as fmt, file_stem, kind_zh};
 use crate::service::addenda::today_cst;
 use crate::service::approval::{
@@ -112,7 +113,7 @@ fn state_json(enforced: bool, o: &Overview) -> ApprovalJson {
             .contests
             .iter()
             .map(|a| ListJson {
-                contest: a.contest.id.clone(),
+                contest: a.contest.id.to_string(),
                 title: a.contest.def.title.clone(),
                 state: a.contest.state.as_str().to_string(),
                 candidates_sha256: a.hash.clone(),
@@ -156,7 +157,7 @@ fn state_json(enforced: bool, o: &Overview) -> ApprovalJson {
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
     let enforced = c.settings.approval_procedure;
@@ -171,18 +172,18 @@ async fn signed(
     state: &web::Data<AppState>,
     u: &ApiUser,
     req: &HttpRequest,
-    cid: &str,
+    cid: &CongressId,
     f: impl FnOnce(
             &mut crate::storage::DbConnection,
             &crate::service::Actor,
             &crate::crypto::SigningKey,
-            &str,
+            &CongressId,
         ) -> crate::service::ServiceResult<StoredStep>
         + Send
         + 'static,
 ) -> ApiResult<HttpResponse> {
     let c = load(state, u, cid, Need::Own).await?;
-    let key = state.signing_key(&c.id)?;
+    let key = state.signing_key(c.id.as_str())?;
     let actor = api_actor(u, req);
     let s = state
         .run(move |conn| Ok(f(conn, &actor, &key, &c.id)?))
@@ -203,7 +204,7 @@ pub async fn step(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<StepFields>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -231,7 +232,7 @@ pub async fn handle(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     body: web::Json<HandlingJson>,
 ) -> ApiResult<HttpResponse> {
     let (cid, oid) = path.into_inner();
@@ -254,7 +255,7 @@ pub async fn application(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ApplicationFields>,
 ) -> ApiResult<HttpResponse> {
     let input = body.into_inner().input().map_err(WebError::BadRequest)?;
@@ -287,7 +288,7 @@ pub async fn reply(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ReplyJson>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -321,7 +322,7 @@ pub async fn session_override(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ReasonJson>,
 ) -> ApiResult<HttpResponse> {
     let reason = body.into_inner().reason;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
+use crate::domain::ids::CongressId;
 use crate::service::attendance::{self, Attendance};
 use crate::storage::repo::roster::Delegate;
 use crate::web::auth::{ApiUser, Need};
@@ -89,7 +90,7 @@ pub struct AttendanceJson {
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     let (fig, delegates) = state
@@ -112,7 +113,7 @@ pub struct ChangeJson {
 
 async fn change(
     state: &AppState,
-    cid: String,
+    cid: CongressId,
     delegate: Delegate,
     changed: bool,
 ) -> ApiResult<HttpResponse> {
@@ -151,7 +152,7 @@ pub async fn absence(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<AbsenceBody>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
@@ -195,7 +196,7 @@ pub async fn check(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<PresenceBody>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Scrutinise).await?;
@@ -227,7 +228,7 @@ pub async fn open_session(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
     let actor = api_actor(&u, &req);

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::congresses::load;
+use crate::domain::ids::CongressId;
 use crate::packet::report::datetime;
 use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
 use crate::web::auth::{ApiUser, Need};
@@ -111,7 +112,7 @@ fn number(name: &str, v: Option<&str>, default: i64) -> Result<i64, WebError> {
 pub async fn list(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     params: web::Query<AuditParams>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
@@ -129,7 +130,7 @@ pub async fn list(
     let (total, entries) = state
         .run(move |conn| {
             let q = Query {
-                scope: Scope::Congress(&c.id),
+                scope: Scope::Congress(c.id.as_str()),
                 action_prefix: p.action.as_deref().filter(|s| !s.is_empty()),
                 actor: p.actor.as_deref().filter(|s| !s.is_empty()),
             };

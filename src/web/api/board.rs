@@ -6,6 +6,7 @@ use actix_web::{web, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::publish;
 use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::AppState;
@@ -62,7 +63,7 @@ impl BoardQuery {
         (status = 404, body = ApiErrorBody, description = "no such contest, not yet counted, or no participants' board")))]
 pub async fn board_json(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     q: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -91,7 +92,7 @@ pub async fn board_json(
         (status = 404, body = ApiErrorBody, description = "not on this board, or the contest is not counted")))]
 pub async fn proof(
     state: web::Data<AppState>,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, String)>,
     q: web::Query<BoardQuery>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid, typed) = path.into_inner();
@@ -118,8 +119,8 @@ pub async fn proof(
     Ok(HttpResponse::Ok()
         .insert_header(("Access-Control-Allow-Origin", "*"))
         .json(ProofJson {
-            congress: cid,
-            contest: found.contest.id,
+            congress: cid.into_string(),
+            contest: found.contest.id.into_string(),
             ballot_hash: hex,
             index: found.proof.index,
             tree_size: found.proof.tree_size,

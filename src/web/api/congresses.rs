@@ -5,6 +5,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::ids::CongressId;
 use crate::domain::settings::RuleProfile;
 use crate::service::{self, Actor};
 use crate::storage::repo::congress::{self as repo, Congress, CongressDetails};
@@ -23,8 +24,13 @@ pub fn api_actor(u: &ApiUser, req: &HttpRequest) -> Actor {
 }
 
 /// Loads a congress and checks the API user may do `need`.
-pub async fn load(state: &AppState, u: &ApiUser, cid: &str, need: Need) -> ApiResult<Congress> {
-    let cid = cid.to_string();
+pub async fn load(
+    state: &AppState,
+    u: &ApiUser,
+    cid: &CongressId,
+    need: Need,
+) -> ApiResult<Congress> {
+    let cid = cid.clone();
     let c = state
         .run(move |c| Ok(service::congress::load(c, &cid)?))
         .await?;
@@ -72,7 +78,7 @@ pub struct CongressJson {
 impl From<&Congress> for CongressJson {
     fn from(c: &Congress) -> Self {
         CongressJson {
-            id: c.id.clone(),
+            id: c.id.to_string(),
             name: c.name.clone(),
             school: c.school.clone(),
             level: c.level.as_str().to_string(),
@@ -182,7 +188,7 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     Ok(HttpResponse::Ok().json(CongressJson::from(&c)))
@@ -198,7 +204,7 @@ pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<DetailsJson>,
 ) -> ApiResult<HttpResponse> {
     load(&state, &u, &cid, Need::Own).await?;
@@ -226,7 +232,7 @@ pub async fn update_settings(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<serde_json::Value>,
 ) -> ApiResult<HttpResponse> {
     load(&state, &u, &cid, Need::Own).await?;

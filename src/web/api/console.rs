@@ -13,6 +13,7 @@ use utoipa::ToSchema;
 use super::congresses::{api_actor, load};
 use crate::domain::ballot::{motion_as_marked, Mark};
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::results::{self, Finalised};
 use crate::service::{publish, voting};
 use crate::storage::repo::term as term_repo;
@@ -74,16 +75,16 @@ fn figures(
     proposed: Vec<String>,
 ) -> WebResult<VotingJson> {
     Ok(VotingJson {
-        id: contest.id.clone(),
+        id: contest.id.to_string(),
         title: contest.def.title.clone(),
         state: contest.state.as_str().to_string(),
         state_zh: contest.state.zh().to_string(),
         issued: contest.issued,
         expected: contest.expected,
-        cast: voting_repo::ballot_count(conn, &contest.id)?,
-        roll: voting_repo::roll_count(conn, &contest.id)?,
+        cast: voting_repo::ballot_count(conn, contest.id.as_str())?,
+        roll: voting_repo::roll_count(conn, contest.id.as_str())?,
         paper_issued: contest.paper_issued,
-        paper_entered: voting_repo::paper_entered(conn, &contest.id)?,
+        paper_entered: voting_repo::paper_entered(conn, contest.id.as_str())?,
         result: contest
             .result
             .as_deref()
@@ -109,16 +110,18 @@ fn figures(
 /// The contest now, with the rounds `done` proposed.
 fn after(
     conn: &mut DbConnection,
-    cid: &str,
-    kid: &str,
+    cid: &CongressId,
+    kid: &ContestId,
     done: Option<Finalised>,
 ) -> WebResult<VotingJson> {
     let contest = voting::contest(conn, cid, kid)?;
-    let proposed = done.map_or_else(Vec::new, |d| d.proposed.into_iter().map(|k| k.id).collect());
+    let proposed = done.map_or_else(Vec::new, |d| {
+        d.proposed.into_iter().map(|k| k.id.into_string()).collect()
+    });
     figures(conn, &contest, proposed)
 }
 
-type Ids = web::Path<(String, String)>;
+type Ids = web::Path<(CongressId, ContestId)>;
 
 /// The contest's voting figures (owner and scrutineers).
 #[utoipa::path(get, path = "/api/v1/congresses/{cid}/contests/{id}/voting", tag = "voting",
@@ -178,7 +181,8 @@ pub async fn close(
     let out = state
         .run(move |c| {
             let contest = voting::close(c, &actor, &cid, &kid)?;
-            let pending = contest.paper_issued as i64 - voting_repo::paper_entered(c, &kid)?;
+            let pending =
+                contest.paper_issued as i64 - voting_repo::paper_entered(c, kid.as_str())?;
             let done = if pending > 0 {
                 None
             } else {
@@ -320,7 +324,7 @@ pub async fn enter(
             };
             let hash = voting::enter_paper(c, &actor, &key, &cid, &kid, choices)?;
             let contest = voting::contest(c, &cid, &kid)?;
-            let entered = voting_repo::paper_entered(c, &kid)?;
+            let entered = voting_repo::paper_entered(c, kid.as_str())?;
             let last =
                 contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             let done = if last {

@@ -9,6 +9,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 
 use self::json::{contest_json, ContestBody, ContestJson, MoveBody};
 use super::congresses::{api_actor, load};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::contests::{self as svc, Direction};
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{ApiUser, Need};
@@ -16,7 +17,11 @@ use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::AppState;
 
 /// The contest `id` of `congress` as JSON.
-async fn contest_out(state: &AppState, congress: Congress, id: String) -> ApiResult<ContestJson> {
+async fn contest_out(
+    state: &AppState,
+    congress: Congress,
+    id: ContestId,
+) -> ApiResult<ContestJson> {
     let v = state
         .run(move |c| Ok((svc::view(c, &congress, &id)?, congress.settings)))
         .await?;
@@ -32,7 +37,7 @@ async fn contest_out(state: &AppState, congress: Congress, id: String) -> ApiRes
 pub async fn list(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Read).await?;
     let profile = congress.settings;
@@ -52,7 +57,7 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ContestBody>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
@@ -78,7 +83,7 @@ pub async fn create(
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     let congress = load(&state, &u, &cid, Need::Read).await?;
@@ -97,7 +102,7 @@ pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<ContestBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -134,7 +139,7 @@ pub async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     load(&state, &u, &cid, Need::Own).await?;
@@ -167,7 +172,7 @@ pub async fn not_held(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<NotHeldBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -195,7 +200,7 @@ pub async fn move_contest(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<MoveBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::congresses::{api_actor, load};
+use crate::domain::ids::CongressId;
 use crate::service::credentials::{self, Card, PrintRun};
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult};
@@ -57,7 +58,7 @@ pub async fn issue(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
     let actor = api_actor(&u, &req);
@@ -87,7 +88,7 @@ pub async fn cards(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     q: web::Query<CardsQuery>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
@@ -124,7 +125,7 @@ pub async fn reissue(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ReissueBody>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::congresses::{api_actor, load};
+use crate::domain::ids::CongressId;
 use crate::service::roster::{self as roster_svc, ImportKind, ImportOutcome, Preview};
 use crate::service::ServiceError;
 use crate::web::auth::{ApiUser, Need};
@@ -94,7 +95,7 @@ pub async fn import(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     q: web::Query<FileName>,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
@@ -126,7 +127,7 @@ pub async fn import(
 pub async fn quota(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     let a = state

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load, CongressJson};
 use crate::crypto::sha256_hex;
+use crate::domain::ids::CongressId;
 use crate::packet::zip_packet;
 use crate::service::record::{self, AddendumInput};
 use crate::service::results;
@@ -64,7 +65,7 @@ fn signed(json: String, sig: String) -> WebResult<SignedJson> {
     })
 }
 
-fn record_json(conn: &mut DbConnection, cid: &str) -> WebResult<RecordJson> {
+fn record_json(conn: &mut DbConnection, cid: &CongressId) -> WebResult<RecordJson> {
     let row = records::get(conn, cid)?
         .ok_or_else(|| WebError::NotFound("尚未签署选举结果报告".to_string()))?;
     let addenda = records::addenda(conn, cid)?
@@ -86,7 +87,7 @@ fn record_json(conn: &mut DbConnection, cid: &str) -> WebResult<RecordJson> {
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Read).await?;
     let out = state.run(move |c| record_json(c, &congress.id)).await?;
@@ -103,7 +104,7 @@ pub async fn close(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
     let actor = api_actor(&u, &req);
@@ -127,7 +128,7 @@ pub async fn certify(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
     state.certify(&congress.id, api_actor(&u, &req)).await?;
@@ -148,11 +149,11 @@ pub async fn add_addendum(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<AddendumBody>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
-    let key = state.signing_key(&congress.id)?;
+    let key = state.signing_key(congress.id.as_str())?;
     let actor = api_actor(&u, &req);
     let b = body.into_inner();
     let input = AddendumInput {
@@ -188,7 +189,7 @@ pub async fn add_addendum(
 pub async fn packet(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Read).await?;
     let url = state.public_url.clone();

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
 use super::files::{file_name, FileName};
+use crate::domain::ids::CongressId;
 use crate::domain::roster::generate::Substitution;
 use crate::domain::roster::RosterReport;
 use crate::domain::types::{DelegateKind, Gender, Violation};
@@ -92,7 +93,7 @@ pub struct RosterJson {
 pub async fn roster(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     let id = c.id.clone();
@@ -149,7 +150,7 @@ pub async fn generate(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
     let actor = api_actor(&u, &req);
@@ -203,7 +204,7 @@ pub async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     q: web::Query<FileName>,
     body: web::Payload,
 ) -> ApiResult<HttpResponse> {
@@ -251,7 +252,7 @@ pub async fn check(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
     let actor = api_actor(&u, &req);
@@ -281,7 +282,7 @@ pub async fn freeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
     let actor = api_actor(&u, &req);
@@ -315,7 +316,7 @@ pub async fn unfreeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<UnfreezeJson>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
+use crate::domain::ids::CongressId;
 use crate::service::{self, scrutineers::ScrutineerInput};
 use crate::storage::repo::scrutineers::{Scrutineer, ScrutineerRole};
 use crate::web::auth::{ApiUser, Need};
@@ -61,7 +62,7 @@ pub struct NewScrutineerJson {
 pub async fn list(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     let list = state
@@ -84,7 +85,7 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<NewScrutineerJson>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Own).await?;
@@ -120,7 +121,7 @@ pub async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     let c = load(&state, &u, &cid, Need::Own).await?;

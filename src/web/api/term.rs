@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::congresses::{api_actor, load};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::ReviewDefinition;
 use crate::domain::settings::Threshold;
 use crate::domain::term::{MeetingKind, ParticipantVotes};
@@ -79,7 +80,7 @@ pub struct TermJson {
 
 fn meeting_json(m: &term::MeetingLine) -> MeetingJson {
     MeetingJson {
-        id: m.congress.id.clone(),
+        id: m.congress.id.to_string(),
         kind: m.meeting.kind.as_str().to_string(),
         name: m.congress.name.clone(),
         date: m.congress.date.clone(),
@@ -99,7 +100,7 @@ fn term_json(o: &TermOverview) -> ApiResult<TermJson> {
         .collect();
     let p = &o.congress.settings;
     Ok(TermJson {
-        congress: o.congress.id.clone(),
+        congress: o.congress.id.to_string(),
         meeting: o.meeting.as_ref().map(meeting_json),
         term_years: p.term_years,
         semester_starts: p.semester_starts.map(|m| m.to_string()),
@@ -129,11 +130,11 @@ async fn act<F>(
     state: &AppState,
     u: &ApiUser,
     req: &HttpRequest,
-    cid: &str,
+    cid: &CongressId,
     act: F,
 ) -> ApiResult<TermJson>
 where
-    F: FnOnce(&mut DbConnection, &Actor, &str) -> ServiceResult<String> + Send + 'static,
+    F: FnOnce(&mut DbConnection, &Actor, &CongressId) -> ServiceResult<CongressId> + Send + 'static,
 {
     let c = load(state, u, cid, Need::Own).await?;
     let a = api_actor(u, req);
@@ -156,7 +157,7 @@ where
 pub async fn get(
     state: web::Data<AppState>,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let c = load(&state, &u, &cid, Need::Read).await?;
     let o = state
@@ -186,12 +187,12 @@ pub async fn quotas(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<QuotasBody>,
 ) -> ApiResult<HttpResponse> {
     let q = body.into_inner().quotas;
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::set_quotas(conn, a, id, &q).map(|_| id.to_string())
+        term::set_quotas(conn, a, id, &q).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -217,12 +218,12 @@ pub async fn standing(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<StandingBody>,
 ) -> ApiResult<HttpResponse> {
     let n = body.into_inner().numbers;
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::nominate(conn, a, id, &n).map(|_| id.to_string())
+        term::nominate(conn, a, id, &n).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -240,10 +241,10 @@ pub async fn freeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
 ) -> ApiResult<HttpResponse> {
     let t = act(&state, &u, &req, &cid, |conn, a, id| {
-        term::freeze(conn, a, id).map(|_| id.to_string())
+        term::freeze(conn, a, id).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -274,7 +275,7 @@ pub async fn create_meeting(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<MeetingBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -321,12 +322,12 @@ pub async fn add_participant(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ParticipantBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::add_participant(conn, a, id, &b.name, &b.unit).map(|_| id.to_string())
+        term::add_participant(conn, a, id, &b.name, &b.unit).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Created().json(t))
@@ -356,7 +357,7 @@ pub async fn participant_votes(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     body: web::Json<ParticipantVotesBody>,
 ) -> ApiResult<HttpResponse> {
     let b = body.into_inner();
@@ -367,7 +368,7 @@ pub async fn participant_votes(
         ))
     })?;
     let t = act(&state, &u, &req, &cid, move |conn, a, id| {
-        term::set_participant_votes(conn, a, id, votes).map(|_| id.to_string())
+        term::set_participant_votes(conn, a, id, votes).map(|_| id.clone())
     })
     .await?;
     Ok(HttpResponse::Ok().json(t))
@@ -398,7 +399,7 @@ pub struct ReviewBody {
 pub async fn review(
     state: web::Data<AppState>,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let c = load(&state, &u, &cid, Need::Read).await?;
@@ -425,7 +426,7 @@ pub async fn set_review(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<ReviewBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, kid) = path.into_inner();

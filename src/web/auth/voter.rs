@@ -7,6 +7,7 @@ use std::pin::Pin;
 use actix_web::{dev::Payload, web, FromRequest, HttpRequest, HttpResponse};
 use maud::html;
 
+use crate::domain::ids::DelegateId;
 use crate::storage::repo::congress::{self as congress_repo, Congress};
 use crate::storage::repo::roster::{self as roster_repo, Delegate};
 use crate::web::error::WebError;
@@ -77,10 +78,10 @@ impl FromRequest for Voter {
             if session.participant {
                 return Err(VoterError::NoSession);
             }
-            let (did, cid) = (session.did.clone(), session.cid.clone());
+            let (did, cid) = (DelegateId::from(session.did.clone()), session.cid.clone());
             let found = state
                 .run(move |c| {
-                    let d = roster_repo::delegate(c, &did)?;
+                    let d = roster_repo::delegate(c, did.as_str())?;
                     let congress = congress_repo::get(c, &cid)?;
                     Ok(d.zip(congress))
                 })
@@ -125,7 +126,10 @@ impl FromRequest for ParticipantVoter {
             let found = state
                 .run(move |c| {
                     Ok(crate::service::term::participants::session_participant(
-                        c, &cid, &pid, epoch,
+                        c,
+                        &cid,
+                        pid.as_str(),
+                        epoch,
                     )?)
                 })
                 .await?;

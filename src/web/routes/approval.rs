@@ -7,6 +7,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::packet::approval::kind_zh;
 use crate::service::approval::{self, ApplicationFields, NotesInput, ReplyInput, StepFields};
 use crate::web::auth::{Need, Staff};
@@ -23,7 +24,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
@@ -48,7 +49,7 @@ async fn notes(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, CandidateId)>,
     form: web::Form<NotesForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid, cand) = path.into_inner();
@@ -66,7 +67,7 @@ async fn notes(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         "已保存候选人的公示信息。",
     ))
@@ -76,7 +77,7 @@ async fn step(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<StepFields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -88,7 +89,7 @@ async fn step(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         format!("已登记{} (第{}号签名文件)。", kind_zh(&s.step.kind), s.seq),
     ))
@@ -103,7 +104,7 @@ async fn handle(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     form: web::Form<HandleForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, oid) = path.into_inner();
@@ -119,7 +120,7 @@ async fn handle(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         "已登记异议的处理结果。",
     ))
@@ -129,7 +130,7 @@ async fn application(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<ApplicationFields>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
@@ -165,7 +166,7 @@ async fn reply(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<ReplyForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
@@ -184,7 +185,7 @@ async fn reply(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         "已登记上级学联的答复。",
     ))
@@ -199,7 +200,7 @@ async fn session_override(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<ReasonForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
@@ -211,7 +212,7 @@ async fn session_override(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         "已登记先行开会的理由; 现在可以宣布开会。",
     ))

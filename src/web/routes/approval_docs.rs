@@ -7,6 +7,7 @@ use base64::Engine;
 use maud::{html, Markup};
 
 use crate::domain::approval::zh_date;
+use crate::domain::ids::CongressId;
 use crate::packet::approval::{self as fmt, kind_zh};
 use crate::service::approval::{self, StoredStep};
 use crate::storage::repo::congress::Congress;
@@ -16,8 +17,8 @@ use crate::web::page::{congress_ctx, load_congress, page};
 use crate::web::views::approval::candidate_table;
 use crate::web::AppState;
 
-async fn load(state: &AppState, cid: &str, seq: i32) -> WebResult<StoredStep> {
-    let c2 = cid.to_string();
+async fn load(state: &AppState, cid: &CongressId, seq: i32) -> WebResult<StoredStep> {
+    let c2 = cid.clone();
     let o = state.run(move |c| Ok(approval::overview(c, &c2)?)).await?;
     o.steps
         .into_iter()
@@ -103,7 +104,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, i32)>,
+    path: web::Path<(CongressId, i32)>,
 ) -> WebResult<HttpResponse> {
     let (cid, seq) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
@@ -133,7 +134,7 @@ async fn show(
 async fn file(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<(String, i32, String)>,
+    path: web::Path<(CongressId, i32, String)>,
 ) -> WebResult<HttpResponse> {
     let (cid, seq, ext) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;

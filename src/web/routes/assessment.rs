@@ -6,6 +6,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
+use crate::domain::ids::CongressId;
 use crate::registry::assessment::self_assessment;
 use crate::registry::indicators::Outcome;
 use crate::web::auth::{Need, Staff};
@@ -18,7 +19,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;

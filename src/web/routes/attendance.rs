@@ -11,6 +11,7 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::csv_out::CsvOut;
+use crate::domain::ids::CongressId;
 use crate::domain::state::CongressState;
 use crate::packet::chart;
 use crate::service::attendance;
@@ -58,9 +59,9 @@ fn card_use_of(events: &[&CardEvent]) -> CardUse {
 /// The roster with presence and each delegate's card use.
 async fn roll_call(
     state: &AppState,
-    cid: &str,
+    cid: &CongressId,
 ) -> WebResult<(attendance::Attendance, Vec<(Delegate, CardUse)>)> {
-    let cid = cid.to_string();
+    let cid = cid.clone();
     let (fig, delegates, events) = state
         .run(move |c| {
             let (fig, delegates) = attendance::attendance(c, &cid)?;
@@ -116,7 +117,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     query: web::Query<FilterQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
@@ -234,7 +235,7 @@ async fn show(
 async fn download(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let (_, delegates) = roll_call(&state, &congress.id).await?;
@@ -288,7 +289,7 @@ async fn check(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<CheckForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Scrutinise).await?;
@@ -330,7 +331,7 @@ async fn absence(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<AbsenceForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -374,12 +375,16 @@ async fn open_session(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&congress.id, "session-open", None)));
+        return Ok(ask(&confirm_href(
+            congress.id.as_str(),
+            "session-open",
+            None,
+        )));
     }
     let actor = actor(&staff, &req);
     let cid = congress.id.clone();

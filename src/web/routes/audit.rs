@@ -18,6 +18,7 @@ use maud::{html, Markup};
 use serde::{Deserialize, Serialize};
 
 use crate::csv_out::CsvOut;
+use crate::domain::ids::CongressId;
 use crate::packet::report::datetime;
 pub use crate::service::accounts::UNKNOWN_USERNAME;
 use crate::service::ledger::{self, LedgerEntry};
@@ -157,11 +158,16 @@ async fn congress_audit(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     filter: web::Query<Filter>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
-    let p = fetch(&state, &filter, OwnedScope::Congress(congress.id.clone())).await?;
+    let p = fetch(
+        &state,
+        &filter,
+        OwnedScope::Congress(congress.id.to_string()),
+    )
+    .await?;
     let base = format!("/c/{}/audit", congress.id);
     let ctx = congress_ctx(&state, &req, &staff, &congress);
     let body = html! {
@@ -225,13 +231,13 @@ pub fn csv_bytes(entries: &[LedgerEntry]) -> Result<Vec<u8>, WebError> {
 async fn congress_csv(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
     let entries = state
         .run(move |c| {
-            let entries = audit::list(c, Some(&cid))?;
+            let entries = audit::list(c, Some(cid.as_str()))?;
             Ok(ledger::read(c, entries)?)
         })
         .await?;
@@ -278,7 +284,7 @@ async fn global_audit(
         .collect();
     let names: HashMap<String, String> = visible
         .iter()
-        .map(|c| (c.id.clone(), c.name.clone()))
+        .map(|c| (c.id.to_string(), c.name.clone()))
         .collect();
     // The account events of this account; a scrutineer also sees those of the organisers of
     // the congresses it scrutinises (their logins and logouts are part of the oversight).
@@ -292,7 +298,8 @@ async fn global_audit(
             }
         }
     }
-    let scope = OwnedScope::OwnAndAccount(visible.iter().map(|c| c.id.clone()).collect(), accounts);
+    let scope =
+        OwnedScope::OwnAndAccount(visible.iter().map(|c| c.id.to_string()).collect(), accounts);
     let mut p = fetch(&state, &filter, scope).await?;
     mask_unknown(&mut p.entries, &known);
     let ctx = staff_ctx(&state, &req, &staff);

@@ -21,6 +21,7 @@ use serde::Deserialize;
 
 use crate::domain::ballot::{motion_validity, Choices, Validity};
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{read_grid, ReviewFault};
 use crate::service::ballot_box::Refusal;
 use crate::service::voting::{self, BadPaper, BallotPaper};
@@ -48,7 +49,11 @@ fn base(paper: &BallotPaper) -> String {
 }
 
 /// The contest's paper, when `congress` is its congress.
-async fn paper_of(state: &AppState, congress: &str, contest: &str) -> WebResult<Arc<BallotPaper>> {
+async fn paper_of(
+    state: &AppState,
+    congress: &CongressId,
+    contest: &ContestId,
+) -> WebResult<Arc<BallotPaper>> {
     state.ballot_paper(congress, contest).await
 }
 
@@ -96,7 +101,7 @@ fn ballot_page(
 
 async fn ballot(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;
@@ -183,7 +188,7 @@ fn review_page(paper: &BallotPaper, choices: &Choices, status: u16) -> HttpRespo
 
 async fn review(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<Fields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -199,7 +204,7 @@ async fn review(
 
 async fn edit(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<Fields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -260,14 +265,14 @@ fn json_error(status: u16, message: &str) -> HttpResponse {
 
 async fn cast(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: Either<web::Json<CastJson>, web::Form<Fields>>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     // The paper is read without checking the state: a retry of an accepted ballot must still
     // get its receipt after the close; the ballot box decides.
     let paper = paper_of(&state, &cid, &kid).await?;
-    let Some(key) = state.contest_public_key(&kid).await? else {
+    let Some(key) = state.contest_public_key(kid.as_str()).await? else {
         return Err(WebError::Conflict("本项尚未开始投票".to_string()));
     };
     let (json, choices, token, token_sig, fields) = match body {
@@ -381,12 +386,12 @@ fn bad_paper_page(paper: &BallotPaper, bad: &BadPaper) -> HttpResponse {
 /// may compare its fingerprint with the one announced in the hall and printed on the board.
 async fn key_pem(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;
     let key = state
-        .contest_public_key(&paper.contest.id)
+        .contest_public_key(paper.contest.id.as_str())
         .await?
         .ok_or_else(|| WebError::NotFound("本项尚未开始投票, 还没有选票签发公钥".to_string()))?;
     Ok(HttpResponse::Ok()
@@ -399,7 +404,7 @@ async fn key_pem(
 /// signatures are checked against. Public, like the delegates' key.
 async fn participants_key_pem(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::crypto::sha256_hex;
 use crate::domain::contest::{Contest, ContestAction, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{self, publish, results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::records;
@@ -31,7 +32,7 @@ pub fn kind_label(c: &Contest) -> String {
     }
 }
 
-async fn index(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<HttpResponse> {
+async fn index(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
     let c2 = cid.clone();
     let (congress, contests, record_hash) = state
@@ -98,7 +99,7 @@ async fn index(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<
     };
     let page = PublicPage {
         title: &congress.name,
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
@@ -112,7 +113,7 @@ struct PageQuery {
 
 async fn board(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     query: web::Query<PageQuery>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -227,7 +228,7 @@ async fn board(
     };
     let page = PublicPage {
         title: &contest.def.title,
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
@@ -235,7 +236,10 @@ async fn board(
 }
 
 /// The congress's public key (SubjectPublicKeyInfo PEM), to check receipts and the record.
-async fn key_pem(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<HttpResponse> {
+async fn key_pem(
+    state: web::Data<AppState>,
+    cid: web::Path<CongressId>,
+) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
     let c2 = cid.clone();
     let congress = state

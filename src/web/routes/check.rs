@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::crypto::merkle::{explain_inclusion, path_from_hex};
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::CongressId;
 use crate::service::publish::{self, NotPublished};
 use crate::service::{self, voting};
 use crate::web::error::{WebError, WebResult};
@@ -45,7 +46,7 @@ fn status_page(status: u16, p: &PublicPage, body: Markup) -> HttpResponse {
 
 async fn check(
     state: web::Data<AppState>,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     query: web::Query<CheckQuery>,
 ) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
@@ -55,7 +56,7 @@ async fn check(
         .await?;
     let page = PublicPage {
         title: "核对追踪码",
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
@@ -64,7 +65,7 @@ async fn check(
         let body = html! {
             h1 { "核对追踪码" }
             p { "输入您投票后得到的追踪码, 查看您的选票是否在公示中, 并核验它包含在公示的默克尔根里。" }
-            (form(&cid, ""))
+            (form(cid.as_str(), ""))
         };
         return Ok(public_page(&page, body));
     }
@@ -74,7 +75,7 @@ async fn check(
             let body = html! {
                 h1 { "核对追踪码" }
                 p.error role="alert" { (message) }
-                (form(&cid, &typed))
+                (form(cid.as_str(), &typed))
             };
             return Ok(status_page(400, &page, body));
         }
@@ -106,7 +107,7 @@ async fn check(
             let body = html! {
                 h1 { "核对追踪码" }
                 p.error role="alert" { (message) }
-                (form(&cid, &hex))
+                (form(cid.as_str(), &hex))
             };
             return Ok(status_page(404, &page, body));
         }
@@ -162,7 +163,7 @@ async fn check(
             a href={"/api/v1/congresses/" (cid) "/contests/" (k.id) "/proof/" (hex)} { "proof JSON" }
         }
         h2 { "核对另一个追踪码" }
-        (form(&cid, ""))
+        (form(cid.as_str(), ""))
     };
     Ok(public_page(&page, body))
 }

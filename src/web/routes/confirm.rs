@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use crate::domain::contest::ContestState;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::state::Action;
 use crate::domain::term::{ParticipantVotes, APART_LABEL, MIN_APART_PARTICIPANTS};
 use crate::service::previews;
@@ -21,7 +22,7 @@ use crate::web::AppState;
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Which {
-    pub contest: String,
+    pub contest: ContestId,
     /// `participant-votes`: the setting asked for (`none` or `apart`, rule I7).
     pub votes: String,
 }
@@ -60,7 +61,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     which: web::Query<Which>,
 ) -> WebResult<HttpResponse> {
     let (cid, what) = path.into_inner();

@@ -9,6 +9,7 @@ use maud::html;
 use serde::Deserialize;
 
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::{results, voting};
 use crate::storage::repo::contests::{self as contests_repo};
 use crate::storage::repo::term as term_repo;
@@ -32,7 +33,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -42,7 +43,7 @@ async fn show(
             let paper = voting::ballot_paper(c, &c2, &k2)?;
             let rounds: Vec<_> = contests_repo::list(c, &c2)?
                 .into_iter()
-                .filter(|r| r.parent_id.as_deref() == Some(k2.as_str()))
+                .filter(|r| r.parent_id.as_ref().map(ContestId::as_str) == Some(k2.as_str()))
                 .collect();
             // A 评议会's participants counted apart (rule I7): their box's figures.
             let apart = match term_repo::participant_box(c, &k2)? {
@@ -56,9 +57,9 @@ async fn show(
             };
             Ok((
                 paper,
-                voting_repo::ballot_count(c, &k2)?,
-                voting_repo::roll_count(c, &k2)?,
-                voting_repo::paper_entered(c, &k2)?,
+                voting_repo::ballot_count(c, k2.as_str())?,
+                voting_repo::roll_count(c, k2.as_str())?,
+                voting_repo::paper_entered(c, k2.as_str())?,
                 rounds,
                 apart,
             ))
@@ -87,21 +88,21 @@ async fn show(
         }
         @if !contest.state.has_opened() && owner {
             p { "开始投票时将检查法定人数, 并以当时的实到人数作为发出选票数; 之后签到的代表不能参加本项投票。" }
-            form method="post" action={(back(&cid, &kid)) "/open"} {
+            form method="post" action={(back(cid.as_str(), kid.as_str())) "/open"} {
                 (csrf_field(csrf))
                 button type="submit" { "开始投票" }
             }
         }
         @if contest.allows(ContestAction::AssignPaper) {
                 @if owner && contest.allows(ContestAction::Close) {
-                    form method="post" action={(back(&cid, &kid)) "/close"} {
+                    form method="post" action={(back(cid.as_str(), kid.as_str())) "/close"} {
                         (csrf_field(csrf))
                         button.danger type="submit" { "结束投票" }
                     }
                 }
                 h2 { "纸质选票: 登记代表" }
                 p.muted { "不能用手机投票的代表, 由监票人登记后发给纸质选票; 登记后该代表不能再用手机领取本项选票。手机已领取电子选票的代表不能再领纸质选票 (每人只有一张选票)。 " a href={"/c/" (cid) "/contests/" (kid) "/paper-ballot"} { "打印纸质选票" } }
-                form.stack method="post" action={(back(&cid, &kid)) "/paper/assign"} {
+                form.stack method="post" action={(back(cid.as_str(), kid.as_str())) "/paper/assign"} {
                     (csrf_field(csrf))
                     label for="delegate_no" { "代表编号" }
                     input #delegate_no type="number" min="1" name="delegate_no" required;
@@ -111,14 +112,14 @@ async fn show(
         @if contest.allows(ContestAction::EnterPaper) && (contest.paper_issued as i64) > paper_entered {
             h2 { "录入纸质选票" }
             p.muted { "开箱后逐张录入, 不记录是哪位代表的选票。还可录入 " ((contest.paper_issued as i64) - paper_entered) " 张。" }
-            form method="post" action={(back(&cid, &kid)) "/paper/enter"} {
+            form method="post" action={(back(cid.as_str(), kid.as_str())) "/paper/enter"} {
                 (csrf_field(csrf))
                 (paper_form::fields(&paper))
                 p { button type="submit" { "录入这张纸质选票" } }
             }
         }
         (count::section(
-            &cid,
+            cid.as_str(),
             contest,
             owner,
             csrf,
@@ -135,13 +136,17 @@ async fn open(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&cid, "contest-open", Some(&kid))));
+        return Ok(ask(&confirm_href(
+            cid.as_str(),
+            "contest-open",
+            Some(kid.as_str()),
+        )));
     }
     let actor = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
@@ -151,7 +156,7 @@ async fn open(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid, &kid),
+        &back(cid.as_str(), kid.as_str()),
         true,
         format!(
             "“{}”开始投票, 发出选票 {} 张。",
@@ -165,27 +170,31 @@ async fn close(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&cid, "contest-close", Some(&kid))));
+        return Ok(ask(&confirm_href(
+            cid.as_str(),
+            "contest-close",
+            Some(kid.as_str()),
+        )));
     }
     let who = actor(&staff, &req);
     let (c2, k2) = (cid.clone(), kid.clone());
     let (contest, entered) = state
         .run(move |c| {
             let contest = voting::close(c, &who, &c2, &k2)?;
-            Ok((contest, voting_repo::paper_entered(c, &k2)?))
+            Ok((contest, voting_repo::paper_entered(c, k2.as_str())?))
         })
         .await?;
     let pending = contest.paper_issued as i64 - entered;
     if pending > 0 {
         return Ok(redirect_with(
             &state,
-            &back(&cid, &kid),
+            &back(cid.as_str(), kid.as_str()),
             true,
             format!(
                 "“{}”投票已结束。还有 {pending} 张纸质选票未录入: 录入后自动计票, 或确认未收回后点击“计票并公示”。",
@@ -206,7 +215,7 @@ async fn close(
     };
     Ok(redirect_with(
         &state,
-        &back(&cid, &kid),
+        &back(cid.as_str(), kid.as_str()),
         message.0,
         message.1,
     ))
@@ -221,7 +230,7 @@ async fn assign_paper(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<AssignForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -236,7 +245,7 @@ async fn assign_paper(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid, &kid),
+        &back(cid.as_str(), kid.as_str()),
         true,
         format!("已登记 {name} (代表编号 {no}) 使用纸质选票。"),
     ))
@@ -246,7 +255,7 @@ async fn enter_paper(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<Fields>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -263,7 +272,7 @@ async fn enter_paper(
         .run(move |c| {
             let hash = voting::enter_paper(c, &who, &key, &c2, &k2, choices)?;
             let contest = voting::contest(c, &c2, &k2)?;
-            let entered = voting_repo::paper_entered(c, &k2)?;
+            let entered = voting_repo::paper_entered(c, k2.as_str())?;
             let last =
                 contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             Ok((hash, last))
@@ -281,7 +290,12 @@ async fn enter_paper(
             }
         }
     }
-    Ok(redirect_with(&state, &back(&cid, &kid), ok, message))
+    Ok(redirect_with(
+        &state,
+        &back(cid.as_str(), kid.as_str()),
+        ok,
+        message,
+    ))
 }
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

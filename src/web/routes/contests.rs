@@ -19,6 +19,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;
@@ -64,7 +65,7 @@ async fn agenda(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let c2 = congress.clone();
@@ -110,9 +111,9 @@ async fn agenda(
                             td { (readiness_badge(v)) }
                             @if refusal.is_none() {
                                 td { @if !c.state.has_opened() {
-                                    (move_button(&base, &c.id, "up", "上移", i == 0, staff.csrf()))
+                                    (move_button(&base, c.id.as_str(), "up", "上移", i == 0, staff.csrf()))
                                     " "
-                                    (move_button(&base, &c.id, "down", "下移", i + 1 == agenda.len(), staff.csrf()))
+                                    (move_button(&base, c.id.as_str(), "down", "下移", i + 1 == agenda.len(), staff.csrf()))
                                 } }
                             }
                         }
@@ -188,7 +189,7 @@ async fn new_form(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<KindQuery>,
 ) -> WebResult<HttpResponse> {
     let kind = kind_of(&q)?;
@@ -202,7 +203,7 @@ async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<KindQuery>,
     form: web::Form<ContestForm>,
 ) -> WebResult<HttpResponse> {

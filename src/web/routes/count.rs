@@ -9,6 +9,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::tally::ContestResult;
 use crate::service::results::{self, Finalised};
 use crate::service::Actor;
@@ -28,11 +29,11 @@ pub fn voting_url(cid: &str, kid: &str) -> String {
 pub async fn finalise(
     state: &AppState,
     actor: Actor,
-    cid: &str,
-    kid: &str,
+    cid: &CongressId,
+    kid: &ContestId,
     missing_paper_ok: bool,
 ) -> WebResult<Finalised> {
-    let (c2, k2) = (cid.to_string(), kid.to_string());
+    let (c2, k2) = (cid.clone(), kid.clone());
     state
         .run(move |c| Ok(results::finalise(c, &actor, &c2, &k2, missing_paper_ok)?))
         .await
@@ -70,7 +71,7 @@ pub fn section(
         @if contest.allows(ContestAction::Count) {
             h2 { "计票" }
             @if owner {
-                form.stack method="post" action={(voting_url(cid, kid)) "/finalise"} {
+                form.stack method="post" action={(voting_url(cid, kid.as_str())) "/finalise"} {
                     (csrf_field(csrf))
                     @if pending_paper > 0 {
                         p.error { "还有 " (pending_paper) " 张纸质选票未录入。请先录入收回的纸质选票; 确有选票未收回时, 勾选下面的确认后计票。" }
@@ -99,7 +100,7 @@ pub fn section(
                 ul {
                     @for k in rounds {
                         li {
-                            a href={(voting_url(cid, &k.id))} { (k.def.title) } " " (state_badge(k.state))
+                            a href={(voting_url(cid, k.id.as_str()))} { (k.def.title) } " " (state_badge(k.state))
                             " · " a href={"/c/" (cid) "/contests/" (k.id)} { "候选人与设置" }
                         }
                     }
@@ -118,7 +119,7 @@ async fn finalise_post(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<FinaliseForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
@@ -127,7 +128,7 @@ async fn finalise_post(
     let done = finalise(&state, actor(&staff, &req), &cid, &kid, ok).await?;
     Ok(redirect_with(
         &state,
-        &voting_url(&cid, &kid),
+        &voting_url(cid.as_str(), kid.as_str()),
         true,
         counted_message(&done),
     ))

@@ -9,6 +9,7 @@ use qrcode::render::svg;
 use qrcode::{EcLevel, QrCode};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::CongressState;
 use crate::service::credentials::{self, Card, PrintRun};
 use crate::storage::repo::roster as roster_repo;
@@ -42,7 +43,7 @@ async fn overview(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let cid = congress.id.clone();
@@ -102,12 +103,16 @@ async fn issue(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&congress.id, "credentials-issue", None)));
+        return Ok(ask(&confirm_href(
+            congress.id.as_str(),
+            "credentials-issue",
+            None,
+        )));
     }
     let actor = actor(&staff, &req);
     let key = state.credential_key.clone();
@@ -186,7 +191,7 @@ async fn print(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<PrintQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -228,7 +233,7 @@ async fn reissue(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<ReissueForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;

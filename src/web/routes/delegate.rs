@@ -77,7 +77,7 @@ async fn finish(
     match result {
         Ok(login) => {
             let session = VoteSession {
-                did: login.delegate.id.clone(),
+                did: login.delegate.id.to_string(),
                 cid: login.congress.id.clone(),
                 epoch: login.epoch,
                 csrf: new_token(),

@@ -11,6 +11,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::tally::{ContestDetail, ContestResult};
 use crate::import::{read_table, FileKind};
 use crate::packet::review_xlsx;
@@ -37,7 +38,7 @@ fn respond(sheets: &[Sheet], ascii: &str, zh: &str) -> WebResult<HttpResponse> {
 async fn quota(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
@@ -92,7 +93,7 @@ async fn quota(
 async fn roster(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
@@ -122,7 +123,7 @@ async fn roster(
 async fn sign_in(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
@@ -172,14 +173,14 @@ async fn sign_in(
 async fn roll(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
     let (contest, rows, cast) = state
         .run(move |c| {
             let (contest, rows) = publish::roll(c, &cid, &kid)?;
-            let cast = voting_repo::ballot_count(c, &kid)?;
+            let cast = voting_repo::ballot_count(c, kid.as_str())?;
             Ok((contest, rows, cast))
         })
         .await?;
@@ -218,7 +219,7 @@ async fn roll(
 /// (named 列席评议人员..., titled "列席评议人员 (分开计票, 不计入结果)"), after the result's.
 async fn result(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (congress, contest, participants) = state

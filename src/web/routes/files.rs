@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use maud::{html, Markup};
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::pending::{self, Staged};
 use crate::service::roster::{self as roster_svc, ImportFailure, ImportKind, ImportOutcome};
@@ -125,7 +126,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     render(&state, &req, &staff, &congress, None, StatusCode::OK).await
@@ -135,7 +136,7 @@ async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     form: Multipart,
 ) -> WebResult<HttpResponse> {
     let (cid, slug) = path.into_inner();

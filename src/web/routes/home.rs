@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
+use crate::domain::ids::CongressId;
 use crate::domain::settings::RuleProfile;
 use crate::domain::state::CongressState;
 use crate::service::{self};
@@ -137,7 +138,7 @@ async fn overview(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let ctx = congress_ctx(&state, &req, &staff, &congress);

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::crypto::token::new_token;
 use crate::domain::approval::zh_date;
+use crate::domain::ids::CongressId;
 use crate::packet::approval as fmt;
 use crate::service::addenda::today_cst;
 use crate::service::approval::{self, ObjectionInput, ObjectionRefused};
@@ -56,7 +57,7 @@ fn respond(
 async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     q: web::Query<Query>,
 ) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
@@ -129,7 +130,7 @@ async fn show(
     Ok(respond(
         &state,
         StatusCode::OK,
-        (&cid, &congress.name),
+        (cid.as_str(), &congress.name),
         Some(&pre),
         body,
     ))
@@ -146,7 +147,7 @@ struct ObjectionForm {
 async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
-    cid: web::Path<String>,
+    cid: web::Path<CongressId>,
     form: web::Form<ObjectionForm>,
 ) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();

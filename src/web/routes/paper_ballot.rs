@@ -12,6 +12,7 @@
 use actix_web::{web, HttpResponse};
 use maud::{html, Markup, DOCTYPE};
 
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::ReviewDefinition;
 use crate::service::voting::{self, BallotPaper};
 use crate::web::auth::{Need, Staff};
@@ -124,7 +125,7 @@ pub fn render(congress_name: &str, paper: &BallotPaper) -> Markup {
 async fn show(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;

@@ -14,6 +14,7 @@ use maud::html;
 use crate::crypto::sha256_hex;
 use crate::crypto::token::new_token;
 use crate::domain::contest::ContestAction;
+use crate::domain::ids::ContestId;
 use crate::service::credentials;
 use crate::service::papers::IssueRefusal;
 use crate::service::term::participants::{self, participant_key_id};
@@ -226,7 +227,7 @@ fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> Http
 async fn take_paper(
     state: web::Data<AppState>,
     voter: ParticipantVoter,
-    path: web::Path<String>,
+    path: web::Path<ContestId>,
     form: web::Form<PaperRequest>,
 ) -> WebResult<HttpResponse> {
     let contest_id = path.into_inner();

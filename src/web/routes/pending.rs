@@ -6,6 +6,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::service::pending::{self, PENDING_MINUTES};
 use crate::service::roster::ImportKind;
 use crate::storage::repo::congress::Congress;
@@ -90,7 +91,7 @@ async fn show_file(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     q: web::Query<PendingForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, slug) = path.into_inner();
@@ -115,7 +116,7 @@ async fn act_file(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     form: web::Form<PendingForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, slug) = path.into_inner();
@@ -144,7 +145,7 @@ async fn show_roster(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     q: web::Query<PendingForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -166,7 +167,7 @@ async fn act_roster(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<PendingForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;

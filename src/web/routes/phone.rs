@@ -19,6 +19,7 @@ use maud::html;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::ContestId;
 use crate::service::papers::{self, IssueRefusal};
 use crate::service::voting::{self, CannotVote, Standing};
 use crate::storage::repo::contests::{self as contests_repo};
@@ -68,7 +69,7 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
     for (contest, standing) in listed {
         let key = if contest.allows(ContestAction::Vote) {
             state
-                .contest_public_key(&contest.id)
+                .contest_public_key(contest.id.as_str())
                 .await?
                 .map(|k| (k.modulus_hex(), k.exponent()))
         } else {
@@ -148,7 +149,7 @@ fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> Http
 async fn take_paper(
     state: web::Data<AppState>,
     voter: Voter,
-    path: web::Path<String>,
+    path: web::Path<ContestId>,
     form: web::Form<PaperRequest>,
 ) -> WebResult<HttpResponse> {
     let contest_id = path.into_inner();
@@ -173,7 +174,8 @@ async fn take_paper(
         }
     };
     let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
-    let signed = web::block(move || papers::sign(&key, &kid, &did, &blinded)).await?;
+    let signed =
+        web::block(move || papers::sign(&key, kid.as_str(), did.as_str(), &blinded)).await?;
     let issue = match signed {
         Ok(i) => i,
         Err(e) => return Ok(answer(400, None, Some(e.to_string()))),

@@ -6,6 +6,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use crate::csv_out::CsvOut;
+use crate::domain::ids::CongressId;
 use crate::domain::quota::Allocation;
 use crate::service::{self, ServiceError};
 use crate::web::auth::{Need, Staff};
@@ -66,7 +67,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
@@ -155,7 +156,7 @@ pub fn csv_bytes(a: &Allocation) -> Result<Vec<u8>, WebError> {
 async fn download(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();

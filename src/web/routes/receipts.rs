@@ -9,6 +9,7 @@ use actix_web::{web, HttpResponse};
 use maud::html;
 
 use crate::crypto::sign_receipt;
+use crate::domain::ids::ContestId;
 use crate::storage::repo::contests as contests_repo;
 use crate::storage::repo::voting as voting_repo;
 use crate::web::error::{WebError, WebResult};
@@ -17,7 +18,7 @@ use crate::web::AppState;
 
 async fn receipt(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ContestId, String)>,
 ) -> WebResult<HttpResponse> {
     let (contest_id, hash) = path.into_inner();
     let (json, congress_name) = signed_receipt(&state, &contest_id, &hash).await?;
@@ -57,7 +58,7 @@ async fn receipt(
 /// congress's name; 404 unless that ballot is in the box.
 pub async fn signed_receipt(
     state: &AppState,
-    contest_id: &str,
+    contest_id: &ContestId,
     hash: &str,
 ) -> WebResult<(String, String)> {
     if hash.len() != 64
@@ -67,13 +68,13 @@ pub async fn signed_receipt(
     {
         return Err(WebError::NotFound("回执不存在".to_string()));
     }
-    let (kid, h) = (contest_id.to_string(), hash.to_string());
+    let (kid, h) = (contest_id.clone(), hash.to_string());
     let found = state
         .run(move |c| {
             let Some(contest) = contests_repo::get(c, &kid)? else {
                 return Ok(None);
             };
-            if !voting_repo::has_ballot(c, &kid, &h)?
+            if !voting_repo::has_ballot(c, kid.as_str(), &h)?
                 && !crate::storage::repo::term::has_participant_ballot(c, &kid, &h)?
             {
                 return Ok(None);
@@ -84,14 +85,15 @@ pub async fn signed_receipt(
         .await?;
     let (congress_id, name) =
         found.ok_or_else(|| WebError::NotFound("没有这张选票的回执".to_string()))?;
-    let key = state.signing_key(&congress_id)?;
-    let r = sign_receipt(&key, &congress_id, contest_id, hash).map_err(WebError::internal)?;
+    let key = state.signing_key(congress_id.as_str())?;
+    let r = sign_receipt(&key, congress_id.as_str(), contest_id.as_str(), hash)
+        .map_err(WebError::internal)?;
     Ok((r.to_json_string(), name))
 }
 
 async fn receipt_json(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ContestId, String)>,
 ) -> WebResult<HttpResponse> {
     let (contest_id, hash) = path.into_inner();
     let (json, _) = signed_receipt(&state, &contest_id, &hash).await?;
@@ -108,7 +110,7 @@ async fn receipt_json(
 /// long press saves it to the phone's photos.
 async fn receipt_svg(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(ContestId, String)>,
 ) -> WebResult<HttpResponse> {
     let (contest_id, hash) = path.into_inner();
     let (json, _) = signed_receipt(&state, &contest_id, &hash).await?;

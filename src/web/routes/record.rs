@@ -8,6 +8,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use crate::domain::contest::Contest;
+use crate::domain::ids::CongressId;
 use crate::domain::state::CongressState;
 use crate::packet::format::{Addendum, Record};
 use crate::packet::report::{zh_date, zh_datetime};
@@ -186,7 +187,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -221,9 +222,9 @@ async fn show(
         h1 { "选举结果报告" }
         p { "大会状态: " span.badge { (congress.state.zh()) } " · " a href={"/b/" (cid)} { "公示页面" } " · " a href={"/b/" (cid) "/screen"} { "大屏" } }
         h2 { "选举与表决事项" }
-        (contests_table(&cid, &contests)?)
+        (contests_table(cid.as_str(), &contests)?)
         @if owner && congress.state == CongressState::InSession {
-            (close_form(&cid, csrf, &contests))
+            (close_form(cid.as_str(), csrf, &contests))
         }
         @if congress.state == CongressState::Closed {
             h2 { "签署选举结果报告" }
@@ -239,9 +240,9 @@ async fn show(
             }
         }
         @if let Some(s) = &signed {
-            (signed_section(&cid, s))
+            (signed_section(cid.as_str(), s))
             @if owner {
-                (addendum_forms(&cid, csrf, congress.state, &s.addenda.iter().map(|(a, _)| a.kind.as_str()).collect::<Vec<_>>()))
+                (addendum_forms(cid.as_str(), csrf, congress.state, &s.addenda.iter().map(|(a, _)| a.kind.as_str()).collect::<Vec<_>>()))
             }
         }
     };
@@ -253,13 +254,13 @@ async fn close(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&cid, "congress-close", None)));
+        return Ok(ask(&confirm_href(cid.as_str(), "congress-close", None)));
     }
     let who = actor(&staff, &req);
     let c2 = cid.clone();
@@ -268,7 +269,7 @@ async fn close(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         "大会已闭幕。下一步: 签署选举结果报告。",
     ))
@@ -278,18 +279,18 @@ async fn certify(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
     if !confirmed(&req, &body) {
-        return Ok(ask(&confirm_href(&cid, "record-certify", None)));
+        return Ok(ask(&confirm_href(cid.as_str(), "record-certify", None)));
     }
     let record = state.certify(&congress.id, actor(&staff, &req)).await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         format!(
             "选举结果报告已签署 ({} 项), 签署时间 {}。",
@@ -313,7 +314,7 @@ async fn add_addendum(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<AddendumForm>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
@@ -332,7 +333,7 @@ async fn add_addendum(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&cid),
+        &back(cid.as_str()),
         true,
         format!(
             "已登记{}: {} ({})。",

@@ -5,6 +5,7 @@
 
 use actix_web::{web, HttpResponse};
 
+use crate::domain::ids::CongressId;
 use crate::packet::format::{Addendum, Record};
 use crate::packet::report::{report_html_with, verify_url, ReportExtras};
 use crate::packet::zip_packet;
@@ -33,7 +34,7 @@ fn attachment(content_type: &str, name: &str, body: Vec<u8>) -> HttpResponse {
 async fn record_json(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -48,7 +49,7 @@ async fn record_json(
 async fn record_sig(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -67,7 +68,7 @@ async fn record_sig(
 async fn packet_zip(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -88,7 +89,7 @@ async fn packet_zip(
 async fn print(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -117,7 +118,7 @@ async fn print(
     let html = report_html_with(
         &record,
         &summary,
-        &verify_url(&state.public_url, &cid),
+        &verify_url(&state.public_url, cid.as_str()),
         false,
         extras,
     );
@@ -131,7 +132,7 @@ async fn print(
 async fn preview(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let cid = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -152,7 +153,7 @@ async fn preview(
     let html = report_html_with(
         &record,
         &summary,
-        &verify_url(&state.public_url, &cid),
+        &verify_url(&state.public_url, cid.as_str()),
         false,
         extras,
     );

@@ -11,6 +11,7 @@ use actix_web::{web, HttpResponse};
 use maud::html;
 
 use crate::csv_out::CsvOut;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::tally::{ContestDetail, ContestResult};
 use crate::service::{self, attendance, publish, results};
 use crate::storage::repo::contests::{self as contests_repo};
@@ -28,7 +29,7 @@ pub const SCREEN_REFRESH_SECONDS: u32 = 10;
 
 async fn result(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (c2, k2) = (cid.clone(), kid.clone());
@@ -38,7 +39,7 @@ async fn result(
             let contest = publish::final_contest(c, &c2, &k2)?;
             let rounds: Vec<_> = contests_repo::list(c, &c2)?
                 .into_iter()
-                .filter(|r| r.parent_id.as_deref() == Some(k2.as_str()))
+                .filter(|r| r.parent_id.as_ref().map(ContestId::as_str) == Some(k2.as_str()))
                 .collect();
             let participants = results::participant_result(c, &k2)?.map(|(_, r)| r);
             Ok((congress, contest, rounds, participants))
@@ -82,7 +83,7 @@ async fn result(
     };
     let page = PublicPage {
         title: &contest.def.title,
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         ..PublicPage::default()
     };
@@ -95,7 +96,7 @@ async fn result(
 /// "列席评议人员 (分开计票, 不计入结果)", in the same columns.
 async fn result_csv(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (contest, participants) = state
@@ -207,7 +208,7 @@ fn tally_csv(
     Ok(())
 }
 
-async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult<HttpResponse> {
+async fn screen(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebResult<HttpResponse> {
     let cid = cid.into_inner();
     let c2 = cid.clone();
     let (congress, fig, rows) = state
@@ -217,7 +218,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
             let mut rows = Vec::new();
             for k in contests_repo::list(c, &c2)? {
                 let cast = if k.state.awaiting_count() {
-                    Some(voting_repo::ballot_count(c, &k.id)?.max(0) as u64)
+                    Some(voting_repo::ballot_count(c, k.id.as_str())?.max(0) as u64)
                 } else {
                     None
                 };
@@ -250,7 +251,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<String>) -> WebResult
     };
     let page = PublicPage {
         title: "大屏",
-        congress: Some((&cid, &congress.name)),
+        congress: Some((cid.as_str(), &congress.name)),
         fingerprint: congress.key_fingerprint.as_deref(),
         body_class: Some("projector"),
         refresh: Some(SCREEN_REFRESH_SECONDS),

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::contests::{edit_refusal, form_errors, read_upload, unprocessable};
 use crate::domain::candidates::ElectionKind;
 use crate::domain::contest::{Contest, ContestKind};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::domain::review::{parse_labels, parse_persons, ReviewDefinition, ReviewPerson};
 use crate::domain::tally::{ContestDetail, ReviewResult};
 use crate::import::read_table;
@@ -89,8 +90,8 @@ struct Shown {
     elections: Vec<(String, String, usize)>,
 }
 
-async fn load(state: &AppState, congress: &Congress, id: &str) -> WebResult<Shown> {
-    let (cid, id) = (congress.id.clone(), id.to_string());
+async fn load(state: &AppState, congress: &Congress, id: &ContestId) -> WebResult<Shown> {
+    let (cid, id) = (congress.id.clone(), id.clone());
     state
         .run(move |c| {
             let (contest, def) = service::contests::review_definition(c, &cid, &id)?;
@@ -101,7 +102,7 @@ async fn load(state: &AppState, congress: &Congress, id: &str) -> WebResult<Show
                     && k.state.is_counted();
                 if presidium {
                     let n = service::contests::elected_persons(c, &cid, &k.id)?.len();
-                    elections.push((k.id.clone(), k.def.title.clone(), n));
+                    elections.push((k.id.to_string(), k.def.title.clone(), n));
                 }
             }
             Ok(Shown {
@@ -131,7 +132,7 @@ async fn render(
     req: &HttpRequest,
     staff: &Staff,
     congress: &Congress,
-    id: &str,
+    id: &ContestId,
     sticky: Option<ReviewForm>,
     problems: Vec<String>,
 ) -> WebResult<HttpResponse> {
@@ -204,7 +205,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -215,7 +216,7 @@ async fn save(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<ReviewForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -256,13 +257,17 @@ async fn from_election(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<FromElection>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
     let actor = actor(&staff, &req);
-    let (c2, id2, election) = (cid.clone(), id.clone(), form.into_inner().election);
+    let (c2, id2, election) = (
+        cid.clone(),
+        id.clone(),
+        ContestId::from(form.into_inner().election),
+    );
     let res = state
         .run(move |c| {
             Ok(service::contests::take_from_election(
@@ -295,7 +300,7 @@ async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     payload: actix_multipart::Multipart,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -346,8 +351,8 @@ async fn upload(
 /// A counted review and its result (404 before it is counted, like every result).
 async fn counted(
     state: &AppState,
-    cid: String,
-    kid: String,
+    cid: CongressId,
+    kid: ContestId,
 ) -> WebResult<(Congress, Contest, ReviewResult)> {
     let (congress, contest) = state
         .run(move |c| {
@@ -372,7 +377,7 @@ async fn counted(
 /// prints.
 async fn print(
     state: web::Data<AppState>,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let (congress, contest, rv) = counted(&state, cid, kid).await?;

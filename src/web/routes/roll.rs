@@ -8,6 +8,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::{html, Markup};
 
 use crate::domain::contest::{Contest, ContestAction};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::publish::{self, RollLine};
 use crate::storage::repo::voting as voting_repo;
 use crate::web::auth::Voter;
@@ -41,7 +42,7 @@ async fn staff_roll(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -49,7 +50,7 @@ async fn staff_roll(
     let (contest, rows, cast) = state
         .run(move |c| {
             let (contest, rows) = publish::roll(c, &c2, &k2)?;
-            let cast = voting_repo::ballot_count(c, &k2)?;
+            let cast = voting_repo::ballot_count(c, k2.as_str())?;
             Ok((contest, rows, cast))
         })
         .await?;
@@ -68,14 +69,14 @@ async fn staff_roll(
 async fn delegate_roll(
     state: web::Data<AppState>,
     voter: Voter,
-    kid: web::Path<String>,
+    kid: web::Path<ContestId>,
 ) -> WebResult<HttpResponse> {
     let kid = kid.into_inner();
     let (cid, k2) = (voter.congress.id.clone(), kid.clone());
     let (contest, rows, cast) = state
         .run(move |c| {
             let (contest, rows) = publish::roll(c, &cid, &k2)?;
-            let cast = voting_repo::ballot_count(c, &k2)?;
+            let cast = voting_repo::ballot_count(c, k2.as_str())?;
             Ok((contest, rows, cast))
         })
         .await?;

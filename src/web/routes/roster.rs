@@ -9,6 +9,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse, ResponseError};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::delegate_filter::{apply, DelegateFilter, ListKind};
 use crate::service::pending::{self, Staged};
@@ -116,7 +117,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     query: web::Query<FilterQuery>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
@@ -128,7 +129,7 @@ async fn generate(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -139,7 +140,11 @@ async fn generate(
             .run(move |c| Ok(previews::stored_rows(c, &id, "roster")?))
             .await?;
         if stored > 0 {
-            return Ok(ask(&confirm_href(&congress.id, "roster-generate", None)));
+            return Ok(ask(&confirm_href(
+                congress.id.as_str(),
+                "roster-generate",
+                None,
+            )));
         }
     }
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
@@ -170,7 +175,7 @@ async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: Multipart,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -237,7 +242,7 @@ async fn check(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
@@ -262,7 +267,7 @@ async fn freeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let (actor, cid) = (actor(&staff, &req), congress.id.clone());
@@ -293,7 +298,7 @@ async fn unfreeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<UnfreezeForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -316,7 +321,7 @@ async fn unfreeze(
 async fn download(
     state: web::Data<AppState>,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();

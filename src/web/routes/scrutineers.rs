@@ -7,6 +7,7 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::scrutineers::{ScrutineerInput, MAX_NAME_CHARS};
 use crate::service::{self, ServiceError};
@@ -94,7 +95,7 @@ async fn render(
             "总监票人只能有一名; 同一人(同一学号)只能担任一项职务; "
             strong { "候选人不得担任监票人员" } ", 本大会任何一项选举的候选人都不能添加。"
         }
-        (table(&congress.id, staff.csrf(), &list, editable))
+        (table(congress.id.as_str(), staff.csrf(), &list, editable))
         @if editable {
             h2 { "添加监票人员" }
             @if !errors.is_empty() {
@@ -163,7 +164,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     render(&state, &req, &staff, &congress, None, StatusCode::OK).await
@@ -173,7 +174,7 @@ async fn add(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<AddForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -219,7 +220,7 @@ async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
 ) -> WebResult<HttpResponse> {
     let (cid, sid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;

@@ -8,6 +8,7 @@ use actix_web::http::StatusCode;
 use actix_web::{web, HttpRequest, HttpResponse};
 use maud::html;
 
+use crate::domain::ids::CongressId;
 use crate::domain::state::Action;
 use crate::service::{self, ServiceError};
 use crate::storage::repo::congress::Congress;
@@ -58,9 +59,9 @@ fn render(
             "大会状态: " span.badge { (congress.state.zh()) } " · 监票、计票人员在 "
             a href={"/c/" (congress.id) "/scrutineers"} { "监票人员" } " 页面设置。"
         }
-        (view::details_section(&congress.id, staff.csrf(), &dform, details_edit.is_ok(),
+        (view::details_section(congress.id.as_str(), staff.csrf(), &dform, details_edit.is_ok(),
             details_edit.as_ref().err().map(String::as_str), &derrs))
-        (view::settings_section(&congress.id, staff.csrf(), &congress.settings, &sform,
+        (view::settings_section(congress.id.as_str(), staff.csrf(), &congress.settings, &sform,
             settings_edit.is_ok(), settings_edit.as_ref().err().map(String::as_str), &serrs))
     };
     let mut resp = page(state, &ctx, "大会设置", body);
@@ -86,7 +87,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     Ok(render(
@@ -104,7 +105,7 @@ async fn save_details(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<DetailsForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -144,7 +145,7 @@ async fn save_settings(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<SettingsForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
+use crate::domain::ids::CongressId;
 use crate::domain::term::{MeetingKind, Member, ParticipantVotes};
 use crate::service::term::{self, MeetingDetails};
 use crate::web::auth::{authorize, Need, Staff};
@@ -21,7 +22,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Read).await?;
     let cid = congress.id.clone();
@@ -50,7 +51,7 @@ async fn quotas(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<Vec<(String, String)>>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -71,7 +72,7 @@ async fn quotas(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         "已保存各学院的常任代表名额。",
     ))
@@ -87,7 +88,7 @@ async fn nominate(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<NumbersForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -119,7 +120,7 @@ async fn nominate(
     };
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         report.valid,
         message,
     ))
@@ -129,14 +130,14 @@ async fn freeze(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let (a, cid) = (actor(&staff, &req), congress.id.clone());
     let r = state.run(move |c| Ok(term::freeze(c, &a, &cid)?)).await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         format!("常任代表名单已冻结({}名)。", r.total),
     ))
@@ -158,7 +159,7 @@ async fn create_meeting(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<MeetingForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -180,7 +181,7 @@ async fn create_meeting(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&m.id),
+        &back(m.id.as_str()),
         true,
         format!(
             "已创建{}“{}”: 代表名单为冻结的常任代表名单。",
@@ -200,7 +201,7 @@ async fn removal(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<RemovalForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -240,7 +241,7 @@ async fn add_participant(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     form: web::Form<ParticipantForm>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -252,7 +253,7 @@ async fn add_participant(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         format!("已添加列席人员“{}”。", name.trim()),
     ))
@@ -268,7 +269,7 @@ async fn participant_present(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, String)>,
     form: web::Form<PresentForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, pid) = path.into_inner();
@@ -280,7 +281,7 @@ async fn participant_present(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         if present {
             "已签到。"
@@ -302,7 +303,7 @@ async fn participant_votes(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
     body: web::Bytes,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
@@ -318,7 +319,7 @@ async fn participant_votes(
     if !confirmed(&req, &body) {
         return Ok(ask(&format!(
             "{}?votes={}",
-            confirm_href(&congress.id, "participant-votes", None),
+            confirm_href(congress.id.as_str(), "participant-votes", None),
             votes.as_str()
         )));
     }
@@ -328,7 +329,7 @@ async fn participant_votes(
         .await?;
     Ok(redirect_with(
         &state,
-        &back(&congress.id),
+        &back(congress.id.as_str()),
         true,
         format!("列席人员计票方式已设为“{}”。", votes.zh()),
     ))
@@ -340,7 +341,7 @@ async fn participant_cards(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<String>,
+    path: web::Path<CongressId>,
 ) -> WebResult<HttpResponse> {
     let congress = load_congress(&state, &staff, &path, Need::Own).await?;
     let (a, cid) = (actor(&staff, &req), congress.id.clone());

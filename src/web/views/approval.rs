@@ -79,7 +79,7 @@ fn contest_section(cid: &str, csrf: &str, a: &ContestApproval, o: &Overview) -> 
             h3 { "已登记的步骤 (均为签名文件, 引用名单哈希)" }
             @if a.steps.is_empty() { p.muted { "尚无。" } }
             ul { @for s in &a.steps { (step_line(cid, s, Some(a.hash.as_str()))) } }
-            @let objections: Vec<_> = o.objections.iter().filter(|x| &x.contest_id == kid).collect();
+            @let objections: Vec<_> = o.objections.iter().filter(|x| *kid == x.contest_id).collect();
             h3 { "异议 (" (objections.len()) ")" }
             @for x in &objections {
                 div.objection {
@@ -222,8 +222,8 @@ pub fn organiser_page(congress: &Congress, o: &Overview, csrf: &str) -> Markup {
         }
         p { "公示页面 (无需登录): " a href={"/b/" (cid) "/notice"} { "/b/" (cid) "/notice" } }
         @if o.contests.is_empty() { p.muted { "本大会还没有主席团选举事项。" } }
-        @for a in &o.contests { (contest_section(cid, csrf, a, o)) }
-        (applications(cid, csrf, o, congress))
+        @for a in &o.contests { (contest_section(cid.as_str(), csrf, a, o)) }
+        (applications(cid.as_str(), csrf, o, congress))
         p.muted { "今天 (北京时间): " (zh_date(today_cst())) }
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use congress::domain::contest::{ContestDefinition, ContestKind};
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
 use congress::domain::types::{CollegeEnrolment, DelegateKind, Gender, RosterEntry, Student};
@@ -76,7 +77,7 @@ impl World {
         let a = Actor::cli("test");
         // Rules C5-C7, G4 are enforced in the default profile of a new congress.
         assert!(
-            service::congress::load(&mut c, &cid)
+            service::congress::load(&mut c, &CongressId::from(&cid))
                 .unwrap()
                 .settings
                 .approval_procedure
@@ -89,7 +90,7 @@ impl World {
                     grades: vec![("2023".into(), 200), ("2024".into(), 200)],
                 })
                 .collect();
-            roster_repo::replace_enrolment(c, &cid, &enrolment)?;
+            roster_repo::replace_enrolment(c, &CongressId::from(&cid), &enrolment)?;
             let roster: Vec<RosterEntry> = NAMES
                 .iter()
                 .enumerate()
@@ -112,15 +113,20 @@ impl World {
                     row: Some(i + 2),
                 })
                 .collect();
-            roster_repo::replace_roster(c, &cid, &roster)?;
-            congress_repo::transition(c, &cid, CongressState::Setup, CongressState::RosterFrozen)?;
+            roster_repo::replace_roster(c, &CongressId::from(&cid), &roster)?;
+            congress_repo::transition(
+                c,
+                &CongressId::from(&cid),
+                CongressState::Setup,
+                CongressState::RosterFrozen,
+            )?;
             Ok::<_, congress::storage::StorageError>(())
         })
         .unwrap();
         let election = service::contests::create(
             &mut c,
             &a,
-            &cid,
+            &CongressId::from(&cid),
             ContestKind::Election,
             &ContestDefinition {
                 title: "选举第十届学生会主席团成员".into(),
@@ -148,15 +154,28 @@ impl World {
                 failed_courses: 0,
                 eligibility_override: None,
             };
-            let k = service::contests::add_candidate(&mut c, &a, &cid, &election, &data).unwrap();
+            let k = service::contests::add_candidate(
+                &mut c,
+                &a,
+                &CongressId::from(&cid),
+                &election,
+                &data,
+            )
+            .unwrap();
             candidates.insert(name.to_string(), k.id);
         }
-        service::credentials::issue(&mut c, &a, &cid, &app.state.credential_key[..]).unwrap();
+        service::credentials::issue(
+            &mut c,
+            &a,
+            &CongressId::from(&cid),
+            &app.state.credential_key[..],
+        )
+        .unwrap();
         World {
             app,
             org,
             cid,
-            election,
+            election: election.into_string(),
             candidates,
         }
     }
@@ -167,7 +186,7 @@ impl World {
 
     pub fn public_key_pem(&self) -> String {
         let mut c = self.app.db.db.conn().unwrap();
-        service::congress::load(&mut c, &self.cid)
+        service::congress::load(&mut c, &CongressId::from(&self.cid))
             .unwrap()
             .public_key_pem
             .expect("congress key")
@@ -201,8 +220,14 @@ impl World {
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let mut c = self.app.db.db.conn().unwrap();
         for no in 1..=12 {
-            service::attendance::set_present(&mut c, &Actor::cli("test"), &self.cid, no, true)
-                .unwrap();
+            service::attendance::set_present(
+                &mut c,
+                &Actor::cli("test"),
+                &CongressId::from(&self.cid),
+                no,
+                true,
+            )
+            .unwrap();
         }
     }
 
@@ -275,17 +300,39 @@ impl World {
         let mut c = self.app.db.db.conn().unwrap();
         let a = Actor::cli("test");
         let cid = &self.cid;
-        service::voting::close(&mut c, &a, cid, &self.election).unwrap();
-        service::results::finalise(&mut c, &a, cid, &self.election, true).unwrap();
-        for k in congress::storage::repo::contests::list(&mut c, cid).unwrap() {
-            if k.parent_id.as_deref() == Some(self.election.as_str()) {
-                service::contests::not_held(&mut c, &a, cid, &k.id, "另行择期选举").unwrap();
+        service::voting::close(
+            &mut c,
+            &a,
+            &CongressId::from(cid),
+            &ContestId::from(&self.election),
+        )
+        .unwrap();
+        service::results::finalise(
+            &mut c,
+            &a,
+            &CongressId::from(cid),
+            &ContestId::from(&self.election),
+            true,
+        )
+        .unwrap();
+        for k in congress::storage::repo::contests::list(&mut c, &CongressId::from(cid)).unwrap() {
+            if k.parent_id.as_ref().map(ContestId::as_str) == Some(self.election.as_str()) {
+                service::contests::not_held(
+                    &mut c,
+                    &a,
+                    &CongressId::from(cid),
+                    &k.id,
+                    "另行择期选举",
+                )
+                .unwrap();
             }
         }
-        service::results::close_congress(&mut c, &a, cid).unwrap();
+        service::results::close_congress(&mut c, &a, &CongressId::from(cid)).unwrap();
         let key = self.app.state.signing_key(cid).unwrap();
-        service::record::certify_now(&mut c, &a, cid, &key).unwrap();
-        let contents = service::record::filing_packet(&mut c, cid, "http://127.0.0.1").unwrap();
+        service::record::certify_now(&mut c, &a, &CongressId::from(cid), &key).unwrap();
+        let contents =
+            service::record::filing_packet(&mut c, &CongressId::from(cid), "http://127.0.0.1")
+                .unwrap();
         let tmp = tempfile::tempdir().unwrap();
         congress::packet::write_packet(tmp.path(), &contents).unwrap();
         tmp

@@ -3,6 +3,7 @@
 //! 403 and the Chinese explanation, and changes nothing; the same request with the right
 //! token goes through. The API never takes the session cookie in place of a bearer token.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::users::Role;
 
 use super::table::DETAILS;
@@ -132,7 +133,7 @@ both_backends!(posts_without_the_session_token_are_refused, |kind: Kind| {
         let r = owner.post_form(&details_url, &changed).await;
         assert_eq!(r.status(), 303);
         let mut c = app.db.db.conn().unwrap();
-        let stored = congress::storage::repo::congress::get(&mut c, &cid)
+        let stored = congress::storage::repo::congress::get(&mut c, &CongressId::from(&cid))
             .unwrap()
             .unwrap();
         assert_eq!(stored.place, "体育馆");

@@ -18,6 +18,7 @@
 
 use std::collections::HashMap;
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::storage::repo::contests as contests_repo;
 use congress::storage::repo::scrutineers as scrutineers_repo;
 
@@ -363,8 +364,14 @@ fn check_in_many(app: &TestApp, vars: &Vars, var: &str) {
     let mut c = app.db.db.conn().unwrap();
     let actor = congress::service::Actor::cli("test");
     for no in 50..=164 {
-        congress::service::attendance::set_present(&mut c, &actor, &cid, no, true)
-            .expect("check in");
+        congress::service::attendance::set_present(
+            &mut c,
+            &actor,
+            &CongressId::from(&cid),
+            no,
+            true,
+        )
+        .expect("check in");
     }
 }
 
@@ -380,7 +387,7 @@ fn name_scrutineers(app: &TestApp, vars: &Vars, mine: &str, theirs: &str) {
         congress::service::scrutineers::add(
             &mut c,
             &actor,
-            vars.get(var),
+            &CongressId::from(vars.get(var)),
             &congress::service::scrutineers::ScrutineerInput {
                 role: scrutineers_repo::ScrutineerRole::Scrutineer,
                 name: name.to_string(),
@@ -605,7 +612,8 @@ pub fn html_steps() -> Vec<Step> {
             .capture(|v, app, p, _| {
                 if p == P::Owner {
                     let mut c = app.db.db.conn().unwrap();
-                    let s = scrutineers_repo::list(&mut c, v.get("cid")).unwrap();
+                    let s =
+                        scrutineers_repo::list(&mut c, &CongressId::from(v.get("cid"))).unwrap();
                     let added = s.iter().find(|s| s.name == "周敏").expect("added");
                     v.set("sid", added.id.clone());
                 }
@@ -712,7 +720,8 @@ pub fn html_steps() -> Vec<Step> {
             .capture(|v, app, p, _| {
                 if p == P::Owner {
                     let mut c = app.db.db.conn().unwrap();
-                    let k = contests_repo::candidates(&mut c, v.get("election")).unwrap();
+                    let k = contests_repo::candidates(&mut c, &ContestId::from(v.get("election")))
+                        .unwrap();
                     v.set("cand", k[0].id.clone());
                 }
             }),
@@ -975,7 +984,7 @@ pub fn html_steps() -> Vec<Step> {
         Db(|app, v| {
             v.set("today", congress::service::addenda::today_cst().to_string());
             let mut c = app.db.db.conn().unwrap();
-            let k = contests_repo::candidates(&mut c, v.get("election")).unwrap();
+            let k = contests_repo::candidates(&mut c, &ContestId::from(v.get("election"))).unwrap();
             v.set("ncand", k[0].id.clone());
         }),
         Walk(get("/c/{cid}/approval", "/c/$cid/approval", OWN_PAGE)),
@@ -1068,7 +1077,7 @@ pub fn html_steps() -> Vec<Step> {
             };
             let id = congress::service::approval::submit_objection(
                 &mut c,
-                v.get("cid"),
+                &CongressId::from(v.get("cid")),
                 "10.0.0.9",
                 &input,
             )
@@ -1305,7 +1314,9 @@ pub fn html_steps() -> Vec<Step> {
         ),
         Db(|app, v| {
             let mut c = app.db.db.conn().unwrap();
-            let d = congress::storage::repo::roster::delegates(&mut c, v.get("cid")).unwrap();
+            let d =
+                congress::storage::repo::roster::delegates(&mut c, &CongressId::from(v.get("cid")))
+                    .unwrap();
             let first = d
                 .iter()
                 .find(|d| d.student.college == "计算机学院")

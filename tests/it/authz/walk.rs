@@ -13,6 +13,7 @@
 //!
 //! Finally no audit entry holds a password, an API token, or a delegate's card secret.
 
+use congress::domain::ids::CongressId;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
 use reqwest::Method;
@@ -388,9 +389,13 @@ impl World {
         let mut c = self.app.db.db.conn().unwrap();
         for k in ["cid", "aid"] {
             let cid = self.vars.get(k);
-            let cards =
-                service::credentials::cards(&mut c, cid, None, &self.app.state.credential_key)
-                    .expect("cards");
+            let cards = service::credentials::cards(
+                &mut c,
+                &CongressId::from(cid),
+                None,
+                &self.app.state.credential_key,
+            )
+            .expect("cards");
             assert!(!cards.is_empty());
             for card in cards {
                 out.push(card.token);

@@ -15,6 +15,7 @@ pub mod http;
 use std::path::PathBuf;
 
 use congress::config::Config;
+use congress::domain::ids::CongressId;
 use congress::storage::{Db, OpenMode};
 use diesel::{Connection, PgConnection, RunQueryDsl};
 
@@ -183,11 +184,12 @@ pub fn record_steps_before_vote(
     use congress::service::approval::prior;
     let actor = congress::service::Actor::cli("test-fixture");
     let key = keys.load(cid).expect("the congress's signing key");
-    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
-    let state = congress::service::congress::load(c, cid)
+    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid))
+        .expect("the lists' steps");
+    let state = congress::service::congress::load(c, &CongressId::from(cid))
         .expect("congress")
         .state;
-    let meeting = congress::storage::repo::term::meeting(c, cid)
+    let meeting = congress::storage::repo::term::meeting(c, &CongressId::from(cid))
         .expect("meeting")
         .is_some();
     if !meeting
@@ -196,7 +198,8 @@ pub fn record_steps_before_vote(
             CongressState::RosterFrozen | CongressState::CredentialsIssued
         )
     {
-        prior::record_convene_reply(c, &actor, &key, cid).expect("the application to convene");
+        prior::record_convene_reply(c, &actor, &key, &CongressId::from(cid))
+            .expect("the application to convene");
     }
 }
 
@@ -213,6 +216,8 @@ pub fn record_steps_with_session_override(
     use congress::service::approval::{override_session, prior};
     let actor = congress::service::Actor::cli("test-fixture");
     let key = keys.load(cid).expect("the congress's signing key");
-    prior::record_past_steps_for_all(c, &actor, &key, cid).expect("the lists' steps");
-    override_session(c, &actor, &key, cid, reason).expect("the session override");
+    prior::record_past_steps_for_all(c, &actor, &key, &CongressId::from(cid))
+        .expect("the lists' steps");
+    override_session(c, &actor, &key, &CongressId::from(cid), reason)
+        .expect("the session override");
 }

@@ -5,6 +5,7 @@
 
 mod api;
 use crate::common;
+use congress::domain::ids::{CongressId, ContestId};
 mod kinds;
 mod rules;
 mod upload;
@@ -139,12 +140,14 @@ async fn mv(org: &Client, cid: &str, id: String, direction: &str) -> u16 {
 
 fn contest(app: &TestApp, id: &str) -> Contest {
     let mut c = app.db.db.conn().unwrap();
-    contests_repo::get(&mut c, id).unwrap().unwrap()
+    contests_repo::get(&mut c, &ContestId::from(id))
+        .unwrap()
+        .unwrap()
 }
 
 fn ballot_names(app: &TestApp, id: &str) -> Vec<String> {
     let mut c = app.db.db.conn().unwrap();
-    contests_repo::candidates(&mut c, id)
+    contests_repo::candidates(&mut c, &ContestId::from(id))
         .unwrap()
         .into_iter()
         .map(|k| k.name)
@@ -193,7 +196,7 @@ both_backends!(five_seats_seven_candidates_in_stroke_order, |kind: Kind| {
 
         // Removing 王建国 moves 李明 to the top.
         let mut c = app.db.db.conn().unwrap();
-        let wang = contests_repo::candidates(&mut c, &id).unwrap()[0].clone();
+        let wang = contests_repo::candidates(&mut c, &ContestId::from(&id)).unwrap()[0].clone();
         let r = org
             .post_form(
                 &format!("/c/{cid}/contests/{id}/candidates/{}/delete", wang.id),
@@ -300,7 +303,7 @@ both_backends!(
             let kid = ballot_names(&app, &id);
             assert_eq!(kid, ["林晓"]);
             let mut c = app.db.db.conn().unwrap();
-            let k = contests_repo::candidates(&mut c, &id).unwrap()[0]
+            let k = contests_repo::candidates(&mut c, &ContestId::from(&id)).unwrap()[0]
                 .id
                 .clone();
             let r = org
@@ -375,10 +378,10 @@ both_backends!(agenda_moves_up_and_down, |kind: Kind| {
         let c = new_election(&org, &cid, "选举副秘书长", "1").await;
         let order = || {
             let mut conn = app.db.db.conn().unwrap();
-            contests_repo::list(&mut conn, &cid)
+            contests_repo::list(&mut conn, &CongressId::from(&cid))
                 .unwrap()
                 .into_iter()
-                .map(|x| (x.id, x.agenda_order))
+                .map(|x| (x.id.into_string(), x.agenda_order))
                 .collect::<Vec<_>>()
         };
         assert_eq!(mv(&org, &cid, a.clone(), "down").await, 303);

@@ -3,6 +3,7 @@
 //! twice (B6), and motion thresholds (F4).
 
 use super::*;
+use congress::domain::ids::{CongressId, ContestId};
 
 both_backends!(c1_refuses_six_seats_at_school_level, |kind: Kind| {
     let app = TestApp::start(kind, "c1_seats");
@@ -27,7 +28,9 @@ both_backends!(c1_refuses_six_seats_at_school_level, |kind: Kind| {
         // The form is shown again as filled in.
         assert!(page.contains("value=\"选举主席团成员\""));
         let mut c = app.db.db.conn().unwrap();
-        assert!(contests_repo::list(&mut c, &cid).unwrap().is_empty());
+        assert!(contests_repo::list(&mut c, &CongressId::from(&cid))
+            .unwrap()
+            .is_empty());
 
         let id = new_election(&org, &cid, "选举主席团成员", "5").await;
         let r = org
@@ -59,7 +62,9 @@ both_backends!(c2_equal_election_needs_a_reason, |kind: Kind| {
             "差额选举须有候选人至少6名（应选名额加1与其1.2倍向上取整中的较大者），现有5名"
         ));
         let mut c = app.db.db.conn().unwrap();
-        let err = service::contests::ensure_ready(&mut c, &cid, &id).unwrap_err();
+        let err =
+            service::contests::ensure_ready(&mut c, &CongressId::from(&cid), &ContestId::from(&id))
+                .unwrap_err();
         assert!(err.to_string().contains("尚不具备开始投票的条件"), "{err}");
 
         let reason = "经各学院团委充分酝酿，主席团成员实行等额选举";
@@ -78,8 +83,11 @@ both_backends!(c2_equal_election_needs_a_reason, |kind: Kind| {
         let (_, page) = org.get_text(&format!("/c/{cid}/contests/{id}")).await;
         assert!(page.contains(&format!("等额选举，组织方理由：{reason}")));
         assert!(page.contains("已满足开始投票的条件；以下特批或提示将记入结果报告"));
-        service::contests::ensure_ready(&mut c, &cid, &id).unwrap();
-        let v = service::contests::readiness(&mut c, &cid, &id).unwrap();
+        service::contests::ensure_ready(&mut c, &CongressId::from(&cid), &ContestId::from(&id))
+            .unwrap();
+        let v =
+            service::contests::readiness(&mut c, &CongressId::from(&cid), &ContestId::from(&id))
+                .unwrap();
         assert_eq!(v.len(), 1);
         assert_eq!((v[0].rule.as_str(), v[0].warning), ("C2", true));
     });
@@ -122,7 +130,7 @@ both_backends!(c3_failed_course_needs_an_override, |kind: Kind| {
         assert!(page.contains(&format!("特批理由：{reason}")));
         assert!(page.contains("组织方已特批"));
         let mut c = app.db.db.conn().unwrap();
-        let k = &contests_repo::candidates(&mut c, &id).unwrap()[0];
+        let k = &contests_repo::candidates(&mut c, &ContestId::from(&id)).unwrap()[0];
         assert_eq!(k.eligibility_override.as_deref(), Some(reason));
         assert_eq!(k.failed_courses, 1);
     });

@@ -8,6 +8,7 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+use congress::domain::ids::CongressId;
 use congress::service::{self, Actor};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
@@ -43,9 +44,9 @@ fn snapshot(app: &TestApp, cid: &str) -> String {
         .len();
     format!(
         "{:?}\n{:?}\n{:?}\n{audit}",
-        roster_repo::enrolment(&mut c, cid).unwrap(),
-        roster_repo::societies(&mut c, cid).unwrap(),
-        roster_repo::nominees(&mut c, cid).unwrap(),
+        roster_repo::enrolment(&mut c, &CongressId::from(cid)).unwrap(),
+        roster_repo::societies(&mut c, &CongressId::from(cid)).unwrap(),
+        roster_repo::nominees(&mut c, &CongressId::from(cid)).unwrap(),
     )
 }
 

@@ -81,7 +81,7 @@ async fn check(app: &TestApp, logins: &[congress::demo::DemoLogin]) {
             &app.db.url,
             "assess",
             "--congress",
-            &held.id,
+            held.id.as_str(),
             "--json",
         ])
         .output()

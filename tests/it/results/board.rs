@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::fixture::{counted, student_no, DELEGATES, ELECTION_TITLE, MOTION_TITLE};
 use super::{audit_path, block_on, canonical, mth, sha256};
 use crate::common::Kind;
+use congress::domain::ids::ContestId;
 
 /// Fetches a board anonymously: (status, content type, bytes).
 async fn get_board(base: &str, cid: &str, kid: &str) -> (u16, String, Vec<u8>) {
@@ -71,7 +72,7 @@ both_backends!(board_json_is_canonical_and_recomputes, |kind: Kind| {
         assert_eq!(board["contest_key_fingerprint"], key.fingerprint().as_str());
         // The stored root is the one published, and the motion's board has its 9 ballots.
         let mut c = w.conn();
-        let contest = congress::storage::repo::contests::get(&mut c, &w.election)
+        let contest = congress::storage::repo::contests::get(&mut c, &ContestId::from(&w.election))
             .unwrap()
             .unwrap();
         assert_eq!(

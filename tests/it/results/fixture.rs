@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::settings::Threshold;
 use congress::domain::state::CongressState;
 use congress::domain::types::{
@@ -197,17 +198,22 @@ pub fn voted(kind: Kind, test: &str) -> World {
                 grades: vec![("2023".into(), 200), ("2024".into(), 200)],
             })
             .collect();
-        roster_repo::replace_enrolment(c, &cid, &enrolment)?;
+        roster_repo::replace_enrolment(c, &CongressId::from(&cid), &enrolment)?;
         roster_repo::replace_societies(
             c,
-            &cid,
+            &CongressId::from(&cid),
             &[Society {
                 name: "青年志愿者协会".into(),
                 main: true,
             }],
         )?;
-        roster_repo::replace_roster(c, &cid, &roster())?;
-        congress_repo::transition(c, &cid, CongressState::Setup, CongressState::RosterFrozen)?;
+        roster_repo::replace_roster(c, &CongressId::from(&cid), &roster())?;
+        congress_repo::transition(
+            c,
+            &CongressId::from(&cid),
+            CongressState::Setup,
+            CongressState::RosterFrozen,
+        )?;
         Ok::<_, congress::storage::StorageError>(())
     })
     .unwrap();
@@ -218,12 +224,12 @@ pub fn voted(kind: Kind, test: &str) -> World {
             student_no: None,
             username: None,
         };
-        service::scrutineers::add(&mut c, &a, &cid, &input).unwrap();
+        service::scrutineers::add(&mut c, &a, &CongressId::from(&cid), &input).unwrap();
     }
     let election = service::contests::create(
         &mut c,
         &a,
-        &cid,
+        &CongressId::from(&cid),
         ContestKind::Election,
         &ContestDefinition {
             title: ELECTION_TITLE.into(),
@@ -255,13 +261,15 @@ pub fn voted(kind: Kind, test: &str) -> World {
             failed_courses: 0,
             eligibility_override: None,
         };
-        let k = service::contests::add_candidate(&mut c, &a, &cid, &election, &data).unwrap();
+        let k =
+            service::contests::add_candidate(&mut c, &a, &CongressId::from(&cid), &election, &data)
+                .unwrap();
         candidate.insert(name.to_string(), k.id);
     }
     let motion = service::contests::create(
         &mut c,
         &a,
-        &cid,
+        &CongressId::from(&cid),
         ContestKind::Motion,
         &ContestDefinition {
             title: MOTION_TITLE.into(),
@@ -281,26 +289,40 @@ pub fn voted(kind: Kind, test: &str) -> World {
     )
     .unwrap()
     .id;
-    service::credentials::issue(&mut c, &a, &cid, &app.state.credential_key[..]).unwrap();
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&cid),
+        &app.state.credential_key[..],
+    )
+    .unwrap();
     crate::common::record_steps_before_vote(&mut c, &app.state.keys, &cid);
-    service::attendance::open_session(&mut c, &a, &cid).unwrap();
+    service::attendance::open_session(&mut c, &a, &CongressId::from(&cid)).unwrap();
     for no in 1..=10 {
-        service::attendance::set_present(&mut c, &a, &cid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &a, &CongressId::from(&cid), no, true).unwrap();
     }
     let keys = &app.state.keys;
-    service::voting::open(&mut c, &a, keys, &cid, &election).unwrap();
-    service::voting::open(&mut c, &a, keys, &cid, &motion).unwrap();
-    let delegates = roster_repo::delegates(&mut c, &cid).unwrap();
+    service::voting::open(&mut c, &a, keys, &CongressId::from(&cid), &election).unwrap();
+    service::voting::open(&mut c, &a, keys, &CongressId::from(&cid), &motion).unwrap();
+    let delegates = roster_repo::delegates(&mut c, &CongressId::from(&cid)).unwrap();
 
     // Each delegate takes a paper (领票) and casts it (投票), in process.
     let submit = |delegate: usize, contest: &str, choices: Choices| -> String {
-        let key = app.state.contest_key(&cid, contest).unwrap();
-        let paper =
-            take_in_process(&app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
+        let key = app
+            .state
+            .contest_key(&CongressId::from(&cid), &ContestId::from(contest))
+            .unwrap();
+        let paper = take_in_process(
+            &app.state.issuer,
+            &key,
+            contest,
+            delegates[delegate].id.as_str(),
+        )
+        .unwrap();
         cast_in_process(
             &app.state.ballot_box,
-            &cid,
-            contest,
+            &CongressId::from(&cid),
+            &ContestId::from(contest),
             key.public_key(),
             choices,
             &paper,
@@ -314,13 +336,23 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let mut election_trackers: Vec<String> = ballots
         .into_iter()
         .enumerate()
-        .map(|(i, b)| submit(i, &election, b))
+        .map(|(i, b)| submit(i, election.as_str(), b))
         .collect();
-    election_trackers.push(submit(8, &election, over_voted));
-    service::voting::assign_paper(&mut c, &a, &cid, &election, 10).unwrap();
-    let election_key = app.state.contest_key(&cid, &election).unwrap();
-    let paper_tracker =
-        service::voting::enter_paper(&mut c, &a, &election_key, &cid, &election, paper).unwrap();
+    election_trackers.push(submit(8, election.as_str(), over_voted));
+    service::voting::assign_paper(&mut c, &a, &CongressId::from(&cid), &election, 10).unwrap();
+    let election_key = app
+        .state
+        .contest_key(&CongressId::from(&cid), &election)
+        .unwrap();
+    let paper_tracker = service::voting::enter_paper(
+        &mut c,
+        &a,
+        &election_key,
+        &CongressId::from(&cid),
+        &election,
+        paper,
+    )
+    .unwrap();
 
     let votes = [
         Mark::For,
@@ -336,16 +368,16 @@ pub fn voted(kind: Kind, test: &str) -> World {
     let motion_trackers = votes
         .iter()
         .enumerate()
-        .map(|(i, v)| submit(i, &motion, Choices::Motion { vote: *v }))
+        .map(|(i, v)| submit(i, motion.as_str(), Choices::Motion { vote: *v }))
         .collect();
-    service::voting::assign_paper(&mut c, &a, &cid, &motion, 10).unwrap();
+    service::voting::assign_paper(&mut c, &a, &CongressId::from(&cid), &motion, 10).unwrap();
     drop(c);
     World {
         app,
         org,
         cid,
-        election,
-        motion,
+        election: election.into_string(),
+        motion: motion.into_string(),
         candidate,
         election_trackers,
         paper_tracker,
@@ -387,12 +419,13 @@ pub const RUNOFF_NOT_HELD: &str = "经主席团会议研究, 空缺名额待下�
 /// The draft runoff the election's count proposed.
 pub fn runoff(w: &World) -> String {
     let mut c = w.conn();
-    congress::storage::repo::contests::list(&mut c, &w.cid)
+    congress::storage::repo::contests::list(&mut c, &CongressId::from(&w.cid))
         .unwrap()
         .into_iter()
-        .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
+        .find(|k| k.parent_id.as_ref().map(ContestId::as_str) == Some(w.election.as_str()))
         .expect("the tie proposed a runoff")
         .id
+        .into_string()
 }
 
 /// Counted, the proposed runoff not held (with a reason), the congress closed and the record

@@ -2,6 +2,7 @@
 //! staff voting page (at once, after a confirmation, after the last paper ballot).
 
 use congress::domain::contest::ContestState;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service;
 use congress::storage::repo::contests::{self as contests_repo};
 use congress::storage::repo::users::Role;
@@ -12,7 +13,10 @@ use crate::common::Kind;
 
 fn state_of(w: &World, kid: &str) -> ContestState {
     let mut c = w.conn();
-    contests_repo::get(&mut c, kid).unwrap().unwrap().state
+    contests_repo::get(&mut c, &ContestId::from(kid))
+        .unwrap()
+        .unwrap()
+        .state
 }
 
 /// `<td>name</td><td class="num">for</td>...<td>outcome</td>`
@@ -128,9 +132,14 @@ both_backends!(the_roll_is_for_staff_and_delegates_only, |kind: Kind| {
         // A delegate logs in with their card and sees the roll of a counted contest.
         let card = {
             let mut c = w.conn();
-            service::credentials::cards(&mut c, &w.cid, None, &w.app.state.credential_key[..])
-                .unwrap()
-                .remove(0)
+            service::credentials::cards(
+                &mut c,
+                &CongressId::from(&w.cid),
+                None,
+                &w.app.state.credential_key[..],
+            )
+            .unwrap()
+            .remove(0)
         };
         let delegate = w.app.client();
         let r = delegate.card_login(&card.token).await;
@@ -163,14 +172,16 @@ both_backends!(
             assert!(page.contains("得票并列, 再次投票"));
             let runoff = {
                 let mut c = w.conn();
-                contests_repo::list(&mut c, &w.cid)
+                contests_repo::list(&mut c, &CongressId::from(&w.cid))
                     .unwrap()
                     .into_iter()
-                    .find(|k| k.parent_id.as_deref() == Some(w.election.as_str()))
+                    .find(|k| {
+                        k.parent_id.as_ref().map(ContestId::as_str) == Some(w.election.as_str())
+                    })
                     .unwrap()
             };
             assert_eq!(runoff.round_kind.map(|r| r.as_str()), Some("runoff"));
-            assert!(page.contains(&format!("href=\"{}\"", voting(&runoff.id))));
+            assert!(page.contains(&format!("href=\"{}\"", voting(runoff.id.as_str()))));
 
             // The motion's paper ballot is out: closing waits.
             let r = w

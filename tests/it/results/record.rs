@@ -9,6 +9,7 @@ use ed25519_dalek::pkcs8::DecodePublicKey;
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde_json::Value;
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service::{self, Actor};
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
@@ -26,7 +27,7 @@ pub fn today() -> String {
 
 pub fn public_key_pem(w: &World) -> String {
     let mut c = w.conn();
-    congress_repo::get(&mut c, &w.cid)
+    congress_repo::get(&mut c, &CongressId::from(&w.cid))
         .unwrap()
         .unwrap()
         .public_key_pem
@@ -237,7 +238,8 @@ both_backends!(
                 .to_vec();
             assert_eq!(after, bytes, "the record never changes");
             let mut c = w.conn();
-            let rows = congress::storage::repo::records::addenda(&mut c, &w.cid).unwrap();
+            let rows = congress::storage::repo::records::addenda(&mut c, &CongressId::from(&w.cid))
+                .unwrap();
             assert_eq!(rows.len(), 4);
             // Each correction names the addendum it corrects by its SHA-256, with the reason.
             for pair in rows.windows(2).filter(|p| p[0].kind == p[1].kind) {
@@ -300,7 +302,10 @@ both_backends!(
                     .unwrap();
                 assert!(dalek_verifies(&pem, row.body_json.as_bytes(), &sig));
             }
-            let state = congress_repo::get(&mut c, &w.cid).unwrap().unwrap().state;
+            let state = congress_repo::get(&mut c, &CongressId::from(&w.cid))
+                .unwrap()
+                .unwrap()
+                .state;
             assert_eq!(state.as_str(), "filed");
         });
     }
@@ -354,23 +359,59 @@ both_backends!(state_machine_refusals, |kind: Kind| {
     // Counted and closed: a scrutineer may not certify; filing needs certification first.
     let mut c = w.conn();
     for k in [&w.election, &w.motion] {
-        service::voting::close(&mut c, &Actor::cli("test"), &w.cid, k).unwrap();
-        service::results::finalise(&mut c, &Actor::cli("test"), &w.cid, k, true).unwrap();
+        service::voting::close(
+            &mut c,
+            &Actor::cli("test"),
+            &CongressId::from(&w.cid),
+            &ContestId::from(k),
+        )
+        .unwrap();
+        service::results::finalise(
+            &mut c,
+            &Actor::cli("test"),
+            &CongressId::from(&w.cid),
+            &ContestId::from(k),
+            true,
+        )
+        .unwrap();
     }
     // The proposed runoff must be held or declined with a reason before the congress closes.
-    let e = service::results::close_congress(&mut c, &Actor::cli("test"), &w.cid).unwrap_err();
+    let e =
+        service::results::close_congress(&mut c, &Actor::cli("test"), &CongressId::from(&w.cid))
+            .unwrap_err();
     assert!(
         e.full().contains("尚未举行, 也未决定不举行"),
         "{}",
         e.full()
     );
     let k = runoff(&w);
-    let e = service::contests::delete(&mut c, &Actor::cli("test"), &w.cid, &k).unwrap_err();
+    let e = service::contests::delete(
+        &mut c,
+        &Actor::cli("test"),
+        &CongressId::from(&w.cid),
+        &ContestId::from(&k),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("不能删除; 如不举行"), "{e}");
-    let e = service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, " ").unwrap_err();
+    let e = service::contests::not_held(
+        &mut c,
+        &Actor::cli("test"),
+        &CongressId::from(&w.cid),
+        &ContestId::from(&k),
+        " ",
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("请填写不举行的理由"), "{e}");
-    service::contests::not_held(&mut c, &Actor::cli("test"), &w.cid, &k, "名额空缺").unwrap();
-    service::results::close_congress(&mut c, &Actor::cli("test"), &w.cid).unwrap();
+    service::contests::not_held(
+        &mut c,
+        &Actor::cli("test"),
+        &CongressId::from(&w.cid),
+        &ContestId::from(&k),
+        "名额空缺",
+    )
+    .unwrap();
+    service::results::close_congress(&mut c, &Actor::cli("test"), &CongressId::from(&w.cid))
+        .unwrap();
     drop(c);
     block_on(async {
         let cid = &w.cid;
@@ -390,7 +431,10 @@ both_backends!(state_machine_refusals, |kind: Kind| {
         );
         assert!(page.contains(&format!("action=\"/c/{cid}/record/certify\"")));
         let mut c = w.conn();
-        let state = congress_repo::get(&mut c, cid).unwrap().unwrap().state;
+        let state = congress_repo::get(&mut c, &CongressId::from(cid))
+            .unwrap()
+            .unwrap()
+            .state;
         assert_eq!(
             state.as_str(),
             "closed",

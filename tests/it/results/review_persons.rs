@@ -6,6 +6,7 @@
 use super::block_on;
 use super::fixture::{counted, COLLEGES};
 use crate::common::Kind;
+use congress::domain::ids::ContestId;
 
 both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
     let w = counted(kind, "review_persons");
@@ -37,7 +38,7 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
         let mut c = w.conn();
-        let def = congress::storage::repo::reviews::get(&mut c, &id)
+        let def = congress::storage::repo::reviews::get(&mut c, &ContestId::from(&id))
             .unwrap()
             .expect("a definition");
         let rows: Vec<(&str, &str, &str)> = def
@@ -67,7 +68,7 @@ both_backends!(review_persons_come_from_the_elected, |kind: Kind| {
             )
             .await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        let def = congress::storage::repo::reviews::get(&mut c, &id)
+        let def = congress::storage::repo::reviews::get(&mut c, &ContestId::from(&id))
             .unwrap()
             .expect("a definition");
         let names: Vec<&str> = def.persons.iter().map(|p| p.name.as_str()).collect();

@@ -4,6 +4,7 @@
 //! id are refused in Chinese. Generating over a stored roster and issuing the cards ask
 //! first too. And the audit log reads as a ledger.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::pending::{self as pending_repo, PendingUpload};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
@@ -21,7 +22,9 @@ fn location(r: &reqwest::Response) -> String {
 
 fn delegates(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::delegates(&mut c, cid).unwrap().len()
+    roster_repo::delegates(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .len()
 }
 
 /// The roster fixture's header and first delegate: a one-row roster file.
@@ -161,7 +164,7 @@ both_backends!(
             let cid = new_congress(&org).await;
             import_samples(&org, &cid).await;
             let mut c = app.db.db.conn().unwrap();
-            let before = roster_repo::enrolment(&mut c, &cid).unwrap();
+            let before = roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap();
             let rows: usize = before.iter().map(|e| e.grades.len()).sum();
             let text = String::from_utf8(sample("enrolment.csv")).unwrap();
             let one: Vec<&str> = text.lines().take(2).collect();
@@ -177,7 +180,10 @@ both_backends!(
                 page.contains(&format!("将替换现有 {rows} 行, 新文件 1 行")),
                 "{page}"
             );
-            assert_eq!(roster_repo::enrolment(&mut c, &cid).unwrap(), before);
+            assert_eq!(
+                roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap(),
+                before
+            );
             // A file with errors is refused at once, as before: nothing kept to confirm.
             let r = org
                 .upload_unconfirmed(
@@ -197,7 +203,7 @@ both_backends!(
                 .await;
             assert_eq!(r.status(), 200);
             assert!(r.text().await.unwrap().contains("已导入“一行.csv”"));
-            let after = roster_repo::enrolment(&mut c, &cid).unwrap();
+            let after = roster_repo::enrolment(&mut c, &CongressId::from(&cid)).unwrap();
             assert_eq!(after.iter().map(|e| e.grades.len()).sum::<usize>(), 1);
         });
     }

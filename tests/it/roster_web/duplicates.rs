@@ -1,6 +1,7 @@
 //! A roster with one line pasted twice (B6): the page and the API report the duplicate with
 //! both rows and its college among every other violation (422), and store nothing.
 
+use congress::domain::ids::CongressId;
 use congress::service::{self, Actor};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
@@ -48,7 +49,9 @@ both_backends!(
                 "{page}"
             );
             let mut c = app.db.db.conn().unwrap();
-            assert!(roster_repo::delegates(&mut c, &cid).unwrap().is_empty());
+            assert!(roster_repo::delegates(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .is_empty());
             assert!(entries(&app, &cid, "roster.upload").is_empty());
 
             // The API says the same: 422, every violation in details, nothing stored.
@@ -91,7 +94,9 @@ both_backends!(
                 details.iter().any(|d| d.contains("计算机系")),
                 "{details:?}"
             );
-            assert!(roster_repo::delegates(&mut c, &cid).unwrap().is_empty());
+            assert!(roster_repo::delegates(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .is_empty());
 
             // The same file without the pasted line is stored.
             let text = String::from_utf8(pasted_twice()).unwrap();
@@ -104,7 +109,12 @@ both_backends!(
                 )
                 .await;
             assert_eq!(r.status(), 200);
-            assert_eq!(roster_repo::delegates(&mut c, &cid).unwrap().len(), 164);
+            assert_eq!(
+                roster_repo::delegates(&mut c, &CongressId::from(&cid))
+                    .unwrap()
+                    .len(),
+                164
+            );
         });
     }
 );

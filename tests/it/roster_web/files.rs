@@ -2,6 +2,7 @@
 //! the real upload forms; a bad file shown with its error in place and nothing stored; too
 //! big a file; who may upload; escaping.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::users::Role;
 use congress::web::MAX_UPLOAD_BYTES;
@@ -12,7 +13,7 @@ use crate::common::Kind;
 
 fn enrolment_rows(app: &TestApp, cid: &str) -> Vec<(String, Vec<(String, u64)>)> {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::enrolment(&mut c, cid)
+    roster_repo::enrolment(&mut c, &CongressId::from(cid))
         .unwrap()
         .into_iter()
         .map(|e| (e.college, e.grades))
@@ -56,8 +57,18 @@ both_backends!(sample_files_through_the_forms, |kind: Kind| {
         assert_eq!(stored[0].0, "计算机学院");
         assert_eq!(stored[0].1[0], ("2022级".to_string(), 742));
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::nominees(&mut c, &cid).unwrap().len(), 295);
-        assert_eq!(roster_repo::societies(&mut c, &cid).unwrap().len(), 8);
+        assert_eq!(
+            roster_repo::nominees(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .len(),
+            295
+        );
+        assert_eq!(
+            roster_repo::societies(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .len(),
+            8
+        );
 
         // The answer to an upload: what was stored, the first rows.
         let r = org
@@ -180,7 +191,12 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
         let page = r.text().await.unwrap();
         assert!(page.contains("缺少必需的列“性别”"), "{page}");
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::nominees(&mut c, &cid).unwrap().len(), 295);
+        assert_eq!(
+            roster_repo::nominees(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .len(),
+            295
+        );
 
         // Not a spreadsheet at all.
         let r = org
@@ -192,7 +208,12 @@ both_backends!(a_bad_file_shows_its_errors_in_place, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 422);
         assert!(r.text().await.unwrap().contains("内容不是Excel文件"));
-        assert_eq!(roster_repo::societies(&mut c, &cid).unwrap().len(), 8);
+        assert_eq!(
+            roster_repo::societies(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .len(),
+            8
+        );
     });
 });
 

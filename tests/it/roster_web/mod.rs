@@ -4,6 +4,7 @@
 //! and the same through the JSON API (`api`).
 
 use crate::common;
+use congress::domain::ids::CongressId;
 
 mod api;
 mod confirm;
@@ -87,7 +88,9 @@ pub async fn press(c: &Client, cid: &str, action: &str) -> reqwest::Response {
 
 pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
-    congress_repo::get(&mut c, cid).unwrap().unwrap()
+    congress_repo::get(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .unwrap()
 }
 
 pub fn entries(app: &TestApp, cid: &str, action: &str) -> Vec<audit_repo::AuditEntry> {

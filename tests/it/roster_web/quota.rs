@@ -1,6 +1,7 @@
 //! The quota table of the demo school (8 colleges, 15,993 students, 164 seats at 1%) on the
 //! page and as CSV, before any enrolment, and with a total T set in the congress's settings.
 
+use congress::domain::ids::CongressId;
 use congress::domain::settings::RuleProfile;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
@@ -94,7 +95,13 @@ both_backends!(quota_follows_the_settings, |kind: Kind| {
             ..stored(&app, &cid).settings
         };
         let mut c = app.db.db.conn().unwrap();
-        service::congress::update_settings(&mut c, &Actor::cli("test"), &cid, &profile).unwrap();
+        service::congress::update_settings(
+            &mut c,
+            &Actor::cli("test"),
+            &CongressId::from(&cid),
+            &profile,
+        )
+        .unwrap();
         let (_, page) = org.get_text(&format!("/c/{cid}/quota")).await;
         assert!(page.contains("200名(大会设置的总名额)"), "{page}");
         // Hamilton over T = 200: the 36 seats above the minimums follow the shares
@@ -105,7 +112,13 @@ both_backends!(quota_follows_the_settings, |kind: Kind| {
             total_seats: Some(150),
             ..profile
         };
-        service::congress::update_settings(&mut c, &Actor::cli("test"), &cid, &profile).unwrap();
+        service::congress::update_settings(
+            &mut c,
+            &Actor::cli("test"),
+            &CongressId::from(&cid),
+            &profile,
+        )
+        .unwrap();
         let (s, page) = org.get_text(&format!("/c/{cid}/quota")).await;
         assert_eq!(s, 200);
         assert!(

@@ -1,6 +1,7 @@
 //! The roster page: generation with its 4 substitutions, check, freeze, the actions refused
 //! too late, unfreezing with a reason; an invalid upload that cannot be frozen; the CSV.
 
+use congress::domain::ids::CongressId;
 use congress::domain::settings::RuleProfile;
 use congress::import::{parse_roster, read_table};
 use congress::service::{self, roster as roster_svc, Actor};
@@ -62,7 +63,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
         // The figures of the report are the summary's.
         let summary = {
             let mut c = app.db.db.conn().unwrap();
-            roster_svc::summary(&mut c, &cid).unwrap()
+            roster_svc::summary(&mut c, &CongressId::from(&cid)).unwrap()
         };
         assert_eq!(
             (
@@ -96,7 +97,7 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
         assert!(bytes.starts_with("\u{feff}姓名,学号,学院".as_bytes()));
         let back = parse_roster(&read_table("roster.csv", &bytes).unwrap()).unwrap();
         let mut c = app.db.db.conn().unwrap();
-        let db = roster_repo::roster_entries(&mut c, &cid).unwrap();
+        let db = roster_repo::roster_entries(&mut c, &CongressId::from(&cid)).unwrap();
         assert_eq!(back.len(), 164);
         assert!(back
             .iter()
@@ -190,7 +191,13 @@ both_backends!(generate_freeze_and_unfreeze, |kind: Kind| {
             women_min_pct: 25,
             ..stored(&app, &cid).settings
         };
-        service::congress::update_settings(&mut c, &Actor::cli("test"), &cid, &profile).unwrap();
+        service::congress::update_settings(
+            &mut c,
+            &Actor::cli("test"),
+            &CongressId::from(&cid),
+            &profile,
+        )
+        .unwrap();
         let page = roster_page(&org, &cid).await;
         assert!(page.contains("此报告已过期"), "{page}");
         assert!(page.contains("应不少于41"));
@@ -256,7 +263,12 @@ both_backends!(an_invalid_roster_cannot_be_frozen, |kind: Kind| {
         assert!(page.contains("<mark>man</mark>"), "{page}");
         assert!(page.contains("坏名单.csv 第2行 “性别”列"));
         let mut c = app.db.db.conn().unwrap();
-        assert_eq!(roster_repo::delegates(&mut c, &cid).unwrap().len(), 161);
+        assert_eq!(
+            roster_repo::delegates(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .len(),
+            161
+        );
 
         // A delegate of an unknown college (named like a script): B6, reported by file row at
         // upload and by delegate number after a check, which is the same report.

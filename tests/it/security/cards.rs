@@ -11,6 +11,7 @@
 //!   after it, for a delegate and for staff (all of the staff account's sessions end), on a
 //!   second app server sharing the database as well.
 
+use congress::domain::ids::{CongressId, DelegateId};
 use congress::service::{self, Actor};
 use congress::storage::repo::card_events;
 use congress::storage::repo::roster as roster_repo;
@@ -23,14 +24,14 @@ use crate::common::Kind;
 
 fn delegate(app: &TestApp, cid: &str, no: u32) -> roster_repo::Delegate {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::delegate_by_no(&mut c, cid, no)
+    roster_repo::delegate_by_no(&mut c, &CongressId::from(cid), no)
         .unwrap()
         .unwrap()
 }
 
 fn events(app: &TestApp, did: &str) -> Vec<card_events::CardEvent> {
     let mut c = app.db.db.conn().unwrap();
-    card_events::of_delegate(&mut c, did).unwrap()
+    card_events::of_delegate(&mut c, &DelegateId::from(did)).unwrap()
 }
 
 /// The `Cookie:` value of the set-cookie `name` in a response.
@@ -72,7 +73,7 @@ both_backends!(card_links_are_not_consumed_by_looking, |kind: Kind| {
             "nobody logged in"
         );
         assert!(!after.present, "nobody checked in");
-        assert!(events(&app, &after.id).is_empty());
+        assert!(events(&app, after.id.as_str()).is_empty());
         // A wrong token's page looks the same: the GET checks nothing (no oracle).
         let wrong = Phone::new(&app.base)
             .preview_card("0000000000000000000000zzzz")
@@ -154,7 +155,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
             service::scrutineers::add(
                 &mut c,
                 &Actor::cli("test"),
-                cid,
+                &CongressId::from(cid),
                 &service::scrutineers::ScrutineerInput {
                     role: congress::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
                     name: "监票人甲".into(),
@@ -231,7 +232,7 @@ both_backends!(nobody_uses_a_card_silently, |kind: Kind| {
             record.body
         );
         // The stored events, in order.
-        let kinds: Vec<_> = events(&app, &d.id)
+        let kinds: Vec<_> = events(&app, d.id.as_str())
             .into_iter()
             .map(|e| (e.kind.as_str(), e.via.as_str(), e.actor))
             .collect();

@@ -9,6 +9,7 @@ use std::io::Read;
 
 use diesel::prelude::*;
 
+use congress::domain::ids::{CongressId, ContestId};
 use congress::storage::schema::{candidates, delegates, enrolment};
 
 use super::phone::{self, Phone};
@@ -166,7 +167,7 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
                 &mut c,
                 &congress::service::Actor::cli("test-fixture"),
                 &key,
-                &cid,
+                &CongressId::from(&cid),
             )
             .unwrap();
         }
@@ -184,11 +185,11 @@ both_backends!(no_csv_export_runs_a_formula, |kind: Kind| {
         // The count proposes a further round for the seats left empty; it is not held (F3).
         let rounds: Vec<String> = {
             let mut c = app.db.db.conn().unwrap();
-            congress::storage::repo::contests::list(&mut c, &cid)
+            congress::storage::repo::contests::list(&mut c, &CongressId::from(&cid))
                 .unwrap()
                 .into_iter()
-                .filter(|x| x.parent_id.as_deref() == Some(k.as_str()))
-                .map(|x| x.id)
+                .filter(|x| x.parent_id.as_ref().map(ContestId::as_str) == Some(k.as_str()))
+                .map(|x| x.id.into_string())
                 .collect()
         };
         for round in rounds {

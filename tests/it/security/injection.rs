@@ -6,6 +6,7 @@
 
 use std::panic::AssertUnwindSafe;
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 use futures_util::FutureExt;
@@ -373,7 +374,8 @@ both_backends!(nul_characters_are_refused_on_both_backends, |kind: Kind| {
             .await;
         assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
         let mut c = app.db.db.conn().unwrap();
-        let stored = congress::storage::repo::roster::enrolment(&mut c, &cid).unwrap();
+        let stored =
+            congress::storage::repo::roster::enrolment(&mut c, &CongressId::from(&cid)).unwrap();
         assert_eq!(stored[0].college, "计算机学院");
     });
 });

@@ -3,6 +3,7 @@
 //! form bodies over `MAX_BODY_BYTES` (256 KiB) likewise, with or without the CSRF token in
 //! the body. Nothing is stored by a refused request.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::users::Role;
 use congress::storage::repo::{congress as congress_repo, roster as roster_repo};
 use congress::web::{MAX_BODY_BYTES, MAX_UPLOAD_BYTES};
@@ -30,7 +31,9 @@ fn enrolment_of_len(len: usize) -> Vec<u8> {
 
 fn enrolment_rows(app: &TestApp, cid: &str) -> usize {
     let mut c = app.db.db.conn().unwrap();
-    roster_repo::enrolment(&mut c, cid).unwrap().len()
+    roster_repo::enrolment(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .len()
 }
 
 fn congresses(app: &TestApp) -> usize {

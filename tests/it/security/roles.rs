@@ -4,6 +4,7 @@
 //! same through the API. The full table of every organiser route against every role is
 //! `tests/it/authz`; this one stands alone so the security suite covers the question by itself.
 
+use congress::domain::ids::CongressId;
 use congress::storage::repo::congress as congress_repo;
 use congress::storage::repo::users::Role;
 
@@ -18,7 +19,7 @@ fn name_scrutineer(app: &TestApp, cid: &str, username: &str) {
     congress::service::scrutineers::add(
         &mut c,
         &congress::service::Actor::cli("test"),
-        cid,
+        &CongressId::from(cid),
         &congress::service::scrutineers::ScrutineerInput {
             role: congress::storage::repo::scrutineers::ScrutineerRole::Scrutineer,
             name: "监票人甲".to_string(),
@@ -37,7 +38,10 @@ both_backends!(organiser_routes_refuse_other_roles, |kind: Kind| {
     let session = fx.congress_id.clone();
     let name = |app: &TestApp, cid: &str| {
         let mut c = app.db.db.conn().unwrap();
-        congress_repo::get(&mut c, cid).unwrap().unwrap().name
+        congress_repo::get(&mut c, &CongressId::from(cid))
+            .unwrap()
+            .unwrap()
+            .name
     };
     let cid = block_on(async {
         new_congress(&fixture_organiser(&app).await, "示范大学第十次学生代表大会").await

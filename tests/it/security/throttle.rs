@@ -4,6 +4,7 @@
 //! address still logs in (a guesser behind the hall's NAT must not lock the hall out: only
 //! failures are throttled); a right API token is refused during the lock.
 
+use congress::domain::ids::CongressId;
 use congress::service::credentials::MAX_LOGIN_FAILURES;
 use congress::storage::repo::users::Role;
 use congress::web::auth::MAX_TOKEN_FAILURES;
@@ -49,9 +50,13 @@ both_backends!(card_tokens_cannot_be_guessed, |kind: Kind| {
         let (status, cookie, body) = open_card(&h, &app, &good).await;
         assert_eq!((status, cookie), (303, true), "{body}");
         let mut c = app.db.db.conn().unwrap();
-        let d = congress::storage::repo::roster::delegate_by_no(&mut c, &fx.congress_id, 1)
-            .unwrap()
-            .unwrap();
+        let d = congress::storage::repo::roster::delegate_by_no(
+            &mut c,
+            &CongressId::from(&fx.congress_id),
+            1,
+        )
+        .unwrap()
+        .unwrap();
         assert!(d.present, "the right card logs in during the guessing");
         drop(c);
         // Guesses are still refused, on a second app server sharing the database too, and the

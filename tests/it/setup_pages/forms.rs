@@ -1,5 +1,6 @@
 //! Details and rule profile through the real forms; settings refused once the roster is frozen.
 
+use congress::domain::ids::CongressId;
 use congress::domain::settings::{Fraction, RuleProfile, ThresholdBase};
 use congress::domain::state::CongressState;
 use congress::storage::repo::{congress as congress_repo, users::Role};
@@ -140,7 +141,7 @@ both_backends!(settings_refused_once_roster_frozen, |kind: Kind| {
             let mut c = app.db.db.conn().unwrap();
             assert!(congress_repo::transition(
                 &mut c,
-                &cid,
+                &CongressId::from(&cid),
                 CongressState::Setup,
                 CongressState::RosterFrozen
             )

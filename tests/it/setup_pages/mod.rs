@@ -3,6 +3,7 @@
 //! and escaping (`audit`), and the API (`api`).
 
 use crate::common;
+use congress::domain::ids::CongressId;
 
 mod api;
 mod audit;
@@ -48,7 +49,9 @@ pub async fn new_congress(c: &Client) -> String {
 
 pub fn stored(app: &TestApp, cid: &str) -> congress_repo::Congress {
     let mut c = app.db.db.conn().unwrap();
-    congress_repo::get(&mut c, cid).unwrap().unwrap()
+    congress_repo::get(&mut c, &CongressId::from(cid))
+        .unwrap()
+        .unwrap()
 }
 
 pub fn entries(app: &TestApp, cid: &str, action: &str) -> Vec<audit_repo::AuditEntry> {

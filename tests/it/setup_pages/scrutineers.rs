@@ -1,5 +1,6 @@
 //! The scrutineer rules (G2): one 总监票人, one role per person, no candidate, state and access.
 
+use congress::domain::ids::CongressId;
 use congress::domain::state::CongressState;
 use congress::storage::models::{CandidateRow, ContestRow};
 use congress::storage::repo::{congress as congress_repo, scrutineers, users::Role};
@@ -143,7 +144,7 @@ both_backends!(scrutineer_rules, |kind: Kind| {
 
         let list = {
             let mut c = app.db.db.conn().unwrap();
-            scrutineers::list(&mut c, &cid).unwrap()
+            scrutineers::list(&mut c, &CongressId::from(&cid)).unwrap()
         };
         let names: Vec<(&str, &str)> = list
             .iter()
@@ -229,7 +230,7 @@ both_backends!(scrutineer_rules, |kind: Kind| {
                 (CongressState::CredentialsIssued, CongressState::InSession),
                 (CongressState::InSession, CongressState::Closed),
             ] {
-                assert!(congress_repo::transition(&mut c, &cid, a, b).unwrap());
+                assert!(congress_repo::transition(&mut c, &CongressId::from(&cid), a, b).unwrap());
             }
         }
         let r = add("counter", "钱多多", "2020010101", "").await;

@@ -10,6 +10,7 @@
 use std::path::Path;
 
 use congress::domain::ballot::Choices;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::term::APART_LABEL;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
@@ -205,15 +206,21 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
             student_no: None,
             username: None,
         };
-        service::scrutineers::add(&mut c, &a, &mid, &input).unwrap();
+        service::scrutineers::add(&mut c, &a, &CongressId::from(&mid), &input).unwrap();
     }
-    let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
-    service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
-    service::attendance::open_session(&mut c, &a, &mid).unwrap();
+    let delegates = roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap();
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&mid),
+        &w.app.state.credential_key[..],
+    )
+    .unwrap();
+    service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     for no in 1..=5 {
-        service::attendance::set_present(&mut c, &a, &mid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &a, &CongressId::from(&mid), no, true).unwrap();
     }
-    let participants = term_repo::participants(&mut c, &mid).unwrap();
+    let participants = term_repo::participants(&mut c, &CongressId::from(&mid)).unwrap();
     drop(c);
     let links = card_links(&w, &mid);
     assert_eq!(links.len(), 3);
@@ -241,18 +248,24 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
         assert!(text.contains("已经开始投票"), "{text}");
     }
     // Quorum and papers issued are the delegates' alone: 实到 5 of 应到 6.
-    let contest = contests_repo::get(&mut w.conn(), &kid).unwrap().unwrap();
+    let contest = contests_repo::get(&mut w.conn(), &ContestId::from(&kid))
+        .unwrap()
+        .unwrap();
     assert_eq!((contest.issued, contest.expected), (Some(5), Some(6)));
 
     // The delegates vote (in process, as the other term tests).
-    let key = w.app.state.contest_key(&mid, &kid).unwrap();
+    let key = w
+        .app
+        .state
+        .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
+        .unwrap();
     for (i, d) in delegates.iter().take(5).enumerate() {
-        let paper = take_in_process(&w.app.state.issuer, &key, &kid, &d.id).unwrap();
+        let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
         let g = (i % 3) as u32;
         cast_in_process(
             &w.app.state.ballot_box,
-            &mid,
-            &kid,
+            &CongressId::from(&mid),
+            &ContestId::from(&kid),
             key.public_key(),
             Choices::Review {
                 grid: vec![vec![g; 5], vec![0; 5]],
@@ -350,7 +363,7 @@ both_backends!(
     |kind: Kind| {
         let (w, h) = held(kind, "term_apart", true);
         let (mid, kid) = (&h.mid, &h.kid);
-        let row = congress::storage::repo::records::get(&mut w.conn(), mid)
+        let row = congress::storage::repo::records::get(&mut w.conn(), &CongressId::from(mid))
             .unwrap()
             .unwrap();
         let record: Value = serde_json::from_str(&row.record_json).unwrap();

@@ -11,6 +11,7 @@ use std::process::{Command, Output};
 
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::{ContestDefinition, ContestKind};
+use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::settings::Threshold;
 use congress::domain::types::Gender;
 use congress::service::contests::CandidateData;
@@ -190,7 +191,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     );
     let a = Actor::cli("test");
     let mut c = w.conn();
-    let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
+    let delegates = roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap();
     assert_eq!(
         delegates.len(),
         6,
@@ -207,7 +208,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
             student_no: None,
             username: None,
         };
-        service::scrutineers::add(&mut c, &a, &mid, &input).unwrap();
+        service::scrutineers::add(&mut c, &a, &CongressId::from(&mid), &input).unwrap();
     }
     drop(c);
 
@@ -259,7 +260,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let by = service::contests::create(
         &mut c,
         &a,
-        &mid,
+        &CongressId::from(&mid),
         ContestKind::Election,
         &ContestDefinition {
             title: "补选学生会主席团成员".into(),
@@ -274,7 +275,8 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         },
     )
     .unwrap()
-    .id;
+    .id
+    .into_string();
     let mut cand = Vec::new();
     for (i, name) in ["赵敏", "钱多多"].iter().enumerate() {
         let data = CandidateData {
@@ -288,16 +290,22 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
             eligibility_override: None,
         };
         cand.push(
-            service::contests::add_candidate(&mut c, &a, &mid, &by, &data)
-                .unwrap()
-                .id,
+            service::contests::add_candidate(
+                &mut c,
+                &a,
+                &CongressId::from(&mid),
+                &ContestId::from(&by),
+                &data,
+            )
+            .unwrap()
+            .id,
         );
     }
     // C1 across the term: 2 members in office, so at most 3 more seats (left as a draft).
     let too_many = service::contests::create(
         &mut c,
         &a,
-        &mid,
+        &CongressId::from(&mid),
         ContestKind::Election,
         &ContestDefinition {
             title: "补选主席团成员(名额过多)".into(),
@@ -313,7 +321,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     )
     .unwrap()
     .id;
-    let c1: Vec<String> = service::contests::readiness(&mut c, &mid, &too_many)
+    let c1: Vec<String> = service::contests::readiness(&mut c, &CongressId::from(&mid), &too_many)
         .unwrap()
         .into_iter()
         .filter(|v| v.rule == "C1")
@@ -324,29 +332,53 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         c1[0].contains("主席团现有成员2名") && c1[0].contains("最多补选3名"),
         "{c1:?}"
     );
-    assert!(service::contests::readiness(&mut c, &mid, &by)
-        .unwrap()
-        .iter()
-        .all(|v| v.rule != "C1"));
-    service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
+    assert!(
+        service::contests::readiness(&mut c, &CongressId::from(&mid), &ContestId::from(&by))
+            .unwrap()
+            .iter()
+            .all(|v| v.rule != "C1")
+    );
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&mid),
+        &w.app.state.credential_key[..],
+    )
+    .unwrap();
     crate::common::record_steps_before_vote(&mut c, &w.app.state.keys, &mid);
-    service::attendance::open_session(&mut c, &a, &mid).unwrap();
+    service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     // Five of the six present: 实到 5, 应到 6.
     for no in 1..=5 {
-        service::attendance::set_present(&mut c, &a, &mid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &a, &CongressId::from(&mid), no, true).unwrap();
     }
     let keys = &w.app.state.keys;
     for k in [&remove_wang, &remove_li, &by] {
-        service::voting::open(&mut c, &a, keys, &mid, k).unwrap();
+        service::voting::open(
+            &mut c,
+            &a,
+            keys,
+            &CongressId::from(&mid),
+            &ContestId::from(k),
+        )
+        .unwrap();
     }
     let submit = |delegate: usize, contest: &str, choices: Choices| {
-        let key = w.app.state.contest_key(&mid, contest).unwrap();
-        let paper =
-            take_in_process(&w.app.state.issuer, &key, contest, &delegates[delegate].id).unwrap();
+        let key = w
+            .app
+            .state
+            .contest_key(&CongressId::from(&mid), &ContestId::from(contest))
+            .unwrap();
+        let paper = take_in_process(
+            &w.app.state.issuer,
+            &key,
+            contest,
+            delegates[delegate].id.as_str(),
+        )
+        .unwrap();
         cast_in_process(
             &w.app.state.ballot_box,
-            &mid,
-            contest,
+            &CongressId::from(&mid),
+            &ContestId::from(contest),
             key.public_key(),
             choices,
             &paper,
@@ -368,7 +400,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         .collect();
         submit(
             i,
-            &by,
+            by.as_str(),
             Choices::Election {
                 marks,
                 write_ins: Vec::new(),
@@ -400,7 +432,7 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     });
 
     // The record: 王芳 removed (4 > 6/2), 李强 not (3 is over 5/2 but not over 6/2), 赵敏 in.
-    let row = congress::storage::repo::records::get(&mut w.conn(), &mid)
+    let row = congress::storage::repo::records::get(&mut w.conn(), &CongressId::from(&mid))
         .unwrap()
         .unwrap();
     let record: serde_json::Value = serde_json::from_str(&row.record_json).unwrap();
@@ -510,7 +542,12 @@ both_backends!(
             assert!(page.contains("2026-2027学年第二学期述职评议会"));
         });
         let mut c = w.conn();
-        assert_eq!(roster_repo::delegates(&mut c, &mid).unwrap().len(), 6);
+        assert_eq!(
+            roster_repo::delegates(&mut c, &CongressId::from(&mid))
+                .unwrap()
+                .len(),
+            6
+        );
     }
 );
 

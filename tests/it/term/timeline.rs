@@ -4,6 +4,7 @@
 //! missed semester shows its overdue rows in red (screenshots at 1366 and 390 px).
 
 use congress::domain::ballot::Choices;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
 use congress::sim::paper::{cast_in_process, take_in_process};
@@ -151,24 +152,41 @@ fn review_meeting_held(w: &World, date: &str) -> String {
             student_no: None,
             username: None,
         };
-        service::scrutineers::add(&mut c, &a, &mid, &input).unwrap();
+        service::scrutineers::add(&mut c, &a, &CongressId::from(&mid), &input).unwrap();
     }
-    let delegates = roster_repo::delegates(&mut c, &mid).unwrap();
-    service::credentials::issue(&mut c, &a, &mid, &w.app.state.credential_key[..]).unwrap();
-    service::attendance::open_session(&mut c, &a, &mid).unwrap();
+    let delegates = roster_repo::delegates(&mut c, &CongressId::from(&mid)).unwrap();
+    service::credentials::issue(
+        &mut c,
+        &a,
+        &CongressId::from(&mid),
+        &w.app.state.credential_key[..],
+    )
+    .unwrap();
+    service::attendance::open_session(&mut c, &a, &CongressId::from(&mid)).unwrap();
     for no in 1..=6 {
-        service::attendance::set_present(&mut c, &a, &mid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &a, &CongressId::from(&mid), no, true).unwrap();
     }
-    service::voting::open(&mut c, &a, &w.app.state.keys, &mid, &kid).unwrap();
-    let key = w.app.state.contest_key(&mid, &kid).unwrap();
+    service::voting::open(
+        &mut c,
+        &a,
+        &w.app.state.keys,
+        &CongressId::from(&mid),
+        &ContestId::from(&kid),
+    )
+    .unwrap();
+    let key = w
+        .app
+        .state
+        .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
+        .unwrap();
     for (i, d) in delegates.iter().enumerate() {
-        let paper = take_in_process(&w.app.state.issuer, &key, &kid, &d.id).unwrap();
+        let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
         let g = (i % 3) as u32;
         let grid = vec![vec![g; 5], vec![0; 5]];
         cast_in_process(
             &w.app.state.ballot_box,
-            &mid,
-            &kid,
+            &CongressId::from(&mid),
+            &ContestId::from(&kid),
             key.public_key(),
             Choices::Review { grid },
             &paper,

@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 use congress::domain::settings::RuleProfile;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
@@ -20,7 +21,7 @@ both_backends!(absences_before_the_session_reduce_expected, |kind: Kind| {
             subtract_approved_absences: true,
             ..RuleProfile::default()
         };
-        congress_repo::update_settings(&mut c, &cid, &p).unwrap();
+        congress_repo::update_settings(&mut c, &CongressId::from(&cid), &p).unwrap();
     }
     block_on(async {
         let staff = organiser(&app).await;

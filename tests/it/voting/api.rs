@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::common::Kind;
+use congress::domain::ids::ContestId;
 use congress::service::{self, Actor};
 use congress::storage::repo::users::Role;
 use serde_json::{json, Value};
@@ -102,8 +103,11 @@ both_backends!(a_contest_run_through_the_api, |kind: Kind| {
             .await;
             assert_eq!(s, 200, "{v}");
         }
-        let listed =
-            contests_repo::candidates(&mut app.db.db.conn().unwrap(), &fx.election).unwrap();
+        let listed = contests_repo::candidates(
+            &mut app.db.db.conn().unwrap(),
+            &ContestId::from(&fx.election),
+        )
+        .unwrap();
         let (first, second) = (&listed[0], &listed[1]);
         let spoiled =
             json!({"candidates": {first.id.clone(): "for"}, "write_ins": [second.name.clone()]});

@@ -261,14 +261,14 @@ fn run(kind: Kind, t: &TestDb) {
         assert_eq!(r.status, 303, "{}", r.body);
         let mut token_of = HashMap::new();
         for (i, p) in papers.iter().enumerate() {
-            token_of.insert(fx.cards[i].delegate.id.clone(), p.token.clone());
+            token_of.insert(fx.cards[i].delegate.id.to_string(), p.token.clone());
         }
-        let late_id = fx.card(late_no).delegate.id.clone();
+        let late_id = fx.card(late_no).delegate.id.to_string();
         token_of.insert(late_id.clone(), late.token.clone());
         let truth = Truth {
             at_opening: fx.cards[..AT_OPENING]
                 .iter()
-                .map(|c| c.delegate.id.clone())
+                .map(|c| c.delegate.id.to_string())
                 .collect(),
             token_of,
             late: late_id,

@@ -8,6 +8,7 @@ use super::*;
 use crate::common::Kind;
 use congress::domain::ballot::{Ballot, Serial};
 use congress::domain::contest::ContestState;
+use congress::domain::ids::ContestId;
 use congress::domain::settings::TieRule;
 use congress::domain::tally::{self, CandidateRef, ContestSpec, ElectionSpec, Turnout};
 
@@ -89,7 +90,7 @@ both_backends!(over_voted_ballot_needs_confirmation, |kind: Kind| {
         let mut conn = app.db.db.conn().expect("conn");
         let spec = ElectionSpec {
             seats: 5,
-            candidates: contests_repo::candidates(&mut conn, &kid)
+            candidates: contests_repo::candidates(&mut conn, &ContestId::from(&kid))
                 .expect("candidates")
                 .into_iter()
                 .map(|k| CandidateRef {
@@ -195,7 +196,7 @@ both_backends!(paper_ballots_replace_the_phone, |kind: Kind| {
         // Signed like any phone ballot; nothing in it says paper or names the delegate.
         let value: serde_json::Value = serde_json::from_str(&rows[0].body).unwrap();
         assert!(!rows[0].body.contains("paper"), "{}", rows[0].body);
-        assert!(!rows[0].body.contains(&delegate(&app, &cid, 6).id));
+        assert!(!rows[0].body.contains(delegate(&app, &cid, 6).id.as_str()));
         let ballot = Ballot::from_value(&value).unwrap();
         let Serial::Signed { token, token_sig } = &ballot.serial else {
             panic!("a paper ballot must be signed")

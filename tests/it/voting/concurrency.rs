@@ -374,12 +374,12 @@ both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
         blind_sig: format!("sig-{blinded}"),
     };
     let items = [
-        issue(&election, d(2), "b"),
-        issue(&election, d(1), "a"),
-        issue(&election, d(5), "e"),
-        issue(&election, d(1), "a"), // the same request again: the same answer
-        issue(&election, d(2), "c"), // another device of delegate 2: refused
-        issue(&report, d(1), "f"),   // another contest, the same delegate: its own paper
+        issue(&election, d(2).into_string(), "b"),
+        issue(&election, d(1).into_string(), "a"),
+        issue(&election, d(5).into_string(), "e"),
+        issue(&election, d(1).into_string(), "a"), // the same request again: the same answer
+        issue(&election, d(2).into_string(), "c"), // another device of delegate 2: refused
+        issue(&report, d(1).into_string(), "f"), // another contest, the same delegate: its own paper
     ];
     let mut conn = app.db.db.conn().expect("conn");
     let refs: Vec<&Issue> = items.iter().collect();
@@ -396,7 +396,10 @@ both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
     assert_eq!(counts(&app, &election), (0, 2));
     assert_eq!(counts(&app, &report), (0, 1));
     // A later batch sees what this one stored.
-    let again = [issue(&election, d(2), "b"), issue(&election, d(3), "d")];
+    let again = [
+        issue(&election, d(2).into_string(), "b"),
+        issue(&election, d(3).into_string(), "d"),
+    ];
     let refs: Vec<&Issue> = again.iter().collect();
     let out = write_tx(&mut conn, |c| IssueWriter::store(c, &refs)).expect("batch");
     assert_eq!(sig(&out[0]), Ok(("sig-b".to_string(), true)));

@@ -221,7 +221,7 @@ fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixt
     crate::common::record_steps_with_session_override(
         &mut c,
         &keys,
-        &cid,
+        cid.as_str(),
         "测试夹具: 代表名单直接写入, 未导入学生人数, 无法生成申请召开学代会",
     );
     if open {
@@ -237,10 +237,10 @@ fn build_with(db: &Db, key_dir: &Path, key: &[u8], n: usize, open: bool) -> Fixt
     let cards = credentials::cards(&mut c, &cid, None, key).expect("cards");
     assert_eq!(cards.len(), n);
     Fixture {
-        congress_id: cid,
-        election,
-        work_report,
-        charter,
+        congress_id: cid.into_string(),
+        election: election.into_string(),
+        work_report: work_report.into_string(),
+        charter: charter.into_string(),
         candidates,
         cards,
     }

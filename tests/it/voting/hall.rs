@@ -16,6 +16,7 @@ use super::phone::{self, Phone};
 use super::*;
 use crate::common::browser::{self, fits_and_shoot, page_fits, viewport, Chromedriver};
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 
 /// Waits (up to 20 s) until `css` matches a displayed element.
 async fn shown(driver: &WebDriver, css: &str) -> WebDriverResult<WebElement> {
@@ -60,7 +61,7 @@ both_backends!(small_things_on_phones, |kind: Kind| {
             let mut c = app.db.db.conn().expect("conn");
             let moved = congress::storage::repo::congress::transition(
                 &mut c,
-                &fx.congress_id,
+                &CongressId::from(&fx.congress_id),
                 CongressState::InSession,
                 CongressState::Closed,
             )

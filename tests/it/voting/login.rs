@@ -5,6 +5,7 @@
 use super::phone::Phone;
 use super::*;
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 use reqwest::cookie::CookieStore;
 
 both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
@@ -74,7 +75,8 @@ both_backends!(token_login_checks_in_and_hides_the_token, |kind: Kind| {
         // Nobody else was checked in.
         let mut c = app.db.db.conn().expect("conn");
         let (fig, _) =
-            congress::service::attendance::attendance(&mut c, &fx.congress_id).expect("figures");
+            congress::service::attendance::attendance(&mut c, &CongressId::from(&fx.congress_id))
+                .expect("figures");
         assert_eq!((fig.expected, fig.present), (12, 2));
     });
 });
@@ -153,7 +155,7 @@ both_backends!(reissue_revokes_the_old_card_and_session, |kind: Kind| {
         let mut c = app.db.db.conn().expect("conn");
         let cards = congress::service::credentials::cards(
             &mut c,
-            &fx.congress_id,
+            &CongressId::from(&fx.congress_id),
             None,
             &app.state.credential_key,
         )

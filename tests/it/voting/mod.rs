@@ -11,6 +11,7 @@
 //! 127.0.0.1 (the secrecy and attack tests run the `congress serve` binary itself).
 
 use crate::common;
+use congress::domain::ids::{CongressId, ContestId};
 
 mod absences;
 mod api;
@@ -115,14 +116,14 @@ pub async fn close_contest(staff: &Client, cid: &str, kid: &str) {
 
 pub fn contest(app: &TestApp, id: &str) -> Contest {
     let mut c = app.db.db.conn().expect("conn");
-    contests_repo::get(&mut c, id)
+    contests_repo::get(&mut c, &ContestId::from(id))
         .expect("get")
         .expect("contest")
 }
 
 pub fn delegate(app: &TestApp, cid: &str, no: u32) -> Delegate {
     let mut c = app.db.db.conn().expect("conn");
-    roster_repo::delegate_by_no(&mut c, cid, no)
+    roster_repo::delegate_by_no(&mut c, &CongressId::from(cid), no)
         .expect("get")
         .expect("delegate")
 }

@@ -7,6 +7,7 @@ use super::phone::{self, Phone};
 use super::*;
 use crate::common::Kind;
 use congress::domain::contest::ContestState;
+use congress::domain::ids::CongressId;
 
 both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
     let app = TestApp::start(kind, "quorum");
@@ -29,7 +30,7 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         assert_eq!((c.issued, c.expected, c.opened_at), (None, None, None));
         let mut conn = app.db.db.conn().expect("conn");
         let d1 = delegate(&app, &cid, 1);
-        assert!(!voting_repo::is_voter(&mut conn, &fx.election, &d1.id).expect("voter"));
+        assert!(!voting_repo::is_voter(&mut conn, &fx.election, d1.id.as_str()).expect("voter"));
         // A delegate cannot get at the ballot or a paper either.
         let p = Phone::new(&app.base);
         p.login(&fx.card(1).token).await;
@@ -59,7 +60,7 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         let c = contest(&app, &fx.election);
         assert_eq!(c.state, ContestState::Open);
         assert_eq!((c.issued, c.expected), (Some(21), Some(30)));
-        assert!(voting_repo::is_voter(&mut conn, &fx.election, &d1.id).expect("voter"));
+        assert!(voting_repo::is_voter(&mut conn, &fx.election, d1.id.as_str()).expect("voter"));
         let (_, page) = staff
             .get_text(&format!("/c/{cid}/contests/{}/voting", fx.election))
             .await;
@@ -159,7 +160,9 @@ both_backends!(ballots_issued_are_frozen_at_opening, |kind: Kind| {
         );
         assert!(page.contains("<dt>已收回选票</dt><dd>7</dd>"));
         let mut conn = app.db.db.conn().expect("conn");
-        let (fig, _) = congress::service::attendance::attendance(&mut conn, &cid).expect("fig");
+        let (fig, _) =
+            congress::service::attendance::attendance(&mut conn, &CongressId::from(&cid))
+                .expect("fig");
         assert_eq!(fig.present, 7, "8 checked in, 1 checked out");
     });
 });

@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use super::phone::{self, Phone};
 use super::*;
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 use congress::storage::repo::congress as congress_repo;
 
 /// Canonical JSON as `docs/formats.md` describes it, written independently of the crate.
@@ -142,7 +143,7 @@ both_backends!(receipts_verify_with_standard_tools, |kind: Kind| {
         }
 
         let mut conn = app.db.db.conn().expect("conn");
-        let congress = congress_repo::get(&mut conn, &cid)
+        let congress = congress_repo::get(&mut conn, &CongressId::from(&cid))
             .expect("get")
             .expect("congress");
         let pem = congress.public_key_pem.expect("public key");

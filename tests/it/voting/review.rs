@@ -16,6 +16,7 @@ use super::phone::Phone;
 use super::{block_on, close_contest, desk_check_in, open_contest, organiser, staff_post};
 use crate::common::http::{Client, TestApp};
 use crate::common::Kind;
+use congress::domain::ids::CongressId;
 
 const EVALUATORS: usize = 30;
 pub const PERSONS: [(&str, &str, &str); 7] = [
@@ -358,8 +359,12 @@ both_backends!(
                         ],
                     })
                     .collect();
-                congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment)
-                    .unwrap();
+                congress::storage::repo::roster::replace_enrolment(
+                    &mut c,
+                    &CongressId::from(&cid),
+                    &enrolment,
+                )
+                .unwrap();
             }
             for draft in [&fx.election, &fx.work_report, &fx.charter] {
                 let (status, _, body) =

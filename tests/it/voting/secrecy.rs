@@ -9,6 +9,7 @@
 //! (The attacks on the WAL, dead rows and write order are in `attack.rs`.)
 
 use congress::crypto::token::normalise_manual_code;
+use congress::domain::ids::CongressId;
 use congress::web::Secrets;
 
 use super::dump;
@@ -117,8 +118,13 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
             close_contest(&staff, &cid, kid).await;
         }
         let mut c = t.db.conn().expect("conn");
-        let cards = congress::service::credentials::cards(&mut c, &cid, None, &secrets.credential)
-            .expect("cards");
+        let cards = congress::service::credentials::cards(
+            &mut c,
+            &CongressId::from(&cid),
+            None,
+            &secrets.credential,
+        )
+        .expect("cards");
         (arrival, cards[13].clone())
     });
     let log = server.stop();
@@ -133,7 +139,12 @@ both_backends!(nothing_links_a_ballot_to_a_delegate, |kind: Kind| {
     let people: Vec<String> = fx
         .cards
         .iter()
-        .flat_map(|c| [c.delegate.id.clone(), c.delegate.student.student_no.clone()])
+        .flat_map(|c| {
+            [
+                c.delegate.id.to_string(),
+                c.delegate.student.student_no.clone(),
+            ]
+        })
         .collect();
     let mut conn = t.db.conn().expect("conn");
     let tables = dump::dump(&mut conn);

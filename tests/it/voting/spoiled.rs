@@ -4,6 +4,7 @@
 
 use super::*;
 use crate::common::Kind;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service::{self, Actor};
 
 both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
@@ -14,7 +15,8 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
     {
         let mut c = app.db.db.conn().unwrap();
         for no in 1..=6 {
-            service::attendance::set_present(&mut c, &actor, &cid, no, true).unwrap();
+            service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true)
+                .unwrap();
         }
     }
     block_on(async {
@@ -63,8 +65,11 @@ both_backends!(spoiled_paper_ballots_are_kept_as_invalid, |kind: Kind| {
             assert_eq!(s, 303, "{body}");
         }
         // An election paper: 赵敏 赞成, and 张伟 (a listed candidate) written in as 另选他人.
-        let listed =
-            contests_repo::candidates(&mut app.db.db.conn().unwrap(), &fx.election).unwrap();
+        let listed = contests_repo::candidates(
+            &mut app.db.db.conn().unwrap(),
+            &ContestId::from(&fx.election),
+        )
+        .unwrap();
         let zhao = listed.iter().find(|c| c.name == "赵敏").unwrap();
         let m = format!("m.{}", zhao.id);
         let (s, _, body) = staff_post(

@@ -6,18 +6,22 @@ use super::*;
 use crate::common::Kind;
 use congress::domain::ballot::{Choices, Mark};
 use congress::domain::contest::ContestState;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::service::{self, Actor};
 use congress::sim::paper::{cast_in_process, take_in_process};
 
 /// Delegate `delegate_id` takes a paper for `contest` and casts `choices` with it, in process
 /// (the issuer and the ballot box, as the phone's two requests would).
 fn vote(app: &TestApp, cid: &str, contest: &str, delegate_id: &str, choices: Choices) {
-    let key = app.state.contest_key(cid, contest).unwrap();
+    let key = app
+        .state
+        .contest_key(&CongressId::from(cid), &ContestId::from(contest))
+        .unwrap();
     let paper = take_in_process(&app.state.issuer, &key, contest, delegate_id).unwrap();
     cast_in_process(
         &app.state.ballot_box,
-        cid,
-        contest,
+        &CongressId::from(cid),
+        &ContestId::from(contest),
         key.public_key(),
         choices,
         &paper,
@@ -43,11 +47,20 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             ],
         })
         .collect();
-    congress::storage::repo::roster::replace_enrolment(&mut c, &cid, &enrolment).unwrap();
+    congress::storage::repo::roster::replace_enrolment(&mut c, &CongressId::from(&cid), &enrolment)
+        .unwrap();
     for no in 1..=22 {
-        service::attendance::set_present(&mut c, &actor, &cid, no, true).unwrap();
+        service::attendance::set_present(&mut c, &actor, &CongressId::from(&cid), no, true)
+            .unwrap();
     }
-    service::voting::open(&mut c, &actor, &app.state.keys, &cid, &fx.election).unwrap();
+    service::voting::open(
+        &mut c,
+        &actor,
+        &app.state.keys,
+        &CongressId::from(&cid),
+        &ContestId::from(&fx.election),
+    )
+    .unwrap();
     // Candidates in ballot order: A B C D E F G; 5 seats; 22 present, so > 11 is needed.
     // 8 ballots A B C D + E, 8 ballots A B C D + 周杰 (written in), 6 ballots A B C + E + 周杰:
     // A B C 22, D 16 are elected; E and 周杰 tie at 14 for the last seat.
@@ -77,17 +90,17 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
     ballots.extend((0..6).map(|_| ballot(&[0, 1, 2, 4], true)));
     for (i, b) in ballots.into_iter().enumerate() {
         let d = delegate(&app, &cid, i as u32 + 1);
-        vote(&app, &cid, &fx.election, &d.id, b);
+        vote(&app, &cid, &fx.election, d.id.as_str(), b);
     }
     drop(c);
     block_on(async {
         let staff = organiser(&app).await;
         close_contest(&staff, &cid, &fx.election).await;
         let mut c = app.db.db.conn().unwrap();
-        let all = contests_repo::list(&mut c, &cid).unwrap();
+        let all = contests_repo::list(&mut c, &CongressId::from(&cid)).unwrap();
         let runoff = all
             .iter()
-            .find(|x| x.parent_id.as_deref() == Some(fx.election.as_str()))
+            .find(|x| x.parent_id.as_ref().map(ContestId::as_str) == Some(fx.election.as_str()))
             .expect("a runoff is proposed");
         assert_eq!(runoff.round_kind.map(|r| r.as_str()), Some("runoff"));
         assert_eq!(runoff.def.seats, Some(1));
@@ -112,7 +125,7 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             page.contains("另选他人“周杰”进入本轮投票: 请在候选人列表中“修改”, 填写其学号、学院等信息并确认后才能开始投票"),
             "{page}"
         );
-        let (status, body) = open_contest(&staff, &cid, &runoff.id).await;
+        let (status, body) = open_contest(&staff, &cid, runoff.id.as_str()).await;
         assert_eq!(status, 422, "{body}");
         let r = staff
             .post_form(
@@ -132,9 +145,9 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
         let (_, page) = staff.get_text(&page_url).await;
         assert!(!page.contains("另选他人“周杰”进入本轮投票"), "{page}");
-        let (status, body) = open_contest(&staff, &cid, &runoff.id).await;
+        let (status, body) = open_contest(&staff, &cid, runoff.id.as_str()).await;
         assert_eq!(status, 303, "{body}");
-        assert_eq!(contest(&app, &runoff.id).state, ContestState::Open);
+        assert_eq!(contest(&app, runoff.id.as_str()).state, ContestState::Open);
         let mut c = app.db.db.conn().unwrap();
         let log = congress::storage::repo::audit::list(&mut c, Some(&cid)).unwrap();
         assert!(log.iter().any(|e| e.action == "contest.write_in_added"));
@@ -150,10 +163,10 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
                 write_ins: Vec::new(),
             };
             let d = delegate(&app, &cid, i + 1);
-            tokio::task::block_in_place(|| vote(&app, &cid, &runoff.id, &d.id, b));
+            tokio::task::block_in_place(|| vote(&app, &cid, runoff.id.as_str(), d.id.as_str(), b));
         }
         drop(c);
-        close_contest(&staff, &cid, &runoff.id).await;
+        close_contest(&staff, &cid, runoff.id.as_str()).await;
         let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/close"), &[]).await;
         assert_eq!(s, 303, "{body}");
 
@@ -174,9 +187,11 @@ both_backends!(a_write_in_who_ties_is_in_the_runoff, |kind: Kind| {
             "{preview}"
         );
         let mut c = app.db.db.conn().unwrap();
-        assert!(congress::service::record::stored(&mut c, &cid)
-            .unwrap()
-            .is_none());
+        assert!(
+            congress::service::record::stored(&mut c, &CongressId::from(&cid))
+                .unwrap()
+                .is_none()
+        );
         drop(c);
         let (s, _, body) = staff_post(&staff, &format!("/c/{cid}/record/certify"), &[]).await;
         assert_eq!(s, 303, "{body}");

@@ -6,6 +6,7 @@ pub mod schema;
 use diesel::prelude::*;
 
 use self::schema::{approval_steps, candidate_notes, objections};
+use crate::domain::ids::CongressId;
 use crate::storage::{DbConnection, StorageResult};
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -76,7 +77,7 @@ pub fn insert_step(conn: &mut DbConnection, row: &StepRow) -> StorageResult<()> 
 }
 
 /// A congress's steps in the order recorded.
-pub fn steps(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<StepRow>> {
+pub fn steps(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<Vec<StepRow>> {
     Ok(approval_steps::table
         .filter(approval_steps::congress_id.eq(congress_id))
         .order(approval_steps::seq)
@@ -85,7 +86,7 @@ pub fn steps(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<St
 }
 
 /// The next step number of a congress (1 for the first).
-pub fn next_seq(conn: &mut DbConnection, congress_id: &str) -> StorageResult<i32> {
+pub fn next_seq(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<i32> {
     let max: Option<i32> = approval_steps::table
         .filter(approval_steps::congress_id.eq(congress_id))
         .select(diesel::dsl::max(approval_steps::seq))
@@ -101,7 +102,10 @@ pub fn insert_objection(conn: &mut DbConnection, row: &ObjectionRow) -> StorageR
 }
 
 /// A congress's objections, oldest first.
-pub fn objections(conn: &mut DbConnection, congress_id: &str) -> StorageResult<Vec<ObjectionRow>> {
+pub fn objections(
+    conn: &mut DbConnection,
+    congress_id: &CongressId,
+) -> StorageResult<Vec<ObjectionRow>> {
     Ok(objections::table
         .filter(objections::congress_id.eq(congress_id))
         .order((objections::created_at, objections::id))

@@ -4,6 +4,7 @@
 use diesel::prelude::*;
 
 use crate::domain::candidates::Candidate;
+use crate::domain::ids::{CandidateId, ContestId};
 use crate::domain::types::Gender;
 use crate::storage::codes::{count, count_opt, to_column};
 use crate::storage::models::CandidateRow;
@@ -50,7 +51,7 @@ impl TryFrom<CandidateRow> for Candidate {
     }
 }
 
-fn row(contest_id: &str, c: &Candidate, ballot_order: u32) -> StorageResult<CandidateRow> {
+fn row(contest_id: &ContestId, c: &Candidate, ballot_order: u32) -> StorageResult<CandidateRow> {
     Ok(CandidateRow {
         id: c.id.clone(),
         contest_id: contest_id.to_string(),
@@ -68,7 +69,10 @@ fn row(contest_id: &str, c: &Candidate, ballot_order: u32) -> StorageResult<Cand
 }
 
 /// The candidates of a contest in stored ballot order (rule C4), ties by the organiser's order.
-pub fn candidates(conn: &mut DbConnection, contest_id: &str) -> StorageResult<Vec<Candidate>> {
+pub fn candidates(
+    conn: &mut DbConnection,
+    contest_id: &ContestId,
+) -> StorageResult<Vec<Candidate>> {
     candidates::table
         .filter(candidates::contest_id.eq(contest_id))
         .order((
@@ -85,8 +89,8 @@ pub fn candidates(conn: &mut DbConnection, contest_id: &str) -> StorageResult<Ve
 /// Candidate `id` of contest `contest_id`.
 pub fn candidate(
     conn: &mut DbConnection,
-    contest_id: &str,
-    id: &str,
+    contest_id: &ContestId,
+    id: &CandidateId,
 ) -> StorageResult<Option<Candidate>> {
     candidates::table
         .find(id)
@@ -100,12 +104,18 @@ pub fn candidate(
 
 /// One past the highest organiser's order in the contest (1 for the first candidate), so the
 /// organiser's order is the order of entry.
-pub fn next_organiser_order(conn: &mut DbConnection, contest_id: &str) -> StorageResult<u32> {
+pub fn next_organiser_order(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<u32> {
     let max: Option<i32> = candidates::table
         .filter(candidates::contest_id.eq(contest_id))
         .select(diesel::dsl::max(candidates::organiser_order))
         .first(conn)?;
-    let max = count_opt("candidates", contest_id, "max(organiser_order)", max)?.unwrap_or(0);
+    let max = count_opt(
+        "candidates",
+        contest_id.as_str(),
+        "max(organiser_order)",
+        max,
+    )?
+    .unwrap_or(0);
     max.checked_add(1).ok_or(StorageError::OutOfRange {
         column: "organiser_order",
         value: format!("{max} + 1"),
@@ -116,7 +126,7 @@ pub fn next_organiser_order(conn: &mut DbConnection, contest_id: &str) -> Storag
 /// A second candidate with the same 学号 in the contest is a unique violation.
 pub fn insert_candidate(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     c: &Candidate,
     ballot_order: u32,
 ) -> StorageResult<()> {
@@ -129,7 +139,7 @@ pub fn insert_candidate(
 /// Replaces a candidate's data (everything but the contest and the ballot order).
 pub fn update_candidate(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     c: &Candidate,
 ) -> StorageResult<()> {
     let r = row(contest_id, c, 0)?;
@@ -154,7 +164,11 @@ pub fn update_candidate(
 }
 
 /// Stores candidate `id`'s position on the ballot paper (1-based).
-pub fn set_ballot_order(conn: &mut DbConnection, id: &str, ballot_order: u32) -> StorageResult<()> {
+pub fn set_ballot_order(
+    conn: &mut DbConnection,
+    id: &CandidateId,
+    ballot_order: u32,
+) -> StorageResult<()> {
     diesel::update(candidates::table.find(id))
         .set(candidates::ballot_order.eq(to_column("ballot_order", ballot_order)?))
         .execute(conn)?;
@@ -164,8 +178,8 @@ pub fn set_ballot_order(conn: &mut DbConnection, id: &str, ballot_order: u32) ->
 /// Deletes candidate `id` of contest `contest_id`; `false` if there was none.
 pub fn delete_candidate(
     conn: &mut DbConnection,
-    contest_id: &str,
-    id: &str,
+    contest_id: &ContestId,
+    id: &CandidateId,
 ) -> StorageResult<bool> {
     let n = diesel::delete(
         candidates::table

@@ -7,6 +7,7 @@ pub mod schema;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use crate::domain::ids::CongressId;
 use crate::storage::{now_ms, DbConnection, StorageResult};
 use schema::{
     registry_filings as filings, registry_keys as keys, registry_members as members,
@@ -218,7 +219,7 @@ pub fn keys_of_school(conn: &mut DbConnection, school_id: &str) -> StorageResult
 pub fn key_of_congress(
     conn: &mut DbConnection,
     school_id: &str,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> StorageResult<Option<KeyPin>> {
     Ok(keys::table
         .filter(keys::school_id.eq(school_id))
@@ -265,7 +266,7 @@ pub fn insert_key(
 }
 
 /// Binds the expected key `id` to the congress whose packet matched it.
-pub fn bind_key(conn: &mut DbConnection, id: &str, congress_id: &str) -> StorageResult<()> {
+pub fn bind_key(conn: &mut DbConnection, id: &str, congress_id: &CongressId) -> StorageResult<()> {
     diesel::update(keys::table.find(id))
         .set(keys::congress_id.eq(congress_id))
         .execute(conn)?;
@@ -326,7 +327,7 @@ pub fn filing_of_packet(
 pub fn other_schools_with_congress(
     conn: &mut DbConnection,
     school_id: &str,
-    congress_id: &str,
+    congress_id: &CongressId,
 ) -> StorageResult<Vec<String>> {
     Ok(filings::table
         .filter(filings::congress_id.eq(congress_id))

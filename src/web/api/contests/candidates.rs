@@ -4,6 +4,7 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use super::json::{candidate_json, CandidateBody, CandidateJson};
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::service::contests::{self as svc, CandidateData};
 use crate::storage::repo::congress::Congress;
 use crate::web::api::congresses::{api_actor, load};
@@ -15,7 +16,7 @@ use crate::web::AppState;
 async fn candidate_out(
     state: &AppState,
     congress: Congress,
-    id: String,
+    id: ContestId,
     kid: String,
 ) -> ApiResult<CandidateJson> {
     let profile = congress.settings;
@@ -41,7 +42,7 @@ pub async fn add_candidate(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     body: web::Json<CandidateBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -69,7 +70,7 @@ pub async fn update_candidate(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, CandidateId)>,
     body: web::Json<CandidateBody>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id, kid) = path.into_inner();
@@ -80,7 +81,7 @@ pub async fn update_candidate(
     state
         .run(move |c| Ok(svc::update_candidate(c, &actor, &cid, &id2, &kid2, &data)?))
         .await?;
-    Ok(HttpResponse::Ok().json(candidate_out(&state, congress, id, kid).await?))
+    Ok(HttpResponse::Ok().json(candidate_out(&state, congress, id, kid.into_string()).await?))
 }
 
 /// Removes a candidate from a draft election.
@@ -94,7 +95,7 @@ pub async fn remove_candidate(
     state: web::Data<AppState>,
     req: HttpRequest,
     u: ApiUser,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, CandidateId)>,
 ) -> ApiResult<HttpResponse> {
     let (cid, id, kid) = path.into_inner();
     load(&state, &u, &cid, Need::Own).await?;

@@ -6,6 +6,7 @@ use utoipa::ToSchema;
 use crate::domain::candidates::ElectionKind;
 use crate::domain::candidates::{eligibility, Candidate};
 use crate::domain::contest::{ContestDefinition, ContestKind, MotionKind};
+use crate::domain::ids::ContestId;
 use crate::domain::settings::{Fraction, RuleProfile, Threshold, ThresholdBase};
 use crate::domain::strokes::describe_char;
 use crate::domain::types::{Gender, Violation};
@@ -166,7 +167,7 @@ pub struct ContestJson {
 pub fn contest_json(v: &ContestView, profile: &RuleProfile) -> ContestJson {
     let c = &v.contest;
     ContestJson {
-        id: c.id.clone(),
+        id: c.id.to_string(),
         kind: c.kind.as_str().to_string(),
         motion_kind: c.def.motion_kind.map(|m| m.as_str().to_string()),
         title: c.def.title.clone(),
@@ -181,7 +182,7 @@ pub fn contest_json(v: &ContestView, profile: &RuleProfile) -> ContestJson {
         election_kind_zh: c.def.kind_of_election().map(|k| k.zh().to_string()),
         threshold_reason: c.def.threshold_reason.clone(),
         round_kind: c.round_kind.map(|r| r.as_str().to_string()),
-        parent: c.parent_id.clone(),
+        parent: c.parent_id.clone().map(ContestId::into_string),
         not_held_reason: c.not_held_reason.clone(),
         state: c.state.as_str().to_string(),
         state_zh: c.state.zh().to_string(),

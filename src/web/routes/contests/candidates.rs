@@ -5,6 +5,7 @@ use maud::html;
 
 use super::detail::{render, Sticky};
 use super::{form_errors, unprocessable};
+use crate::domain::ids::{CandidateId, CongressId, ContestId};
 use crate::service::contests as svc;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::contests as repo;
@@ -20,7 +21,7 @@ async fn add(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<CandidateForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -94,7 +95,7 @@ async fn edit_form(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, CandidateId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, id, kid) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Own).await?;
@@ -123,7 +124,7 @@ async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, CandidateId)>,
     form: web::Form<CandidateForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, id, kid) = path.into_inner();
@@ -160,7 +161,7 @@ async fn remove(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String, String)>,
+    path: web::Path<(CongressId, ContestId, CandidateId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, id, kid) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use super::{edit_refusal, form_errors, unprocessable};
 use crate::domain::candidates::{check_margin, eligibility, required_candidates, MarginCheck};
 use crate::domain::contest::ContestKind;
+use crate::domain::ids::{CongressId, ContestId};
 use crate::service::contests::{self as svc, ContestView, Direction};
 use crate::storage::repo::congress::Congress;
 use crate::web::auth::{Need, Staff};
@@ -94,10 +95,10 @@ pub(super) async fn render(
     req: &HttpRequest,
     staff: &Staff,
     congress: &Congress,
-    contest_id: &str,
+    contest_id: &ContestId,
     sticky: Sticky,
 ) -> WebResult<HttpResponse> {
-    let (c2, id) = (congress.clone(), contest_id.to_string());
+    let (c2, id) = (congress.clone(), contest_id.clone());
     let v = state.run(move |c| Ok(svc::view(c, &c2, &id)?)).await?;
     let profile = &congress.settings;
     let base = format!("/c/{}/contests/{}", congress.id, v.contest.id);
@@ -193,7 +194,7 @@ async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     let congress = load_congress(&state, &staff, &cid, Need::Read).await?;
@@ -204,7 +205,7 @@ async fn edit(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<ContestForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -252,7 +253,7 @@ async fn delete(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
     load_congress(&state, &staff, &cid, Need::Own).await?;
@@ -279,7 +280,7 @@ async fn not_held(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<NotHeldForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();
@@ -310,7 +311,7 @@ async fn move_contest(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     form: web::Form<MoveForm>,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();

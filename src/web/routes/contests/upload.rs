@@ -7,6 +7,7 @@ use futures_util::StreamExt;
 
 use super::detail::{render, Sticky};
 use super::{form_errors, unprocessable};
+use crate::domain::ids::{CongressId, ContestId};
 use crate::import::{parse_candidates, read_table, ImportErrors};
 use crate::service::contests::{self as svc, CandidateData};
 use crate::web::auth::{Need, Staff};
@@ -53,7 +54,7 @@ async fn upload(
     state: web::Data<AppState>,
     req: HttpRequest,
     staff: Staff,
-    path: web::Path<(String, String)>,
+    path: web::Path<(CongressId, ContestId)>,
     payload: Multipart,
 ) -> WebResult<HttpResponse> {
     let (cid, id) = path.into_inner();

@@ -4,6 +4,7 @@
 
 use super::{get, post, Body, Reply, Row, Step, Vars, A_CREATED, A_OWN, P};
 use crate::common::http::TestApp;
+use congress::domain::ids::{CongressId, ContestId};
 use congress::storage::repo::contests as contests_repo;
 
 fn seq(v: &mut Vars, _: &TestApp, p: P, r: &Reply) {
@@ -29,7 +30,7 @@ pub fn steps() -> Vec<Step> {
         Db(|app, v| {
             v.set("today", congress::service::addenda::today_cst().to_string());
             let mut c = app.db.db.conn().unwrap();
-            let mut k = contests_repo::candidates(&mut c, v.get("aelection")).unwrap();
+            let mut k = contests_repo::candidates(&mut c, &ContestId::from(v.get("aelection"))).unwrap();
             if k.is_empty() {
                 // The walk removed its candidates; one for the notice and the objection.
                 let data = congress::service::contests::CandidateData {
@@ -45,12 +46,12 @@ pub fn steps() -> Vec<Step> {
                 congress::service::contests::add_candidate(
                     &mut c,
                     &congress::service::Actor::cli("test-fixture"),
-                    v.get("aid"),
-                    v.get("aelection"),
+                    &CongressId::from(v.get("aid")),
+                    &ContestId::from(v.get("aelection")),
                     &data,
                 )
                 .unwrap();
-                k = contests_repo::candidates(&mut c, v.get("aelection")).unwrap();
+                k = contests_repo::candidates(&mut c, &ContestId::from(v.get("aelection"))).unwrap();
             }
             v.set("aecand", k[0].id.clone());
         }),
@@ -80,7 +81,7 @@ pub fn steps() -> Vec<Step> {
             };
             let id = congress::service::approval::submit_objection(
                 &mut c,
-                v.get("aid"),
+                &CongressId::from(v.get("aid")),
                 "10.0.0.10",
                 &input,
             )
