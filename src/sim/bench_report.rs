@@ -16,6 +16,10 @@ pub struct Range {
 }
 
 /// The median (the mean of the middle two for an even count) and range of `values`.
+/// Round trips of one ballot-box batch of up to 200 ballots on PostgreSQL
+/// (`service::ballot_box`: BEGIN, share lock, lookup, insert, COMMIT).
+const ROUND_TRIPS_PER_BATCH: u32 = 5;
+
 pub fn range(values: impl IntoIterator<Item = f64>) -> Option<Range> {
     let mut v: Vec<f64> = values.into_iter().filter(|x| x.is_finite()).collect();
     if v.is_empty() {
@@ -233,11 +237,16 @@ fn print_goals(runs: &[RunReport], cpus: usize) {
             ),
         );
         if first.calibration.pg_round_trips_per_s.is_some() {
+            // A batch is five round trips whatever its size (BEGIN, the contest's state
+            // share-locked, the batch's tokens looked up, one multi-row insert per 200
+            // ballots, COMMIT): the share of the round-trip limit the box used.
             line.push_str(&format!(
-                "; = {} × (PostgreSQL 往返速率 ÷ 每张 2 条语句)",
+                "; PostgreSQL 往返每批约 {ROUND_TRIPS_PER_BATCH} 次, 占往返极限的 {}",
                 show(
                     over(runs, |r| Some(
-                        get(r)?.throughput_per_s / (r.calibration.pg_round_trips_per_s? / 2.0)
+                        get(r)?.throughput_per_s / mean_batch(&get(r)?)?
+                            * ROUND_TRIPS_PER_BATCH as f64
+                            / r.calibration.pg_round_trips_per_s?
                     )),
                     2
                 )
