@@ -24,7 +24,7 @@ use crate::storage::now_ms;
 use crate::storage::repo::contests as contests_repo;
 use crate::web::auth::{client_addr, ParticipantVoter};
 use crate::web::error::WebResult;
-use crate::web::routes::phone::REFRESH_SECS;
+use crate::web::routes::phone::{state_attr, REFRESH_SECS};
 use crate::web::session::{PreSession, VoteSession, VOTE_SESSION_MS};
 use crate::web::views::phone::{phone_page, PageOptions};
 use crate::web::views::{csrf_field, phone_layout};
@@ -118,16 +118,6 @@ async fn login(
         }
         Err(ServiceError::Conflict(message)) => Ok(failed_page(&message, 409)),
         Err(e) => Err(e.into()),
-    }
-}
-
-/// `data-state` for the phone's script (as the delegates' waiting page).
-fn state_attr(s: &Standing) -> &'static str {
-    match s {
-        Standing::MayTakePaper => "take",
-        Standing::PaperTaken => "taken",
-        Standing::Cannot(CannotVote::Closed) => "closed",
-        Standing::Cannot(_) => "no",
     }
 }
 

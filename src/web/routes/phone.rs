@@ -40,7 +40,7 @@ struct Row {
 
 /// `data-state` for the script: `take` (take a paper now), `taken` (a paper went to a phone
 /// of this card: this one if its storage has it), `closed`, `no` (cannot: the text says why).
-fn state_attr(s: &Standing) -> &'static str {
+pub(crate) fn state_attr(s: &Standing) -> &'static str {
     match s {
         Standing::MayTakePaper => "take",
         Standing::PaperTaken => "taken",
