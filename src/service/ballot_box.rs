@@ -37,7 +37,7 @@ use crate::storage::{DbConnection, StorageError};
 /// A signed ballot ready to store (its signature already checked).
 #[derive(Debug, Clone)]
 pub struct Submission {
-    pub contest_id: String,
+    pub contest_id: ContestId,
     /// The paper's token, 128 lower-case hex characters.
     pub token: String,
     /// Canonical JSON of the v2 ballot (`docs/formats.md`).
@@ -97,7 +97,7 @@ impl Batch for BoxWriter {
 /// share-locking its row on PostgreSQL (`voting::contest_state_locked`).
 pub(crate) fn accepts_ballots(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> Result<bool, StorageError> {
     Ok(voting::contest_state_locked(conn, contest_id)?
         .is_some_and(|state| ContestAction::Vote.allows(state)))
@@ -109,24 +109,24 @@ fn store_batch(
 ) -> Result<Vec<Outcome>, StorageError> {
     let mut out: Vec<Option<Outcome>> = vec![None; subs.len()];
     let mut order: Vec<usize> = (0..subs.len()).collect();
-    let key = |i: usize| (subs[i].contest_id.as_str(), subs[i].participants);
+    let key = |i: usize| (&subs[i].contest_id, subs[i].participants);
     order.sort_by(|a, b| (key(*a), &subs[*a].token).cmp(&(key(*b), &subs[*b].token)));
     // One contest (and group, I7) at a time, a few statements per contest (not two per
     // ballot: on PostgreSQL each statement is a round trip inside the batch's transaction).
     for group in order.chunk_by(|a, b| key(*a) == key(*b)) {
-        let contest_id = ContestId::from(subs[group[0]].contest_id.as_str());
+        let contest_id = &subs[group[0]].contest_id;
         let participants = subs[group[0]].participants;
         let tokens: Vec<&str> = group.iter().map(|i| subs[*i].token.as_str()).collect();
         let mut stored = if participants {
             let mut m = std::collections::HashMap::new();
             for t in &tokens {
-                if let Some(h) = term::participant_ballot_hash_by_token(conn, &contest_id, t)? {
+                if let Some(h) = term::participant_ballot_hash_by_token(conn, contest_id, t)? {
                     m.insert(t.to_string(), h);
                 }
             }
             m
         } else {
-            voting::ballot_hashes_by_tokens(conn, contest_id.as_str(), &tokens)?
+            voting::ballot_hashes_by_tokens(conn, contest_id, &tokens)?
         };
         let mut open: Option<bool> = None;
         let mut rows = Vec::new();
@@ -148,7 +148,7 @@ fn store_batch(
             }
             let is_open = match open {
                 Some(v) => v,
-                None => *open.insert(accepts_ballots(conn, contest_id.as_str())?),
+                None => *open.insert(accepts_ballots(conn, contest_id)?),
             };
             if !is_open {
                 out[i] = Some(Err(Refusal::ContestNotOpen));
@@ -156,7 +156,7 @@ fn store_batch(
             }
             stored.insert(s.token.clone(), s.ballot_hash.clone());
             rows.push(BallotRow {
-                contest_id: s.contest_id.clone(),
+                contest_id: s.contest_id.as_str().to_string(),
                 token: s.token.clone(),
                 ballot_hash: s.ballot_hash.clone(),
                 body: s.body.clone(),
@@ -170,7 +170,7 @@ fn store_batch(
             for r in &rows {
                 term::insert_participant_ballot(
                     conn,
-                    &contest_id,
+                    contest_id,
                     &r.token,
                     &r.ballot_hash,
                     &r.body,

@@ -28,6 +28,7 @@ use super::ballot_box::accepts_ballots;
 use super::group_commit::{Batch, Writer};
 use crate::crypto::blind::ContestKey;
 use crate::crypto::sha256_hex;
+use crate::domain::ids::{ContestId, DelegateId};
 use crate::storage::models::RollRow;
 use crate::storage::repo::voting::{self, ROLL_PHONE};
 use crate::storage::{DbConnection, StorageError};
@@ -35,8 +36,8 @@ use crate::storage::{DbConnection, StorageError};
 /// A signed paper ready to record and hand out.
 #[derive(Debug, Clone)]
 pub struct Issue {
-    pub contest_id: String,
-    pub delegate_id: String,
+    pub contest_id: ContestId,
+    pub delegate_id: DelegateId,
     /// SHA-256 of the blinded message, hex.
     pub blinded_sha256: String,
     /// The blind signature, standard base64.
@@ -95,14 +96,14 @@ impl Batch for IssueWriter {
 /// prepares the roll entry. The signature is sent out only once the issuer has recorded it.
 pub fn sign(
     key: &ContestKey,
-    contest_id: &str,
-    delegate_id: &str,
+    contest_id: &ContestId,
+    delegate_id: &DelegateId,
     blinded: &[u8],
 ) -> Result<Issue, crate::crypto::CryptoError> {
     let sig = key.blind_sign(blinded)?;
     Ok(Issue {
-        contest_id: contest_id.to_string(),
-        delegate_id: delegate_id.to_string(),
+        contest_id: contest_id.clone(),
+        delegate_id: delegate_id.clone(),
         blinded_sha256: sha256_hex(blinded),
         blind_sig: base64::engine::general_purpose::STANDARD.encode(sig),
     })
@@ -121,33 +122,30 @@ fn store_batch(
     // One contest at a time, a few statements per contest (not two per paper: on PostgreSQL
     // each statement is a round trip inside the batch's transaction).
     for group in order.chunk_by(|a, b| items[*a].contest_id == items[*b].contest_id) {
-        let contest_id = items[group[0]].contest_id.as_str();
+        let contest_id = &items[group[0]].contest_id;
         if !accepts_ballots(conn, contest_id)? {
             for &i in group {
                 out[i] = Some(Err(IssueRefusal::ContestNotOpen));
             }
             continue;
         }
-        let ids: Vec<&str> = group
-            .iter()
-            .map(|i| items[*i].delegate_id.as_str())
-            .collect();
+        let ids: Vec<&DelegateId> = group.iter().map(|i| &items[*i].delegate_id).collect();
         let voters = voting::voters_among(conn, contest_id, &ids)?;
         let mut entries = voting::roll_entries(conn, contest_id, &ids)?;
         let mut rows = Vec::new();
         let mut fresh = Vec::new();
         for &i in group {
             let it = items[i];
-            if !voters.contains(&it.delegate_id) {
+            if !voters.contains(it.delegate_id.as_str()) {
                 out[i] = Some(Err(IssueRefusal::NotEntitled));
                 continue;
             }
-            if let Some(existing) = entries.get(&it.delegate_id) {
+            if let Some(existing) = entries.get(it.delegate_id.as_str()) {
                 out[i] = Some(answer_from(existing, it));
                 continue;
             }
             let row = roll_row(it);
-            entries.insert(it.delegate_id.clone(), row.clone());
+            entries.insert(it.delegate_id.as_str().to_string(), row.clone());
             rows.push(row);
             fresh.push(i);
             out[i] = Some(Ok(Issued {
@@ -158,14 +156,11 @@ fn store_batch(
         if voting::insert_roll_rows(conn, &rows)? < rows.len() {
             // Another connection wrote a roll entry for one of them meanwhile (a scrutineer
             // registering a paper ballot): answer those from what is stored.
-            let ids: Vec<&str> = fresh
-                .iter()
-                .map(|i| items[*i].delegate_id.as_str())
-                .collect();
+            let ids: Vec<&DelegateId> = fresh.iter().map(|i| &items[*i].delegate_id).collect();
             let stored = voting::roll_entries(conn, contest_id, &ids)?;
             for &i in &fresh {
                 let it = items[i];
-                out[i] = Some(match stored.get(&it.delegate_id) {
+                out[i] = Some(match stored.get(it.delegate_id.as_str()) {
                     Some(e) if is_this_paper(e, it) => Ok(Issued {
                         blind_sig: it.blind_sig.clone(),
                         replayed: false,
@@ -184,8 +179,8 @@ fn store_batch(
 
 fn roll_row(it: &Issue) -> RollRow {
     RollRow {
-        contest_id: it.contest_id.clone(),
-        delegate_id: it.delegate_id.clone(),
+        contest_id: it.contest_id.as_str().to_string(),
+        delegate_id: it.delegate_id.as_str().to_string(),
         kind: ROLL_PHONE.to_string(),
         blinded_sha256: Some(it.blinded_sha256.clone()),
         blind_sig: Some(it.blind_sig.clone()),

@@ -88,8 +88,8 @@ pub fn contest(
     let contest = contests_repo::get(conn, kid)?
         .filter(|c| &c.congress_id == cid)
         .ok_or_else(|| ServiceError::NotFound("本大会没有这个选举或表决事项".to_string()))?;
-    let issued = voting_repo::roll_count(conn, kid.as_str())?;
-    let cast = voting_repo::ballot_count(conn, kid.as_str())?;
+    let issued = voting_repo::roll_count(conn, kid)?;
+    let cast = voting_repo::ballot_count(conn, kid)?;
     Ok(ContestPreview {
         title: contest.def.title.clone(),
         state: contest.state,

@@ -146,7 +146,7 @@ pub fn find(
 ) -> ServiceResult<Result<Found, NotPublished>> {
     let mut pending = None;
     for contest in contests_repo::list(conn, congress_id)? {
-        if !voting::has_ballot(conn, contest.id.as_str(), hex)? {
+        if !voting::has_ballot(conn, &contest.id, hex)? {
             continue;
         }
         if contest.allows(ContestAction::Publish) {
@@ -174,7 +174,7 @@ pub fn roll(
     contest
         .check(ContestAction::ShowRoll)
         .map_err(|r| ServiceError::NotFound(r.message))?;
-    let rows = voting::roll_rows(conn, contest_id.as_str())?;
+    let rows = voting::roll_rows(conn, contest_id)?;
     Ok((contest, rows))
 }
 

@@ -84,7 +84,7 @@ fn build(
                 contest.def.title
             )));
         }
-        let roll = roll_csv(&voting::roll_rows(conn, contest.id.as_str())?).map_err(internal)?;
+        let roll = roll_csv(&voting::roll_rows(conn, &contest.id)?).map_err(internal)?;
         let participants = participants_part(conn, &contest)?;
         let candidates = contests_repo::candidates(conn, &contest.id)?;
         let issued = contest.issued.unwrap_or(0) as u64;
@@ -128,7 +128,7 @@ fn build(
                 cast: board.cast,
                 roll_file: roll_path(contest.id.as_str()),
                 roll_sha256: sha256_hex(&roll),
-                roll_count: voting::roll_count(conn, contest.id.as_str())? as u64,
+                roll_count: voting::roll_count(conn, &contest.id)? as u64,
             },
             result,
             review: match contest.kind {
@@ -329,13 +329,13 @@ fn packet_parts(
     let mut contest_keys = BTreeMap::new();
     for rc in &record.contests {
         let contest = super::voting::contest(conn, congress_id, &ContestId::from(&rc.id))?;
-        if let Some(bb) = voting::ballot_box(conn, &rc.id)? {
+        if let Some(bb) = voting::ballot_box(conn, &ContestId::from(&rc.id))? {
             contest_keys.insert(rc.id.clone(), bb.public_key_pem);
         }
         boards.insert(rc.id.clone(), results::counted(conn, &contest)?.bytes);
         rolls.insert(
             rc.id.clone(),
-            roll_csv(&voting::roll_rows(conn, &rc.id)?).map_err(internal)?,
+            roll_csv(&voting::roll_rows(conn, &ContestId::from(&rc.id))?).map_err(internal)?,
         );
         if rc.participants.is_some() {
             let id = participants_id(&rc.id);

@@ -65,7 +65,7 @@ pub fn turnout(contest: &Contest) -> Turnout {
 /// What the board of an opened contest states besides its ballots: ballots issued, paper
 /// ballots entered, the contest key.
 pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BoxFacts> {
-    let bb = voting::ballot_box(conn, contest.id.as_str())?.ok_or_else(|| {
+    let bb = voting::ballot_box(conn, &contest.id)?.ok_or_else(|| {
         ServiceError::internal(format!("{}: 没有选票箱 (尚未开始投票)", contest.id))
     })?;
     Ok(BoxFacts {
@@ -84,7 +84,7 @@ pub fn box_facts(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<Bo
 /// The board of a closed or final contest, rebuilt from the ballot box (deterministic).
 pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltBoard> {
     let facts = box_facts(conn, contest)?;
-    let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
+    let bodies = voting::ballot_bodies(conn, &contest.id)?;
     build_board(
         contest.congress_id.as_str(),
         contest.id.as_str(),
@@ -97,7 +97,7 @@ pub fn board(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<BuiltB
 /// The board of a contest for counting and certifying (no per-ballot JSON values kept).
 pub fn counted(conn: &mut DbConnection, contest: &Contest) -> ServiceResult<CountedBoard> {
     let facts = box_facts(conn, contest)?;
-    let bodies = voting::ballot_bodies(conn, contest.id.as_str())?;
+    let bodies = voting::ballot_bodies(conn, &contest.id)?;
     count_board(
         contest.congress_id.as_str(),
         contest.id.as_str(),
@@ -224,7 +224,7 @@ pub fn finalise(
         let congress = super::congress::load(c, congress_id)?;
         let contest = super::voting::contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::Count)?;
-        let entered = voting::paper_entered(c, contest_id.as_str())?;
+        let entered = voting::paper_entered(c, contest_id)?;
         if entered < contest.paper_issued as i64 && !missing_paper_ok {
             return Err(ServiceError::Invalid {
                 message: format!(
@@ -240,13 +240,7 @@ pub fn finalise(
         let rules = spec(&congress, &contest, &candidates, review);
         let result = tally_weighted(&rules, turnout(&contest), &built.choices);
         let json = serde_json::to_string(&result).map_err(ServiceError::internal)?;
-        if !voting::set_final(
-            c,
-            contest_id.as_str(),
-            built.cast,
-            &built.merkle_root,
-            &json,
-        )? {
+        if !voting::set_final(c, contest_id, built.cast, &built.merkle_root, &json)? {
             return Err(ServiceError::Conflict("计票已由他人完成".to_string()));
         }
         // The participants' tally (I7): the same rules over their ballots, stored apart.
@@ -335,8 +329,7 @@ fn propose_rounds(
             &def,
         )?;
         write_tx(conn, |c| {
-            voting::set_round(c, child.id.as_str(), parent.id.as_str(), kind)
-                .map_err(ServiceError::from)
+            voting::set_round(c, &child.id, &parent.id, kind).map_err(ServiceError::from)
         })?;
         for w in contenders.iter().filter(|x| x.id.is_none()) {
             contests_service::add_write_in_person(

@@ -124,14 +124,9 @@ pub fn open(
             });
         }
         let present = cred_repo::present_ids(c, congress_id)?;
-        voting::freeze_voters(c, contest_id.as_str(), &present)?;
-        voting::create_ballot_box(
-            c,
-            contest_id.as_str(),
-            &public.to_spki_pem(),
-            &public.fingerprint(),
-        )?;
-        voting::set_open(c, contest_id.as_str(), present.len(), fig.expected)?;
+        voting::freeze_voters(c, contest_id, &present)?;
+        voting::create_ballot_box(c, contest_id, &public.to_spki_pem(), &public.fingerprint())?;
+        voting::set_open(c, contest_id, present.len(), fig.expected)?;
         let participants = super::term::participants::open_participant_box(
             c,
             congress_id,
@@ -196,7 +191,7 @@ pub fn close(
         Action::CloseContest.check(congress.state)?;
         let contest = contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::Close)?;
-        if !voting::set_closed(c, contest_id.as_str())? {
+        if !voting::set_closed(c, contest_id)? {
             // Closed by another request meanwhile (PostgreSQL): refused as the contest is now.
             let now = contest_or_gone(c, contest_id)?;
             now.check(ContestAction::Close)?;
@@ -206,9 +201,9 @@ pub fn close(
             )));
         }
         // Nothing about arrival may outlive the vote (E1): see `rewrite_in_key_order`.
-        voting::rewrite_in_key_order(c, contest_id.as_str())?;
+        voting::rewrite_in_key_order(c, contest_id)?;
         crate::storage::repo::term::rewrite_participants_in_key_order(c, contest_id)?;
-        let cast = voting::ballot_count(c, contest_id.as_str())?;
+        let cast = voting::ballot_count(c, contest_id)?;
         actor.audit(
             c,
             Some(congress_id),
@@ -266,16 +261,12 @@ pub fn standing(
             CannotVote::Closed
         }));
     }
-    Ok(
-        match voting::roll_entry(conn, contest.id.as_str(), delegate_id.as_str())? {
-            Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
-            Some(_) => Standing::Cannot(CannotVote::OnPaper),
-            None if voting::is_voter(conn, contest.id.as_str(), delegate_id.as_str())? => {
-                Standing::MayTakePaper
-            }
-            None => Standing::Cannot(CannotVote::NotPresentAtOpening),
-        },
-    )
+    Ok(match voting::roll_entry(conn, &contest.id, delegate_id)? {
+        Some(r) if r.kind == voting::ROLL_PHONE => Standing::PaperTaken,
+        Some(_) => Standing::Cannot(CannotVote::OnPaper),
+        None if voting::is_voter(conn, &contest.id, delegate_id)? => Standing::MayTakePaper,
+        None => Standing::Cannot(CannotVote::NotPresentAtOpening),
+    })
 }
 
 /// The stored form of a ballot: canonical JSON and its SHA-256 (the tracker).
@@ -328,7 +319,7 @@ pub fn prepare(
     );
     let (body, ballot_hash) = seal(&ballot).map_err(|_| BadPaper::Malformed)?;
     Ok(Submission {
-        contest_id: contest_id.to_string(),
+        contest_id: contest_id.clone(),
         token: token.to_string(),
         body,
         ballot_hash,
@@ -372,13 +363,13 @@ pub fn assign_paper(
         }
         let d = roster_repo::delegate_by_no(c, congress_id, delegate_no)?
             .ok_or_else(|| ServiceError::NotFound(format!("代表编号 {delegate_no} 不存在")))?;
-        if !voting::is_voter(c, contest_id.as_str(), d.id.as_str())? {
+        if !voting::is_voter(c, contest_id, &d.id)? {
             return Err(ServiceError::Conflict(format!(
                 "{} (代表编号 {delegate_no}) 在本项开始投票时未签到, 不能投票",
                 d.student.name
             )));
         }
-        if !voting::assign_paper(c, contest_id.as_str(), d.id.as_str())? {
+        if !voting::assign_paper(c, contest_id, &d.id)? {
             // Never two ballots: a delegate whose phone took a paper cannot be handed a paper
             // ballot too, even if the phone is lost (docs/rules.md, Decisions).
             return Err(ServiceError::Conflict(format!(
@@ -425,7 +416,7 @@ pub fn enter_paper(
     write_tx(conn, |c| {
         let contest = contest(c, congress_id, contest_id)?;
         contest.check(ContestAction::EnterPaper)?;
-        let entered = voting::paper_entered(c, contest_id.as_str())?;
+        let entered = voting::paper_entered(c, contest_id)?;
         if entered >= contest.paper_issued as i64 {
             return Err(ServiceError::Conflict(format!(
                 "纸质选票已全部录入: 发出 {} 张, 已录入 {entered} 张",

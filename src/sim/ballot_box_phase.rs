@@ -48,7 +48,7 @@ pub fn measure(
     for (i, (contest, seats)) in contests(p).into_iter().enumerate() {
         let key = voting::contest_key(&st.keys, &p.congress_id, &contest, false)?;
         let public = Arc::new(key.public_key().clone());
-        let papers = take_papers(&issuer, &key, p, contest.as_str())?;
+        let papers = take_papers(&issuer, &key, p, &contest)?;
         let marked = all_choices(&mut conn, p, &contest, seats, &mut rng)?;
         let stats = ballot_box.stats();
         let client_cpu = self_cpu_seconds();

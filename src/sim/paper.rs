@@ -10,7 +10,7 @@ use base64::Engine;
 
 use crate::crypto::blind::{self, Blinding, ContestKey, ContestPublicKey};
 use crate::domain::ballot::Choices;
-use crate::domain::ids::{CongressId, ContestId};
+use crate::domain::ids::{CongressId, ContestId, DelegateId};
 use crate::service::ballot_box::{Accepted, BallotBox};
 use crate::service::papers::{self, PaperIssuer};
 use crate::service::voting;
@@ -71,8 +71,8 @@ impl Pending {
 pub fn take_in_process(
     issuer: &PaperIssuer,
     key: &ContestKey,
-    contest_id: &str,
-    delegate_id: &str,
+    contest_id: &ContestId,
+    delegate_id: &DelegateId,
 ) -> anyhow::Result<Paper> {
     let pk = key.public_key();
     let pending = Pending::new(pk)?;

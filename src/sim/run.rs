@@ -106,7 +106,7 @@ pub fn vote_in_process(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     for (contest, seats) in contests(p) {
         let key = voting::contest_key(keys, &p.congress_id, &contest, false)?;
-        let papers = take_papers(&issuer, &key, p, contest.as_str())?;
+        let papers = take_papers(&issuer, &key, p, &contest)?;
         let marked = all_choices(&mut conn, p, &contest, seats, &mut rng)?;
         for (paper, choices) in papers.iter().zip(marked) {
             cast_in_process(
@@ -127,11 +127,11 @@ pub fn take_papers(
     issuer: &PaperIssuer,
     key: &crate::crypto::blind::ContestKey,
     p: &Prepared,
-    contest: &str,
+    contest: &crate::domain::ids::ContestId,
 ) -> anyhow::Result<Vec<Paper>> {
     p.cards
         .par_iter()
-        .map(|card| take_in_process(issuer, key, contest, card.delegate.id.as_str()))
+        .map(|card| take_in_process(issuer, key, contest, &card.delegate.id))
         .collect()
 }
 

@@ -230,7 +230,11 @@ pub fn report(
     let mut on_board = 0;
     let mut conn = db.conn()?;
     for (contest, hash) in receipts {
-        if crate::storage::repo::voting::has_ballot(&mut conn, contest, hash)? {
+        if crate::storage::repo::voting::has_ballot(
+            &mut conn,
+            &crate::domain::ids::ContestId::from(contest),
+            hash,
+        )? {
             on_board += 1;
         }
     }

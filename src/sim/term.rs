@@ -207,7 +207,7 @@ pub fn run(st: &Stage1, out: &Path, seed: u64) -> anyhow::Result<TermReport> {
         for (k, seats) in &agenda {
             voting::open(c, actor, keys, &mid, k)?;
             let key = voting::contest_key(keys, &mid, k, false)?;
-            let papers = take_papers(&issuer, &key, &p, k.as_str())?;
+            let papers = take_papers(&issuer, &key, &p, k)?;
             let removal = removal.as_ref() == Some(k);
             let marked = if removal {
                 vec![Choices::Motion { vote: Mark::For }; papers.len()]

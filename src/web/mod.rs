@@ -254,7 +254,7 @@ impl AppState {
         {
             return Ok(Some(k));
         }
-        let kid = contest_id.to_string();
+        let kid = ContestId::from(contest_id);
         let pem = self
             .run(move |c| Ok(crate::storage::repo::voting::ballot_box(c, &kid)?))
             .await?

@@ -54,8 +54,8 @@ fn start(st: &Stage1, port: u16) -> ServerProcess {
 fn counts(st: &Stage1, contest: &str) -> (i64, i64) {
     let mut c = st.db.conn().unwrap();
     (
-        voting::ballot_count(&mut c, contest).unwrap(),
-        voting::roll_count(&mut c, contest).unwrap(),
+        voting::ballot_count(&mut c, &congress::domain::ids::ContestId::from(contest)).unwrap(),
+        voting::roll_count(&mut c, &congress::domain::ids::ContestId::from(contest)).unwrap(),
     )
 }
 
@@ -190,7 +190,12 @@ fn run(kind: Kind) {
         let mut c = st.db.conn().unwrap();
         for h in &got {
             assert!(
-                voting::has_ballot(&mut c, election.as_str(), h).unwrap(),
+                voting::has_ballot(
+                    &mut c,
+                    &congress::domain::ids::ContestId::from(election.as_str()),
+                    h
+                )
+                .unwrap(),
                 "a receipt was given for a lost ballot"
             );
         }

@@ -48,8 +48,8 @@ fn start(st: &Stage1, port: u16) -> ServerProcess {
 fn counts(st: &Stage1, contest: &str) -> (i64, i64) {
     let mut c = st.db.conn().unwrap();
     (
-        voting::ballot_count(&mut c, contest).unwrap(),
-        voting::roll_count(&mut c, contest).unwrap(),
+        voting::ballot_count(&mut c, &congress::domain::ids::ContestId::from(contest)).unwrap(),
+        voting::roll_count(&mut c, &congress::domain::ids::ContestId::from(contest)).unwrap(),
     )
 }
 

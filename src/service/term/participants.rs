@@ -306,7 +306,7 @@ pub fn issue_paper(
 ) -> Result<Result<crate::service::papers::Issued, IssueRefusal>, StorageError> {
     use crate::service::papers::Issued;
     crate::storage::write_tx(conn, |c| {
-        if !crate::service::ballot_box::accepts_ballots(c, contest_id.as_str())? {
+        if !crate::service::ballot_box::accepts_ballots(c, contest_id)? {
             return Ok(Err(IssueRefusal::ContestNotOpen));
         }
         Ok(match term::participant_roll_entry(c, contest_id, pid)? {

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 
 use crate::domain::codes::Coded;
 use crate::domain::contest::{ContestState, RoundKind};
+use crate::domain::ids::{ContestId, DelegateId};
 use crate::storage::codes::{count, decode, to_column};
 use crate::storage::models::{BallotBoxRow, BallotRow, ContestVoterRow, RollRow};
 use crate::storage::schema::{ballot_boxes, ballots, contest_voters, contests, delegates, roll};
@@ -19,7 +20,7 @@ use crate::storage::{now_ms, DbConnection, StorageResult};
 /// and the paper issuer check it once per contest per batch.
 pub fn contest_state_locked(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<Option<ContestState>> {
     let state: Option<String> = match conn {
         DbConnection::Pg(c) => contests::table
@@ -35,7 +36,7 @@ pub fn contest_state_locked(
             .optional()?,
     };
     state
-        .map(|s| decode("contest", contest_id, "state", &s))
+        .map(|s| decode("contest", contest_id.as_str(), "state", &s))
         .transpose()
 }
 
@@ -48,7 +49,7 @@ pub const ROLL_PAPER: &str = "paper";
 /// returns false if it was not a draft.
 pub fn set_open(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     issued: usize,
     expected: u64,
 ) -> StorageResult<bool> {
@@ -72,13 +73,13 @@ pub fn set_open(
 /// Freezes the delegates entitled to vote in a contest (those present at opening).
 pub fn freeze_voters(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     delegate_ids: &[String],
 ) -> StorageResult<()> {
     for d in delegate_ids {
         diesel::insert_into(contest_voters::table)
             .values(ContestVoterRow {
-                contest_id: contest_id.to_string(),
+                contest_id: contest_id.as_str().to_string(),
                 delegate_id: d.clone(),
             })
             .execute(conn)?;
@@ -89,8 +90,8 @@ pub fn freeze_voters(
 /// Whether the delegate was present when the contest opened.
 pub fn is_voter(
     conn: &mut DbConnection,
-    contest_id: &str,
-    delegate_id: &str,
+    contest_id: &ContestId,
+    delegate_id: &DelegateId,
 ) -> StorageResult<bool> {
     let n: i64 = contest_voters::table
         .filter(contest_voters::contest_id.eq(contest_id))
@@ -104,8 +105,8 @@ pub fn is_voter(
 /// paper ballot).
 pub fn on_roll(
     conn: &mut DbConnection,
-    contest_id: &str,
-    delegate_id: &str,
+    contest_id: &ContestId,
+    delegate_id: &DelegateId,
 ) -> StorageResult<bool> {
     Ok(roll_entry(conn, contest_id, delegate_id)?.is_some())
 }
@@ -113,8 +114,8 @@ pub fn on_roll(
 /// The delegate's roll entry in the contest, if any.
 pub fn roll_entry(
     conn: &mut DbConnection,
-    contest_id: &str,
-    delegate_id: &str,
+    contest_id: &ContestId,
+    delegate_id: &DelegateId,
 ) -> StorageResult<Option<RollRow>> {
     Ok(roll::table
         .find((contest_id, delegate_id))
@@ -147,11 +148,12 @@ const CHUNK: usize = 200;
 /// one per delegate: the paper issuer's batch).
 pub fn voters_among(
     conn: &mut DbConnection,
-    contest_id: &str,
-    delegate_ids: &[&str],
+    contest_id: &ContestId,
+    delegate_ids: &[&DelegateId],
 ) -> StorageResult<std::collections::HashSet<String>> {
     let mut found = std::collections::HashSet::new();
     for chunk in delegate_ids.chunks(CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(|d| d.as_str()).collect();
         let ids: Vec<String> = contest_voters::table
             .filter(contest_voters::contest_id.eq(contest_id))
             .filter(contest_voters::delegate_id.eq_any(chunk))
@@ -165,11 +167,12 @@ pub fn voters_among(
 /// The roll entries of `delegate_ids` in the contest, by delegate.
 pub fn roll_entries(
     conn: &mut DbConnection,
-    contest_id: &str,
-    delegate_ids: &[&str],
+    contest_id: &ContestId,
+    delegate_ids: &[&DelegateId],
 ) -> StorageResult<std::collections::HashMap<String, RollRow>> {
     let mut found = std::collections::HashMap::new();
     for chunk in delegate_ids.chunks(CHUNK) {
+        let chunk: Vec<&str> = chunk.iter().map(|d| d.as_str()).collect();
         let rows: Vec<RollRow> = roll::table
             .filter(roll::contest_id.eq(contest_id))
             .filter(roll::delegate_id.eq_any(chunk))
@@ -207,7 +210,7 @@ pub fn insert_roll_rows(conn: &mut DbConnection, rows: &[RollRow]) -> StorageRes
 /// The hashes of the ballots stored under `tokens` in the contest, by token.
 pub fn ballot_hashes_by_tokens(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     tokens: &[&str],
 ) -> StorageResult<std::collections::HashMap<String, String>> {
     let mut found = std::collections::HashMap::new();
@@ -241,13 +244,13 @@ pub fn insert_ballots(conn: &mut DbConnection, rows: &[BallotRow]) -> StorageRes
 /// Creates the contest's ballot box with the public half of its key (at opening).
 pub fn create_ballot_box(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     public_key_pem: &str,
     key_fingerprint: &str,
 ) -> StorageResult<()> {
     diesel::insert_into(ballot_boxes::table)
         .values(BallotBoxRow {
-            contest_id: contest_id.to_string(),
+            contest_id: contest_id.as_str().to_string(),
             public_key_pem: public_key_pem.to_string(),
             key_fingerprint: key_fingerprint.to_string(),
             paper_entered: 0,
@@ -259,7 +262,7 @@ pub fn create_ballot_box(
 /// The contest's ballot box (its public key and paper count), once it has opened.
 pub fn ballot_box(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<Option<BallotBoxRow>> {
     Ok(ballot_boxes::table
         .find(contest_id)
@@ -277,7 +280,7 @@ pub fn insert_ballot(conn: &mut DbConnection, row: &BallotRow) -> StorageResult<
 }
 
 /// Moves an open contest to closed (no further phone ballots); false if it was not open.
-pub fn set_closed(conn: &mut DbConnection, contest_id: &str) -> StorageResult<bool> {
+pub fn set_closed(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<bool> {
     let now = now_ms();
     let n = diesel::update(
         contests::table
@@ -308,7 +311,7 @@ pub fn set_closed(conn: &mut DbConnection, contest_id: &str) -> StorageResult<bo
 ///   and inserted again in delegate-id order. The ballots are left as they are: their cells
 ///   show the order of casting and nothing about who (rewriting a million ballots would hold
 ///   the write lock for seconds while other contests vote).
-pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> StorageResult<()> {
+pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<()> {
     let DbConnection::Pg(c) = conn else {
         let mut rows: Vec<RollRow> = roll::table
             .filter(roll::contest_id.eq(contest_id))
@@ -331,7 +334,7 @@ pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> Storag
          ORDER BY delegate_id",
     ] {
         diesel::sql_query(sql)
-            .bind::<diesel::sql_types::Text, _>(contest_id)
+            .bind::<diesel::sql_types::Text, _>(contest_id.as_str())
             .execute(c)?;
     }
     Ok(())
@@ -340,7 +343,7 @@ pub fn rewrite_in_key_order(conn: &mut DbConnection, contest_id: &str) -> Storag
 /// Stores the count: cast, Merkle root and the tally result (JSON); the contest is final.
 pub fn set_final(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     cast: u64,
     merkle_root: &str,
     result_json: &str,
@@ -365,12 +368,12 @@ pub fn set_final(
 /// false if the delegate was already on the roll (took a phone paper, or already handed one).
 pub fn assign_paper(
     conn: &mut DbConnection,
-    contest_id: &str,
-    delegate_id: &str,
+    contest_id: &ContestId,
+    delegate_id: &DelegateId,
 ) -> StorageResult<bool> {
     let row = RollRow {
-        contest_id: contest_id.to_string(),
-        delegate_id: delegate_id.to_string(),
+        contest_id: contest_id.as_str().to_string(),
+        delegate_id: delegate_id.as_str().to_string(),
         kind: ROLL_PAPER.to_string(),
         blinded_sha256: None,
         blind_sig: None,
@@ -385,7 +388,7 @@ pub fn assign_paper(
 }
 
 /// Paper ballots entered so far (0 before the contest opened).
-pub fn paper_entered(conn: &mut DbConnection, contest_id: &str) -> StorageResult<i64> {
+pub fn paper_entered(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<i64> {
     let n: Option<i32> = ballot_boxes::table
         .find(contest_id)
         .select(ballot_boxes::paper_entered)
@@ -405,7 +408,10 @@ pub fn insert_paper_ballot(conn: &mut DbConnection, row: &BallotRow) -> StorageR
 }
 
 /// The ballot bodies of a contest, in no meaningful order (callers sort by hash).
-pub fn ballot_bodies(conn: &mut DbConnection, contest_id: &str) -> StorageResult<Vec<String>> {
+pub fn ballot_bodies(
+    conn: &mut DbConnection,
+    contest_id: &ContestId,
+) -> StorageResult<Vec<String>> {
     Ok(ballots::table
         .filter(ballots::contest_id.eq(contest_id))
         .select(ballots::body)
@@ -413,7 +419,7 @@ pub fn ballot_bodies(conn: &mut DbConnection, contest_id: &str) -> StorageResult
 }
 
 /// Ballots stored for a contest.
-pub fn ballot_count(conn: &mut DbConnection, contest_id: &str) -> StorageResult<i64> {
+pub fn ballot_count(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<i64> {
     Ok(ballots::table
         .filter(ballots::contest_id.eq(contest_id))
         .count()
@@ -423,7 +429,7 @@ pub fn ballot_count(conn: &mut DbConnection, contest_id: &str) -> StorageResult<
 /// Whether a ballot with this hash is in the contest's box.
 pub fn has_ballot(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
     ballot_hash: &str,
 ) -> StorageResult<bool> {
     let n: i64 = ballots::table
@@ -437,7 +443,7 @@ pub fn has_ballot(
 /// The roll of a contest: (delegate number, name, college), in delegate-number order.
 pub fn roll_rows(
     conn: &mut DbConnection,
-    contest_id: &str,
+    contest_id: &ContestId,
 ) -> StorageResult<Vec<(u32, String, String)>> {
     let rows: Vec<(i32, String, String)> = roll::table
         .inner_join(delegates::table)
@@ -446,12 +452,18 @@ pub fn roll_rows(
         .select((delegates::delegate_no, delegates::name, delegates::college))
         .load(conn)?;
     rows.into_iter()
-        .map(|(n, name, college)| Ok((count("roll", contest_id, "delegate_no", n)?, name, college)))
+        .map(|(n, name, college)| {
+            Ok((
+                count("roll", contest_id.as_str(), "delegate_no", n)?,
+                name,
+                college,
+            ))
+        })
         .collect()
 }
 
 /// Roll entries of a contest.
-pub fn roll_count(conn: &mut DbConnection, contest_id: &str) -> StorageResult<i64> {
+pub fn roll_count(conn: &mut DbConnection, contest_id: &ContestId) -> StorageResult<i64> {
     Ok(roll::table
         .filter(roll::contest_id.eq(contest_id))
         .count()
@@ -461,8 +473,8 @@ pub fn roll_count(conn: &mut DbConnection, contest_id: &str) -> StorageResult<i6
 /// Marks a contest as a further round (`runoff` 再次投票 / `supplementary` 另行选举) of `parent`.
 pub fn set_round(
     conn: &mut DbConnection,
-    contest_id: &str,
-    parent: &str,
+    contest_id: &ContestId,
+    parent: &ContestId,
     kind: RoundKind,
 ) -> StorageResult<()> {
     diesel::update(contests::table.find(contest_id))

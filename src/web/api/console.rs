@@ -81,10 +81,10 @@ fn figures(
         state_zh: contest.state.zh().to_string(),
         issued: contest.issued,
         expected: contest.expected,
-        cast: voting_repo::ballot_count(conn, contest.id.as_str())?,
-        roll: voting_repo::roll_count(conn, contest.id.as_str())?,
+        cast: voting_repo::ballot_count(conn, &contest.id)?,
+        roll: voting_repo::roll_count(conn, &contest.id)?,
         paper_issued: contest.paper_issued,
-        paper_entered: voting_repo::paper_entered(conn, contest.id.as_str())?,
+        paper_entered: voting_repo::paper_entered(conn, &contest.id)?,
         result: contest
             .result
             .as_deref()
@@ -181,8 +181,7 @@ pub async fn close(
     let out = state
         .run(move |c| {
             let contest = voting::close(c, &actor, &cid, &kid)?;
-            let pending =
-                contest.paper_issued as i64 - voting_repo::paper_entered(c, kid.as_str())?;
+            let pending = contest.paper_issued as i64 - voting_repo::paper_entered(c, &kid)?;
             let done = if pending > 0 {
                 None
             } else {
@@ -324,7 +323,7 @@ pub async fn enter(
             };
             let hash = voting::enter_paper(c, &actor, &key, &cid, &kid, choices)?;
             let contest = voting::contest(c, &cid, &kid)?;
-            let entered = voting_repo::paper_entered(c, kid.as_str())?;
+            let entered = voting_repo::paper_entered(c, &kid)?;
             let last =
                 contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             let done = if last {

@@ -57,9 +57,9 @@ async fn show(
             };
             Ok((
                 paper,
-                voting_repo::ballot_count(c, k2.as_str())?,
-                voting_repo::roll_count(c, k2.as_str())?,
-                voting_repo::paper_entered(c, k2.as_str())?,
+                voting_repo::ballot_count(c, &k2)?,
+                voting_repo::roll_count(c, &k2)?,
+                voting_repo::paper_entered(c, &k2)?,
                 rounds,
                 apart,
             ))
@@ -187,7 +187,7 @@ async fn close(
     let (contest, entered) = state
         .run(move |c| {
             let contest = voting::close(c, &who, &c2, &k2)?;
-            Ok((contest, voting_repo::paper_entered(c, k2.as_str())?))
+            Ok((contest, voting_repo::paper_entered(c, &k2)?))
         })
         .await?;
     let pending = contest.paper_issued as i64 - entered;
@@ -272,7 +272,7 @@ async fn enter_paper(
         .run(move |c| {
             let hash = voting::enter_paper(c, &who, &key, &c2, &k2, choices)?;
             let contest = voting::contest(c, &c2, &k2)?;
-            let entered = voting_repo::paper_entered(c, k2.as_str())?;
+            let entered = voting_repo::paper_entered(c, &k2)?;
             let last =
                 contest.allows(ContestAction::Count) && entered >= contest.paper_issued as i64;
             Ok((hash, last))

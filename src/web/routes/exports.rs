@@ -180,7 +180,7 @@ async fn roll(
     let (contest, rows, cast) = state
         .run(move |c| {
             let (contest, rows) = publish::roll(c, &cid, &kid)?;
-            let cast = voting_repo::ballot_count(c, kid.as_str())?;
+            let cast = voting_repo::ballot_count(c, &kid)?;
             Ok((contest, rows, cast))
         })
         .await?;

@@ -174,8 +174,7 @@ async fn take_paper(
         }
     };
     let (kid, did) = (contest_id.clone(), voter.delegate.id.clone());
-    let signed =
-        web::block(move || papers::sign(&key, kid.as_str(), did.as_str(), &blinded)).await?;
+    let signed = web::block(move || papers::sign(&key, &kid, &did, &blinded)).await?;
     let issue = match signed {
         Ok(i) => i,
         Err(e) => return Ok(answer(400, None, Some(e.to_string()))),

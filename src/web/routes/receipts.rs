@@ -74,7 +74,7 @@ pub async fn signed_receipt(
             let Some(contest) = contests_repo::get(c, &kid)? else {
                 return Ok(None);
             };
-            if !voting_repo::has_ballot(c, kid.as_str(), &h)?
+            if !voting_repo::has_ballot(c, &kid, &h)?
                 && !crate::storage::repo::term::has_participant_ballot(c, &kid, &h)?
             {
                 return Ok(None);

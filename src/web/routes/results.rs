@@ -218,7 +218,7 @@ async fn screen(state: web::Data<AppState>, cid: web::Path<CongressId>) -> WebRe
             let mut rows = Vec::new();
             for k in contests_repo::list(c, &c2)? {
                 let cast = if k.state.awaiting_count() {
-                    Some(voting_repo::ballot_count(c, k.id.as_str())?.max(0) as u64)
+                    Some(voting_repo::ballot_count(c, &k.id)?.max(0) as u64)
                 } else {
                     None
                 };

@@ -50,7 +50,7 @@ async fn staff_roll(
     let (contest, rows, cast) = state
         .run(move |c| {
             let (contest, rows) = publish::roll(c, &c2, &k2)?;
-            let cast = voting_repo::ballot_count(c, k2.as_str())?;
+            let cast = voting_repo::ballot_count(c, &k2)?;
             Ok((contest, rows, cast))
         })
         .await?;
@@ -76,7 +76,7 @@ async fn delegate_roll(
     let (contest, rows, cast) = state
         .run(move |c| {
             let (contest, rows) = publish::roll(c, &cid, &k2)?;
-            let cast = voting_repo::ballot_count(c, k2.as_str())?;
+            let cast = voting_repo::ballot_count(c, &k2)?;
             Ok((contest, rows, cast))
         })
         .await?;

@@ -315,8 +315,8 @@ pub fn voted(kind: Kind, test: &str) -> World {
         let paper = take_in_process(
             &app.state.issuer,
             &key,
-            contest,
-            delegates[delegate].id.as_str(),
+            &ContestId::from(contest),
+            &delegates[delegate].id,
         )
         .unwrap();
         cast_in_process(

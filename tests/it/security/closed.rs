@@ -18,8 +18,8 @@ async fn staff_post(staff: &Client, path: &str, fields: &[(&str, &str)]) -> (u16
 fn counts(app: &TestApp, kid: &str) -> (i64, i64) {
     let mut c = app.db.db.conn().unwrap();
     (
-        voting_repo::ballot_count(&mut c, kid).unwrap(),
-        voting_repo::roll_count(&mut c, kid).unwrap(),
+        voting_repo::ballot_count(&mut c, &congress::domain::ids::ContestId::from(kid)).unwrap(),
+        voting_repo::roll_count(&mut c, &congress::domain::ids::ContestId::from(kid)).unwrap(),
     )
 }
 

@@ -260,7 +260,13 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
         .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
         .unwrap();
     for (i, d) in delegates.iter().take(5).enumerate() {
-        let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
+        let paper = take_in_process(
+            &w.app.state.issuer,
+            &key,
+            &congress::domain::ids::ContestId::from(kid.as_str()),
+            &d.id,
+        )
+        .unwrap();
         let g = (i % 3) as u32;
         cast_in_process(
             &w.app.state.ballot_box,

@@ -371,8 +371,8 @@ both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
         let paper = take_in_process(
             &w.app.state.issuer,
             &key,
-            contest,
-            delegates[delegate].id.as_str(),
+            &ContestId::from(contest),
+            &delegates[delegate].id,
         )
         .unwrap();
         cast_in_process(

@@ -180,7 +180,13 @@ fn review_meeting_held(w: &World, date: &str) -> String {
         .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
         .unwrap();
     for (i, d) in delegates.iter().enumerate() {
-        let paper = take_in_process(&w.app.state.issuer, &key, &kid, d.id.as_str()).unwrap();
+        let paper = take_in_process(
+            &w.app.state.issuer,
+            &key,
+            &congress::domain::ids::ContestId::from(kid.as_str()),
+            &d.id,
+        )
+        .unwrap();
         let g = (i % 3) as u32;
         let grid = vec![vec![g; 5], vec![0; 5]];
         cast_in_process(

@@ -375,7 +375,8 @@ fn run(kind: Kind, t: &TestDb) {
 /// (ballots, roll entries) of a contest.
 fn counts_of(conn: &mut DbConnection, kid: &str) -> (i64, i64) {
     (
-        voting_repo::ballot_count(conn, kid).expect("ballots"),
-        voting_repo::roll_count(conn, kid).expect("roll"),
+        voting_repo::ballot_count(conn, &congress::domain::ids::ContestId::from(kid))
+            .expect("ballots"),
+        voting_repo::roll_count(conn, &congress::domain::ids::ContestId::from(kid)).expect("roll"),
     )
 }

@@ -368,8 +368,8 @@ both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
         super::ballots::with_voters(&app, &fx, 4).await;
     });
     let issue = |kid: &str, who: String, blinded: &str| Issue {
-        contest_id: kid.to_string(),
-        delegate_id: who,
+        contest_id: kid.into(),
+        delegate_id: who.into(),
         blinded_sha256: blinded.repeat(64),
         blind_sig: format!("sig-{blinded}"),
     };
@@ -407,7 +407,7 @@ both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
     assert_eq!(counts(&app, &election), (0, 3));
 
     let sub = |kid: &str, token: char, ballot: &str| Submission {
-        contest_id: kid.to_string(),
+        contest_id: kid.into(),
         token: token.to_string().repeat(128),
         body: format!("{{\"ballot\":\"{ballot}\"}}"),
         ballot_hash: ballot.repeat(64),
@@ -434,7 +434,11 @@ both_backends!(one_batch_answers_each_request_as_if_alone, |kind: Kind| {
     assert_eq!(counts(&app, &report), (1, 1));
     // After the close: a retry still gets its receipt, a new paper's ballot is refused.
     let mut c2 = app.db.db.conn().expect("conn");
-    congress::storage::repo::voting::set_closed(&mut c2, &election).expect("close");
+    congress::storage::repo::voting::set_closed(
+        &mut c2,
+        &congress::domain::ids::ContestId::from(election.as_str()),
+    )
+    .expect("close");
     let late = [sub(&election, '1', "a"), sub(&election, '3', "e")];
     let refs: Vec<&Submission> = late.iter().collect();
     let out = write_tx(&mut conn, |c| BoxWriter::store(c, &refs)).expect("batch");

@@ -132,8 +132,10 @@ pub fn delegate(app: &TestApp, cid: &str, no: u32) -> Delegate {
 pub fn counts(app: &TestApp, kid: &str) -> (i64, i64) {
     let mut c = app.db.db.conn().expect("conn");
     (
-        voting_repo::ballot_count(&mut c, kid).expect("ballots"),
-        voting_repo::roll_count(&mut c, kid).expect("roll"),
+        voting_repo::ballot_count(&mut c, &congress::domain::ids::ContestId::from(kid))
+            .expect("ballots"),
+        voting_repo::roll_count(&mut c, &congress::domain::ids::ContestId::from(kid))
+            .expect("roll"),
     )
 }
 

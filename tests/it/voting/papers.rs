@@ -69,7 +69,12 @@ both_backends!(
             );
             // The key the box serves is the key the board will show, and the key file's.
             let mut conn = app.db.db.conn().expect("conn");
-            let bb = voting_repo::ballot_box(&mut conn, &kid).unwrap().unwrap();
+            let bb = voting_repo::ballot_box(
+                &mut conn,
+                &congress::domain::ids::ContestId::from(kid.as_str()),
+            )
+            .unwrap()
+            .unwrap();
             assert_eq!(bb.public_key_pem, key.to_spki_pem());
             assert_eq!(bb.key_fingerprint, key.fingerprint());
             let on_disk = app

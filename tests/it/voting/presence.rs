@@ -30,7 +30,12 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         assert_eq!((c.issued, c.expected, c.opened_at), (None, None, None));
         let mut conn = app.db.db.conn().expect("conn");
         let d1 = delegate(&app, &cid, 1);
-        assert!(!voting_repo::is_voter(&mut conn, &fx.election, d1.id.as_str()).expect("voter"));
+        assert!(!voting_repo::is_voter(
+            &mut conn,
+            &congress::domain::ids::ContestId::from(fx.election.as_str()),
+            &d1.id
+        )
+        .expect("voter"));
         // A delegate cannot get at the ballot or a paper either.
         let p = Phone::new(&app.base);
         p.login(&fx.card(1).token).await;
@@ -60,7 +65,12 @@ both_backends!(opening_without_quorum_is_refused, |kind: Kind| {
         let c = contest(&app, &fx.election);
         assert_eq!(c.state, ContestState::Open);
         assert_eq!((c.issued, c.expected), (Some(21), Some(30)));
-        assert!(voting_repo::is_voter(&mut conn, &fx.election, d1.id.as_str()).expect("voter"));
+        assert!(voting_repo::is_voter(
+            &mut conn,
+            &congress::domain::ids::ContestId::from(fx.election.as_str()),
+            &d1.id
+        )
+        .expect("voter"));
         let (_, page) = staff
             .get_text(&format!("/c/{cid}/contests/{}/voting", fx.election))
             .await;

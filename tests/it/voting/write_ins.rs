@@ -17,7 +17,13 @@ fn vote(app: &TestApp, cid: &str, contest: &str, delegate_id: &str, choices: Cho
         .state
         .contest_key(&CongressId::from(cid), &ContestId::from(contest))
         .unwrap();
-    let paper = take_in_process(&app.state.issuer, &key, contest, delegate_id).unwrap();
+    let paper = take_in_process(
+        &app.state.issuer,
+        &key,
+        &ContestId::from(contest),
+        &congress::domain::ids::DelegateId::from(delegate_id),
+    )
+    .unwrap();
     cast_in_process(
         &app.state.ballot_box,
         &CongressId::from(cid),
