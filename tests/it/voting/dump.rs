@@ -49,6 +49,24 @@ pub fn dump(conn: &mut DbConnection) -> Vec<Table> {
         )
     };
     assert!(names.len() >= 10, "catalogue lists {names:?}");
+    // PostgreSQL: every table's columns in one catalogue query (one per table made the
+    // authorisation walk, which dumps the database around every mutating request, slow).
+    let mut pg_columns: std::collections::HashMap<String, Vec<String>> = Default::default();
+    if !sqlite {
+        let pairs = texts(
+            conn,
+            "SELECT CAST(table_name AS TEXT) || '|' || CAST(column_name AS TEXT) AS v \
+             FROM information_schema.columns WHERE table_schema = 'public' \
+             ORDER BY table_name, ordinal_position",
+        );
+        for pair in pairs {
+            let (table, column) = pair.split_once('|').expect("table|column");
+            pg_columns
+                .entry(table.to_string())
+                .or_default()
+                .push(column.to_string());
+        }
+    }
     names
         .into_iter()
         .map(|name| {
@@ -58,14 +76,7 @@ pub fn dump(conn: &mut DbConnection) -> Vec<Table> {
                     &format!("SELECT name AS v FROM pragma_table_info('{name}') ORDER BY cid"),
                 )
             } else {
-                texts(
-                    conn,
-                    &format!(
-                        "SELECT CAST(column_name AS TEXT) AS v FROM information_schema.columns \
-                         WHERE table_schema = 'public' AND table_name = '{name}' \
-                         ORDER BY ordinal_position"
-                    ),
-                )
+                pg_columns.remove(&name).unwrap_or_default()
             };
             let joined = columns
                 .iter()
