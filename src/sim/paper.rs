@@ -94,15 +94,25 @@ pub fn cast_in_process(
     choices: Choices,
     paper: &Paper,
 ) -> anyhow::Result<Accepted> {
-    let sub = voting::prepare(
-        congress_id,
-        contest_id,
-        pk,
-        choices,
-        &paper.token,
-        &paper.token_sig,
+    submit(
+        ballot_box,
+        voting::prepare(
+            congress_id,
+            contest_id,
+            pk,
+            choices,
+            &paper.token,
+            &paper.token_sig,
+        ),
     )
-    .map_err(|e| anyhow!("{e}"))?;
+}
+
+/// Stores a prepared submission in the ballot box (blocking).
+fn submit(
+    ballot_box: &BallotBox,
+    prepared: Result<crate::service::ballot_box::Submission, voting::BadPaper>,
+) -> anyhow::Result<Accepted> {
+    let sub = prepared.map_err(|e| anyhow!("{e}"))?;
     ballot_box
         .submit_blocking(sub)
         .map_err(|e| anyhow!("投票: {e}"))
@@ -142,18 +152,17 @@ pub fn cast_participant_in_process(
     choices: Choices,
     paper: &Paper,
 ) -> anyhow::Result<Accepted> {
-    let sub = voting::prepare_participant(
-        congress_id,
-        contest_id,
-        pk,
-        choices,
-        &paper.token,
-        &paper.token_sig,
+    submit(
+        ballot_box,
+        voting::prepare_participant(
+            congress_id,
+            contest_id,
+            pk,
+            choices,
+            &paper.token,
+            &paper.token_sig,
+        ),
     )
-    .map_err(|e| anyhow!("{e}"))?;
-    ballot_box
-        .submit_blocking(sub)
-        .map_err(|e| anyhow!("投票: {e}"))
 }
 
 /// Signs `tokens` with `key` as paper ballots are signed (`sign_token`), in parallel on every

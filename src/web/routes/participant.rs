@@ -24,7 +24,7 @@ use crate::storage::now_ms;
 use crate::storage::repo::contests as contests_repo;
 use crate::web::auth::{client_addr, ParticipantVoter};
 use crate::web::error::WebResult;
-use crate::web::routes::phone::{state_attr, REFRESH_SECS};
+use crate::web::routes::phone::{answer, state_attr, PaperRequest, REFRESH_SECS};
 use crate::web::session::{PreSession, VoteSession, VOTE_SESSION_MS};
 use crate::web::views::phone::{phone_page, PageOptions};
 use crate::web::views::{csrf_field, phone_layout};
@@ -189,27 +189,6 @@ async fn home(state: web::Data<AppState>, voter: ParticipantVoter) -> WebResult<
         .content_type("text/html; charset=utf-8")
         .insert_header(("Cache-Control", "no-store"))
         .body(phone_page("投票事项", Some(&voter.congress.name), &opts, body).into_string()))
-}
-
-#[derive(serde::Deserialize)]
-struct PaperRequest {
-    blinded: String,
-}
-
-fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> HttpResponse {
-    let mut body = serde_json::Map::new();
-    if let Some(s) = blind_sig {
-        body.insert("blind_sig".into(), s.into());
-    }
-    if let Some(e) = error {
-        body.insert("error".into(), e.into());
-    }
-    HttpResponse::build(
-        actix_web::http::StatusCode::from_u16(status)
-            .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
-    )
-    .insert_header(("Cache-Control", "no-store"))
-    .json(serde_json::Value::Object(body))
 }
 
 /// `POST /v/p/{contest}/paper`: the participants' key signs the blinded token of an entitled

@@ -124,8 +124,8 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
 
 /// The phone's request for a paper: the blinded message, standard base64.
 #[derive(Deserialize)]
-struct PaperRequest {
-    blinded: String,
+pub(crate) struct PaperRequest {
+    pub(crate) blinded: String,
 }
 
 /// The answer: the blind signature (standard base64), or why not.
@@ -137,7 +137,12 @@ struct PaperAnswer {
     error: Option<String>,
 }
 
-fn answer(status: u16, blind_sig: Option<String>, error: Option<String>) -> HttpResponse {
+/// The JSON answer to a paper request (delegates' and participants' alike), never cached.
+pub(crate) fn answer(
+    status: u16,
+    blind_sig: Option<String>,
+    error: Option<String>,
+) -> HttpResponse {
     HttpResponse::build(
         actix_web::http::StatusCode::from_u16(status)
             .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR),
