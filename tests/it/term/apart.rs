@@ -22,7 +22,7 @@ use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::term as term_repo;
 use serde_json::{json, Value};
 
-use super::{cli, create_meeting, export_and_verify, standing_frozen};
+use super::{cli, create_meeting, export_and_verify, standing_frozen, two_person_review};
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
@@ -141,32 +141,7 @@ fn set_apart(w: &World, check_refusals: bool) -> (String, String, String) {
     let (s, t, _) = api_put(w, &token, &mid, "apart");
     assert_eq!(s, 200);
     assert_eq!(t["meeting"]["participant_votes"], "apart");
-    let kid = block_on(async {
-        let kid = w
-            .org
-            .create_review(&mid, "学生会主席团述职评议", "每学期向评议会述职")
-            .await;
-        let r = w
-            .org
-            .post_form(
-                &format!("/c/{mid}/contests/{kid}/review"),
-                &[
-                    (
-                        "persons",
-                        "李强,主席团成员,信息学院\n赵敏,学习部部长,文学院",
-                    ),
-                    (
-                        "dimensions",
-                        "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风",
-                    ),
-                    ("grades", "优秀\n称职\n基本称职\n不称职"),
-                    ("favourable", "2"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        kid
-    });
+    let kid = two_person_review(w, &mid);
     (mid, kid, token)
 }
 

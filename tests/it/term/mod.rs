@@ -180,6 +180,37 @@ fn create_meeting(w: &World, kind: &str, name: &str, date: &str) -> String {
     })
 }
 
+/// A 述职评议 at meeting `mid` through the organiser's form: 李强 and 赵敏 on the five
+/// dimensions and four grades, favourable = the first two grades. Returns the contest.
+fn two_person_review(w: &World, mid: &str) -> String {
+    block_on(async {
+        let kid = w
+            .org
+            .create_review(mid, "学生会主席团述职评议", "每学期向评议会述职")
+            .await;
+        let r = w
+            .org
+            .post_form(
+                &format!("/c/{mid}/contests/{kid}/review"),
+                &[
+                    (
+                        "persons",
+                        "李强,主席团成员,信息学院\n赵敏,学习部部长,文学院",
+                    ),
+                    (
+                        "dimensions",
+                        "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风",
+                    ),
+                    ("grades", "优秀\n称职\n基本称职\n不称职"),
+                    ("favourable", "2"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+        kid
+    })
+}
+
 both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let w = certified(kind, "term_meeting");
     standing_frozen(&w);

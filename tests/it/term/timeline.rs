@@ -12,7 +12,7 @@ use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::users::Role;
 
-use super::{create_meeting, standing_frozen, status_and_text};
+use super::{create_meeting, standing_frozen, status_and_text, two_person_review};
 use crate::common::forms::settings_fields;
 use crate::common::http::TestApp;
 use crate::common::Kind;
@@ -115,32 +115,7 @@ both_backends!(
 fn review_meeting_held(w: &World, date: &str) -> String {
     let mid = create_meeting(w, "review", "2026-2027学年第二学期述职评议会", date);
     let a = Actor::cli("test");
-    let kid = block_on(async {
-        let kid = w
-            .org
-            .create_review(&mid, "学生会主席团述职评议", "每学期向评议会述职")
-            .await;
-        let r = w
-            .org
-            .post_form(
-                &format!("/c/{mid}/contests/{kid}/review"),
-                &[
-                    (
-                        "persons",
-                        "李强,主席团成员,信息学院\n赵敏,学习部部长,文学院",
-                    ),
-                    (
-                        "dimensions",
-                        "政治态度\n道德品行\n学习情况\n工作成效\n纪律作风",
-                    ),
-                    ("grades", "优秀\n称职\n基本称职\n不称职"),
-                    ("favourable", "2"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
-        kid
-    });
+    let kid = two_person_review(w, &mid);
     let mut c = w.conn();
     for (role, name) in [
         (ScrutineerRole::Chief, "周敏"),
