@@ -133,8 +133,16 @@ fn hall_phone_pages_fit_every_screen() {
                 .click()
                 .await?;
             let img = shown(&d, "img.receipt-qr").await?;
+            // `loading="lazy"`: the fetch starts once the details open, so wait for the image's
+            // load (or error) event rather than reading it at once.
             let loaded = d
-                .execute("return arguments[0].naturalWidth;", vec![img.to_json()?])
+                .execute_async(
+                    "const [img, done] = arguments;
+                     if (img.complete) { done(img.naturalWidth); return; }
+                     img.addEventListener('load', () => done(img.naturalWidth));
+                     img.addEventListener('error', () => done(0));",
+                    vec![img.to_json()?],
+                )
                 .await?
                 .json()
                 .as_i64();
