@@ -30,7 +30,7 @@ pub mod token;
 pub use blind::{ContestKey, ContestPublicKey};
 pub use canonical::{canonical, to_canonical};
 pub use error::CryptoError;
-pub use keys::{KeyStore, PublicKey, SigningKey};
+pub use keys::{ContestKeySource, KeyStore, PublicKey, SigningKey};
 pub use receipt::{sign_json, sign_receipt, verify_receipt, Receipt, SignedReceipt};
 pub use token::ct_eq;
 

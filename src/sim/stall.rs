@@ -16,6 +16,7 @@ use anyhow::{anyhow, Context};
 use diesel::connection::SimpleConnection;
 use diesel::RunQueryDsl;
 
+use crate::domain::ids::ContestId;
 use crate::storage::{Db, DbConnection, PooledConn};
 
 /// A lock held by the test that stops every writer's commit until [`Stall::release`].
@@ -25,14 +26,14 @@ pub struct Stall {
 
 impl Stall {
     /// Takes the lock the writers need for `contest_id`.
-    pub fn hold(db: &Db, contest_id: &str) -> anyhow::Result<Stall> {
+    pub fn hold(db: &Db, contest_id: &ContestId) -> anyhow::Result<Stall> {
         let mut conn = db.conn()?;
         match &mut *conn {
             DbConnection::Sqlite(c) => c.batch_execute("BEGIN IMMEDIATE")?,
             DbConnection::Pg(c) => {
                 c.batch_execute("BEGIN")?;
                 diesel::sql_query("SELECT 1 FROM contests WHERE id = $1 FOR UPDATE")
-                    .bind::<diesel::sql_types::Text, _>(contest_id)
+                    .bind::<diesel::sql_types::Text, _>(contest_id.as_str())
                     .execute(c)?;
             }
         }

@@ -18,6 +18,7 @@ use actix_web::{dev::Payload, web, FromRequest, HttpRequest};
 use super::error::{ApiError, WebError};
 use super::session::{password_version, StaffSession};
 use super::AppState;
+use crate::domain::ids::CongressId;
 use crate::storage::repo::congress::Congress;
 use crate::storage::repo::users::{self, Role, User};
 
@@ -27,7 +28,7 @@ pub struct Staff {
     pub user: User,
     pub session: StaffSession,
     /// The congresses whose scrutineers include this (scrutineer) account.
-    pub scrutinises: Vec<String>,
+    pub scrutinises: Vec<CongressId>,
 }
 
 impl Staff {
@@ -49,21 +50,21 @@ pub const TOKEN_WINDOW_MS: i64 = 10 * 60 * 1000;
 pub struct ApiUser {
     pub user: User,
     /// The congresses whose scrutineers include this (scrutineer) account.
-    pub scrutinises: Vec<String>,
+    pub scrutinises: Vec<CongressId>,
 }
 
 /// Who asks, as the access rule needs it: the account, and the congresses it scrutinises.
 pub trait Principal {
     fn user(&self) -> &User;
     /// Whether the owner of `congress_id` named this account among its scrutineers.
-    fn scrutinises(&self, congress_id: &str) -> bool;
+    fn scrutinises(&self, congress_id: &CongressId) -> bool;
 }
 
 impl<T: Principal> Principal for &T {
     fn user(&self) -> &User {
         (**self).user()
     }
-    fn scrutinises(&self, congress_id: &str) -> bool {
+    fn scrutinises(&self, congress_id: &CongressId) -> bool {
         (**self).scrutinises(congress_id)
     }
 }
@@ -72,7 +73,7 @@ impl Principal for Staff {
     fn user(&self) -> &User {
         &self.user
     }
-    fn scrutinises(&self, congress_id: &str) -> bool {
+    fn scrutinises(&self, congress_id: &CongressId) -> bool {
         self.scrutinises.iter().any(|c| c == congress_id)
     }
 }
@@ -81,13 +82,16 @@ impl Principal for ApiUser {
     fn user(&self) -> &User {
         &self.user
     }
-    fn scrutinises(&self, congress_id: &str) -> bool {
+    fn scrutinises(&self, congress_id: &CongressId) -> bool {
         self.scrutinises.iter().any(|c| c == congress_id)
     }
 }
 
 /// The congresses a scrutineer account is named for (none for an organiser).
-fn scrutinised(c: &mut crate::storage::DbConnection, user: &User) -> Result<Vec<String>, WebError> {
+fn scrutinised(
+    c: &mut crate::storage::DbConnection,
+    user: &User,
+) -> Result<Vec<CongressId>, WebError> {
     Ok(if user.role == Role::Scrutineer {
         crate::storage::repo::scrutineers::congresses_of_account(c, &user.id)?
     } else {
@@ -110,7 +114,7 @@ pub enum Need {
 pub fn authorize(who: &impl Principal, congress: &Congress, need: Need) -> Result<(), WebError> {
     let user = who.user();
     let owner = user.role == Role::Organiser && user.id == congress.owner_id;
-    let member = user.role == Role::Scrutineer && who.scrutinises(congress.id.as_str());
+    let member = user.role == Role::Scrutineer && who.scrutinises(&congress.id);
     let allowed = match need {
         Need::Read | Need::Scrutinise => owner || member,
         Need::Own => owner,

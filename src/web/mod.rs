@@ -135,16 +135,20 @@ impl AppState {
     }
 
     /// The congress's signing key, loaded from the key directory once and then cached.
-    pub fn signing_key(&self, congress_id: &str) -> Result<Arc<SigningKey>, WebError> {
+    pub fn signing_key(&self, congress_id: &CongressId) -> Result<Arc<SigningKey>, WebError> {
         if let Some(k) = self
             .signing_keys
             .read()
             .ok()
-            .and_then(|m| m.get(congress_id).cloned())
+            .and_then(|m| m.get(congress_id.as_str()).cloned())
         {
             return Ok(k);
         }
-        let key = Arc::new(self.keys.load(congress_id).map_err(WebError::internal)?);
+        let key = Arc::new(
+            self.keys
+                .load(congress_id.as_str())
+                .map_err(WebError::internal)?,
+        );
         if let Ok(mut m) = self.signing_keys.write() {
             m.insert(congress_id.to_string(), key.clone());
         }
@@ -163,7 +167,7 @@ impl AppState {
         congress_id: &CongressId,
         who: crate::service::Actor,
     ) -> Result<crate::packet::format::Record, WebError> {
-        let key = self.signing_key(congress_id.as_str())?;
+        let key = self.signing_key(congress_id)?;
         let cid = congress_id.clone();
         self.run(move |c| Ok(crate::service::record::certify_now(c, &who, &cid, &key)?))
             .await
@@ -244,17 +248,17 @@ impl AppState {
     /// `None` before the contest has opened.
     pub async fn contest_public_key(
         &self,
-        contest_id: &str,
+        contest_id: &ContestId,
     ) -> Result<Option<Arc<ContestPublicKey>>, WebError> {
         if let Some(k) = self
             .contest_public
             .read()
             .ok()
-            .and_then(|m| m.get(contest_id).cloned())
+            .and_then(|m| m.get(contest_id.as_str()).cloned())
         {
             return Ok(Some(k));
         }
-        let kid = ContestId::from(contest_id);
+        let kid = contest_id.clone();
         let pem = self
             .run(move |c| Ok(crate::storage::repo::voting::ballot_box(c, &kid)?))
             .await?

@@ -85,7 +85,7 @@ pub async fn owner_signing(
     id: &CongressId,
 ) -> WebResult<(Arc<SigningKey>, Actor)> {
     load_congress(state, staff, id, Need::Own).await?;
-    Ok((state.signing_key(id.as_str())?, actor(staff, req)))
+    Ok((state.signing_key(id)?, actor(staff, req)))
 }
 
 /// Whether `staff` may change `congress`'s files or roster now (`action`); otherwise why not,

@@ -163,7 +163,7 @@ fn run(kind: Kind) {
         received.iter().all(Option::is_some),
         "the first quarter is answered"
     );
-    let stall = Stall::hold(&st.db, election.as_str()).expect("hold the writers' lock");
+    let stall = Stall::hold(&st.db, &election).expect("hold the writers' lock");
     let rest: Vec<Option<String>> = rt.block_on(async {
         let burst = join_all(
             sends
@@ -257,7 +257,7 @@ fn run(kind: Kind) {
         first_try.iter().all(Option::is_some),
         "a quarter get papers"
     );
-    let stall = Stall::hold(&st.db, motion.as_str()).expect("hold the writers' lock");
+    let stall = Stall::hold(&st.db, &motion).expect("hold the writers' lock");
     let rest: Vec<Option<Paper>> = rt.block_on(async {
         let burst = join_all(
             both.skip(BEFORE)

@@ -180,9 +180,29 @@ fn run_named(name: String, run: fn()) {
     }
 }
 
+/// How many tests run at once unless `--test-threads` (or `RUST_TEST_THREADS`) says: twice the
+/// cores, at most 8. A test spends much of its time waiting (for its server's writer, for
+/// PostgreSQL's fsync, for Chromium), so on two cores four at once finished the suite in 261 s
+/// against 286 s for two, with the machine equally busy (docs/conventions.md, "Tests"). The cap
+/// keeps the PostgreSQL connections of the tests running at once well under the server's 100.
+fn default_threads() -> usize {
+    if let Some(n) = std::env::var("RUST_TEST_THREADS")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return n;
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (2 * cores).min(8)
+}
+
 /// The test binary's `main`.
 pub fn main() {
-    let args = Arguments::from_args();
+    let mut args = Arguments::from_args();
+    if args.test_threads.is_none() {
+        args.test_threads = Some(default_threads());
+    }
     // `--ignored` / `--include-ignored`: run the tests that lack something too (they fail
     // saying what); libtest-mimic then treats them as ignored tests.
     let forced = args.ignored || args.include_ignored;

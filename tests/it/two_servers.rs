@@ -282,7 +282,7 @@ fn run(kind: Kind) {
         .enumerate()
         .map(|(i, (p, d, via_a))| (p, vote(i), d, via_a))
         .collect();
-    let stall = Stall::hold(&st.db, motion.as_str()).unwrap();
+    let stall = Stall::hold(&st.db, &motion).unwrap();
     let first: Vec<Option<String>> = rt.block_on(async {
         let sends = join_all(all.iter().map(|(paper, m, dev, _)| {
             let (cid, motion) = (&cid, &motion);

@@ -336,4 +336,4 @@ impl ContestPublicKey {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -119,7 +119,7 @@ fn rfc9474_appendix_a_vectors_byte_for_byte() {
 }
 
 /// One RSA-2048 contest key shared by the tests (generation takes a while).
-fn test_key() -> &'static ContestKey {
+pub(crate) fn test_key() -> &'static ContestKey {
     static KEY: OnceLock<ContestKey> = OnceLock::new();
     KEY.get_or_init(|| ContestKey::generate().unwrap())
 }

@@ -42,8 +42,9 @@ impl KeyStore {
         )))
     }
 
-    /// Generates a contest's RSA-2048 ballot-paper key and writes both files. Refuses if either
-    /// file exists: a second key would invalidate every paper already issued for the contest.
+    /// Generates a contest's RSA-2048 ballot-paper key (or takes one from the store's test
+    /// source) and writes both files. Refuses if either file exists: a second key would
+    /// invalidate every paper already issued for the contest.
     pub fn create_contest_key(
         &self,
         congress_id: &str,
@@ -57,7 +58,10 @@ impl KeyStore {
                 return Err(CryptoError::ContestKeyFileExists { path: path.clone() });
             }
         }
-        let key = ContestKey::generate()?;
+        let key = match &self.contest_key_source {
+            Some(source) => source()?,
+            None => ContestKey::generate()?,
+        };
         let exists = |err: CryptoError| match err {
             CryptoError::KeyFileExists { path } => CryptoError::ContestKeyFileExists { path },
             other => other,
@@ -146,6 +150,38 @@ mod tests {
 
     fn mode_of(path: &std::path::Path) -> u32 {
         fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn a_contest_key_source_is_used_instead_of_generating_and_written_the_same_way() {
+        let tmp = tempfile::tempdir().unwrap();
+        let pem = crate::crypto::blind::tests::test_key()
+            .to_pkcs8_pem()
+            .unwrap();
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = calls.clone();
+        let store =
+            KeyStore::new(tmp.path()).with_contest_key_source(std::sync::Arc::new(move || {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                ContestKey::from_pkcs8_pem(&pem)
+            }));
+        let key = store.create_contest_key("cg", "a").unwrap();
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        assert_eq!(
+            key.public_key(),
+            crate::crypto::blind::tests::test_key().public_key()
+        );
+        assert_eq!(mode_of(&tmp.path().join("cg/a.ballot.key.pem")), 0o600);
+        let loaded = store.load_contest_key("cg", "a").unwrap();
+        assert_eq!(loaded.public_key(), key.public_key());
+        // A failing source fails the opening; nothing is left behind.
+        let failing =
+            KeyStore::new(tmp.path()).with_contest_key_source(std::sync::Arc::new(|| {
+                ContestKey::from_pkcs8_pem("not a key")
+            }));
+        assert!(failing.create_contest_key("cg", "b").is_err());
+        assert!(!tmp.path().join("cg/b.ballot.key.pem").exists());
+        assert!(!tmp.path().join("cg/b.ballot.pub.pem").exists());
     }
 
     #[test]

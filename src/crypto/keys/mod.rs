@@ -13,7 +13,7 @@ use ring::signature::{Ed25519KeyPair, KeyPair, UnparsedPublicKey, ED25519};
 
 use super::{pem, sha256_hex, CryptoError};
 
-pub use store::KeyStore;
+pub use store::{ContestKeySource, KeyStore};
 
 /// DER of an Ed25519 SubjectPublicKeyInfo before the 32 key bytes (RFC 8410 section 4):
 /// SEQUENCE(42) { SEQUENCE(5) { OID 1.3.101.112 }, BIT STRING(33, 0 unused bits) }.

@@ -79,12 +79,18 @@ pub fn list(conn: &mut DbConnection, congress_id: &CongressId) -> StorageResult<
 }
 
 /// The congresses whose scrutineers include the account `user_id` (what it may see).
-pub fn congresses_of_account(conn: &mut DbConnection, user_id: &str) -> StorageResult<Vec<String>> {
+pub fn congresses_of_account(
+    conn: &mut DbConnection,
+    user_id: &str,
+) -> StorageResult<Vec<CongressId>> {
     Ok(scrutineers::table
         .filter(scrutineers::user_id.eq(user_id))
         .select(scrutineers::congress_id)
         .distinct()
-        .load(conn)?)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(CongressId::from)
+        .collect())
 }
 
 /// One scrutineer of a congress (`None` when the id belongs to no scrutineer of it).

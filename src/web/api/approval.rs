@@ -183,7 +183,7 @@ async fn signed(
         + 'static,
 ) -> ApiResult<HttpResponse> {
     let c = load(state, u, cid, Need::Own).await?;
-    let key = state.signing_key(c.id.as_str())?;
+    let key = state.signing_key(&c.id)?;
     let actor = api_actor(u, req);
     let s = state
         .run(move |conn| Ok(f(conn, &actor, &key, &c.id)?))

@@ -153,7 +153,7 @@ pub async fn add_addendum(
     body: web::Json<AddendumBody>,
 ) -> ApiResult<HttpResponse> {
     let congress = load(&state, &u, &cid, Need::Own).await?;
-    let key = state.signing_key(congress.id.as_str())?;
+    let key = state.signing_key(&congress.id)?;
     let actor = api_actor(&u, &req);
     let b = body.into_inner();
     let input = AddendumInput {

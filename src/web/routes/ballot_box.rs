@@ -272,7 +272,7 @@ async fn cast(
     // The paper is read without checking the state: a retry of an accepted ballot must still
     // get its receipt after the close; the ballot box decides.
     let paper = paper_of(&state, &cid, &kid).await?;
-    let Some(key) = state.contest_public_key(kid.as_str()).await? else {
+    let Some(key) = state.contest_public_key(&kid).await? else {
         return Err(WebError::Conflict("本项尚未开始投票".to_string()));
     };
     let (json, choices, token, token_sig, fields) = match body {
@@ -391,7 +391,7 @@ async fn key_pem(
     let (cid, kid) = path.into_inner();
     let paper = paper_of(&state, &cid, &kid).await?;
     let key = state
-        .contest_public_key(paper.contest.id.as_str())
+        .contest_public_key(&paper.contest.id)
         .await?
         .ok_or_else(|| WebError::NotFound("本项尚未开始投票, 还没有选票签发公钥".to_string()))?;
     Ok(HttpResponse::Ok()

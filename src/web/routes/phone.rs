@@ -69,7 +69,7 @@ async fn home(state: web::Data<AppState>, voter: Voter) -> WebResult<HttpRespons
     for (contest, standing) in listed {
         let key = if contest.allows(ContestAction::Vote) {
             state
-                .contest_public_key(contest.id.as_str())
+                .contest_public_key(&contest.id)
                 .await?
                 .map(|k| (k.modulus_hex(), k.exponent()))
         } else {

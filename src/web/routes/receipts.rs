@@ -85,7 +85,7 @@ pub async fn signed_receipt(
         .await?;
     let (congress_id, name) =
         found.ok_or_else(|| WebError::NotFound("没有这张选票的回执".to_string()))?;
-    let key = state.signing_key(congress_id.as_str())?;
+    let key = state.signing_key(&congress_id)?;
     let r = sign_receipt(&key, congress_id.as_str(), contest_id.as_str(), hash)
         .map_err(WebError::internal)?;
     Ok((r.to_json_string(), name))

@@ -327,12 +327,11 @@ impl World {
                 .unwrap();
             }
         }
-        service::results::close_congress(&mut c, &a, &CongressId::from(cid)).unwrap();
-        let key = self.app.state.signing_key(cid).unwrap();
-        service::record::certify_now(&mut c, &a, &CongressId::from(cid), &key).unwrap();
-        let contents =
-            service::record::filing_packet(&mut c, &CongressId::from(cid), "http://127.0.0.1")
-                .unwrap();
+        let cid = CongressId::from(cid);
+        service::results::close_congress(&mut c, &a, &cid).unwrap();
+        let key = self.app.state.signing_key(&cid).unwrap();
+        service::record::certify_now(&mut c, &a, &cid, &key).unwrap();
+        let contents = service::record::filing_packet(&mut c, &cid, "http://127.0.0.1").unwrap();
         let tmp = tempfile::tempdir().unwrap();
         congress::packet::write_packet(tmp.path(), &contents).unwrap();
         tmp

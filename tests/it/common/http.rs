@@ -50,7 +50,8 @@ fn secrets() -> Secrets {
 fn serve(db: &TestDb) -> (String, AppState, actix_web::dev::ServerHandle) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let state = AppState::new(db.db.clone(), db.config(), &secrets(), base.clone());
+    let mut state = AppState::new(db.db.clone(), db.config(), &secrets(), base.clone());
+    state.keys = state.keys.with_contest_key_source(db.contest_keys.clone());
     let st = state.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {

@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod contest_keys;
 pub mod forms;
 pub mod http;
 
@@ -32,6 +33,8 @@ pub struct TestDb {
     pub db: Db,
     pub dir: tempfile::TempDir,
     pg: Option<(String, String)>,
+    /// Where this database's in-process servers take new contest keys ([`contest_keys`]).
+    pub contest_keys: congress::crypto::ContestKeySource,
 }
 
 impl TestDb {
@@ -102,6 +105,7 @@ pub fn test_db(kind: Kind, test: &str) -> TestDb {
                 db,
                 dir,
                 pg: None,
+                contest_keys: contest_keys::source(),
             }
         }
         Kind::Postgres => {
@@ -121,6 +125,7 @@ pub fn test_db(kind: Kind, test: &str) -> TestDb {
                 db,
                 dir,
                 pg: Some((base, name)),
+                contest_keys: contest_keys::source(),
             }
         }
     }
