@@ -8,7 +8,9 @@
 //! tests when Chromium or ChromeDriver is missing; the last line names what did not run. Under
 //! `CI=true` they run and fail instead. Usual arguments work: `cargo test --test it voting::`
 //! (a name filter), `-- --list`, `--exact`, `--skip`, `--test-threads 1`, `--include-ignored`.
-//! Output is never captured (`--nocapture` is accepted and changes nothing).
+//! Output is never captured (`--nocapture` is accepted and changes nothing). Twice the cores
+//! run at once (at most 8) unless `--test-threads` or `RUST_TEST_THREADS` says otherwise. The
+//! in-process servers take contest keys from a pre-made pool (`common::contest_keys`).
 //!
 //! # Adding a test
 //!
