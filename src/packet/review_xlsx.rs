@@ -67,7 +67,11 @@ fn tally_sheets(title: &str, r: &ReviewResult, prefix: &str) -> [Sheet; 2] {
             Cell::from(p.favourable),
             Cell::from(p.given),
             Cell::from(p.worst),
-            Cell::from(if p.follow_up { "列入跟进" } else { "" }),
+            if p.follow_up {
+                Cell::Alert("列入跟进".into())
+            } else {
+                Cell::from("")
+            },
         ];
         for g in 0..r.grades.len() {
             let sum: u64 = p

@@ -30,7 +30,13 @@ pub enum Cell {
     Number(f64),
     /// Nothing (a blank, bordered cell: the 签名 column).
     Blank,
+    /// Text that asks for attention, in bold red (the review's "列入跟进", red on the
+    /// result pages too).
+    Alert(String),
 }
+
+/// The red of [`Cell::Alert`]: the pages' accent (`--accent` in app.css).
+const ALERT_RED: u32 = 0xC8102E;
 
 impl From<&str> for Cell {
     fn from(s: &str) -> Cell {
@@ -129,7 +135,7 @@ fn wide(c: char) -> bool {
 
 fn text_of(c: &Cell) -> String {
     match c {
-        Cell::Text(s) => csv_out::cell(s).into_owned(),
+        Cell::Text(s) | Cell::Alert(s) => csv_out::cell(s).into_owned(),
         Cell::Number(n) => format!("{n}"),
         Cell::Blank => String::new(),
     }
@@ -158,6 +164,10 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
     let wrap = text.clone().set_text_wrap();
     let quoted = text.clone().set_quote_prefix();
     let quoted_wrap = wrap.clone().set_quote_prefix();
+    let alert = text
+        .clone()
+        .set_bold()
+        .set_font_color(Color::RGB(ALERT_RED));
     // Excel's General format: whole numbers plainly, fractions (the quota's shares) as they are.
     let number = text.clone();
     let ncols = s.headers.len().max(1);
@@ -213,6 +223,9 @@ fn write_sheet(ws: &mut Worksheet, s: &Sheet) -> Result<(), XlsxError> {
                 }
                 Cell::Blank => {
                     ws.write_blank(rr, cc, &text)?;
+                }
+                Cell::Alert(t) => {
+                    ws.write_string_with_format(rr, cc, csv_out::cell(t).as_ref(), &alert)?;
                 }
             }
         }
@@ -307,5 +320,29 @@ mod tests {
         assert_eq!(rows[2][0], Data::String("0023010101".into()));
         assert_eq!(rows[2][1], Data::String("'=HYPERLINK(\"x\")".into()));
         assert_eq!(rows[2][2], Data::Float(12.0));
+    }
+
+    /// The styles part of a workbook, as text.
+    fn styles(bytes: &[u8]) -> String {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut xml)
+            .unwrap();
+        xml
+    }
+
+    #[test]
+    fn an_alert_is_bold_red_text() {
+        let mut s = Sheet::new("评议结果", &["姓名", "跟进"]);
+        s.row([Cell::from("张三"), Cell::Alert("列入跟进".into())]);
+        s.row([Cell::from("李四"), Cell::from("")]);
+        let bytes = workbook(&[s]).unwrap();
+        assert!(styles(&bytes).contains("FFC8102E"), "{}", styles(&bytes));
+        let rows = read(bytes);
+        assert_eq!(rows[1][1], Data::String("列入跟进".into()));
+        // Without an alert cell the red is not in the workbook at all.
+        let mut plain = Sheet::new("评议结果", &["姓名", "跟进"]);
+        plain.row([Cell::from("李四"), Cell::from("")]);
+        assert!(!styles(&workbook(&[plain]).unwrap()).contains("FFC8102E"));
     }
 }
