@@ -8,7 +8,8 @@ use utoipa::{IntoParams, ToSchema};
 use super::congresses::load;
 use crate::domain::ids::CongressId;
 use crate::packet::report::datetime;
-use crate::storage::repo::audit::{self, AuditEntry, Query, Scope};
+use crate::service::ledger::{self, LedgerEntry};
+use crate::storage::repo::audit::{self, Query, Scope};
 use crate::web::auth::{ApiUser, Need};
 use crate::web::error::{ApiErrorBody, ApiResult, WebError};
 use crate::web::views::audit::{action_zh, role_zh};
@@ -50,6 +51,12 @@ pub struct AuditEntryJson {
     pub action: String,
     pub action_zh: String,
     pub target: Option<String>,
+    /// What was acted on, by its title (as the 操作日志 page's 对象 column); null when the
+    /// entry names nothing.
+    pub object_zh: Option<String>,
+    /// The before/after in one Chinese sentence (the page's 详情 column); null when there is
+    /// nothing to say beyond the action.
+    pub details_zh: Option<String>,
     pub addr: Option<String>,
     /// The state before an edit (JSON when it was recorded as JSON).
     #[schema(value_type = Option<Object>)]
@@ -63,9 +70,13 @@ fn json_or_text(s: Option<String>) -> Option<serde_json::Value> {
     s.map(|s| serde_json::from_str(&s).unwrap_or(serde_json::Value::String(s)))
 }
 
-impl From<AuditEntry> for AuditEntryJson {
-    fn from(e: AuditEntry) -> Self {
+impl From<LedgerEntry> for AuditEntryJson {
+    fn from(l: LedgerEntry) -> Self {
+        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        let e = l.entry;
         AuditEntryJson {
+            object_zh: some(l.object),
+            details_zh: some(l.details),
             seq: e.seq,
             at: e.at,
             at_cst: datetime(e.at),
@@ -134,10 +145,9 @@ pub async fn list(
                 action_prefix: p.action.as_deref().filter(|s| !s.is_empty()),
                 actor: p.actor.as_deref().filter(|s| !s.is_empty()),
             };
-            Ok((
-                audit::count(conn, &q)?,
-                audit::page(conn, &q, offset, limit)?,
-            ))
+            let total = audit::count(conn, &q)?;
+            let entries = audit::page(conn, &q, offset, limit)?;
+            Ok((total, ledger::read(conn, entries)?))
         })
         .await?;
     Ok(HttpResponse::Ok().json(AuditPage {

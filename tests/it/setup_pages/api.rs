@@ -136,6 +136,13 @@ both_backends!(api_scrutineers_and_audit, |kind: Kind| {
         assert_eq!(e["actor"], "tuanwei_feng");
         assert_eq!(e["before"]["name"], "王建国");
         assert!(e["after"].is_null());
+        // The page's 对象 and 详情 columns, in the same words.
+        assert!(
+            e["details_zh"]
+                .as_str()
+                .is_some_and(|d| d.contains("王建国")),
+            "{e}"
+        );
         let r = http
             .get(format!("{audit_url}?limit=abc"))
             .bearer_auth(&t_org)
