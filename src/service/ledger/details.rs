@@ -5,6 +5,7 @@
 use serde_json::{Map, Value};
 
 use crate::domain::state::CongressState;
+use crate::storage::repo::scrutineers::ScrutineerRole;
 
 /// Labels of the fields the audit entries carry.
 const FIELDS: &[(&str, &str)] = &[
@@ -156,6 +157,11 @@ fn fields(m: &Map<String, Value>) -> String {
             // A step's or record's own fields, spelled out in place.
             (_, Value::Object(inner)) if !inner.is_empty() => {
                 format!("{}: {}", label(k), fields(inner))
+            }
+            // A scrutineer's role (总监票人 / 监票人 / 计票人) or an account's.
+            ("role", Value::String(r)) => {
+                let zh = ScrutineerRole::parse(r).map_or_else(|| super::names::role(r), |x| x.zh());
+                format!("角色 “{zh}”")
             }
             ("state", Value::String(s)) => {
                 let zh = CongressState::parse(s).map_or(s.to_string(), |c| c.zh().to_string());
@@ -350,6 +356,18 @@ mod tests {
             Some(r#"{"id":"k1","gender":"female","note":null}"#),
         );
         assert_eq!(s, "性别 女");
+        assert_eq!(
+            sentence(
+                "scrutineer.remove",
+                Some(r#"{"role":"chief","name":"王建国"}"#),
+                None
+            ),
+            "原为: 角色 “总监票人”; 姓名/名称 “王建国”"
+        );
+        assert_eq!(
+            sentence("x.y", None, Some(r#"{"role":"organiser"}"#)),
+            "角色 “组织者”"
+        );
         assert_eq!(sentence("x.y", None, Some("plain")), "plain");
     }
 }
