@@ -5,7 +5,9 @@
 //! `pending_uploads` (audited `upload.pending`) for [`PENDING_MINUTES`] and the organiser is
 //! shown what it would replace; confirming stores it in one transaction that also deletes the
 //! pending row (so an id works once), cancelling deletes it (audited `upload.cancel`), and an
-//! expired one is deleted when met. A pending upload belongs to its congress and its
+//! expired one is deleted when met, and in any case by the server's sweep ([`sweep`], at start
+//! and every [`SWEEP_SECS`]): the file holds students' data, kept no longer than its
+//! confirmation needs. A pending upload belongs to its congress and its
 //! uploader: nobody else can confirm it. A first import (nothing stored of its kind) needs no
 //! confirmation and is stored at once.
 
@@ -20,6 +22,21 @@ use super::{Actor, ServiceError, ServiceResult};
 
 /// How long a pending upload waits for its confirmation.
 pub const PENDING_MINUTES: i64 = 30;
+
+/// How often a server deletes the pending uploads whose time ran out.
+pub const SWEEP_SECS: u64 = 60;
+
+/// Deletes every pending upload whose time ran out; how many. Reads first and writes only when
+/// one expired, so an idle server takes no write lock.
+pub fn sweep(conn: &mut DbConnection) -> ServiceResult<usize> {
+    let now = now_ms();
+    if !repo::any_expired(conn, now)? {
+        return Ok(0);
+    }
+    write_tx(conn, |c| -> ServiceResult<usize> {
+        Ok(repo::purge_expired(c, now)?)
+    })
+}
 
 /// What an upload gave: stored at once, or waiting for confirmation.
 #[derive(Debug)]
@@ -47,10 +64,11 @@ impl Claim {
     }
 }
 
+/// An id that is no longer pending: confirmed, cancelled, or expired and swept away.
 fn used() -> ServiceError {
-    ServiceError::Conflict(
-        "这次上传已经确认或已取消, 不能再次使用; 如需导入, 请重新上传文件".to_string(),
-    )
+    ServiceError::Conflict(format!(
+        "这次上传已经确认或已取消, 或已超过{PENDING_MINUTES}分钟未确认而作废, 不能再次使用; 如需导入, 请重新上传文件"
+    ))
 }
 
 /// Stages or imports a file of `kind` (enrolment, societies, nominees).

@@ -350,6 +350,24 @@ fn blocking_threads(pool_size: u32) -> usize {
 
 /// Builds the HTTP server on an already bound listener: the congress application, or the
 /// filing office when the state is in registry mode.
+/// Deletes expired pending uploads at start and every `SWEEP_SECS` for as long as the server's
+/// system runs (`service::pending::sweep`); a failure is logged and tried again next time.
+fn spawn_pending_sweep(state: AppState) {
+    actix_web::rt::spawn(async move {
+        loop {
+            match state.run(|c| Ok(crate::service::pending::sweep(c)?)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(deleted = n, "expired pending uploads deleted"),
+                Err(e) => tracing::warn!(error = %e, "pending upload sweep failed"),
+            }
+            actix_web::rt::time::sleep(std::time::Duration::from_secs(
+                crate::service::pending::SWEEP_SECS,
+            ))
+            .await;
+        }
+    });
+}
+
 pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_web::dev::Server> {
     let urls: fn(&mut web::ServiceConfig) = if state.registry.is_some() {
         routes::registry::registry_mode
@@ -357,6 +375,9 @@ pub fn server(listener: TcpListener, state: AppState) -> std::io::Result<actix_w
         configure
     };
     widen_backlog(&listener);
+    if state.registry.is_none() {
+        spawn_pending_sweep(state.clone());
+    }
     let blocking = blocking_threads(state.db.pool_size());
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {

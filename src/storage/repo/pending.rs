@@ -49,6 +49,14 @@ pub fn delete(conn: &mut DbConnection, id: &str) -> StorageResult<bool> {
     Ok(diesel::delete(pending_uploads::table.find(id)).execute(conn)? == 1)
 }
 
+/// Whether any pending upload expired before `now` (ms).
+pub fn any_expired(conn: &mut DbConnection, now: i64) -> StorageResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        pending_uploads::table.filter(pending_uploads::expires_at.lt(now)),
+    ))
+    .get_result(conn)?)
+}
+
 /// Deletes every pending upload that expired before `now` (ms); how many.
 pub fn purge_expired(conn: &mut DbConnection, now: i64) -> StorageResult<usize> {
     Ok(

@@ -94,7 +94,7 @@ both_backends!(
                 .text()
                 .await
                 .unwrap()
-                .contains("已经确认或已取消, 不能再次使用"));
+                .contains("已经确认或已取消, 或已超过30分钟未确认而作废, 不能再次使用"));
             assert_eq!(delegates(&app, &cid), 164);
 
             // Another organiser cannot see or confirm it; the uploader confirms it, once.
@@ -151,6 +151,30 @@ both_backends!(
                 .contains("已超过30分钟未确认, 已作废"));
             assert!(pending_repo::get(&mut c, "u-expired").unwrap().is_none());
             assert_eq!(delegates(&app, &cid), 1);
+
+            // Expired and never come back for: a server deletes it on its own (its sweep runs
+            // at start, then every minute); one still in time stays.
+            let forgotten = PendingUpload {
+                id: "u-forgotten".into(),
+                ..old.clone()
+            };
+            let in_time = PendingUpload {
+                id: "u-in-time".into(),
+                expires_at: now + 10 * 60 * 1000,
+                ..old.clone()
+            };
+            pending_repo::insert(&mut c, &forgotten).unwrap();
+            pending_repo::insert(&mut c, &in_time).unwrap();
+            let _second = app.sibling();
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+            while pending_repo::get(&mut c, "u-forgotten").unwrap().is_some() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the expired upload was never swept"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            assert!(pending_repo::get(&mut c, "u-in-time").unwrap().is_some());
         });
     }
 );
