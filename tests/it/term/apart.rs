@@ -9,20 +9,21 @@
 
 use std::path::Path;
 
-use congress::domain::ballot::Choices;
 use congress::domain::ids::{CongressId, ContestId};
 use congress::domain::term::APART_LABEL;
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
 use congress::sim::client::Phone;
-use congress::sim::paper::{cast_in_process, take_in_process, Pending};
+use congress::sim::paper::Pending;
 use congress::storage::repo::contests as contests_repo;
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::term as term_repo;
 use serde_json::{json, Value};
 
-use super::{cli, create_meeting, export_and_verify, standing_frozen, two_person_review};
+use super::{
+    cast_reviews, cli, create_meeting, export_and_verify, standing_frozen, two_person_review,
+};
 use crate::common::Kind;
 use crate::results::fixture::{block_on, certified, World};
 
@@ -229,32 +230,9 @@ fn held(kind: Kind, test: &str, check: bool) -> (World, Held) {
     assert_eq!((contest.issued, contest.expected), (Some(5), Some(6)));
 
     // The delegates vote (in process, as the other term tests).
-    let key = w
-        .app
-        .state
-        .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
-        .unwrap();
-    for (i, d) in delegates.iter().take(5).enumerate() {
-        let paper = take_in_process(
-            &w.app.state.issuer,
-            &key,
-            &congress::domain::ids::ContestId::from(kid.as_str()),
-            &d.id,
-        )
-        .unwrap();
-        let g = (i % 3) as u32;
-        cast_in_process(
-            &w.app.state.ballot_box,
-            &CongressId::from(&mid),
-            &ContestId::from(&kid),
-            key.public_key(),
-            Choices::Review {
-                grid: vec![vec![g; 5], vec![0; 5]],
-            },
-            &paper,
-        )
-        .unwrap();
-    }
+    let key = cast_reviews(&w, &mid, &kid, &delegates[..5], |i| {
+        vec![vec![(i % 3) as u32; 5], vec![0; 5]]
+    });
     // The participants vote over HTTP with their cards.
     let receipt = block_on(async {
         let mut receipt = String::new();

@@ -211,6 +211,32 @@ fn two_person_review(w: &World, mid: &str) -> String {
     })
 }
 
+/// Each of `delegates` takes a paper for the open review `kid` of meeting `mid` and casts the
+/// grid `grid(i)` (in process, as the other term tests); returns the contest's key.
+fn cast_reviews(
+    w: &World,
+    mid: &str,
+    kid: &str,
+    delegates: &[roster_repo::Delegate],
+    grid: impl Fn(usize) -> Vec<Vec<u32>>,
+) -> std::sync::Arc<congress::crypto::ContestKey> {
+    let (mid, kid) = (CongressId::from(mid), ContestId::from(kid));
+    let key = w.app.state.contest_key(&mid, &kid).unwrap();
+    for (i, d) in delegates.iter().enumerate() {
+        let paper = take_in_process(&w.app.state.issuer, &key, &kid, &d.id).unwrap();
+        cast_in_process(
+            &w.app.state.ballot_box,
+            &mid,
+            &kid,
+            key.public_key(),
+            Choices::Review { grid: grid(i) },
+            &paper,
+        )
+        .unwrap();
+    }
+    key
+}
+
 both_backends!(a_standing_meeting_removes_and_by_elects, |kind: Kind| {
     let w = certified(kind, "term_meeting");
     standing_frozen(&w);

@@ -3,16 +3,14 @@
 //! semester's 述职评议 is done only once a 评议会 in it has counted a review; a term with a
 //! missed semester shows its overdue rows in red (screenshots at 1366 and 390 px).
 
-use congress::domain::ballot::Choices;
 use congress::domain::ids::{CongressId, ContestId};
 use congress::service::scrutineers::ScrutineerInput;
 use congress::service::{self, Actor};
-use congress::sim::paper::{cast_in_process, take_in_process};
 use congress::storage::repo::roster as roster_repo;
 use congress::storage::repo::scrutineers::ScrutineerRole;
 use congress::storage::repo::users::Role;
 
-use super::{create_meeting, standing_frozen, status_and_text, two_person_review};
+use super::{cast_reviews, create_meeting, standing_frozen, status_and_text, two_person_review};
 use crate::common::forms::settings_fields;
 use crate::common::http::TestApp;
 use crate::common::Kind;
@@ -149,31 +147,9 @@ fn review_meeting_held(w: &World, date: &str) -> String {
         &ContestId::from(&kid),
     )
     .unwrap();
-    let key = w
-        .app
-        .state
-        .contest_key(&CongressId::from(&mid), &ContestId::from(&kid))
-        .unwrap();
-    for (i, d) in delegates.iter().enumerate() {
-        let paper = take_in_process(
-            &w.app.state.issuer,
-            &key,
-            &congress::domain::ids::ContestId::from(kid.as_str()),
-            &d.id,
-        )
-        .unwrap();
-        let g = (i % 3) as u32;
-        let grid = vec![vec![g; 5], vec![0; 5]];
-        cast_in_process(
-            &w.app.state.ballot_box,
-            &CongressId::from(&mid),
-            &ContestId::from(&kid),
-            key.public_key(),
-            Choices::Review { grid },
-            &paper,
-        )
-        .unwrap();
-    }
+    cast_reviews(w, &mid, &kid, &delegates, |i| {
+        vec![vec![(i % 3) as u32; 5], vec![0; 5]]
+    });
     drop(c);
     block_on(async {
         let r = w
